@@ -1,0 +1,553 @@
+//! Bounded CBOR decoding and the mdoc encoding helpers (tag 24, tdate, full-date).
+//!
+//! Every byte string that reaches the crate from outside goes through
+//! [`decode`] (or [`decode_with`]). Before anything is allocated, a scan walks
+//! the encoded item and refuses:
+//!
+//! | check | error code | default limit |
+//! |---|---|---|
+//! | input size | `cbor_too_large` | [`Limits::DEFAULT`]: 8 MiB |
+//! | nesting depth of arrays, maps and tags | `cbor_too_deep` | 32 |
+//! | number of data items | `cbor_too_many_items` | 100,000 |
+//! | a length larger than the bytes left | `cbor_length_exceeds_input` | - |
+//! | indefinite lengths | `cbor_indefinite_length` | - |
+//! | the same key twice in one map | `cbor_duplicate_key` | - |
+//! | bytes after the item | `cbor_trailing_bytes` | - |
+//! | anything else not well-formed | `cbor_malformed` | - |
+//!
+//! Only after the scan passes is the item turned into a [`Value`], so no
+//! allocation is ever sized by a length the input claims but does not hold.
+
+use std::collections::HashSet;
+
+use ciborium::value::Value;
+use time::format_description::well_known::Rfc3339;
+use time::{Date, OffsetDateTime, UtcOffset};
+
+use crate::error::{Error, Result};
+
+/// CBOR tag for embedded CBOR data items (RFC 8949 section 3.4.5.1).
+pub const TAG_ENCODED_CBOR: u64 = 24;
+/// CBOR tag for an RFC 3339 date-time string (`tdate`).
+pub const TAG_TDATE: u64 = 0;
+/// CBOR tag for an RFC 3339 full-date string (`full-date`, RFC 8943).
+pub const TAG_FULL_DATE: u64 = 1004;
+
+/// Limits applied while decoding untrusted CBOR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest accepted input, in bytes.
+    pub max_input_len: usize,
+    /// Deepest accepted nesting of arrays, maps and tags.
+    pub max_depth: usize,
+    /// Most data items accepted in one input (every key, value and element counts).
+    pub max_items: usize,
+}
+
+impl Limits {
+    /// The limits used by [`decode`]: 8 MiB, depth 32, 100,000 items. A driving
+    /// licence with a portrait is a few tens of kilobytes; these leave room for
+    /// large portraits and signature images while keeping hostile input cheap.
+    pub const DEFAULT: Limits = Limits {
+        max_input_len: 8 * 1024 * 1024,
+        max_depth: 32,
+        max_items: 100_000,
+    };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::DEFAULT
+    }
+}
+
+/// Decodes one CBOR data item under [`Limits::DEFAULT`].
+pub fn decode(bytes: &[u8]) -> Result<Value> {
+    decode_with(bytes, &Limits::DEFAULT)
+}
+
+/// Decodes one CBOR data item under the given limits; the input must hold
+/// exactly one item.
+pub fn decode_with(bytes: &[u8], limits: &Limits) -> Result<Value> {
+    if bytes.len() > limits.max_input_len {
+        return Err(Error::CborTooLarge {
+            len: bytes.len(),
+            limit: limits.max_input_len,
+        });
+    }
+    let mut scanner = Scanner {
+        input: bytes,
+        pos: 0,
+        items: 0,
+        limits,
+    };
+    scanner.item(0)?;
+    if scanner.pos != bytes.len() {
+        return Err(Error::CborTrailingBytes(bytes.len() - scanner.pos));
+    }
+    ciborium::de::from_reader(bytes).map_err(|e| Error::CborMalformed(e.to_string()))
+}
+
+/// Encodes a value as CBOR.
+pub fn encode(value: &Value) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    ciborium::ser::into_writer(value, &mut out)
+        .map_err(|e| Error::InvalidArgument(format!("cannot encode CBOR: {e}")))?;
+    Ok(out)
+}
+
+/// Walks one encoded item without building it, enforcing [`Limits`].
+struct Scanner<'a> {
+    input: &'a [u8],
+    pos: usize,
+    items: usize,
+    limits: &'a Limits,
+}
+
+impl Scanner<'_> {
+    fn remaining(&self) -> usize {
+        self.input.len() - self.pos
+    }
+
+    fn take(&mut self, n: usize) -> Result<&[u8]> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|end| *end <= self.input.len())
+            .ok_or_else(|| Error::CborMalformed("truncated input".into()))?;
+        let slice = self
+            .input
+            .get(self.pos..end)
+            .ok_or_else(|| Error::CborMalformed("truncated input".into()))?;
+        self.pos = end;
+        Ok(slice)
+    }
+
+    /// Reads an item head: (major type, argument), refusing indefinite lengths.
+    fn head(&mut self) -> Result<(u8, u64)> {
+        let first = *self.take(1)?.first().ok_or_else(truncated)?;
+        let major = first >> 5;
+        let info = first & 0x1f;
+        let argument = match info {
+            0..=23 => u64::from(info),
+            24 => u64::from(*self.take(1)?.first().ok_or_else(truncated)?),
+            25 => be_uint(self.take(2)?),
+            26 => be_uint(self.take(4)?),
+            27 => be_uint(self.take(8)?),
+            28..=30 => {
+                return Err(Error::CborMalformed(format!(
+                    "reserved additional information {info}"
+                )));
+            }
+            _ => {
+                // info 31: indefinite length for types 2-5, "break" for type 7.
+                return if (2..=5).contains(&major) {
+                    Err(Error::CborIndefiniteLength)
+                } else {
+                    Err(Error::CborMalformed(format!(
+                        "additional information 31 with major type {major}"
+                    )))
+                };
+            }
+        };
+        if major == 7 && info == 24 && argument < 32 {
+            return Err(Error::CborMalformed(
+                "simple value below 32 in two-byte form".into(),
+            ));
+        }
+        Ok((major, argument))
+    }
+
+    fn count_item(&mut self) -> Result<()> {
+        self.items += 1;
+        if self.items > self.limits.max_items {
+            return Err(Error::CborTooManyItems {
+                limit: self.limits.max_items,
+            });
+        }
+        Ok(())
+    }
+
+    fn check_len(&self, claimed: u64, min_bytes_each: u64) -> Result<usize> {
+        let available = self.remaining();
+        let needed = claimed.saturating_mul(min_bytes_each);
+        if needed > available as u64 {
+            return Err(Error::CborLengthExceedsInput { claimed, available });
+        }
+        usize::try_from(claimed).map_err(|_| Error::CborLengthExceedsInput { claimed, available })
+    }
+
+    fn item(&mut self, depth: usize) -> Result<()> {
+        self.count_item()?;
+        let (major, argument) = self.head()?;
+        match major {
+            0 | 1 | 7 => Ok(()),
+            2 => {
+                let len = self.check_len(argument, 1)?;
+                self.take(len).map(|_| ())
+            }
+            3 => {
+                let len = self.check_len(argument, 1)?;
+                let text = self.take(len)?;
+                std::str::from_utf8(text)
+                    .map(|_| ())
+                    .map_err(|_| Error::CborMalformed("text string is not UTF-8".into()))
+            }
+            4 => {
+                let depth = self.enter(depth)?;
+                let len = self.check_len(argument, 1)?;
+                for _ in 0..len {
+                    self.item(depth)?;
+                }
+                Ok(())
+            }
+            5 => {
+                let depth = self.enter(depth)?;
+                let len = self.check_len(argument, 2)?;
+                let mut keys: HashSet<&[u8]> = HashSet::new();
+                for _ in 0..len {
+                    let start = self.pos;
+                    self.item(depth)?;
+                    let key = self.input.get(start..self.pos).ok_or_else(truncated)?;
+                    if !keys.insert(key) {
+                        return Err(Error::CborDuplicateKey(describe_key(key)));
+                    }
+                    self.item(depth)?;
+                }
+                Ok(())
+            }
+            _ => {
+                // Major type 6: a tag around exactly one item.
+                let depth = self.enter(depth)?;
+                self.item(depth)
+            }
+        }
+    }
+
+    fn enter(&self, depth: usize) -> Result<usize> {
+        let next = depth + 1;
+        if next > self.limits.max_depth {
+            return Err(Error::CborTooDeep {
+                limit: self.limits.max_depth,
+            });
+        }
+        Ok(next)
+    }
+}
+
+fn truncated() -> Error {
+    Error::CborMalformed("truncated input".into())
+}
+
+fn be_uint(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b))
+}
+
+fn describe_key(encoded: &[u8]) -> String {
+    match ciborium::de::from_reader::<Value, _>(encoded) {
+        Ok(Value::Text(t)) => format!("{t:?}"),
+        Ok(Value::Integer(i)) => i128::from(i).to_string(),
+        _ => format!("h'{}'", hex_prefix(encoded)),
+    }
+}
+
+fn hex_prefix(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>()
+}
+
+// ----- Embedded CBOR (tag 24) -----
+
+/// Wraps already-encoded CBOR bytes as `#6.24(bstr)`.
+pub fn tag24(encoded: Vec<u8>) -> Value {
+    Value::Tag(TAG_ENCODED_CBOR, Box::new(Value::Bytes(encoded)))
+}
+
+/// Encodes `value` and wraps it as `#6.24(bstr)`, returning the wrapper and
+/// the inner bytes.
+pub fn tag24_of(value: &Value) -> Result<(Value, Vec<u8>)> {
+    let inner = encode(value)?;
+    Ok((tag24(inner.clone()), inner))
+}
+
+/// Returns the inner bytes of a `#6.24(bstr)` value, exactly as received.
+pub fn untag24<'a>(value: &'a Value, what: &str) -> Result<&'a [u8]> {
+    match value {
+        Value::Tag(TAG_ENCODED_CBOR, inner) => match inner.as_ref() {
+            Value::Bytes(b) => Ok(b),
+            _ => Err(Error::CborNotTag24(format!(
+                "{what}: tag 24 must wrap a byte string"
+            ))),
+        },
+        Value::Tag(tag, _) => Err(Error::CborUnexpectedTag(format!(
+            "{what}: tag {tag} where tag 24 is required"
+        ))),
+        _ => Err(Error::CborNotTag24(what.to_string())),
+    }
+}
+
+// ----- Dates -----
+
+/// Encodes a date-time as `tdate` (tag 0, RFC 3339, UTC, whole seconds), the
+/// form ISO/IEC 18013-5 requires in the MSO.
+pub fn tdate(at: OffsetDateTime) -> Result<Value> {
+    let utc = at
+        .to_offset(UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .map_err(|e| Error::InvalidDate(e.to_string()))?;
+    let text = utc
+        .format(&Rfc3339)
+        .map_err(|e| Error::InvalidDate(e.to_string()))?;
+    Ok(Value::Tag(TAG_TDATE, Box::new(Value::Text(text))))
+}
+
+/// Reads a `tdate` (tag 0 around an RFC 3339 string).
+pub fn read_tdate(value: &Value, what: &str) -> Result<OffsetDateTime> {
+    match value {
+        Value::Tag(TAG_TDATE, inner) => match inner.as_ref() {
+            Value::Text(text) => parse_date_time(text)
+                .map_err(|e| Error::InvalidDate(format!("{what}: {text:?}: {e}"))),
+            _ => Err(Error::InvalidDate(format!("{what}: tag 0 must wrap text"))),
+        },
+        Value::Tag(tag, _) => Err(Error::CborUnexpectedTag(format!(
+            "{what}: tag {tag} where tag 0 is required"
+        ))),
+        _ => Err(Error::InvalidDate(format!("{what}: expected a tdate"))),
+    }
+}
+
+/// Parses an RFC 3339 date-time string.
+pub fn parse_date_time(text: &str) -> std::result::Result<OffsetDateTime, time::error::Parse> {
+    OffsetDateTime::parse(text, &Rfc3339)
+}
+
+/// Encodes a calendar date as `full-date` (tag 1004, "YYYY-MM-DD").
+pub fn full_date(date: Date) -> Value {
+    Value::Tag(TAG_FULL_DATE, Box::new(Value::Text(format_date(date))))
+}
+
+/// Formats a date as "YYYY-MM-DD".
+pub fn format_date(date: Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
+/// Parses "YYYY-MM-DD".
+pub fn parse_date(text: &str) -> Result<Date> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(text, &format).map_err(|e| Error::InvalidDate(format!("{text:?}: {e}")))
+}
+
+/// Reads a `full-date`: tag 1004 around "YYYY-MM-DD". An untagged
+/// "YYYY-MM-DD" text string is accepted too, because some issuers in the
+/// field omit the tag; any other tag is refused.
+pub fn read_full_date(value: &Value, what: &str) -> Result<Date> {
+    let text = match value {
+        Value::Tag(TAG_FULL_DATE, inner) => match inner.as_ref() {
+            Value::Text(t) => t,
+            _ => return Err(Error::InvalidDate(format!("{what}: tag 1004 must wrap text"))),
+        },
+        Value::Text(t) => t,
+        Value::Tag(tag, _) => {
+            return Err(Error::CborUnexpectedTag(format!(
+                "{what}: tag {tag} where a full-date is required"
+            )));
+        }
+        _ => return Err(Error::InvalidDate(format!("{what}: expected a full-date"))),
+    };
+    parse_date(text).map_err(|e| Error::InvalidDate(format!("{what}: {e}")))
+}
+
+// ----- Map access -----
+
+/// Looks up a text key in a CBOR map.
+pub fn map_get<'a>(map: &'a [(Value, Value)], key: &str) -> Option<&'a Value> {
+    map.iter()
+        .find(|(k, _)| matches!(k, Value::Text(t) if t == key))
+        .map(|(_, v)| v)
+}
+
+/// Looks up a required text key in a CBOR map.
+pub fn map_require<'a>(map: &'a [(Value, Value)], key: &str, what: &str) -> Result<&'a Value> {
+    map_get(map, key)
+        .ok_or_else(|| Error::InvalidStructure(format!("{what}: missing {key:?}")))
+}
+
+/// Views a value as a map.
+pub fn as_map<'a>(value: &'a Value, what: &str) -> Result<&'a [(Value, Value)]> {
+    match value {
+        Value::Map(m) => Ok(m),
+        _ => Err(Error::InvalidStructure(format!("{what}: expected a map"))),
+    }
+}
+
+/// Views a value as an array.
+pub fn as_array<'a>(value: &'a Value, what: &str) -> Result<&'a [Value]> {
+    match value {
+        Value::Array(a) => Ok(a),
+        _ => Err(Error::InvalidStructure(format!("{what}: expected an array"))),
+    }
+}
+
+/// Views a value as a text string.
+pub fn as_text<'a>(value: &'a Value, what: &str) -> Result<&'a str> {
+    match value {
+        Value::Text(t) => Ok(t),
+        _ => Err(Error::InvalidStructure(format!("{what}: expected text"))),
+    }
+}
+
+/// Views a value as a byte string.
+pub fn as_bytes<'a>(value: &'a Value, what: &str) -> Result<&'a [u8]> {
+    match value {
+        Value::Bytes(b) => Ok(b),
+        _ => Err(Error::InvalidStructure(format!(
+            "{what}: expected a byte string"
+        ))),
+    }
+}
+
+/// Views a value as an unsigned integer that fits in u64.
+pub fn as_u64(value: &Value, what: &str) -> Result<u64> {
+    match value {
+        Value::Integer(i) => u64::try_from(*i).map_err(|_| {
+            Error::InvalidStructure(format!("{what}: expected an unsigned integer"))
+        }),
+        _ => Err(Error::InvalidStructure(format!(
+            "{what}: expected an unsigned integer"
+        ))),
+    }
+}
+
+/// Builds a CBOR map with text keys, in the given order.
+pub fn text_map<I, K>(entries: I) -> Value
+where
+    I: IntoIterator<Item = (K, Value)>,
+    K: Into<String>,
+{
+    Value::Map(
+        entries
+            .into_iter()
+            .map(|(k, v)| (Value::Text(k.into()), v))
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(bytes: &[u8]) -> &'static str {
+        match decode(bytes) {
+            Ok(_) => "ok",
+            Err(e) => e.code(),
+        }
+    }
+
+    #[test]
+    fn accepts_well_formed_items() {
+        assert_eq!(code(&[0xa1, 0x61, 0x61, 0x01]), "ok");
+        assert_eq!(code(&[0xd8, 0x18, 0x41, 0xa0]), "ok");
+        assert_eq!(code(&[0xf9, 0x3c, 0x00]), "ok");
+    }
+
+    #[test]
+    fn refuses_truncation_and_trailing_bytes() {
+        assert_eq!(code(&[0x62, 0x61]), "cbor_length_exceeds_input");
+        assert_eq!(code(&[0x19, 0x01]), "cbor_malformed");
+        assert_eq!(code(&[0x01, 0x02]), "cbor_trailing_bytes");
+        assert_eq!(code(&[]), "cbor_malformed");
+    }
+
+    #[test]
+    fn refuses_lengths_the_input_cannot_hold() {
+        // A byte string claiming 4 GiB.
+        assert_eq!(
+            code(&[0x5a, 0xff, 0xff, 0xff, 0xff, 0x00]),
+            "cbor_length_exceeds_input"
+        );
+        // An array claiming 2^64-1 items.
+        let mut huge = vec![0x9b];
+        huge.extend([0xff; 8]);
+        assert_eq!(code(&huge), "cbor_length_exceeds_input");
+    }
+
+    #[test]
+    fn refuses_indefinite_lengths() {
+        assert_eq!(code(&[0x9f, 0x01, 0xff]), "cbor_indefinite_length");
+        assert_eq!(code(&[0x5f, 0x41, 0x00, 0xff]), "cbor_indefinite_length");
+        assert_eq!(code(&[0xff]), "cbor_malformed");
+    }
+
+    #[test]
+    fn refuses_deep_nesting_without_recursing_past_the_limit() {
+        let mut deep = vec![0x81; 10_000];
+        deep.push(0x00);
+        assert_eq!(code(&deep), "cbor_too_deep");
+    }
+
+    #[test]
+    fn refuses_duplicate_keys() {
+        let dup = [0xa2, 0x61, 0x61, 0x01, 0x61, 0x61, 0x02];
+        assert_eq!(code(&dup), "cbor_duplicate_key");
+    }
+
+    #[test]
+    fn refuses_too_many_items_and_too_large_input() {
+        let limits = Limits {
+            max_input_len: 16,
+            max_depth: 4,
+            max_items: 3,
+        };
+        let four = [0x83, 0x01, 0x02, 0x03];
+        assert_eq!(
+            decode_with(&four, &limits).map_err(|e| e.code()),
+            Err("cbor_too_many_items")
+        );
+        let long = [0u8; 17];
+        assert_eq!(
+            decode_with(&long, &limits).map_err(|e| e.code()),
+            Err("cbor_too_large")
+        );
+    }
+
+    #[test]
+    fn refuses_reserved_and_invalid_text() {
+        assert_eq!(code(&[0x1c]), "cbor_malformed");
+        assert_eq!(code(&[0x61, 0xff]), "cbor_malformed");
+        assert_eq!(code(&[0xf8, 0x10]), "cbor_malformed");
+    }
+
+    #[test]
+    fn dates_round_trip() {
+        let at = time::macros::datetime!(2026-11-29 10:00:00 UTC);
+        let v = tdate(at).unwrap_or(Value::Null);
+        assert_eq!(read_tdate(&v, "t").ok(), Some(at));
+        let d = time::macros::date!(1990 - 02 - 03);
+        assert_eq!(read_full_date(&full_date(d), "d").ok(), Some(d));
+        assert_eq!(
+            read_full_date(&Value::Tag(0, Box::new(Value::Text("1990-02-03".into()))), "d")
+                .map_err(|e| e.code()),
+            Err("cbor_unexpected_tag")
+        );
+    }
+
+    #[test]
+    fn tag24_is_checked() {
+        assert_eq!(
+            untag24(&Value::Bytes(vec![0xa0]), "x").map_err(|e| e.code()),
+            Err("cbor_not_tag24")
+        );
+        assert_eq!(
+            untag24(&Value::Tag(23, Box::new(Value::Bytes(vec![]))), "x").map_err(|e| e.code()),
+            Err("cbor_unexpected_tag")
+        );
+    }
+}

@@ -1,0 +1,698 @@
+//! Algorithms, keys and COSE_Sign1 (RFC 9052 / RFC 9053).
+//!
+//! Three algorithms are supported, for Document Signer keys, device keys and
+//! trust-list keys alike: EdDSA with Ed25519, ES256 (P-256) and ES384 (P-384).
+//! Every signature goes through [`PublicKey::verify`], so the checks (strict
+//! Ed25519, exact signature lengths, algorithm-to-key fit) live in one place.
+//!
+//! Private keys live behind the [`Signer`] trait so that a production issuer
+//! can keep its Document Signer key in an HSM or a cloud KMS; [`SoftwareKey`]
+//! is the in-memory implementation.
+
+use ciborium::value::Value;
+use coset::{
+    AsCborValue, CoseKey, CoseSign1, CoseSign1Builder, HeaderBuilder, KeyType, Label,
+    RegisteredLabelWithPrivate, iana,
+};
+use p256::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding};
+use rand_core::CryptoRng;
+use signature::{Signer as _, Verifier as _};
+
+use crate::cbor;
+use crate::error::{Error, Result};
+
+/// COSE header label of `x5chain` (RFC 9360).
+pub const HEADER_X5CHAIN: i64 = 33;
+/// COSE header label of `typ` (RFC 9596).
+pub const HEADER_TYP: i64 = 16;
+/// CBOR tag of COSE_Sign1_Tagged.
+pub const TAG_COSE_SIGN1: u64 = 18;
+
+/// A signature algorithm the crate supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Algorithm {
+    /// EdDSA with Ed25519 (COSE -8).
+    EdDsa,
+    /// ECDSA with P-256 and SHA-256 (COSE -7).
+    Es256,
+    /// ECDSA with P-384 and SHA-384 (COSE -35).
+    Es384,
+}
+
+impl Algorithm {
+    /// All supported algorithms.
+    pub const ALL: [Algorithm; 3] = [Algorithm::EdDsa, Algorithm::Es256, Algorithm::Es384];
+
+    /// The COSE algorithm identifier.
+    pub fn cose_id(self) -> i64 {
+        self.iana() as i64
+    }
+
+    fn iana(self) -> iana::Algorithm {
+        match self {
+            Algorithm::EdDsa => iana::Algorithm::EdDSA,
+            Algorithm::Es256 => iana::Algorithm::ES256,
+            Algorithm::Es384 => iana::Algorithm::ES384,
+        }
+    }
+
+    /// The algorithm for a COSE identifier, if supported.
+    pub fn from_cose_id(id: i64) -> Result<Algorithm> {
+        Algorithm::ALL
+            .into_iter()
+            .find(|a| a.cose_id() == id)
+            .ok_or_else(|| Error::UnsupportedAlgorithm(format!("COSE algorithm {id}")))
+    }
+
+    /// The short name used on the command line and in JSON: `ed25519`, `es256`, `es384`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::EdDsa => "ed25519",
+            Algorithm::Es256 => "es256",
+            Algorithm::Es384 => "es384",
+        }
+    }
+
+    /// Parses a short name (`ed25519`/`eddsa`, `es256`/`p256`, `es384`/`p384`).
+    pub fn from_name(name: &str) -> Result<Algorithm> {
+        match name.to_ascii_lowercase().as_str() {
+            "ed25519" | "eddsa" => Ok(Algorithm::EdDsa),
+            "es256" | "p256" | "p-256" => Ok(Algorithm::Es256),
+            "es384" | "p384" | "p-384" => Ok(Algorithm::Es384),
+            other => Err(Error::UnsupportedAlgorithm(other.to_string())),
+        }
+    }
+}
+
+impl std::fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A public key of one of the supported algorithms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublicKey {
+    /// Ed25519 verifying key.
+    Ed25519(ed25519_dalek::VerifyingKey),
+    /// P-256 verifying key.
+    P256(p256::ecdsa::VerifyingKey),
+    /// P-384 verifying key.
+    P384(p384::ecdsa::VerifyingKey),
+}
+
+impl PublicKey {
+    /// The one algorithm this key verifies.
+    pub fn algorithm(&self) -> Algorithm {
+        match self {
+            PublicKey::Ed25519(_) => Algorithm::EdDsa,
+            PublicKey::P256(_) => Algorithm::Es256,
+            PublicKey::P384(_) => Algorithm::Es384,
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            PublicKey::Ed25519(_) => "Ed25519",
+            PublicKey::P256(_) => "P-256",
+            PublicKey::P384(_) => "P-384",
+        }
+    }
+
+    /// Verifies `signature` (COSE form: 64 bytes for Ed25519 and ES256, 96 for
+    /// ES384, r || s) over `message` under `alg`, which must fit the key.
+    ///
+    /// Ed25519 uses `verify_strict`, which refuses small-order keys and
+    /// non-canonical signatures.
+    pub fn verify(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> Result<()> {
+        if alg != self.algorithm() {
+            return Err(Error::AlgorithmKeyMismatch {
+                alg: alg.name().into(),
+                key: self.kind().into(),
+            });
+        }
+        let bad = |e: signature::Error| Error::SignatureInvalid(format!("{alg}: {e}"));
+        match self {
+            PublicKey::Ed25519(key) => {
+                let sig = ed25519_dalek::Signature::from_slice(signature).map_err(bad)?;
+                key.verify_strict(message, &sig).map_err(bad)
+            }
+            PublicKey::P256(key) => {
+                let sig = p256::ecdsa::Signature::from_slice(signature).map_err(bad)?;
+                key.verify(message, &sig).map_err(bad)
+            }
+            PublicKey::P384(key) => {
+                let sig = p384::ecdsa::Signature::from_slice(signature).map_err(bad)?;
+                key.verify(message, &sig).map_err(bad)
+            }
+        }
+    }
+
+    /// Reads a DER SubjectPublicKeyInfo.
+    pub fn from_spki_der(der: &[u8]) -> Result<PublicKey> {
+        if let Ok(k) = ed25519_dalek::VerifyingKey::from_public_key_der(der) {
+            return Ok(PublicKey::Ed25519(k));
+        }
+        if let Ok(k) = p256::ecdsa::VerifyingKey::from_public_key_der(der) {
+            return Ok(PublicKey::P256(k));
+        }
+        if let Ok(k) = p384::ecdsa::VerifyingKey::from_public_key_der(der) {
+            return Ok(PublicKey::P384(k));
+        }
+        Err(Error::InvalidKey(
+            "not an Ed25519, P-256 or P-384 SubjectPublicKeyInfo".into(),
+        ))
+    }
+
+    /// Reads a PEM "PUBLIC KEY" (SubjectPublicKeyInfo).
+    pub fn from_pem(pem: &str) -> Result<PublicKey> {
+        if let Ok(k) = ed25519_dalek::VerifyingKey::from_public_key_pem(pem) {
+            return Ok(PublicKey::Ed25519(k));
+        }
+        if let Ok(k) = p256::ecdsa::VerifyingKey::from_public_key_pem(pem) {
+            return Ok(PublicKey::P256(k));
+        }
+        if let Ok(k) = p384::ecdsa::VerifyingKey::from_public_key_pem(pem) {
+            return Ok(PublicKey::P384(k));
+        }
+        Err(Error::InvalidKey(
+            "not an Ed25519, P-256 or P-384 public key PEM".into(),
+        ))
+    }
+
+    /// Encodes the key as DER SubjectPublicKeyInfo.
+    pub fn to_spki_der(&self) -> Result<Vec<u8>> {
+        let doc = match self {
+            PublicKey::Ed25519(k) => k.to_public_key_der(),
+            PublicKey::P256(k) => k.to_public_key_der(),
+            PublicKey::P384(k) => k.to_public_key_der(),
+        };
+        doc.map(|d| d.as_bytes().to_vec())
+            .map_err(|e| Error::InvalidKey(e.to_string()))
+    }
+
+    /// Encodes the key as a PEM "PUBLIC KEY".
+    pub fn to_pem(&self) -> Result<String> {
+        let pem = match self {
+            PublicKey::Ed25519(k) => k.to_public_key_pem(LineEnding::LF),
+            PublicKey::P256(k) => k.to_public_key_pem(LineEnding::LF),
+            PublicKey::P384(k) => k.to_public_key_pem(LineEnding::LF),
+        };
+        pem.map_err(|e| Error::InvalidKey(e.to_string()))
+    }
+
+    /// The key as a COSE_Key (OKP for Ed25519, EC2 with x and y for P-256/P-384).
+    pub fn to_cose_key(&self) -> CoseKey {
+        match self {
+            PublicKey::Ed25519(k) => coset::CoseKeyBuilder::new_okp_key()
+                .param(
+                    iana::OkpKeyParameter::Crv as i64,
+                    Value::from(iana::EllipticCurve::Ed25519 as i64),
+                )
+                .param(
+                    iana::OkpKeyParameter::X as i64,
+                    Value::Bytes(k.to_bytes().to_vec()),
+                )
+                .build(),
+            PublicKey::P256(k) => ec2_cose_key(iana::EllipticCurve::P_256, &k.to_sec1_bytes()),
+            PublicKey::P384(k) => ec2_cose_key(iana::EllipticCurve::P_384, &k.to_sec1_bytes()),
+        }
+    }
+
+    /// The key as a COSE_Key CBOR value.
+    pub fn to_cose_key_value(&self) -> Result<Value> {
+        self.to_cose_key()
+            .to_cbor_value()
+            .map_err(|e| Error::InvalidKey(e.to_string()))
+    }
+
+    /// Reads a COSE_Key CBOR value.
+    pub fn from_cose_key_value(value: &Value) -> Result<PublicKey> {
+        let key = CoseKey::from_cbor_value(value.clone())
+            .map_err(|e| Error::InvalidKey(format!("COSE_Key: {e}")))?;
+        PublicKey::from_cose_key(&key)
+    }
+
+    /// Reads a COSE_Key: OKP/Ed25519, or EC2 P-256/P-384 with both coordinates.
+    pub fn from_cose_key(key: &CoseKey) -> Result<PublicKey> {
+        let param = |label: i64| {
+            key.params
+                .iter()
+                .find(|(l, _)| *l == Label::Int(label))
+                .map(|(_, v)| v)
+        };
+        let int_param = |label: i64| match param(label) {
+            Some(Value::Integer(i)) => i64::try_from(*i).ok(),
+            _ => None,
+        };
+        let bytes_param = |label: i64, name: &str| match param(label) {
+            Some(Value::Bytes(b)) => Ok(b.as_slice()),
+            _ => Err(Error::InvalidKey(format!("COSE_Key: missing {name}"))),
+        };
+        match &key.kty {
+            KeyType::Assigned(iana::KeyType::OKP) => {
+                if int_param(iana::OkpKeyParameter::Crv as i64)
+                    != Some(iana::EllipticCurve::Ed25519 as i64)
+                {
+                    return Err(Error::InvalidKey("COSE_Key: OKP curve is not Ed25519".into()));
+                }
+                let x = bytes_param(iana::OkpKeyParameter::X as i64, "x")?;
+                let x: &[u8; 32] = x
+                    .try_into()
+                    .map_err(|_| Error::InvalidKey("Ed25519 key must be 32 bytes".into()))?;
+                ed25519_dalek::VerifyingKey::from_bytes(x)
+                    .map(PublicKey::Ed25519)
+                    .map_err(|e| Error::InvalidKey(format!("Ed25519: {e}")))
+            }
+            KeyType::Assigned(iana::KeyType::EC2) => {
+                let crv = int_param(iana::Ec2KeyParameter::Crv as i64);
+                let x = bytes_param(iana::Ec2KeyParameter::X as i64, "x")?;
+                let y = bytes_param(iana::Ec2KeyParameter::Y as i64, "y")?;
+                let mut sec1 = Vec::with_capacity(1 + x.len() + y.len());
+                sec1.push(0x04);
+                sec1.extend_from_slice(x);
+                sec1.extend_from_slice(y);
+                if crv == Some(iana::EllipticCurve::P_256 as i64) && x.len() == 32 && y.len() == 32
+                {
+                    p256::ecdsa::VerifyingKey::from_sec1_bytes(&sec1)
+                        .map(PublicKey::P256)
+                        .map_err(|e| Error::InvalidKey(format!("P-256: {e}")))
+                } else if crv == Some(iana::EllipticCurve::P_384 as i64)
+                    && x.len() == 48
+                    && y.len() == 48
+                {
+                    p384::ecdsa::VerifyingKey::from_sec1_bytes(&sec1)
+                        .map(PublicKey::P384)
+                        .map_err(|e| Error::InvalidKey(format!("P-384: {e}")))
+                } else {
+                    Err(Error::InvalidKey(
+                        "COSE_Key: EC2 key is not P-256 or P-384 with full coordinates".into(),
+                    ))
+                }
+            }
+            other => Err(Error::InvalidKey(format!(
+                "COSE_Key: unsupported key type {other:?}"
+            ))),
+        }
+    }
+}
+
+fn ec2_cose_key(curve: iana::EllipticCurve, sec1_uncompressed: &[u8]) -> CoseKey {
+    // Uncompressed SEC1: 0x04 || x || y, with x and y of equal length.
+    let coords = sec1_uncompressed.get(1..).unwrap_or_default();
+    let (x, y) = coords.split_at(coords.len() / 2);
+    coset::CoseKeyBuilder::new_ec2_pub_key(curve, x.to_vec(), y.to_vec()).build()
+}
+
+/// Produces signatures for one algorithm without exposing the private key.
+///
+/// Implement this for an HSM, a cloud KMS, Android Keystore or the Secure
+/// Enclave; the crate never needs the private key itself.
+pub trait Signer {
+    /// The algorithm of the signatures this signer makes.
+    fn algorithm(&self) -> Algorithm;
+    /// The public key matching the private key.
+    fn public_key(&self) -> PublicKey;
+    /// Signs `message`, returning the signature in COSE form (r || s for
+    /// ECDSA, 64 bytes for Ed25519).
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>>;
+}
+
+/// An in-memory private key of one of the supported algorithms.
+///
+/// ECDSA signatures are deterministic (RFC 6979), as are Ed25519 ones, so the
+/// same key and message always give the same bytes: vectors can be
+/// regenerated byte for byte.
+#[derive(Clone)]
+pub enum SoftwareKey {
+    /// Ed25519 signing key.
+    Ed25519(ed25519_dalek::SigningKey),
+    /// P-256 signing key.
+    P256(p256::ecdsa::SigningKey),
+    /// P-384 signing key.
+    P384(p384::ecdsa::SigningKey),
+}
+
+impl std::fmt::Debug for SoftwareKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print key material.
+        write!(f, "SoftwareKey({})", self.algorithm())
+    }
+}
+
+impl SoftwareKey {
+    /// Generates a fresh key from `rng`.
+    pub fn generate<R: CryptoRng + ?Sized>(alg: Algorithm, rng: &mut R) -> SoftwareKey {
+        match alg {
+            Algorithm::EdDsa => SoftwareKey::Ed25519(ed25519_dalek::SigningKey::generate(rng)),
+            Algorithm::Es256 => SoftwareKey::P256(<p256::ecdsa::SigningKey as p256::elliptic_curve::Generate>::generate_from_rng(rng)),
+            Algorithm::Es384 => SoftwareKey::P384(<p384::ecdsa::SigningKey as p384::elliptic_curve::Generate>::generate_from_rng(rng)),
+        }
+    }
+
+    /// Reads a PKCS#8 DER private key.
+    pub fn from_pkcs8_der(der: &[u8]) -> Result<SoftwareKey> {
+        if let Ok(k) = ed25519_dalek::SigningKey::from_pkcs8_der(der) {
+            return Ok(SoftwareKey::Ed25519(k));
+        }
+        if let Ok(k) = p256::ecdsa::SigningKey::from_pkcs8_der(der) {
+            return Ok(SoftwareKey::P256(k));
+        }
+        if let Ok(k) = p384::ecdsa::SigningKey::from_pkcs8_der(der) {
+            return Ok(SoftwareKey::P384(k));
+        }
+        Err(Error::InvalidKey(
+            "not an Ed25519, P-256 or P-384 PKCS#8 private key".into(),
+        ))
+    }
+
+    /// Reads a PKCS#8 PEM ("PRIVATE KEY") private key.
+    pub fn from_pkcs8_pem(pem: &str) -> Result<SoftwareKey> {
+        if let Ok(k) = ed25519_dalek::SigningKey::from_pkcs8_pem(pem) {
+            return Ok(SoftwareKey::Ed25519(k));
+        }
+        if let Ok(k) = p256::ecdsa::SigningKey::from_pkcs8_pem(pem) {
+            return Ok(SoftwareKey::P256(k));
+        }
+        if let Ok(k) = p384::ecdsa::SigningKey::from_pkcs8_pem(pem) {
+            return Ok(SoftwareKey::P384(k));
+        }
+        Err(Error::InvalidKey(
+            "not an Ed25519, P-256 or P-384 PKCS#8 PEM private key".into(),
+        ))
+    }
+
+    /// Encodes the key as PKCS#8 PEM.
+    pub fn to_pkcs8_pem(&self) -> Result<String> {
+        let pem = match self {
+            SoftwareKey::Ed25519(k) => k.to_pkcs8_pem(LineEnding::LF),
+            SoftwareKey::P256(k) => k.to_pkcs8_pem(LineEnding::LF),
+            SoftwareKey::P384(k) => k.to_pkcs8_pem(LineEnding::LF),
+        };
+        pem.map(|p| p.to_string())
+            .map_err(|e| Error::InvalidKey(e.to_string()))
+    }
+}
+
+impl Signer for SoftwareKey {
+    fn algorithm(&self) -> Algorithm {
+        match self {
+            SoftwareKey::Ed25519(_) => Algorithm::EdDsa,
+            SoftwareKey::P256(_) => Algorithm::Es256,
+            SoftwareKey::P384(_) => Algorithm::Es384,
+        }
+    }
+
+    fn public_key(&self) -> PublicKey {
+        match self {
+            SoftwareKey::Ed25519(k) => PublicKey::Ed25519(k.verifying_key()),
+            SoftwareKey::P256(k) => PublicKey::P256(*k.verifying_key()),
+            SoftwareKey::P384(k) => PublicKey::P384(*k.verifying_key()),
+        }
+    }
+
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
+        let failed = |e: signature::Error| Error::SigningFailed(e.to_string());
+        match self {
+            SoftwareKey::Ed25519(k) => {
+                let sig: ed25519_dalek::Signature = k.try_sign(message).map_err(failed)?;
+                Ok(sig.to_bytes().to_vec())
+            }
+            SoftwareKey::P256(k) => {
+                let sig: p256::ecdsa::Signature = k.try_sign(message).map_err(failed)?;
+                Ok(sig.to_bytes().to_vec())
+            }
+            SoftwareKey::P384(k) => {
+                let sig: p384::ecdsa::Signature = k.try_sign(message).map_err(failed)?;
+                Ok(sig.to_bytes().to_vec())
+            }
+        }
+    }
+}
+
+// ----- COSE_Sign1 -----
+
+/// A parsed COSE_Sign1 whose protected algorithm has been checked.
+#[derive(Debug, Clone)]
+pub struct Sign1 {
+    /// The structure as decoded; its protected header keeps the bytes as received.
+    pub inner: CoseSign1,
+    /// The algorithm from the protected header.
+    pub algorithm: Algorithm,
+}
+
+impl Sign1 {
+    /// Reads a COSE_Sign1 from a CBOR value (untagged, or tagged with 18).
+    ///
+    /// Refuses: a tag other than 18 (`cbor_unexpected_tag`), a malformed
+    /// structure (`cose_malformed`), no algorithm in the protected header
+    /// (`algorithm_not_protected`), an algorithm the crate does not support
+    /// (`unsupported_algorithm`) and any `crit` label other than `typ` and
+    /// `x5chain` (`unknown_critical_header`).
+    pub fn from_value(value: Value) -> Result<Sign1> {
+        let value = match value {
+            Value::Tag(TAG_COSE_SIGN1, inner) => *inner,
+            Value::Tag(tag, _) => {
+                return Err(Error::CborUnexpectedTag(format!(
+                    "COSE_Sign1: tag {tag} where 18 or none is allowed"
+                )));
+            }
+            other => other,
+        };
+        // The protected header is a byte string decoded separately by coset:
+        // apply the same limits and duplicate-key rule to it first.
+        if let Value::Array(parts) = &value {
+            if let Some(Value::Bytes(protected)) = parts.first() {
+                if !protected.is_empty() {
+                    cbor::decode(protected)?;
+                }
+            }
+        }
+        let inner =
+            CoseSign1::from_cbor_value(value).map_err(|e| Error::CoseMalformed(e.to_string()))?;
+        let algorithm = protected_algorithm(&inner.protected.header)?;
+        check_critical(&inner.protected.header)?;
+        Ok(Sign1 { inner, algorithm })
+    }
+
+    /// Decodes and reads a COSE_Sign1 from bytes.
+    pub fn from_slice(bytes: &[u8]) -> Result<Sign1> {
+        Sign1::from_value(cbor::decode(bytes)?)
+    }
+
+    /// The attached payload, if any.
+    pub fn payload(&self) -> Option<&[u8]> {
+        self.inner.payload.as_deref()
+    }
+
+    /// The DER certificates of the x5chain header (label 33), leaf first;
+    /// looked for in the protected header, then the unprotected one.
+    pub fn x5chain(&self) -> Result<Vec<Vec<u8>>> {
+        let label = Label::Int(HEADER_X5CHAIN);
+        let found = self
+            .inner
+            .protected
+            .header
+            .rest
+            .iter()
+            .chain(self.inner.unprotected.rest.iter())
+            .find(|(l, _)| *l == label)
+            .map(|(_, v)| v);
+        let certs = match found {
+            None => return Err(Error::X5ChainMissing),
+            Some(Value::Bytes(der)) => vec![der.clone()],
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| match item {
+                    Value::Bytes(der) => Ok(der.clone()),
+                    _ => Err(Error::CoseMalformed(
+                        "x5chain entries must be byte strings".into(),
+                    )),
+                })
+                .collect::<Result<Vec<_>>>()?,
+            Some(_) => {
+                return Err(Error::CoseMalformed(
+                    "x5chain must be a byte string or an array of them".into(),
+                ));
+            }
+        };
+        if certs.is_empty() || certs.iter().any(|c| c.is_empty()) {
+            return Err(Error::X5ChainMissing);
+        }
+        Ok(certs)
+    }
+
+    /// Verifies the signature with `key` over the attached payload.
+    pub fn verify(&self, key: &PublicKey, external_aad: &[u8]) -> Result<()> {
+        let payload = self
+            .inner
+            .payload
+            .as_deref()
+            .ok_or_else(|| Error::CoseMalformed("payload is detached".into()))?;
+        self.verify_detached(key, payload, external_aad)
+    }
+
+    /// Verifies the signature with `key` over `payload` (for a detached payload,
+    /// or to check an attached one against given bytes).
+    pub fn verify_detached(&self, key: &PublicKey, payload: &[u8], external_aad: &[u8]) -> Result<()> {
+        let tbs = coset::sig_structure_data(
+            coset::SignatureContext::CoseSign1,
+            self.inner.protected.clone(),
+            None,
+            external_aad,
+            payload,
+        );
+        key.verify(self.algorithm, &tbs, &self.inner.signature)
+    }
+
+    /// Encodes the structure (untagged) as a CBOR value.
+    pub fn to_value(&self) -> Result<Value> {
+        self.inner
+            .clone()
+            .to_cbor_value()
+            .map_err(|e| Error::CoseMalformed(e.to_string()))
+    }
+}
+
+fn protected_algorithm(protected: &coset::Header) -> Result<Algorithm> {
+    match &protected.alg {
+        Some(RegisteredLabelWithPrivate::Assigned(a)) => Algorithm::from_cose_id(*a as i64),
+        Some(RegisteredLabelWithPrivate::PrivateUse(id)) => Algorithm::from_cose_id(*id),
+        Some(RegisteredLabelWithPrivate::Text(t)) => {
+            Err(Error::UnsupportedAlgorithm(format!("text algorithm {t:?}")))
+        }
+        // An algorithm only in the unprotected header is not covered by the
+        // signature, so it counts as none.
+        None => Err(Error::AlgorithmNotProtected),
+    }
+}
+
+fn check_critical(protected: &coset::Header) -> Result<()> {
+    for label in &protected.crit {
+        let understood = match label {
+            RegisteredLabelWithPrivate::Assigned(h) => {
+                let id = *h as i64;
+                id == HEADER_X5CHAIN || id == HEADER_TYP
+            }
+            RegisteredLabelWithPrivate::PrivateUse(id) => *id == HEADER_X5CHAIN || *id == HEADER_TYP,
+            RegisteredLabelWithPrivate::Text(_) => false,
+        };
+        if !understood {
+            return Err(Error::UnknownCriticalHeader(format!("{label:?}")));
+        }
+    }
+    Ok(())
+}
+
+/// Options for [`sign1`].
+#[derive(Debug, Clone, Default)]
+pub struct Sign1Options {
+    /// DER certificates for the unprotected x5chain header, leaf first.
+    pub x5chain: Vec<Vec<u8>>,
+    /// Content type for the protected `typ` header (RFC 9596), if any.
+    pub typ: Option<String>,
+    /// Leave the payload out of the structure (it is signed but not carried).
+    pub detached: bool,
+    /// External additional authenticated data.
+    pub external_aad: Vec<u8>,
+}
+
+/// Signs `payload` as COSE_Sign1 with the algorithm in the protected header.
+pub fn sign1(signer: &dyn Signer, payload: &[u8], options: &Sign1Options) -> Result<Sign1> {
+    let algorithm = signer.algorithm();
+    let mut protected = HeaderBuilder::new().algorithm(algorithm.iana());
+    if let Some(typ) = &options.typ {
+        protected = protected.value(HEADER_TYP, Value::Text(typ.clone()));
+    }
+    let mut unprotected = HeaderBuilder::new();
+    match options.x5chain.as_slice() {
+        [] => {}
+        [single] => unprotected = unprotected.value(HEADER_X5CHAIN, Value::Bytes(single.clone())),
+        many => {
+            unprotected = unprotected.value(
+                HEADER_X5CHAIN,
+                Value::Array(many.iter().cloned().map(Value::Bytes).collect()),
+            )
+        }
+    }
+    let builder = CoseSign1Builder::new()
+        .protected(protected.build())
+        .unprotected(unprotected.build());
+    let builder = if options.detached {
+        builder.try_create_detached_signature(payload, &options.external_aad, |tbs| {
+            signer.sign(tbs)
+        })?
+    } else {
+        builder
+            .payload(payload.to_vec())
+            .try_create_signature(&options.external_aad, |tbs| signer.sign(tbs))?
+    };
+    // Round-trip through the encoding so the protected header carries the exact
+    // bytes a verifier will see.
+    let value = builder
+        .build()
+        .to_cbor_value()
+        .map_err(|e| Error::CoseMalformed(e.to_string()))?;
+    Sign1::from_value(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct FixedRng(u64);
+    impl rand_core::TryRng for FixedRng {
+        type Error = core::convert::Infallible;
+        fn try_next_u32(&mut self) -> std::result::Result<u32, Self::Error> {
+            Ok(self.try_next_u64()? as u32)
+        }
+        fn try_next_u64(&mut self) -> std::result::Result<u64, Self::Error> {
+            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            Ok(self.0)
+        }
+        fn try_fill_bytes(&mut self, dst: &mut [u8]) -> std::result::Result<(), Self::Error> {
+            for b in dst {
+                *b = (self.try_next_u64()? >> 33) as u8;
+            }
+            Ok(())
+        }
+    }
+    impl rand_core::TryCryptoRng for FixedRng {}
+
+    #[test]
+    fn sign_and_verify_every_algorithm() {
+        let mut rng = FixedRng(7);
+        for alg in Algorithm::ALL {
+            let key = SoftwareKey::generate(alg, &mut rng);
+            let signed = sign1(&key, b"payload", &Sign1Options::default()).unwrap();
+            assert_eq!(signed.algorithm, alg);
+            signed.verify(&key.public_key(), b"").unwrap();
+            let other = SoftwareKey::generate(alg, &mut rng);
+            assert_eq!(
+                signed.verify(&other.public_key(), b"").map_err(|e| e.code()),
+                Err("signature_invalid")
+            );
+            let cose = key.public_key().to_cose_key_value().unwrap();
+            assert_eq!(PublicKey::from_cose_key_value(&cose).unwrap(), key.public_key());
+            let pem = key.to_pkcs8_pem().unwrap();
+            assert_eq!(
+                SoftwareKey::from_pkcs8_pem(&pem).unwrap().public_key(),
+                key.public_key()
+            );
+            let spki = key.public_key().to_spki_der().unwrap();
+            assert_eq!(PublicKey::from_spki_der(&spki).unwrap(), key.public_key());
+        }
+    }
+
+    #[test]
+    fn algorithm_must_fit_key() {
+        let mut rng = FixedRng(9);
+        let p256 = SoftwareKey::generate(Algorithm::Es256, &mut rng);
+        let p384 = SoftwareKey::generate(Algorithm::Es384, &mut rng);
+        let signed = sign1(&p256, b"x", &Sign1Options::default()).unwrap();
+        assert_eq!(
+            signed.verify(&p384.public_key(), b"").map_err(|e| e.code()),
+            Err("algorithm_key_mismatch")
+        );
+    }
+}

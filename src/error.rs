@@ -1,0 +1,287 @@
+//! The one error type of the crate.
+//!
+//! Every distinct reason for refusing input has its own variant and a stable
+//! [`Error::code`] string. The codes are the crate's public vocabulary: they
+//! appear in the command-line tool's JSON, in the bindings' exceptions and in
+//! the conformance vectors, so a code, once published, never changes meaning.
+
+use std::fmt;
+
+/// Result alias used throughout the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why an operation failed.
+///
+/// Each variant carries a human-readable detail; match on the variant (or on
+/// [`Error::code`]) rather than on the message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    // ----- CBOR -----
+    /// The input is not well-formed CBOR (truncated, reserved values, wrong
+    /// major type where a specific one is required, invalid UTF-8 text).
+    #[error("malformed CBOR: {0}")]
+    CborMalformed(String),
+    /// The input is larger than the configured [`crate::cbor::Limits::max_input_len`].
+    #[error("CBOR input too large: {len} bytes, limit {limit}")]
+    CborTooLarge {
+        /// Length of the input.
+        len: usize,
+        /// Configured limit.
+        limit: usize,
+    },
+    /// Arrays, maps and tags nest deeper than the configured limit.
+    #[error("CBOR nesting deeper than {limit}")]
+    CborTooDeep {
+        /// Configured limit.
+        limit: usize,
+    },
+    /// The input holds more data items than the configured limit.
+    #[error("CBOR input holds more than {limit} data items")]
+    CborTooManyItems {
+        /// Configured limit.
+        limit: usize,
+    },
+    /// A definite length claims more bytes or items than the input can hold.
+    #[error("CBOR length {claimed} exceeds the {available} bytes left in the input")]
+    CborLengthExceedsInput {
+        /// The length the input claims.
+        claimed: u64,
+        /// Bytes actually left.
+        available: usize,
+    },
+    /// Bytes remain after the top-level data item.
+    #[error("{0} trailing bytes after the CBOR data item")]
+    CborTrailingBytes(usize),
+    /// Indefinite-length strings, arrays or maps; the mdoc encoding rules require
+    /// definite lengths, and refusing them keeps every length checkable up front.
+    #[error("indefinite-length CBOR item is not allowed")]
+    CborIndefiniteLength,
+    /// A map holds the same key twice (RFC 8949 section 5.6: not valid CBOR for
+    /// this profile; two readers could otherwise see two different values).
+    #[error("duplicate key in CBOR map: {0}")]
+    CborDuplicateKey(String),
+    /// A CBOR tag other than the one the structure requires.
+    #[error("unexpected CBOR tag: {0}")]
+    CborUnexpectedTag(String),
+    /// An element that must be embedded CBOR (tag 24 around a byte string) is not.
+    #[error("expected tag-24 embedded CBOR: {0}")]
+    CborNotTag24(String),
+
+    // ----- Structure -----
+    /// Well-formed CBOR whose shape is not the expected structure: a required
+    /// field is missing or has the wrong type.
+    #[error("invalid structure: {0}")]
+    InvalidStructure(String),
+    /// A date or date-time element could not be read.
+    #[error("invalid date: {0}")]
+    InvalidDate(String),
+
+    // ----- COSE -----
+    /// The COSE structure itself is malformed.
+    #[error("malformed COSE structure: {0}")]
+    CoseMalformed(String),
+    /// The protected header names no algorithm (an algorithm only in the
+    /// unprotected header does not count: it is not covered by the signature).
+    #[error("no algorithm in the protected header")]
+    AlgorithmNotProtected,
+    /// The algorithm is not one the crate supports.
+    #[error("unsupported algorithm: {0}")]
+    UnsupportedAlgorithm(String),
+    /// The algorithm does not fit the key (for example ES384 with a P-256 key).
+    #[error("algorithm {alg} does not fit a {key} key")]
+    AlgorithmKeyMismatch {
+        /// Algorithm from the protected header.
+        alg: String,
+        /// Kind of key.
+        key: String,
+    },
+    /// The `crit` header lists a label the crate does not understand.
+    #[error("unknown critical header: {0}")]
+    UnknownCriticalHeader(String),
+    /// The signature does not verify.
+    #[error("signature does not verify: {0}")]
+    SignatureInvalid(String),
+    /// The x5chain header (label 33) is missing or empty.
+    #[error("no certificate in x5chain")]
+    X5ChainMissing,
+
+    // ----- Keys -----
+    /// Key material could not be read or does not fit the requested algorithm.
+    #[error("invalid key: {0}")]
+    InvalidKey(String),
+    /// A signer failed to produce a signature (for example an HSM refused).
+    #[error("signing failed: {0}")]
+    SigningFailed(String),
+
+    // ----- Certificates -----
+    /// A certificate could not be parsed.
+    #[error("malformed certificate: {0}")]
+    CertificateMalformed(String),
+    /// A certificate is past its notAfter at the verification time.
+    #[error("certificate expired: {0}")]
+    CertificateExpired(String),
+    /// A certificate is before its notBefore at the verification time.
+    #[error("certificate not yet valid: {0}")]
+    CertificateNotYetValid(String),
+    /// A certificate does not match its ISO/IEC 18013-5 Annex B profile (key
+    /// usage, extended key usage, CA flag, missing country).
+    #[error("certificate profile violated: {0}")]
+    CertificateProfile(String),
+    /// The Document Signer certificate is not signed by the IACA that its
+    /// issuer name points to.
+    #[error("certificate chain does not verify: {0}")]
+    CertificateChainInvalid(String),
+
+    // ----- Trust -----
+    /// No trusted issuing authority has an IACA certificate that issued the
+    /// Document Signer certificate.
+    #[error("untrusted issuer: {0}")]
+    UntrustedIssuer(String),
+    /// Countries disagree: DS certificate vs IACA vs authority vs the
+    /// `issuing_country` element.
+    #[error("country mismatch: {0}")]
+    CountryMismatch(String),
+    /// The issuing authority is not allowed to issue this document type.
+    #[error("doc type not allowed for this authority: {0}")]
+    DocTypeNotAllowed(String),
+    /// The verifier's acceptance policy does not accept this (country, doc type).
+    #[error("not accepted by the verifier's policy: {0}")]
+    NotAccepted(String),
+
+    // ----- Mobile security object -----
+    /// The MSO's docType differs from the document's.
+    #[error("doc type mismatch: {0}")]
+    DocTypeMismatch(String),
+    /// The digest algorithm is not SHA-256, SHA-384 or SHA-512.
+    #[error("unsupported digest algorithm: {0}")]
+    UnsupportedDigestAlgorithm(String),
+    /// A disclosed element has no digest in the MSO under its namespace and digestID.
+    #[error("no digest for disclosed element: {0}")]
+    DigestMissing(String),
+    /// A disclosed element's digest differs from the one in the MSO.
+    #[error("digest mismatch: {0}")]
+    DigestMismatch(String),
+    /// Two disclosed elements share a namespace and digestID, or an element is
+    /// disclosed twice.
+    #[error("duplicate element: {0}")]
+    DuplicateElement(String),
+    /// The MSO is not valid yet (validFrom after now, beyond the clock skew).
+    #[error("document not yet valid: {0}")]
+    NotYetValid(String),
+    /// The MSO has expired (validUntil before now, beyond the clock skew).
+    #[error("document expired: {0}")]
+    Expired(String),
+
+    // ----- Claims -----
+    /// A mandatory element of a document type is missing.
+    #[error("missing element: {0}")]
+    MissingElement(String),
+    /// An element has the wrong type or an invalid value for its document type.
+    #[error("invalid element: {0}")]
+    InvalidElement(String),
+
+    // ----- Caller -----
+    /// An argument given by the caller is invalid (for example validUntil
+    /// before validFrom when issuing).
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+}
+
+impl Error {
+    /// The stable, machine-readable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::CborMalformed(_) => "cbor_malformed",
+            Error::CborTooLarge { .. } => "cbor_too_large",
+            Error::CborTooDeep { .. } => "cbor_too_deep",
+            Error::CborTooManyItems { .. } => "cbor_too_many_items",
+            Error::CborLengthExceedsInput { .. } => "cbor_length_exceeds_input",
+            Error::CborTrailingBytes(_) => "cbor_trailing_bytes",
+            Error::CborIndefiniteLength => "cbor_indefinite_length",
+            Error::CborDuplicateKey(_) => "cbor_duplicate_key",
+            Error::CborUnexpectedTag(_) => "cbor_unexpected_tag",
+            Error::CborNotTag24(_) => "cbor_not_tag24",
+            Error::InvalidStructure(_) => "invalid_structure",
+            Error::InvalidDate(_) => "invalid_date",
+            Error::CoseMalformed(_) => "cose_malformed",
+            Error::AlgorithmNotProtected => "algorithm_not_protected",
+            Error::UnsupportedAlgorithm(_) => "unsupported_algorithm",
+            Error::AlgorithmKeyMismatch { .. } => "algorithm_key_mismatch",
+            Error::UnknownCriticalHeader(_) => "unknown_critical_header",
+            Error::SignatureInvalid(_) => "signature_invalid",
+            Error::X5ChainMissing => "x5chain_missing",
+            Error::InvalidKey(_) => "invalid_key",
+            Error::SigningFailed(_) => "signing_failed",
+            Error::CertificateMalformed(_) => "certificate_malformed",
+            Error::CertificateExpired(_) => "certificate_expired",
+            Error::CertificateNotYetValid(_) => "certificate_not_yet_valid",
+            Error::CertificateProfile(_) => "certificate_profile",
+            Error::CertificateChainInvalid(_) => "certificate_chain_invalid",
+            Error::UntrustedIssuer(_) => "untrusted_issuer",
+            Error::CountryMismatch(_) => "country_mismatch",
+            Error::DocTypeNotAllowed(_) => "doc_type_not_allowed",
+            Error::NotAccepted(_) => "not_accepted",
+            Error::DocTypeMismatch(_) => "doc_type_mismatch",
+            Error::UnsupportedDigestAlgorithm(_) => "unsupported_digest_algorithm",
+            Error::DigestMissing(_) => "digest_missing",
+            Error::DigestMismatch(_) => "digest_mismatch",
+            Error::DuplicateElement(_) => "duplicate_element",
+            Error::NotYetValid(_) => "not_yet_valid",
+            Error::Expired(_) => "expired",
+            Error::MissingElement(_) => "missing_element",
+            Error::InvalidElement(_) => "invalid_element",
+            Error::InvalidArgument(_) => "invalid_argument",
+        }
+    }
+
+    /// Every code the crate can return, in declaration order; the README's
+    /// error table and the conformance vectors are checked against this list.
+    pub const ALL_CODES: &'static [&'static str] = &[
+        "cbor_malformed",
+        "cbor_too_large",
+        "cbor_too_deep",
+        "cbor_too_many_items",
+        "cbor_length_exceeds_input",
+        "cbor_trailing_bytes",
+        "cbor_indefinite_length",
+        "cbor_duplicate_key",
+        "cbor_unexpected_tag",
+        "cbor_not_tag24",
+        "invalid_structure",
+        "invalid_date",
+        "cose_malformed",
+        "algorithm_not_protected",
+        "unsupported_algorithm",
+        "algorithm_key_mismatch",
+        "unknown_critical_header",
+        "signature_invalid",
+        "x5chain_missing",
+        "invalid_key",
+        "signing_failed",
+        "certificate_malformed",
+        "certificate_expired",
+        "certificate_not_yet_valid",
+        "certificate_profile",
+        "certificate_chain_invalid",
+        "untrusted_issuer",
+        "country_mismatch",
+        "doc_type_not_allowed",
+        "not_accepted",
+        "doc_type_mismatch",
+        "unsupported_digest_algorithm",
+        "digest_missing",
+        "digest_mismatch",
+        "duplicate_element",
+        "not_yet_valid",
+        "expired",
+        "missing_element",
+        "invalid_element",
+        "invalid_argument",
+    ];
+}
+
+/// Helper for building [`Error::InvalidStructure`] with a formatted detail.
+pub(crate) fn structure(detail: impl fmt::Display) -> Error {
+    Error::InvalidStructure(detail.to_string())
+}
