@@ -1,0 +1,178 @@
+//! Issuing authorities and the indexed set a verifier trusts.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::error::{Error, Result};
+use crate::x509::Certificate;
+
+/// An issuing authority: a country's body that issues documents, with its
+/// IACA root certificate(s) and the document types it may issue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuingAuthority {
+    id: String,
+    country: String,
+    name: String,
+    iaca_certificates: Vec<Certificate>,
+    doc_types: BTreeSet<String>,
+}
+
+impl IssuingAuthority {
+    /// Creates an authority.
+    ///
+    /// `country` is an ISO 3166-1 alpha-2 code. Refused with
+    /// `invalid_argument`: an empty id or name, a country that is not two
+    /// upper-case letters, no IACA certificate, no doc type. Refused with
+    /// `country_mismatch`: an IACA certificate whose countryName differs from
+    /// `country`.
+    pub fn new(
+        id: impl Into<String>,
+        country: impl Into<String>,
+        name: impl Into<String>,
+        iaca_certificates: Vec<Certificate>,
+        doc_types: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Result<IssuingAuthority> {
+        let id = id.into();
+        let country = country.into();
+        let name = name.into();
+        let doc_types: BTreeSet<String> = doc_types.into_iter().map(Into::into).collect();
+        if id.is_empty() || name.is_empty() {
+            return Err(Error::InvalidArgument(
+                "an authority needs a non-empty id and name".into(),
+            ));
+        }
+        if !is_country_code(&country) {
+            return Err(Error::InvalidArgument(format!(
+                "country {country:?} is not an ISO 3166-1 alpha-2 code"
+            )));
+        }
+        if iaca_certificates.is_empty() {
+            return Err(Error::InvalidArgument(format!(
+                "authority {id:?} has no IACA certificate"
+            )));
+        }
+        if doc_types.is_empty() {
+            return Err(Error::InvalidArgument(format!(
+                "authority {id:?} may issue no doc type"
+            )));
+        }
+        for cert in &iaca_certificates {
+            if cert.country() != Some(country.as_str()) {
+                return Err(Error::CountryMismatch(format!(
+                    "IACA {:?} has country {:?}, authority {id:?} is {country}",
+                    cert.subject(),
+                    cert.country()
+                )));
+            }
+        }
+        Ok(IssuingAuthority {
+            id,
+            country,
+            name,
+            iaca_certificates,
+            doc_types,
+        })
+    }
+
+    /// A stable identifier of the authority (unique within a trust set).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The ISO 3166-1 alpha-2 country code.
+    pub fn country(&self) -> &str {
+        &self.country
+    }
+
+    /// The authority's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The IACA root certificates.
+    pub fn iaca_certificates(&self) -> &[Certificate] {
+        &self.iaca_certificates
+    }
+
+    /// The doc types the authority may issue.
+    pub fn doc_types(&self) -> &BTreeSet<String> {
+        &self.doc_types
+    }
+
+    /// Whether the authority may issue `doc_type`.
+    pub fn may_issue(&self, doc_type: &str) -> bool {
+        self.doc_types.contains(doc_type)
+    }
+}
+
+/// Whether `code` is two upper-case ASCII letters.
+pub(crate) fn is_country_code(code: &str) -> bool {
+    code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+/// The issuing authorities a verifier trusts, indexed by IACA subject name so
+/// that finding the IACA of a Document Signer is a hash lookup, not a scan.
+#[derive(Debug, Clone, Default)]
+pub struct TrustedAuthorities {
+    authorities: Vec<IssuingAuthority>,
+    by_subject: HashMap<Vec<u8>, Vec<(usize, usize)>>,
+}
+
+impl TrustedAuthorities {
+    /// An empty set.
+    pub fn new() -> TrustedAuthorities {
+        TrustedAuthorities::default()
+    }
+
+    /// Adds an authority. Refused with `invalid_argument` when an authority
+    /// with the same id is already present.
+    pub fn add(&mut self, authority: IssuingAuthority) -> Result<()> {
+        if self.authorities.iter().any(|a| a.id == authority.id) {
+            return Err(Error::InvalidArgument(format!(
+                "duplicate authority id {:?}",
+                authority.id
+            )));
+        }
+        let index = self.authorities.len();
+        for (cert_index, cert) in authority.iaca_certificates.iter().enumerate() {
+            self.by_subject
+                .entry(cert.subject_raw().to_vec())
+                .or_default()
+                .push((index, cert_index));
+        }
+        self.authorities.push(authority);
+        Ok(())
+    }
+
+    /// Builds a set from authorities, refusing duplicate ids.
+    pub fn from_authorities(
+        authorities: impl IntoIterator<Item = IssuingAuthority>,
+    ) -> Result<TrustedAuthorities> {
+        let mut set = TrustedAuthorities::new();
+        for authority in authorities {
+            set.add(authority)?;
+        }
+        Ok(set)
+    }
+
+    /// All authorities, in the order added.
+    pub fn authorities(&self) -> &[IssuingAuthority] {
+        &self.authorities
+    }
+
+    /// The (authority, IACA certificate) pairs whose IACA subject equals the
+    /// issuer name of `certificate`: the candidates that may have signed it.
+    pub fn candidates_for<'a>(
+        &'a self,
+        certificate: &Certificate,
+    ) -> impl Iterator<Item = (&'a IssuingAuthority, &'a Certificate)> + 'a {
+        self.by_subject
+            .get(certificate.issuer_raw())
+            .map(|v| v.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|(a, c)| {
+                let authority = self.authorities.get(*a)?;
+                Some((authority, authority.iaca_certificates.get(*c)?))
+            })
+    }
+}

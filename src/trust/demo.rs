@@ -1,0 +1,1 @@
+//! Demo authorities (being written).
