@@ -5,8 +5,6 @@
 //! appear in the command-line tool's JSON, in the bindings' exceptions and in
 //! the conformance vectors, so a code, once published, never changes meaning.
 
-use std::fmt;
-
 /// Result alias used throughout the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -279,9 +277,4 @@ impl Error {
         "invalid_element",
         "invalid_argument",
     ];
-}
-
-/// Helper for building [`Error::InvalidStructure`] with a formatted detail.
-pub(crate) fn structure(detail: impl fmt::Display) -> Error {
-    Error::InvalidStructure(detail.to_string())
 }

@@ -15,5 +15,7 @@ pub mod cbor;
 pub mod cose;
 pub mod documents;
 pub mod error;
+pub mod issuer_signed;
+pub mod mso;
 pub mod trust;
 pub mod x509;

@@ -1,0 +1,214 @@
+//! IssuerSigned: the issuer-signed half of an mdoc (ISO/IEC 18013-5
+//! section 8.3.2.1.2.2): the disclosed items, each carried as tag-24 bytes,
+//! and issuerAuth, the COSE_Sign1 over the Mobile Security Object.
+//!
+//! Decoding keeps every item's bytes exactly as received; the verifier
+//! digests those bytes, never a re-encoding.
+
+use ciborium::value::Value;
+
+use crate::cbor::{self, as_array, as_map, as_text, map_require};
+use crate::cose::Sign1;
+use crate::error::{Error, Result};
+use crate::mso::MobileSecurityObject;
+
+/// One data element with its salt and digestID.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IssuerSignedItem {
+    /// Key of the element's digest in the MSO, within its namespace.
+    pub digest_id: u64,
+    /// The salt (at least 16 bytes when issued by this crate).
+    pub random: Vec<u8>,
+    /// The element identifier, for example `family_name`.
+    pub element_identifier: String,
+    /// The element value.
+    pub element_value: Value,
+}
+
+impl IssuerSignedItem {
+    /// Encodes the item as its CBOR map (the content of the tag-24 bytes).
+    pub fn to_value(&self) -> Value {
+        cbor::text_map([
+            ("digestID", Value::from(self.digest_id)),
+            ("random", Value::Bytes(self.random.clone())),
+            (
+                "elementIdentifier",
+                Value::Text(self.element_identifier.clone()),
+            ),
+            ("elementValue", self.element_value.clone()),
+        ])
+    }
+
+    fn from_value(value: &Value) -> Result<IssuerSignedItem> {
+        let what = "IssuerSignedItem";
+        let map = as_map(value, what)?;
+        Ok(IssuerSignedItem {
+            digest_id: cbor::as_u64(map_require(map, "digestID", what)?, "digestID")?,
+            random: cbor::as_bytes(map_require(map, "random", what)?, "random")?.to_vec(),
+            element_identifier: as_text(
+                map_require(map, "elementIdentifier", what)?,
+                "elementIdentifier",
+            )?
+            .to_string(),
+            element_value: map_require(map, "elementValue", what)?.clone(),
+        })
+    }
+}
+
+/// An item together with its tag-24 bytes as received (or as encoded once at
+/// issuance).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IssuerSignedItemBytes {
+    bytes: Vec<u8>,
+    item: IssuerSignedItem,
+}
+
+impl IssuerSignedItemBytes {
+    /// Encodes an item once; these bytes are what gets digested and carried.
+    pub fn encode(item: IssuerSignedItem) -> Result<IssuerSignedItemBytes> {
+        let bytes = cbor::encode(&item.to_value())?;
+        Ok(IssuerSignedItemBytes { bytes, item })
+    }
+
+    /// Reads an item from its tag-24 wrapper value.
+    pub fn from_value(value: &Value) -> Result<IssuerSignedItemBytes> {
+        let bytes = cbor::untag24(value, "IssuerSignedItemBytes")?;
+        let item = IssuerSignedItem::from_value(&cbor::decode(bytes)?)?;
+        Ok(IssuerSignedItemBytes {
+            bytes: bytes.to_vec(),
+            item,
+        })
+    }
+
+    /// The decoded item.
+    pub fn item(&self) -> &IssuerSignedItem {
+        &self.item
+    }
+
+    /// The encoded IssuerSignedItem, the content of the tag-24 byte string.
+    pub fn inner_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The full IssuerSignedItemBytes, `#6.24(bstr)`, as digested into the MSO.
+    pub fn tagged_bytes(&self) -> Result<Vec<u8>> {
+        cbor::encode(&self.to_value())
+    }
+
+    /// The tag-24 wrapper value.
+    pub fn to_value(&self) -> Value {
+        cbor::tag24(self.bytes.clone())
+    }
+}
+
+/// IssuerSigned: namespaces of disclosed items and the issuer's signature.
+#[derive(Debug, Clone)]
+pub struct IssuerSigned {
+    name_spaces: Vec<(String, Vec<IssuerSignedItemBytes>)>,
+    issuer_auth: Sign1,
+}
+
+impl IssuerSigned {
+    /// Assembles an IssuerSigned from its parts.
+    pub fn new(
+        name_spaces: Vec<(String, Vec<IssuerSignedItemBytes>)>,
+        issuer_auth: Sign1,
+    ) -> IssuerSigned {
+        IssuerSigned {
+            name_spaces,
+            issuer_auth,
+        }
+    }
+
+    /// Decodes an IssuerSigned from CBOR bytes (bounded by [`cbor::Limits::DEFAULT`]).
+    pub fn from_slice(bytes: &[u8]) -> Result<IssuerSigned> {
+        IssuerSigned::from_value(&cbor::decode(bytes)?)
+    }
+
+    /// Reads an IssuerSigned from its CBOR map. `nameSpaces` may be absent
+    /// (a document presented with no issuer-signed element).
+    pub fn from_value(value: &Value) -> Result<IssuerSigned> {
+        let what = "IssuerSigned";
+        let map = as_map(value, what)?;
+        let mut name_spaces = Vec::new();
+        if let Some(ns_value) = cbor::map_get(map, "nameSpaces") {
+            for (ns, items) in as_map(ns_value, "nameSpaces")? {
+                let ns = as_text(ns, "namespace")?;
+                let items = as_array(items, "namespace items")?
+                    .iter()
+                    .map(IssuerSignedItemBytes::from_value)
+                    .collect::<Result<Vec<_>>>()?;
+                if items.is_empty() {
+                    return Err(Error::InvalidStructure(format!(
+                        "namespace {ns:?} holds no item"
+                    )));
+                }
+                name_spaces.push((ns.to_string(), items));
+            }
+        }
+        let issuer_auth = Sign1::from_value(map_require(map, "issuerAuth", what)?.clone())?;
+        Ok(IssuerSigned {
+            name_spaces,
+            issuer_auth,
+        })
+    }
+
+    /// Encodes the IssuerSigned as a CBOR map.
+    pub fn to_value(&self) -> Result<Value> {
+        let mut entries = Vec::new();
+        if !self.name_spaces.is_empty() {
+            entries.push((
+                "nameSpaces",
+                cbor::text_map(self.name_spaces.iter().map(|(ns, items)| {
+                    (
+                        ns.clone(),
+                        Value::Array(items.iter().map(IssuerSignedItemBytes::to_value).collect()),
+                    )
+                })),
+            ));
+        }
+        entries.push(("issuerAuth", self.issuer_auth.to_value()?));
+        Ok(cbor::text_map(entries))
+    }
+
+    /// Encodes the IssuerSigned as CBOR bytes.
+    pub fn to_vec(&self) -> Result<Vec<u8>> {
+        cbor::encode(&self.to_value()?)
+    }
+
+    /// The disclosed items per namespace, in received order.
+    pub fn name_spaces(&self) -> &[(String, Vec<IssuerSignedItemBytes>)] {
+        &self.name_spaces
+    }
+
+    /// The issuer's COSE_Sign1 over the MSO.
+    pub fn issuer_auth(&self) -> &Sign1 {
+        &self.issuer_auth
+    }
+
+    /// The MobileSecurityObjectBytes content as received: the issuerAuth
+    /// payload is `#6.24(bstr .cbor MobileSecurityObject)`.
+    pub fn mso_bytes(&self) -> Result<Vec<u8>> {
+        let payload = self
+            .issuer_auth
+            .payload()
+            .ok_or_else(|| Error::CoseMalformed("issuerAuth has no payload".into()))?;
+        let wrapper = cbor::decode(payload)?;
+        Ok(cbor::untag24(&wrapper, "MobileSecurityObjectBytes")?.to_vec())
+    }
+
+    /// Decodes the MSO. Unverified: only the verifier's result may be trusted.
+    pub fn mso(&self) -> Result<MobileSecurityObject> {
+        MobileSecurityObject::from_slice(&self.mso_bytes()?)
+    }
+
+    /// Keeps only the items for which `keep(namespace, element)` is true, and
+    /// namespaces that still hold an item; the signature stays valid because
+    /// each kept item's bytes are untouched.
+    pub fn retain(&mut self, mut keep: impl FnMut(&str, &str) -> bool) {
+        for (ns, items) in &mut self.name_spaces {
+            items.retain(|i| keep(ns, &i.item.element_identifier));
+        }
+        self.name_spaces.retain(|(_, items)| !items.is_empty());
+    }
+}

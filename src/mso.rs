@@ -1,0 +1,338 @@
+//! The Mobile Security Object (ISO/IEC 18013-5 section 9.1.2.4): the digests
+//! of every data element, the device key, the doc type and the validity,
+//! signed by the Document Signer.
+
+use std::collections::BTreeMap;
+
+use ciborium::value::Value;
+use sha2::Digest as _;
+use time::OffsetDateTime;
+
+use crate::cbor::{self, as_array, as_map, as_text, map_get, map_require};
+use crate::cose::PublicKey;
+use crate::error::{Error, Result};
+
+/// The MSO version this crate writes and reads.
+pub const MSO_VERSION: &str = "1.0";
+
+/// A digest algorithm for element digests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum DigestAlgorithm {
+    /// SHA-256 (the default, and what every known issuer uses).
+    #[default]
+    Sha256,
+    /// SHA-384.
+    Sha384,
+    /// SHA-512.
+    Sha512,
+}
+
+impl DigestAlgorithm {
+    /// The name used in the MSO: `SHA-256`, `SHA-384`, `SHA-512`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DigestAlgorithm::Sha256 => "SHA-256",
+            DigestAlgorithm::Sha384 => "SHA-384",
+            DigestAlgorithm::Sha512 => "SHA-512",
+        }
+    }
+
+    /// Reads an MSO digest algorithm name; anything else is
+    /// `unsupported_digest_algorithm`.
+    pub fn from_name(name: &str) -> Result<DigestAlgorithm> {
+        match name {
+            "SHA-256" => Ok(DigestAlgorithm::Sha256),
+            "SHA-384" => Ok(DigestAlgorithm::Sha384),
+            "SHA-512" => Ok(DigestAlgorithm::Sha512),
+            other => Err(Error::UnsupportedDigestAlgorithm(other.to_string())),
+        }
+    }
+
+    /// Digests `data`.
+    pub fn digest(self, data: &[u8]) -> Vec<u8> {
+        match self {
+            DigestAlgorithm::Sha256 => sha2::Sha256::digest(data).to_vec(),
+            DigestAlgorithm::Sha384 => sha2::Sha384::digest(data).to_vec(),
+            DigestAlgorithm::Sha512 => sha2::Sha512::digest(data).to_vec(),
+        }
+    }
+}
+
+/// When the MSO was signed and for how long it is valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValidityInfo {
+    /// When the MSO was signed.
+    pub signed: OffsetDateTime,
+    /// Start of validity.
+    pub valid_from: OffsetDateTime,
+    /// End of validity.
+    pub valid_until: OffsetDateTime,
+    /// When the issuer expects to re-issue, if it says.
+    pub expected_update: Option<OffsetDateTime>,
+}
+
+impl ValidityInfo {
+    /// Validity signed at `valid_from`, from `valid_from` to `valid_until`.
+    pub fn new(valid_from: OffsetDateTime, valid_until: OffsetDateTime) -> ValidityInfo {
+        ValidityInfo {
+            signed: valid_from,
+            valid_from,
+            valid_until,
+            expected_update: None,
+        }
+    }
+
+    fn to_value(self) -> Result<Value> {
+        let mut entries = vec![
+            ("signed", cbor::tdate(self.signed)?),
+            ("validFrom", cbor::tdate(self.valid_from)?),
+            ("validUntil", cbor::tdate(self.valid_until)?),
+        ];
+        if let Some(update) = self.expected_update {
+            entries.push(("expectedUpdate", cbor::tdate(update)?));
+        }
+        Ok(cbor::text_map(entries))
+    }
+
+    fn from_value(value: &Value) -> Result<ValidityInfo> {
+        let map = as_map(value, "validityInfo")?;
+        let field = |key: &str| -> Result<OffsetDateTime> {
+            cbor::read_tdate(map_require(map, key, "validityInfo")?, key)
+        };
+        Ok(ValidityInfo {
+            signed: field("signed")?,
+            valid_from: field("validFrom")?,
+            valid_until: field("validUntil")?,
+            expected_update: map_get(map, "expectedUpdate")
+                .map(|v| cbor::read_tdate(v, "expectedUpdate"))
+                .transpose()?,
+        })
+    }
+}
+
+/// Which elements the device key may sign in DeviceSigned (ISO/IEC 18013-5
+/// KeyAuthorizations).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyAuthorizations {
+    /// Namespaces the device key may sign in full.
+    pub name_spaces: Vec<String>,
+    /// Individual elements the device key may sign, per namespace.
+    pub data_elements: BTreeMap<String, Vec<String>>,
+}
+
+impl KeyAuthorizations {
+    fn to_value(&self) -> Value {
+        let mut entries = Vec::new();
+        if !self.name_spaces.is_empty() {
+            entries.push((
+                "nameSpaces",
+                Value::Array(self.name_spaces.iter().cloned().map(Value::Text).collect()),
+            ));
+        }
+        if !self.data_elements.is_empty() {
+            entries.push((
+                "dataElements",
+                cbor::text_map(self.data_elements.iter().map(|(ns, elements)| {
+                    (
+                        ns.clone(),
+                        Value::Array(elements.iter().cloned().map(Value::Text).collect()),
+                    )
+                })),
+            ));
+        }
+        cbor::text_map(entries)
+    }
+
+    fn from_value(value: &Value) -> Result<KeyAuthorizations> {
+        let map = as_map(value, "keyAuthorizations")?;
+        let texts = |v: &Value, what: &str| -> Result<Vec<String>> {
+            as_array(v, what)?
+                .iter()
+                .map(|t| as_text(t, what).map(str::to_string))
+                .collect()
+        };
+        let name_spaces = map_get(map, "nameSpaces")
+            .map(|v| texts(v, "keyAuthorizations.nameSpaces"))
+            .transpose()?
+            .unwrap_or_default();
+        let mut data_elements = BTreeMap::new();
+        if let Some(v) = map_get(map, "dataElements") {
+            for (ns, elements) in as_map(v, "keyAuthorizations.dataElements")? {
+                let ns = as_text(ns, "keyAuthorizations.dataElements key")?;
+                data_elements.insert(
+                    ns.to_string(),
+                    texts(elements, "keyAuthorizations.dataElements")?,
+                );
+            }
+        }
+        Ok(KeyAuthorizations {
+            name_spaces,
+            data_elements,
+        })
+    }
+}
+
+/// The device key the document is bound to, with its authorizations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeviceKeyInfo {
+    /// The holder's device public key.
+    pub device_key: PublicKey,
+    /// What the device key may sign, if the issuer says.
+    pub key_authorizations: Option<KeyAuthorizations>,
+    /// Further key information, kept as received.
+    pub key_info: Option<Value>,
+}
+
+impl DeviceKeyInfo {
+    fn to_value(&self) -> Result<Value> {
+        let mut entries = vec![("deviceKey", self.device_key.to_cose_key_value()?)];
+        if let Some(auth) = &self.key_authorizations {
+            entries.push(("keyAuthorizations", auth.to_value()));
+        }
+        if let Some(info) = &self.key_info {
+            entries.push(("keyInfo", info.clone()));
+        }
+        Ok(cbor::text_map(entries))
+    }
+
+    fn from_value(value: &Value) -> Result<DeviceKeyInfo> {
+        let map = as_map(value, "deviceKeyInfo")?;
+        Ok(DeviceKeyInfo {
+            device_key: PublicKey::from_cose_key_value(map_require(
+                map,
+                "deviceKey",
+                "deviceKeyInfo",
+            )?)?,
+            key_authorizations: map_get(map, "keyAuthorizations")
+                .map(KeyAuthorizations::from_value)
+                .transpose()?,
+            key_info: map_get(map, "keyInfo").cloned(),
+        })
+    }
+}
+
+/// Digests per namespace, by digestID.
+pub type ValueDigests = BTreeMap<String, BTreeMap<u64, Vec<u8>>>;
+
+/// The Mobile Security Object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MobileSecurityObject {
+    /// MSO version, "1.0".
+    pub version: String,
+    /// Algorithm of every value digest.
+    pub digest_algorithm: DigestAlgorithm,
+    /// Digests of the IssuerSignedItemBytes, per namespace and digestID.
+    pub value_digests: ValueDigests,
+    /// The device key and its authorizations.
+    pub device_key_info: DeviceKeyInfo,
+    /// The doc type the MSO vouches for.
+    pub doc_type: String,
+    /// Validity of the MSO.
+    pub validity_info: ValidityInfo,
+    /// Fields this crate does not model (for example `status`), kept in
+    /// received order so nothing is lost.
+    pub other: Vec<(Value, Value)>,
+}
+
+const KNOWN_FIELDS: [&str; 6] = [
+    "version",
+    "digestAlgorithm",
+    "valueDigests",
+    "deviceKeyInfo",
+    "docType",
+    "validityInfo",
+];
+
+impl MobileSecurityObject {
+    /// Encodes the MSO as a CBOR map.
+    pub fn to_value(&self) -> Result<Value> {
+        let digests = cbor::text_map(self.value_digests.iter().map(|(ns, by_id)| {
+            (
+                ns.clone(),
+                Value::Map(
+                    by_id
+                        .iter()
+                        .map(|(id, d)| (Value::from(*id), Value::Bytes(d.clone())))
+                        .collect(),
+                ),
+            )
+        }));
+        let mut entries: Vec<(Value, Value)> = vec![
+            (
+                Value::Text("version".into()),
+                Value::Text(self.version.clone()),
+            ),
+            (
+                Value::Text("digestAlgorithm".into()),
+                Value::Text(self.digest_algorithm.name().into()),
+            ),
+            (Value::Text("valueDigests".into()), digests),
+            (
+                Value::Text("deviceKeyInfo".into()),
+                self.device_key_info.to_value()?,
+            ),
+            (
+                Value::Text("docType".into()),
+                Value::Text(self.doc_type.clone()),
+            ),
+            (
+                Value::Text("validityInfo".into()),
+                self.validity_info.to_value()?,
+            ),
+        ];
+        entries.extend(self.other.iter().cloned());
+        Ok(Value::Map(entries))
+    }
+
+    /// Reads an MSO from its CBOR map.
+    pub fn from_value(value: &Value) -> Result<MobileSecurityObject> {
+        let map = as_map(value, "MobileSecurityObject")?;
+        let what = "MobileSecurityObject";
+        let version = as_text(map_require(map, "version", what)?, "version")?.to_string();
+        let digest_algorithm = DigestAlgorithm::from_name(as_text(
+            map_require(map, "digestAlgorithm", what)?,
+            "digestAlgorithm",
+        )?)?;
+        let mut value_digests = ValueDigests::new();
+        for (ns, by_id) in as_map(map_require(map, "valueDigests", what)?, "valueDigests")? {
+            let ns = as_text(ns, "valueDigests namespace")?;
+            let mut digests = BTreeMap::new();
+            for (id, digest) in as_map(by_id, "valueDigests entry")? {
+                let id = cbor::as_u64(id, "digestID")?;
+                let digest = cbor::as_bytes(digest, "digest")?;
+                digests.insert(id, digest.to_vec());
+            }
+            value_digests.insert(ns.to_string(), digests);
+        }
+        let device_key_info = DeviceKeyInfo::from_value(map_require(map, "deviceKeyInfo", what)?)?;
+        let doc_type = as_text(map_require(map, "docType", what)?, "docType")?.to_string();
+        let validity_info = ValidityInfo::from_value(map_require(map, "validityInfo", what)?)?;
+        let other = map
+            .iter()
+            .filter(|(k, _)| !matches!(k, Value::Text(t) if KNOWN_FIELDS.contains(&t.as_str())))
+            .cloned()
+            .collect();
+        Ok(MobileSecurityObject {
+            version,
+            digest_algorithm,
+            value_digests,
+            device_key_info,
+            doc_type,
+            validity_info,
+            other,
+        })
+    }
+
+    /// Reads an MSO from the bytes inside MobileSecurityObjectBytes.
+    pub fn from_slice(bytes: &[u8]) -> Result<MobileSecurityObject> {
+        MobileSecurityObject::from_value(&cbor::decode(bytes)?)
+    }
+
+    /// The digest recorded for (`namespace`, `digest_id`), if any.
+    pub fn digest(&self, namespace: &str, digest_id: u64) -> Option<&[u8]> {
+        self.value_digests
+            .get(namespace)
+            .and_then(|m| m.get(&digest_id))
+            .map(Vec::as_slice)
+    }
+}
