@@ -352,7 +352,11 @@ pub fn read_full_date(value: &Value, what: &str) -> Result<Date> {
     let text = match value {
         Value::Tag(TAG_FULL_DATE, inner) => match inner.as_ref() {
             Value::Text(t) => t,
-            _ => return Err(Error::InvalidDate(format!("{what}: tag 1004 must wrap text"))),
+            _ => {
+                return Err(Error::InvalidDate(format!(
+                    "{what}: tag 1004 must wrap text"
+                )));
+            }
         },
         Value::Text(t) => t,
         Value::Tag(tag, _) => {
@@ -376,8 +380,7 @@ pub fn map_get<'a>(map: &'a [(Value, Value)], key: &str) -> Option<&'a Value> {
 
 /// Looks up a required text key in a CBOR map.
 pub fn map_require<'a>(map: &'a [(Value, Value)], key: &str, what: &str) -> Result<&'a Value> {
-    map_get(map, key)
-        .ok_or_else(|| Error::InvalidStructure(format!("{what}: missing {key:?}")))
+    map_get(map, key).ok_or_else(|| Error::InvalidStructure(format!("{what}: missing {key:?}")))
 }
 
 /// Views a value as a map.
@@ -392,7 +395,9 @@ pub fn as_map<'a>(value: &'a Value, what: &str) -> Result<&'a [(Value, Value)]> 
 pub fn as_array<'a>(value: &'a Value, what: &str) -> Result<&'a [Value]> {
     match value {
         Value::Array(a) => Ok(a),
-        _ => Err(Error::InvalidStructure(format!("{what}: expected an array"))),
+        _ => Err(Error::InvalidStructure(format!(
+            "{what}: expected an array"
+        ))),
     }
 }
 
@@ -417,9 +422,8 @@ pub fn as_bytes<'a>(value: &'a Value, what: &str) -> Result<&'a [u8]> {
 /// Views a value as an unsigned integer that fits in u64.
 pub fn as_u64(value: &Value, what: &str) -> Result<u64> {
     match value {
-        Value::Integer(i) => u64::try_from(*i).map_err(|_| {
-            Error::InvalidStructure(format!("{what}: expected an unsigned integer"))
-        }),
+        Value::Integer(i) => u64::try_from(*i)
+            .map_err(|_| Error::InvalidStructure(format!("{what}: expected an unsigned integer"))),
         _ => Err(Error::InvalidStructure(format!(
             "{what}: expected an unsigned integer"
         ))),
@@ -533,8 +537,11 @@ mod tests {
         let d = time::macros::date!(1990 - 02 - 03);
         assert_eq!(read_full_date(&full_date(d), "d").ok(), Some(d));
         assert_eq!(
-            read_full_date(&Value::Tag(0, Box::new(Value::Text("1990-02-03".into()))), "d")
-                .map_err(|e| e.code()),
+            read_full_date(
+                &Value::Tag(0, Box::new(Value::Text("1990-02-03".into()))),
+                "d"
+            )
+            .map_err(|e| e.code()),
             Err("cbor_unexpected_tag")
         );
     }

@@ -14,7 +14,9 @@ use coset::{
     AsCborValue, CoseKey, CoseSign1, CoseSign1Builder, HeaderBuilder, KeyType, Label,
     RegisteredLabelWithPrivate, iana,
 };
-use p256::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding};
+use p256::pkcs8::{
+    DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding,
+};
 use rand_core::CryptoRng;
 use signature::{Signer as _, Verifier as _};
 
@@ -254,7 +256,9 @@ impl PublicKey {
                 if int_param(iana::OkpKeyParameter::Crv as i64)
                     != Some(iana::EllipticCurve::Ed25519 as i64)
                 {
-                    return Err(Error::InvalidKey("COSE_Key: OKP curve is not Ed25519".into()));
+                    return Err(Error::InvalidKey(
+                        "COSE_Key: OKP curve is not Ed25519".into(),
+                    ));
                 }
                 let x = bytes_param(iana::OkpKeyParameter::X as i64, "x")?;
                 let x: &[u8; 32] = x
@@ -345,8 +349,12 @@ impl SoftwareKey {
     pub fn generate<R: CryptoRng + ?Sized>(alg: Algorithm, rng: &mut R) -> SoftwareKey {
         match alg {
             Algorithm::EdDsa => SoftwareKey::Ed25519(ed25519_dalek::SigningKey::generate(rng)),
-            Algorithm::Es256 => SoftwareKey::P256(<p256::ecdsa::SigningKey as p256::elliptic_curve::Generate>::generate_from_rng(rng)),
-            Algorithm::Es384 => SoftwareKey::P384(<p384::ecdsa::SigningKey as p384::elliptic_curve::Generate>::generate_from_rng(rng)),
+            Algorithm::Es256 => SoftwareKey::P256(
+                <p256::ecdsa::SigningKey as p256::elliptic_curve::Generate>::generate_from_rng(rng),
+            ),
+            Algorithm::Es384 => SoftwareKey::P384(
+                <p384::ecdsa::SigningKey as p384::elliptic_curve::Generate>::generate_from_rng(rng),
+            ),
         }
     }
 
@@ -534,7 +542,12 @@ impl Sign1 {
 
     /// Verifies the signature with `key` over `payload` (for a detached payload,
     /// or to check an attached one against given bytes).
-    pub fn verify_detached(&self, key: &PublicKey, payload: &[u8], external_aad: &[u8]) -> Result<()> {
+    pub fn verify_detached(
+        &self,
+        key: &PublicKey,
+        payload: &[u8],
+        external_aad: &[u8],
+    ) -> Result<()> {
         let tbs = coset::sig_structure_data(
             coset::SignatureContext::CoseSign1,
             self.inner.protected.clone(),
@@ -574,7 +587,9 @@ fn check_critical(protected: &coset::Header) -> Result<()> {
                 let id = *h as i64;
                 id == HEADER_X5CHAIN || id == HEADER_TYP
             }
-            RegisteredLabelWithPrivate::PrivateUse(id) => *id == HEADER_X5CHAIN || *id == HEADER_TYP,
+            RegisteredLabelWithPrivate::PrivateUse(id) => {
+                *id == HEADER_X5CHAIN || *id == HEADER_TYP
+            }
             RegisteredLabelWithPrivate::Text(_) => false,
         };
         if !understood {
@@ -619,9 +634,8 @@ pub fn sign1(signer: &dyn Signer, payload: &[u8], options: &Sign1Options) -> Res
         .protected(protected.build())
         .unprotected(unprotected.build());
     let builder = if options.detached {
-        builder.try_create_detached_signature(payload, &options.external_aad, |tbs| {
-            signer.sign(tbs)
-        })?
+        builder
+            .try_create_detached_signature(payload, &options.external_aad, |tbs| signer.sign(tbs))?
     } else {
         builder
             .payload(payload.to_vec())
@@ -647,7 +661,10 @@ mod tests {
             Ok(self.try_next_u64()? as u32)
         }
         fn try_next_u64(&mut self) -> std::result::Result<u64, Self::Error> {
-            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             Ok(self.0)
         }
         fn try_fill_bytes(&mut self, dst: &mut [u8]) -> std::result::Result<(), Self::Error> {
@@ -669,11 +686,16 @@ mod tests {
             signed.verify(&key.public_key(), b"").unwrap();
             let other = SoftwareKey::generate(alg, &mut rng);
             assert_eq!(
-                signed.verify(&other.public_key(), b"").map_err(|e| e.code()),
+                signed
+                    .verify(&other.public_key(), b"")
+                    .map_err(|e| e.code()),
                 Err("signature_invalid")
             );
             let cose = key.public_key().to_cose_key_value().unwrap();
-            assert_eq!(PublicKey::from_cose_key_value(&cose).unwrap(), key.public_key());
+            assert_eq!(
+                PublicKey::from_cose_key_value(&cose).unwrap(),
+                key.public_key()
+            );
             let pem = key.to_pkcs8_pem().unwrap();
             assert_eq!(
                 SoftwareKey::from_pkcs8_pem(&pem).unwrap().public_key(),

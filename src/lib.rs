@@ -1,4 +1,94 @@
-//! docbridge (work in progress).
+//! # docbridge
+//!
+//! Cross-border digital documents in the ISO/IEC 18013-5 (mdoc) style: an
+//! issuing authority of one country issues a signed driving licence, vehicle
+//! registration certificate or residence permit; a verifier of another country
+//! checks it against the issuing authorities it trusts. Built for government
+//! wallet apps and their backends (Diia in Ukraine, mObywatel in Poland, and
+//! any country that joins later: nothing here assumes two).
+//!
+//! ```text
+//! issuer                                    verifier
+//! ------                                    --------
+//! typed document ─► Elements                IssuerSigned bytes
+//!   (documents)        │                        │ bounded CBOR decode (cbor)
+//!                      ▼                        ▼
+//! salts, digestIDs, MSO (issuer, mso)       COSE_Sign1 alg + signature (cose)
+//!                      │                    DS ─► IACA of a trusted authority (x509, trust)
+//! COSE_Sign1 by DS key (cose, Signer)       doc type scope, digests, validity, policy
+//!                      ▼                        ▼
+//!                IssuerSigned  ───────────► VerifiedDocument (claims)
+//! ```
+//!
+//! ## Map of the crate
+//!
+//! | module | concept |
+//! |---|---|
+//! | [`error`] | one [`Error`] enum; every variant has a stable [`Error::code`] |
+//! | [`cbor`] | bounded decoding (size, depth, item count), tag 24, tdate, full-date |
+//! | [`cose`] | algorithms, keys, the [`Signer`] trait, COSE_Sign1 |
+//! | [`x509`] | certificates: reading, Annex B profiles, DS -> IACA chain, demo creation |
+//! | [`mso`] | the Mobile Security Object |
+//! | [`issuer_signed`] | IssuerSigned and its tag-24 items, bytes kept as received |
+//! | [`documents`] | typed driving licence, vehicle registration, residence permit; claims JSON |
+//! | [`issuer`] | issuing |
+//! | [`trust`] | issuing authorities, the trusted set, acceptance policy, demo authorities |
+//! | [`verifier`] | the verification pipeline and [`VerifiedDocument`] |
+//! | [`inspect`] | decoding without verifying, clearly marked |
+//!
+//! ## Features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `cli` | no | the `docbridge` command-line tool (`src/bin/docbridge.rs`, uses `clap`) |
+//!
+//! ## Principles
+//!
+//! - **Verified or nothing:** claims reach a caller only inside a
+//!   [`VerifiedDocument`], which only [`Verifier`] makes; [`inspect()`] is the
+//!   separate path for unverified bytes.
+//! - **Bytes as received:** digests and signatures are checked over the
+//!   tag-24 and protected-header bytes that arrived, never a re-encoding.
+//! - **Time is a parameter:** every check takes `now`; the library never
+//!   reads the clock.
+//! - **Bad input gets an error, never a panic,** and never an allocation sized
+//!   by a length the input claims (see [`cbor::Limits`]).
+//! - **Deterministic when asked:** issuing takes an injected RNG.
+//!
+//! ## Example
+//!
+//! ```
+//! use docbridge::{
+//!     AcceptancePolicy, Algorithm, DemoAuthority, DrivingLicence, Issuer, Signer, SoftwareKey,
+//!     TrustedAuthorities, ValidityInfo, Verifier, documents::DocumentType,
+//! };
+//! use time::macros::datetime;
+//!
+//! # fn main() -> Result<(), docbridge::Error> {
+//! let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
+//! let (from, until) = (datetime!(2026-01-01 0:00 UTC), datetime!(2031-01-01 0:00 UTC));
+//! let ukraine = DemoAuthority::generate(
+//!     "UA", "Diia", Algorithm::EdDsa, &[DrivingLicence::DOC_TYPE], from, until, &mut rng,
+//! )?;
+//! let device_key = SoftwareKey::generate(Algorithm::Es256, &mut rng);
+//!
+//! let licence = docbridge::documents::samples::driving_licence_ua();
+//! let issuer = Issuer::new(&ukraine.ds_key, &ukraine.ds_certificate)?;
+//! let document = issuer.issue_document(
+//!     &licence,
+//!     &device_key.public_key(),
+//!     &ValidityInfo::new(datetime!(2026-11-01 0:00 UTC), datetime!(2027-11-01 0:00 UTC)),
+//!     &mut rng,
+//! )?;
+//! let bytes = document.to_vec()?;
+//!
+//! let trusted = TrustedAuthorities::from_authorities([ukraine.authority.clone()])?;
+//! let verifier = Verifier::new(trusted, AcceptancePolicy::accept_all());
+//! let verified = verifier.verify_bytes(&bytes, datetime!(2026-11-29 12:00 UTC))?;
+//! assert_eq!(verified.issuing_country(), "UA");
+//! # Ok(())
+//! # }
+//! ```
 #![cfg_attr(
     not(test),
     warn(
@@ -15,7 +105,30 @@ pub mod cbor;
 pub mod cose;
 pub mod documents;
 pub mod error;
+pub mod inspect;
+pub mod issuer;
 pub mod issuer_signed;
 pub mod mso;
 pub mod trust;
+pub mod verifier;
 pub mod x509;
+
+pub use cose::{Algorithm, PublicKey, Sign1, Signer, SoftwareKey};
+pub use documents::{Claims, DrivingLicence, Elements, ResidencePermit, VehicleRegistration};
+pub use error::{Error, Result};
+pub use inspect::{UnverifiedDocument, inspect};
+pub use issuer::{IssueOptions, Issuer};
+pub use issuer_signed::{IssuerSigned, IssuerSignedItem, IssuerSignedItemBytes};
+pub use mso::{DigestAlgorithm, MobileSecurityObject, ValidityInfo};
+pub use trust::demo::DemoAuthority;
+pub use trust::{AcceptancePolicy, IssuingAuthority, TrustedAuthorities};
+pub use verifier::{VerifiedDocument, Verifier};
+pub use x509::Certificate;
+
+/// The crates whose types appear in the public API, re-exported so callers
+/// use the same versions.
+pub mod deps {
+    pub use ciborium;
+    pub use coset;
+    pub use time;
+}

@@ -31,7 +31,8 @@ impl AcceptancePolicy {
 
     /// Accepts `doc_type` issued in `country`.
     pub fn accept(mut self, country: &str, doc_type: &str) -> AcceptancePolicy {
-        self.pairs.insert((country.to_string(), doc_type.to_string()));
+        self.pairs
+            .insert((country.to_string(), doc_type.to_string()));
         self
     }
 

@@ -1,0 +1,318 @@
+//! Reading and writing data element values: the plumbing the typed documents share.
+//!
+//! Reading goes through [`Fields`]: a document takes the elements (or the keys
+//! of a nested map) it knows one by one, and whatever is left over is kept as
+//! unknown data rather than dropped. Writing goes through [`Out`], which merges
+//! the unknown data back and refuses an unknown entry that would shadow a
+//! typed field. Every reading error is [`Error::InvalidElement`] naming the
+//! element path, so a verifier's caller sees one code for "wrong type or value".
+
+use std::collections::BTreeMap;
+
+use ciborium::value::Value;
+use time::Date;
+
+use super::Elements;
+use crate::cbor;
+use crate::error::{Error, Result};
+
+/// Entries of one namespace or of one nested map, by text key.
+pub(crate) type Map = BTreeMap<String, Value>;
+
+/// The error for a value of the wrong CBOR type.
+pub(crate) fn expected(what: &str, kind: &str) -> Error {
+    Error::InvalidElement(format!("{what}: expected {kind}"))
+}
+
+/// `namespace/element`, the path used in error messages.
+pub(crate) fn path(namespace: &str, element: &str) -> String {
+    format!("{namespace}/{element}")
+}
+
+/// The entries of one CBOR map not read yet.
+pub(crate) struct Fields<'a> {
+    what: String,
+    separator: char,
+    entries: BTreeMap<&'a str, &'a Value>,
+}
+
+impl<'a> Fields<'a> {
+    /// The elements of `namespace` (none if the namespace is absent, which is
+    /// normal for a selectively disclosed document).
+    pub(crate) fn namespace(elements: &'a Elements, namespace: &str) -> Fields<'a> {
+        let entries = elements
+            .get(namespace)
+            .map(|m| m.iter().map(|(k, v)| (k.as_str(), v)).collect())
+            .unwrap_or_default();
+        Fields {
+            what: namespace.to_string(),
+            separator: '/',
+            entries,
+        }
+    }
+
+    /// The entries of a nested map, such as one driving privilege.
+    pub(crate) fn map(value: &'a Value, what: &str) -> Result<Fields<'a>> {
+        let Value::Map(pairs) = value else {
+            return Err(expected(what, "a map"));
+        };
+        let mut entries = BTreeMap::new();
+        for (key, value) in pairs {
+            let Value::Text(key) = key else {
+                return Err(Error::InvalidElement(format!(
+                    "{what}: map keys must be text strings"
+                )));
+            };
+            // Decoded input has no duplicates (the bounded decoder refuses
+            // them), but a map built in memory can; never pick one silently.
+            if entries.insert(key.as_str(), value).is_some() {
+                return Err(Error::InvalidElement(format!(
+                    "{what}: key {key:?} appears twice"
+                )));
+            }
+        }
+        Ok(Fields {
+            what: what.to_string(),
+            separator: '.',
+            entries,
+        })
+    }
+
+    /// Reads and removes `key` if present.
+    pub(crate) fn take<T>(
+        &mut self,
+        key: &str,
+        read: impl FnOnce(&Value, &str) -> Result<T>,
+    ) -> Result<Option<T>> {
+        match self.entries.remove(key) {
+            None => Ok(None),
+            Some(value) => {
+                let what = format!("{}{}{}", self.what, self.separator, key);
+                read(value, &what).map(Some)
+            }
+        }
+    }
+
+    /// Reads and removes `key`, which a nested map must hold. A missing key
+    /// makes the whole element malformed, hence `invalid_element` rather than
+    /// `missing_element` (which is about whole elements).
+    pub(crate) fn require<T>(
+        &mut self,
+        key: &str,
+        read: impl FnOnce(&Value, &str) -> Result<T>,
+    ) -> Result<T> {
+        self.take(key, read)?
+            .ok_or_else(|| Error::InvalidElement(format!("{}: missing {key:?}", self.what)))
+    }
+
+    /// The entries nobody took, kept so that they survive a round trip.
+    pub(crate) fn rest(self) -> Map {
+        self.entries
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    }
+}
+
+/// The unknown elements of a document: every namespace but the main one, plus
+/// what is left of the main one.
+pub(crate) fn collect_other(elements: &Elements, namespace: &str, rest: Map) -> Elements {
+    let mut other: Elements = elements
+        .iter()
+        .filter(|(ns, m)| ns.as_str() != namespace && !m.is_empty())
+        .map(|(ns, m)| (ns.clone(), m.clone()))
+        .collect();
+    if !rest.is_empty() {
+        other.insert(namespace.to_string(), rest);
+    }
+    other
+}
+
+/// The names of the mandatory elements whose field is empty.
+pub(crate) fn missing(fields: &[(&'static str, bool)]) -> Vec<&'static str> {
+    fields
+        .iter()
+        .filter(|(_, present)| !present)
+        .map(|(name, _)| *name)
+        .collect()
+}
+
+// ----- Reading values -----
+
+/// A text string.
+pub(crate) fn text(value: &Value, what: &str) -> Result<String> {
+    match value {
+        Value::Text(t) => Ok(t.clone()),
+        _ => Err(expected(what, "a text string")),
+    }
+}
+
+/// An unsigned integer.
+pub(crate) fn uint(value: &Value, what: &str) -> Result<u64> {
+    match value {
+        Value::Integer(i) => u64::try_from(*i).map_err(|_| expected(what, "an unsigned integer")),
+        _ => Err(expected(what, "an unsigned integer")),
+    }
+}
+
+/// A boolean.
+pub(crate) fn boolean(value: &Value, what: &str) -> Result<bool> {
+    match value {
+        Value::Bool(b) => Ok(*b),
+        _ => Err(expected(what, "a boolean")),
+    }
+}
+
+/// A byte string.
+pub(crate) fn bytes(value: &Value, what: &str) -> Result<Vec<u8>> {
+    match value {
+        Value::Bytes(b) => Ok(b.clone()),
+        _ => Err(expected(what, "a byte string")),
+    }
+}
+
+/// A calendar date. Written as `full-date` (tag 1004); read from tag 1004,
+/// from an untagged "YYYY-MM-DD" (some issuers omit the tag) and from a
+/// `tdate` (tag 0), which ISO/IEC 18013-5 allows for issue and expiry dates:
+/// its calendar date in its own offset is taken.
+pub(crate) fn date(value: &Value, what: &str) -> Result<Date> {
+    let not_a_date = |text: &str| Error::InvalidElement(format!("{what}: {text:?} is not a date"));
+    match value {
+        Value::Tag(cbor::TAG_FULL_DATE, inner) => match inner.as_ref() {
+            Value::Text(t) => cbor::parse_date(t).map_err(|_| not_a_date(t)),
+            _ => Err(expected(what, "text inside tag 1004")),
+        },
+        Value::Text(t) => cbor::parse_date(t).map_err(|_| not_a_date(t)),
+        Value::Tag(cbor::TAG_TDATE, inner) => match inner.as_ref() {
+            Value::Text(t) => cbor::parse_date_time(t)
+                .map(|at| at.date())
+                .map_err(|_| not_a_date(t)),
+            _ => Err(expected(what, "text inside tag 0")),
+        },
+        _ => Err(expected(what, "a full-date (tag 1004)")),
+    }
+}
+
+/// An ISO 3166-1 alpha-2 country code.
+pub(crate) fn country(value: &Value, what: &str) -> Result<String> {
+    let code = text(value, what)?;
+    check_country(&code, what)?;
+    Ok(code)
+}
+
+/// Refuses anything but two upper-case ASCII letters, so that `"UKR"` or
+/// `"pl"` cannot slip into an element compared against certificate countries.
+pub(crate) fn check_country(code: &str, what: &str) -> Result<()> {
+    if code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(())
+    } else {
+        Err(Error::InvalidElement(format!(
+            "{what}: {code:?} is not an ISO 3166-1 alpha-2 code"
+        )))
+    }
+}
+
+/// An array whose items `read` reads.
+pub(crate) fn array_of<T>(
+    value: &Value,
+    what: &str,
+    read: impl Fn(&Value, &str) -> Result<T>,
+) -> Result<Vec<T>> {
+    let Value::Array(items) = value else {
+        return Err(expected(what, "an array"));
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| read(item, &format!("{what}[{i}]")))
+        .collect()
+}
+
+/// An array of unsigned integers (code lists such as colours).
+pub(crate) fn uint_array(value: &Value, what: &str) -> Result<Vec<u64>> {
+    array_of(value, what, uint)
+}
+
+// ----- Writing values -----
+
+/// A text value.
+pub(crate) fn text_value(text: &str) -> Value {
+    Value::Text(text.to_string())
+}
+
+/// An unsigned integer value.
+pub(crate) fn uint_value(n: u64) -> Value {
+    Value::Integer(n.into())
+}
+
+/// A country code value, checked like on reading so that an issuer cannot
+/// sign what a verifier would refuse.
+pub(crate) fn country_value(code: &str, what: &str) -> Result<Value> {
+    check_country(code, what)?;
+    Ok(text_value(code))
+}
+
+/// An array of unsigned integers.
+pub(crate) fn uint_array_value(items: &[u64]) -> Value {
+    Value::Array(items.iter().map(|n| uint_value(*n)).collect())
+}
+
+/// Entries being written, in key order.
+#[derive(Default)]
+pub(crate) struct Out(Map);
+
+impl Out {
+    /// Sets `key` if there is a value.
+    pub(crate) fn put(&mut self, key: &str, value: Option<Value>) {
+        if let Some(value) = value {
+            self.0.insert(key.to_string(), value);
+        }
+    }
+
+    /// The entries with the unknown ones merged back. An unknown entry named
+    /// like a typed field is refused: reading would turn it into the field, so
+    /// writing it would not round-trip (and two sources for one element is a
+    /// caller's mistake).
+    pub(crate) fn finish(mut self, other: Option<&Map>, known: &[&str], what: &str) -> Result<Map> {
+        for (key, value) in other.into_iter().flatten() {
+            if known.contains(&key.as_str()) || self.0.contains_key(key) {
+                return Err(Error::InvalidArgument(format!(
+                    "{what}: {key:?} is a typed field; set the field instead of an unknown entry"
+                )));
+            }
+            self.0.insert(key.clone(), value.clone());
+        }
+        Ok(self.0)
+    }
+
+    /// The entries as a CBOR map with text keys.
+    pub(crate) fn into_map(self, other: &Map, known: &[&str], what: &str) -> Result<Value> {
+        let entries = self.finish(Some(other), known, what)?;
+        Ok(Value::Map(
+            entries
+                .into_iter()
+                .map(|(k, v)| (Value::Text(k), v))
+                .collect(),
+        ))
+    }
+}
+
+/// A document's elements: its main namespace from `main` and the unknown
+/// elements merged back. Empty namespaces are left out.
+pub(crate) fn assemble(
+    namespace: &str,
+    main: Out,
+    other: &Elements,
+    known: &[&str],
+) -> Result<Elements> {
+    let main = main.finish(other.get(namespace), known, namespace)?;
+    let mut elements: Elements = other
+        .iter()
+        .filter(|(ns, m)| ns.as_str() != namespace && !m.is_empty())
+        .map(|(ns, m)| (ns.clone(), m.clone()))
+        .collect();
+    if !main.is_empty() {
+        elements.insert(namespace.to_string(), main);
+    }
+    Ok(elements)
+}

@@ -1,0 +1,198 @@
+//! Issuing: salted items, unlinkable digestIDs, the MSO and issuerAuth.
+//!
+//! The Document Signer key stays behind the [`Signer`] trait, so a production
+//! issuer keeps it in an HSM or a cloud KMS. Randomness (salts, digestID
+//! order) comes from an injected RNG: with a seeded RNG and a deterministic
+//! signer (Ed25519, RFC 6979 ECDSA) the output is reproducible byte for byte.
+
+use std::collections::BTreeMap;
+
+use rand_core::CryptoRng;
+
+use crate::cbor;
+use crate::cose::{PublicKey, Sign1Options, Signer, sign1};
+use crate::documents::{DocumentType, Elements};
+use crate::error::{Error, Result};
+use crate::issuer_signed::{IssuerSigned, IssuerSignedItem, IssuerSignedItemBytes};
+use crate::mso::{
+    DeviceKeyInfo, DigestAlgorithm, KeyAuthorizations, MSO_VERSION, MobileSecurityObject,
+    ValidityInfo,
+};
+use crate::x509::Certificate;
+
+/// Smallest salt the crate will write: ISO/IEC 18013-5 asks for at least 16
+/// bytes so that a digest cannot be brute-forced back to its value.
+pub const MIN_SALT_LEN: usize = 16;
+
+/// Options for issuing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssueOptions {
+    /// Digest algorithm for the MSO (SHA-256 unless chosen otherwise).
+    pub digest_algorithm: DigestAlgorithm,
+    /// Salt length per element, at least [`MIN_SALT_LEN`]; 32 by default.
+    pub salt_len: usize,
+    /// Key authorizations to record for the device key, if any.
+    pub key_authorizations: Option<KeyAuthorizations>,
+}
+
+impl Default for IssueOptions {
+    fn default() -> Self {
+        IssueOptions {
+            digest_algorithm: DigestAlgorithm::Sha256,
+            salt_len: 32,
+            key_authorizations: None,
+        }
+    }
+}
+
+/// An issuer: a Document Signer key with its certificate.
+pub struct Issuer<'a> {
+    signer: &'a dyn Signer,
+    certificate: &'a Certificate,
+    options: IssueOptions,
+}
+
+impl<'a> Issuer<'a> {
+    /// An issuer signing with `signer`, whose public key must be the one in
+    /// `certificate` (`invalid_argument` otherwise).
+    pub fn new(signer: &'a dyn Signer, certificate: &'a Certificate) -> Result<Issuer<'a>> {
+        if &signer.public_key() != certificate.public_key() {
+            return Err(Error::InvalidArgument(format!(
+                "the signer's key is not the key of certificate {:?}",
+                certificate.subject()
+            )));
+        }
+        Ok(Issuer {
+            signer,
+            certificate,
+            options: IssueOptions::default(),
+        })
+    }
+
+    /// Replaces the options.
+    pub fn with_options(mut self, options: IssueOptions) -> Result<Issuer<'a>> {
+        if options.salt_len < MIN_SALT_LEN {
+            return Err(Error::InvalidArgument(format!(
+                "salt of {} bytes is shorter than {MIN_SALT_LEN}",
+                options.salt_len
+            )));
+        }
+        self.options = options;
+        Ok(self)
+    }
+
+    /// Issues a typed document bound to `device_key`.
+    pub fn issue_document<D: DocumentType, R: CryptoRng + ?Sized>(
+        &self,
+        document: &D,
+        device_key: &PublicKey,
+        validity: &ValidityInfo,
+        rng: &mut R,
+    ) -> Result<IssuerSigned> {
+        self.issue(
+            D::DOC_TYPE,
+            &document.to_elements()?,
+            device_key,
+            validity,
+            rng,
+        )
+    }
+
+    /// Issues `elements` as a document of `doc_type` bound to `device_key`.
+    ///
+    /// Each element gets a fresh salt; digestIDs are a random permutation of
+    /// 0..n over all elements, so neither the IDs nor their gaps reveal the
+    /// order or number of elements in a namespace.
+    pub fn issue<R: CryptoRng + ?Sized>(
+        &self,
+        doc_type: &str,
+        elements: &Elements,
+        device_key: &PublicKey,
+        validity: &ValidityInfo,
+        rng: &mut R,
+    ) -> Result<IssuerSigned> {
+        if doc_type.is_empty() {
+            return Err(Error::InvalidArgument("empty doc type".into()));
+        }
+        if validity.valid_until <= validity.valid_from {
+            return Err(Error::InvalidArgument(
+                "validUntil must be after validFrom".into(),
+            ));
+        }
+        let count: usize = elements.values().map(BTreeMap::len).sum();
+        if count == 0 {
+            return Err(Error::InvalidArgument("a document needs elements".into()));
+        }
+        let mut digest_ids: Vec<u64> = (0..count as u64).collect();
+        shuffle(&mut digest_ids, rng);
+        let mut ids = digest_ids.into_iter();
+
+        let algorithm = self.options.digest_algorithm;
+        let mut name_spaces = Vec::new();
+        let mut value_digests = BTreeMap::new();
+        for (ns, ns_elements) in elements {
+            let mut items = Vec::with_capacity(ns_elements.len());
+            let mut digests = BTreeMap::new();
+            for (identifier, value) in ns_elements {
+                let digest_id = ids
+                    .next()
+                    .ok_or_else(|| Error::InvalidArgument("digestID allocation".into()))?;
+                let mut random = vec![0u8; self.options.salt_len];
+                rng.fill_bytes(&mut random);
+                let item = IssuerSignedItemBytes::encode(IssuerSignedItem {
+                    digest_id,
+                    random,
+                    element_identifier: identifier.clone(),
+                    element_value: value.clone(),
+                })?;
+                digests.insert(digest_id, algorithm.digest(&item.tagged_bytes()?));
+                items.push(item);
+            }
+            if !items.is_empty() {
+                name_spaces.push((ns.clone(), items));
+                value_digests.insert(ns.clone(), digests);
+            }
+        }
+
+        let mso = MobileSecurityObject {
+            version: MSO_VERSION.to_string(),
+            digest_algorithm: algorithm,
+            value_digests,
+            device_key_info: DeviceKeyInfo {
+                device_key: device_key.clone(),
+                key_authorizations: self.options.key_authorizations.clone(),
+                key_info: None,
+            },
+            doc_type: doc_type.to_string(),
+            validity_info: *validity,
+            other: Vec::new(),
+        };
+        let (mso_wrapped, _) = cbor::tag24_of(&mso.to_value()?)?;
+        let payload = cbor::encode(&mso_wrapped)?;
+        let issuer_auth = sign1(
+            self.signer,
+            &payload,
+            &Sign1Options {
+                x5chain: vec![self.certificate.der().to_vec()],
+                ..Sign1Options::default()
+            },
+        )?;
+        Ok(IssuerSigned::new(name_spaces, issuer_auth))
+    }
+}
+
+/// Fisher-Yates shuffle driven by the injected RNG.
+fn shuffle<R: CryptoRng + ?Sized>(values: &mut [u64], rng: &mut R) {
+    for i in (1..values.len()).rev() {
+        let bound = (i + 1) as u64;
+        // Rejection sampling keeps the permutation uniform.
+        let zone = u64::MAX - (u64::MAX % bound);
+        let j = loop {
+            let r = rng.next_u64();
+            if r < zone {
+                break (r % bound) as usize;
+            }
+        };
+        values.swap(i, j);
+    }
+}
