@@ -184,6 +184,10 @@ pub enum Error {
     /// before validFrom when issuing).
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
+    /// Reading or writing a file failed (only the helpers that take a path
+    /// do I/O; the verification pipeline never does).
+    #[error("i/o error: {0}")]
+    Io(String),
 }
 
 impl Error {
@@ -230,6 +234,7 @@ impl Error {
             Error::MissingElement(_) => "missing_element",
             Error::InvalidElement(_) => "invalid_element",
             Error::InvalidArgument(_) => "invalid_argument",
+            Error::Io(_) => "io",
         }
     }
 
@@ -276,5 +281,6 @@ impl Error {
         "missing_element",
         "invalid_element",
         "invalid_argument",
+        "io",
     ];
 }

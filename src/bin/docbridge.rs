@@ -12,7 +12,7 @@ use docbridge::documents::json::{elements_from_json, elements_to_json};
 use docbridge::{
     AcceptancePolicy, Algorithm, Certificate, DemoAuthority, Error, Issuer, IssuingAuthority,
     PublicKey, Signer, SoftwareKey, TrustedAuthorities, ValidityInfo, VerifiedDocument, Verifier,
-    documents::{DocumentType, DrivingLicence, ResidencePermit, VehicleRegistration},
+    documents::{Claims, DocumentType, DrivingLicence, ResidencePermit, VehicleRegistration},
 };
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -253,6 +253,8 @@ fn issue(args: IssueArgs) -> Result<ExitCode, ToolError> {
     let claims: serde_json::Value = serde_json::from_str(&read_text(&args.claims)?)
         .map_err(|e| ToolError(format!("{}: {e}", args.claims.display())))?;
     let elements = elements_from_json(&args.doc_type, &claims)?;
+    // An issuer must not sign a document its type calls incomplete.
+    Claims::from_complete_elements(&args.doc_type, &elements)?;
     let device_key = PublicKey::from_pem(&read_text(&args.device_key)?)?;
     let validity = ValidityInfo::new(
         parse_time(&args.valid_from)?,

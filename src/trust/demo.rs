@@ -238,7 +238,7 @@ fn serial<R: CryptoRng + ?Sized>(rng: &mut R) -> u64 {
 }
 
 fn io_error(path: &Path, e: &std::io::Error) -> Error {
-    Error::InvalidArgument(format!("{}: {e}", path.display()))
+    Error::Io(format!("{}: {e}", path.display()))
 }
 
 fn read_file(path: &Path) -> Result<String> {

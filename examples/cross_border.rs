@@ -1,0 +1,270 @@
+//! The cross-border flow, end to end.
+//!
+//! Diia (Ukraine, Ed25519) issues a driving licence, a vehicle registration
+//! certificate and a residence permit to a Ukrainian living in Poland; the
+//! Polish verifier (mObywatel's backend) checks them against the issuing
+//! authorities it trusts. Then three documents that must not pass are
+//! refused, each with its error code.
+//!
+//! Run with `cargo run --example cross_border`. The RNG is seeded and `now`
+//! is fixed, so every run prints the same thing.
+
+use docbridge::documents::{Claims, DocumentType, samples};
+use docbridge::{
+    AcceptancePolicy, Algorithm, DemoAuthority, DrivingLicence, Issuer, ResidencePermit, Signer,
+    SoftwareKey, TrustedAuthorities, ValidityInfo, VehicleRegistration, VerifiedDocument, Verifier,
+};
+use rand_chacha::ChaCha20Rng;
+use rand_core::SeedableRng;
+use time::macros::datetime;
+
+const ALL_TYPES: [&str; 3] = [
+    DrivingLicence::DOC_TYPE,
+    VehicleRegistration::DOC_TYPE,
+    ResidencePermit::DOC_TYPE,
+];
+
+fn main() -> Result<(), docbridge::Error> {
+    let mut rng = ChaCha20Rng::seed_from_u64(2026);
+    let now = datetime!(2026-11-29 12:00:00 UTC);
+    let (certs_from, certs_until) = (
+        datetime!(2026-01-01 0:00 UTC),
+        datetime!(2031-01-01 0:00 UTC),
+    );
+
+    // Two countries' issuing authorities, each with an IACA root and a
+    // Document Signer. Diia may issue all three document types; the Polish
+    // vehicle registry may issue vehicle registrations only.
+    let diia = DemoAuthority::generate(
+        "UA",
+        "Diia",
+        Algorithm::EdDsa,
+        &ALL_TYPES,
+        certs_from,
+        certs_until,
+        &mut rng,
+    )?;
+    let cepik = DemoAuthority::generate(
+        "PL",
+        "Centralna Ewidencja Pojazdów",
+        Algorithm::Es256,
+        &[VehicleRegistration::DOC_TYPE],
+        certs_from,
+        certs_until,
+        &mut rng,
+    )?;
+    println!("Issuing authorities");
+    for a in [&diia, &cepik] {
+        println!(
+            "  {} {:<30} IACA {:?} ({}), may issue {}",
+            a.authority.country(),
+            a.authority.name(),
+            a.iaca_certificate.subject(),
+            a.iaca_key.algorithm(),
+            a.authority
+                .doc_types()
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+
+    // The holder's phone makes a device key; Diia binds each document to it.
+    let device_key = SoftwareKey::generate(Algorithm::Es256, &mut rng);
+    let validity = ValidityInfo::new(
+        datetime!(2026-11-01 0:00 UTC),
+        datetime!(2027-11-01 0:00 UTC),
+    );
+    let diia_issuer = Issuer::new(&diia.ds_key, &diia.ds_certificate)?;
+    let licence = diia_issuer.issue_document(
+        &samples::driving_licence_ua(),
+        &device_key.public_key(),
+        &validity,
+        &mut rng,
+    )?;
+    let registration = diia_issuer.issue_document(
+        &samples::vehicle_registration_ua(),
+        &device_key.public_key(),
+        &validity,
+        &mut rng,
+    )?;
+    let permit = diia_issuer.issue_document(
+        &samples::residence_permit_ua(),
+        &device_key.public_key(),
+        &validity,
+        &mut rng,
+    )?;
+
+    // The Polish verifier trusts both countries' authorities and accepts
+    // Ukrainian licences, registrations and permits, and Polish documents.
+    let trusted =
+        TrustedAuthorities::from_authorities([diia.authority.clone(), cepik.authority.clone()])?;
+    let policy = ALL_TYPES
+        .iter()
+        .fold(AcceptancePolicy::none(), |p, t| p.accept("UA", t))
+        .accept_country("PL");
+    let verifier = Verifier::new(trusted, policy);
+
+    // A Polish vehicle registration, for comparison: the same verifier, the
+    // Polish authority.
+    let polish_registration = Issuer::new(&cepik.ds_key, &cepik.ds_certificate)?.issue_document(
+        &samples::vehicle_registration_pl(),
+        &device_key.public_key(),
+        &validity,
+        &mut rng,
+    )?;
+
+    println!("\nPolish verifier, at {}", now.date());
+    for (what, document) in [
+        ("driving licence", &licence),
+        ("vehicle registration", &registration),
+        ("residence permit", &permit),
+        ("Polish vehicle registration", &polish_registration),
+    ] {
+        let bytes = document.to_vec()?;
+        let verified = verifier.verify_bytes(&bytes, now)?;
+        println!("  VALID {what} ({} bytes)", bytes.len());
+        print_verified(&verified);
+    }
+
+    println!("\nRefused, as they must be");
+    // 1. A tampered document: one letter of the family name changed in transit.
+    let mut tampered = licence.to_vec()?;
+    replace_once(&mut tampered, b"Shevchenko", b"Shevchenka");
+    report(
+        "tampered driving licence",
+        verifier.verify_bytes(&tampered, now),
+    );
+
+    // 2. A document from an authority the verifier does not trust.
+    let rogue = DemoAuthority::generate(
+        "UA",
+        "Unlisted Office",
+        Algorithm::EdDsa,
+        &ALL_TYPES,
+        certs_from,
+        certs_until,
+        &mut rng,
+    )?;
+    let forged = Issuer::new(&rogue.ds_key, &rogue.ds_certificate)?.issue_document(
+        &samples::driving_licence_ua(),
+        &device_key.public_key(),
+        &validity,
+        &mut rng,
+    )?;
+    report(
+        "licence from an untrusted authority",
+        verifier.verify_bytes(&forged.to_vec()?, now),
+    );
+
+    // 3. A doc type the authority may not issue: the vehicle registry signs a
+    //    driving licence.
+    let overreach = Issuer::new(&cepik.ds_key, &cepik.ds_certificate)?.issue_document(
+        &samples::driving_licence_pl(),
+        &device_key.public_key(),
+        &validity,
+        &mut rng,
+    )?;
+    report(
+        "licence signed by the vehicle registry",
+        verifier.verify_bytes(&overreach.to_vec()?, now),
+    );
+    Ok(())
+}
+
+fn print_verified(doc: &VerifiedDocument) {
+    println!(
+        "    {} from {}, issued by {} (signer {:?}), valid until {}",
+        doc.doc_type(),
+        doc.issuing_country(),
+        doc.authority_name(),
+        doc.document_signer(),
+        doc.validity().valid_until.date()
+    );
+    match doc.claims() {
+        Claims::DrivingLicence(l) => {
+            println!(
+                "    holder {} {} / {} {}, born {}",
+                text(&l.given_name),
+                text(&l.family_name),
+                text(&l.given_name_national_character),
+                text(&l.family_name_national_character),
+                opt(&l.birth_date)
+            );
+            let categories: Vec<String> = l
+                .driving_privileges
+                .iter()
+                .flatten()
+                .map(|p| p.vehicle_category_code.clone())
+                .collect();
+            println!(
+                "    licence {} (categories {}), expires {}, lives in {}",
+                text(&l.document_number),
+                categories.join(", "),
+                opt(&l.expiry_date),
+                text(&l.resident_city)
+            );
+        }
+        Claims::VehicleRegistration(v) => {
+            let info = v.basic_vehicle_info.clone().unwrap_or_default();
+            let holder = v.vehicle_holder.clone().unwrap_or_default();
+            println!(
+                "    {} {} {}, VIN {}, registered {}",
+                text(&v.registration_number),
+                text(&info.make),
+                text(&info.commercial_name),
+                text(&v.vehicle_identification_number),
+                opt(&v.date_of_registration)
+            );
+            println!(
+                "    holder {} {}, {}",
+                text(&holder.given_name),
+                text(&holder.family_name),
+                text(&holder.resident_city)
+            );
+        }
+        Claims::ResidencePermit(p) => {
+            println!(
+                "    holder {} {} / {} {}, nationality {}",
+                text(&p.given_name),
+                text(&p.family_name),
+                text(&p.given_name_national_character),
+                text(&p.family_name_national_character),
+                text(&p.nationality)
+            );
+            println!(
+                "    permit {} ({}), expires {}, issued by {}",
+                text(&p.document_number),
+                p.permit_type.as_ref().map(|t| t.as_str()).unwrap_or("-"),
+                opt(&p.expiry_date),
+                text(&p.issuing_authority)
+            );
+        }
+        Claims::Other => println!("    (no typed model for this doc type)"),
+    }
+}
+
+fn text(value: &Option<String>) -> &str {
+    value.as_deref().unwrap_or("-")
+}
+
+fn opt<T: std::fmt::Display>(value: &Option<T>) -> String {
+    value
+        .as_ref()
+        .map(|v| v.to_string())
+        .unwrap_or_else(|| "-".into())
+}
+
+fn report(what: &str, outcome: Result<VerifiedDocument, docbridge::Error>) {
+    match outcome {
+        Ok(doc) => println!("  UNEXPECTED: {what} verified as {}", doc.doc_type()),
+        Err(e) => println!("  REFUSED {what}: {} ({e})", e.code()),
+    }
+}
+
+fn replace_once(haystack: &mut [u8], needle: &[u8], replacement: &[u8]) {
+    if let Some(at) = haystack.windows(needle.len()).position(|w| w == needle) {
+        haystack[at..at + replacement.len()].copy_from_slice(replacement);
+    }
+}

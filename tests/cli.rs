@@ -1,0 +1,270 @@
+//! The `docbridge` command-line tool, end to end (feature `cli`). The Annex D
+//! case needs the shared vectors in `../shared/vectors/external`.
+#![cfg(feature = "cli")]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use docbridge::documents::json::elements_to_json;
+use docbridge::documents::{DocumentType, samples};
+
+const BIN: &str = env!("CARGO_BIN_EXE_docbridge");
+const ANNEX_D: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/vectors/external/iso18013-5-annex-d"
+);
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("docbridge-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().unwrap()
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = run(args);
+    assert!(
+        out.status.success(),
+        "docbridge {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+fn new_authority(dir: &Path, country: &str, alg: &str) -> PathBuf {
+    let out = dir.join(country);
+    ok(&[
+        "authority",
+        "new",
+        "--country",
+        country,
+        "--alg",
+        alg,
+        "--valid-from",
+        "2026-01-01T00:00:00Z",
+        "--valid-until",
+        "2031-01-01T00:00:00Z",
+        "--out",
+        p(&out),
+    ]);
+    out
+}
+
+#[test]
+fn issue_verify_and_inspect_through_the_command_line() {
+    let dir = temp_dir("flow");
+    let ua = new_authority(&dir, "UA", "ed25519");
+    let pl = new_authority(&dir, "PL", "es256");
+    let (device_key, device_pub) = (dir.join("device.key.pem"), dir.join("device.pub.pem"));
+    ok(&[
+        "key",
+        "new",
+        "--alg",
+        "es384",
+        "--out",
+        p(&device_key),
+        "--public",
+        p(&device_pub),
+    ]);
+
+    let claims = elements_to_json(&samples::driving_licence_ua().to_elements().unwrap());
+    let claims_file = dir.join("claims.json");
+    std::fs::write(&claims_file, claims.to_string()).unwrap();
+    let doc = dir.join("doc.cbor");
+    ok(&[
+        "issue",
+        "--authority",
+        p(&ua),
+        "--doc-type",
+        "org.iso.18013.5.1.mDL",
+        "--claims",
+        p(&claims_file),
+        "--device-key",
+        p(&device_pub),
+        "--valid-from",
+        "2026-11-01T00:00:00Z",
+        "--valid-until",
+        "2027-11-01T00:00:00Z",
+        "--out",
+        p(&doc),
+    ]);
+
+    let iaca = ua.join("iaca.pem");
+    let out = ok(&[
+        "verify",
+        "--trust",
+        p(&iaca),
+        "--at",
+        "2026-11-29T12:00:00Z",
+        "--json",
+        p(&doc),
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["valid"], true);
+    assert_eq!(json["docType"], "org.iso.18013.5.1.mDL");
+    assert_eq!(json["issuingCountry"], "UA");
+    assert_eq!(json["claims"], claims);
+    assert_eq!(
+        json["claims"]["org.iso.18013.5.1"]["family_name_national_character"],
+        "Шевченко"
+    );
+
+    let human = ok(&[
+        "verify",
+        "--trust",
+        p(&iaca),
+        "--at",
+        "2026-11-29T12:00:00Z",
+        p(&doc),
+    ]);
+    assert!(
+        human.starts_with("VALID org.iso.18013.5.1.mDL issued in UA"),
+        "{human}"
+    );
+
+    // Trusting only the Polish authority: refused, exit status 1, JSON error.
+    let out = run(&[
+        "verify",
+        "--trust",
+        p(&pl.join("iaca.pem")),
+        "--at",
+        "2026-11-29T12:00:00Z",
+        "--json",
+        p(&doc),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["valid"], false);
+    assert_eq!(json["error"]["code"], "untrusted_issuer");
+
+    // After the MSO's validUntil: expired.
+    let out = run(&[
+        "verify",
+        "--trust",
+        p(&iaca),
+        "--at",
+        "2028-01-01T00:00:00Z",
+        "--json",
+        p(&doc),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["error"]["code"], "expired");
+
+    let shown = ok(&["inspect", p(&doc)]);
+    assert!(shown.starts_with("UNVERIFIED"), "{shown}");
+    assert!(shown.contains("Шевченко"), "{shown}");
+}
+
+#[test]
+fn issue_refuses_incomplete_claims() {
+    let dir = temp_dir("incomplete");
+    let ua = new_authority(&dir, "UA", "es256");
+    let (device_key, device_pub) = (dir.join("k.pem"), dir.join("k.pub.pem"));
+    ok(&[
+        "key",
+        "new",
+        "--out",
+        p(&device_key),
+        "--public",
+        p(&device_pub),
+    ]);
+    let claims_file = dir.join("claims.json");
+    std::fs::write(
+        &claims_file,
+        r#"{"org.iso.18013.5.1": {"family_name": "Shevchenko"}}"#,
+    )
+    .unwrap();
+    let out = run(&[
+        "issue",
+        "--authority",
+        p(&ua),
+        "--doc-type",
+        "org.iso.18013.5.1.mDL",
+        "--claims",
+        p(&claims_file),
+        "--device-key",
+        p(&device_pub),
+        "--valid-from",
+        "2026-11-01T00:00:00Z",
+        "--valid-until",
+        "2027-11-01T00:00:00Z",
+        "--out",
+        p(&dir.join("doc.cbor")),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing_element"));
+}
+
+fn annex_d_file(relative: &str) -> Vec<u8> {
+    let path = format!("{ANNEX_D}/{relative}");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("the shared conformance vectors are required ({path}: {e}); CI provides ../shared")
+    });
+    hex::decode(text.trim()).unwrap()
+}
+
+#[test]
+fn annex_d_verifies_through_the_command_line() {
+    let dir = temp_dir("annex-d");
+    let iaca = dir.join("utopia-iaca.der");
+    std::fs::write(&iaca, annex_d_file("nl-wallet/iaca_root_cert.der.hex")).unwrap();
+    let doc = dir.join("issuer_signed.cbor");
+    std::fs::write(&doc, annex_d_file("isomdl/issuer_signed.hex")).unwrap();
+
+    let out = ok(&[
+        "verify",
+        "--trust",
+        p(&iaca),
+        "--at",
+        "2021-06-01T00:00:00Z",
+        "--json",
+        p(&doc),
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["valid"], true);
+    assert_eq!(json["issuingCountry"], "US");
+    assert_eq!(json["claims"]["org.iso.18013.5.1"]["family_name"], "Doe");
+    assert_eq!(
+        json["claims"]["org.iso.18013.5.1"]["document_number"],
+        "123456789"
+    );
+    assert_eq!(
+        json["claims"]["org.iso.18013.5.1"]["driving_privileges"][1]["vehicle_category_code"],
+        "B"
+    );
+
+    let out = run(&[
+        "verify",
+        "--trust",
+        p(&iaca),
+        "--at",
+        "2024-01-01T00:00:00Z",
+        "--json",
+        p(&doc),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["error"]["code"], "certificate_expired");
+}
+
+#[test]
+fn garbage_input_is_a_clear_refusal_not_a_crash() {
+    let dir = temp_dir("garbage");
+    let iaca = dir.join("iaca.der");
+    std::fs::write(&iaca, annex_d_file("nl-wallet/iaca_root_cert.der.hex")).unwrap();
+    let doc = dir.join("garbage.cbor");
+    std::fs::write(&doc, [0x5a, 0xff, 0xff, 0xff, 0xff, 0x00]).unwrap();
+    let out = run(&["verify", "--trust", p(&iaca), "--json", p(&doc)]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["error"]["code"], "cbor_length_exceeds_input");
+}
