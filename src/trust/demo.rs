@@ -497,7 +497,7 @@ mod tests {
         let err = DemoAuthority::load_from_dir(&missing.0)
             .map(|_| ())
             .unwrap_err();
-        assert_eq!(err.code(), "invalid_argument");
+        assert_eq!(err.code(), "io");
         assert!(err.to_string().contains(IACA_CERTIFICATE_FILE), "{err}");
 
         let ua = generate("UA", "Diia Test", Algorithm::Es256, 4).unwrap();
