@@ -3,19 +3,25 @@
 //! Diia (Ukraine, Ed25519) issues a driving licence, a vehicle registration
 //! certificate and a residence permit to a Ukrainian living in Poland; the
 //! Polish verifier (mObywatel's backend) checks them against the issuing
-//! authorities it trusts. Then three documents that must not pass are
-//! refused, each with its error code.
+//! authorities it trusts. Then documents that must not pass are refused,
+//! each with its error code: a tampered one, an untrusted one, one outside
+//! its authority's scope, and, through Diia's status list, a licence
+//! withdrawn in Ukraine (`revoked`) and a suspended residence permit
+//! (`suspended`).
 //!
 //! Run with `cargo run --example cross_border`. The RNG is seeded and `now`
 //! is fixed, so every run prints the same thing.
 
 use docbridge::documents::{Claims, DocumentType, samples};
+use docbridge::status::StatusBits;
 use docbridge::{
-    AcceptancePolicy, Algorithm, DemoAuthority, DrivingLicence, Issuer, ResidencePermit, Signer,
-    SoftwareKey, TrustedAuthorities, ValidityInfo, VehicleRegistration, VerifiedDocument, Verifier,
+    AcceptancePolicy, Algorithm, DemoAuthority, DrivingLicence, Issuer, ManagedStatusList,
+    ResidencePermit, Signer, SoftwareKey, StatusValue, TrustedAuthorities, ValidityInfo,
+    VehicleRegistration, VerifiedDocument, Verifier,
 };
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
+use time::Duration;
 use time::macros::datetime;
 
 const ALL_TYPES: [&str; 3] = [
@@ -169,6 +175,66 @@ fn main() -> Result<(), docbridge::Error> {
     report(
         "licence signed by the vehicle registry",
         verifier.verify_bytes(&overreach.to_vec()?, now),
+    );
+
+    // 4. and 5. Revocation and suspension. Diia keeps a status list (two
+    //    bits per document, indexes drawn at random so they reveal no
+    //    issuance order) and writes each document's index into its MSO. It
+    //    withdraws one licence and suspends one residence permit, then
+    //    publishes a Status List Token signed by its Document Signer; the
+    //    app fetches the token from the list's URI and hands it over.
+    let mut status_list = ManagedStatusList::new(
+        "https://status.diia.gov.ua/lists/1",
+        StatusBits::Two,
+        100_000,
+    )?;
+    let holder_key = device_key.public_key();
+    let reference = status_list.allocate(&mut rng)?;
+    let listed_licence = diia_issuer.with_status_list(reference).issue_document(
+        &samples::driving_licence_ua(),
+        &holder_key,
+        &validity,
+        &mut rng,
+    )?;
+    let reference = status_list.allocate(&mut rng)?;
+    status_list.set(reference.idx, StatusValue::Invalid)?;
+    let withdrawn_licence = diia_issuer.with_status_list(reference).issue_document(
+        &samples::driving_licence_ua(),
+        &holder_key,
+        &validity,
+        &mut rng,
+    )?;
+    let reference = status_list.allocate(&mut rng)?;
+    status_list.set(reference.idx, StatusValue::Suspended)?;
+    let suspended_permit = diia_issuer.with_status_list(reference).issue_document(
+        &samples::residence_permit_ua(),
+        &holder_key,
+        &validity,
+        &mut rng,
+    )?;
+    let token = status_list
+        .token(
+            now - Duration::hours(1),
+            now + Duration::days(1),
+            Some(3600),
+        )?
+        .sign(&diia.ds_key, std::slice::from_ref(&diia.ds_certificate))?;
+    let listed = verifier.verify_with_status(&listed_licence, None, Some(&token), now)?;
+    println!(
+        "  (for comparison: a listed licence with the same token verifies, status {})",
+        listed.status().name()
+    );
+    report(
+        "licence withdrawn in Ukraine",
+        verifier.verify_with_status(&withdrawn_licence, None, Some(&token), now),
+    );
+    report(
+        "suspended residence permit",
+        verifier.verify_with_status(&suspended_permit, None, Some(&token), now),
+    );
+    report(
+        "listed licence without its status token",
+        verifier.verify(&listed_licence, None, now),
     );
     Ok(())
 }

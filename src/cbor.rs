@@ -259,6 +259,30 @@ fn hex_prefix(bytes: &[u8]) -> String {
         .collect::<String>()
 }
 
+/// The head of a CBOR item of `major` type with `argument`, in preferred form.
+pub(crate) fn head(major: u8, argument: u64) -> Vec<u8> {
+    let m = major << 5;
+    match argument {
+        0..=23 => vec![m | argument as u8],
+        24..=0xff => vec![m | 24, argument as u8],
+        0x100..=0xffff => {
+            let mut v = vec![m | 25];
+            v.extend((argument as u16).to_be_bytes());
+            v
+        }
+        0x1_0000..=0xffff_ffff => {
+            let mut v = vec![m | 26];
+            v.extend((argument as u32).to_be_bytes());
+            v
+        }
+        _ => {
+            let mut v = vec![m | 27];
+            v.extend(argument.to_be_bytes());
+            v
+        }
+    }
+}
+
 // ----- Embedded CBOR (tag 24) -----
 
 /// Wraps already-encoded CBOR bytes as `#6.24(bstr)`.
@@ -544,6 +568,13 @@ mod tests {
             .map_err(|e| e.code()),
             Err("cbor_unexpected_tag")
         );
+    }
+
+    #[test]
+    fn heads_use_preferred_form() {
+        assert_eq!(head(4, 3), vec![0x83]);
+        assert_eq!(head(2, 300), vec![0x59, 0x01, 0x2c]);
+        assert_eq!(head(0, u64::MAX)[0], 0x1b);
     }
 
     #[test]

@@ -358,6 +358,29 @@ impl SoftwareKey {
         }
     }
 
+    /// A key from its raw secret: the 32-byte seed for Ed25519, the
+    /// big-endian scalar (32 bytes for P-256, 48 for P-384) for ECDSA.
+    /// Refused with `invalid_key` for a wrong length or an invalid scalar.
+    pub fn from_secret_bytes(alg: Algorithm, secret: &[u8]) -> Result<SoftwareKey> {
+        let bad = |detail: String| Error::InvalidKey(format!("{alg} secret: {detail}"));
+        match alg {
+            Algorithm::EdDsa => {
+                let seed: &[u8; 32] = secret
+                    .try_into()
+                    .map_err(|_| bad(format!("{} bytes, need 32", secret.len())))?;
+                Ok(SoftwareKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(
+                    seed,
+                )))
+            }
+            Algorithm::Es256 => p256::ecdsa::SigningKey::from_slice(secret)
+                .map(SoftwareKey::P256)
+                .map_err(|e| bad(e.to_string())),
+            Algorithm::Es384 => p384::ecdsa::SigningKey::from_slice(secret)
+                .map(SoftwareKey::P384)
+                .map_err(|e| bad(e.to_string())),
+        }
+    }
+
     /// Reads a PKCS#8 DER private key.
     pub fn from_pkcs8_der(der: &[u8]) -> Result<SoftwareKey> {
         if let Ok(k) = ed25519_dalek::SigningKey::from_pkcs8_der(der) {
@@ -582,6 +605,18 @@ fn protected_algorithm(protected: &coset::Header) -> Result<Algorithm> {
 
 fn check_critical(protected: &coset::Header) -> Result<()> {
     for label in &protected.crit {
+        // RFC 9052 section 3.1: a critical label must itself be protected.
+        let id = match label {
+            RegisteredLabelWithPrivate::Assigned(h) => Some(*h as i64),
+            RegisteredLabelWithPrivate::PrivateUse(id) => Some(*id),
+            RegisteredLabelWithPrivate::Text(_) => None,
+        };
+        let present = id.is_some_and(|i| protected.rest.iter().any(|(l, _)| *l == Label::Int(i)));
+        if !present && id.is_some_and(|i| i == HEADER_X5CHAIN || i == HEADER_TYP) {
+            return Err(Error::CoseMalformed(format!(
+                "critical header {label:?} is not in the protected header"
+            )));
+        }
         let understood = match label {
             RegisteredLabelWithPrivate::Assigned(h) => {
                 let id = *h as i64;

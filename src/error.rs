@@ -188,6 +188,143 @@ pub enum Error {
     /// do I/O; the verification pipeline never does).
     #[error("i/o error: {0}")]
     Io(String),
+
+    // ----- Status lists -----
+    /// The document references a status list, no Status List Token was
+    /// given, and the status policy fails closed.
+    #[error("no status list token for a document that references one: {0}")]
+    StatusTokenMissing(String),
+    /// The MSO's `status` names only mechanisms other than `status_list`
+    /// (for example `identifier_list`), which the crate does not check, and
+    /// the status policy fails closed.
+    #[error("unsupported status mechanism: {0}")]
+    StatusMechanismUnsupported(String),
+    /// The token's protected `typ` is not `application/statuslist+cwt`.
+    #[error("not a status list token: {0}")]
+    StatusTokenTypeMismatch(String),
+    /// The token's signer certificate was not issued by an IACA of the
+    /// authority that vouched for the document.
+    #[error("status list token signed outside the document's authority: {0}")]
+    StatusTokenWrongAuthority(String),
+    /// The token's `sub` is not the `uri` the document references.
+    #[error("status list token is for another list: {0}")]
+    StatusTokenUriMismatch(String),
+    /// The token's `iat` is after now (beyond the clock skew).
+    #[error("status list token not yet valid: {0}")]
+    StatusTokenNotYetValid(String),
+    /// The token's `exp` has passed (beyond the clock skew).
+    #[error("status list token expired: {0}")]
+    StatusTokenExpired(String),
+    /// A status list is not `{bits: 1|2|4|8, lst: zlib bytes}`, or `lst`
+    /// is not a (complete, where read) zlib stream.
+    #[error("malformed status list: {0}")]
+    StatusListMalformed(String),
+    /// A status list would decompress (or be built) beyond the limit.
+    #[error("status list too large: {0}")]
+    StatusListTooLarge(String),
+    /// The index lies past the end of the status list.
+    #[error("status list index out of range: {0}")]
+    StatusIndexOutOfRange(String),
+    /// Every index of the status list is already allocated.
+    #[error("status list full: {0}")]
+    StatusListFull(String),
+    /// The status list says the document is revoked (INVALID).
+    #[error("document revoked: {0}")]
+    Revoked(String),
+    /// The status list says the document is suspended.
+    #[error("document suspended: {0}")]
+    Suspended(String),
+    /// The status list holds a value other than VALID, INVALID or
+    /// SUSPENDED, and the status policy does not accept such values.
+    #[error("unrecognized document status: {0}")]
+    StatusUnrecognizedValue(String),
+
+    // ----- Presentation -----
+    /// A request was expected to be reader-signed but carries no readerAuth.
+    #[error("request is not reader-authenticated")]
+    ReaderAuthMissing,
+    /// The reader certificate does not chain to a trusted reader root.
+    #[error("untrusted reader: {0}")]
+    UntrustedReader(String),
+    /// A presented document has neither deviceSignature nor deviceMac.
+    #[error("no device authentication: {0}")]
+    DeviceAuthMissing(String),
+    /// deviceSignature does not verify with the MSO device key over the
+    /// DeviceAuthentication rebuilt from the verifier's own transcript.
+    #[error("device signature does not verify: {0}")]
+    DeviceSignatureInvalid(String),
+    /// deviceMac does not verify with the key derived from the reader's
+    /// ephemeral key and the MSO device key.
+    #[error("device MAC does not verify: {0}")]
+    DeviceMacInvalid(String),
+    /// The holder signed an element the MSO keyAuthorizations do not allow.
+    #[error("device key not authorized for: {0}")]
+    DeviceKeyUnauthorized(String),
+    /// A DeviceResponse holds no document for the request.
+    #[error("no document returned: {0}")]
+    DocumentNotReturned(String),
+
+    // ----- Session encryption (ISO/IEC 18013-5 9.1.1) -----
+    /// A SessionEstablishment or SessionData message is well-formed CBOR of
+    /// the wrong shape (missing, unknown or mistyped key, unknown status).
+    #[error("malformed session message: {0}")]
+    SessionMalformed(String),
+    /// A session message does not decrypt: wrong key, a replayed, dropped or
+    /// reordered message (the counter is implicit), or tampered ciphertext.
+    #[error("session message does not decrypt: {0}")]
+    SessionDecryptionFailed(String),
+    /// The session has ended (a status was sent or received, a message was
+    /// refused, or the message counter ran out); nothing more is accepted.
+    #[error("session terminated: {0}")]
+    SessionTerminated(String),
+    /// A session or EMacKey key is on a curve other than P-256.
+    #[error("unsupported curve for session key agreement: {0}")]
+    SessionUnsupportedCurve(String),
+
+    // ----- Trust lists -----
+    /// A signed object offered as a trust list does not carry the protected
+    /// `typ` header `application/docbridge-trust-list+cbor`, so it may be
+    /// some other signed object.
+    #[error("not a trust list: {0}")]
+    TrustListWrongType(String),
+    /// A trust list (or VICAL) payload is not of the documented shape.
+    #[error("malformed trust list: {0}")]
+    TrustListMalformed(String),
+    /// The list's signing certificate does not chain to an operator root
+    /// pinned for the list's country (or VICAL provider), or none is pinned.
+    #[error("untrusted trust-list operator: {0}")]
+    TrustListUntrustedOperator(String),
+    /// A country's list names an authority of another country.
+    #[error("trust list names a foreign authority: {0}")]
+    TrustListForeignAuthority(String),
+    /// Two authorities of one list share an id or an IACA certificate.
+    #[error("duplicate authority in trust list: {0}")]
+    TrustListDuplicateAuthority(String),
+    /// An authority in a trust list has no IACA certificate.
+    #[error("authority without IACA certificates: {0}")]
+    TrustListEmptyCertificates(String),
+    /// A certificate listed as an IACA is not a CA certificate.
+    #[error("listed IACA certificate is not a CA: {0}")]
+    TrustListNotCa(String),
+    /// The list's sequence is lower than that of the list already held.
+    #[error("trust list rollback: {0}")]
+    TrustListRollback(String),
+    /// The list has the sequence of the list already held but other content.
+    #[error("trust list sequence reused with other content: {0}")]
+    TrustListSequenceReused(String),
+    /// The list is past its nextUpdate (plus the configured grace period).
+    #[error("stale trust list: {0}")]
+    TrustListStale(String),
+    /// The issuing authority's listed validity has not started yet.
+    #[error("issuing authority not valid yet: {0}")]
+    AuthorityNotYetValid(String),
+    /// The issuing authority's listed validity has ended.
+    #[error("issuing authority no longer valid: {0}")]
+    AuthorityExpired(String),
+    /// A saved trust store cannot be read or one of its lists no longer
+    /// verifies; the store that was being loaded into is left unchanged.
+    #[error("corrupt trust store state: {0}")]
+    TrustStoreCorrupt(String),
 }
 
 impl Error {
@@ -235,6 +372,44 @@ impl Error {
             Error::InvalidElement(_) => "invalid_element",
             Error::InvalidArgument(_) => "invalid_argument",
             Error::Io(_) => "io",
+            Error::StatusTokenMissing(_) => "status_token_missing",
+            Error::StatusMechanismUnsupported(_) => "status_mechanism_unsupported",
+            Error::StatusTokenTypeMismatch(_) => "status_token_type_mismatch",
+            Error::StatusTokenWrongAuthority(_) => "status_token_wrong_authority",
+            Error::StatusTokenUriMismatch(_) => "status_token_uri_mismatch",
+            Error::StatusTokenNotYetValid(_) => "status_token_not_yet_valid",
+            Error::StatusTokenExpired(_) => "status_token_expired",
+            Error::StatusListMalformed(_) => "status_list_malformed",
+            Error::StatusListTooLarge(_) => "status_list_too_large",
+            Error::StatusIndexOutOfRange(_) => "status_index_out_of_range",
+            Error::StatusListFull(_) => "status_list_full",
+            Error::Revoked(_) => "revoked",
+            Error::Suspended(_) => "suspended",
+            Error::StatusUnrecognizedValue(_) => "status_unrecognized_value",
+            Error::ReaderAuthMissing => "reader_auth_missing",
+            Error::UntrustedReader(_) => "untrusted_reader",
+            Error::DeviceAuthMissing(_) => "device_auth_missing",
+            Error::DeviceSignatureInvalid(_) => "device_signature_invalid",
+            Error::DeviceMacInvalid(_) => "device_mac_invalid",
+            Error::DeviceKeyUnauthorized(_) => "device_key_unauthorized",
+            Error::DocumentNotReturned(_) => "document_not_returned",
+            Error::SessionMalformed(_) => "session_malformed",
+            Error::SessionDecryptionFailed(_) => "session_decryption_failed",
+            Error::SessionTerminated(_) => "session_terminated",
+            Error::SessionUnsupportedCurve(_) => "session_unsupported_curve",
+            Error::TrustListWrongType(_) => "trust_list_wrong_type",
+            Error::TrustListMalformed(_) => "trust_list_malformed",
+            Error::TrustListUntrustedOperator(_) => "trust_list_untrusted_operator",
+            Error::TrustListForeignAuthority(_) => "trust_list_foreign_authority",
+            Error::TrustListDuplicateAuthority(_) => "trust_list_duplicate_authority",
+            Error::TrustListEmptyCertificates(_) => "trust_list_empty_certificates",
+            Error::TrustListNotCa(_) => "trust_list_not_ca",
+            Error::TrustListRollback(_) => "trust_list_rollback",
+            Error::TrustListSequenceReused(_) => "trust_list_sequence_reused",
+            Error::TrustListStale(_) => "trust_list_stale",
+            Error::AuthorityNotYetValid(_) => "authority_not_yet_valid",
+            Error::AuthorityExpired(_) => "authority_expired",
+            Error::TrustStoreCorrupt(_) => "trust_store_corrupt",
         }
     }
 
@@ -282,5 +457,43 @@ impl Error {
         "invalid_element",
         "invalid_argument",
         "io",
+        "status_token_missing",
+        "status_mechanism_unsupported",
+        "status_token_type_mismatch",
+        "status_token_wrong_authority",
+        "status_token_uri_mismatch",
+        "status_token_not_yet_valid",
+        "status_token_expired",
+        "status_list_malformed",
+        "status_list_too_large",
+        "status_index_out_of_range",
+        "status_list_full",
+        "revoked",
+        "suspended",
+        "status_unrecognized_value",
+        "reader_auth_missing",
+        "untrusted_reader",
+        "device_auth_missing",
+        "device_signature_invalid",
+        "device_mac_invalid",
+        "device_key_unauthorized",
+        "document_not_returned",
+        "session_malformed",
+        "session_decryption_failed",
+        "session_terminated",
+        "session_unsupported_curve",
+        "trust_list_wrong_type",
+        "trust_list_malformed",
+        "trust_list_untrusted_operator",
+        "trust_list_foreign_authority",
+        "trust_list_duplicate_authority",
+        "trust_list_empty_certificates",
+        "trust_list_not_ca",
+        "trust_list_rollback",
+        "trust_list_sequence_reused",
+        "trust_list_stale",
+        "authority_not_yet_valid",
+        "authority_expired",
+        "trust_store_corrupt",
     ];
 }

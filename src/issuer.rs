@@ -18,6 +18,7 @@ use crate::mso::{
     DeviceKeyInfo, DigestAlgorithm, KeyAuthorizations, MSO_VERSION, MobileSecurityObject,
     ValidityInfo,
 };
+use crate::status::{StatusListReference, StatusReference};
 use crate::x509::Certificate;
 
 /// Smallest salt the crate will write: ISO/IEC 18013-5 asks for at least 16
@@ -33,6 +34,9 @@ pub struct IssueOptions {
     pub salt_len: usize,
     /// Key authorizations to record for the device key, if any.
     pub key_authorizations: Option<KeyAuthorizations>,
+    /// The document's entry in a status list, written to the MSO's
+    /// `status`, if any (see [`Issuer::with_status_list`]).
+    pub status_list: Option<StatusListReference>,
 }
 
 impl Default for IssueOptions {
@@ -41,6 +45,7 @@ impl Default for IssueOptions {
             digest_algorithm: DigestAlgorithm::Sha256,
             salt_len: 32,
             key_authorizations: None,
+            status_list: None,
         }
     }
 }
@@ -79,6 +84,21 @@ impl<'a> Issuer<'a> {
         }
         self.options = options;
         Ok(self)
+    }
+
+    /// The same issuer, writing `reference` (typically from
+    /// [`crate::status::ManagedStatusList::allocate`]) into the MSO of the
+    /// documents it issues. Each document needs its own index, so this is
+    /// called per document.
+    pub fn with_status_list(&self, reference: StatusListReference) -> Issuer<'a> {
+        Issuer {
+            signer: self.signer,
+            certificate: self.certificate,
+            options: IssueOptions {
+                status_list: Some(reference),
+                ..self.options.clone()
+            },
+        }
     }
 
     /// Issues a typed document bound to `device_key`.
@@ -165,6 +185,7 @@ impl<'a> Issuer<'a> {
             },
             doc_type: doc_type.to_string(),
             validity_info: *validity,
+            status: self.options.status_list.clone().map(StatusReference::from),
             other: Vec::new(),
         };
         let (mso_wrapped, _) = cbor::tag24_of(&mso.to_value()?)?;
@@ -177,6 +198,10 @@ impl<'a> Issuer<'a> {
                 ..Sign1Options::default()
             },
         )?;
+        // An HSM slot mix-up must fail here, not in every verifier later.
+        issuer_auth
+            .verify(self.certificate.public_key(), b"")
+            .map_err(|e| Error::SigningFailed(format!("the signature does not verify: {e}")))?;
         Ok(IssuerSigned::new(name_spaces, issuer_auth))
     }
 }

@@ -130,6 +130,15 @@ impl IssuerSigned {
     pub fn from_value(value: &Value) -> Result<IssuerSigned> {
         let what = "IssuerSigned";
         let map = as_map(value, what)?;
+        // A closed map (ISO/IEC 18013-5 CDDL): a corrupted key must not turn
+        // into "no elements disclosed".
+        for (key, _) in map {
+            if !matches!(key, Value::Text(k) if k == "nameSpaces" || k == "issuerAuth") {
+                return Err(Error::InvalidStructure(format!(
+                    "IssuerSigned: unknown key {key:?}"
+                )));
+            }
+        }
         let mut name_spaces = Vec::new();
         if let Some(ns_value) = cbor::map_get(map, "nameSpaces") {
             for (ns, items) in as_map(ns_value, "nameSpaces")? {

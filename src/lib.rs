@@ -32,8 +32,15 @@
 //! | [`issuer_signed`] | IssuerSigned and its tag-24 items, bytes kept as received |
 //! | [`documents`] | typed driving licence, vehicle registration, residence permit; claims JSON |
 //! | [`issuer`] | issuing |
-//! | [`trust`] | issuing authorities, the trusted set, acceptance policy, demo authorities |
+//! | [`trust`] | issuing authorities, the trusted set, acceptance policy, signed national trust lists and the [`TrustStore`], VICAL import, demo authorities |
 //! | [`verifier`] | the verification pipeline and [`VerifiedDocument`] |
+//! | [`status`] | revocation and suspension: Token Status Lists (CWT), index allocation, checking |
+//! | [`request`] | DeviceRequest / ItemsRequest, reader authentication |
+//! | [`transcript`] | SessionTranscriptBytes builders: proximity, OpenID4VP, backend nonce |
+//! | [`holder`] | presentation: selective disclosure and device signature |
+//! | [`device_response`] | DeviceResponse, Document, DeviceSigned |
+//! | [`device_auth`] | device authentication: deviceSignature and deviceMac |
+//! | [`session`] | proximity session encryption: ECDH, HKDF session keys, AES-256-GCM messages |
 //! | [`inspect`] | decoding without verifying, clearly marked |
 //!
 //! ## Features
@@ -103,26 +110,44 @@
 
 pub mod cbor;
 pub mod cose;
+pub mod device_auth;
+pub mod device_response;
 pub mod documents;
 pub mod error;
+pub mod holder;
 pub mod inspect;
 pub mod issuer;
 pub mod issuer_signed;
 pub mod mso;
+pub mod request;
+pub mod session;
+pub mod status;
+pub mod transcript;
 pub mod trust;
 pub mod verifier;
 pub mod x509;
 
 pub use cose::{Algorithm, PublicKey, Sign1, Signer, SoftwareKey};
+pub use device_response::{DeviceResponse, Document};
 pub use documents::{Claims, DrivingLicence, Elements, ResidencePermit, VehicleRegistration};
 pub use error::{Error, Result};
+pub use holder::{DeviceSigner, Presentation, ReaderCheck, ReaderStatus, present};
 pub use inspect::{UnverifiedDocument, inspect};
 pub use issuer::{IssueOptions, Issuer};
 pub use issuer_signed::{IssuerSigned, IssuerSignedItem, IssuerSignedItemBytes};
 pub use mso::{DigestAlgorithm, MobileSecurityObject, ValidityInfo};
+pub use request::{DeviceRequest, DocRequest, ItemsRequest};
+pub use session::{DeviceSession, ReaderSession};
+pub use status::{
+    ManagedStatusList, StatusListReference, StatusListToken, StatusOutcome, StatusPolicy,
+    StatusReference, StatusValue,
+};
 pub use trust::demo::DemoAuthority;
-pub use trust::{AcceptancePolicy, IssuingAuthority, TrustedAuthorities};
-pub use verifier::{VerifiedDocument, Verifier};
+pub use trust::{
+    AcceptancePolicy, IssuingAuthority, ListSource, SignedTrustList, StalePolicy, TrustList,
+    TrustStore, TrustedAuthorities, VerifiedTrustList,
+};
+pub use verifier::{ResponseVerification, VerifiedDocument, Verifier};
 pub use x509::Certificate;
 
 /// The crates whose types appear in the public API, re-exported so callers

@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 use crate::cbor::{self, as_array, as_map, as_text, map_get, map_require};
 use crate::cose::PublicKey;
 use crate::error::{Error, Result};
+use crate::status::StatusReference;
 
 /// The MSO version this crate writes and reads.
 pub const MSO_VERSION: &str = "1.0";
@@ -229,18 +230,21 @@ pub struct MobileSecurityObject {
     pub doc_type: String,
     /// Validity of the MSO.
     pub validity_info: ValidityInfo,
-    /// Fields this crate does not model (for example `status`), kept in
-    /// received order so nothing is lost.
+    /// Where the document's status is published (`status`), if anywhere.
+    pub status: Option<StatusReference>,
+    /// Fields this crate does not model, kept in received order so nothing
+    /// is lost.
     pub other: Vec<(Value, Value)>,
 }
 
-const KNOWN_FIELDS: [&str; 6] = [
+const KNOWN_FIELDS: [&str; 7] = [
     "version",
     "digestAlgorithm",
     "valueDigests",
     "deviceKeyInfo",
     "docType",
     "validityInfo",
+    "status",
 ];
 
 impl MobileSecurityObject {
@@ -280,6 +284,9 @@ impl MobileSecurityObject {
                 self.validity_info.to_value()?,
             ),
         ];
+        if let Some(status) = &self.status {
+            entries.push((Value::Text("status".into()), status.to_value()));
+        }
         entries.extend(self.other.iter().cloned());
         Ok(Value::Map(entries))
     }
@@ -289,6 +296,12 @@ impl MobileSecurityObject {
         let map = as_map(value, "MobileSecurityObject")?;
         let what = "MobileSecurityObject";
         let version = as_text(map_require(map, "version", what)?, "version")?.to_string();
+        // Minor versions stay compatible; another major version is another format.
+        if !version.starts_with("1.") {
+            return Err(Error::InvalidStructure(format!(
+                "MSO version {version:?} is not 1.x"
+            )));
+        }
         let digest_algorithm = DigestAlgorithm::from_name(as_text(
             map_require(map, "digestAlgorithm", what)?,
             "digestAlgorithm",
@@ -307,6 +320,9 @@ impl MobileSecurityObject {
         let device_key_info = DeviceKeyInfo::from_value(map_require(map, "deviceKeyInfo", what)?)?;
         let doc_type = as_text(map_require(map, "docType", what)?, "docType")?.to_string();
         let validity_info = ValidityInfo::from_value(map_require(map, "validityInfo", what)?)?;
+        let status = map_get(map, "status")
+            .map(StatusReference::from_value)
+            .transpose()?;
         let other = map
             .iter()
             .filter(|(k, _)| !matches!(k, Value::Text(t) if KNOWN_FIELDS.contains(&t.as_str())))
@@ -319,6 +335,7 @@ impl MobileSecurityObject {
             device_key_info,
             doc_type,
             validity_info,
+            status,
             other,
         })
     }

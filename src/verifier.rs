@@ -15,7 +15,10 @@
 //!    `certificate_chain_invalid` when none of those signed it), both
 //!    certificates fit their Annex B profile (`certificate_profile`) and are
 //!    valid at `now` (`certificate_expired`, `certificate_not_yet_valid`),
-//!    and the DS country is the IACA's (`country_mismatch`);
+//!    and the DS country is the IACA's (`country_mismatch`); an authority
+//!    from a signed list must be inside its listed validity
+//!    (`authority_not_yet_valid`, `authority_expired`) and its list not
+//!    stale (`trust_list_stale`, see [`crate::trust::TrustStore`]);
 //! 4. the MSO decodes (`invalid_structure`, `unsupported_digest_algorithm`,
 //!    ...), the authority may issue its doc type (`doc_type_not_allowed`),
 //!    and it is the doc type the caller expects (`doc_type_mismatch`);
@@ -26,18 +29,28 @@
 //!    country (`country_mismatch`);
 //! 6. validFrom <= now <= validUntil, widened by the clock skew
 //!    (`not_yet_valid`, `expired`);
-//! 7. the acceptance policy accepts (country, doc type) (`not_accepted`).
+//! 7. the acceptance policy accepts (country, doc type) (`not_accepted`);
+//! 8. when the MSO references a status list: the Status List Token given
+//!    by the caller (see [`crate::status`]) is signed under an IACA of the
+//!    same authority, is for the referenced URI and is current, and the
+//!    document's entry is VALID (`revoked`, `suspended`,
+//!    `status_token_missing`, ...); [`VerifiedDocument::status`] says what
+//!    was found.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use time::{Duration, OffsetDateTime};
 
-use crate::cose::PublicKey;
+use crate::cose::{PublicKey, SoftwareKey};
+use crate::device_auth;
+use crate::device_response::{DeviceResponse, Document, ElementErrors};
 use crate::documents::{Claims, Elements};
 use crate::error::{Error, Result};
 use crate::issuer_signed::IssuerSigned;
 use crate::mso::{DeviceKeyInfo, MobileSecurityObject, ValidityInfo};
-use crate::trust::{AcceptancePolicy, IssuingAuthority, TrustedAuthorities};
+use crate::status::check::document_status;
+use crate::status::{StatusOutcome, StatusPolicy};
+use crate::trust::{AcceptancePolicy, IssuingAuthority, ListSource, TrustedAuthorities};
 use crate::x509::{self, Certificate};
 
 /// Clock skew allowed by default when comparing `now` with the MSO validity.
@@ -52,16 +65,36 @@ pub struct Verifier {
     authorities: TrustedAuthorities,
     policy: AcceptancePolicy,
     clock_skew: Duration,
+    status_policy: StatusPolicy,
 }
 
 impl Verifier {
+    /// A verifier trusting the authorities `store` holds now (a snapshot:
+    /// build a new verifier after the store takes an update) and accepting
+    /// what `policy` accepts. Staleness and listed validity are checked at
+    /// each verification's `now`.
+    pub fn from_store(
+        store: &crate::trust::TrustStore,
+        policy: AcceptancePolicy,
+    ) -> Result<Verifier> {
+        Ok(Verifier::new(store.trusted_authorities()?, policy))
+    }
+
     /// A verifier trusting `authorities` and accepting what `policy` accepts.
     pub fn new(authorities: TrustedAuthorities, policy: AcceptancePolicy) -> Verifier {
         Verifier {
             authorities,
             policy,
             clock_skew: DEFAULT_CLOCK_SKEW,
+            status_policy: StatusPolicy::fail_closed(),
         }
+    }
+
+    /// Sets what to do about document status (the default fails closed:
+    /// see [`StatusPolicy`]).
+    pub fn with_status_policy(mut self, policy: StatusPolicy) -> Verifier {
+        self.status_policy = policy;
+        self
     }
 
     /// Sets the clock skew allowed around the MSO validity (negative values
@@ -84,10 +117,41 @@ impl Verifier {
     /// Verifies an IssuerSigned at `now`. When `expected_doc_type` is given
     /// (the docType of the Document that carried it), the MSO must name the
     /// same doc type.
+    ///
+    /// No Status List Token is given: a document that references a status
+    /// list is refused (`status_token_missing`) unless the status policy
+    /// allows missing tokens; use [`Verifier::verify_with_status`] for those.
     pub fn verify(
         &self,
         issuer_signed: &IssuerSigned,
         expected_doc_type: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<VerifiedDocument> {
+        self.verify_with_status(issuer_signed, expected_doc_type, None, now)
+    }
+
+    /// Decodes and verifies an encoded IssuerSigned at `now`, with the
+    /// Status List Token the app fetched from the document's status URI, if
+    /// any (see [`Verifier::verify_with_status`]).
+    pub fn verify_bytes_with_status(
+        &self,
+        bytes: &[u8],
+        status_token: Option<&[u8]>,
+        now: OffsetDateTime,
+    ) -> Result<VerifiedDocument> {
+        self.verify_with_status(&IssuerSigned::from_slice(bytes)?, None, status_token, now)
+    }
+
+    /// Verifies an IssuerSigned at `now` as [`Verifier::verify`] does, then
+    /// its status (step 8 of the [module documentation](self)) against
+    /// `status_token`: the encoded Status List Token the app fetched from
+    /// the URI in the MSO (the library does no I/O). A token given for a
+    /// document without a status reference is ignored.
+    pub fn verify_with_status(
+        &self,
+        issuer_signed: &IssuerSigned,
+        expected_doc_type: Option<&str>,
+        status_token: Option<&[u8]>,
         now: OffsetDateTime,
     ) -> Result<VerifiedDocument> {
         let issuer_auth = issuer_signed.issuer_auth();
@@ -129,17 +193,83 @@ impl Verifier {
             )));
         }
 
+        let status = document_status(
+            mso.status.as_ref(),
+            authority,
+            status_token,
+            &self.status_policy,
+            now,
+            self.clock_skew,
+        )?;
+
         let claims = Claims::from_elements(&mso.doc_type, &elements)?;
         Ok(VerifiedDocument {
+            status,
+            holder_bound: false,
+            element_errors: ElementErrors::new(),
+            device_signed: Elements::new(),
             doc_type: mso.doc_type.clone(),
             issuing_country: authority.country().to_string(),
             authority_id: authority.id().to_string(),
             authority_name: authority.name().to_string(),
             document_signer: ds.subject().to_string(),
+            trust_source: authority.source().cloned(),
             claims,
             elements,
             mso,
         })
+    }
+
+    /// Verifies a DeviceResponse at `now` against the verifier's own
+    /// SessionTranscriptBytes: for each document, issuer data authentication
+    /// as in [`Verifier::verify`], then device authentication (see
+    /// [`crate::device_auth`]). `reader_key` is the reader's ephemeral P-256
+    /// private key, needed only for documents authenticated with deviceMac.
+    ///
+    /// A malformed response is an error; otherwise each document gets its own
+    /// outcome, and the response status and document errors are reported.
+    pub fn verify_device_response(
+        &self,
+        bytes: &[u8],
+        session_transcript_bytes: &[u8],
+        reader_key: Option<&SoftwareKey>,
+        now: OffsetDateTime,
+    ) -> Result<ResponseVerification> {
+        let response = DeviceResponse::from_slice(bytes)?;
+        let documents = response
+            .documents
+            .iter()
+            .map(|document| {
+                self.verify_document(document, session_transcript_bytes, reader_key, now)
+            })
+            .collect();
+        Ok(ResponseVerification {
+            status: response.status,
+            documents,
+            document_errors: response.document_errors,
+        })
+    }
+
+    /// Verifies one presented document: issuer data authentication, then
+    /// device authentication against `session_transcript_bytes`.
+    pub fn verify_document(
+        &self,
+        document: &Document,
+        session_transcript_bytes: &[u8],
+        reader_key: Option<&SoftwareKey>,
+        now: OffsetDateTime,
+    ) -> Result<VerifiedDocument> {
+        let mut verified = self.verify(document.issuer_signed(), Some(document.doc_type()), now)?;
+        device_auth::verify_device_auth(
+            document,
+            &verified.mso,
+            session_transcript_bytes,
+            reader_key,
+        )?;
+        verified.holder_bound = true;
+        verified.element_errors = document.errors().clone();
+        verified.device_signed = document.device_signed().name_spaces()?;
+        Ok(verified)
     }
 
     /// Finds the trusted authority whose IACA issued `ds` and checks the chain.
@@ -151,10 +281,23 @@ impl Verifier {
         let mut last_error = None;
         for (authority, iaca) in self.authorities.candidates_for(ds) {
             match x509::verify_document_signer(ds, iaca, now) {
-                Ok(()) => return Ok(authority),
+                Ok(()) => {}
                 // Another IACA with the same name may still be the right one.
-                Err(e @ Error::CertificateChainInvalid(_)) => last_error = Some(e),
+                Err(e @ Error::CertificateChainInvalid(_)) => {
+                    last_error = Some(e);
+                    continue;
+                }
                 Err(e) => return Err(e),
+            }
+            // The same IACA may be vouched for by another, current list.
+            let listed = authority.check_valid_at(now).and_then(|()| {
+                authority
+                    .source()
+                    .map_or(Ok(()), |source| source.check_fresh(now))
+            });
+            match listed {
+                Ok(()) => return Ok(authority),
+                Err(e) => last_error = Some(e),
             }
         }
         Err(last_error.unwrap_or_else(|| {
@@ -241,11 +384,16 @@ fn check_issuing_country(elements: &Elements, country: &str) -> Result<()> {
 /// makes these: holding one means every check in [`Verifier::verify`] passed.
 #[derive(Debug, Clone)]
 pub struct VerifiedDocument {
+    status: StatusOutcome,
+    holder_bound: bool,
+    element_errors: ElementErrors,
+    device_signed: Elements,
     doc_type: String,
     issuing_country: String,
     authority_id: String,
     authority_name: String,
     document_signer: String,
+    trust_source: Option<ListSource>,
     claims: Claims,
     elements: Elements,
     mso: MobileSecurityObject,
@@ -275,6 +423,12 @@ impl VerifiedDocument {
     /// The subject of the Document Signer certificate.
     pub fn document_signer(&self) -> &str {
         &self.document_signer
+    }
+
+    /// The signed list (operator, sequence) that vouched for the issuing
+    /// authority; `None` when the authority was configured by hand.
+    pub fn trust_source(&self) -> Option<&ListSource> {
+        self.trust_source.as_ref()
     }
 
     /// The MSO validity.
@@ -310,5 +464,56 @@ impl VerifiedDocument {
     /// The verified Mobile Security Object.
     pub fn mso(&self) -> &MobileSecurityObject {
         &self.mso
+    }
+
+    /// What the status check found: no status referenced, VALID, not
+    /// checked (allowed by the policy), or another value the policy accepts.
+    /// Revoked and suspended documents never get this far.
+    pub fn status(&self) -> StatusOutcome {
+        self.status
+    }
+
+    /// Whether device authentication proved the presenter holds the device
+    /// key, for the verifier's session (always false for a bare IssuerSigned).
+    pub fn holder_bound(&self) -> bool {
+        self.holder_bound
+    }
+
+    /// Device-signed elements, checked against the MSO keyAuthorizations and
+    /// covered by the device authentication (empty for a bare IssuerSigned).
+    pub fn device_signed_elements(&self) -> &Elements {
+        &self.device_signed
+    }
+
+    /// Requested elements the holder reported it could not return.
+    pub fn element_errors(&self) -> &ElementErrors {
+        &self.element_errors
+    }
+}
+
+/// The outcome of [`Verifier::verify_device_response`].
+#[derive(Debug, Clone)]
+pub struct ResponseVerification {
+    /// The response status (0 is OK).
+    pub status: u64,
+    /// Each returned document's outcome, in response order.
+    pub documents: Vec<Result<VerifiedDocument>>,
+    /// Doc types the holder could not return, with their ISO error codes.
+    pub document_errors: Vec<(String, i64)>,
+}
+
+impl ResponseVerification {
+    /// The first document's outcome; `document_not_returned` when the
+    /// response holds none (with the status and document errors in the
+    /// message).
+    pub fn into_first(self) -> Result<VerifiedDocument> {
+        let detail = format!(
+            "status {}, document errors {:?}",
+            self.status, self.document_errors
+        );
+        self.documents
+            .into_iter()
+            .next()
+            .unwrap_or(Err(Error::DocumentNotReturned(detail)))
     }
 }

@@ -101,6 +101,16 @@ impl Certificate {
     /// from the signature field inside tbsCertificate (RFC 5280 4.1.1.2).
     pub fn from_der(der: &[u8]) -> Result<Certificate> {
         let malformed = |detail: String| Error::CertificateMalformed(detail);
+        // x509-parser tolerates BER in the unsigned outer layers; a strict DER
+        // decode first means one certificate has exactly one byte form, so
+        // fingerprints and deny-lists keyed on them hold.
+        let strict = <x509_cert::Certificate as der::Decode>::from_der(der)
+            .map_err(|e| malformed(format!("not DER: {e}")))?;
+        // Every supported signature is a whole number of bytes; a non-zero
+        // unused-bits count would be another byte form of the same signature.
+        if strict.signature().unused_bits() != 0 {
+            return Err(malformed("signatureValue has unused bits".into()));
+        }
         let (rest, cert) = X509Certificate::from_der(der).map_err(|e| malformed(format!("{e}")))?;
         if !rest.is_empty() {
             return Err(malformed(format!(

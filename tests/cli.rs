@@ -268,3 +268,192 @@ fn garbage_input_is_a_clear_refusal_not_a_crash() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["error"]["code"], "cbor_length_exceeds_input");
 }
+
+#[test]
+fn request_present_and_verify_a_device_response() {
+    let dir = temp_dir("present");
+    let ua = new_authority(&dir, "UA", "es384");
+    let (device_key, device_pub) = (dir.join("device.key.pem"), dir.join("device.pub.pem"));
+    ok(&[
+        "key",
+        "new",
+        "--alg",
+        "ed25519",
+        "--out",
+        p(&device_key),
+        "--public",
+        p(&device_pub),
+    ]);
+    let claims_file = dir.join("claims.json");
+    let claims = elements_to_json(&samples::driving_licence_ua().to_elements().unwrap());
+    std::fs::write(&claims_file, claims.to_string()).unwrap();
+    let doc = dir.join("doc.cbor");
+    ok(&[
+        "issue",
+        "--authority",
+        p(&ua),
+        "--doc-type",
+        "org.iso.18013.5.1.mDL",
+        "--claims",
+        p(&claims_file),
+        "--device-key",
+        p(&device_pub),
+        "--valid-from",
+        "2026-11-01T00:00:00Z",
+        "--valid-until",
+        "2027-11-01T00:00:00Z",
+        "--out",
+        p(&doc),
+    ]);
+    let transcript = dir.join("transcript.bin");
+    ok(&[
+        "transcript",
+        "backend",
+        "--verifier",
+        "mObywatel backend",
+        "--nonce-hex",
+        "00112233445566778899aabbccddeeff",
+        "--out",
+        p(&transcript),
+    ]);
+    let request = dir.join("request.cbor");
+    ok(&[
+        "request",
+        "--doc-type",
+        "org.iso.18013.5.1.mDL",
+        "--element",
+        "family_name",
+        "--element",
+        "org.iso.18013.5.1:portrait",
+        "--element",
+        "signature_usual_mark",
+        "--out",
+        p(&request),
+    ]);
+    let response = dir.join("response.cbor");
+    let shown = ok(&[
+        "present",
+        "--request",
+        p(&request),
+        "--device-key",
+        p(&device_key),
+        "--transcript",
+        p(&transcript),
+        "--out",
+        p(&response),
+        p(&doc),
+    ]);
+    assert!(
+        shown.contains("2 elements disclosed, 1 not available"),
+        "{shown}"
+    );
+
+    let iaca = ua.join("iaca.pem");
+    let out = ok(&[
+        "verify",
+        "--trust",
+        p(&iaca),
+        "--at",
+        "2026-11-29T12:00:00Z",
+        "--transcript",
+        p(&transcript),
+        "--json",
+        p(&response),
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["valid"], true);
+    assert_eq!(json["holderBound"], true);
+    let disclosed = json["claims"]["org.iso.18013.5.1"].as_object().unwrap();
+    let mut names: Vec<&str> = disclosed.keys().map(String::as_str).collect();
+    names.sort();
+    assert_eq!(names, ["family_name", "portrait"]);
+
+    // The same response under another transcript: refused.
+    let other = dir.join("other.bin");
+    ok(&[
+        "transcript",
+        "backend",
+        "--verifier",
+        "mObywatel backend",
+        "--out",
+        p(&other),
+    ]);
+    let out = run(&[
+        "verify",
+        "--trust",
+        p(&iaca),
+        "--at",
+        "2026-11-29T12:00:00Z",
+        "--transcript",
+        p(&other),
+        "--json",
+        p(&response),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["error"]["code"], "device_signature_invalid");
+}
+
+#[test]
+fn annex_d_device_response_verifies_through_the_command_line() {
+    let dir = temp_dir("annex-d-response");
+    let iaca = dir.join("utopia-iaca.der");
+    std::fs::write(&iaca, annex_d_file("nl-wallet/iaca_root_cert.der.hex")).unwrap();
+    let response = dir.join("device_response.cbor");
+    std::fs::write(&response, annex_d_file("multipaz/device_response.hex")).unwrap();
+    let transcript = dir.join("transcript.bin");
+    std::fs::write(
+        &transcript,
+        annex_d_file("multipaz/session_transcript_bytes.hex"),
+    )
+    .unwrap();
+    let reader_key = dir.join("reader.key.pem");
+    let d = annex_d_file("multipaz/ephemeral_reader_key_d.hex");
+    let key = docbridge::SoftwareKey::from_secret_bytes(docbridge::Algorithm::Es256, &d).unwrap();
+    std::fs::write(&reader_key, key.to_pkcs8_pem().unwrap()).unwrap();
+
+    let out = ok(&[
+        "verify",
+        "--trust",
+        p(&iaca),
+        "--at",
+        "2021-06-01T00:00:00Z",
+        "--transcript",
+        p(&transcript),
+        "--reader-key",
+        p(&reader_key),
+        "--json",
+        p(&response),
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["valid"], true);
+    assert_eq!(json["holderBound"], true);
+    assert_eq!(json["claims"]["org.iso.18013.5.1"]["family_name"], "Doe");
+
+    // Any other transcript: the MAC fails.
+    let other = dir.join("other.bin");
+    ok(&[
+        "transcript",
+        "backend",
+        "--verifier",
+        "x",
+        "--out",
+        p(&other),
+    ]);
+    let out = run(&[
+        "verify",
+        "--trust",
+        p(&iaca),
+        "--at",
+        "2021-06-01T00:00:00Z",
+        "--transcript",
+        p(&other),
+        "--reader-key",
+        p(&reader_key),
+        "--json",
+        p(&response),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["error"]["code"], "device_mac_invalid");
+}

@@ -11,11 +11,21 @@ use clap::{Args, Parser, Subcommand};
 use docbridge::documents::json::{elements_from_json, elements_to_json};
 use docbridge::{
     AcceptancePolicy, Algorithm, Certificate, DemoAuthority, Error, Issuer, IssuingAuthority,
-    PublicKey, Signer, SoftwareKey, TrustedAuthorities, ValidityInfo, VerifiedDocument, Verifier,
+    PublicKey, Signer, SoftwareKey, StatusPolicy, TrustedAuthorities, ValidityInfo,
+    VerifiedDocument, Verifier,
     documents::{Claims, DocumentType, DrivingLicence, ResidencePermit, VehicleRegistration},
 };
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+
+// Command groups live beside this file, in `src/bin/docbridge/`, not in
+// `src/bin/`, where Cargo would take each for a binary of its own.
+#[path = "docbridge/present.rs"]
+mod present;
+#[path = "docbridge/status.rs"]
+mod status;
+#[path = "docbridge/trust_list.rs"]
+mod trust_list;
 
 #[derive(Parser)]
 #[command(
@@ -38,8 +48,23 @@ enum Command {
     Key(KeyCommand),
     /// Issue a document (IssuerSigned, binary CBOR).
     Issue(IssueArgs),
-    /// Verify a document against trusted IACA certificates.
+    /// Verify a document (IssuerSigned) or, with --transcript, a
+    /// DeviceResponse against trusted IACA certificates.
     Verify(VerifyArgs),
+    /// Build a DeviceRequest (a reader's request), optionally reader-signed.
+    Request(present::RequestArgs),
+    /// Answer a DeviceRequest from stored documents: selective disclosure
+    /// and a device signature over the session transcript.
+    Present(present::PresentArgs),
+    /// Make SessionTranscriptBytes.
+    #[command(subcommand)]
+    Transcript(present::TranscriptCommand),
+    /// Status lists (revocation, suspension) and their signed tokens.
+    #[command(subcommand)]
+    StatusList(status::StatusListCommand),
+    /// Signed national trust lists: operators, build, sign, verify, show.
+    #[command(subcommand)]
+    TrustList(trust_list::TrustListCommand),
     /// Show a document's content WITHOUT verifying it.
     Inspect {
         /// The document (binary CBOR IssuerSigned).
@@ -117,13 +142,29 @@ struct IssueArgs {
     /// Output file (binary CBOR).
     #[arg(long)]
     out: PathBuf,
+    /// A status list file (`status-list new`): a random unused index is
+    /// allocated for the document, written into its MSO and recorded in the
+    /// file.
+    #[arg(long)]
+    status_list: Option<PathBuf>,
 }
 
 #[derive(Args)]
 struct VerifyArgs {
     /// A trusted IACA certificate, PEM or DER (repeatable).
-    #[arg(long = "trust", required = true)]
+    #[arg(long = "trust", required_unless_present = "trust_lists")]
     trust: Vec<PathBuf>,
+    /// A signed trust list (repeatable): its authorities are trusted for the
+    /// doc types it lists, once it verifies against an --operator-root.
+    #[arg(long = "trust-list", requires = "operator_roots")]
+    trust_lists: Vec<PathBuf>,
+    /// The operator root pinned for a trust list's country, PEM or DER
+    /// (repeatable; each is pinned for its own countryName).
+    #[arg(long = "operator-root")]
+    operator_roots: Vec<PathBuf>,
+    /// Acceptance policy: all, pl (the Polish default) or ua (the Ukrainian default).
+    #[arg(long, default_value = "all")]
+    policy: String,
     /// Doc types the trusted IACAs may issue (repeatable; default: the three known types).
     #[arg(long = "allow-doc-type")]
     allow_doc_types: Vec<String>,
@@ -133,6 +174,22 @@ struct VerifyArgs {
     /// Print JSON.
     #[arg(long)]
     json: bool,
+    /// The verifier's SessionTranscriptBytes (binary, the tag-24 form): FILE
+    /// is then a DeviceResponse and device authentication is checked.
+    #[arg(long)]
+    transcript: Option<PathBuf>,
+    /// The reader's ephemeral P-256 private key (PKCS#8 PEM), for documents
+    /// authenticated with deviceMac.
+    #[arg(long, requires = "transcript")]
+    reader_key: Option<PathBuf>,
+    /// The Status List Token fetched from the document's status URI
+    /// (binary CBOR COSE_Sign1).
+    #[arg(long)]
+    status_token: Option<PathBuf>,
+    /// Accept a document that references a status list when no token is
+    /// given, reported as "status not checked" (default: refuse it).
+    #[arg(long)]
+    allow_missing_status: bool,
     /// The document (binary CBOR IssuerSigned).
     file: PathBuf,
 }
@@ -153,7 +210,12 @@ fn main() -> ExitCode {
         Command::Key(KeyCommand::New { alg, out, public }) => key_new(&alg, &out, &public),
         Command::Issue(args) => issue(args),
         Command::Verify(args) => verify(args),
+        Command::StatusList(command) => status::run(command),
+        Command::TrustList(command) => trust_list::run(command),
         Command::Inspect { file } => inspect(&file),
+        Command::Request(args) => present::request(args),
+        Command::Present(args) => present::present_documents(args),
+        Command::Transcript(command) => present::transcript_command(command),
     };
     match result {
         Ok(code) => code,
@@ -260,7 +322,16 @@ fn issue(args: IssueArgs) -> Result<ExitCode, ToolError> {
         parse_time(&args.valid_from)?,
         parse_time(&args.valid_until)?,
     );
-    let issuer = Issuer::new(&authority.ds_key, &authority.ds_certificate)?;
+    let mut issuer = Issuer::new(&authority.ds_key, &authority.ds_certificate)?;
+    let mut status_list = match &args.status_list {
+        Some(path) => Some((path, status::load(path)?)),
+        None => None,
+    };
+    if let Some((_, list)) = &mut status_list {
+        let reference = list.allocate(&mut system_rng())?;
+        println!("status list index {} of {}", reference.idx, reference.uri);
+        issuer = issuer.with_status_list(reference);
+    }
     let document = issuer.issue(
         &args.doc_type,
         &elements,
@@ -270,6 +341,9 @@ fn issue(args: IssueArgs) -> Result<ExitCode, ToolError> {
     )?;
     let bytes = document.to_vec()?;
     write(&args.out, &bytes)?;
+    if let Some((path, list)) = &status_list {
+        status::save(path, list)?;
+    }
     println!(
         "{} issued by {:?} ({} bytes) written to {}",
         args.doc_type,
@@ -317,14 +391,52 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
     } else {
         args.allow_doc_types.clone()
     };
-    let trusted = trusted_from_certificates(&args.trust, &doc_types)?;
     let now = match &args.at {
         Some(t) => parse_time(t)?,
         None => OffsetDateTime::now_utc(),
     };
+    let policy = match args.policy.as_str() {
+        "all" => AcceptancePolicy::accept_all(),
+        "pl" => AcceptancePolicy::polish_default(),
+        "ua" => AcceptancePolicy::ukrainian_default(),
+        other => {
+            return Err(ToolError(format!(
+                "unknown policy {other:?}: all, pl or ua"
+            )));
+        }
+    };
+    let mut trusted = match trust_list::store_from(&args.trust_lists, &args.operator_roots, now)? {
+        Ok(store) => store.trusted_authorities()?,
+        Err(refused) => {
+            report_refusal(&refused, args.json);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    for authority in trusted_from_certificates(&args.trust, &doc_types)?
+        .authorities()
+        .iter()
+    {
+        trusted.add(authority.clone())?;
+    }
     let bytes = read(&args.file)?;
-    let verifier = Verifier::new(trusted, AcceptancePolicy::accept_all());
-    let outcome = verifier.verify_bytes(&bytes, now);
+    let status_token = args.status_token.as_deref().map(read).transpose()?;
+    let verifier = Verifier::new(trusted, policy).with_status_policy(
+        StatusPolicy::fail_closed().allow_missing_token(args.allow_missing_status),
+    );
+    let outcome = match &args.transcript {
+        None => verifier.verify_bytes_with_status(&bytes, status_token.as_deref(), now),
+        Some(transcript) => {
+            let transcript = read(transcript)?;
+            let reader_key = args
+                .reader_key
+                .as_deref()
+                .map(|path| read_text(path).and_then(|pem| Ok(SoftwareKey::from_pkcs8_pem(&pem)?)))
+                .transpose()?;
+            verifier
+                .verify_device_response(&bytes, &transcript, reader_key.as_ref(), now)
+                .and_then(|response| response.into_first())
+        }
+    };
     match (&outcome, args.json) {
         (Ok(doc), true) => println!("{}", verified_json(doc)),
         (Ok(doc), false) => print_summary(doc),
@@ -341,6 +453,18 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
     })
 }
 
+/// Prints why a document could not be verified.
+fn report_refusal(e: &Error, json: bool) {
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({"valid": false, "error": {"code": e.code(), "message": e.to_string()}})
+        );
+    } else {
+        println!("INVALID: {} ({})", e, e.code());
+    }
+}
+
 fn format_time(at: OffsetDateTime) -> String {
     at.format(&Rfc3339).unwrap_or_else(|_| at.to_string())
 }
@@ -354,6 +478,9 @@ fn verified_json(doc: &VerifiedDocument) -> serde_json::Value {
         "documentSigner": doc.document_signer(),
         "validFrom": format_time(doc.validity().valid_from),
         "validUntil": format_time(doc.validity().valid_until),
+        "status": doc.status().name(),
+        "holderBound": doc.holder_bound(),
+        "trustSource": trust_list::source_json(doc.trust_source()),
         "claims": elements_to_json(doc.elements()),
     })
 }
@@ -366,11 +493,20 @@ fn print_summary(doc: &VerifiedDocument) {
     );
     println!("  authority:       {}", doc.authority_name());
     println!("  document signer: {}", doc.document_signer());
+    if let Some(source) = doc.trust_source() {
+        println!(
+            "  vouched for by:  {:?} of {} (sequence {})",
+            source.format(),
+            source.operator(),
+            source.sequence()
+        );
+    }
     println!(
         "  valid:           {} .. {}",
         format_time(doc.validity().valid_from),
         format_time(doc.validity().valid_until)
     );
+    println!("  status:          {}", doc.status().name());
     print_elements(&elements_to_json(doc.elements()));
 }
 
@@ -405,6 +541,9 @@ fn inspect(file: &Path) -> Result<ExitCode, ToolError> {
         format_time(doc.mso.validity_info.valid_from),
         format_time(doc.mso.validity_info.valid_until)
     );
+    if let Some(list) = doc.mso.status.as_ref().and_then(|s| s.status_list.as_ref()) {
+        println!("  status list:     index {} of {}", list.idx, list.uri);
+    }
     for cert in &doc.certificates {
         println!(
             "  certificate:     {} (issuer {})",

@@ -2,7 +2,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use time::OffsetDateTime;
+
 use crate::error::{Error, Result};
+use crate::trust::list::{ListSource, show_time};
 use crate::x509::Certificate;
 
 /// An issuing authority: a country's body that issues documents, with its
@@ -14,6 +17,9 @@ pub struct IssuingAuthority {
     name: String,
     iaca_certificates: Vec<Certificate>,
     doc_types: BTreeSet<String>,
+    valid_from: Option<OffsetDateTime>,
+    valid_until: Option<OffsetDateTime>,
+    source: Option<ListSource>,
 }
 
 impl IssuingAuthority {
@@ -70,7 +76,42 @@ impl IssuingAuthority {
             name,
             iaca_certificates,
             doc_types,
+            valid_from: None,
+            valid_until: None,
+            source: None,
         })
+    }
+
+    /// Limits the authority to `[valid_from, valid_until]` (either end may be
+    /// open), as a trust list may; [`crate::Verifier`] refuses documents
+    /// outside it (`authority_not_yet_valid`, `authority_expired`).
+    ///
+    /// Refused with `invalid_argument` when `valid_until` is before
+    /// `valid_from`.
+    pub fn with_validity(
+        mut self,
+        valid_from: Option<OffsetDateTime>,
+        valid_until: Option<OffsetDateTime>,
+    ) -> Result<IssuingAuthority> {
+        if let (Some(from), Some(until)) = (valid_from, valid_until) {
+            if until < from {
+                return Err(Error::InvalidArgument(format!(
+                    "authority {:?}: validUntil {} is before validFrom {}",
+                    self.id,
+                    show_time(until),
+                    show_time(from)
+                )));
+            }
+        }
+        self.valid_from = valid_from;
+        self.valid_until = valid_until;
+        Ok(self)
+    }
+
+    /// Records which signed list vouched for the authority.
+    pub fn with_source(mut self, source: ListSource) -> IssuingAuthority {
+        self.source = Some(source);
+        self
     }
 
     /// A stable identifier of the authority (unique within a trust set).
@@ -102,6 +143,49 @@ impl IssuingAuthority {
     pub fn may_issue(&self, doc_type: &str) -> bool {
         self.doc_types.contains(doc_type)
     }
+
+    /// Start of the authority's listed validity, if limited.
+    pub fn valid_from(&self) -> Option<OffsetDateTime> {
+        self.valid_from
+    }
+
+    /// End of the authority's listed validity, if limited.
+    pub fn valid_until(&self) -> Option<OffsetDateTime> {
+        self.valid_until
+    }
+
+    /// The signed list that vouched for the authority; `None` for an
+    /// authority configured by hand.
+    pub fn source(&self) -> Option<&ListSource> {
+        self.source.as_ref()
+    }
+
+    /// Checks that `now` lies inside the listed validity, both ends
+    /// included: `authority_not_yet_valid` before it, `authority_expired`
+    /// after it.
+    pub fn check_valid_at(&self, now: OffsetDateTime) -> Result<()> {
+        if let Some(from) = self.valid_from {
+            if now < from {
+                return Err(Error::AuthorityNotYetValid(format!(
+                    "{} is listed as valid from {}, checked at {}",
+                    self.id,
+                    show_time(from),
+                    show_time(now)
+                )));
+            }
+        }
+        if let Some(until) = self.valid_until {
+            if now > until {
+                return Err(Error::AuthorityExpired(format!(
+                    "{} was listed as valid until {}, checked at {}",
+                    self.id,
+                    show_time(until),
+                    show_time(now)
+                )));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Whether `code` is two upper-case ASCII letters.
@@ -115,6 +199,7 @@ pub(crate) fn is_country_code(code: &str) -> bool {
 pub struct TrustedAuthorities {
     authorities: Vec<IssuingAuthority>,
     by_subject: HashMap<Vec<u8>, Vec<(usize, usize)>>,
+    by_id: HashMap<String, usize>,
 }
 
 impl TrustedAuthorities {
@@ -126,13 +211,14 @@ impl TrustedAuthorities {
     /// Adds an authority. Refused with `invalid_argument` when an authority
     /// with the same id is already present.
     pub fn add(&mut self, authority: IssuingAuthority) -> Result<()> {
-        if self.authorities.iter().any(|a| a.id == authority.id) {
+        if self.by_id.contains_key(&authority.id) {
             return Err(Error::InvalidArgument(format!(
                 "duplicate authority id {:?}",
                 authority.id
             )));
         }
         let index = self.authorities.len();
+        self.by_id.insert(authority.id.clone(), index);
         for (cert_index, cert) in authority.iaca_certificates.iter().enumerate() {
             self.by_subject
                 .entry(cert.subject_raw().to_vec())
@@ -157,6 +243,11 @@ impl TrustedAuthorities {
     /// All authorities, in the order added.
     pub fn authorities(&self) -> &[IssuingAuthority] {
         &self.authorities
+    }
+
+    /// The authority with `id`, if present.
+    pub fn get(&self, id: &str) -> Option<&IssuingAuthority> {
+        self.by_id.get(id).and_then(|i| self.authorities.get(*i))
     }
 
     /// The (authority, IACA certificate) pairs whose IACA subject equals the

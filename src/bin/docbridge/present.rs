@@ -1,0 +1,238 @@
+//! `docbridge request | present | transcript`: the reader's request, the
+//! holder's presentation, and the session transcripts both sides share.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use docbridge::documents::{DocumentType, DrivingLicence, ResidencePermit, VehicleRegistration};
+use docbridge::{
+    Certificate, DeviceRequest, IssuerSigned, ItemsRequest, ReaderCheck, ReaderStatus, SoftwareKey,
+    present, transcript,
+};
+use time::OffsetDateTime;
+
+use super::{ToolError, parse_time, read, read_text, system_rng, write};
+
+#[derive(Args)]
+pub(crate) struct RequestArgs {
+    /// The requested doc type.
+    #[arg(long)]
+    doc_type: String,
+    /// A requested element: `element` (in the doc type's main namespace) or
+    /// `namespace:element`. Repeatable.
+    #[arg(long = "element", required = true)]
+    elements: Vec<String>,
+    /// Mark the elements intentToRetain.
+    #[arg(long)]
+    retain: bool,
+    /// SessionTranscriptBytes (binary), needed when the request is signed.
+    #[arg(long)]
+    transcript: Option<PathBuf>,
+    /// The reader's private key (PKCS#8 PEM) to sign the request with.
+    #[arg(long, requires_all = ["reader_cert", "transcript"])]
+    reader_key: Option<PathBuf>,
+    /// The reader certificate chain (PEM or DER), leaf first. Repeatable.
+    #[arg(long = "reader-cert")]
+    reader_cert: Vec<PathBuf>,
+    /// Output file (binary CBOR DeviceRequest).
+    #[arg(long)]
+    out: PathBuf,
+}
+
+#[derive(Args)]
+pub(crate) struct PresentArgs {
+    /// The reader's DeviceRequest (binary CBOR).
+    #[arg(long)]
+    request: PathBuf,
+    /// The device private key the documents were issued to (PKCS#8 PEM).
+    #[arg(long)]
+    device_key: PathBuf,
+    /// SessionTranscriptBytes (binary).
+    #[arg(long)]
+    transcript: PathBuf,
+    /// Trusted reader root (PEM or DER); when given, a request not signed
+    /// by a reader under one of them is refused. Repeatable.
+    #[arg(long = "reader-root")]
+    reader_roots: Vec<PathBuf>,
+    /// Time for the reader-certificate check, RFC 3339 (default: now).
+    #[arg(long)]
+    at: Option<String>,
+    /// Output file (binary CBOR DeviceResponse).
+    #[arg(long)]
+    out: PathBuf,
+    /// The stored documents (binary CBOR IssuerSigned), one or more.
+    #[arg(required = true)]
+    documents: Vec<PathBuf>,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum TranscriptCommand {
+    /// SessionTranscriptBytes for a backend-to-backend check: the verifier's
+    /// name and a fresh random nonce.
+    Backend {
+        /// The checking party's name.
+        #[arg(long)]
+        verifier: String,
+        /// The nonce as hex (default: 32 fresh random bytes).
+        #[arg(long)]
+        nonce_hex: Option<String>,
+        /// Output file (binary SessionTranscriptBytes).
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+fn main_namespace(doc_type: &str) -> Option<&'static str> {
+    match doc_type {
+        DrivingLicence::DOC_TYPE => Some(DrivingLicence::NAMESPACE),
+        VehicleRegistration::DOC_TYPE => Some(VehicleRegistration::NAMESPACE),
+        ResidencePermit::DOC_TYPE => Some(ResidencePermit::NAMESPACE),
+        _ => None,
+    }
+}
+
+fn load_certificates(paths: &[PathBuf]) -> Result<Vec<Certificate>, ToolError> {
+    let mut certs = Vec::new();
+    for path in paths {
+        certs.extend(Certificate::load(&read(path)?)?);
+    }
+    Ok(certs)
+}
+
+pub(crate) fn request(args: RequestArgs) -> Result<ExitCode, ToolError> {
+    let mut items = ItemsRequest::new(&args.doc_type);
+    for element in &args.elements {
+        let (ns, name) = match element.rsplit_once(':') {
+            Some((ns, name)) => (ns.to_string(), name),
+            None => (
+                main_namespace(&args.doc_type)
+                    .ok_or_else(|| {
+                        ToolError(format!(
+                            "{element:?}: give the namespace (namespace:element) for {}",
+                            args.doc_type
+                        ))
+                    })?
+                    .to_string(),
+                element.as_str(),
+            ),
+        };
+        items = items.element(&ns, name, args.retain);
+    }
+    let transcript = args.transcript.as_deref().map(read).transpose()?;
+    let request = match &args.reader_key {
+        None => DeviceRequest::build(&[items], None, transcript.as_deref().unwrap_or_default())?,
+        Some(key_path) => {
+            let key = SoftwareKey::from_pkcs8_pem(&read_text(key_path)?)?;
+            let chain = load_certificates(&args.reader_cert)?;
+            let transcript = transcript
+                .ok_or_else(|| ToolError("a signed request needs --transcript".into()))?;
+            DeviceRequest::build(&[items], Some((&key, &chain)), &transcript)?
+        }
+    };
+    let bytes = request.to_vec()?;
+    write(&args.out, &bytes)?;
+    println!(
+        "request for {} ({} elements, {}) written to {}",
+        args.doc_type,
+        args.elements.len(),
+        if args.reader_key.is_some() {
+            "reader-signed"
+        } else {
+            "unsigned"
+        },
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn present_documents(args: PresentArgs) -> Result<ExitCode, ToolError> {
+    let request = DeviceRequest::from_slice(&read(&args.request)?)?;
+    let device_key = SoftwareKey::from_pkcs8_pem(&read_text(&args.device_key)?)?;
+    let transcript = read(&args.transcript)?;
+    let stored = args
+        .documents
+        .iter()
+        .map(|path| Ok(IssuerSigned::from_slice(&read(path)?)?))
+        .collect::<Result<Vec<_>, ToolError>>()?;
+    let roots = load_certificates(&args.reader_roots)?;
+    let check = if roots.is_empty() {
+        ReaderCheck::Skip
+    } else {
+        ReaderCheck::Require(&roots)
+    };
+    let now = match &args.at {
+        Some(t) => parse_time(t)?,
+        None => OffsetDateTime::now_utc(),
+    };
+    let presentation = present(&stored, &request, &transcript, &device_key, check, now)?;
+    for status in &presentation.readers {
+        match status {
+            ReaderStatus::Authenticated(subject) => println!("reader: {subject}"),
+            ReaderStatus::NotChecked => println!("reader: not checked"),
+            ReaderStatus::Unauthenticated(code) => println!("reader: unauthenticated ({code})"),
+        }
+    }
+    let bytes = presentation.response.to_vec()?;
+    write(&args.out, &bytes)?;
+    for document in &presentation.response.documents {
+        let disclosed: usize = document
+            .issuer_signed()
+            .name_spaces()
+            .iter()
+            .map(|(_, items)| items.len())
+            .sum();
+        println!(
+            "{}: {disclosed} elements disclosed, {} not available",
+            document.doc_type(),
+            document.errors().values().map(|e| e.len()).sum::<usize>()
+        );
+    }
+    for (doc_type, code) in &presentation.response.document_errors {
+        println!("{doc_type}: not in the wallet (error {code})");
+    }
+    println!(
+        "response ({} bytes) written to {}",
+        bytes.len(),
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn transcript_command(command: TranscriptCommand) -> Result<ExitCode, ToolError> {
+    match command {
+        TranscriptCommand::Backend {
+            verifier,
+            nonce_hex,
+            out,
+        } => {
+            let nonce = match nonce_hex {
+                Some(h) => decode_hex(&h)?,
+                None => {
+                    let mut n = vec![0u8; 32];
+                    rand_core::Rng::fill_bytes(&mut system_rng(), &mut n);
+                    n
+                }
+            };
+            let bytes = transcript::backend_nonce(&verifier, &nonce)?;
+            write(&out, &bytes)?;
+            println!("transcript for {verifier:?} written to {}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn decode_hex(text: &str) -> Result<Vec<u8>, ToolError> {
+    let text = text.trim();
+    if text.len() % 2 != 0 {
+        return Err(ToolError("hex must have an even number of digits".into()));
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| {
+            text.get(i..i + 2)
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+                .ok_or_else(|| ToolError(format!("{text:?} is not hex")))
+        })
+        .collect()
+}

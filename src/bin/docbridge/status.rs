@@ -1,0 +1,254 @@
+//! `docbridge status-list ...`: an issuer's status list kept in a JSON file
+//! (the format of `docbridge::status::managed`), its signed tokens, and
+//! checking a token's entry.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use docbridge::status::{
+    StatusBits, StatusValue, verify_status_list_token, verify_status_list_token_with_key,
+};
+use docbridge::{Certificate, DemoAuthority, Error, ManagedStatusList, PublicKey, StatusListToken};
+use time::OffsetDateTime;
+
+use super::{ToolError, format_time, parse_time, read, read_text, write};
+
+/// Default lifetime of a token: one day.
+const DEFAULT_VALID_FOR: i64 = 24 * 60 * 60;
+
+#[derive(Subcommand)]
+pub(crate) enum StatusListCommand {
+    /// Create a status list file: every entry VALID, no index allocated.
+    New(NewArgs),
+    /// Set the status of one entry of a status list file, in place.
+    Set(SetArgs),
+    /// Sign a Status List Token (CWT) for a status list file with an
+    /// authority's Document Signer key.
+    Token(TokenArgs),
+    /// Verify a Status List Token and print the status at an index.
+    Check(CheckArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct NewArgs {
+    /// The URI the list's tokens are published at (the tokens' `sub`).
+    #[arg(long)]
+    uri: String,
+    /// Bits per entry: 1, 2, 4 or 8 (2 allows SUSPENDED).
+    #[arg(long, default_value_t = 2)]
+    bits: u64,
+    /// Number of entries.
+    #[arg(long)]
+    size: u64,
+    /// Output file (JSON).
+    #[arg(long)]
+    out: PathBuf,
+}
+
+#[derive(Args)]
+pub(crate) struct SetArgs {
+    /// The status list file (JSON), rewritten in place.
+    file: PathBuf,
+    /// Index of the entry.
+    #[arg(long)]
+    index: u64,
+    /// valid, invalid (or revoked), suspended, or a number 0..=255.
+    #[arg(long)]
+    status: String,
+}
+
+#[derive(Args)]
+pub(crate) struct TokenArgs {
+    /// The status list file (JSON).
+    file: PathBuf,
+    /// Authority directory made by `authority new`; its Document Signer key
+    /// signs the token and its certificate goes in x5chain.
+    #[arg(long)]
+    authority: PathBuf,
+    /// Issue time, RFC 3339 (default: now).
+    #[arg(long)]
+    issued_at: Option<String>,
+    /// Expiry, RFC 3339 (default: --valid-for seconds after the issue time).
+    #[arg(long)]
+    expires_at: Option<String>,
+    /// Lifetime in seconds when --expires-at is not given.
+    #[arg(long, default_value_t = DEFAULT_VALID_FOR)]
+    valid_for: i64,
+    /// Seconds a consumer may cache the token (the `ttl` claim).
+    #[arg(long)]
+    ttl: Option<u64>,
+    /// Output file (binary CBOR COSE_Sign1).
+    #[arg(long)]
+    out: PathBuf,
+}
+
+#[derive(Args)]
+pub(crate) struct CheckArgs {
+    /// The token (binary CBOR COSE_Sign1).
+    token: PathBuf,
+    /// Index to read.
+    #[arg(long)]
+    index: u64,
+    /// The list URI the token must be for (its `sub`).
+    #[arg(long)]
+    uri: Option<String>,
+    /// A trusted IACA certificate, PEM or DER (repeatable); the token's
+    /// x5chain signer must be a Document Signer certificate it issued.
+    #[arg(long = "trust", required_unless_present = "key")]
+    trust: Vec<PathBuf>,
+    /// The signer's public key (PEM), for tokens without x5chain.
+    #[arg(long, conflicts_with = "trust")]
+    key: Option<PathBuf>,
+    /// Verification time, RFC 3339 (default: now).
+    #[arg(long)]
+    at: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub(crate) fn run(command: StatusListCommand) -> Result<ExitCode, ToolError> {
+    match command {
+        StatusListCommand::New(args) => new(args),
+        StatusListCommand::Set(args) => set(args),
+        StatusListCommand::Token(args) => token(args),
+        StatusListCommand::Check(args) => check(args),
+    }
+}
+
+/// Reads a status list file.
+pub(crate) fn load(path: &Path) -> Result<ManagedStatusList, ToolError> {
+    ManagedStatusList::from_json(&read_text(path)?)
+        .map_err(|e| ToolError(format!("{}: {e} ({})", path.display(), e.code())))
+}
+
+/// Writes a status list file.
+pub(crate) fn save(path: &Path, list: &ManagedStatusList) -> Result<(), ToolError> {
+    write(path, list.to_json()?.as_bytes())
+}
+
+fn new(args: NewArgs) -> Result<ExitCode, ToolError> {
+    let list = ManagedStatusList::new(&args.uri, StatusBits::from_u64(args.bits)?, args.size)?;
+    save(&args.out, &list)?;
+    println!(
+        "status list {} ({} entries of {} bit(s)) written to {}",
+        list.uri(),
+        list.list().len(),
+        list.list().bits(),
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn set(args: SetArgs) -> Result<ExitCode, ToolError> {
+    let mut list = load(&args.file)?;
+    let status = StatusValue::from_name(&args.status)?;
+    let before = list.get(args.index)?;
+    list.set(args.index, status)?;
+    save(&args.file, &list)?;
+    println!(
+        "index {} of {}: {before} -> {status}",
+        args.index,
+        list.uri()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn token(args: TokenArgs) -> Result<ExitCode, ToolError> {
+    let list = load(&args.file)?;
+    let authority = DemoAuthority::load_from_dir(&args.authority)?;
+    let issued_at = match &args.issued_at {
+        Some(t) => parse_time(t)?,
+        None => OffsetDateTime::now_utc()
+            .replace_nanosecond(0)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH),
+    };
+    let expires_at = match &args.expires_at {
+        Some(t) => parse_time(t)?,
+        None => issued_at + time::Duration::seconds(args.valid_for),
+    };
+    let claims = list.token(issued_at, expires_at, args.ttl)?;
+    let bytes = claims.sign(
+        &authority.ds_key,
+        std::slice::from_ref(&authority.ds_certificate),
+    )?;
+    write(&args.out, &bytes)?;
+    println!(
+        "status list token for {} ({} bytes, valid {} .. {}) signed by {:?}, written to {}",
+        list.uri(),
+        bytes.len(),
+        format_time(issued_at),
+        format_time(expires_at),
+        authority.ds_certificate.subject(),
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(args: CheckArgs) -> Result<ExitCode, ToolError> {
+    let now = match &args.at {
+        Some(t) => parse_time(t)?,
+        None => OffsetDateTime::now_utc(),
+    };
+    let bytes = read(&args.token)?;
+    let verified = match &args.key {
+        Some(path) => {
+            let key = PublicKey::from_pem(&read_text(path)?)?;
+            verify_status_list_token_with_key(&bytes, &key, now)
+        }
+        None => {
+            let mut iacas = Vec::new();
+            for path in &args.trust {
+                iacas.extend(Certificate::load(&read(path)?)?);
+            }
+            verify_status_list_token(&bytes, &iacas, now)
+        }
+    };
+    let outcome = verified.and_then(|token| {
+        if let Some(uri) = &args.uri {
+            if *uri != token.uri {
+                return Err(Error::StatusTokenUriMismatch(format!(
+                    "expected {uri:?}, the token's sub is {:?}",
+                    token.uri
+                )));
+            }
+        }
+        let status = token.status(args.index)?;
+        Ok((token, status))
+    });
+    match (&outcome, args.json) {
+        (Ok((token, status)), true) => println!("{}", status_json(token, args.index, *status)),
+        (Ok((token, status)), false) => println!(
+            "{} index {} of {} (token issued {}, expires {})",
+            status.name().to_uppercase(),
+            args.index,
+            token.uri,
+            format_time(token.issued_at),
+            format_time(token.expires_at)
+        ),
+        (Err(e), true) => println!(
+            "{}",
+            serde_json::json!({"valid": false, "error": {"code": e.code(), "message": e.to_string()}})
+        ),
+        (Err(e), false) => println!("INVALID: {} ({})", e, e.code()),
+    }
+    Ok(match outcome {
+        Ok((_, StatusValue::Valid)) => ExitCode::SUCCESS,
+        _ => ExitCode::from(1),
+    })
+}
+
+fn status_json(token: &StatusListToken, index: u64, status: StatusValue) -> serde_json::Value {
+    serde_json::json!({
+        "valid": status == StatusValue::Valid,
+        "status": status.name(),
+        "statusValue": status.to_u8(),
+        "index": index,
+        "uri": token.uri,
+        "bits": token.status_list.bits.get(),
+        "issuedAt": format_time(token.issued_at),
+        "expiresAt": format_time(token.expires_at),
+        "ttl": token.ttl,
+    })
+}

@@ -1,0 +1,106 @@
+//! Device authentication (mdoc authentication, ISO/IEC 18013-5 section
+//! 9.1.3): proof that the phone presenting a document holds the key the
+//! issuer bound it to, for this session.
+//!
+//! The verifier rebuilds DeviceAuthenticationBytes from its **own**
+//! session transcript, the document's doc type and the DeviceNameSpacesBytes
+//! as received, then checks deviceSignature with the MSO device key, or
+//! deviceMac (HMAC-SHA-256 under EMacKey, derived from the reader's
+//! ephemeral private key and the MSO device key). A response recorded in one
+//! session fails in any other.
+
+use coset::{RegisteredLabelWithPrivate, iana};
+use hmac::{KeyInit, Mac};
+
+use crate::cose::SoftwareKey;
+use crate::device_response::{DeviceAuth, Document};
+use crate::error::{Error, Result};
+use crate::holder::device_authentication_bytes;
+use crate::mso::MobileSecurityObject;
+
+/// Checks the device authentication of `document` against its verified MSO.
+///
+/// `reader_key` is the reader's ephemeral P-256 private key, needed only for
+/// deviceMac. Codes: `device_signature_invalid`, `device_mac_invalid`,
+/// `device_key_unauthorized`, `invalid_argument` (deviceMac without a P-256
+/// reader key), `session_unsupported_curve` (deviceMac with a device key that
+/// is not P-256).
+pub(crate) fn verify_device_auth(
+    document: &Document,
+    mso: &MobileSecurityObject,
+    session_transcript_bytes: &[u8],
+    reader_key: Option<&SoftwareKey>,
+) -> Result<()> {
+    check_key_authorizations(document, mso)?;
+    let device_signed = document.device_signed();
+    let payload = device_authentication_bytes(
+        session_transcript_bytes,
+        document.doc_type(),
+        device_signed.name_spaces_bytes(),
+    )?;
+    let device_key = &mso.device_key_info.device_key;
+    match device_signed.device_auth() {
+        DeviceAuth::Signature(signature) => signature
+            .verify_detached(device_key, &payload, b"")
+            .map_err(|e| Error::DeviceSignatureInvalid(format!("{}: {e}", document.doc_type()))),
+        DeviceAuth::Mac(mac) => {
+            let reader_key = reader_key.ok_or_else(|| {
+                Error::InvalidArgument("deviceMac needs the reader's ephemeral private key".into())
+            })?;
+            let hmac_256 = RegisteredLabelWithPrivate::Assigned(iana::Algorithm::HMAC_256_256);
+            if mac.protected.header.alg.as_ref() != Some(&hmac_256) {
+                return Err(Error::DeviceMacInvalid(
+                    "protected algorithm is not HMAC 256/256".into(),
+                ));
+            }
+            let SoftwareKey::P256(reader_key) = reader_key else {
+                return Err(Error::InvalidArgument(
+                    "the reader's ephemeral key must be P-256".into(),
+                ));
+            };
+            let key = crate::session::derive_emac_key(
+                &p256::SecretKey::from(reader_key),
+                device_key,
+                session_transcript_bytes,
+            )
+            .map_err(|e| match e {
+                // A reader key or device key the MAC cannot be agreed with
+                // keeps its own code; anything else is a failed MAC.
+                Error::SessionUnsupportedCurve(_) | Error::InvalidArgument(_) => e,
+                other => Error::DeviceMacInvalid(format!("key agreement: {other}")),
+            })?;
+            let data = coset::mac_structure_data(
+                coset::MacContext::CoseMac0,
+                mac.protected.clone(),
+                b"",
+                &payload,
+            );
+            let mut hmac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key)
+                .map_err(|e| Error::DeviceMacInvalid(e.to_string()))?;
+            hmac.update(&data);
+            hmac.verify_slice(&mac.tag)
+                .map_err(|_| Error::DeviceMacInvalid(document.doc_type().to_string()))
+        }
+    }
+}
+
+/// Every device-signed element must be allowed by the MSO keyAuthorizations;
+/// with none recorded, no element may be device-signed.
+fn check_key_authorizations(document: &Document, mso: &MobileSecurityObject) -> Result<()> {
+    let device_elements = document.device_signed().name_spaces()?;
+    let authorizations = mso.device_key_info.key_authorizations.as_ref();
+    for (ns, elements) in &device_elements {
+        let whole_namespace = authorizations.is_some_and(|a| a.name_spaces.contains(ns));
+        for element in elements.keys() {
+            let single = authorizations.is_some_and(|a| {
+                a.data_elements
+                    .get(ns)
+                    .is_some_and(|allowed| allowed.contains(element))
+            });
+            if !whole_namespace && !single {
+                return Err(Error::DeviceKeyUnauthorized(format!("{ns}/{element}")));
+            }
+        }
+    }
+    Ok(())
+}

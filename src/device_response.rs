@@ -1,0 +1,329 @@
+//! DeviceResponse (ISO/IEC 18013-5 section 8.3.2.1.2.2): the presented
+//! documents, each with its IssuerSigned part, its DeviceSigned part (the
+//! holder's proof of possession of the device key) and the elements it could
+//! not return; plus document errors and a status.
+
+use std::collections::BTreeMap;
+
+use ciborium::value::Value;
+use coset::{AsCborValue, CoseMac0};
+
+use crate::cbor::{self, as_array, as_map, as_text, map_get, map_require};
+use crate::cose::Sign1;
+use crate::error::{Error, Result};
+use crate::issuer_signed::IssuerSigned;
+
+/// DeviceResponse version written and accepted.
+pub const DEVICE_RESPONSE_VERSION: &str = "1.0";
+
+/// Response status 0: OK.
+pub const STATUS_OK: u64 = 0;
+
+/// ISO/IEC 18013-5 error code 0 for an element or document: "data not returned".
+pub const ERROR_DATA_NOT_RETURNED: i64 = 0;
+
+/// How the holder authenticated the document.
+#[derive(Debug, Clone)]
+pub enum DeviceAuth {
+    /// COSE_Sign1 by the device key, detached payload DeviceAuthenticationBytes.
+    Signature(Sign1),
+    /// COSE_Mac0 with a key agreed between device key and reader key.
+    Mac(CoseMac0),
+}
+
+/// DeviceSigned: device-signed elements (as received) and the device auth.
+#[derive(Debug, Clone)]
+pub struct DeviceSigned {
+    name_spaces_bytes: Vec<u8>,
+    device_auth: DeviceAuth,
+}
+
+impl DeviceSigned {
+    /// Assembles a DeviceSigned from the encoded DeviceNameSpaces and its auth.
+    pub fn new(name_spaces_bytes: Vec<u8>, device_auth: DeviceAuth) -> DeviceSigned {
+        DeviceSigned {
+            name_spaces_bytes,
+            device_auth,
+        }
+    }
+
+    /// The encoded DeviceNameSpaces (inside its tag 24), as received.
+    pub fn name_spaces_bytes(&self) -> &[u8] {
+        &self.name_spaces_bytes
+    }
+
+    /// The device-signed elements, decoded.
+    pub fn name_spaces(&self) -> Result<BTreeMap<String, BTreeMap<String, Value>>> {
+        let value = cbor::decode(&self.name_spaces_bytes)?;
+        let mut out = BTreeMap::new();
+        for (ns, elements) in as_map(&value, "DeviceNameSpaces")? {
+            let ns = as_text(ns, "device namespace")?;
+            let mut items = BTreeMap::new();
+            for (id, v) in as_map(elements, "device-signed items")? {
+                items.insert(as_text(id, "device element")?.to_string(), v.clone());
+            }
+            out.insert(ns.to_string(), items);
+        }
+        Ok(out)
+    }
+
+    /// The device authentication.
+    pub fn device_auth(&self) -> &DeviceAuth {
+        &self.device_auth
+    }
+
+    fn to_value(&self) -> Result<Value> {
+        let auth = match &self.device_auth {
+            DeviceAuth::Signature(s) => ("deviceSignature", s.to_value()?),
+            DeviceAuth::Mac(m) => (
+                "deviceMac",
+                m.clone()
+                    .to_cbor_value()
+                    .map_err(|e| Error::CoseMalformed(e.to_string()))?,
+            ),
+        };
+        Ok(cbor::text_map([
+            ("nameSpaces", cbor::tag24(self.name_spaces_bytes.clone())),
+            ("deviceAuth", cbor::text_map([auth])),
+        ]))
+    }
+
+    fn from_value(value: &Value, doc_type: &str) -> Result<DeviceSigned> {
+        let map = as_map(value, "DeviceSigned")?;
+        let name_spaces_bytes = cbor::untag24(
+            map_require(map, "nameSpaces", "DeviceSigned")?,
+            "DeviceNameSpacesBytes",
+        )?
+        .to_vec();
+        cbor::decode(&name_spaces_bytes)?;
+        let auth = as_map(
+            map_require(map, "deviceAuth", "DeviceSigned")?,
+            "deviceAuth",
+        )?;
+        let device_auth = match (map_get(auth, "deviceSignature"), map_get(auth, "deviceMac")) {
+            (Some(sig), None) => DeviceAuth::Signature(Sign1::from_value(sig.clone())?),
+            (None, Some(mac)) => {
+                let mac = match mac {
+                    Value::Tag(17, inner) => inner.as_ref().clone(),
+                    Value::Tag(tag, _) => {
+                        return Err(Error::CborUnexpectedTag(format!(
+                            "deviceMac: tag {tag} where 17 or none is allowed"
+                        )));
+                    }
+                    other => other.clone(),
+                };
+                DeviceAuth::Mac(
+                    CoseMac0::from_cbor_value(mac)
+                        .map_err(|e| Error::CoseMalformed(format!("deviceMac: {e}")))?,
+                )
+            }
+            (None, None) => return Err(Error::DeviceAuthMissing(doc_type.to_string())),
+            (Some(_), Some(_)) => {
+                return Err(Error::InvalidStructure(
+                    "deviceAuth holds both deviceSignature and deviceMac".into(),
+                ));
+            }
+        };
+        Ok(DeviceSigned {
+            name_spaces_bytes,
+            device_auth,
+        })
+    }
+}
+
+/// Elements a holder could not return, with their error codes, per namespace.
+pub type ElementErrors = BTreeMap<String, BTreeMap<String, i64>>;
+
+/// One presented document.
+#[derive(Debug, Clone)]
+pub struct Document {
+    doc_type: String,
+    issuer_signed: IssuerSigned,
+    device_signed: DeviceSigned,
+    errors: ElementErrors,
+}
+
+impl Document {
+    /// Assembles a document.
+    pub fn new(
+        doc_type: String,
+        issuer_signed: IssuerSigned,
+        device_signed: DeviceSigned,
+        errors: ElementErrors,
+    ) -> Document {
+        Document {
+            doc_type,
+            issuer_signed,
+            device_signed,
+            errors,
+        }
+    }
+
+    /// The doc type the document claims (checked against the MSO).
+    pub fn doc_type(&self) -> &str {
+        &self.doc_type
+    }
+
+    /// The issuer-signed part.
+    pub fn issuer_signed(&self) -> &IssuerSigned {
+        &self.issuer_signed
+    }
+
+    /// The device-signed part.
+    pub fn device_signed(&self) -> &DeviceSigned {
+        &self.device_signed
+    }
+
+    /// Requested elements the holder did not return, with their codes.
+    pub fn errors(&self) -> &ElementErrors {
+        &self.errors
+    }
+
+    fn to_value(&self) -> Result<Value> {
+        let mut entries = vec![
+            ("docType", Value::Text(self.doc_type.clone())),
+            ("issuerSigned", self.issuer_signed.to_value()?),
+            ("deviceSigned", self.device_signed.to_value()?),
+        ];
+        if !self.errors.is_empty() {
+            entries.push(("errors", errors_value(&self.errors)));
+        }
+        Ok(cbor::text_map(entries))
+    }
+
+    fn from_value(value: &Value) -> Result<Document> {
+        let what = "Document";
+        let map = as_map(value, what)?;
+        let doc_type = as_text(map_require(map, "docType", what)?, "docType")?.to_string();
+        let issuer_signed = IssuerSigned::from_value(map_require(map, "issuerSigned", what)?)?;
+        let device_signed =
+            DeviceSigned::from_value(map_require(map, "deviceSigned", what)?, &doc_type)?;
+        let mut errors = ElementErrors::new();
+        if let Some(e) = map_get(map, "errors") {
+            for (ns, elements) in as_map(e, "errors")? {
+                let ns = as_text(ns, "errors namespace")?;
+                let mut codes = BTreeMap::new();
+                for (element, code) in as_map(elements, "errors items")? {
+                    codes.insert(
+                        as_text(element, "errors element")?.to_string(),
+                        error_code(code)?,
+                    );
+                }
+                errors.insert(ns.to_string(), codes);
+            }
+        }
+        Ok(Document {
+            doc_type,
+            issuer_signed,
+            device_signed,
+            errors,
+        })
+    }
+}
+
+fn error_code(value: &Value) -> Result<i64> {
+    match value {
+        Value::Integer(i) => {
+            i64::try_from(*i).map_err(|_| Error::InvalidStructure("error code out of range".into()))
+        }
+        _ => Err(Error::InvalidStructure(
+            "error code must be an integer".into(),
+        )),
+    }
+}
+
+fn errors_value(errors: &ElementErrors) -> Value {
+    cbor::text_map(errors.iter().map(|(ns, codes)| {
+        (
+            ns.clone(),
+            cbor::text_map(codes.iter().map(|(e, c)| (e.clone(), Value::from(*c)))),
+        )
+    }))
+}
+
+/// A DeviceResponse.
+#[derive(Debug, Clone)]
+pub struct DeviceResponse {
+    /// Version, "1.0".
+    pub version: String,
+    /// The returned documents.
+    pub documents: Vec<Document>,
+    /// Doc types that could not be returned, with their error codes.
+    pub document_errors: Vec<(String, i64)>,
+    /// Response status (0 OK, 10 general error, 11 CBOR decoding error,
+    /// 12 CBOR validation error).
+    pub status: u64,
+}
+
+impl DeviceResponse {
+    /// Decodes a DeviceResponse (bounded decoding).
+    pub fn from_slice(bytes: &[u8]) -> Result<DeviceResponse> {
+        DeviceResponse::from_value(&cbor::decode(bytes)?)
+    }
+
+    /// Reads a DeviceResponse from its CBOR map.
+    pub fn from_value(value: &Value) -> Result<DeviceResponse> {
+        let what = "DeviceResponse";
+        let map = as_map(value, what)?;
+        let version = as_text(map_require(map, "version", what)?, "version")?.to_string();
+        if !version.starts_with("1.") {
+            return Err(Error::InvalidStructure(format!(
+                "DeviceResponse version {version:?} is not 1.x"
+            )));
+        }
+        let documents = match map_get(map, "documents") {
+            Some(docs) => as_array(docs, "documents")?
+                .iter()
+                .map(Document::from_value)
+                .collect::<Result<Vec<_>>>()?,
+            None => Vec::new(),
+        };
+        let mut document_errors = Vec::new();
+        if let Some(errors) = map_get(map, "documentErrors") {
+            for entry in as_array(errors, "documentErrors")? {
+                for (doc_type, code) in as_map(entry, "DocumentError")? {
+                    document_errors.push((
+                        as_text(doc_type, "DocumentError docType")?.to_string(),
+                        error_code(code)?,
+                    ));
+                }
+            }
+        }
+        let status = cbor::as_u64(map_require(map, "status", what)?, "status")?;
+        Ok(DeviceResponse {
+            version,
+            documents,
+            document_errors,
+            status,
+        })
+    }
+
+    /// Encodes the response.
+    pub fn to_vec(&self) -> Result<Vec<u8>> {
+        let mut entries = vec![("version", Value::Text(self.version.clone()))];
+        if !self.documents.is_empty() {
+            entries.push((
+                "documents",
+                Value::Array(
+                    self.documents
+                        .iter()
+                        .map(Document::to_value)
+                        .collect::<Result<Vec<_>>>()?,
+                ),
+            ));
+        }
+        if !self.document_errors.is_empty() {
+            entries.push((
+                "documentErrors",
+                Value::Array(
+                    self.document_errors
+                        .iter()
+                        .map(|(t, c)| cbor::text_map([(t.clone(), Value::from(*c))]))
+                        .collect(),
+                ),
+            ));
+        }
+        entries.push(("status", Value::from(self.status)));
+        cbor::encode(&cbor::text_map(entries))
+    }
+}

@@ -1,0 +1,252 @@
+//! Key agreement and key derivation (ISO/IEC 18013-5:2021 section 9.1.1.5 and
+//! 9.1.3.5).
+//!
+//! Both sides hold an ephemeral P-256 key (EReaderKey, EDeviceKey). ECDH
+//! between them gives the shared x-coordinate ZAB; HKDF-SHA-256 with the
+//! SHA-256 of the SessionTranscriptBytes as salt stretches ZAB into one
+//! AES-256 key per direction. The device-MAC key EMacKey is derived the same
+//! way from the static device key and the reader's ephemeral key.
+
+use ciborium::value::Value;
+use coset::{CoseKey, KeyType, Label, iana};
+use hkdf::Hkdf;
+use p256::elliptic_curve::Generate as _;
+use rand_core::CryptoRng;
+use sha2::{Digest as _, Sha256};
+
+use crate::cbor;
+use crate::cose::PublicKey;
+use crate::error::{Error, Result};
+
+/// HKDF `info` for the key that encrypts messages from the reader.
+pub const INFO_SK_READER: &[u8] = b"SKReader";
+/// HKDF `info` for the key that encrypts messages from the device.
+pub const INFO_SK_DEVICE: &[u8] = b"SKDevice";
+/// HKDF `info` for the device-authentication MAC key.
+pub const INFO_EMAC_KEY: &[u8] = b"EMacKey";
+
+/// The two session keys of one session, one per direction.
+///
+/// `Debug` never prints key material.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SessionKeys {
+    sk_reader: [u8; 32],
+    sk_device: [u8; 32],
+}
+
+impl std::fmt::Debug for SessionKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SessionKeys(..)")
+    }
+}
+
+impl SessionKeys {
+    /// SKReader: the AES-256-GCM key of messages from the reader to the device.
+    pub fn sk_reader(&self) -> &[u8; 32] {
+        &self.sk_reader
+    }
+
+    /// SKDevice: the AES-256-GCM key of messages from the device to the reader.
+    pub fn sk_device(&self) -> &[u8; 32] {
+        &self.sk_device
+    }
+}
+
+/// Generates a fresh ephemeral P-256 key (EReaderKey or EDeviceKey) from `rng`.
+///
+/// A new key per session is what makes the session keys unlinkable between
+/// sessions; never reuse one.
+pub fn generate_ephemeral_key<R: CryptoRng + ?Sized>(rng: &mut R) -> p256::SecretKey {
+    p256::SecretKey::generate_from_rng(rng)
+}
+
+/// The public half of a P-256 private key, as the crate's [`PublicKey`].
+pub fn public_key_of(private: &p256::SecretKey) -> PublicKey {
+    PublicKey::P256(p256::ecdsa::VerifyingKey::from(private.public_key()))
+}
+
+/// The P-256 point of a [`PublicKey`]; any other curve is refused with
+/// `session_unsupported_curve` (ISO allows more curves, this crate only P-256).
+pub(crate) fn p256_point(key: &PublicKey, what: &str) -> Result<p256::PublicKey> {
+    match key {
+        PublicKey::P256(k) => Ok(p256::PublicKey::from(k)),
+        other => Err(Error::SessionUnsupportedCurve(format!(
+            "{what} is {}, only P-256 is supported",
+            other.algorithm()
+        ))),
+    }
+}
+
+/// ECDH on P-256: the shared secret ZAB, the x-coordinate of
+/// `private * public` (ISO/IEC 18013-5 9.1.1.5, after BSI TR-03111).
+pub fn shared_secret(private: &p256::SecretKey, public: &PublicKey) -> Result<[u8; 32]> {
+    let point = p256_point(public, "the peer's key")?;
+    let shared = private.diffie_hellman(&point);
+    Ok((*shared.raw_secret_bytes()).into())
+}
+
+/// HKDF-SHA-256 with salt SHA-256(SessionTranscriptBytes) and a 32-byte output.
+fn hkdf_32(zab: &[u8; 32], session_transcript_bytes: &[u8], info: &[u8]) -> Result<[u8; 32]> {
+    let salt = Sha256::digest(session_transcript_bytes);
+    let hkdf = Hkdf::<Sha256>::new(Some(salt.as_slice()), zab);
+    let mut okm = [0u8; 32];
+    // 32 bytes is far below HKDF's 255 * 32 limit, so this cannot fail; the
+    // error is still mapped rather than unwrapped.
+    hkdf.expand(info, &mut okm)
+        .map_err(|_| Error::InvalidArgument("HKDF output length".into()))?;
+    Ok(okm)
+}
+
+/// Derives SKReader and SKDevice from one side's ephemeral private key, the
+/// other side's ephemeral public key and the SessionTranscriptBytes (the
+/// tag-24 encoded SessionTranscript, exactly as both sides built it).
+///
+/// Either side calls it: the reader with EReaderKey.priv and EDeviceKey.pub,
+/// the device with EDeviceKey.priv and EReaderKey.pub; ECDH gives both the
+/// same ZAB.
+pub fn derive_session_keys(
+    private: &p256::SecretKey,
+    public: &PublicKey,
+    session_transcript_bytes: &[u8],
+) -> Result<SessionKeys> {
+    let zab = shared_secret(private, public)?;
+    Ok(SessionKeys {
+        sk_reader: hkdf_32(&zab, session_transcript_bytes, INFO_SK_READER)?,
+        sk_device: hkdf_32(&zab, session_transcript_bytes, INFO_SK_DEVICE)?,
+    })
+}
+
+/// Derives EMacKey, the HMAC-SHA-256 key of a `deviceMac` (ISO/IEC 18013-5
+/// 9.1.3.5): HKDF-SHA-256(ECDH(private, public), salt =
+/// SHA-256(SessionTranscriptBytes), info "EMacKey", 32 bytes).
+///
+/// The verifier calls it with the reader's ephemeral private key and the
+/// device key from the MSO; the holder with the device private key and the
+/// reader's ephemeral public key. A key on any curve but P-256 (an Ed25519
+/// device key cannot do ECDH) is refused with `session_unsupported_curve`.
+pub fn derive_emac_key(
+    private: &p256::SecretKey,
+    public: &PublicKey,
+    session_transcript_bytes: &[u8],
+) -> Result<[u8; 32]> {
+    let zab = shared_secret(private, public)?;
+    hkdf_32(&zab, session_transcript_bytes, INFO_EMAC_KEY)
+}
+
+/// Encodes a P-256 public key as EReaderKeyBytes / EDeviceKeyBytes:
+/// `#6.24(bstr .cbor COSE_Key)`, the form that appears in DeviceEngagement,
+/// SessionEstablishment and the SessionTranscript.
+pub fn encode_ephemeral_key(key: &PublicKey) -> Result<Vec<u8>> {
+    p256_point(key, "an ephemeral key")?;
+    let inner = cbor::encode(&key.to_cose_key_value()?)?;
+    cbor::encode(&cbor::tag24(inner))
+}
+
+/// Reads EReaderKeyBytes / EDeviceKeyBytes (`#6.24(bstr .cbor COSE_Key)`)
+/// into a P-256 [`PublicKey`].
+pub fn decode_ephemeral_key(bytes: &[u8]) -> Result<PublicKey> {
+    let value = cbor::decode(bytes)?;
+    let inner = cbor::untag24(&value, "ephemeral key")?;
+    read_cose_key(inner)
+}
+
+/// Reads the COSE_Key bytes inside EReaderKeyBytes / EDeviceKeyBytes.
+///
+/// A key of another curve ISO allows (P-384, P-521, X25519, X448,
+/// brainpool) gets `session_unsupported_curve` rather than `invalid_key`,
+/// so a caller can tell "valid but not supported here" from garbage.
+pub(crate) fn read_cose_key(inner: &[u8]) -> Result<PublicKey> {
+    let value = cbor::decode(inner)?;
+    let key = <CoseKey as coset::AsCborValue>::from_cbor_value(value)
+        .map_err(|e| Error::InvalidKey(format!("ephemeral COSE_Key: {e}")))?;
+    let crv_label = match key.kty {
+        KeyType::Assigned(iana::KeyType::EC2) => iana::Ec2KeyParameter::Crv as i64,
+        KeyType::Assigned(iana::KeyType::OKP) => iana::OkpKeyParameter::Crv as i64,
+        ref other => {
+            return Err(Error::InvalidKey(format!(
+                "ephemeral COSE_Key: key type {other:?} is not EC2 or OKP"
+            )));
+        }
+    };
+    let crv = key
+        .params
+        .iter()
+        .find(|(label, _)| *label == Label::Int(crv_label))
+        .and_then(|(_, v)| match v {
+            Value::Integer(i) => i64::try_from(*i).ok(),
+            _ => None,
+        });
+    let is_p256 = matches!(key.kty, KeyType::Assigned(iana::KeyType::EC2))
+        && crv == Some(iana::EllipticCurve::P_256 as i64);
+    if !is_p256 {
+        return Err(Error::SessionUnsupportedCurve(format!(
+            "ephemeral COSE_Key curve {crv:?} is not P-256"
+        )));
+    }
+    PublicKey::from_cose_key(&key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand_chacha::ChaCha20Rng;
+    use rand_core::SeedableRng;
+
+    #[test]
+    fn both_sides_derive_the_same_keys() {
+        let mut rng = ChaCha20Rng::seed_from_u64(1);
+        let reader = generate_ephemeral_key(&mut rng);
+        let device = generate_ephemeral_key(&mut rng);
+        let transcript = b"transcript";
+        let r = derive_session_keys(&reader, &public_key_of(&device), transcript).unwrap();
+        let d = derive_session_keys(&device, &public_key_of(&reader), transcript).unwrap();
+        assert_eq!(r, d);
+        assert_ne!(r.sk_reader(), r.sk_device());
+        // A different transcript gives different keys.
+        let other = derive_session_keys(&reader, &public_key_of(&device), b"other").unwrap();
+        assert_ne!(other, r);
+        assert_eq!(format!("{r:?}"), "SessionKeys(..)");
+    }
+
+    #[test]
+    fn ephemeral_key_bytes_round_trip() {
+        let mut rng = ChaCha20Rng::seed_from_u64(2);
+        let key = public_key_of(&generate_ephemeral_key(&mut rng));
+        let bytes = encode_ephemeral_key(&key).unwrap();
+        assert_eq!(bytes.first(), Some(&0xd8));
+        assert_eq!(decode_ephemeral_key(&bytes).unwrap(), key);
+    }
+
+    #[test]
+    fn other_curves_are_refused_with_their_own_code() {
+        let mut rng = ChaCha20Rng::seed_from_u64(3);
+        let p384 = crate::cose::SoftwareKey::generate(crate::cose::Algorithm::Es384, &mut rng);
+        let ed = crate::cose::SoftwareKey::generate(crate::cose::Algorithm::EdDsa, &mut rng);
+        use crate::cose::Signer as _;
+        let private = generate_ephemeral_key(&mut rng);
+        for key in [p384.public_key(), ed.public_key()] {
+            assert_eq!(
+                derive_emac_key(&private, &key, b"t").map_err(|e| e.code()),
+                Err("session_unsupported_curve")
+            );
+            assert_eq!(
+                encode_ephemeral_key(&key).map_err(|e| e.code()),
+                Err("session_unsupported_curve")
+            );
+            let inner = cbor::encode(&key.to_cose_key_value().unwrap()).unwrap();
+            assert_eq!(
+                read_cose_key(&inner).map_err(|e| e.code()),
+                Err("session_unsupported_curve")
+            );
+        }
+        assert_eq!(
+            decode_ephemeral_key(&[0xa0]).map_err(|e| e.code()),
+            Err("cbor_not_tag24")
+        );
+        let not_a_key = cbor::encode(&cbor::tag24(vec![0x01])).unwrap();
+        assert_eq!(
+            decode_ephemeral_key(&not_a_key).map_err(|e| e.code()),
+            Err("invalid_key")
+        );
+    }
+}

@@ -1,0 +1,177 @@
+//! An issuer's status list being kept: the list, its URI and which indexes
+//! are allocated, with a small JSON file format for keeping it between runs
+//! (the command-line tool's `status-list` commands use it).
+//!
+//! The file is one JSON object:
+//!
+//! ```json
+//! {
+//!   "format": "docbridge-status-list/1",
+//!   "uri": "https://status.example.ua/lists/1",
+//!   "bits": 2,
+//!   "size": 1000000,
+//!   "lst": "<base64url, no padding, of the zlib-compressed packed entries>",
+//!   "allocated": "<the same for a one-bit list: 1 = index allocated>"
+//! }
+//! ```
+//!
+//! `lst` is byte for byte what goes into a token's `status_list`, so the file
+//! and the published tokens can be compared.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand_core::CryptoRng;
+use time::OffsetDateTime;
+
+use crate::error::{Error, Result};
+use crate::status::allocator::IndexAllocator;
+use crate::status::list::{EncodedStatusList, StatusList};
+use crate::status::reference::StatusListReference;
+use crate::status::token::StatusListToken;
+use crate::status::value::{StatusBits, StatusValue};
+
+/// The `format` value of a status-list file.
+pub const STATUS_LIST_FILE_FORMAT: &str = "docbridge-status-list/1";
+
+/// An issuer's status list: URI, entries and allocated indexes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManagedStatusList {
+    uri: String,
+    list: StatusList,
+    allocator: IndexAllocator,
+}
+
+impl ManagedStatusList {
+    /// A list of `size` entries of `bits` bits, all VALID and unallocated,
+    /// published at `uri`.
+    ///
+    /// Refused with `invalid_argument` for an empty URI or a size of 0, and
+    /// with `status_list_too_large` above the limit.
+    pub fn new(uri: impl Into<String>, bits: StatusBits, size: u64) -> Result<ManagedStatusList> {
+        let uri = uri.into();
+        if uri.is_empty() {
+            return Err(Error::InvalidArgument("a status list needs a URI".into()));
+        }
+        Ok(ManagedStatusList {
+            uri,
+            list: StatusList::new(bits, size)?,
+            allocator: IndexAllocator::new(size)?,
+        })
+    }
+
+    /// The URI the list's tokens are published at.
+    pub fn uri(&self) -> &str {
+        &self.uri
+    }
+
+    /// The entries.
+    pub fn list(&self) -> &StatusList {
+        &self.list
+    }
+
+    /// Which indexes are allocated.
+    pub fn allocator(&self) -> &IndexAllocator {
+        &self.allocator
+    }
+
+    /// Allocates a random unused index (see [`IndexAllocator::allocate`]) and
+    /// returns the reference to write into a document's MSO.
+    pub fn allocate<R: CryptoRng + ?Sized>(&mut self, rng: &mut R) -> Result<StatusListReference> {
+        let idx = self.allocator.allocate(rng)?;
+        StatusListReference::new(idx, self.uri.clone())
+    }
+
+    /// Sets the status at `index` (see [`StatusList::set`]).
+    pub fn set(&mut self, index: u64, status: StatusValue) -> Result<()> {
+        self.list.set(index, status)
+    }
+
+    /// The status at `index`.
+    pub fn get(&self, index: u64) -> Result<StatusValue> {
+        self.list.get(index)
+    }
+
+    /// Token claims for the current list, issued at `issued_at`, valid until
+    /// `expires_at`, with `ttl` seconds of caching if given (see
+    /// [`StatusListToken::new`]); sign them with [`StatusListToken::sign`].
+    pub fn token(
+        &self,
+        issued_at: OffsetDateTime,
+        expires_at: OffsetDateTime,
+        ttl: Option<u64>,
+    ) -> Result<StatusListToken> {
+        let mut token = StatusListToken::new(self.uri.clone(), &self.list, issued_at, expires_at)?;
+        token.ttl = ttl;
+        Ok(token)
+    }
+
+    /// The list as its JSON file (see the [module documentation](self)).
+    pub fn to_json(&self) -> Result<String> {
+        let lst = self.list.encode()?.lst;
+        let allocated = self.allocator.to_status_list()?.encode()?.lst;
+        let json = serde_json::json!({
+            "format": STATUS_LIST_FILE_FORMAT,
+            "uri": self.uri,
+            "bits": self.list.bits().get(),
+            "size": self.list.len(),
+            "lst": URL_SAFE_NO_PAD.encode(lst),
+            "allocated": URL_SAFE_NO_PAD.encode(allocated),
+        });
+        serde_json::to_string_pretty(&json)
+            .map(|text| text + "\n")
+            .map_err(|e| Error::InvalidArgument(format!("cannot write the status list: {e}")))
+    }
+
+    /// Reads a list from its JSON file.
+    ///
+    /// Refused with `invalid_argument` for JSON of another shape or format,
+    /// or a decompressed `lst` or `allocated` whose length does not fit
+    /// `size`; with `status_list_malformed` for bad `bits` or a bad zlib
+    /// stream; with `status_list_too_large` above the limit.
+    pub fn from_json(text: &str) -> Result<ManagedStatusList> {
+        let bad = |detail: String| Error::InvalidArgument(format!("status list file: {detail}"));
+        let json: serde_json::Value = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        let text_field = |key: &str| {
+            json.get(key)
+                .and_then(serde_json::Value::as_str)
+                .ok_or_else(|| bad(format!("{key:?} must be a string")))
+        };
+        let number_field = |key: &str| {
+            json.get(key)
+                .and_then(serde_json::Value::as_u64)
+                .ok_or_else(|| bad(format!("{key:?} must be a non-negative integer")))
+        };
+        let format = text_field("format")?;
+        if format != STATUS_LIST_FILE_FORMAT {
+            return Err(bad(format!(
+                "format {format:?}, expected {STATUS_LIST_FILE_FORMAT:?}"
+            )));
+        }
+        let uri = text_field("uri")?;
+        if uri.is_empty() {
+            return Err(bad("empty \"uri\"".into()));
+        }
+        let bits = StatusBits::from_u64(number_field("bits")?)?;
+        let size = number_field("size")?;
+        // The lists are inflated (bounded) and checked against `size` before
+        // anything is allocated from `size`.
+        let unpack = |key: &str, bits: StatusBits| -> Result<StatusList> {
+            let lst = URL_SAFE_NO_PAD
+                .decode(text_field(key)?)
+                .map_err(|e| bad(format!("{key:?} is not base64url: {e}")))?;
+            let decoded = EncodedStatusList { bits, lst }.decode()?;
+            StatusList::from_parts(bits, size, decoded.into_bytes()).map_err(|e| match e {
+                Error::InvalidArgument(detail) => bad(format!("{key:?}: {detail}")),
+                other => other,
+            })
+        };
+        let list = unpack("lst", bits)?;
+        let allocator =
+            IndexAllocator::from_status_list(&unpack("allocated", StatusBits::One)?, size)?;
+        Ok(ManagedStatusList {
+            uri: uri.to_string(),
+            list,
+            allocator,
+        })
+    }
+}
