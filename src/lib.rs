@@ -147,7 +147,7 @@ pub use trust::{
     AcceptancePolicy, IssuingAuthority, ListSource, SignedTrustList, StalePolicy, TrustList,
     TrustStore, TrustedAuthorities, VerifiedTrustList,
 };
-pub use verifier::{ResponseVerification, VerifiedDocument, Verifier};
+pub use verifier::{ResponseVerification, StatusTokens, VerifiedDocument, Verifier};
 pub use x509::Certificate;
 
 /// The crates whose types appear in the public API, re-exported so callers

@@ -53,6 +53,24 @@ use crate::status::{StatusOutcome, StatusPolicy};
 use crate::trust::{AcceptancePolicy, IssuingAuthority, ListSource, TrustedAuthorities};
 use crate::x509::{self, Certificate};
 
+/// Status List Tokens fetched by the app, keyed by the URI documents
+/// reference (the tokens' `sub`).
+pub type StatusTokens = BTreeMap<String, Vec<u8>>;
+
+/// The token for the status list `issuer_signed` references, if any; the
+/// MSO is decoded again here (unverified) only to read the URI.
+fn status_token_for<'a>(
+    issuer_signed: &IssuerSigned,
+    tokens: &'a StatusTokens,
+) -> Result<Option<&'a [u8]>> {
+    let uri = issuer_signed
+        .mso()?
+        .status
+        .and_then(|s| s.status_list)
+        .map(|list| list.uri);
+    Ok(uri.and_then(|u| tokens.get(&u)).map(Vec::as_slice))
+}
+
 /// Clock skew allowed by default when comparing `now` with the MSO validity.
 pub const DEFAULT_CLOCK_SKEW: Duration = Duration::minutes(5);
 
@@ -228,6 +246,8 @@ impl Verifier {
     ///
     /// A malformed response is an error; otherwise each document gets its own
     /// outcome, and the response status and document errors are reported.
+    /// Documents that reference a status list need their token: use
+    /// [`Verifier::verify_device_response_with_status`].
     pub fn verify_device_response(
         &self,
         bytes: &[u8],
@@ -235,12 +255,40 @@ impl Verifier {
         reader_key: Option<&SoftwareKey>,
         now: OffsetDateTime,
     ) -> Result<ResponseVerification> {
+        self.verify_device_response_with_status(
+            bytes,
+            session_transcript_bytes,
+            reader_key,
+            &StatusTokens::new(),
+            now,
+        )
+    }
+
+    /// [`Verifier::verify_device_response`] with the Status List Tokens the
+    /// app fetched, keyed by the URI the documents reference; each document
+    /// is checked against the token for its own URI (see
+    /// [`Verifier::verify_with_status`]).
+    pub fn verify_device_response_with_status(
+        &self,
+        bytes: &[u8],
+        session_transcript_bytes: &[u8],
+        reader_key: Option<&SoftwareKey>,
+        status_tokens: &StatusTokens,
+        now: OffsetDateTime,
+    ) -> Result<ResponseVerification> {
         let response = DeviceResponse::from_slice(bytes)?;
         let documents = response
             .documents
             .iter()
             .map(|document| {
-                self.verify_document(document, session_transcript_bytes, reader_key, now)
+                let token = status_token_for(document.issuer_signed(), status_tokens)?;
+                self.verify_document_with_status(
+                    document,
+                    session_transcript_bytes,
+                    reader_key,
+                    token,
+                    now,
+                )
             })
             .collect();
         Ok(ResponseVerification {
@@ -259,7 +307,25 @@ impl Verifier {
         reader_key: Option<&SoftwareKey>,
         now: OffsetDateTime,
     ) -> Result<VerifiedDocument> {
-        let mut verified = self.verify(document.issuer_signed(), Some(document.doc_type()), now)?;
+        self.verify_document_with_status(document, session_transcript_bytes, reader_key, None, now)
+    }
+
+    /// [`Verifier::verify_document`] with the Status List Token for the
+    /// document's status reference, if it has one.
+    pub fn verify_document_with_status(
+        &self,
+        document: &Document,
+        session_transcript_bytes: &[u8],
+        reader_key: Option<&SoftwareKey>,
+        status_token: Option<&[u8]>,
+        now: OffsetDateTime,
+    ) -> Result<VerifiedDocument> {
+        let mut verified = self.verify_with_status(
+            document.issuer_signed(),
+            Some(document.doc_type()),
+            status_token,
+            now,
+        )?;
         device_auth::verify_device_auth(
             document,
             &verified.mso,

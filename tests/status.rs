@@ -380,6 +380,7 @@ struct World {
     verifier: Verifier,
     list: ManagedStatusList,
     device: PublicKey,
+    device_key: SoftwareKey,
     rng: ChaCha20Rng,
 }
 
@@ -410,13 +411,15 @@ impl World {
             TrustedAuthorities::from_authorities([ua.authority.clone(), pl.authority.clone()])
                 .unwrap();
         let verifier = Verifier::new(trusted, AcceptancePolicy::accept_all());
-        let device = SoftwareKey::generate(Algorithm::Es256, &mut rng).public_key();
+        let device_key = SoftwareKey::generate(Algorithm::Es256, &mut rng);
+        let device = device_key.public_key();
         World {
             ua,
             pl,
             verifier,
             list: ManagedStatusList::new(URI, StatusBits::Two, 10_000).unwrap(),
             device,
+            device_key,
             rng,
         }
     }
@@ -1351,4 +1354,64 @@ mod cli {
         assert_eq!(out.status.code(), Some(0));
         assert_eq!(json(&out)["status"], "valid");
     }
+}
+
+#[test]
+fn presented_documents_are_checked_against_their_token() {
+    use docbridge::{DeviceRequest, ItemsRequest, ReaderCheck, StatusTokens, present, transcript};
+    let mut world = World::new();
+    let (valid, _) = world.referenced_licence();
+    let (revoked, revoked_ref) = world.referenced_licence();
+    world
+        .list
+        .set(revoked_ref.idx, StatusValue::Invalid)
+        .unwrap();
+    let token = world.token();
+    let session = transcript::backend_nonce("mObywatel backend", &[5; 16]).unwrap();
+    let request = DeviceRequest::build(
+        &[ItemsRequest::new(DrivingLicence::DOC_TYPE).element(
+            DrivingLicence::NAMESPACE,
+            "family_name",
+            false,
+        )],
+        None,
+        &session,
+    )
+    .unwrap();
+    let respond = |stored: IssuerSigned| {
+        present(
+            &[stored],
+            &request,
+            &session,
+            &world.device_key,
+            ReaderCheck::Skip,
+            NOW,
+        )
+        .unwrap()
+        .response
+        .to_vec()
+        .unwrap()
+    };
+    let tokens: StatusTokens = [(URI.to_string(), token.clone())].into();
+    let check = |response: &[u8], tokens: &StatusTokens| {
+        world
+            .verifier
+            .verify_device_response_with_status(response, &session, None, tokens, NOW)
+            .unwrap()
+            .into_first()
+            .map(|d| (d.status(), d.holder_bound()))
+            .map_err(|e| e.code())
+    };
+
+    let valid_response = respond(valid);
+    assert_eq!(
+        check(&valid_response, &tokens),
+        Ok((StatusOutcome::Valid, true))
+    );
+    // No token for the referenced list: fail closed.
+    assert_eq!(
+        check(&valid_response, &StatusTokens::new()),
+        Err("status_token_missing")
+    );
+    assert_eq!(check(&respond(revoked), &tokens), Err("revoked"));
 }

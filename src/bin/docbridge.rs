@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use docbridge::documents::json::{elements_from_json, elements_to_json};
+use docbridge::verifier::StatusTokens;
 use docbridge::{
     AcceptancePolicy, Algorithm, Certificate, DemoAuthority, Error, Issuer, IssuingAuthority,
     PublicKey, Signer, SoftwareKey, StatusPolicy, TrustedAuthorities, ValidityInfo,
@@ -432,8 +433,23 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
                 .as_deref()
                 .map(|path| read_text(path).and_then(|pem| Ok(SoftwareKey::from_pkcs8_pem(&pem)?)))
                 .transpose()?;
+            // The one token given applies to whatever list the presented
+            // documents reference.
+            let tokens = match &status_token {
+                None => StatusTokens::new(),
+                Some(token) => referenced_uris(&bytes)
+                    .into_iter()
+                    .map(|uri| (uri, token.clone()))
+                    .collect(),
+            };
             verifier
-                .verify_device_response(&bytes, &transcript, reader_key.as_ref(), now)
+                .verify_device_response_with_status(
+                    &bytes,
+                    &transcript,
+                    reader_key.as_ref(),
+                    &tokens,
+                    now,
+                )
                 .and_then(|response| response.into_first())
         }
     };
@@ -463,6 +479,20 @@ fn report_refusal(e: &Error, json: bool) {
     } else {
         println!("INVALID: {} ({})", e, e.code());
     }
+}
+
+/// The status-list URIs the documents of a DeviceResponse reference
+/// (unverified: only used to route the token to them).
+fn referenced_uris(response: &[u8]) -> Vec<String> {
+    docbridge::DeviceResponse::from_slice(response)
+        .map(|r| {
+            r.documents
+                .iter()
+                .filter_map(|d| d.issuer_signed().mso().ok()?.status?.status_list)
+                .map(|list| list.uri)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn format_time(at: OffsetDateTime) -> String {
