@@ -511,6 +511,18 @@ impl Sign1 {
         Sign1::from_value(cbor::decode(bytes)?)
     }
 
+    /// The protected `typ` header (RFC 9596), if present. Only the protected
+    /// header counts: a type in the unprotected header is not signed.
+    pub fn protected_typ(&self) -> Option<&Value> {
+        self.inner
+            .protected
+            .header
+            .rest
+            .iter()
+            .find(|(label, _)| *label == Label::Int(HEADER_TYP))
+            .map(|(_, value)| value)
+    }
+
     /// The attached payload, if any.
     pub fn payload(&self) -> Option<&[u8]> {
         self.inner.payload.as_deref()

@@ -28,7 +28,7 @@ use ciborium::value::Value;
 use time::{Duration, OffsetDateTime};
 
 use crate::cbor;
-use crate::cose::{HEADER_TYP, PublicKey, Sign1, Sign1Options, Signer, TAG_COSE_SIGN1, sign1};
+use crate::cose::{PublicKey, Sign1, Sign1Options, Signer, TAG_COSE_SIGN1, sign1};
 use crate::error::{Error, Result};
 use crate::status::list::{EncodedStatusList, StatusList};
 use crate::status::value::StatusValue;
@@ -291,14 +291,7 @@ pub(crate) fn check_uri(token: &StatusListToken, uri: &str) -> Result<()> {
 }
 
 fn check_typ(sign1: &Sign1) -> Result<()> {
-    let typ = sign1
-        .inner
-        .protected
-        .header
-        .rest
-        .iter()
-        .find(|(label, _)| *label == coset::Label::Int(HEADER_TYP))
-        .map(|(_, v)| v);
+    let typ = sign1.protected_typ();
     match typ {
         Some(Value::Text(t)) if t == STATUS_LIST_CWT_TYP => Ok(()),
         Some(other) => Err(Error::StatusTokenTypeMismatch(format!(

@@ -69,7 +69,7 @@ use ciborium::value::Value;
 use time::{OffsetDateTime, UtcOffset};
 
 use crate::cbor;
-use crate::cose::{self, HEADER_TYP, Sign1, Sign1Options, Signer};
+use crate::cose::{self, Sign1, Sign1Options, Signer};
 use crate::error::{Error, Result};
 use crate::trust::IssuingAuthority;
 use crate::trust::authority::is_country_code;
@@ -618,14 +618,7 @@ impl SignedTrustList {
     /// (`certificate_malformed`).
     pub fn from_slice(bytes: &[u8]) -> Result<SignedTrustList> {
         let sign1 = Sign1::from_slice(bytes)?;
-        let typ = sign1
-            .inner
-            .protected
-            .header
-            .rest
-            .iter()
-            .find(|(label, _)| *label == coset::Label::Int(HEADER_TYP))
-            .map(|(_, value)| value);
+        let typ = sign1.protected_typ();
         match typ {
             Some(Value::Text(t)) if t == TRUST_LIST_TYPE => {}
             Some(other) => {
