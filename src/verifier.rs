@@ -376,13 +376,13 @@ impl Verifier {
     }
 
     fn check_validity(&self, validity: &ValidityInfo, now: OffsetDateTime) -> Result<()> {
-        if now + self.clock_skew < validity.valid_from {
+        if now.saturating_add(self.clock_skew) < validity.valid_from {
             return Err(Error::NotYetValid(format!(
                 "valid from {}",
                 validity.valid_from
             )));
         }
-        if now - self.clock_skew > validity.valid_until {
+        if now.saturating_sub(self.clock_skew) > validity.valid_until {
             return Err(Error::Expired(format!(
                 "valid until {}",
                 validity.valid_until

@@ -252,6 +252,12 @@ fn parse_time(text: &str) -> Result<OffsetDateTime, ToolError> {
         .map_err(|e| ToolError(format!("{text:?} is not an RFC 3339 date-time: {e}")))
 }
 
+/// `at + by`, or a clear error instead of an overflow past year 9999.
+fn later(at: OffsetDateTime, by: time::Duration) -> Result<OffsetDateTime, ToolError> {
+    at.checked_add(by)
+        .ok_or_else(|| ToolError(format!("{at} + {by} is out of the supported date range")))
+}
+
 fn system_rng() -> rand_core::UnwrapErr<getrandom::SysRng> {
     rand_core::UnwrapErr(getrandom::SysRng)
 }
@@ -264,7 +270,7 @@ fn authority_new(args: AuthorityNewArgs) -> Result<ExitCode, ToolError> {
     };
     let until = match &args.valid_until {
         Some(t) => parse_time(t)?,
-        None => from + time::Duration::days(5 * 365),
+        None => later(from, time::Duration::days(5 * 365))?,
     };
     let name = args
         .name

@@ -183,13 +183,13 @@ impl StatusListToken {
     /// `status_token_expired` at or after `exp`.
     pub fn check_time(&self, now: OffsetDateTime, clock_skew: Duration) -> Result<()> {
         let skew = clock_skew.max(Duration::ZERO);
-        if self.issued_at > now + skew {
+        if self.issued_at > now.saturating_add(skew) {
             return Err(Error::StatusTokenNotYetValid(format!(
                 "{}: issued at {}, checked at {now}",
                 self.uri, self.issued_at
             )));
         }
-        if now - skew >= self.expires_at {
+        if now.saturating_sub(skew) >= self.expires_at {
             return Err(Error::StatusTokenExpired(format!(
                 "{}: expired at {}, checked at {now}",
                 self.uri, self.expires_at

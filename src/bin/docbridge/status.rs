@@ -166,7 +166,7 @@ fn token(args: TokenArgs) -> Result<ExitCode, ToolError> {
     };
     let expires_at = match &args.expires_at {
         Some(t) => parse_time(t)?,
-        None => issued_at + time::Duration::seconds(args.valid_for),
+        None => super::later(issued_at, time::Duration::seconds(args.valid_for))?,
     };
     let claims = list.token(issued_at, expires_at, args.ttl)?;
     let bytes = claims.sign(

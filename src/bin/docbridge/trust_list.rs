@@ -131,7 +131,7 @@ fn operator(args: OperatorArgs) -> Result<ExitCode, ToolError> {
     };
     let until = match &args.valid_until {
         Some(t) => parse_time(t)?,
-        None => from + time::Duration::days(5 * 365),
+        None => super::later(from, time::Duration::days(5 * 365))?,
     };
     let mut rng = system_rng();
     let root_key = SoftwareKey::generate(alg, &mut rng);
@@ -220,7 +220,7 @@ fn build(args: BuildArgs) -> Result<ExitCode, ToolError> {
     };
     let next_update = match &args.next_update {
         Some(t) => parse_time(t)?,
-        None => issued + time::Duration::days(30),
+        None => super::later(issued, time::Duration::days(30))?,
     };
     let authorities = args
         .authorities
