@@ -236,6 +236,10 @@ impl PublicKey {
     }
 
     /// Reads a COSE_Key: OKP/Ed25519, or EC2 P-256/P-384 with both coordinates.
+    ///
+    /// An Ed448 or P-521 key is refused with `unsupported_algorithm` (well
+    /// formed, but not a curve of the crate); anything else that is not one
+    /// of the supported keys, with `invalid_key`.
     pub fn from_cose_key(key: &CoseKey) -> Result<PublicKey> {
         let param = |label: i64| {
             key.params
@@ -253,9 +257,16 @@ impl PublicKey {
         };
         match &key.kty {
             KeyType::Assigned(iana::KeyType::OKP) => {
-                if int_param(iana::OkpKeyParameter::Crv as i64)
-                    != Some(iana::EllipticCurve::Ed25519 as i64)
-                {
+                let crv = int_param(iana::OkpKeyParameter::Crv as i64);
+                // An Ed448 key is well formed, for a signature algorithm the
+                // crate does not support: say that, rather than "unreadable"
+                // (COSE WG examples eddsa-02 and eddsa-sig-02).
+                if crv == Some(iana::EllipticCurve::Ed448 as i64) {
+                    return Err(Error::UnsupportedAlgorithm(
+                        "EdDSA with Ed448 (only Ed25519 is supported)".into(),
+                    ));
+                }
+                if crv != Some(iana::EllipticCurve::Ed25519 as i64) {
                     return Err(Error::InvalidKey(
                         "COSE_Key: OKP curve is not Ed25519".into(),
                     ));
@@ -288,6 +299,12 @@ impl PublicKey {
                     p384::ecdsa::VerifyingKey::from_sec1_bytes(&sec1)
                         .map(PublicKey::P384)
                         .map_err(|e| Error::InvalidKey(format!("P-384: {e}")))
+                } else if crv == Some(iana::EllipticCurve::P_521 as i64) {
+                    // Like Ed448 above: a real COSE signature curve (ES512),
+                    // not one of the crate's.
+                    Err(Error::UnsupportedAlgorithm(
+                        "ECDSA with P-521 (ES512)".into(),
+                    ))
                 } else {
                     Err(Error::InvalidKey(
                         "COSE_Key: EC2 key is not P-256 or P-384 with full coordinates".into(),
@@ -477,7 +494,9 @@ impl Sign1 {
     ///
     /// Refuses: a tag other than 18 (`cbor_unexpected_tag`), a malformed
     /// structure (`cose_malformed`), no algorithm in the protected header
-    /// (`algorithm_not_protected`), an algorithm the crate does not support
+    /// (`algorithm_not_protected`, also when `alg` sits only in the
+    /// unprotected header, which the signature does not cover), an algorithm
+    /// the crate does not support, registered or not
     /// (`unsupported_algorithm`) and any `crit` label other than `typ` and
     /// `x5chain` (`unknown_critical_header`).
     pub fn from_value(value: Value) -> Result<Sign1> {
@@ -495,7 +514,7 @@ impl Sign1 {
         if let Value::Array(parts) = &value {
             if let Some(Value::Bytes(protected)) = parts.first() {
                 if !protected.is_empty() {
-                    cbor::decode(protected)?;
+                    refuse_unknown_algorithm_id(&cbor::decode(protected)?)?;
                 }
             }
         }
@@ -577,6 +596,18 @@ impl Sign1 {
 
     /// Verifies the signature with `key` over `payload` (for a detached payload,
     /// or to check an attached one against given bytes).
+    ///
+    /// The Sig_structure (RFC 9052 section 4.4) carries the protected header
+    /// bytes exactly as received, never a re-encoding (section 3 wraps the
+    /// map in a bstr so that nobody has to re-encode it). Here that header
+    /// always holds `alg`, so it is never empty. For a header without
+    /// parameters RFC 9052 asks for more: section 4.4 then puts a
+    /// zero-length bstr in the Sig_structure even when the header arrived as
+    /// `h'A0'` (section 3: recipients MUST accept both forms). The COSE WG
+    /// example sign-pass-01 is such a message; [`Sign1::from_value`] refuses
+    /// it first with `algorithm_not_protected`, and
+    /// `tests/external_suites.rs` shows that its signature verifies under
+    /// the section 4.4 rule.
     pub fn verify_detached(
         &self,
         key: &PublicKey,
@@ -600,6 +631,27 @@ impl Sign1 {
             .to_cbor_value()
             .map_err(|e| Error::CoseMalformed(e.to_string()))
     }
+}
+
+/// coset refuses an integer `alg` that is neither in its IANA table nor in
+/// the private-use range as a malformed header, yet such a header is well
+/// formed: it names an algorithm the crate does not support, so it gets
+/// `unsupported_algorithm` like any other (COSE WG example sign-fail-03,
+/// `alg: -999`). Supported identifiers pass through to coset.
+fn refuse_unknown_algorithm_id(protected: &Value) -> Result<()> {
+    let Value::Map(entries) = protected else {
+        return Ok(());
+    };
+    let alg_label = Value::from(iana::HeaderParameter::Alg as i64);
+    for (_, value) in entries.iter().filter(|(label, _)| *label == alg_label) {
+        if let Value::Integer(id) = value {
+            let id = i128::from(*id);
+            i64::try_from(id)
+                .map_err(|_| Error::UnsupportedAlgorithm(format!("COSE algorithm {id}")))
+                .and_then(Algorithm::from_cose_id)?;
+        }
+    }
+    Ok(())
 }
 
 fn protected_algorithm(protected: &coset::Header) -> Result<Algorithm> {
@@ -763,5 +815,44 @@ mod tests {
             signed.verify(&p384.public_key(), b"").map_err(|e| e.code()),
             Err("algorithm_key_mismatch")
         );
+    }
+
+    #[test]
+    fn unsupported_curves_and_algorithm_ids() {
+        let okp = coset::CoseKeyBuilder::new_okp_key()
+            .param(
+                iana::OkpKeyParameter::Crv as i64,
+                Value::from(iana::EllipticCurve::Ed448 as i64),
+            )
+            .param(iana::OkpKeyParameter::X as i64, Value::Bytes(vec![9; 57]))
+            .build();
+        let ec2 = coset::CoseKeyBuilder::new_ec2_pub_key(
+            iana::EllipticCurve::P_521,
+            vec![1; 66],
+            vec![2; 66],
+        )
+        .build();
+        for key in [okp, ec2] {
+            assert_eq!(
+                PublicKey::from_cose_key(&key).map_err(|e| e.code()),
+                Err("unsupported_algorithm")
+            );
+        }
+        // alg -999 is neither registered nor private-use: still well formed.
+        for protected in [
+            vec![0xa1, 0x01, 0x39, 0x03, 0xe6],
+            vec![0xa1, 0x01, 0x38, 0x23],
+        ] {
+            let value = Value::Array(vec![
+                Value::Bytes(protected),
+                Value::Map(vec![]),
+                Value::Bytes(b"x".to_vec()),
+                Value::Bytes(vec![0; 64]),
+            ]);
+            assert_eq!(
+                Sign1::from_value(value).map_err(|e| e.code()).err(),
+                Some("unsupported_algorithm")
+            );
+        }
     }
 }

@@ -1,0 +1,14 @@
+//! DeviceResponse parsing and verification (device authentication included)
+//! on arbitrary bytes.
+#![no_main]
+
+use docbridge::{AcceptancePolicy, DeviceResponse, TrustedAuthorities, Verifier, transcript};
+use libfuzzer_sys::fuzz_target;
+use time::macros::datetime;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = DeviceResponse::from_slice(data);
+    let session = transcript::backend_nonce("fuzz", &[0; 16]).expect("transcript");
+    let verifier = Verifier::new(TrustedAuthorities::new(), AcceptancePolicy::accept_all());
+    let _ = verifier.verify_device_response(data, &session, None, datetime!(2026-11-29 12:00 UTC));
+});
