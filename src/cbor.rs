@@ -85,7 +85,35 @@ pub fn decode_with(bytes: &[u8], limits: &Limits) -> Result<Value> {
     if scanner.pos != bytes.len() {
         return Err(Error::CborTrailingBytes(bytes.len() - scanner.pos));
     }
-    ciborium::de::from_reader(bytes).map_err(|e| Error::CborMalformed(e.to_string()))
+    let value: Value =
+        ciborium::de::from_reader(bytes).map_err(|e| Error::CborMalformed(e.to_string()))?;
+    refuse_equal_keys(&value)?;
+    Ok(value)
+}
+
+/// Refuses maps with two keys of equal value. The scan already refused keys
+/// with equal bytes; this catches equal values encoded differently (a text
+/// key with a longer length head than needed, an integer in a wider form,
+/// `undefined` beside `null`), which two readers could otherwise resolve to
+/// different entries. Nesting is bounded by the scan, so the recursion is too.
+fn refuse_equal_keys(value: &Value) -> Result<()> {
+    match value {
+        Value::Map(entries) => {
+            let mut seen = HashSet::with_capacity(entries.len());
+            for (key, item) in entries {
+                let canonical = encode(key)?;
+                if !seen.insert(canonical.clone()) {
+                    return Err(Error::CborDuplicateKey(describe_key(&canonical)));
+                }
+                refuse_equal_keys(key)?;
+                refuse_equal_keys(item)?;
+            }
+            Ok(())
+        }
+        Value::Array(items) => items.iter().try_for_each(refuse_equal_keys),
+        Value::Tag(_, inner) => refuse_equal_keys(inner),
+        _ => Ok(()),
+    }
 }
 
 /// Encodes a value as CBOR.
@@ -525,6 +553,16 @@ mod tests {
     fn refuses_duplicate_keys() {
         let dup = [0xa2, 0x61, 0x61, 0x01, 0x61, 0x61, 0x02];
         assert_eq!(code(&dup), "cbor_duplicate_key");
+    }
+
+    #[test]
+    fn refuses_keys_equal_in_value_but_not_in_bytes() {
+        // "a" with a one-byte length head, then "a" in the preferred form.
+        let text = [0xa2, 0x78, 0x01, 0x61, 0x01, 0x61, 0x61, 0x02];
+        assert_eq!(code(&text), "cbor_duplicate_key");
+        // 1 in the two-byte form, then 1.
+        let int = [0xa2, 0x18, 0x01, 0x01, 0x01, 0x02];
+        assert_eq!(code(&int), "cbor_duplicate_key");
     }
 
     #[test]
