@@ -42,12 +42,14 @@
 //! | [`device_auth`] | device authentication: deviceSignature and deviceMac |
 //! | [`session`] | proximity session encryption: ECDH, HKDF session keys, AES-256-GCM messages |
 //! | [`inspect`] | decoding without verifying, clearly marked |
+//! | [`vectors`] | the shared conformance vectors (`test-vectors/`): format, deterministic generator, runner |
 //!
 //! ## Features
 //!
 //! | feature | default | what it adds |
 //! |---|---|---|
-//! | `cli` | no | the `docbridge` command-line tool (`src/bin/docbridge.rs`, uses `clap`) |
+//! | `cli` | no | the `docbridge` command-line tool (`src/bin/docbridge.rs`, uses `clap`; turns on `vectors`) |
+//! | `vectors` | no | the conformance-vector format, generator and runner ([`vectors`]) |
 //!
 //! ## Principles
 //!
@@ -124,6 +126,8 @@ pub mod session;
 pub mod status;
 pub mod transcript;
 pub mod trust;
+#[cfg(feature = "vectors")]
+pub mod vectors;
 pub mod verifier;
 pub mod x509;
 

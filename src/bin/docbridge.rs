@@ -27,6 +27,8 @@ mod present;
 mod status;
 #[path = "docbridge/trust_list.rs"]
 mod trust_list;
+#[path = "docbridge/vectors.rs"]
+mod vectors;
 
 #[derive(Parser)]
 #[command(
@@ -66,6 +68,9 @@ enum Command {
     /// Signed national trust lists: operators, build, sign, verify, show.
     #[command(subcommand)]
     TrustList(trust_list::TrustListCommand),
+    /// The shared conformance vectors: run every case of a directory.
+    #[command(subcommand)]
+    Vectors(vectors::VectorsCommand),
     /// Show a document's content WITHOUT verifying it.
     Inspect {
         /// The document (binary CBOR IssuerSigned).
@@ -213,6 +218,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify(args),
         Command::StatusList(command) => status::run(command),
         Command::TrustList(command) => trust_list::run(command),
+        Command::Vectors(command) => vectors::run(command),
         Command::Inspect { file } => inspect(&file),
         Command::Request(args) => present::request(args),
         Command::Present(args) => present::present_documents(args),

@@ -1,0 +1,825 @@
+//! Kinds `device_response` (the verifier's side of a presentation: issuer
+//! data authentication and device authentication against its own session
+//! transcript) and `device_request` (the holder's check of reader
+//! authentication).
+
+use std::collections::BTreeMap;
+
+use ciborium::value::Value;
+use coset::{CoseMac0, CoseMac0Builder, HeaderBuilder, iana};
+use hmac::{KeyInit as _, Mac as _};
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+use super::fixtures::{
+    CERT_FROM, Fixtures, MDL, MDL_NS, MVRC, NOW, alg_slug, alg_title, issue, sample_elements,
+    small_elements, spec, validity,
+};
+use super::status::{STATUS_URI, signed, with_status};
+use super::{Builder, forge, generator_error};
+use crate::cbor;
+use crate::cose::{Algorithm, Signer as _, SoftwareKey};
+use crate::device_response::{DeviceAuth, DeviceResponse, DeviceSigned, Document};
+use crate::documents::Elements;
+use crate::documents::json::elements_to_json;
+use crate::error::Result;
+use crate::holder::{ReaderCheck, device_authentication_bytes, present};
+use crate::issuer::IssueOptions;
+use crate::issuer_signed::IssuerSigned;
+use crate::request::{DeviceRequest, ItemsRequest};
+use crate::status::{ManagedStatusList, StatusBits, StatusValue};
+use crate::transcript;
+use crate::vectors::format::{Case, Expected, Input, Kind, StatusTokenEntry, VerifierConfig};
+use crate::vectors::runner::{document_outcome, request_members};
+use crate::x509::{self, Certificate, CertificateProfile, CertificateSpec};
+
+/// The elements most presentations disclose.
+const DISCLOSED: [&str; 3] = ["family_name", "birth_date", "portrait"];
+
+/// Adds every `device_response` and `device_request` case.
+pub(super) fn cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
+    responses(b, fx)?;
+    requests(b)
+}
+
+// ----- DeviceResponse -----
+
+/// The parts of a `device_response` case.
+struct ResponseCase<'a> {
+    id: &'a str,
+    description: &'a str,
+    verifier: VerifierConfig,
+    response: Vec<u8>,
+    transcript: &'a [u8],
+    reader_key: Option<&'a SoftwareKey>,
+    status_token: Option<Vec<u8>>,
+    expected: Expected,
+}
+
+fn add_response(b: &mut Builder<'_>, case: ResponseCase<'_>) -> Result<()> {
+    let id = case.id;
+    let response = b.case_file(id, "response.cbor", case.response)?;
+    let transcript = b.case_file(id, "transcript.cbor", case.transcript.to_vec())?;
+    let reader_key = case
+        .reader_key
+        .map(|key| -> Result<String> { b.case_text(id, "reader.key.pem", key.to_pkcs8_pem()?) })
+        .transpose()?;
+    let status_tokens = case
+        .status_token
+        .map(|token| -> Result<StatusTokenEntry> {
+            Ok(StatusTokenEntry {
+                uri: STATUS_URI.to_string(),
+                token: b.case_file(id, "status-token.cwt", token)?,
+            })
+        })
+        .into_iter()
+        .collect::<Result<Vec<_>>>()?;
+    b.add(Case {
+        id: id.to_string(),
+        description: case.description.to_string(),
+        kind: Kind::DeviceResponse,
+        now: NOW,
+        input: Input::DeviceResponse {
+            verifier: case.verifier,
+            response,
+            transcript,
+            reader_key,
+            status_tokens,
+        },
+        expected: case.expected,
+    })
+}
+
+/// The elements of namespace `ns` named in `names`.
+fn subset(elements: &Elements, ns: &str, names: &[&str]) -> Elements {
+    let mut out = Elements::new();
+    if let Some(all) = elements.get(ns) {
+        let kept: BTreeMap<_, _> = all
+            .iter()
+            .filter(|(name, _)| names.contains(&name.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if !kept.is_empty() {
+            out.insert(ns.to_string(), kept);
+        }
+    }
+    out
+}
+
+/// A request for `names` of the driving licence, unsigned.
+fn licence_request(names: &[&str], doc_type: &str, transcript: &[u8]) -> Result<DeviceRequest> {
+    let mut items = ItemsRequest::new(doc_type);
+    for name in names {
+        items = items.element(MDL_NS, name, false);
+    }
+    DeviceRequest::build(&[items], None, transcript)
+}
+
+/// The holder's answer to `request` from `stored`, device-signed by `device`.
+fn answer(
+    stored: &IssuerSigned,
+    request: &DeviceRequest,
+    transcript: &[u8],
+    device: &SoftwareKey,
+) -> Result<DeviceResponse> {
+    Ok(present(
+        std::slice::from_ref(stored),
+        request,
+        transcript,
+        device,
+        ReaderCheck::Skip,
+        NOW,
+    )?
+    .response)
+}
+
+/// The response's first document.
+fn first_document(response: &DeviceResponse) -> Result<&Document> {
+    response
+        .documents
+        .first()
+        .ok_or_else(|| generator_error("the response holds no document"))
+}
+
+/// `response` with its first document replaced by `document`.
+fn with_document(response: &DeviceResponse, document: Document) -> DeviceResponse {
+    DeviceResponse {
+        documents: vec![document],
+        ..response.clone()
+    }
+}
+
+/// A deviceMac (HMAC 256/256 under `emac_key`) over the
+/// DeviceAuthenticationBytes of `doc_type` with no device-signed elements.
+fn device_mac(emac_key: &[u8], transcript: &[u8], doc_type: &str) -> Result<CoseMac0> {
+    let protected = coset::ProtectedHeader {
+        original_data: None,
+        header: HeaderBuilder::new()
+            .algorithm(iana::Algorithm::HMAC_256_256)
+            .build(),
+    };
+    let payload = device_authentication_bytes(transcript, doc_type, &[0xa0])?;
+    let data = coset::mac_structure_data(
+        coset::MacContext::CoseMac0,
+        protected.clone(),
+        b"",
+        &payload,
+    );
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(emac_key)
+        .map_err(|e| generator_error(&e.to_string()))?;
+    mac.update(&data);
+    Ok(CoseMac0Builder::new()
+        .protected(protected.header)
+        .tag(mac.finalize().into_bytes().to_vec())
+        .build())
+}
+
+/// `document` with no device-signed elements and `auth` as its device
+/// authentication.
+fn with_device_auth(document: &Document, auth: DeviceAuth) -> Document {
+    Document::new(
+        document.doc_type().to_string(),
+        document.issuer_signed().clone(),
+        DeviceSigned::new(vec![0xa0], auth),
+        document.errors().clone(),
+    )
+}
+
+/// The P-256 private key of a software key.
+fn p256_secret(key: &SoftwareKey) -> Result<p256::SecretKey> {
+    match key {
+        SoftwareKey::P256(signing) => Ok(p256::SecretKey::from(signing)),
+        _ => Err(generator_error("not a P-256 key")),
+    }
+}
+
+fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
+    let ua = fx.ua()?;
+    let verifier = VerifierConfig::trusting(vec![ua.trusted.clone()]);
+    let licence = sample_elements(MDL, "UA")?;
+    let disclosed = subset(&licence, MDL_NS, &DISCLOSED);
+    let backend = transcript::backend_nonce("mObywatel backend", &[0x11; 16])?;
+    let other_session = transcript::backend_nonce("mObywatel backend", &[0x12; 16])?;
+    let request = licence_request(&DISCLOSED, MDL, &backend)?;
+    let accepted = |elements: &Elements, status: &str| {
+        Expected::Valid(document_outcome(
+            MDL,
+            "UA",
+            status,
+            elements_to_json(elements),
+        ))
+    };
+
+    let mut es256 = None;
+    for (index, alg) in (0u64..).zip(Algorithm::ALL) {
+        let device = fx.device(alg)?;
+        let stored = issue(
+            b,
+            &ua.demo,
+            MDL,
+            &licence,
+            &device.public_key(),
+            &validity(),
+            IssueOptions::default(),
+            3001 + index,
+        )?;
+        let response = answer(&stored, &request, &backend, device)?;
+        add_response(
+            b,
+            ResponseCase {
+                id: &format!("response-device-signature-{}", alg_slug(alg)),
+                description: &format!(
+                    "A backend-to-backend presentation (transcript [null, null, \
+                     [\"docbridge-nonce-v1\", \"mObywatel backend\", nonce]]) of family_name, \
+                     birth_date and portrait of the Ukrainian licence, device-signed with an {} \
+                     device key: valid, holder bound, only the disclosed elements.",
+                    alg_title(alg)
+                ),
+                verifier: verifier.clone(),
+                response: response.to_vec()?,
+                transcript: &backend,
+                reader_key: None,
+                status_token: None,
+                expected: accepted(&disclosed, "not_referenced"),
+            },
+        )?;
+        if alg == Algorithm::Es256 {
+            es256 = Some(response);
+        }
+    }
+    let response = es256.ok_or_else(|| generator_error("no ES256 response"))?;
+    add_response(
+        b,
+        ResponseCase {
+            id: "response-replayed-under-another-transcript",
+            description: "The ES256 response above, verified under another session's \
+                              transcript (another nonce): the device signature does not \
+                              cover this session.",
+            verifier: verifier.clone(),
+            response: response.to_vec()?,
+            transcript: &other_session,
+            reader_key: None,
+            status_token: None,
+            expected: Expected::error("device_signature_invalid"),
+        },
+    )?;
+    let document = first_document(&response)?;
+    add_response(
+        b,
+        ResponseCase {
+            id: "response-doc-type-mismatch",
+            description: "The Document says it is a residence permit; its MSO is a \
+                              driving licence's.",
+            verifier: verifier.clone(),
+            response: with_document(
+                &response,
+                Document::new(
+                    super::fixtures::PERMIT.to_string(),
+                    document.issuer_signed().clone(),
+                    document.device_signed().clone(),
+                    document.errors().clone(),
+                ),
+            )
+            .to_vec()?,
+            transcript: &backend,
+            reader_key: None,
+            status_token: None,
+            expected: Expected::error("doc_type_mismatch"),
+        },
+    )?;
+    let device_name_spaces = cbor::encode(&cbor::text_map([(
+        MDL_NS,
+        cbor::text_map([("age_over_18", Value::Bool(true))]),
+    )]))?;
+    add_response(
+        b,
+        ResponseCase {
+            id: "response-device-key-unauthorized",
+            description: "The holder device-signed age_over_18 although the MSO \
+                              records no key authorizations for the device key.",
+            verifier: verifier.clone(),
+            response: with_document(
+                &response,
+                Document::new(
+                    document.doc_type().to_string(),
+                    document.issuer_signed().clone(),
+                    DeviceSigned::new(
+                        device_name_spaces,
+                        document.device_signed().device_auth().clone(),
+                    ),
+                    document.errors().clone(),
+                ),
+            )
+            .to_vec()?,
+            transcript: &backend,
+            reader_key: None,
+            status_token: None,
+            expected: Expected::error("device_key_unauthorized"),
+        },
+    )?;
+    let mut value = cbor::decode(&response.to_vec()?)?;
+    {
+        let documents = forge::array_of(forge::map_at(&mut value, "documents")?)?;
+        let device_signed = forge::map_at(forge::first(documents)?, "deviceSigned")?;
+        forge::map_set(device_signed, "deviceAuth", Value::Map(vec![]))?;
+    }
+    add_response(
+        b,
+        ResponseCase {
+            id: "response-device-auth-missing",
+            description: "deviceAuth holds neither deviceSignature nor deviceMac.",
+            verifier: verifier.clone(),
+            response: cbor::encode(&value)?,
+            transcript: &backend,
+            reader_key: None,
+            status_token: None,
+            expected: Expected::error("device_auth_missing"),
+        },
+    )?;
+    let mut items = document.issuer_signed().name_spaces().to_vec();
+    let item = items
+        .first_mut()
+        .and_then(|(_, items)| items.first_mut())
+        .ok_or_else(|| generator_error("no item"))?;
+    let mut changed = item.item().clone();
+    changed.element_value = Value::Text("Коваленко".into());
+    *item = crate::issuer_signed::IssuerSignedItemBytes::encode(changed)?;
+    add_response(
+        b,
+        ResponseCase {
+            id: "response-disclosed-item-tampered",
+            description: "A disclosed item's value changed inside the response; the \
+                              device signature still verifies (it does not cover issuer \
+                              items), the MSO digest does not.",
+            verifier: verifier.clone(),
+            response: with_document(
+                &response,
+                Document::new(
+                    document.doc_type().to_string(),
+                    IssuerSigned::new(items, document.issuer_signed().issuer_auth().clone()),
+                    document.device_signed().clone(),
+                    document.errors().clone(),
+                ),
+            )
+            .to_vec()?,
+            transcript: &backend,
+            reader_key: None,
+            status_token: None,
+            expected: Expected::error("digest_mismatch"),
+        },
+    )?;
+
+    let device = fx.device(Algorithm::Es256)?;
+    let stored = issue(
+        b,
+        &ua.demo,
+        MDL,
+        &licence,
+        &device.public_key(),
+        &validity(),
+        IssueOptions::default(),
+        3010,
+    )?;
+    let request_permit = licence_request(&DISCLOSED, super::fixtures::PERMIT, &backend)?;
+    add_response(
+        b,
+        ResponseCase {
+            id: "response-no-document",
+            description: "The reader asked for a residence permit the wallet does not hold: the \
+                          response has no document, only documentErrors.",
+            verifier: verifier.clone(),
+            response: answer(&stored, &request_permit, &backend, device)?.to_vec()?,
+            transcript: &backend,
+            reader_key: None,
+            status_token: None,
+            expected: Expected::error("document_not_returned"),
+        },
+    )?;
+    let pl = fx.pl()?;
+    let polish = issue(
+        b,
+        &pl.demo,
+        MDL,
+        &sample_elements(MDL, "PL")?,
+        &device.public_key(),
+        &validity(),
+        IssueOptions::default(),
+        3011,
+    )?;
+    add_response(
+        b,
+        ResponseCase {
+            id: "response-issuer-untrusted",
+            description: "A correctly device-signed Polish licence; the verifier trusts only the \
+                          Ukrainian authority. Issuer data authentication comes first.",
+            verifier: verifier.clone(),
+            response: answer(&polish, &request, &backend, device)?.to_vec()?,
+            transcript: &backend,
+            reader_key: None,
+            status_token: None,
+            expected: Expected::error("untrusted_issuer"),
+        },
+    )?;
+
+    // Status tokens for presented documents.
+    let mut list = ManagedStatusList::new(STATUS_URI, StatusBits::Two, 64)?;
+    let reference = list.allocate(&mut b.rng(3012))?;
+    let referenced = with_status(b, fx, reference.clone(), 3013)?;
+    let small_request = licence_request(&["family_name", "age_over_18"], MDL, &backend)?;
+    let response = answer(&referenced, &small_request, &backend, device)?.to_vec()?;
+    let small_disclosed = subset(
+        &small_elements("UA"),
+        MDL_NS,
+        &["family_name", "age_over_18"],
+    );
+    let hour = time::Duration::HOUR;
+    add_response(
+        b,
+        ResponseCase {
+            id: "response-with-status-token",
+            description: "A presented document that references a status list, with the token \
+                          for its URI (statusTokens): VALID, so valid with status \"valid\".",
+            verifier: verifier.clone(),
+            response: response.clone(),
+            transcript: &backend,
+            reader_key: None,
+            status_token: Some(signed(
+                &list.token(NOW - hour, NOW + hour, None)?,
+                &ua.demo,
+            )?),
+            expected: accepted(&small_disclosed, "valid"),
+        },
+    )?;
+    list.set(reference.idx, StatusValue::Invalid)?;
+    add_response(
+        b,
+        ResponseCase {
+            id: "response-revoked",
+            description: "The same presentation; the token for its URI says INVALID.",
+            verifier: verifier.clone(),
+            response: response.clone(),
+            transcript: &backend,
+            reader_key: None,
+            status_token: Some(signed(
+                &list.token(NOW - hour, NOW + hour, None)?,
+                &ua.demo,
+            )?),
+            expected: Expected::error("revoked"),
+        },
+    )?;
+    add_response(
+        b,
+        ResponseCase {
+            id: "response-status-token-missing",
+            description: "The same presentation without any token; the policy fails closed.",
+            verifier: verifier.clone(),
+            response,
+            transcript: &backend,
+            reader_key: None,
+            status_token: None,
+            expected: Expected::error("status_token_missing"),
+        },
+    )?;
+
+    // deviceMac: an EMacKey agreed between the device key and the reader's
+    // ephemeral key, bound into a proximity transcript.
+    let reader_key = SoftwareKey::generate(Algorithm::Es256, &mut b.rng(3020));
+    let engagement = cbor::encode(&Value::Map(vec![
+        (Value::from(0), Value::Text("1.0".into())),
+        (
+            Value::from(1),
+            Value::Array(vec![
+                Value::from(1),
+                cbor::tag24(cbor::encode(&device.public_key().to_cose_key_value()?)?),
+            ]),
+        ),
+    ]))?;
+    let proximity =
+        transcript::proximity_for_key(&engagement, &reader_key.public_key(), Value::Null)?;
+    let proximity_request = licence_request(&DISCLOSED, MDL, &proximity)?;
+    let presented = answer(&stored, &proximity_request, &proximity, device)?;
+    let document = first_document(&presented)?;
+    let emac_key = crate::session::derive_emac_key(
+        &p256_secret(device)?,
+        &reader_key.public_key(),
+        &proximity,
+    )?;
+    let mac_response = with_document(
+        &presented,
+        with_device_auth(
+            document,
+            DeviceAuth::Mac(device_mac(&emac_key, &proximity, MDL)?),
+        ),
+    )
+    .to_vec()?;
+    add_response(
+        b,
+        ResponseCase {
+            id: "response-device-mac",
+            description: "A proximity presentation authenticated with deviceMac: HMAC-SHA-256 \
+                          under EMacKey = HKDF(ECDH(reader ephemeral key, device key), \
+                          SHA-256(SessionTranscriptBytes), \"EMacKey\"). The verifier holds the \
+                          reader's ephemeral private key (readerKey): valid.",
+            verifier: verifier.clone(),
+            response: mac_response.clone(),
+            transcript: &proximity,
+            reader_key: Some(&reader_key),
+            status_token: None,
+            expected: accepted(&disclosed, "not_referenced"),
+        },
+    )?;
+    let other_reader = SoftwareKey::generate(Algorithm::Es256, &mut b.rng(3021));
+    add_response(
+        b,
+        ResponseCase {
+            id: "response-device-mac-other-reader-key",
+            description: "The deviceMac response verified with another reader ephemeral key: \
+                          another EMacKey, so the MAC does not verify.",
+            verifier: verifier.clone(),
+            response: mac_response.clone(),
+            transcript: &proximity,
+            reader_key: Some(&other_reader),
+            status_token: None,
+            expected: Expected::error("device_mac_invalid"),
+        },
+    )?;
+    add_response(
+        b,
+        ResponseCase {
+            id: "response-device-mac-without-reader-key",
+            description: "The deviceMac response verified without the reader's ephemeral key: \
+                          the verifier was not given what deviceMac needs (a caller error, not \
+                          a forgery).",
+            verifier: verifier.clone(),
+            response: mac_response,
+            transcript: &proximity,
+            reader_key: None,
+            status_token: None,
+            expected: Expected::error("invalid_argument"),
+        },
+    )?;
+    let ed_device = fx.device(Algorithm::EdDsa)?;
+    let ed_stored = issue(
+        b,
+        &ua.demo,
+        MDL,
+        &licence,
+        &ed_device.public_key(),
+        &validity(),
+        IssueOptions::default(),
+        3022,
+    )?;
+    let ed_presented = answer(&ed_stored, &proximity_request, &proximity, ed_device)?;
+    let ed_response = with_document(
+        &ed_presented,
+        with_device_auth(
+            first_document(&ed_presented)?,
+            DeviceAuth::Mac(device_mac(&[7; 32], &proximity, MDL)?),
+        ),
+    );
+    add_response(
+        b,
+        ResponseCase {
+            id: "response-device-mac-ed25519-device-key",
+            description: "A deviceMac for a document bound to an Ed25519 device key: no EMacKey \
+                          can be agreed (ECDH on P-256 only).",
+            verifier,
+            response: ed_response.to_vec()?,
+            transcript: &proximity,
+            reader_key: Some(&reader_key),
+            status_token: None,
+            expected: Expected::error("session_unsupported_curve"),
+        },
+    )
+}
+
+// ----- DeviceRequest -----
+
+/// A reader PKI: a root and a reader certificate under it.
+struct ReaderPki {
+    root: Certificate,
+    key: SoftwareKey,
+    certificate: Certificate,
+}
+
+fn reader_pki(
+    b: &Builder<'_>,
+    name: &str,
+    seed: u64,
+    profile: CertificateProfile,
+    not_after: Option<OffsetDateTime>,
+) -> Result<ReaderPki> {
+    let mut rng = b.rng(seed);
+    let root_key = SoftwareKey::generate(Algorithm::Es256, &mut rng);
+    let key = SoftwareKey::generate(Algorithm::Es256, &mut rng);
+    let root = x509::create_self_signed(
+        &spec(&format!("{name} Reader Root"), "PL", seed * 10 + 1),
+        CertificateProfile::Iaca,
+        &root_key,
+    )?;
+    let leaf_spec = spec(&format!("{name} Reader"), "PL", seed * 10 + 2);
+    let certificate = x509::create_issued(
+        &CertificateSpec {
+            not_after: not_after.unwrap_or(leaf_spec.not_after),
+            not_before: CERT_FROM,
+            ..leaf_spec
+        },
+        profile,
+        &key.public_key(),
+        &root,
+        &root_key,
+    )?;
+    Ok(ReaderPki {
+        root,
+        key,
+        certificate,
+    })
+}
+
+/// Adds a `device_request` case checked at [`NOW`] against one reader root.
+fn add_request(
+    b: &mut Builder<'_>,
+    id: &str,
+    description: &str,
+    request: Vec<u8>,
+    transcript: &[u8],
+    root: &str,
+    expected: Expected,
+) -> Result<()> {
+    let request = b.case_file(id, "request.cbor", request)?;
+    let transcript = b.case_file(id, "transcript.cbor", transcript.to_vec())?;
+    b.add(Case {
+        id: id.to_string(),
+        description: description.to_string(),
+        kind: Kind::DeviceRequest,
+        now: NOW,
+        input: Input::DeviceRequest {
+            request,
+            transcript,
+            reader_roots: vec![root.to_string()],
+        },
+        expected,
+    })
+}
+
+fn requests(b: &mut Builder<'_>) -> Result<()> {
+    let police = reader_pki(
+        b,
+        "Police",
+        3101,
+        CertificateProfile::ReaderAuthentication,
+        None,
+    )?;
+    let other = reader_pki(
+        b,
+        "Other",
+        3102,
+        CertificateProfile::ReaderAuthentication,
+        None,
+    )?;
+    let expired = reader_pki(
+        b,
+        "Police 2025",
+        3103,
+        CertificateProfile::ReaderAuthentication,
+        Some(datetime!(2026-06-01 0:00 UTC)),
+    )?;
+    let wrong_eku = reader_pki(
+        b,
+        "Police DS",
+        3104,
+        CertificateProfile::DocumentSigner,
+        None,
+    )?;
+    let police_root = b.file(
+        "trust/readers/police/root.pem",
+        police.root.to_pem().into_bytes(),
+    )?;
+    let expired_root = b.file(
+        "trust/readers/police-2025/root.pem",
+        expired.root.to_pem().into_bytes(),
+    )?;
+    let wrong_eku_root = b.file(
+        "trust/readers/police-ds/root.pem",
+        wrong_eku.root.to_pem().into_bytes(),
+    )?;
+
+    let session = transcript::backend_nonce("Polish police reader", &[0x22; 16])?;
+    let other_session = transcript::backend_nonce("Polish police reader", &[0x23; 16])?;
+    let licence_items = ItemsRequest::new(MDL)
+        .element(MDL_NS, "family_name", false)
+        .element(MDL_NS, "portrait", false)
+        .element(MDL_NS, "driving_privileges", false);
+    let vehicle_items =
+        ItemsRequest::new(MVRC).element("org.iso.7367.1", "registration_number", false);
+    let signed_by = |pki: &ReaderPki, items: &[ItemsRequest]| -> Result<Vec<u8>> {
+        DeviceRequest::build(
+            items,
+            Some((&pki.key, std::slice::from_ref(&pki.certificate))),
+            &session,
+        )?
+        .to_vec()
+    };
+    let licence_only = signed_by(&police, std::slice::from_ref(&licence_items))?;
+
+    let mdl_only = Expected::Valid(request_members(&[MDL.to_string()]));
+
+    add_request(
+        b,
+        "request-reader-authenticated",
+        "A DeviceRequest for three licence elements, reader-signed (readerAuth over \
+         ReaderAuthenticationBytes with the holder's transcript) with a reader certificate \
+         issued by the police reader root the holder trusts.",
+        licence_only.clone(),
+        &session,
+        &police_root,
+        mdl_only,
+    )?;
+    add_request(
+        b,
+        "request-two-documents-reader-authenticated",
+        "Two document requests (driving licence, vehicle registration), each reader-signed.",
+        signed_by(&police, &[licence_items.clone(), vehicle_items])?,
+        &session,
+        &police_root,
+        Expected::Valid(request_members(&[MDL.to_string(), MVRC.to_string()])),
+    )?;
+    add_request(
+        b,
+        "request-reader-auth-missing",
+        "The same request without readerAuth; the holder requires reader authentication.",
+        DeviceRequest::build(std::slice::from_ref(&licence_items), None, &session)?.to_vec()?,
+        &session,
+        &police_root,
+        Expected::error("reader_auth_missing"),
+    )?;
+    add_request(
+        b,
+        "request-untrusted-reader",
+        "A request signed by a reader under another root than the one the holder trusts.",
+        signed_by(&other, std::slice::from_ref(&licence_items))?,
+        &session,
+        &police_root,
+        Expected::error("untrusted_reader"),
+    )?;
+    add_request(
+        b,
+        "request-under-another-transcript",
+        "The reader signed for another session: the holder's transcript has another nonce.",
+        licence_only.clone(),
+        &other_session,
+        &police_root,
+        Expected::error("signature_invalid"),
+    )?;
+    let mut value = cbor::decode(&licence_only)?;
+    let greedy = DeviceRequest::build(
+        &[licence_items
+            .clone()
+            .element(MDL_NS, "resident_address", true)],
+        None,
+        &session,
+    )?;
+    let greedy_bytes = greedy
+        .doc_requests()
+        .first()
+        .map(|r| r.items_request_bytes().to_vec())
+        .ok_or_else(|| generator_error("no doc request"))?;
+    {
+        let doc_requests = forge::array_of(forge::map_at(&mut value, "docRequests")?)?;
+        forge::map_set(
+            forge::first(doc_requests)?,
+            "itemsRequest",
+            cbor::tag24(greedy_bytes),
+        )?;
+    }
+    add_request(
+        b,
+        "request-items-tampered",
+        "The signed request with resident_address added to its ItemsRequest afterwards; the \
+         readerAuth is the original one.",
+        cbor::encode(&value)?,
+        &session,
+        &police_root,
+        Expected::error("signature_invalid"),
+    )?;
+    add_request(
+        b,
+        "request-reader-certificate-expired",
+        "The reader certificate ended on 2026-06-01.",
+        signed_by(&expired, std::slice::from_ref(&licence_items))?,
+        &session,
+        &expired_root,
+        Expected::error("certificate_expired"),
+    )?;
+    add_request(
+        b,
+        "request-reader-certificate-wrong-eku",
+        "The reader certificate carries the Document Signer extended key usage instead of \
+         the reader one (1.0.18013.5.1.6).",
+        signed_by(&wrong_eku, std::slice::from_ref(&licence_items))?,
+        &session,
+        &wrong_eku_root,
+        Expected::error("certificate_profile"),
+    )?;
+    Ok(())
+}

@@ -1,0 +1,61 @@
+//! Conformance vectors: the shared `test-vectors/` directory, its format, the
+//! generator that writes it and the runner that checks an implementation
+//! against it.
+//!
+//! The vectors are for anyone implementing the same formats in another
+//! language: every case names its input files (CBOR, DER, PEM, all relative
+//! to the vectors directory), the verifier's whole configuration (trusted
+//! IACA certificates or signed trust lists with pinned operator roots, the
+//! acceptance policy, clock skew, status policy), the verification time, and
+//! the expected outcome: `{"valid": true, ...}` with the verified content, or
+//! `{"valid": false, "error": "<code>"}` with one of the crate's stable
+//! error codes ([`crate::Error::ALL_CODES`]). `test-vectors/README.md`
+//! describes the format for implementers; [`format`](mod@format) is its Rust model.
+//!
+//! | module | concept |
+//! |---|---|
+//! | [`format`](mod@format) | the manifest: cases, inputs, verifier configuration, expected outcomes; its JSON form |
+//! | [`generator`] | writes every case deterministically from fixed seeds ([`generator::generate`]) |
+//! | [`runner`] | runs cases against this crate and compares outcomes ([`runner::run_dir`]) |
+//!
+//! # Regenerating
+//!
+//! The vectors are generated, never edited by hand:
+//!
+//! ```text
+//! cargo run --features vectors --example generate_vectors -- test-vectors
+//! ```
+//!
+//! The generator takes its randomness from an injected, seeded RNG (the
+//! crate's principle "deterministic when asked"); the example passes
+//! ChaCha20 (`rand_chacha`, a development dependency), so the library needs
+//! no seeded RNG of its own. Ed25519 and RFC 6979 ECDSA signatures are
+//! deterministic, certificate validity and every `now` are fixed, so the
+//! output is the same byte for byte on every run; `tests/vectors.rs`
+//! regenerates into a temporary directory and requires exactly the committed
+//! files.
+//!
+//! # Checking
+//!
+//! `cargo test` runs every case (`tests/vectors.rs`); the command-line tool
+//! runs them too, printing one line per case:
+//!
+//! ```text
+//! docbridge vectors check test-vectors
+//! ```
+
+pub mod format;
+pub mod generator;
+pub mod runner;
+
+pub use format::{Case, Expected, Kind, Manifest};
+pub use generator::{VectorSet, generate};
+pub use runner::{CaseReport, Files, Report, run_dir, run_manifest};
+
+/// The `format` value of a manifest this crate writes and reads.
+pub const FORMAT: &str = "docbridge-test-vectors/1";
+/// The manifest's file name in a vectors directory.
+pub const MANIFEST_FILE: &str = "manifest.json";
+/// The hand-written description of the format in a vectors directory: the
+/// one file there that is not generated.
+pub const README_FILE: &str = "README.md";

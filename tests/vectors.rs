@@ -1,0 +1,525 @@
+//! The shared conformance vectors in `test-vectors/` (issue #5): every case
+//! passes against this crate, the committed files are exactly what the
+//! generator writes, every error code is covered by a case or excused in
+//! `test-vectors/README.md`, and the runner (library and command line)
+//! reports failures as documented.
+#![cfg(feature = "vectors")]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use docbridge::Error;
+use docbridge::documents::json::elements_to_json;
+use docbridge::documents::{DocumentType, samples};
+use docbridge::vectors::format::{Expected, Input, Kind, Manifest, Source};
+use docbridge::vectors::runner::{DirFiles, count_by_kind, run_dir, run_manifest};
+use docbridge::vectors::{FORMAT, MANIFEST_FILE, README_FILE, generate};
+use rand_chacha::ChaCha20Rng;
+use rand_core::SeedableRng;
+
+const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/test-vectors");
+
+fn vectors_dir() -> PathBuf {
+    PathBuf::from(VECTORS)
+}
+
+fn manifest() -> Manifest {
+    let text = std::fs::read_to_string(vectors_dir().join(MANIFEST_FILE)).unwrap();
+    Manifest::parse(&text).unwrap()
+}
+
+/// A fresh directory under the system temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!(
+            "docbridge-vectors-{tag}-{}-{}",
+            std::process::id(),
+            time::OffsetDateTime::now_utc().unix_timestamp_nanos()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Every file under `dir`, by relative path.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(dir: &Path, prefix: &str, out: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            let name = entry.file_name().into_string().unwrap();
+            let path = if prefix.is_empty() {
+                name
+            } else {
+                format!("{prefix}/{name}")
+            };
+            if entry.file_type().unwrap().is_dir() {
+                walk(&entry.path(), &path, out);
+            } else {
+                out.insert(path, std::fs::read(entry.path()).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, "", &mut out);
+    out
+}
+
+#[test]
+fn every_committed_case_passes() {
+    let report = run_dir(&vectors_dir()).unwrap();
+    let failures: Vec<String> = report
+        .cases
+        .iter()
+        .filter(|c| !c.passed())
+        .map(|c| c.line())
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(report.summary(), "183 passed, 0 failed");
+    let counts: Vec<(&str, usize)> = count_by_kind(&manifest())
+        .into_iter()
+        .map(|(kind, n)| (kind.name(), n))
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            ("issuer_signed", 100),
+            ("status", 20),
+            ("device_response", 17),
+            ("device_request", 8),
+            ("trust_list", 23),
+            ("session", 15),
+        ]
+    );
+}
+
+#[test]
+fn regenerating_gives_the_committed_files_byte_for_byte() {
+    let set = generate(ChaCha20Rng::seed_from_u64).unwrap();
+    let out = TempDir::new("regenerated");
+    std::fs::write(out.0.join(README_FILE), b"kept").unwrap();
+    assert_eq!(set.write_to(&out.0).unwrap(), Vec::<String>::new());
+    // Written again over itself, a file the generator does not make is
+    // removed; README.md is kept.
+    std::fs::create_dir_all(out.0.join("cases/gone")).unwrap();
+    std::fs::write(out.0.join("cases/gone/stale.cbor"), b"old").unwrap();
+    let removed = set.write_to(&out.0).unwrap();
+    assert_eq!(removed, ["cases/gone/stale.cbor"]);
+    assert!(!out.0.join("cases/gone").exists());
+    assert_eq!(std::fs::read(out.0.join(README_FILE)).unwrap(), b"kept");
+
+    let mut generated = tree(&out.0);
+    generated.remove(README_FILE);
+    let mut committed = tree(&vectors_dir());
+    assert!(
+        committed.remove(README_FILE).is_some(),
+        "test-vectors/README.md is missing"
+    );
+    let generated_paths: BTreeSet<&String> = generated.keys().collect();
+    let committed_paths: BTreeSet<&String> = committed.keys().collect();
+    assert_eq!(
+        generated_paths
+            .difference(&committed_paths)
+            .collect::<Vec<_>>(),
+        Vec::<&&String>::new(),
+        "generated but not committed: run `cargo run --features vectors --example generate_vectors -- test-vectors`"
+    );
+    assert_eq!(
+        committed_paths
+            .difference(&generated_paths)
+            .collect::<Vec<_>>(),
+        Vec::<&&String>::new(),
+        "committed but no longer generated"
+    );
+    let different: Vec<&String> = generated
+        .iter()
+        .filter(|(path, bytes)| committed.get(*path) != Some(bytes))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(
+        different.is_empty(),
+        "regenerated files differ from the committed ones: {different:?}"
+    );
+    assert!(generated.contains_key(MANIFEST_FILE));
+    assert_eq!(
+        set.differences(&vectors_dir()).unwrap(),
+        Vec::<String>::new()
+    );
+    assert_eq!(set.files().len(), generated.len());
+}
+
+#[test]
+fn writing_refuses_a_directory_that_holds_no_vectors() {
+    let set = generate(ChaCha20Rng::seed_from_u64).unwrap();
+    let elsewhere = TempDir::new("elsewhere");
+    std::fs::write(elsewhere.0.join("Cargo.toml"), b"[package]").unwrap();
+    assert_eq!(
+        set.write_to(&elsewhere.0).map_err(|e| e.code()),
+        Err("invalid_argument")
+    );
+    assert_eq!(tree(&elsewhere.0).len(), 1);
+    assert_eq!(
+        std::fs::read(elsewhere.0.join("Cargo.toml")).unwrap(),
+        b"[package]"
+    );
+}
+
+#[test]
+fn the_vectors_stay_small() {
+    let total: usize = tree(&vectors_dir()).values().map(Vec::len).sum();
+    assert!(total < 1024 * 1024, "{total} bytes");
+    let largest = tree(&vectors_dir())
+        .into_iter()
+        .filter(|(path, _)| path != MANIFEST_FILE && path != README_FILE)
+        .map(|(path, bytes)| (bytes.len(), path))
+        .max()
+        .unwrap();
+    assert_eq!(
+        largest,
+        (
+            10_001,
+            "cases/cbor-nesting-10000-deep/document.cbor".to_string()
+        )
+    );
+}
+
+/// The codes `test-vectors/README.md` lists as arising from no verification,
+/// with their reasons.
+fn excused_codes() -> BTreeMap<String, String> {
+    let readme = std::fs::read_to_string(vectors_dir().join(README_FILE)).unwrap();
+    let section = readme
+        .split("\n## Error codes\n")
+        .nth(1)
+        .expect("test-vectors/README.md has an \"## Error codes\" section");
+    let section = section.split("\n## ").next().unwrap();
+    section
+        .lines()
+        .filter_map(|line| line.strip_prefix("| `"))
+        .map(|rest| {
+            let (code, reason) = rest.split_once('`').unwrap();
+            let reason = reason.trim_start_matches(" |").trim_end_matches('|').trim();
+            (code.to_string(), reason.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn every_error_code_is_covered_by_a_case_or_excused_with_a_reason() {
+    let all: BTreeSet<&str> = Error::ALL_CODES.iter().copied().collect();
+    let manifest = manifest();
+    let covered: BTreeSet<String> = manifest
+        .cases
+        .iter()
+        .filter_map(|c| match &c.expected {
+            Expected::Invalid(code) => Some(code.clone()),
+            Expected::Valid(_) => None,
+        })
+        .collect();
+    let unknown: Vec<&String> = covered
+        .iter()
+        .filter(|c| !all.contains(c.as_str()))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "cases expect unknown codes: {unknown:?}"
+    );
+
+    let excused = excused_codes();
+    assert_eq!(
+        excused.keys().map(String::as_str).collect::<Vec<_>>(),
+        [
+            "io",
+            "missing_element",
+            "signing_failed",
+            "status_list_full"
+        ]
+    );
+    for (code, reason) in &excused {
+        assert!(all.contains(code.as_str()), "{code} is no error code");
+        assert!(reason.len() > 40, "{code} needs a reason, has {reason:?}");
+        assert!(
+            !covered.contains(code),
+            "{code} is excused but a case covers it"
+        );
+    }
+    let missing: Vec<&&str> = all
+        .iter()
+        .filter(|code| !covered.contains(**code) && !excused.contains_key(**code))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "codes neither covered by a vector nor excused in test-vectors/README.md: {missing:?}"
+    );
+    assert_eq!(covered.len() + excused.len(), Error::ALL_CODES.len());
+}
+
+/// The claims JSON of the sample document `doc` of `country`.
+fn sample_claims(doc: &str, country: &str) -> serde_json::Value {
+    let elements = match (doc, country) {
+        ("mdl", "UA") => samples::driving_licence_ua().to_elements(),
+        ("mdl", _) => samples::driving_licence_pl().to_elements(),
+        ("mvrc", "UA") => samples::vehicle_registration_ua().to_elements(),
+        ("mvrc", _) => samples::vehicle_registration_pl().to_elements(),
+        ("permit", "UA") => samples::residence_permit_ua().to_elements(),
+        _ => samples::residence_permit_pl().to_elements(),
+    };
+    elements_to_json(&elements.unwrap())
+}
+
+#[test]
+fn the_valid_matrix_covers_every_doc_type_algorithm_and_country() {
+    let manifest = manifest();
+    let by_id: BTreeMap<&str, _> = manifest.cases.iter().map(|c| (c.id.as_str(), c)).collect();
+    for (doc, doc_type) in [
+        ("mdl", "org.iso.18013.5.1.mDL"),
+        ("mvrc", "org.iso.7367.1.mVRC"),
+        ("permit", "org.docbridge.residence_permit.1"),
+    ] {
+        for country in ["UA", "PL"] {
+            for alg in ["eddsa", "es256", "es384"] {
+                let id = format!("valid-{doc}-{}-{alg}", country.to_ascii_lowercase());
+                let case = by_id.get(id.as_str()).unwrap_or_else(|| panic!("no {id}"));
+                assert_eq!(case.kind, Kind::IssuerSigned, "{id}");
+                let Expected::Valid(members) = &case.expected else {
+                    panic!("{id} is not a valid case")
+                };
+                assert_eq!(members["docType"], doc_type, "{id}");
+                assert_eq!(members["issuingCountry"], country, "{id}");
+                assert_eq!(members["status"], "not_referenced", "{id}");
+                assert_eq!(members["claims"], sample_claims(doc, country), "{id}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_manifest_names_only_plain_files_that_exist_and_every_file_is_used() {
+    let manifest = manifest();
+    let text = std::fs::read_to_string(vectors_dir().join(MANIFEST_FILE)).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(json["format"], FORMAT);
+    let files = tree(&vectors_dir());
+    // Every string of the manifest that names a file.
+    fn strings(value: &serde_json::Value, out: &mut BTreeSet<String>) {
+        match value {
+            serde_json::Value::String(s) => {
+                out.insert(s.clone());
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|i| strings(i, out)),
+            serde_json::Value::Object(map) => map.values().for_each(|v| strings(v, out)),
+            _ => {}
+        }
+    }
+    let mut named = BTreeSet::new();
+    strings(&json, &mut named);
+    let unused: Vec<&String> = files
+        .keys()
+        .filter(|path| *path != MANIFEST_FILE && *path != README_FILE && !named.contains(*path))
+        .collect();
+    assert!(unused.is_empty(), "files no case uses: {unused:?}");
+    // Every input path exists; synthetic inputs are used where a file would
+    // be too large.
+    let mut synthetic = Vec::new();
+    for case in &manifest.cases {
+        let sources: Vec<&Source> = match &case.input {
+            Input::Document {
+                document,
+                status_token,
+                ..
+            } => std::iter::once(document).chain(status_token).collect(),
+            Input::DeviceResponse {
+                response,
+                transcript,
+                ..
+            } => vec![response, transcript],
+            Input::DeviceRequest {
+                request,
+                transcript,
+                ..
+            } => vec![request, transcript],
+            Input::TrustList {
+                saved_state,
+                updates,
+                ..
+            } => saved_state.iter().chain(updates).collect(),
+            Input::Session(session) => std::iter::once(&session.transcript)
+                .chain(&session.establishment)
+                .chain(&session.messages)
+                .collect(),
+        };
+        for source in sources {
+            match source {
+                Source::File(path) => {
+                    assert!(files.contains_key(path), "{}: {path} is missing", case.id);
+                    assert!(path.starts_with(&format!("cases/{}/", case.id)), "{path}");
+                }
+                Source::Synthetic { length, .. } => synthetic.push((case.id.clone(), *length)),
+            }
+        }
+    }
+    assert_eq!(
+        synthetic,
+        [
+            ("cbor-input-too-large".to_string(), 8 * 1024 * 1024 + 1),
+            ("cbor-too-many-items".to_string(), 100_005),
+        ]
+    );
+}
+
+#[test]
+fn the_runner_reports_every_wrong_expectation() {
+    let mut manifest = manifest();
+    let flips = [
+        "valid-mdl-ua-eddsa",
+        "cbor-nesting-10000-deep",
+        "session-device-establishment",
+    ];
+    manifest
+        .cases
+        .retain(|c| flips.contains(&c.id.as_str()) || c.id == "valid-mdl-ua-es256");
+    for case in manifest.cases.iter_mut() {
+        if flips.contains(&case.id.as_str()) {
+            case.expected = match &case.expected {
+                Expected::Valid(_) => Expected::error("expired"),
+                Expected::Invalid(_) => Expected::error("cbor_malformed"),
+            };
+        }
+    }
+    let report = run_manifest(&manifest, &DirFiles::new(vectors_dir()));
+    let failed: Vec<&str> = report
+        .cases
+        .iter()
+        .filter(|c| !c.passed())
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(failed, flips);
+    assert_eq!(report.summary(), "1 passed, 3 failed");
+    let line = report
+        .cases
+        .iter()
+        .find(|c| c.id == "cbor-nesting-10000-deep")
+        .unwrap()
+        .line();
+    assert_eq!(
+        line,
+        "FAIL cbor-nesting-10000-deep: expected {\"error\":\"cbor_malformed\",\"valid\":false}, \
+         got {\"error\":\"cbor_too_deep\",\"valid\":false}"
+    );
+    assert_eq!(report.cases[1].line(), "ok valid-mdl-ua-es256");
+
+    // A case whose input file is missing fails with a harness error.
+    let mut broken = manifest.cases[1].clone();
+    if let Input::Document { document, .. } = &mut broken.input {
+        *document = Source::File("cases/none/document.cbor".into());
+    }
+    let report = docbridge::vectors::runner::run_case(&broken, &DirFiles::new(vectors_dir()));
+    assert!(!report.passed());
+    assert!(
+        report
+            .line()
+            .starts_with("FAIL valid-mdl-ua-es256: expected {"),
+        "{}",
+        report.line()
+    );
+    assert!(report.line().contains("got a harness error: i/o error"));
+}
+
+#[test]
+fn a_path_leaving_the_vectors_directory_is_refused() {
+    let mut case = manifest().cases[0].clone();
+    if let Input::Document { document, .. } = &mut case.input {
+        *document = Source::File("../Cargo.toml".into());
+    }
+    let report = docbridge::vectors::runner::run_case(&case, &DirFiles::new(vectors_dir()));
+    assert!(
+        report
+            .line()
+            .contains("is not a plain relative path (invalid_argument)"),
+        "{}",
+        report.line()
+    );
+}
+
+#[cfg(feature = "cli")]
+mod cli {
+    use super::*;
+    use std::process::Command;
+
+    const BIN: &str = env!("CARGO_BIN_EXE_docbridge");
+
+    /// Copies the committed vectors to a temporary directory.
+    fn copy_of_vectors(tag: &str) -> TempDir {
+        let copy = TempDir::new(tag);
+        for (path, bytes) in tree(&vectors_dir()) {
+            let target = copy.0.join(&path);
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::write(target, bytes).unwrap();
+        }
+        copy
+    }
+
+    #[test]
+    fn check_prints_a_line_per_case_and_the_totals() {
+        let out = Command::new(BIN)
+            .args(["vectors", "check", VECTORS])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(lines.len(), 184);
+        assert_eq!(lines.last(), Some(&"183 passed, 0 failed"));
+        assert_eq!(lines.first(), Some(&"ok valid-mdl-ua-eddsa"));
+        assert!(lines[..183].iter().all(|l| l.starts_with("ok ")));
+    }
+
+    #[test]
+    fn check_fails_with_status_1_and_says_why() {
+        let copy = copy_of_vectors("cli");
+        let manifest_path = copy.0.join(MANIFEST_FILE);
+        let mut json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
+        let case = json["cases"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|c| c["id"] == "status-revoked")
+            .unwrap();
+        case["expected"] = serde_json::json!({"valid": false, "error": "suspended"});
+        std::fs::write(&manifest_path, json.to_string()).unwrap();
+        let out = Command::new(BIN)
+            .args(["vectors", "check", copy.0.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            stdout.contains(
+                "\nFAIL status-revoked: expected {\"error\":\"suspended\",\"valid\":false}, \
+                 got {\"error\":\"revoked\",\"valid\":false}\n"
+            ),
+            "{stdout}"
+        );
+        assert!(stdout.ends_with("\n182 passed, 1 failed\n"), "{stdout}");
+
+        // No manifest at all: a tool error (status 2), not a verdict.
+        let empty = TempDir::new("cli-empty");
+        let out = Command::new(BIN)
+            .args(["vectors", "check", empty.0.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("(io)"));
+    }
+}
