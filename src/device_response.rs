@@ -16,6 +16,11 @@ use crate::issuer_signed::IssuerSigned;
 /// DeviceResponse version written and accepted.
 pub const DEVICE_RESPONSE_VERSION: &str = "1.0";
 
+/// Most documents accepted in one DeviceResponse: each costs a signature,
+/// a chain and maybe a status-list check, so a response cannot make the
+/// verifier repeat that work without end. Real responses carry a handful.
+pub const MAX_DOCUMENTS: usize = 16;
+
 /// Response status 0: OK.
 pub const STATUS_OK: u64 = 0;
 
@@ -221,6 +226,17 @@ impl Document {
     }
 }
 
+/// `items`, refused with `invalid_structure` when there are more than `max`.
+pub(crate) fn limited<'a>(items: &'a [Value], max: usize, what: &str) -> Result<&'a [Value]> {
+    if items.len() > max {
+        return Err(Error::InvalidStructure(format!(
+            "{} {what}, more than the {max} accepted",
+            items.len()
+        )));
+    }
+    Ok(items)
+}
+
 fn error_code(value: &Value) -> Result<i64> {
     match value {
         Value::Integer(i) => {
@@ -272,7 +288,7 @@ impl DeviceResponse {
             )));
         }
         let documents = match map_get(map, "documents") {
-            Some(docs) => as_array(docs, "documents")?
+            Some(docs) => limited(as_array(docs, "documents")?, MAX_DOCUMENTS, "documents")?
                 .iter()
                 .map(Document::from_value)
                 .collect::<Result<Vec<_>>>()?,

@@ -18,6 +18,11 @@ use crate::error::{Error, Result};
 use crate::transcript;
 use crate::x509::{self, Certificate};
 
+/// Most document requests accepted in one DeviceRequest: the holder signs
+/// once per request, possibly with a hardware key that asks the user, so a
+/// reader cannot make it sign without end.
+pub const MAX_DOC_REQUESTS: usize = 16;
+
 /// DeviceRequest version written and accepted.
 pub const DEVICE_REQUEST_VERSION: &str = "1.0";
 
@@ -234,8 +239,11 @@ impl DeviceRequest {
         reader: Option<(&dyn Signer, &[Certificate])>,
         session_transcript_bytes: &[u8],
     ) -> Result<DeviceRequest> {
-        if requests.is_empty() {
-            return Err(Error::InvalidArgument("a request needs a document".into()));
+        if requests.is_empty() || requests.len() > MAX_DOC_REQUESTS {
+            return Err(Error::InvalidArgument(format!(
+                "a request asks for 1 to {MAX_DOC_REQUESTS} documents, not {}",
+                requests.len()
+            )));
         }
         let mut doc_requests = Vec::with_capacity(requests.len());
         for request in requests {
@@ -281,7 +289,8 @@ impl DeviceRequest {
                 "DeviceRequest version {version:?} is not 1.x"
             )));
         }
-        let doc_requests = as_array(map_require(map, "docRequests", what)?, "docRequests")?
+        let doc_requests = as_array(map_require(map, "docRequests", what)?, "docRequests")
+            .and_then(|all| crate::device_response::limited(all, MAX_DOC_REQUESTS, "docRequests"))?
             .iter()
             .map(DocRequest::from_value)
             .collect::<Result<Vec<_>>>()?;

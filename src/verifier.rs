@@ -344,29 +344,23 @@ impl Verifier {
         ds: &Certificate,
         now: OffsetDateTime,
     ) -> Result<&IssuingAuthority> {
-        let mut last_error = None;
+        // Every candidate is tried: a renewed IACA may sit beside an expired
+        // copy with the same name and key, and another list may vouch for the
+        // same IACA. Of the refusals, the most telling one is kept.
+        let mut refusal = None;
         for (authority, iaca) in self.authorities.candidates_for(ds) {
-            match x509::verify_document_signer(ds, iaca, now) {
-                Ok(()) => {}
-                // Another IACA with the same name may still be the right one.
-                Err(e @ Error::CertificateChainInvalid(_)) => {
-                    last_error = Some(e);
-                    continue;
-                }
-                Err(e) => return Err(e),
-            }
-            // The same IACA may be vouched for by another, current list.
-            let listed = authority.check_valid_at(now).and_then(|()| {
+            let outcome = x509::verify_document_signer(ds, iaca, now).and_then(|()| {
+                authority.check_valid_at(now)?;
                 authority
                     .source()
                     .map_or(Ok(()), |source| source.check_fresh(now))
             });
-            match listed {
+            match outcome {
                 Ok(()) => return Ok(authority),
-                Err(e) => last_error = Some(e),
+                Err(e) => keep_most_telling(&mut refusal, e),
             }
         }
-        Err(last_error.unwrap_or_else(|| {
+        Err(refusal.unwrap_or_else(|| {
             Error::UntrustedIssuer(format!(
                 "no trusted IACA named {:?} (issuer of {:?})",
                 ds.issuer(),
@@ -389,6 +383,22 @@ impl Verifier {
             )));
         }
         Ok(())
+    }
+}
+
+/// Keeps the first refusal that is not a chain failure: an IACA with the
+/// right name but another key says little, while "expired" or "stale" of the
+/// one that did sign says why the document fails.
+pub(crate) fn keep_most_telling(kept: &mut Option<Error>, error: Error) {
+    let replace = match kept {
+        None => true,
+        Some(Error::CertificateChainInvalid(_)) => {
+            !matches!(error, Error::CertificateChainInvalid(_))
+        }
+        Some(_) => false,
+    };
+    if replace {
+        *kept = Some(error);
     }
 }
 

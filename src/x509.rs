@@ -102,8 +102,9 @@ impl Certificate {
     pub fn from_der(der: &[u8]) -> Result<Certificate> {
         let malformed = |detail: String| Error::CertificateMalformed(detail);
         // x509-parser tolerates BER in the unsigned outer layers; a strict DER
-        // decode first means one certificate has exactly one byte form, so
-        // fingerprints and deny-lists keyed on them hold.
+        // decode first leaves one encoding per signature value. (An ECDSA
+        // signature still has two values, s and n - s: identify certificates
+        // by their TBSCertificate or key, not by their bytes.)
         let strict = <x509_cert::Certificate as der::Decode>::from_der(der)
             .map_err(|e| malformed(format!("not DER: {e}")))?;
         // Every supported signature is a whole number of bytes; a non-zero
@@ -116,6 +117,21 @@ impl Certificate {
             return Err(malformed(format!(
                 "{} bytes after the certificate",
                 rest.len()
+            )));
+        }
+        // RFC 5280 section 4.2: a critical extension that is not understood
+        // means the certificate must not be used.
+        if let Some(unknown) = cert.extensions().iter().find(|ext| {
+            ext.critical
+                && matches!(
+                    ext.parsed_extension(),
+                    x509_parser::extensions::ParsedExtension::UnsupportedExtension { .. }
+                        | x509_parser::extensions::ParsedExtension::ParseError { .. }
+                )
+        }) {
+            return Err(Error::CertificateProfile(format!(
+                "unrecognised critical extension {}",
+                unknown.oid.to_id_string()
             )));
         }
         if cert.signature_algorithm != cert.tbs_certificate.signature {
@@ -1068,6 +1084,21 @@ mod tests {
             not_before: FROM,
             not_after: UNTIL,
         }
+    }
+
+    #[test]
+    fn unrecognised_critical_extensions_are_refused() {
+        // Turn the critical keyUsage (2.5.29.15) into the unassigned 2.5.29.63,
+        // keeping it critical: RFC 5280 says such a certificate must not be used.
+        let ds = demo("UA", "Diia Test", Algorithm::Es256, 40).ds_certificate;
+        let mut der = ds.der().to_vec();
+        let key_usage_oid = [0x06, 0x03, 0x55, 0x1d, 0x0f];
+        let at = der
+            .windows(key_usage_oid.len())
+            .position(|w| w == key_usage_oid)
+            .unwrap();
+        der[at + 4] = 0x3f;
+        assert_eq!(code(Certificate::from_der(&der)), "certificate_profile");
     }
 
     #[test]

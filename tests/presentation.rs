@@ -2147,3 +2147,46 @@ fn a_pinned_end_entity_certificate_is_not_a_reader_root() {
         "certificate_profile"
     );
 }
+
+#[test]
+fn requests_and_responses_carry_a_bounded_number_of_documents() {
+    use docbridge::device_response::MAX_DOCUMENTS;
+    use docbridge::request::MAX_DOC_REQUESTS;
+    let session = backend_transcript(11);
+    let many: Vec<ItemsRequest> = (0..=MAX_DOC_REQUESTS)
+        .map(|_| items(MDL, MDL_NS, &["family_name"]))
+        .collect();
+    assert_eq!(
+        code(DeviceRequest::build(&many, None, &session)),
+        "invalid_argument"
+    );
+
+    // Decoding refuses one document request or document past the limit.
+    let one = DeviceRequest::build(&many[..1], None, &session).unwrap();
+    let mut value = cbor::decode(&one.to_vec().unwrap()).unwrap();
+    let requests = at(&mut value, "docRequests");
+    let Value::Array(list) = requests else {
+        panic!()
+    };
+    let first = list[0].clone();
+    list.resize(MAX_DOC_REQUESTS + 1, first);
+    assert_eq!(
+        code(DeviceRequest::from_slice(&cbor::encode(&value).unwrap())),
+        "invalid_structure"
+    );
+
+    let setup = setup();
+    let presentation = present_licence(&setup, &["family_name"], &session);
+    let mut value = cbor::decode(&presentation.response.to_vec().unwrap()).unwrap();
+    let Value::Array(documents) = at(&mut value, "documents") else {
+        panic!()
+    };
+    let first = documents[0].clone();
+    documents.resize(MAX_DOCUMENTS + 1, first);
+    assert_eq!(
+        code(docbridge::DeviceResponse::from_slice(
+            &cbor::encode(&value).unwrap()
+        )),
+        "invalid_structure"
+    );
+}

@@ -315,11 +315,11 @@ fn check_signer_certificate(
         .iter()
         .filter(|i| i.subject_raw() == leaf.issuer_raw())
     {
+        // Every IACA of the authority is tried (a renewed one may sit beside
+        // an expired copy), keeping the most telling refusal.
         match x509::verify_document_signer(leaf, iaca, now) {
             Ok(()) => return Ok(()),
-            // Another IACA with the same name may still be the right one.
-            Err(e @ Error::CertificateChainInvalid(_)) => last_error = Some(e),
-            Err(e) => return Err(e),
+            Err(e) => crate::verifier::keep_most_telling(&mut last_error, e),
         }
     }
     Err(last_error.unwrap_or_else(|| {

@@ -737,6 +737,19 @@ fn check_signer_profile(signer: &Certificate) -> Result<()> {
             signer.subject()
         )));
     }
+    // A key made for documents or readers must not speak for a country's
+    // trust, even where an app pins an IACA as the operator root.
+    let borrowed = [x509::EKU_MDL_DOCUMENT_SIGNER, x509::EKU_MDL_READER_AUTH];
+    if let Some(eku) = signer
+        .extended_key_usages()
+        .iter()
+        .find(|eku| borrowed.contains(&eku.as_str()))
+    {
+        return Err(Error::CertificateProfile(format!(
+            "trust-list signer {:?} carries extended key usage {eku}, which is for documents or readers",
+            signer.subject()
+        )));
+    }
     match signer.key_usage() {
         Some(usage) if usage.digital_signature => Ok(()),
         _ => Err(Error::CertificateProfile(format!(

@@ -258,17 +258,26 @@ impl TrustStore {
     /// Build a new one after an update. Refused with `invalid_argument` only
     /// if two sources gave the same authority id, which the id rules
     /// (`XX:` per country, `vical:<provider>:` per VICAL) rule out.
+    ///
+    /// A country with a pinned operator speaks for itself alone: VICAL
+    /// entries of that country are left out, so a VICAL can neither widen
+    /// the doc types nor extend the validity of an authority the country's
+    /// own list limits, nor keep one the country removed.
     pub fn trusted_authorities(&self) -> Result<TrustedAuthorities> {
         let mut trusted = TrustedAuthorities::new();
         for held in self.lists.values() {
             add_all(
                 &mut trusted,
-                held.list().authorities(),
+                held.list().authorities().iter(),
                 &self.stamp(held.source()),
             )?;
         }
         for held in self.vicals.values() {
-            add_all(&mut trusted, held.authorities(), &self.stamp(held.source()))?;
+            let not_self_listed = held
+                .authorities()
+                .iter()
+                .filter(|a| !self.operator_roots.contains_key(a.country()));
+            add_all(&mut trusted, not_self_listed, &self.stamp(held.source()))?;
         }
         Ok(trusted)
     }
@@ -465,9 +474,9 @@ fn judge<K: Ord + std::fmt::Display>(
     }
 }
 
-fn add_all(
+fn add_all<'a>(
     trusted: &mut TrustedAuthorities,
-    authorities: &[IssuingAuthority],
+    authorities: impl Iterator<Item = &'a IssuingAuthority>,
     source: &ListSource,
 ) -> Result<()> {
     for authority in authorities {
