@@ -170,6 +170,10 @@ pub enum Error {
     /// The MSO has expired (validUntil before now, beyond the clock skew).
     #[error("document expired: {0}")]
     Expired(String),
+    /// The MSO says it was signed at a time outside the validity of the
+    /// Document Signer certificate that signed it (ISO/IEC 18013-5 9.3.1).
+    #[error("MSO signed outside the Document Signer certificate's validity: {0}")]
+    MsoSignedOutsideCertificate(String),
 
     // ----- Claims -----
     /// A mandatory element of a document type is missing.
@@ -368,6 +372,7 @@ impl Error {
             Error::DuplicateElement(_) => "duplicate_element",
             Error::NotYetValid(_) => "not_yet_valid",
             Error::Expired(_) => "expired",
+            Error::MsoSignedOutsideCertificate(_) => "mso_signed_outside_certificate",
             Error::MissingElement(_) => "missing_element",
             Error::InvalidElement(_) => "invalid_element",
             Error::InvalidArgument(_) => "invalid_argument",
@@ -453,6 +458,7 @@ impl Error {
         "duplicate_element",
         "not_yet_valid",
         "expired",
+        "mso_signed_outside_certificate",
         "missing_element",
         "invalid_element",
         "invalid_argument",

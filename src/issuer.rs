@@ -134,6 +134,13 @@ impl<'a> Issuer<'a> {
         if doc_type.is_empty() {
             return Err(Error::InvalidArgument("empty doc type".into()));
         }
+        let (not_before, not_after) = (self.certificate.not_before(), self.certificate.not_after());
+        if validity.signed < not_before || validity.signed > not_after {
+            return Err(Error::InvalidArgument(format!(
+                "signed {} is outside the Document Signer certificate's validity {not_before} .. {not_after}",
+                validity.signed
+            )));
+        }
         if validity.valid_until <= validity.valid_from {
             return Err(Error::InvalidArgument(
                 "validUntil must be after validFrom".into(),

@@ -20,7 +20,9 @@
 //!    (`authority_not_yet_valid`, `authority_expired`) and its list not
 //!    stale (`trust_list_stale`, see [`crate::trust::TrustStore`]);
 //! 4. the MSO decodes (`invalid_structure`, `unsupported_digest_algorithm`,
-//!    ...), the authority may issue its doc type (`doc_type_not_allowed`),
+//!    ...), was signed while the DS certificate was valid
+//!    (`mso_signed_outside_certificate`), the authority may issue its doc
+//!    type (`doc_type_not_allowed`),
 //!    and it is the doc type the caller expects (`doc_type_mismatch`);
 //! 5. every disclosed element has a digest under its namespace and digestID
 //!    (`digest_missing`) equal to the digest of its tag-24 bytes as received
@@ -182,6 +184,17 @@ impl Verifier {
         let authority = self.trusted_authority_for(&ds, now)?;
 
         let mso = issuer_signed.mso()?;
+        // ISO/IEC 18013-5 9.3.1: the MSO was signed while its signer's
+        // certificate was valid.
+        let signed = mso.validity_info.signed;
+        if signed < ds.not_before() || signed > ds.not_after() {
+            return Err(Error::MsoSignedOutsideCertificate(format!(
+                "signed {signed}, certificate {:?} valid {} .. {}",
+                ds.subject(),
+                ds.not_before(),
+                ds.not_after()
+            )));
+        }
         if !authority.may_issue(&mso.doc_type) {
             return Err(Error::DocTypeNotAllowed(format!(
                 "{} ({}) may not issue {}",

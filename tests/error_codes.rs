@@ -81,13 +81,18 @@ fn value_code(authority: &DemoAuthority, value: &Value) -> &'static str {
 
 /// An honest document issued by the library.
 fn issued(authority: &DemoAuthority) -> IssuerSigned {
-    Issuer::new(&authority.ds_key, &authority.ds_certificate)
+    // Signed while the certificate is valid, even one that starts after
+    // the MSO's validFrom.
+    let mut validity = validity();
+    let ds = &authority.ds_certificate;
+    validity.signed = validity.signed.clamp(ds.not_before(), ds.not_after());
+    Issuer::new(&authority.ds_key, ds)
         .unwrap()
         .issue(
             MDL,
             &small_elements(authority.authority.country()),
             &device(),
-            &validity(),
+            &validity,
             &mut rng(3),
         )
         .unwrap()
@@ -2188,6 +2193,7 @@ const COVERED: &[&str] = &[
     "duplicate_element",
     "not_yet_valid",
     "expired",
+    "mso_signed_outside_certificate",
     "missing_element",
     "invalid_element",
     "invalid_argument",
@@ -2363,4 +2369,40 @@ fn readme_error_table_lists_exactly_all_codes() {
         assert_eq!(cells.len(), 4, "{line}");
         assert!(!cells[2].is_empty(), "{line}");
     }
+}
+
+#[test]
+fn mso_signed_outside_certificate() {
+    let ua = ua();
+    let ns = honest_name_spaces();
+    let not_before = ua.ds_certificate.not_before();
+    let not_after = ua.ds_certificate.not_after();
+    for signed in [
+        not_before - time::Duration::SECOND,
+        not_after + time::Duration::SECOND,
+    ] {
+        let document = forged(&ua, ns.clone(), &ns, |mso| {
+            let validity = map_at(mso, "validityInfo");
+            map_set(validity, "signed", cbor::tdate(signed).unwrap())
+        });
+        assert_eq!(
+            verify_code(&ua, &document),
+            "mso_signed_outside_certificate",
+            "{signed}"
+        );
+    }
+    // The issuer refuses to write such a date in the first place.
+    let mut validity = ValidityInfo::new(not_before, not_after);
+    validity.signed = not_after + time::Duration::SECOND;
+    let issuer = Issuer::new(&ua.ds_key, &ua.ds_certificate).unwrap();
+    let device = SoftwareKey::generate(Algorithm::Es256, &mut rng(77)).public_key();
+    assert_eq!(
+        code(issuer.issue_document(
+            &docbridge::documents::samples::driving_licence_ua(),
+            &device,
+            &validity,
+            &mut rng(78)
+        )),
+        "invalid_argument"
+    );
 }

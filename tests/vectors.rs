@@ -82,7 +82,7 @@ fn every_committed_case_passes() {
         .map(|c| c.line())
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(report.summary(), "183 passed, 0 failed");
+    assert_eq!(report.summary(), "184 passed, 0 failed");
     let counts: Vec<(&str, usize)> = count_by_kind(&manifest())
         .into_iter()
         .map(|(kind, n)| (kind.name(), n))
@@ -90,7 +90,7 @@ fn every_committed_case_passes() {
     assert_eq!(
         counts,
         [
-            ("issuer_signed", 100),
+            ("issuer_signed", 101),
             ("status", 20),
             ("device_response", 17),
             ("device_request", 8),
@@ -478,10 +478,10 @@ mod cli {
         );
         let stdout = String::from_utf8(out.stdout).unwrap();
         let lines: Vec<&str> = stdout.lines().collect();
-        assert_eq!(lines.len(), 184);
-        assert_eq!(lines.last(), Some(&"183 passed, 0 failed"));
+        assert_eq!(lines.len(), 185);
+        assert_eq!(lines.last(), Some(&"184 passed, 0 failed"));
         assert_eq!(lines.first(), Some(&"ok valid-mdl-ua-eddsa"));
-        assert!(lines[..183].iter().all(|l| l.starts_with("ok ")));
+        assert!(lines[..184].iter().all(|l| l.starts_with("ok ")));
     }
 
     #[test]
@@ -511,7 +511,7 @@ mod cli {
             ),
             "{stdout}"
         );
-        assert!(stdout.ends_with("\n182 passed, 1 failed\n"), "{stdout}");
+        assert!(stdout.ends_with("\n183 passed, 1 failed\n"), "{stdout}");
 
         // No manifest at all: a tool error (status 2), not a verdict.
         let empty = TempDir::new("cli-empty");

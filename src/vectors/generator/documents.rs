@@ -1006,12 +1006,16 @@ fn with_ds(
         &ua.iaca_certificate,
         &ua.iaca_key,
     )?;
+    // An issuer signs only while its certificate is valid, also when the
+    // certificate is not yet valid at the verifier's `now`.
+    let mut validity = validity();
+    validity.signed = validity.signed.clamp(spec.not_before, spec.not_after);
     Issuer::new(&key, &ds)?
         .issue(
             MDL,
             &small_elements("UA"),
             &fx.device_key()?,
-            &validity(),
+            &validity,
             &mut b.rng(seed + 1),
         )?
         .to_vec()
@@ -1288,6 +1292,23 @@ fn mso_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
     let document = honest(b, fx, 1601)?;
     let device = fx.device_key()?;
 
+    ua_refused(
+        b,
+        fx,
+        "mso-signed-before-certificate",
+        "A correctly signed MSO whose validityInfo.signed (2025-12-31T23:59:59Z) is before \
+         the Document Signer certificate's notBefore (2026-01-01T00:00:00Z).",
+        forge::resigned(ua, &document, |mso| {
+            let validity = forge::map_at(mso, "validityInfo")?;
+            forge::map_set(
+                validity,
+                "signed",
+                cbor::tdate(CERT_FROM - Duration::SECOND)?,
+            )
+        })?
+        .to_vec()?,
+        "mso_signed_outside_certificate",
+    )?;
     ua_refused(
         b,
         fx,
