@@ -511,12 +511,11 @@ impl Sign1 {
         };
         // The protected header is a byte string decoded separately by coset:
         // apply the same limits and duplicate-key rule to it first.
-        if let Value::Array(parts) = &value {
-            if let Some(Value::Bytes(protected)) = parts.first() {
-                if !protected.is_empty() {
-                    refuse_unknown_algorithm_id(&cbor::decode(protected)?)?;
-                }
-            }
+        if let Value::Array(parts) = &value
+            && let Some(Value::Bytes(protected)) = parts.first()
+            && !protected.is_empty()
+        {
+            refuse_unknown_algorithm_id(&cbor::decode(protected)?)?;
         }
         let inner =
             CoseSign1::from_cbor_value(value).map_err(|e| Error::CoseMalformed(e.to_string()))?;

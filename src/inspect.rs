@@ -15,7 +15,7 @@ use crate::x509::Certificate;
 pub struct UnverifiedDocument {
     /// The MSO as decoded, unverified.
     pub mso: MobileSecurityObject,
-    /// The elements as decoded, unverified, per namespace (digestID beside each).
+    /// The elements as decoded, unverified, per namespace.
     pub elements: Elements,
     /// The certificates of x5chain, unverified (empty when absent or unreadable).
     pub certificates: Vec<Certificate>,

@@ -41,15 +41,15 @@
 //! | [`device_response`] | DeviceResponse, Document, DeviceSigned |
 //! | [`device_auth`] | device authentication: deviceSignature and deviceMac |
 //! | [`session`] | proximity session encryption: ECDH, HKDF session keys, AES-256-GCM messages |
-//! | [`inspect`] | decoding without verifying, clearly marked |
-//! | [`vectors`] | the shared conformance vectors (`test-vectors/`): format, deterministic generator, runner |
+//! | [`mod@inspect`] | decoding without verifying, clearly marked |
+//! | `vectors` | the shared conformance vectors (`test-vectors/`): format, deterministic generator, runner (feature `vectors`) |
 //!
 //! ## Features
 //!
 //! | feature | default | what it adds |
 //! |---|---|---|
 //! | `cli` | no | the `docbridge` command-line tool (`src/bin/docbridge.rs`, uses `clap`; turns on `vectors`) |
-//! | `vectors` | no | the conformance-vector format, generator and runner ([`vectors`]) |
+//! | `vectors` | no | the conformance-vector format, generator and runner (module `vectors`) |
 //!
 //! ## Principles
 //!

@@ -203,13 +203,13 @@ impl Verifier {
                 mso.doc_type
             )));
         }
-        if let Some(expected) = expected_doc_type {
-            if expected != mso.doc_type {
-                return Err(Error::DocTypeMismatch(format!(
-                    "document says {expected}, MSO says {}",
-                    mso.doc_type
-                )));
-            }
+        if let Some(expected) = expected_doc_type
+            && expected != mso.doc_type
+        {
+            return Err(Error::DocTypeMismatch(format!(
+                "document says {expected}, MSO says {}",
+                mso.doc_type
+            )));
         }
 
         let elements = verified_elements(issuer_signed, &mso)?;

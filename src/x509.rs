@@ -99,6 +99,8 @@ impl Certificate {
     /// certificate, bytes after it, a subject key that is not Ed25519, P-256
     /// or P-384, unreadable extensions, and a signatureAlgorithm that differs
     /// from the signature field inside tbsCertificate (RFC 5280 4.1.1.2).
+    /// Refused with `certificate_profile`: a critical extension the crate
+    /// does not recognise (RFC 5280 4.2).
     pub fn from_der(der: &[u8]) -> Result<Certificate> {
         let malformed = |detail: String| Error::CertificateMalformed(detail);
         // x509-parser tolerates BER in the unsigned outer layers; a strict DER

@@ -380,10 +380,10 @@ enum ProtectedRule {
 }
 
 fn sig_structure_protected(bucket: &[u8], rule: ProtectedRule) -> Result<Vec<u8>, Error> {
-    if let ProtectedRule::Rfc9052 = rule {
-        if bucket.is_empty() || matches!(cbor::decode(bucket)?, Value::Map(m) if m.is_empty()) {
-            return Ok(Vec::new());
-        }
+    if let ProtectedRule::Rfc9052 = rule
+        && (bucket.is_empty() || matches!(cbor::decode(bucket)?, Value::Map(m) if m.is_empty()))
+    {
+        return Ok(Vec::new());
     }
     Ok(bucket.to_vec())
 }

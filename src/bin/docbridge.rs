@@ -19,6 +19,19 @@ use docbridge::{
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+/// `println!` that ends the tool quietly when stdout is gone (a closed
+/// pipe, as in `docbridge verify ... | head`), instead of panicking.
+/// Defined before the submodules so they use it too.
+macro_rules! println {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout(), $($arg)*).is_err() {
+            // 141: the shells' code for a process ended by a broken pipe.
+            std::process::exit(141);
+        }
+    }};
+}
+
 // Command groups live beside this file, in `src/bin/docbridge/`, not in
 // `src/bin/`, where Cargo would take each for a binary of its own.
 #[path = "docbridge/present.rs"]
@@ -75,6 +88,16 @@ enum Command {
     Inspect {
         /// The document (binary CBOR IssuerSigned).
         file: PathBuf,
+    },
+    /// Print a sample claims file (the JSON `issue --claims` reads) for a
+    /// fictional holder, to start from.
+    Claims {
+        /// The doc type.
+        #[arg(long)]
+        doc_type: String,
+        /// The issuing country of the sample: UA or PL.
+        #[arg(long, default_value = "UA")]
+        country: String,
     },
 }
 
@@ -220,6 +243,7 @@ fn main() -> ExitCode {
         Command::TrustList(command) => trust_list::run(command),
         Command::Vectors(command) => vectors::run(command),
         Command::Inspect { file } => inspect(&file),
+        Command::Claims { doc_type, country } => sample_claims(&doc_type, &country),
         Command::Request(args) => present::request(args),
         Command::Present(args) => present::present_documents(args),
         Command::Transcript(command) => present::transcript_command(command),
@@ -570,6 +594,32 @@ fn print_elements(json: &serde_json::Value) {
             }
         }
     }
+}
+
+fn sample_claims(doc_type: &str, country: &str) -> Result<ExitCode, ToolError> {
+    use docbridge::documents::samples;
+    let elements = match (doc_type, country) {
+        (DrivingLicence::DOC_TYPE, "UA") => samples::driving_licence_ua().to_elements()?,
+        (DrivingLicence::DOC_TYPE, "PL") => samples::driving_licence_pl().to_elements()?,
+        (VehicleRegistration::DOC_TYPE, "UA") => {
+            samples::vehicle_registration_ua().to_elements()?
+        }
+        (VehicleRegistration::DOC_TYPE, "PL") => {
+            samples::vehicle_registration_pl().to_elements()?
+        }
+        (ResidencePermit::DOC_TYPE, "UA") => samples::residence_permit_ua().to_elements()?,
+        (ResidencePermit::DOC_TYPE, "PL") => samples::residence_permit_pl().to_elements()?,
+        _ => {
+            return Err(ToolError(format!(
+                "no sample for {doc_type} from {country}; doc types: {}; countries: UA, PL",
+                known_doc_types().join(", ")
+            )));
+        }
+    };
+    let json = serde_json::to_string_pretty(&elements_to_json(&elements))
+        .map_err(|e| ToolError(e.to_string()))?;
+    println!("{json}");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn inspect(file: &Path) -> Result<ExitCode, ToolError> {

@@ -93,15 +93,15 @@ impl IssuingAuthority {
         valid_from: Option<OffsetDateTime>,
         valid_until: Option<OffsetDateTime>,
     ) -> Result<IssuingAuthority> {
-        if let (Some(from), Some(until)) = (valid_from, valid_until) {
-            if until < from {
-                return Err(Error::InvalidArgument(format!(
-                    "authority {:?}: validUntil {} is before validFrom {}",
-                    self.id,
-                    show_time(until),
-                    show_time(from)
-                )));
-            }
+        if let (Some(from), Some(until)) = (valid_from, valid_until)
+            && until < from
+        {
+            return Err(Error::InvalidArgument(format!(
+                "authority {:?}: validUntil {} is before validFrom {}",
+                self.id,
+                show_time(until),
+                show_time(from)
+            )));
         }
         self.valid_from = valid_from;
         self.valid_until = valid_until;
@@ -164,25 +164,25 @@ impl IssuingAuthority {
     /// included: `authority_not_yet_valid` before it, `authority_expired`
     /// after it.
     pub fn check_valid_at(&self, now: OffsetDateTime) -> Result<()> {
-        if let Some(from) = self.valid_from {
-            if now < from {
-                return Err(Error::AuthorityNotYetValid(format!(
-                    "{} is listed as valid from {}, checked at {}",
-                    self.id,
-                    show_time(from),
-                    show_time(now)
-                )));
-            }
+        if let Some(from) = self.valid_from
+            && now < from
+        {
+            return Err(Error::AuthorityNotYetValid(format!(
+                "{} is listed as valid from {}, checked at {}",
+                self.id,
+                show_time(from),
+                show_time(now)
+            )));
         }
-        if let Some(until) = self.valid_until {
-            if now > until {
-                return Err(Error::AuthorityExpired(format!(
-                    "{} was listed as valid until {}, checked at {}",
-                    self.id,
-                    show_time(until),
-                    show_time(now)
-                )));
-            }
+        if let Some(until) = self.valid_until
+            && now > until
+        {
+            return Err(Error::AuthorityExpired(format!(
+                "{} was listed as valid until {}, checked at {}",
+                self.id,
+                show_time(until),
+                show_time(now)
+            )));
         }
         Ok(())
     }

@@ -129,9 +129,8 @@ impl DemoAuthority {
     /// Writes the authority to `dir` (created if missing), one file per part
     /// (see the [module documentation](self)); existing files are replaced.
     ///
-    /// Refused with `invalid_argument` naming the path when a directory or
-    /// file cannot be written, and with `invalid_key` when a key cannot be
-    /// encoded.
+    /// Refused with `io` naming the path when a directory or file cannot be
+    /// written, and with `invalid_key` when a key cannot be encoded.
     pub fn save_to_dir(&self, dir: &Path) -> Result<()> {
         std::fs::create_dir_all(dir).map_err(|e| io_error(dir, &e))?;
         let description = serde_json::json!({
@@ -168,9 +167,9 @@ impl DemoAuthority {
     /// Document Signer certificate was issued by the IACA
     /// (`certificate_chain_invalid`) and that both fit their profiles
     /// (`certificate_profile`); validity in time is left to the caller, who
-    /// knows `now`. Refused with `invalid_argument`: a file that cannot be
-    /// read or an `authority.json` that is not `{"id", "country", "name",
-    /// "docTypes"}` with strings; with `certificate_malformed`: a
+    /// knows `now`. Refused with `io`: a file that cannot be read; with
+    /// `invalid_argument`: an `authority.json` that is not `{"id", "country",
+    /// "name", "docTypes"}` with strings; with `certificate_malformed`: a
     /// certificate file that is not exactly one PEM certificate; otherwise
     /// as [`IssuingAuthority::new`].
     pub fn load_from_dir(dir: &Path) -> Result<DemoAuthority> {

@@ -1077,7 +1077,7 @@ fn to_hex(bytes: &[u8]) -> String {
 
 fn from_hex(text: &str, what: &str) -> Result<Vec<u8>> {
     let digits = text.as_bytes();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return Err(bad(what, "hex of odd length"));
     }
     digits

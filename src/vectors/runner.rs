@@ -310,10 +310,10 @@ fn execute(case: &Case, files: &dyn Files) -> Result<Result<Map<String, Json>>> 
             for root in operator_roots {
                 store.pin_operator(&root.country, certificate(files, &root.certificate)?)?;
             }
-            if let Some(state) = saved_state {
-                if let Err(refused) = store.load_from(&load(files, state)?) {
-                    return Ok(Err(refused));
-                }
+            if let Some(state) = saved_state
+                && let Err(refused) = store.load_from(&load(files, state)?)
+            {
+                return Ok(Err(refused));
             }
             let mut last = None;
             for update in updates {

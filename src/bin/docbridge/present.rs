@@ -224,7 +224,7 @@ pub(crate) fn transcript_command(command: TranscriptCommand) -> Result<ExitCode,
 
 fn decode_hex(text: &str) -> Result<Vec<u8>, ToolError> {
     let text = text.trim();
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return Err(ToolError("hex must have an even number of digits".into()));
     }
     (0..text.len())

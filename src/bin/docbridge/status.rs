@@ -206,13 +206,13 @@ fn check(args: CheckArgs) -> Result<ExitCode, ToolError> {
         }
     };
     let outcome = verified.and_then(|token| {
-        if let Some(uri) = &args.uri {
-            if *uri != token.uri {
-                return Err(Error::StatusTokenUriMismatch(format!(
-                    "expected {uri:?}, the token's sub is {:?}",
-                    token.uri
-                )));
-            }
+        if let Some(uri) = &args.uri
+            && *uri != token.uri
+        {
+            return Err(Error::StatusTokenUriMismatch(format!(
+                "expected {uri:?}, the token's sub is {:?}",
+                token.uri
+            )));
         }
         let status = token.status(args.index)?;
         Ok((token, status))

@@ -1380,10 +1380,10 @@ fn mso_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         "digest_mismatch",
     )?;
     let mut twice: NameSpaces = document.name_spaces().to_vec();
-    if let Some((_, items)) = twice.first_mut() {
-        if let Some(first) = items.first().cloned() {
-            items.push(first);
-        }
+    if let Some((_, items)) = twice.first_mut()
+        && let Some(first) = items.first().cloned()
+    {
+        items.push(first);
     }
     ua_refused(
         b,
@@ -1396,12 +1396,11 @@ fn mso_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
     let mut off_curve = device.to_cose_key_value()?;
     if let Value::Map(entries) = &mut off_curve {
         for (label, value) in entries.iter_mut() {
-            if *label == Value::from(-3) {
-                if let Value::Bytes(y) = value {
-                    if let Some(last) = y.last_mut() {
-                        *last ^= 0x01;
-                    }
-                }
+            if *label == Value::from(-3)
+                && let Value::Bytes(y) = value
+                && let Some(last) = y.last_mut()
+            {
+                *last ^= 0x01;
             }
         }
     }
