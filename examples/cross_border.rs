@@ -15,20 +15,16 @@
 use docbridge::documents::{Claims, DocumentType, samples};
 use docbridge::status::StatusBits;
 use docbridge::{
-    AcceptancePolicy, Algorithm, DemoAuthority, DrivingLicence, Issuer, ManagedStatusList,
-    ResidencePermit, Signer, SoftwareKey, StatusValue, TrustedAuthorities, ValidityInfo,
-    VehicleRegistration, VerifiedDocument, Verifier,
+    AcceptancePolicy, Algorithm, DemoAuthority, Issuer, ManagedStatusList, Signer, SoftwareKey,
+    StatusValue, TrustedAuthorities, ValidityInfo, VehicleRegistration, VerifiedDocument, Verifier,
 };
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 use time::Duration;
 use time::macros::datetime;
 
-const ALL_TYPES: [&str; 3] = [
-    DrivingLicence::DOC_TYPE,
-    VehicleRegistration::DOC_TYPE,
-    ResidencePermit::DOC_TYPE,
-];
+/// The three document types the cross-border agreement covers.
+const ALL_TYPES: [&str; 3] = docbridge::trust::CROSS_BORDER_DOC_TYPES;
 
 fn main() -> Result<(), docbridge::Error> {
     let mut rng = ChaCha20Rng::seed_from_u64(2026);

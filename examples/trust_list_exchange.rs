@@ -19,20 +19,16 @@ use docbridge::documents::samples;
 use docbridge::trust::list::TRUST_LIST_TYPE;
 use docbridge::x509::{self, CertificateProfile, CertificateSpec};
 use docbridge::{
-    AcceptancePolicy, Algorithm, Certificate, DemoAuthority, DrivingLicence, Error, Issuer,
-    ResidencePermit, Signer, SoftwareKey, TrustList, TrustStore, ValidityInfo, VehicleRegistration,
-    Verifier, documents::DocumentType,
+    AcceptancePolicy, Algorithm, Certificate, DemoAuthority, DrivingLicence, Error, Issuer, Signer,
+    SoftwareKey, TrustList, TrustStore, ValidityInfo, Verifier, documents::DocumentType,
 };
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 use time::OffsetDateTime;
 use time::macros::datetime;
 
-const ALL_TYPES: [&str; 3] = [
-    DrivingLicence::DOC_TYPE,
-    VehicleRegistration::DOC_TYPE,
-    ResidencePermit::DOC_TYPE,
-];
+/// The three document types the cross-border agreement covers.
+const ALL_TYPES: [&str; 3] = docbridge::trust::CROSS_BORDER_DOC_TYPES;
 const CERTS_FROM: OffsetDateTime = datetime!(2026-01-01 0:00 UTC);
 const CERTS_UNTIL: OffsetDateTime = datetime!(2031-01-01 0:00 UTC);
 const NOW: OffsetDateTime = datetime!(2026-11-29 12:00 UTC);

@@ -112,6 +112,7 @@
 
 pub mod cbor;
 pub mod cose;
+mod country;
 pub mod device_auth;
 pub mod device_response;
 pub mod documents;

@@ -484,18 +484,13 @@ fn key_kind(key: &PublicKey) -> &'static str {
 
 // ----- Profile checks (ISO/IEC 18013-5 Annex B) -----
 
-/// Whether `code` is two upper-case ASCII letters (ISO 3166-1 alpha-2 form).
-fn is_country_code(code: &str) -> bool {
-    code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())
-}
-
 fn profile_error(role: &str, cert: &Certificate, detail: &str) -> Error {
     Error::CertificateProfile(format!("{role} {:?}: {detail}", cert.subject()))
 }
 
 fn require_country(role: &str, cert: &Certificate) -> Result<()> {
     match cert.country() {
-        Some(c) if is_country_code(c) => Ok(()),
+        Some(c) if crate::country::is_alpha2(c) => Ok(()),
         Some(c) => Err(profile_error(
             role,
             cert,
@@ -788,7 +783,7 @@ const OID_EKU_MDL_READER_AUTH: ObjectIdentifier = ObjectIdentifier::new_unwrap(E
 /// Checks a spec and builds its subject name.
 fn build_name(spec: &CertificateSpec) -> Result<Name> {
     let bad = |detail: String| Error::InvalidArgument(detail);
-    if !is_country_code(&spec.country) {
+    if !crate::country::is_alpha2(&spec.country) {
         return Err(bad(format!(
             "country {:?} is not an ISO 3166-1 alpha-2 code (two upper-case letters)",
             spec.country

@@ -258,11 +258,10 @@ fn main() -> ExitCode {
 }
 
 fn known_doc_types() -> Vec<String> {
-    vec![
-        DrivingLicence::DOC_TYPE.to_string(),
-        VehicleRegistration::DOC_TYPE.to_string(),
-        ResidencePermit::DOC_TYPE.to_string(),
-    ]
+    docbridge::trust::CROSS_BORDER_DOC_TYPES
+        .iter()
+        .map(|t| t.to_string())
+        .collect()
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, ToolError> {

@@ -203,7 +203,7 @@ pub(crate) fn country(value: &Value, what: &str) -> Result<String> {
 /// Refuses anything but two upper-case ASCII letters, so that `"UKR"` or
 /// `"pl"` cannot slip into an element compared against certificate countries.
 pub(crate) fn check_country(code: &str, what: &str) -> Result<()> {
-    if code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+    if crate::country::is_alpha2(code) {
         Ok(())
     } else {
         Err(Error::InvalidElement(format!(

@@ -46,7 +46,7 @@ impl IssuingAuthority {
                 "an authority needs a non-empty id and name".into(),
             ));
         }
-        if !is_country_code(&country) {
+        if !crate::country::is_alpha2(&country) {
             return Err(Error::InvalidArgument(format!(
                 "country {country:?} is not an ISO 3166-1 alpha-2 code"
             )));
@@ -186,11 +186,6 @@ impl IssuingAuthority {
         }
         Ok(())
     }
-}
-
-/// Whether `code` is two upper-case ASCII letters.
-pub(crate) fn is_country_code(code: &str) -> bool {
-    code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())
 }
 
 /// The issuing authorities a verifier trusts, indexed by IACA subject name so

@@ -70,9 +70,9 @@ use time::{OffsetDateTime, UtcOffset};
 
 use crate::cbor;
 use crate::cose::{self, Sign1, Sign1Options, Signer};
+use crate::country::is_alpha2;
 use crate::error::{Error, Result};
 use crate::trust::IssuingAuthority;
-use crate::trust::authority::is_country_code;
 use crate::x509::{self, Certificate};
 
 /// The protected `typ` header value of a signed trust list.
@@ -284,7 +284,7 @@ impl TrustList {
 
     fn check(&self) -> Result<()> {
         let country = self.operator_country.as_str();
-        if !is_country_code(country) {
+        if !is_alpha2(country) {
             return Err(Error::TrustListMalformed(format!(
                 "operatorCountry {country:?} is not an ISO 3166-1 alpha-2 code"
             )));
@@ -509,7 +509,7 @@ fn parse_list(value: &Value) -> Result<TrustList> {
         )));
     }
     let country = text(map, "operatorCountry", WHAT)?;
-    if !is_country_code(country) {
+    if !is_alpha2(country) {
         return Err(malformed(format!(
             "operatorCountry {country:?} is not an ISO 3166-1 alpha-2 code"
         )));
@@ -668,7 +668,7 @@ impl SignedTrustList {
         let value = cbor::decode(&self.payload)?;
         let map = cbor::as_map(&value, "trust list").map_err(shape)?;
         let country = text(map, "operatorCountry", "trust list")?;
-        if !is_country_code(country) {
+        if !is_alpha2(country) {
             return Err(malformed(format!(
                 "operatorCountry {country:?} is not an ISO 3166-1 alpha-2 code"
             )));

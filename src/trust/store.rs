@@ -50,8 +50,8 @@ use ciborium::value::Value;
 use time::{Duration, OffsetDateTime};
 
 use crate::cbor;
+use crate::country::is_alpha2;
 use crate::error::{Error, Result};
-use crate::trust::authority::is_country_code;
 use crate::trust::list::{ListSource, SignedTrustList, VerifiedTrustList};
 use crate::trust::vical::{SignedVical, SkippedEntry, VerifiedVical};
 use crate::trust::{IssuingAuthority, TrustedAuthorities};
@@ -146,7 +146,7 @@ impl TrustStore {
     /// letters, `country_mismatch` when the root's countryName is not
     /// `country`.
     pub fn pin_operator(&mut self, country: &str, root: Certificate) -> Result<()> {
-        if !is_country_code(country) {
+        if !is_alpha2(country) {
             return Err(Error::InvalidArgument(format!(
                 "country {country:?} is not an ISO 3166-1 alpha-2 code"
             )));
