@@ -433,3 +433,19 @@ error_codes! {
     Error::AuthorityExpired(_) => "authority_expired",
     Error::TrustStoreCorrupt(_) => "trust_store_corrupt",
 }
+
+/// Keeps the first refusal that is not a chain failure: an IACA with the
+/// right name but another key says little, while "expired" or "stale" of the
+/// one that did sign says why the document fails.
+pub(crate) fn keep_most_telling(kept: &mut Option<Error>, error: Error) {
+    let replace = match kept {
+        None => true,
+        Some(Error::CertificateChainInvalid(_)) => {
+            !matches!(error, Error::CertificateChainInvalid(_))
+        }
+        Some(_) => false,
+    };
+    if replace {
+        *kept = Some(error);
+    }
+}

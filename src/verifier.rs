@@ -370,7 +370,7 @@ impl Verifier {
             });
             match outcome {
                 Ok(()) => return Ok(authority),
-                Err(e) => keep_most_telling(&mut refusal, e),
+                Err(e) => crate::error::keep_most_telling(&mut refusal, e),
             }
         }
         Err(refusal.unwrap_or_else(|| {
@@ -396,22 +396,6 @@ impl Verifier {
             )));
         }
         Ok(())
-    }
-}
-
-/// Keeps the first refusal that is not a chain failure: an IACA with the
-/// right name but another key says little, while "expired" or "stale" of the
-/// one that did sign says why the document fails.
-pub(crate) fn keep_most_telling(kept: &mut Option<Error>, error: Error) {
-    let replace = match kept {
-        None => true,
-        Some(Error::CertificateChainInvalid(_)) => {
-            !matches!(error, Error::CertificateChainInvalid(_))
-        }
-        Some(_) => false,
-    };
-    if replace {
-        *kept = Some(error);
     }
 }
 

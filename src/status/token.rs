@@ -319,7 +319,7 @@ fn check_signer_certificate(
         // an expired copy), keeping the most telling refusal.
         match x509::verify_document_signer(leaf, iaca, now) {
             Ok(()) => return Ok(()),
-            Err(e) => crate::verifier::keep_most_telling(&mut last_error, e),
+            Err(e) => crate::error::keep_most_telling(&mut last_error, e),
         }
     }
     Err(last_error.unwrap_or_else(|| {
