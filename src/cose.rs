@@ -484,9 +484,9 @@ impl Signer for SoftwareKey {
 #[derive(Debug, Clone)]
 pub struct Sign1 {
     /// The structure as decoded; its protected header keeps the bytes as received.
-    pub inner: CoseSign1,
-    /// The algorithm from the protected header.
-    pub algorithm: Algorithm,
+    inner: CoseSign1,
+    /// The algorithm from the protected header, checked when parsed.
+    algorithm: Algorithm,
 }
 
 impl Sign1 {
@@ -539,6 +539,22 @@ impl Sign1 {
             .iter()
             .find(|(label, _)| *label == Label::Int(HEADER_TYP))
             .map(|(_, value)| value)
+    }
+
+    /// The algorithm from the protected header (checked when parsed).
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// The structure as decoded, for reading its headers and signature.
+    pub fn cose(&self) -> &CoseSign1 {
+        &self.inner
+    }
+
+    /// The structure as decoded, given up (to re-encode a changed copy, which
+    /// must then be parsed again with [`Sign1::from_value`]).
+    pub fn into_cose(self) -> CoseSign1 {
+        self.inner
     }
 
     /// The attached payload, if any.

@@ -52,6 +52,6 @@ pub fn inspect(bytes: &[u8]) -> Result<UnverifiedDocument> {
         mso,
         elements,
         certificates,
-        algorithm: issuer_signed.issuer_auth().algorithm,
+        algorithm: issuer_signed.issuer_auth().algorithm(),
     })
 }

@@ -145,9 +145,9 @@ fn regions(bytes: &[u8], document: &IssuerSigned, ds: &Certificate) -> Vec<(Rang
     }
     let auth = document.issuer_auth();
     regions.push((at(auth.payload().unwrap()), Region::Mso));
-    regions.push((at(&auth.inner.signature), Region::Signature));
+    regions.push((at(&auth.cose().signature), Region::Signature));
     regions.push((
-        at(auth.inner.protected.original_data.as_deref().unwrap()),
+        at(auth.cose().protected.original_data.as_deref().unwrap()),
         Region::ProtectedHeader,
     ));
     regions.push((at(ds.der()), Region::Certificate));

@@ -747,7 +747,7 @@ fn algorithm_key_mismatch() {
             &liar,
             vec![authority.ds_certificate.der().to_vec()],
         );
-        assert_eq!(auth.algorithm, claimed);
+        assert_eq!(auth.algorithm(), claimed);
         assert_eq!(
             verify_code(&authority, &IssuerSigned::new(ns, auth)),
             "algorithm_key_mismatch",
@@ -800,8 +800,9 @@ fn signature_invalid() {
         let authority = ukraine(alg, 9);
         // One bit of the signature flipped.
         let document = issued(&authority);
-        let mut auth = document.issuer_auth().clone();
-        *auth.inner.signature.last_mut().unwrap() ^= 0x01;
+        let auth = common::tampered(document.issuer_auth(), |c| {
+            *c.signature.last_mut().unwrap() ^= 0x01;
+        });
         let tampered = IssuerSigned::new(document.name_spaces().to_vec(), auth);
         assert_eq!(
             verify_code(&authority, &tampered),
@@ -822,8 +823,7 @@ fn signature_invalid() {
             "{alg}"
         );
         // A signature of the wrong length.
-        let mut auth = document.issuer_auth().clone();
-        auth.inner.signature.push(0);
+        let auth = common::tampered(document.issuer_auth(), |c| c.signature.push(0));
         let tampered = IssuerSigned::new(document.name_spaces().to_vec(), auth);
         assert_eq!(
             verify_code(&authority, &tampered),

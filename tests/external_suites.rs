@@ -590,7 +590,7 @@ fn cose_wg_eddsa_examples() {
     // the Ed448 key stops it.
     let example = load_example("cose-wg-examples/eddsa-examples/eddsa-sig-02.json");
     let sign1 = Sign1::from_slice(&example.bytes).unwrap();
-    assert_eq!(sign1.algorithm, Algorithm::EdDsa);
+    assert_eq!(sign1.algorithm(), Algorithm::EdDsa);
     assert_eq!(
         code(key_from_jwk(&example.key)),
         Err("unsupported_algorithm")

@@ -191,7 +191,7 @@ fn every_sample_with_every_signer_and_device_algorithm() {
                     .verify(&decoded, Some(sample.doc_type), NOW)
                     .unwrap();
                 assert_verified(&verified, sample, authority, &device, &validity, &context);
-                assert_eq!(issued.issuer_auth().algorithm, ds_alg, "{context}");
+                assert_eq!(issued.issuer_auth().algorithm(), ds_alg, "{context}");
                 checked += 1;
             }
         }

@@ -410,7 +410,7 @@ fn round_trip_every_device_and_ds_algorithm_transcript_and_reader_check() {
             seed += 10;
             let device = device_key(device_alg, seed);
             let stored = issue(&ua, &licence, &device, None, seed + 1);
-            assert_eq!(stored.issuer_auth().algorithm, ds_alg);
+            assert_eq!(stored.issuer_auth().algorithm(), ds_alg);
             for (name, session) in transcripts() {
                 for (check, expected_reader) in [
                     (ReaderCheck::Skip, ReaderStatus::NotChecked),
@@ -438,7 +438,7 @@ fn round_trip_every_device_and_ds_algorithm_transcript_and_reader_check() {
                     assert_eq!(presentation.readers, [expected_reader], "{context}");
                     let document = &presentation.response.documents[0];
                     match document.device_signed().device_auth() {
-                        DeviceAuth::Signature(s) => assert_eq!(s.algorithm, device_alg),
+                        DeviceAuth::Signature(s) => assert_eq!(s.algorithm(), device_alg),
                         DeviceAuth::Mac(_) => panic!("{context}: deviceMac from present"),
                     }
                     assert_eq!(document.device_signed().name_spaces_bytes(), [0xa0]);
@@ -660,7 +660,7 @@ fn selective_disclosure_leaks_nothing_unrequested_in_the_response_bytes() {
         }
     }
     // Nor the other document's issuerAuth.
-    assert!(!contains(&bytes, &vrc.issuer_auth().inner.signature));
+    assert!(!contains(&bytes, &vrc.issuer_auth().cose().signature));
 
     let verified = verify_one(&setup.verifier, &bytes, &session).unwrap();
     assert_eq!(
@@ -884,8 +884,12 @@ fn tampered_or_foreign_device_signature_is_device_signature_invalid() {
     );
 
     for index in [0, 31, 63] {
-        let mut tampered = signature.clone();
-        tampered.inner.signature[index] ^= 0x01;
+        let tampered = {
+            use docbridge::deps::coset::AsCborValue as _;
+            let mut cose = signature.clone().into_cose();
+            cose.signature[index] ^= 0x01;
+            docbridge::Sign1::from_value(cose.to_cbor_value().unwrap()).unwrap()
+        };
         assert_eq!(
             code(verify_one(
                 &setup.verifier,
@@ -899,8 +903,8 @@ fn tampered_or_foreign_device_signature_is_device_signature_invalid() {
     // The same flip found in the encoded bytes.
     let mut bytes = presentation.response.to_vec().unwrap();
     let at = bytes
-        .windows(signature.inner.signature.len())
-        .position(|w| w == signature.inner.signature.as_slice())
+        .windows(signature.cose().signature.len())
+        .position(|w| w == signature.cose().signature.as_slice())
         .unwrap();
     bytes[at + 10] ^= 0x80;
     assert_eq!(

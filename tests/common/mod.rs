@@ -262,3 +262,15 @@ pub fn find_unique(haystack: &[u8], needle: &[u8]) -> usize {
     assert_eq!(hits.len(), 1, "expected exactly one occurrence");
     hits[0]
 }
+
+/// A copy of `sign1` with its COSE structure changed by `edit` and parsed
+/// again, for tampering with signatures and headers.
+pub fn tampered(
+    sign1: &docbridge::Sign1,
+    edit: impl FnOnce(&mut docbridge::deps::coset::CoseSign1),
+) -> docbridge::Sign1 {
+    use docbridge::deps::coset::AsCborValue as _;
+    let mut cose = sign1.clone().into_cose();
+    edit(&mut cose);
+    docbridge::Sign1::from_value(cose.to_cbor_value().unwrap()).unwrap()
+}

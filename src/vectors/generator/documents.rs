@@ -15,7 +15,9 @@ use super::fixtures::{
 use super::forge::{self, Claiming, NameSpaces, item};
 use super::{Builder, generator_error};
 use crate::cbor;
-use crate::cose::{Algorithm, HEADER_X5CHAIN, Sign1Options, Signer as _, SoftwareKey, sign1};
+use crate::cose::{
+    Algorithm, HEADER_X5CHAIN, Sign1, Sign1Options, Signer as _, SoftwareKey, sign1,
+};
 use crate::documents::Elements;
 use crate::documents::json::elements_to_json;
 use crate::error::Result;
@@ -28,6 +30,7 @@ use crate::vectors::format::{
 };
 use crate::vectors::runner::document_outcome;
 use crate::x509::{self, CertificateProfile, CertificateSpec};
+use coset::AsCborValue as _;
 
 /// Adds every `issuer_signed` case.
 pub(super) fn cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
@@ -955,10 +958,14 @@ fn cose_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             IssueOptions::default(),
             1410 + index,
         )?;
-        let mut auth = document.issuer_auth().clone();
-        if let Some(last) = auth.inner.signature.last_mut() {
+        let mut cose = document.issuer_auth().clone().into_cose();
+        if let Some(last) = cose.signature.last_mut() {
             *last ^= 0x01;
         }
+        let auth = Sign1::from_value(
+            cose.to_cbor_value()
+                .map_err(|e| generator_error(&e.to_string()))?,
+        )?;
         b.document_case(
             Kind::IssuerSigned,
             &format!("cose-signature-bit-flipped-{}", alg_slug(alg)),
