@@ -132,7 +132,7 @@ fn find_document<'a>(
     doc_type: &str,
 ) -> Result<Option<&'a IssuerSigned>> {
     for document in stored {
-        if document.mso()?.doc_type == doc_type {
+        if document.mso_unverified()?.doc_type == doc_type {
             return Ok(Some(document));
         }
     }
@@ -147,7 +147,7 @@ pub fn present_document(
     session_transcript_bytes: &[u8],
     device_signer: &dyn DeviceSigner,
 ) -> Result<Document> {
-    let mso = stored.mso()?;
+    let mso = stored.mso_unverified()?;
     if device_signer.public_key() != mso.device_key_info.device_key {
         return Err(Error::InvalidArgument(
             "the device signer does not hold the document's device key".into(),

@@ -27,7 +27,7 @@ pub struct UnverifiedDocument {
 /// not be trusted.
 pub fn inspect(bytes: &[u8]) -> Result<UnverifiedDocument> {
     let issuer_signed = IssuerSigned::from_slice(bytes)?;
-    let mso = issuer_signed.mso()?;
+    let mso = issuer_signed.mso_unverified()?;
     let mut elements = Elements::new();
     for (ns, items) in issuer_signed.name_spaces() {
         let entry = elements.entry(ns.clone()).or_default();

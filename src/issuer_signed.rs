@@ -206,8 +206,9 @@ impl IssuerSigned {
         Ok(cbor::untag24(&wrapper, "MobileSecurityObjectBytes")?.to_vec())
     }
 
-    /// Decodes the MSO. Unverified: only the verifier's result may be trusted.
-    pub fn mso(&self) -> Result<MobileSecurityObject> {
+    /// Decodes the MSO WITHOUT verifying it: only [`crate::VerifiedDocument::mso`]
+    /// may be trusted.
+    pub fn mso_unverified(&self) -> Result<MobileSecurityObject> {
         MobileSecurityObject::from_slice(&self.mso_bytes()?)
     }
 

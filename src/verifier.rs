@@ -66,7 +66,7 @@ fn status_token_for<'a>(
     tokens: &'a StatusTokens,
 ) -> Result<Option<&'a [u8]>> {
     let uri = issuer_signed
-        .mso()?
+        .mso_unverified()?
         .status
         .and_then(|s| s.status_list)
         .map(|list| list.uri);
@@ -183,7 +183,7 @@ impl Verifier {
 
         let authority = self.trusted_authority_for(&ds, now)?;
 
-        let mso = issuer_signed.mso()?;
+        let mso = issuer_signed.mso_unverified()?;
         // ISO/IEC 18013-5 9.3.1: the MSO was signed while its signer's
         // certificate was valid.
         let signed = mso.validity_info.signed;

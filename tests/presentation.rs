@@ -640,7 +640,7 @@ fn selective_disclosure_leaks_nothing_unrequested_in_the_response_bytes() {
     for document in &wallet {
         for (ns, stored_items) in document.name_spaces() {
             for item in stored_items {
-                let requested = document.mso().unwrap().doc_type == MDL
+                let requested = document.mso_unverified().unwrap().doc_type == MDL
                     && ns == MDL_NS
                     && ["family_name", "portrait"]
                         .contains(&item.item().element_identifier.as_str());
@@ -948,7 +948,11 @@ fn device_signed_elements_need_key_authorizations() {
     // Issued without keyAuthorizations: the device may sign nothing.
     let plain = issue(&ua, &licence, &device, None, 33);
     assert_eq!(
-        plain.mso().unwrap().device_key_info.key_authorizations,
+        plain
+            .mso_unverified()
+            .unwrap()
+            .device_key_info
+            .key_authorizations,
         None
     );
     let bytes = response_bytes(vec![device_signed_document(
@@ -1823,7 +1827,7 @@ fn annex_d_emac_key_is_the_expected_one_from_either_side() {
     assert_eq!(
         response.documents[0]
             .issuer_signed()
-            .mso()
+            .mso_unverified()
             .unwrap()
             .device_key_info
             .device_key,

@@ -959,7 +959,7 @@ fn unsupported_status_mechanisms_fail_closed() {
         )
         .unwrap();
     // Re-sign the same MSO with only an identifier_list status.
-    let mut mso = document.mso().unwrap();
+    let mut mso = document.mso_unverified().unwrap();
     mso.status = Some(StatusReference {
         status_list: None,
         other: vec![(

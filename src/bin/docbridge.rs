@@ -523,7 +523,7 @@ fn referenced_uris(response: &[u8]) -> Vec<String> {
         .map(|r| {
             r.documents
                 .iter()
-                .filter_map(|d| d.issuer_signed().mso().ok()?.status?.status_list)
+                .filter_map(|d| d.issuer_signed().mso_unverified().ok()?.status?.status_list)
                 .map(|list| list.uri)
                 .collect()
         })

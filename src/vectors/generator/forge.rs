@@ -32,7 +32,7 @@ pub(crate) fn item(
 
 /// The MSO of `document`, as a CBOR value to edit.
 pub(crate) fn mso_value(document: &IssuerSigned) -> Result<Value> {
-    document.mso()?.to_value()
+    document.mso_unverified()?.to_value()
 }
 
 /// The issuerAuth payload of an MSO value: `#6.24(bstr .cbor MSO)`, encoded.
