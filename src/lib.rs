@@ -140,17 +140,17 @@ pub use holder::{DeviceSigner, Presentation, ReaderCheck, ReaderStatus, present}
 pub use inspect::{UnverifiedDocument, inspect};
 pub use issuer::{IssueOptions, Issuer};
 pub use issuer_signed::{IssuerSigned, IssuerSignedItem, IssuerSignedItemBytes};
-pub use mso::{DigestAlgorithm, MobileSecurityObject, ValidityInfo};
+pub use mso::{DigestAlgorithm, KeyAuthorizations, MobileSecurityObject, ValidityInfo};
 pub use request::{DeviceRequest, DocRequest, ItemsRequest};
 pub use session::{DeviceSession, ReaderSession};
 pub use status::{
-    ManagedStatusList, StatusListReference, StatusListToken, StatusOutcome, StatusPolicy,
-    StatusReference, StatusValue,
+    ManagedStatusList, StatusBits, StatusListReference, StatusListToken, StatusOutcome,
+    StatusPolicy, StatusReference, StatusValue,
 };
 pub use trust::demo::DemoAuthority;
 pub use trust::{
-    AcceptancePolicy, IssuingAuthority, ListSource, SignedTrustList, StalePolicy, TrustList,
-    TrustStore, TrustedAuthorities, VerifiedTrustList,
+    AcceptancePolicy, IssuingAuthority, ListFormat, ListSource, SignedTrustList, StalePolicy,
+    TrustList, TrustStore, TrustedAuthorities, VerifiedTrustList,
 };
 pub use verifier::{ResponseVerification, StatusTokens, VerifiedDocument, Verifier};
 pub use x509::Certificate;
@@ -160,5 +160,10 @@ pub use x509::Certificate;
 pub mod deps {
     pub use ciborium;
     pub use coset;
+    pub use ed25519_dalek;
+    pub use p256;
+    pub use p384;
+    pub use rand_core;
+    pub use serde_json;
     pub use time;
 }

@@ -94,6 +94,16 @@ pub enum ListFormat {
     Vical,
 }
 
+impl ListFormat {
+    /// The stable name used in JSON: `trust_list` or `vical`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ListFormat::TrustList => "trust_list",
+            ListFormat::Vical => "vical",
+        }
+    }
+}
+
 /// Which signed list vouched for an authority: reported by
 /// [`crate::VerifiedDocument::trust_source`].
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -371,7 +371,7 @@ pub(crate) fn source_json(source: Option<&ListSource>) -> serde_json::Value {
     match source {
         None => serde_json::Value::Null,
         Some(s) => serde_json::json!({
-            "format": format!("{:?}", s.format()),
+            "format": s.format().name(),
             "operator": s.operator(),
             "sequence": s.sequence(),
             "issued": format_time(s.issued()),
