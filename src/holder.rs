@@ -67,7 +67,7 @@ pub struct Presentation {
 /// Answers `request` from the `stored` documents.
 ///
 /// `device_signer` must hold the device key the documents were issued to
-/// (`invalid_argument` otherwise). A document type the wallet does not hold
+/// (`invalid_key` otherwise). A document type the wallet does not hold
 /// is reported in `documentErrors`.
 pub fn present(
     stored: &[IssuerSigned],
@@ -149,7 +149,7 @@ pub fn present_document(
 ) -> Result<Document> {
     let mso = stored.mso_unverified()?;
     if device_signer.public_key() != mso.device_key_info.device_key {
-        return Err(Error::InvalidArgument(
+        return Err(Error::InvalidKey(
             "the device signer does not hold the document's device key".into(),
         ));
     }

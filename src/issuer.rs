@@ -59,10 +59,11 @@ pub struct Issuer<'a> {
 
 impl<'a> Issuer<'a> {
     /// An issuer signing with `signer`, whose public key must be the one in
-    /// `certificate` (`invalid_argument` otherwise).
+    /// `certificate` (`invalid_key` otherwise, as everywhere a signer's key
+    /// must match a certificate or document).
     pub fn new(signer: &'a dyn Signer, certificate: &'a Certificate) -> Result<Issuer<'a>> {
         if &signer.public_key() != certificate.public_key() {
-            return Err(Error::InvalidArgument(format!(
+            return Err(Error::InvalidKey(format!(
                 "the signer's key is not the key of certificate {:?}",
                 certificate.subject()
             )));

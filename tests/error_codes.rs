@@ -1572,10 +1572,7 @@ fn invalid_argument() {
     assert_eq!(code(issuer().with_options(short)), "invalid_argument");
     // A signer whose key is not the certificate's.
     let other = SoftwareKey::generate(Algorithm::Es256, &mut rng(42));
-    assert_eq!(
-        code(Issuer::new(&other, &ua.ds_certificate)),
-        "invalid_argument"
-    );
+    assert_eq!(code(Issuer::new(&other, &ua.ds_certificate)), "invalid_key");
     // validUntil not after validFrom, an empty doc type, no elements.
     let issue = |doc_type: &str, elements: &Elements, validity: &ValidityInfo| {
         issuer().issue(doc_type, elements, &device(), validity, &mut rng(43))

@@ -1093,7 +1093,7 @@ fn empty_device_auth_is_device_auth_missing() {
 }
 
 #[test]
-fn presenting_with_another_key_is_invalid_argument() {
+fn presenting_with_another_key_is_invalid_key() {
     let setup = setup();
     let session = backend_transcript(14);
     let request = request(&[items(MDL, MDL_NS, &["family_name"])], None, &session);
@@ -1107,7 +1107,7 @@ fn presenting_with_another_key_is_invalid_argument() {
                 ReaderCheck::Skip,
                 NOW,
             )),
-            "invalid_argument",
+            "invalid_key",
             "{alg:?}"
         );
     }
