@@ -27,8 +27,9 @@ pub const INFO_EMAC_KEY: &[u8] = b"EMacKey";
 
 /// The two session keys of one session, one per direction.
 ///
-/// `Debug` never prints key material.
-#[derive(Clone, PartialEq, Eq)]
+/// `Debug` never prints key material, and the keys are wiped from memory
+/// when dropped.
+#[derive(Clone, PartialEq, Eq, zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
 pub struct SessionKeys {
     sk_reader: [u8; 32],
     sk_device: [u8; 32],
