@@ -1415,3 +1415,17 @@ fn presented_documents_are_checked_against_their_token() {
     );
     assert_eq!(check(&respond(revoked), &tokens), Err("revoked"));
 }
+
+#[test]
+fn an_index_no_document_was_given_cannot_be_set() {
+    let mut list = ManagedStatusList::new(URI, StatusBits::Two, 100).unwrap();
+    let reference = list.allocate(&mut rng(5)).unwrap();
+    let unused = (reference.idx + 1) % 100;
+    assert_eq!(
+        list.set(unused, StatusValue::Invalid).map_err(|e| e.code()),
+        Err("invalid_argument")
+    );
+    list.set(reference.idx, StatusValue::Invalid).unwrap();
+    assert_eq!(list.get(reference.idx).unwrap(), StatusValue::Invalid);
+    assert_eq!(list.get(unused).unwrap(), StatusValue::Valid);
+}

@@ -81,8 +81,16 @@ impl ManagedStatusList {
         StatusListReference::new(idx, self.uri.clone())
     }
 
-    /// Sets the status at `index` (see [`StatusList::set`]).
+    /// Sets the status at `index` (see [`StatusList::set`]). Refused with
+    /// `invalid_argument` for an index no document was given: revoking an
+    /// unused entry revokes nothing and hides a typing mistake.
     pub fn set(&mut self, index: u64, status: StatusValue) -> Result<()> {
+        if index < self.allocator.size() && !self.allocator.is_used(index) {
+            return Err(Error::InvalidArgument(format!(
+                "index {index} of {} was never allocated to a document",
+                self.uri
+            )));
+        }
         self.list.set(index, status)
     }
 
