@@ -306,6 +306,11 @@ impl Verifier {
             .collect();
         Ok(ResponseVerification {
             status: response.status,
+            doc_types: response
+                .documents
+                .iter()
+                .map(|d| d.doc_type().to_string())
+                .collect(),
             documents,
             document_errors: response.document_errors,
         })
@@ -569,6 +574,9 @@ impl VerifiedDocument {
 pub struct ResponseVerification {
     /// The response status (0 is OK).
     pub status: u64,
+    /// The doc type each returned document claims, in response order (as
+    /// received: a verified document's MSO confirms it).
+    pub doc_types: Vec<String>,
     /// Each returned document's outcome, in response order.
     pub documents: Vec<Result<VerifiedDocument>>,
     /// Doc types the holder could not return, with their ISO error codes.
@@ -587,6 +595,23 @@ impl ResponseVerification {
         self.documents
             .into_iter()
             .next()
+            .unwrap_or(Err(Error::DocumentNotReturned(detail)))
+    }
+
+    /// The outcome of the first document of `doc_type`, the one the
+    /// verifier asked for; `document_not_returned` when the response holds
+    /// none. A reader that asked for a driving licence is never handed
+    /// another document type this way.
+    pub fn into_doc_type(self, doc_type: &str) -> Result<VerifiedDocument> {
+        let detail = format!(
+            "no {doc_type} (status {}, document errors {:?})",
+            self.status, self.document_errors
+        );
+        self.doc_types
+            .iter()
+            .zip(self.documents)
+            .find(|(claimed, _)| claimed.as_str() == doc_type)
+            .map(|(_, outcome)| outcome)
             .unwrap_or(Err(Error::DocumentNotReturned(detail)))
     }
 }

@@ -2198,3 +2198,45 @@ fn requests_and_responses_carry_a_bounded_number_of_documents() {
         "invalid_structure"
     );
 }
+
+#[test]
+fn a_verifier_takes_the_doc_type_it_asked_for() {
+    let ua = authority("UA", "Diia", Algorithm::Es256, 30);
+    let device = device_key(Algorithm::Es256, 31);
+    let licence = issue(&ua, &samples::driving_licence_ua(), &device, None, 32);
+    let vrc = issue(&ua, &samples::vehicle_registration_ua(), &device, None, 33);
+    let session = backend_transcript(4);
+    // The holder answers a vehicle registration first, then the licence.
+    let request = request(
+        &[
+            items(MVRC, MVRC_NS, &["registration_number"]),
+            items(MDL, MDL_NS, &["family_name"]),
+        ],
+        None,
+        &session,
+    );
+    let bytes = present(
+        &[licence, vrc],
+        &request,
+        &session,
+        &device,
+        ReaderCheck::Skip,
+        NOW,
+    )
+    .unwrap()
+    .response
+    .to_vec()
+    .unwrap();
+    let verify = || {
+        verifier(&[&ua])
+            .verify_device_response(&bytes, &session, None, NOW)
+            .unwrap()
+    };
+    assert_eq!(verify().doc_types, [MVRC, MDL]);
+    assert_eq!(verify().into_doc_type(MDL).unwrap().doc_type(), MDL);
+    assert_eq!(verify().into_doc_type(MVRC).unwrap().doc_type(), MVRC);
+    assert_eq!(
+        code(verify().into_doc_type(PERMIT)),
+        "document_not_returned"
+    );
+}

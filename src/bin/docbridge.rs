@@ -211,6 +211,10 @@ struct VerifyArgs {
     /// authenticated with deviceMac.
     #[arg(long, requires = "transcript")]
     reader_key: Option<PathBuf>,
+    /// With --transcript: the doc type asked for; the response's document of
+    /// that type is verified (default: its first document).
+    #[arg(long = "doc-type", requires = "transcript")]
+    doc_type: Option<String>,
     /// The Status List Token fetched from the document's status URI
     /// (binary CBOR COSE_Sign1).
     #[arg(long)]
@@ -485,7 +489,10 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
                     &tokens,
                     now,
                 )
-                .and_then(|response| response.into_first())
+                .and_then(|response| match &args.doc_type {
+                    Some(doc_type) => response.into_doc_type(doc_type),
+                    None => response.into_first(),
+                })
         }
     };
     match (&outcome, args.json) {
