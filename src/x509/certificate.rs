@@ -1,0 +1,435 @@
+//! The parsed certificate: reading DER and PEM, its fields, validity at a
+//! time, and the signature of its issuer.
+
+use base64::Engine as _;
+use spki::ObjectIdentifier;
+use time::OffsetDateTime;
+use x509_parser::pem::Pem;
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+use crate::cose::{Algorithm, PublicKey};
+use crate::error::{Error, Result};
+
+/// The key usage bits the crate checks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeyUsage {
+    /// digitalSignature (bit 0).
+    pub digital_signature: bool,
+    /// keyCertSign (bit 5).
+    pub key_cert_sign: bool,
+    /// cRLSign (bit 6).
+    pub crl_sign: bool,
+}
+
+/// A parsed X.509 certificate with the fields the crate checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Certificate {
+    der: Vec<u8>,
+    subject: String,
+    issuer: String,
+    subject_raw: Vec<u8>,
+    issuer_raw: Vec<u8>,
+    country: Option<String>,
+    not_before: OffsetDateTime,
+    not_after: OffsetDateTime,
+    public_key: PublicKey,
+    is_ca: bool,
+    key_usage: Option<KeyUsage>,
+    extended_key_usages: Vec<String>,
+    tbs: Vec<u8>,
+    signature_algorithm: String,
+    signature_parameters_present: bool,
+    signature: Vec<u8>,
+}
+
+impl Certificate {
+    /// Parses one DER certificate; the whole input must be the certificate.
+    ///
+    /// Refused with `certificate_malformed`: input that is not one DER
+    /// certificate, bytes after it, a subject key that is not Ed25519, P-256
+    /// or P-384, unreadable extensions, and a signatureAlgorithm that differs
+    /// from the signature field inside tbsCertificate (RFC 5280 4.1.1.2).
+    /// Refused with `certificate_profile`: a critical extension the crate
+    /// does not recognise (RFC 5280 4.2).
+    pub fn from_der(der: &[u8]) -> Result<Certificate> {
+        let malformed = |detail: String| Error::CertificateMalformed(detail);
+        // x509-parser tolerates BER in the unsigned outer layers; a strict DER
+        // decode first leaves one encoding per signature value. (An ECDSA
+        // signature still has two values, s and n - s: identify certificates
+        // by their TBSCertificate or key, not by their bytes.)
+        let strict = <x509_cert::Certificate as der::Decode>::from_der(der)
+            .map_err(|e| malformed(format!("not DER: {e}")))?;
+        // Every supported signature is a whole number of bytes; a non-zero
+        // unused-bits count would be another byte form of the same signature.
+        if strict.signature().unused_bits() != 0 {
+            return Err(malformed("signatureValue has unused bits".into()));
+        }
+        let (rest, cert) = X509Certificate::from_der(der).map_err(|e| malformed(format!("{e}")))?;
+        if !rest.is_empty() {
+            return Err(malformed(format!(
+                "{} bytes after the certificate",
+                rest.len()
+            )));
+        }
+        // RFC 5280 section 4.2: a critical extension that is not understood
+        // means the certificate must not be used.
+        if let Some(unknown) = cert.extensions().iter().find(|ext| {
+            ext.critical
+                && matches!(
+                    ext.parsed_extension(),
+                    x509_parser::extensions::ParsedExtension::UnsupportedExtension { .. }
+                        | x509_parser::extensions::ParsedExtension::ParseError { .. }
+                )
+        }) {
+            return Err(Error::CertificateProfile(format!(
+                "unrecognised critical extension {}",
+                unknown.oid.to_id_string()
+            )));
+        }
+        if cert.signature_algorithm != cert.tbs_certificate.signature {
+            return Err(malformed(
+                "signatureAlgorithm differs from the signature field inside tbsCertificate".into(),
+            ));
+        }
+        let public_key = PublicKey::from_spki_der(cert.public_key().raw)
+            .map_err(|e| malformed(format!("subject public key: {e}")))?;
+        let country = cert
+            .subject()
+            .iter_country()
+            .next()
+            .map(|c| c.as_str().map(str::to_string))
+            .transpose()
+            .map_err(|e| malformed(format!("countryName: {e}")))?;
+        let key_usage = cert
+            .key_usage()
+            .map_err(|e| malformed(format!("keyUsage: {e}")))?
+            .map(|ku| KeyUsage {
+                digital_signature: ku.value.digital_signature(),
+                key_cert_sign: ku.value.key_cert_sign(),
+                crl_sign: ku.value.crl_sign(),
+            });
+        let extended_key_usages = cert
+            .extended_key_usage()
+            .map_err(|e| malformed(format!("extendedKeyUsage: {e}")))?
+            .map(|eku| {
+                eku.value
+                    .other
+                    .iter()
+                    .map(|oid| oid.to_id_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let is_ca = cert
+            .basic_constraints()
+            .map_err(|e| malformed(format!("basicConstraints: {e}")))?
+            .is_some_and(|bc| bc.value.ca);
+        let validity = cert.validity();
+        Ok(Certificate {
+            der: der.to_vec(),
+            subject: cert.subject().to_string(),
+            issuer: cert.issuer().to_string(),
+            subject_raw: cert.subject().as_raw().to_vec(),
+            issuer_raw: cert.issuer().as_raw().to_vec(),
+            country,
+            not_before: validity.not_before.to_datetime(),
+            not_after: validity.not_after.to_datetime(),
+            public_key,
+            is_ca,
+            key_usage,
+            extended_key_usages,
+            tbs: cert.tbs_certificate.as_ref().to_vec(),
+            signature_algorithm: cert.signature_algorithm.algorithm.to_id_string(),
+            signature_parameters_present: cert.signature_algorithm.parameters.is_some(),
+            signature: cert.signature_value.data.to_vec(),
+        })
+    }
+
+    /// The DER encoding, exactly as received.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// The subject name as text (for example `CN=utopia ds, C=US`).
+    pub fn subject(&self) -> &str {
+        &self.subject
+    }
+
+    /// The issuer name as text.
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    /// The DER encoding of the subject name, for exact matching.
+    pub fn subject_raw(&self) -> &[u8] {
+        &self.subject_raw
+    }
+
+    /// The DER encoding of the issuer name, for exact matching.
+    pub fn issuer_raw(&self) -> &[u8] {
+        &self.issuer_raw
+    }
+
+    /// The subject's countryName, if present.
+    pub fn country(&self) -> Option<&str> {
+        self.country.as_deref()
+    }
+
+    /// Start of the validity period.
+    pub fn not_before(&self) -> OffsetDateTime {
+        self.not_before
+    }
+
+    /// End of the validity period.
+    pub fn not_after(&self) -> OffsetDateTime {
+        self.not_after
+    }
+
+    /// The subject public key.
+    pub fn public_key(&self) -> &PublicKey {
+        &self.public_key
+    }
+
+    /// Whether basicConstraints marks the certificate as a CA.
+    pub fn is_ca(&self) -> bool {
+        self.is_ca
+    }
+
+    /// The keyUsage extension, if present.
+    pub fn key_usage(&self) -> Option<KeyUsage> {
+        self.key_usage
+    }
+
+    /// The extended key usage OIDs, dotted.
+    pub fn extended_key_usages(&self) -> &[String] {
+        &self.extended_key_usages
+    }
+
+    /// The DER bytes of the TBSCertificate, as signed.
+    pub fn tbs(&self) -> &[u8] {
+        &self.tbs
+    }
+
+    /// The signature algorithm OID, dotted.
+    pub fn signature_algorithm(&self) -> &str {
+        &self.signature_algorithm
+    }
+
+    /// The signature bits as received (DER for ECDSA, 64 bytes for Ed25519).
+    pub fn signature(&self) -> &[u8] {
+        &self.signature
+    }
+}
+
+// ----- Reading -----
+
+/// The PEM label of a certificate block.
+pub(super) const PEM_LABEL_CERTIFICATE: &str = "CERTIFICATE";
+
+impl Certificate {
+    /// Reads every `CERTIFICATE` block of a PEM text, in order; blocks with
+    /// other labels (a private key in the same file, say) are skipped.
+    ///
+    /// Refused with `certificate_malformed`: a block that is not valid PEM or
+    /// base64, a certificate that does not parse (see [`Certificate::from_der`]),
+    /// and a text with no `CERTIFICATE` block at all.
+    pub fn from_pem(pem: &str) -> Result<Vec<Certificate>> {
+        let mut certificates = Vec::new();
+        for (index, block) in Pem::iter_from_buffer(pem.as_bytes()).enumerate() {
+            let block = block.map_err(|e| {
+                Error::CertificateMalformed(format!("PEM block {}: {e}", index + 1))
+            })?;
+            if block.label != PEM_LABEL_CERTIFICATE {
+                continue;
+            }
+            let certificate = Certificate::from_der(&block.contents).map_err(|e| match e {
+                Error::CertificateMalformed(detail) => {
+                    Error::CertificateMalformed(format!("PEM block {}: {detail}", index + 1))
+                }
+                other => other,
+            })?;
+            certificates.push(certificate);
+        }
+        if certificates.is_empty() {
+            return Err(Error::CertificateMalformed(
+                "no CERTIFICATE block in the PEM text".into(),
+            ));
+        }
+        Ok(certificates)
+    }
+
+    /// Reads certificates from a file's bytes: PEM (every `CERTIFICATE`
+    /// block) when the bytes, after leading whitespace, start with
+    /// `-----BEGIN`, otherwise exactly one DER certificate.
+    ///
+    /// Refused with `certificate_malformed` (see [`Certificate::from_pem`] and
+    /// [`Certificate::from_der`]); PEM that is not UTF-8 is malformed too.
+    pub fn load(bytes: &[u8]) -> Result<Vec<Certificate>> {
+        if bytes.trim_ascii_start().starts_with(b"-----BEGIN") {
+            let text = std::str::from_utf8(bytes)
+                .map_err(|e| Error::CertificateMalformed(format!("PEM text is not UTF-8: {e}")))?;
+            Certificate::from_pem(text.trim_start())
+        } else {
+            Certificate::from_der(bytes).map(|c| vec![c])
+        }
+    }
+
+    /// The certificate as one PEM `CERTIFICATE` block (64-column base64,
+    /// `\n` line endings, a final newline).
+    pub fn to_pem(&self) -> String {
+        let engine = base64::engine::general_purpose::STANDARD;
+        let mut pem = format!("-----BEGIN {PEM_LABEL_CERTIFICATE}-----\n");
+        // 48 bytes encode to exactly 64 base64 characters: one line each.
+        for chunk in self.der.chunks(48) {
+            pem.push_str(&engine.encode(chunk));
+            pem.push('\n');
+        }
+        pem.push_str(&format!("-----END {PEM_LABEL_CERTIFICATE}-----\n"));
+        pem
+    }
+
+    /// Checks that `now` lies inside the validity period, both ends included
+    /// (RFC 5280 4.1.2.5).
+    ///
+    /// Refused with `certificate_not_yet_valid` before notBefore and
+    /// `certificate_expired` after notAfter.
+    pub fn check_validity_at(&self, now: OffsetDateTime) -> Result<()> {
+        if now < self.not_before {
+            return Err(Error::CertificateNotYetValid(format!(
+                "{:?} is valid from {}, checked at {}",
+                self.subject,
+                show_time(self.not_before),
+                show_time(now)
+            )));
+        }
+        if now > self.not_after {
+            return Err(Error::CertificateExpired(format!(
+                "{:?} was valid until {}, checked at {}",
+                self.subject,
+                show_time(self.not_after),
+                show_time(now)
+            )));
+        }
+        Ok(())
+    }
+
+    /// Checks that `issuer` issued this certificate: this certificate's
+    /// issuer name equals the issuer's subject name (DER, byte for byte),
+    /// and the signature over the TBSCertificate verifies with the issuer's
+    /// public key through [`PublicKey::verify`].
+    ///
+    /// ECDSA signatures arrive DER-encoded and are converted to the r || s
+    /// form first. Every failure is `certificate_chain_invalid`: a name
+    /// mismatch, a signature algorithm the crate does not support, an
+    /// algorithm that does not fit the issuer's key, algorithm parameters
+    /// that must be absent, a signature that is not valid DER, and a
+    /// signature that does not verify. Neither validity nor profiles are
+    /// checked here (see [`super::verify_document_signer`]).
+    pub fn verify_issued_by(&self, issuer: &Certificate) -> Result<()> {
+        let invalid = |detail: String| Error::CertificateChainInvalid(detail);
+        if self.issuer_raw != issuer.subject_raw {
+            return Err(invalid(format!(
+                "the issuer name of {:?} is {:?}, not the subject {:?} of the presumed issuer",
+                self.subject, self.issuer, issuer.subject
+            )));
+        }
+        let algorithm = signature_algorithm_from_oid(&self.signature_algorithm).ok_or_else(|| {
+            invalid(format!(
+                "{:?} is signed with {}, which is not ecdsa-with-SHA256, ecdsa-with-SHA384 or Ed25519",
+                self.subject, self.signature_algorithm
+            ))
+        })?;
+        let key = issuer.public_key();
+        if key.algorithm() != algorithm {
+            return Err(invalid(format!(
+                "{:?} is signed with {} ({}), which does not fit the {} key of its issuer {:?}",
+                self.subject,
+                signature_algorithm_name(algorithm),
+                self.signature_algorithm,
+                key_kind(key),
+                issuer.subject
+            )));
+        }
+        if self.signature_parameters_present {
+            return Err(invalid(format!(
+                "{:?}: the parameters of {} must be absent",
+                self.subject,
+                signature_algorithm_name(algorithm)
+            )));
+        }
+        let signature = match algorithm {
+            Algorithm::EdDsa => self.signature.clone(),
+            Algorithm::Es256 => p256::ecdsa::Signature::from_der(&self.signature)
+                .map(|s| s.to_bytes().to_vec())
+                .map_err(|e| {
+                    invalid(format!(
+                        "{:?}: ECDSA signature is not valid DER: {e}",
+                        self.subject
+                    ))
+                })?,
+            Algorithm::Es384 => p384::ecdsa::Signature::from_der(&self.signature)
+                .map(|s| s.to_bytes().to_vec())
+                .map_err(|e| {
+                    invalid(format!(
+                        "{:?}: ECDSA signature is not valid DER: {e}",
+                        self.subject
+                    ))
+                })?,
+        };
+        key.verify(algorithm, &self.tbs, &signature).map_err(|e| {
+            invalid(format!(
+                "the signature of {:?} does not verify with the key of {:?}: {e}",
+                self.subject, issuer.subject
+            ))
+        })
+    }
+}
+
+/// RFC 3339 text of a time, for error messages.
+pub(super) fn show_time(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
+}
+
+/// OID of ecdsa-with-SHA256 (RFC 5758).
+pub(super) const OID_ECDSA_WITH_SHA256: &str = "1.2.840.10045.4.3.2";
+/// OID of ecdsa-with-SHA384 (RFC 5758).
+pub(super) const OID_ECDSA_WITH_SHA384: &str = "1.2.840.10045.4.3.3";
+/// OID of Ed25519 (RFC 8410).
+pub(super) const OID_ED25519: &str = "1.3.101.112";
+
+/// The crate algorithm of a certificate signature algorithm OID, if supported.
+pub(super) fn signature_algorithm_from_oid(oid: &str) -> Option<Algorithm> {
+    match oid {
+        OID_ECDSA_WITH_SHA256 => Some(Algorithm::Es256),
+        OID_ECDSA_WITH_SHA384 => Some(Algorithm::Es384),
+        OID_ED25519 => Some(Algorithm::EdDsa),
+        _ => None,
+    }
+}
+
+/// [`OID_ECDSA_WITH_SHA256`] as an OID.
+pub(super) const ECDSA_WITH_SHA256: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap(OID_ECDSA_WITH_SHA256);
+/// [`OID_ECDSA_WITH_SHA384`] as an OID.
+pub(super) const ECDSA_WITH_SHA384: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap(OID_ECDSA_WITH_SHA384);
+/// [`OID_ED25519`] as an OID.
+pub(super) const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap(OID_ED25519);
+
+/// The X.509 name of a signature algorithm.
+pub(super) fn signature_algorithm_name(algorithm: Algorithm) -> &'static str {
+    match algorithm {
+        Algorithm::Es256 => "ecdsa-with-SHA256",
+        Algorithm::Es384 => "ecdsa-with-SHA384",
+        Algorithm::EdDsa => "Ed25519",
+    }
+}
+
+/// The kind of a public key, for error messages.
+pub(super) fn key_kind(key: &PublicKey) -> &'static str {
+    match key {
+        PublicKey::Ed25519(_) => "Ed25519",
+        PublicKey::P256(_) => "P-256",
+        PublicKey::P384(_) => "P-384",
+    }
+}

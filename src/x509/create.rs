@@ -1,0 +1,452 @@
+//! Creating certificates with the `x509-cert` builder, deterministic and
+//! signed through the crate's [`Signer`] trait.
+
+use std::cell::Cell;
+use std::time::Duration;
+
+use der::asn1::{Any, BitString, OctetString, PrintableStringRef, Utf8StringRef};
+use der::{Decode, Encode};
+use spki::{
+    AlgorithmIdentifierOwned, DynSignatureAlgorithmIdentifier, EncodePublicKey, ObjectIdentifier,
+    SignatureBitStringEncoding, SubjectPublicKeyInfoOwned, SubjectPublicKeyInfoRef,
+};
+use time::OffsetDateTime;
+use x509_cert::attr::AttributeTypeAndValue;
+use x509_cert::builder::profile::BuilderProfile;
+use x509_cert::builder::{Builder, CertificateBuilder};
+use x509_cert::certificate::TbsCertificate;
+use x509_cert::ext::pkix::{
+    AuthorityKeyIdentifier, BasicConstraints, ExtendedKeyUsage, KeyUsages, SubjectKeyIdentifier,
+};
+use x509_cert::ext::{Extension, ToExtension};
+use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
+use x509_cert::serial_number::SerialNumber;
+use x509_cert::time::{Time, Validity};
+
+use crate::cose::{Algorithm, PublicKey, Signer};
+use crate::error::{Error, Result};
+
+use super::certificate::{Certificate, ECDSA_WITH_SHA256, ECDSA_WITH_SHA384, ED25519, show_time};
+use super::{EKU_MDL_DOCUMENT_SIGNER, EKU_MDL_READER_AUTH};
+
+// ----- Creating certificates -----
+
+/// What goes into a certificate besides its key and profile.
+///
+/// The subject name is countryName, then organizationName if given, then
+/// commonName (`C=UA, O=<organization>, CN=<common name>`): countryName as
+/// PrintableString, organizationName and commonName as UTF8String, so
+/// Cyrillic and Polish names are kept as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateSpec {
+    /// The subject commonName; must not be empty.
+    pub common_name: String,
+    /// The subject countryName, ISO 3166-1 alpha-2 (two upper-case letters).
+    pub country: String,
+    /// The subject organizationName, if any; must not be empty when given.
+    pub organization: Option<String>,
+    /// The serial number, chosen by the caller (unique per issuer); must be
+    /// positive (RFC 5280 4.1.2.2).
+    pub serial: u64,
+    /// Start of validity. Converted to UTC; fractions of a second are
+    /// dropped; must not be before 1970.
+    pub not_before: OffsetDateTime,
+    /// End of validity, not before `not_before`. Converted like `not_before`.
+    pub not_after: OffsetDateTime,
+}
+
+/// The extensions a created certificate carries.
+///
+/// Every profile carries a subjectKeyIdentifier (SHA-1 of the subject key,
+/// RFC 5280 4.2.1.2 method 1) and, unless self-signed, an
+/// authorityKeyIdentifier (the issuer certificate's subjectKeyIdentifier, or
+/// the same SHA-1 of the issuer key when the issuer certificate has none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CertificateProfile {
+    /// IACA root (ISO/IEC 18013-5 Annex B): basicConstraints cA true with
+    /// pathLenConstraint 0 (critical), keyUsage keyCertSign and cRLSign
+    /// (critical). Passes [`check_iaca_profile`](super::check_iaca_profile).
+    Iaca,
+    /// Document Signer (Annex B): no basicConstraints (an end entity),
+    /// keyUsage digitalSignature (critical), extendedKeyUsage
+    /// [`EKU_MDL_DOCUMENT_SIGNER`] (critical). Passes
+    /// [`check_document_signer_profile`](super::check_document_signer_profile).
+    DocumentSigner,
+    /// mdoc reader authentication (Annex B): like the Document Signer
+    /// but with extendedKeyUsage [`EKU_MDL_READER_AUTH`]. Passes
+    /// [`check_reader_profile`](super::check_reader_profile).
+    ReaderAuthentication,
+    /// A trust-list operator's signing certificate: keyUsage digitalSignature
+    /// (critical) and no extendedKeyUsage. No standard OID fits the
+    /// project's own trust-list format (1.0.18013.5.1.8 is the VICAL
+    /// signer's and would claim a format this is not), and the project has
+    /// no registered arc of its own; trust-list verifiers pin the
+    /// operator's certificate or key instead of relying on an EKU.
+    TrustListSigner,
+}
+
+/// Creates a self-signed certificate for `key`'s public key, signed by `key`.
+///
+/// `key` is any [`Signer`]: a [`crate::cose::SoftwareKey`] or an HSM-backed
+/// implementation. The certificate signature algorithm follows the key
+/// (ecdsa-with-SHA256 for P-256, ecdsa-with-SHA384 for P-384, Ed25519).
+/// Deterministic: the same key, spec and profile give the same bytes.
+///
+/// Refused with `invalid_argument` for a bad spec (see [`CertificateSpec`]);
+/// a signer error is passed on (`signing_failed`), and a signature that does
+/// not verify under the signer's own public key is `signing_failed`.
+pub fn create_self_signed(
+    spec: &CertificateSpec,
+    profile: CertificateProfile,
+    key: &dyn Signer,
+) -> Result<Certificate> {
+    let subject = build_name(spec)?;
+    let public_key = key.public_key();
+    let builder_profile = Profile {
+        kind: profile,
+        subject: subject.clone(),
+        issuer: subject,
+        self_signed: true,
+        authority_key_id: None,
+    };
+    let certificate = build(spec, builder_profile, &public_key, key)?;
+    certificate.verify_issued_by(&certificate).map_err(|e| {
+        Error::SigningFailed(format!(
+            "the new certificate does not verify under its own key: {e}"
+        ))
+    })?;
+    Ok(certificate)
+}
+
+/// Creates a certificate for `subject_key`, issued by `issuer_cert` and
+/// signed with `issuer_key`, whose public key must be that of `issuer_cert`.
+///
+/// The issuer name is copied from `issuer_cert`'s subject. No profile is
+/// required of the issuer, so negative test vectors (a DS signed by a DS)
+/// can be made; the checks refuse them later. Deterministic like
+/// [`create_self_signed`].
+///
+/// Refused with `invalid_argument` for a bad spec (see [`CertificateSpec`])
+/// or an issuer certificate `x509-cert` cannot read, with `invalid_key` when
+/// `issuer_key` does not match `issuer_cert`; a signer error is passed on
+/// (`signing_failed`), and a result that does not verify under the issuer
+/// certificate is `signing_failed`.
+pub fn create_issued(
+    spec: &CertificateSpec,
+    profile: CertificateProfile,
+    subject_key: &PublicKey,
+    issuer_cert: &Certificate,
+    issuer_key: &dyn Signer,
+) -> Result<Certificate> {
+    if issuer_key.public_key() != *issuer_cert.public_key() {
+        return Err(Error::InvalidKey(format!(
+            "the issuer key is not the key of the issuer certificate {:?}",
+            issuer_cert.subject()
+        )));
+    }
+    let unreadable = |e: der::Error| {
+        Error::InvalidArgument(format!(
+            "issuer certificate {:?} cannot be read for issuing: {e}",
+            issuer_cert.subject()
+        ))
+    };
+    let issuer = x509_cert::Certificate::from_der(issuer_cert.der()).map_err(unreadable)?;
+    let issuer_tbs = issuer.tbs_certificate();
+    let authority_key_id = issuer_tbs
+        .get_extension::<SubjectKeyIdentifier>()
+        .map_err(unreadable)?
+        .map(|(_, ski)| ski.0.as_bytes().to_vec());
+    let builder_profile = Profile {
+        kind: profile,
+        subject: build_name(spec)?,
+        issuer: issuer_tbs.subject().clone(),
+        self_signed: false,
+        authority_key_id,
+    };
+    let certificate = build(spec, builder_profile, subject_key, issuer_key)?;
+    certificate.verify_issued_by(issuer_cert).map_err(|e| {
+        Error::SigningFailed(format!(
+            "the new certificate does not verify under its issuer: {e}"
+        ))
+    })?;
+    Ok(certificate)
+}
+
+/// OID of countryName (RFC 4519).
+pub(super) const OID_COUNTRY_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.6");
+/// OID of organizationName (RFC 4519).
+pub(super) const OID_ORGANIZATION_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.10");
+/// OID of commonName (RFC 4519).
+pub(super) const OID_COMMON_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
+/// [`EKU_MDL_DOCUMENT_SIGNER`] as an OID.
+pub(super) const OID_EKU_MDL_DOCUMENT_SIGNER: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap(EKU_MDL_DOCUMENT_SIGNER);
+/// [`EKU_MDL_READER_AUTH`] as an OID.
+pub(super) const OID_EKU_MDL_READER_AUTH: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap(EKU_MDL_READER_AUTH);
+
+/// Checks a spec and builds its subject name.
+pub(super) fn build_name(spec: &CertificateSpec) -> Result<Name> {
+    let bad = |detail: String| Error::InvalidArgument(detail);
+    if !crate::country::is_alpha2(&spec.country) {
+        return Err(bad(format!(
+            "country {:?} is not an ISO 3166-1 alpha-2 code (two upper-case letters)",
+            spec.country
+        )));
+    }
+    if spec.common_name.is_empty() {
+        return Err(bad("the common name is empty".into()));
+    }
+    if spec.organization.as_deref() == Some("") {
+        return Err(bad("the organization is empty (use None for none)".into()));
+    }
+    let encoding = |what: &str, e: der::Error| bad(format!("{what}: {e}"));
+    let mut attributes = vec![(
+        OID_COUNTRY_NAME,
+        Any::encode_from(
+            &PrintableStringRef::new(&spec.country).map_err(|e| encoding("country", e))?,
+        )
+        .map_err(|e| encoding("country", e))?,
+    )];
+    if let Some(organization) = &spec.organization {
+        attributes.push((
+            OID_ORGANIZATION_NAME,
+            Any::encode_from(
+                &Utf8StringRef::new(organization).map_err(|e| encoding("organization", e))?,
+            )
+            .map_err(|e| encoding("organization", e))?,
+        ));
+    }
+    attributes.push((
+        OID_COMMON_NAME,
+        Any::encode_from(
+            &Utf8StringRef::new(&spec.common_name).map_err(|e| encoding("common name", e))?,
+        )
+        .map_err(|e| encoding("common name", e))?,
+    ));
+    let rdns = attributes
+        .into_iter()
+        .map(|(oid, value)| {
+            RelativeDistinguishedName::try_from(vec![AttributeTypeAndValue { oid, value }])
+        })
+        .collect::<der::Result<Vec<_>>>()
+        .map_err(|e| encoding("subject name", e))?;
+    // `Name` has no public constructor from an RDNSequence outside the
+    // crate's `hazmat` feature; going through DER is the supported way.
+    let der = RdnSequence::from(rdns)
+        .to_der()
+        .map_err(|e| encoding("subject name", e))?;
+    Name::from_der(&der).map_err(|e| encoding("subject name", e))
+}
+
+/// An X.509 time from an `OffsetDateTime` (UTC, whole seconds).
+pub(super) fn x509_time(what: &str, t: OffsetDateTime) -> Result<Time> {
+    let seconds = u64::try_from(t.unix_timestamp())
+        .map_err(|_| Error::InvalidArgument(format!("{what} {} is before 1970", show_time(t))))?;
+    der::DateTime::from_unix_duration(Duration::from_secs(seconds))
+        .map(Time::from)
+        .map_err(|e| Error::InvalidArgument(format!("{what} {}: {e}", show_time(t))))
+}
+
+/// Builds and signs a certificate with the x509-cert builder.
+pub(super) fn build(
+    spec: &CertificateSpec,
+    profile: Profile,
+    subject_key: &PublicKey,
+    signer: &dyn Signer,
+) -> Result<Certificate> {
+    if spec.serial == 0 {
+        return Err(Error::InvalidArgument(
+            "the serial number must be positive (RFC 5280 4.1.2.2)".into(),
+        ));
+    }
+    if spec.not_after < spec.not_before {
+        return Err(Error::InvalidArgument(format!(
+            "notAfter {} is before notBefore {}",
+            show_time(spec.not_after),
+            show_time(spec.not_before)
+        )));
+    }
+    let failed =
+        |detail: String| Error::InvalidArgument(format!("building the certificate: {detail}"));
+    let serial =
+        SerialNumber::new(&spec.serial.to_be_bytes()).map_err(|e| failed(e.to_string()))?;
+    let validity = Validity::new(
+        x509_time("notBefore", spec.not_before)?,
+        x509_time("notAfter", spec.not_after)?,
+    );
+    let spki = SubjectPublicKeyInfoOwned::from_key(&SpkiKey(subject_key.clone()))
+        .map_err(|e| Error::InvalidKey(format!("subject public key: {e}")))?;
+    let builder = CertificateBuilder::new(profile, serial, validity, spki)
+        .map_err(|e| failed(e.to_string()))?;
+    let adapter = CertificateSigner {
+        signer,
+        public_key: SpkiKey(signer.public_key()),
+        failure: Cell::new(None),
+    };
+    let built = builder.build::<_, CertificateSignature>(&adapter);
+    // A signer failure carries the crate error; report that, not the
+    // builder's generic wrapper.
+    if let Some(error) = adapter.failure.take() {
+        return Err(error);
+    }
+    let built = built.map_err(|e| failed(e.to_string()))?;
+    let der = built.to_der().map_err(|e| failed(e.to_string()))?;
+    Certificate::from_der(&der)
+}
+
+/// The x509-cert builder profile for the crate's certificate profiles.
+pub(super) struct Profile {
+    kind: CertificateProfile,
+    subject: Name,
+    issuer: Name,
+    self_signed: bool,
+    /// The issuer certificate's subjectKeyIdentifier, when it has one.
+    authority_key_id: Option<Vec<u8>>,
+}
+
+impl BuilderProfile for Profile {
+    fn get_issuer(&self, _subject: &Name) -> Name {
+        self.issuer.clone()
+    }
+
+    fn get_subject(&self) -> Name {
+        self.subject.clone()
+    }
+
+    fn build_extensions(
+        &self,
+        spk: SubjectPublicKeyInfoRef<'_>,
+        issuer_spk: SubjectPublicKeyInfoRef<'_>,
+        tbs: &TbsCertificate,
+    ) -> x509_cert::builder::Result<Vec<Extension>> {
+        let subject = tbs.subject();
+        let mut extensions: Vec<Extension> = Vec::new();
+        let ski = SubjectKeyIdentifier::try_from(spk)?;
+        extensions.push((false, &ski).to_extension(subject, &extensions)?);
+        if !self.self_signed {
+            let aki = match &self.authority_key_id {
+                Some(id) => AuthorityKeyIdentifier {
+                    key_identifier: Some(OctetString::new(id.as_slice())?),
+                    ..AuthorityKeyIdentifier::default()
+                },
+                None => AuthorityKeyIdentifier::try_from(issuer_spk)?,
+            };
+            extensions.push((false, &aki).to_extension(subject, &extensions)?);
+        }
+        let (usages, eku) = match self.kind {
+            CertificateProfile::Iaca => {
+                let constraints = BasicConstraints {
+                    ca: true,
+                    path_len_constraint: Some(0),
+                };
+                extensions.push((true, &constraints).to_extension(subject, &extensions)?);
+                (KeyUsages::KeyCertSign | KeyUsages::CRLSign, None)
+            }
+            CertificateProfile::DocumentSigner => (
+                KeyUsages::DigitalSignature.into(),
+                Some(OID_EKU_MDL_DOCUMENT_SIGNER),
+            ),
+            CertificateProfile::ReaderAuthentication => (
+                KeyUsages::DigitalSignature.into(),
+                Some(OID_EKU_MDL_READER_AUTH),
+            ),
+            CertificateProfile::TrustListSigner => (KeyUsages::DigitalSignature.into(), None),
+        };
+        let key_usage = x509_cert::ext::pkix::KeyUsage(usages);
+        extensions.push((true, &key_usage).to_extension(subject, &extensions)?);
+        if let Some(eku) = eku {
+            let eku = ExtendedKeyUsage(vec![eku]);
+            extensions.push((true, &eku).to_extension(subject, &extensions)?);
+        }
+        Ok(extensions)
+    }
+}
+
+/// A [`PublicKey`] as the `spki` encoding trait wants it.
+#[derive(Clone)]
+pub(super) struct SpkiKey(PublicKey);
+
+impl EncodePublicKey for SpkiKey {
+    fn to_public_key_der(&self) -> spki::Result<spki::Document> {
+        match &self.0 {
+            PublicKey::Ed25519(k) => k.to_public_key_der(),
+            PublicKey::P256(k) => k.to_public_key_der(),
+            PublicKey::P384(k) => k.to_public_key_der(),
+        }
+    }
+}
+
+/// Adapts a crate [`Signer`] (COSE form: r || s) to the RustCrypto traits the
+/// x509-cert builder needs (X.509 form: DER for ECDSA).
+pub(super) struct CertificateSigner<'a> {
+    signer: &'a dyn Signer,
+    public_key: SpkiKey,
+    /// The crate error of a failed signature, kept because
+    /// `signature::Error` cannot carry it.
+    failure: Cell<Option<Error>>,
+}
+
+/// A certificate signature in its X.509 form.
+pub(super) struct CertificateSignature(Vec<u8>);
+
+impl SignatureBitStringEncoding for CertificateSignature {
+    fn to_bitstring(&self) -> der::Result<BitString> {
+        BitString::from_bytes(&self.0)
+    }
+}
+
+impl signature::Keypair for CertificateSigner<'_> {
+    type VerifyingKey = SpkiKey;
+
+    fn verifying_key(&self) -> SpkiKey {
+        self.public_key.clone()
+    }
+}
+
+impl DynSignatureAlgorithmIdentifier for CertificateSigner<'_> {
+    fn signature_algorithm_identifier(&self) -> spki::Result<AlgorithmIdentifierOwned> {
+        let oid = match self.signer.algorithm() {
+            Algorithm::Es256 => ECDSA_WITH_SHA256,
+            Algorithm::Es384 => ECDSA_WITH_SHA384,
+            Algorithm::EdDsa => ED25519,
+        };
+        // RFC 5758 and RFC 8410: the parameters are absent.
+        Ok(AlgorithmIdentifierOwned {
+            oid,
+            parameters: None,
+        })
+    }
+}
+
+impl CertificateSigner<'_> {
+    fn sign_for_certificate(&self, message: &[u8]) -> Result<Vec<u8>> {
+        let raw = self.signer.sign(message)?;
+        let not_cose = |e: signature::Error| {
+            Error::SigningFailed(format!("the signer returned no r || s signature: {e}"))
+        };
+        match self.signer.algorithm() {
+            Algorithm::EdDsa => Ok(raw),
+            Algorithm::Es256 => p256::ecdsa::Signature::from_slice(&raw)
+                .map(|s| s.to_der().as_bytes().to_vec())
+                .map_err(not_cose),
+            Algorithm::Es384 => p384::ecdsa::Signature::from_slice(&raw)
+                .map(|s| s.to_der().as_bytes().to_vec())
+                .map_err(not_cose),
+        }
+    }
+}
+
+impl signature::Signer<CertificateSignature> for CertificateSigner<'_> {
+    fn try_sign(
+        &self,
+        message: &[u8],
+    ) -> std::result::Result<CertificateSignature, signature::Error> {
+        self.sign_for_certificate(message)
+            .map(CertificateSignature)
+            .map_err(|e| {
+                self.failure.set(Some(e));
+                signature::Error::new()
+            })
+    }
+}

@@ -1,0 +1,573 @@
+//! Tests of certificate reading, profiles, chains and creation.
+
+use time::OffsetDateTime;
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+use super::certificate::OID_ECDSA_WITH_SHA256;
+use super::*;
+use crate::cose::SoftwareKey;
+use crate::cose::{Algorithm, PublicKey, Signer};
+use crate::error::{Error, Result};
+use crate::trust::demo::DemoAuthority;
+use rand_chacha::ChaCha20Rng;
+use rand_core::SeedableRng;
+use time::macros::datetime;
+
+const MDL: &str = "org.iso.18013.5.1.mDL";
+const FROM: OffsetDateTime = datetime!(2025-01-01 0:00 UTC);
+const UNTIL: OffsetDateTime = datetime!(2030-01-01 0:00 UTC);
+const INSIDE: OffsetDateTime = datetime!(2026-06-15 12:00 UTC);
+
+fn code<T: std::fmt::Debug>(r: Result<T>) -> &'static str {
+    match r {
+        Ok(v) => panic!("expected an error, got {v:?}"),
+        Err(e) => e.code(),
+    }
+}
+
+fn demo(country: &str, name: &str, alg: Algorithm, seed: u64) -> DemoAuthority {
+    let mut rng = ChaCha20Rng::seed_from_u64(seed);
+    DemoAuthority::generate(country, name, alg, &[MDL], FROM, UNTIL, &mut rng).unwrap()
+}
+
+fn spec(cn: &str, country: &str, serial: u64) -> CertificateSpec {
+    CertificateSpec {
+        common_name: cn.into(),
+        country: country.into(),
+        organization: None,
+        serial,
+        not_before: FROM,
+        not_after: UNTIL,
+    }
+}
+
+#[test]
+fn unrecognised_critical_extensions_are_refused() {
+    // Turn the critical keyUsage (2.5.29.15) into the unassigned 2.5.29.63,
+    // keeping it critical: RFC 5280 says such a certificate must not be used.
+    let ds = demo("UA", "Diia Test", Algorithm::Es256, 40).ds_certificate;
+    let mut der = ds.der().to_vec();
+    let key_usage_oid = [0x06, 0x03, 0x55, 0x1d, 0x0f];
+    let at = der
+        .windows(key_usage_oid.len())
+        .position(|w| w == key_usage_oid)
+        .unwrap();
+    der[at + 4] = 0x3f;
+    assert_eq!(code(Certificate::from_der(&der)), "certificate_profile");
+}
+
+#[test]
+fn demo_chain_for_every_algorithm() {
+    for (i, alg) in Algorithm::ALL.into_iter().enumerate() {
+        let seed = i as u64;
+        let ua = demo("UA", "Diia Test", alg, seed);
+        let (iaca, ds) = (&ua.iaca_certificate, &ua.ds_certificate);
+        check_iaca_profile(iaca).unwrap();
+        check_document_signer_profile(ds).unwrap();
+        assert_eq!(iaca.public_key().algorithm(), alg);
+        assert_eq!(ds.public_key().algorithm(), alg);
+        assert_eq!(iaca.country(), Some("UA"));
+        assert_eq!(ds.country(), Some("UA"));
+        assert!(
+            iaca.subject().contains("CN=Diia Test IACA"),
+            "{}",
+            iaca.subject()
+        );
+        assert!(ds.subject().contains("CN=Diia Test Document Signer"));
+        assert_eq!(ds.issuer_raw(), iaca.subject_raw());
+        iaca.verify_issued_by(iaca).unwrap();
+
+        verify_document_signer(ds, iaca, INSIDE).unwrap();
+        // Both ends of the validity period are inside it.
+        verify_document_signer(ds, iaca, FROM).unwrap();
+        verify_document_signer(ds, iaca, UNTIL).unwrap();
+        assert_eq!(
+            code(verify_document_signer(
+                ds,
+                iaca,
+                UNTIL + time::Duration::SECOND
+            )),
+            "certificate_expired"
+        );
+        assert_eq!(
+            code(verify_document_signer(
+                ds,
+                iaca,
+                FROM - time::Duration::SECOND
+            )),
+            "certificate_not_yet_valid"
+        );
+
+        // Another authority's IACA: different name, and same name with a
+        // different key (the signature check is what refuses it then).
+        let other = demo("UA", "Other Authority", alg, seed + 100);
+        assert_eq!(
+            code(verify_document_signer(ds, &other.iaca_certificate, INSIDE)),
+            "certificate_chain_invalid"
+        );
+        let twin = demo("UA", "Diia Test", alg, seed + 200);
+        assert_eq!(twin.iaca_certificate.subject_raw(), iaca.subject_raw());
+        assert_eq!(
+            code(verify_document_signer(ds, &twin.iaca_certificate, INSIDE)),
+            "certificate_chain_invalid"
+        );
+
+        // A DS is no IACA, and an IACA no DS.
+        assert_eq!(
+            code(verify_document_signer(ds, ds, INSIDE)),
+            "certificate_profile"
+        );
+        assert_eq!(
+            code(verify_document_signer(iaca, iaca, INSIDE)),
+            "certificate_profile"
+        );
+
+        // A DS of another country under the UA IACA.
+        let pl_key = SoftwareKey::generate(alg, &mut ChaCha20Rng::seed_from_u64(seed + 300));
+        let pl_ds = create_issued(
+            &spec("Polish Document Signer", "PL", 77),
+            CertificateProfile::DocumentSigner,
+            &pl_key.public_key(),
+            iaca,
+            &ua.iaca_key,
+        )
+        .unwrap();
+        check_document_signer_profile(&pl_ds).unwrap();
+        pl_ds.verify_issued_by(iaca).unwrap();
+        assert_eq!(
+            code(verify_document_signer(&pl_ds, iaca, INSIDE)),
+            "country_mismatch"
+        );
+
+        // PEM round trip, alone and in a bundle with other blocks.
+        let pem = ds.to_pem();
+        assert!(pem.starts_with("-----BEGIN CERTIFICATE-----\n"));
+        assert!(pem.lines().all(|l| l.len() <= 64));
+        assert_eq!(Certificate::from_pem(&pem).unwrap(), vec![ds.clone()]);
+        let bundle = format!(
+            "{}{}{}",
+            ds.to_pem(),
+            ua.ds_key.to_pkcs8_pem().unwrap(),
+            iaca.to_pem()
+        );
+        assert_eq!(
+            Certificate::from_pem(&bundle).unwrap(),
+            vec![ds.clone(), iaca.clone()]
+        );
+        assert_eq!(
+            Certificate::load(format!("\n  {bundle}").as_bytes()).unwrap(),
+            vec![ds.clone(), iaca.clone()]
+        );
+        assert_eq!(Certificate::load(ds.der()).unwrap(), vec![ds.clone()]);
+    }
+}
+
+#[test]
+fn created_extensions_and_criticality() {
+    let ua = demo("UA", "Diia Test", Algorithm::Es256, 1);
+    let ski = |der: &[u8]| {
+        let (_, c) = X509Certificate::from_der(der).unwrap();
+        let ext: Vec<(String, bool)> = c
+            .extensions()
+            .iter()
+            .map(|e| (e.oid.to_id_string(), e.critical))
+            .collect();
+        ext
+    };
+    // SKI, BC (critical), KU (critical); no AKI on a self-signed root.
+    assert_eq!(
+        ski(ua.iaca_certificate.der()),
+        vec![
+            ("2.5.29.14".to_string(), false),
+            ("2.5.29.19".to_string(), true),
+            ("2.5.29.15".to_string(), true),
+        ]
+    );
+    // SKI, AKI, KU (critical), EKU (critical); no basicConstraints.
+    assert_eq!(
+        ski(ua.ds_certificate.der()),
+        vec![
+            ("2.5.29.14".to_string(), false),
+            ("2.5.29.35".to_string(), false),
+            ("2.5.29.15".to_string(), true),
+            ("2.5.29.37".to_string(), true),
+        ]
+    );
+    let (_, iaca) = X509Certificate::from_der(ua.iaca_certificate.der()).unwrap();
+    let (_, ds) = X509Certificate::from_der(ua.ds_certificate.der()).unwrap();
+    let bc = iaca.basic_constraints().unwrap().unwrap().value;
+    assert!(bc.ca);
+    assert_eq!(bc.path_len_constraint, Some(0));
+    // The DS's AKI is the IACA's SKI.
+    let iaca_ski = iaca
+        .extensions()
+        .iter()
+        .find_map(|e| match e.parsed_extension() {
+            x509_parser::extensions::ParsedExtension::SubjectKeyIdentifier(k) => Some(k.0.to_vec()),
+            _ => None,
+        })
+        .unwrap();
+    let ds_aki = ds
+        .extensions()
+        .iter()
+        .find_map(|e| match e.parsed_extension() {
+            x509_parser::extensions::ParsedExtension::AuthorityKeyIdentifier(k) => {
+                k.key_identifier.as_ref().map(|k| k.0.to_vec())
+            }
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(iaca_ski, ds_aki);
+    assert_eq!(
+        ua.ds_certificate.extended_key_usages(),
+        [EKU_MDL_DOCUMENT_SIGNER.to_string()]
+    );
+    // Subject order C, O, CN; UTF-8 names kept.
+    let key = SoftwareKey::generate(Algorithm::EdDsa, &mut ChaCha20Rng::seed_from_u64(5));
+    let cert = create_self_signed(
+        &CertificateSpec {
+            organization: Some("Міністерство цифрової трансформації".into()),
+            ..spec("Дія IACA", "UA", 1)
+        },
+        CertificateProfile::Iaca,
+        &key,
+    )
+    .unwrap();
+    assert_eq!(
+        cert.subject(),
+        "C=UA, O=Міністерство цифрової трансформації, CN=Дія IACA"
+    );
+}
+
+#[test]
+fn reader_and_trust_list_signer_profiles() {
+    let mut rng = ChaCha20Rng::seed_from_u64(9);
+    let root_key = SoftwareKey::generate(Algorithm::Es384, &mut rng);
+    let root = create_self_signed(
+        &spec("Reader CA", "PL", 1),
+        CertificateProfile::Iaca,
+        &root_key,
+    )
+    .unwrap();
+    let reader_key = SoftwareKey::generate(Algorithm::Es256, &mut rng);
+    let reader = create_issued(
+        &spec("Police reader", "PL", 2),
+        CertificateProfile::ReaderAuthentication,
+        &reader_key.public_key(),
+        &root,
+        &root_key,
+    )
+    .unwrap();
+    check_reader_profile(&reader).unwrap();
+    reader.verify_issued_by(&root).unwrap();
+    assert_eq!(
+        reader.extended_key_usages(),
+        [EKU_MDL_READER_AUTH.to_string()]
+    );
+    assert_eq!(
+        code(check_document_signer_profile(&reader)),
+        "certificate_profile"
+    );
+
+    let tl = create_self_signed(
+        &spec("UA trust list operator", "UA", 3),
+        CertificateProfile::TrustListSigner,
+        &reader_key,
+    )
+    .unwrap();
+    assert!(!tl.is_ca());
+    assert!(tl.extended_key_usages().is_empty());
+    assert_eq!(
+        tl.key_usage(),
+        Some(KeyUsage {
+            digital_signature: true,
+            ..KeyUsage::default()
+        })
+    );
+    assert_eq!(
+        code(check_document_signer_profile(&tl)),
+        "certificate_profile"
+    );
+    assert_eq!(code(check_reader_profile(&tl)), "certificate_profile");
+    assert_eq!(code(check_iaca_profile(&tl)), "certificate_profile");
+}
+
+#[test]
+fn creation_is_deterministic() {
+    for alg in Algorithm::ALL {
+        let a = demo("PL", "mObywatel Test", alg, 42);
+        let b = demo("PL", "mObywatel Test", alg, 42);
+        assert_eq!(a.iaca_certificate.der(), b.iaca_certificate.der());
+        assert_eq!(a.ds_certificate.der(), b.ds_certificate.der());
+        let c = demo("PL", "mObywatel Test", alg, 43);
+        assert_ne!(a.iaca_certificate.der(), c.iaca_certificate.der());
+    }
+}
+
+#[test]
+fn signature_algorithm_must_fit_issuer_key() {
+    // Same issuer name, P-384 key: the ES256 signature of the DS is refused
+    // for the algorithm, before any signature math.
+    let ua = demo("UA", "Diia Test", Algorithm::Es256, 3);
+    let p384 = demo("UA", "Diia Test", Algorithm::Es384, 4);
+    let err = ua
+        .ds_certificate
+        .verify_issued_by(&p384.iaca_certificate)
+        .unwrap_err();
+    assert_eq!(err.code(), "certificate_chain_invalid");
+    assert!(err.to_string().contains("does not fit"), "{err}");
+    let ed = demo("UA", "Diia Test", Algorithm::EdDsa, 5);
+    let err = ed
+        .ds_certificate
+        .verify_issued_by(&ua.iaca_certificate)
+        .unwrap_err();
+    assert!(err.to_string().contains("does not fit"), "{err}");
+}
+
+#[test]
+fn tampered_signature_is_refused() {
+    for alg in Algorithm::ALL {
+        let ua = demo("UA", "Diia Test", alg, 6);
+        let mut der = ua.ds_certificate.der().to_vec();
+        let last = der.len() - 1;
+        der[last] ^= 0x01;
+        // The last byte is inside the signature value.
+        match Certificate::from_der(&der) {
+            Ok(cert) => assert_eq!(
+                code(cert.verify_issued_by(&ua.iaca_certificate)),
+                "certificate_chain_invalid"
+            ),
+            Err(e) => assert_eq!(e.code(), "certificate_malformed"),
+        }
+    }
+}
+
+#[test]
+fn bad_input_is_refused() {
+    assert_eq!(code(Certificate::from_pem("")), "certificate_malformed");
+    assert_eq!(
+        code(Certificate::from_pem(
+            "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"
+        )),
+        "certificate_malformed"
+    );
+    assert_eq!(
+        code(Certificate::from_pem(
+            "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n"
+        )),
+        "certificate_malformed"
+    );
+    assert_eq!(
+        code(Certificate::from_pem(
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"
+        )),
+        "certificate_malformed"
+    );
+    assert_eq!(code(Certificate::load(b"")), "certificate_malformed");
+    assert_eq!(
+        code(Certificate::load(b"\x30\x03\x02\x01\x01")),
+        "certificate_malformed"
+    );
+    let ua = demo("UA", "Diia Test", Algorithm::EdDsa, 7);
+    let mut long = ua.ds_certificate.der().to_vec();
+    long.push(0);
+    assert_eq!(code(Certificate::load(&long)), "certificate_malformed");
+}
+
+#[test]
+fn bad_specs_are_refused() {
+    let key = SoftwareKey::generate(Algorithm::Es256, &mut ChaCha20Rng::seed_from_u64(8));
+    let make = |s: CertificateSpec| create_self_signed(&s, CertificateProfile::Iaca, &key);
+    assert_eq!(code(make(spec("x", "ua", 1))), "invalid_argument");
+    assert_eq!(code(make(spec("x", "UKR", 1))), "invalid_argument");
+    assert_eq!(code(make(spec("", "UA", 1))), "invalid_argument");
+    assert_eq!(code(make(spec("x", "UA", 0))), "invalid_argument");
+    assert_eq!(
+        code(make(CertificateSpec {
+            organization: Some(String::new()),
+            ..spec("x", "UA", 1)
+        })),
+        "invalid_argument"
+    );
+    assert_eq!(
+        code(make(CertificateSpec {
+            not_after: FROM - time::Duration::DAY,
+            ..spec("x", "UA", 1)
+        })),
+        "invalid_argument"
+    );
+    assert_eq!(
+        code(make(CertificateSpec {
+            not_before: datetime!(1969-12-31 0:00 UTC),
+            ..spec("x", "UA", 1)
+        })),
+        "invalid_argument"
+    );
+    // Large serials and times past 2049 (GeneralizedTime) work.
+    let cert = make(CertificateSpec {
+        not_after: datetime!(2060-01-01 0:00 UTC),
+        ..spec("x", "UA", u64::MAX)
+    })
+    .unwrap();
+    assert_eq!(cert.not_after(), datetime!(2060-01-01 0:00 UTC));
+    // The issuer key must match the issuer certificate.
+    let ua = demo("UA", "Diia Test", Algorithm::Es256, 9);
+    assert_eq!(
+        code(create_issued(
+            &spec("x", "UA", 2),
+            CertificateProfile::DocumentSigner,
+            &key.public_key(),
+            &ua.iaca_certificate,
+            &key,
+        )),
+        "invalid_key"
+    );
+}
+
+/// A signer standing in for an HSM that refuses to sign.
+struct RefusingSigner(SoftwareKey);
+
+impl Signer for RefusingSigner {
+    fn algorithm(&self) -> Algorithm {
+        self.0.algorithm()
+    }
+    fn public_key(&self) -> PublicKey {
+        self.0.public_key()
+    }
+    fn sign(&self, _message: &[u8]) -> Result<Vec<u8>> {
+        Err(Error::SigningFailed("HSM offline".into()))
+    }
+}
+
+/// A signer whose signatures are made with another key.
+struct WrongKeySigner(SoftwareKey, SoftwareKey);
+
+impl Signer for WrongKeySigner {
+    fn algorithm(&self) -> Algorithm {
+        self.0.algorithm()
+    }
+    fn public_key(&self) -> PublicKey {
+        self.0.public_key()
+    }
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
+        self.1.sign(message)
+    }
+}
+
+#[test]
+fn signer_failures_are_reported() {
+    let mut rng = ChaCha20Rng::seed_from_u64(10);
+    for alg in Algorithm::ALL {
+        let key = SoftwareKey::generate(alg, &mut rng);
+        let other = SoftwareKey::generate(alg, &mut rng);
+        let err = create_self_signed(
+            &spec("x", "UA", 1),
+            CertificateProfile::Iaca,
+            &RefusingSigner(key.clone()),
+        )
+        .unwrap_err();
+        assert_eq!(err, Error::SigningFailed("HSM offline".into()));
+        assert_eq!(
+            code(create_self_signed(
+                &spec("x", "UA", 1),
+                CertificateProfile::Iaca,
+                &WrongKeySigner(key, other),
+            )),
+            "signing_failed"
+        );
+    }
+}
+
+/// Reads an ISO/IEC 18013-5 Annex D certificate (hex text) from the
+/// shared vectors, which must be present next to the crate.
+fn annex_d(file: &str) -> Certificate {
+    let path = format!(
+        "{}/{file}",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/vectors/external/iso18013-5-annex-d"
+        )
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "the shared vectors are required (../shared/vectors next to the crate): \
+             cannot read {path}: {e}"
+        )
+    });
+    Certificate::from_der(&hex::decode(text.trim()).unwrap()).unwrap()
+}
+
+#[test]
+fn annex_d_document_signer_chain() {
+    let iaca = annex_d("nl-wallet/iaca_root_cert.der.hex");
+    let ds = annex_d("multipaz/ds_cert.hex");
+    assert_eq!(iaca.subject(), "CN=utopia iaca, C=US");
+    assert_eq!(ds.subject(), "CN=utopia ds, C=US");
+    assert_eq!(iaca.signature_algorithm(), OID_ECDSA_WITH_SHA256);
+    check_iaca_profile(&iaca).unwrap();
+    check_document_signer_profile(&ds).unwrap();
+    iaca.verify_issued_by(&iaca).unwrap();
+    verify_document_signer(&ds, &iaca, datetime!(2021-06-01 0:00 UTC)).unwrap();
+    assert_eq!(
+        code(verify_document_signer(
+            &ds,
+            &iaca,
+            datetime!(2024-01-01 0:00 UTC)
+        )),
+        "certificate_expired"
+    );
+    assert_eq!(
+        code(verify_document_signer(
+            &ds,
+            &iaca,
+            datetime!(2020-01-01 0:00 UTC)
+        )),
+        "certificate_not_yet_valid"
+    );
+    // PEM round trip keeps the bytes as received.
+    assert_eq!(
+        Certificate::from_pem(&ds.to_pem()).unwrap(),
+        vec![ds.clone()]
+    );
+    // The Annex D DS under a demo IACA of the same country is refused.
+    let us = demo("US", "utopia", Algorithm::Es256, 11);
+    assert_eq!(
+        code(verify_document_signer(
+            &ds,
+            &us.iaca_certificate,
+            datetime!(2026-01-01 0:00 UTC)
+        )),
+        "certificate_chain_invalid"
+    );
+    // And it is not a reader certificate.
+    assert_eq!(code(check_reader_profile(&ds)), "certificate_profile");
+}
+
+#[test]
+fn annex_d_reader_chain() {
+    let root = annex_d("nl-wallet/reader_root_cert.der.hex");
+    let reader = annex_d("multipaz/reader_cert.hex");
+    assert_eq!(reader.subject(), "CN=reader");
+    assert_eq!(reader.country(), None);
+    assert!(root.is_ca());
+    reader.verify_issued_by(&root).unwrap();
+    check_reader_profile(&reader).unwrap();
+    reader
+        .check_validity_at(datetime!(2021-06-01 0:00 UTC))
+        .unwrap();
+    assert_eq!(
+        code(check_document_signer_profile(&reader)),
+        "certificate_profile"
+    );
+    // The reader root has no countryName, so it is no IACA.
+    assert_eq!(code(check_iaca_profile(&root)), "certificate_profile");
+    let ds = annex_d("multipaz/ds_cert.hex");
+    assert_eq!(
+        code(reader.verify_issued_by(&annex_d("nl-wallet/iaca_root_cert.der.hex"))),
+        "certificate_chain_invalid"
+    );
+    assert_eq!(
+        code(ds.verify_issued_by(&root)),
+        "certificate_chain_invalid"
+    );
+}
