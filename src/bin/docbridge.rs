@@ -498,11 +498,7 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
     match (&outcome, args.json) {
         (Ok(doc), true) => println!("{}", verified_json(doc)),
         (Ok(doc), false) => print_summary(doc),
-        (Err(e), true) => println!(
-            "{}",
-            serde_json::json!({"valid": false, "error": {"code": e.code(), "message": e.to_string()}})
-        ),
-        (Err(e), false) => println!("INVALID: {} ({})", e, e.code()),
+        (Err(e), json) => report_refusal(e, json),
     }
     Ok(if outcome.is_ok() {
         ExitCode::SUCCESS
@@ -511,7 +507,8 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
     })
 }
 
-/// Prints why a document could not be verified.
+/// Prints why an input (document, trust list, status token) was refused:
+/// JSON with `--json`, else one line.
 fn report_refusal(e: &Error, json: bool) {
     if json {
         println!(

@@ -227,11 +227,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, ToolError> {
             format_time(token.issued_at),
             format_time(token.expires_at)
         ),
-        (Err(e), true) => println!(
-            "{}",
-            serde_json::json!({"valid": false, "error": {"code": e.code(), "message": e.to_string()}})
-        ),
-        (Err(e), false) => println!("INVALID: {} ({})", e, e.code()),
+        (Err(e), json) => super::report_refusal(e, json),
     }
     Ok(match outcome {
         Ok((_, StatusValue::Valid)) => ExitCode::SUCCESS,

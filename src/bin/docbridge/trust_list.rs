@@ -292,11 +292,7 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
             println!("VALID trust list");
             print_list(list);
         }
-        (Err(e), true) => println!(
-            "{}",
-            serde_json::json!({"valid": false, "error": {"code": e.code(), "message": e.to_string()}})
-        ),
-        (Err(e), false) => println!("INVALID: {} ({})", e, e.code()),
+        (Err(e), json) => super::report_refusal(e, json),
     }
     Ok(if outcome.is_ok() {
         ExitCode::SUCCESS
