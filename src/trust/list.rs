@@ -613,10 +613,36 @@ fn parse_authority(
 /// [`VerifiedTrustList`].
 #[derive(Debug, Clone)]
 pub struct SignedTrustList {
-    bytes: Vec<u8>,
-    sign1: Sign1,
-    payload: Vec<u8>,
-    chain: Vec<Certificate>,
+    signed: SignedPayload,
+}
+
+/// A COSE_Sign1 over an attached payload, with its x5chain read: the shape
+/// trust lists and VICALs share.
+#[derive(Debug, Clone)]
+pub(crate) struct SignedPayload {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) sign1: Sign1,
+    pub(crate) payload: Vec<u8>,
+    pub(crate) chain: Vec<Certificate>,
+}
+
+impl SignedPayload {
+    /// Keeps `bytes` (the encoding of `sign1`) with the payload and the
+    /// x5chain certificates; a detached payload is `cose_malformed`, the
+    /// chain's codes are [`read_chain`]'s.
+    pub(crate) fn new(bytes: &[u8], sign1: Sign1, what: &str) -> Result<SignedPayload> {
+        let payload = sign1
+            .payload()
+            .ok_or_else(|| Error::CoseMalformed(format!("{what} payload is detached")))?
+            .to_vec();
+        let chain = read_chain(&sign1)?;
+        Ok(SignedPayload {
+            bytes: bytes.to_vec(),
+            sign1,
+            payload,
+            chain,
+        })
+    }
 }
 
 impl SignedTrustList {
@@ -642,32 +668,24 @@ impl SignedTrustList {
                 ));
             }
         }
-        let payload = sign1
-            .payload()
-            .ok_or_else(|| Error::CoseMalformed("trust list payload is detached".into()))?
-            .to_vec();
-        let chain = read_chain(&sign1)?;
         Ok(SignedTrustList {
-            bytes: bytes.to_vec(),
-            sign1,
-            payload,
-            chain,
+            signed: SignedPayload::new(bytes, sign1, "trust list")?,
         })
     }
 
     /// The signed list's bytes, as received.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes
+        &self.signed.bytes
     }
 
     /// The payload bytes, as received.
     pub fn payload(&self) -> &[u8] {
-        &self.payload
+        &self.signed.payload
     }
 
     /// The x5chain certificates, signer first.
     pub fn chain(&self) -> &[Certificate] {
-        &self.chain
+        &self.signed.chain
     }
 
     /// The operatorCountry the payload claims, read WITHOUT verifying: only
@@ -675,7 +693,7 @@ impl SignedTrustList {
     /// `trust_list_malformed` when there is none or it is not two
     /// upper-case letters.
     pub fn claimed_operator_country(&self) -> Result<String> {
-        let value = cbor::decode(&self.payload)?;
+        let value = cbor::decode(&self.signed.payload)?;
         let map = cbor::as_map(&value, "trust list").map_err(shape)?;
         let country = text(map, "operatorCountry", "trust list")?;
         if !is_alpha2(country) {
@@ -689,7 +707,7 @@ impl SignedTrustList {
     /// The list's content, decoded and checked WITHOUT verifying the
     /// signature: for display (`docbridge trust-list show`) only.
     pub fn inspect_unverified(&self) -> Result<TrustList> {
-        TrustList::from_payload(&self.payload)
+        TrustList::from_payload(&self.signed.payload)
     }
 
     /// Verifies the list at time `at` against the roots pinned for its
@@ -711,11 +729,11 @@ impl SignedTrustList {
         operator_roots: &[Certificate],
         at: OffsetDateTime,
     ) -> Result<VerifiedTrustList> {
-        verify_chain(&self.chain, operator_roots, at)?;
-        let signer = self.chain.first().ok_or(Error::X5ChainMissing)?;
+        verify_chain(&self.signed.chain, operator_roots, at)?;
+        let signer = self.signed.chain.first().ok_or(Error::X5ChainMissing)?;
         check_signer_profile(signer)?;
-        self.sign1.verify(signer.public_key(), b"")?;
-        let list = TrustList::from_payload(&self.payload)?;
+        self.signed.sign1.verify(signer.public_key(), b"")?;
+        let list = TrustList::from_payload(&self.signed.payload)?;
         if signer.country() != Some(list.operator_country()) {
             return Err(Error::CountryMismatch(format!(
                 "trust-list signer {:?} has country {:?}, the list is {}'s",
@@ -736,7 +754,7 @@ impl SignedTrustList {
     /// valid list.
     pub fn resign(&self, signer: &dyn Signer, chain: &[Certificate]) -> Result<SignedTrustList> {
         let list = self.inspect_unverified()?;
-        sign_payload(&self.payload, list.operator_country(), signer, chain)
+        sign_payload(&self.signed.payload, list.operator_country(), signer, chain)
     }
 }
 
@@ -833,7 +851,7 @@ impl VerifiedTrustList {
 
     /// The operator's signing certificate.
     pub fn signer(&self) -> Option<&Certificate> {
-        self.signed.chain.first()
+        self.signed.chain().first()
     }
 
     /// The list as a source of authorities (staleness from nextUpdate).

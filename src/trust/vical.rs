@@ -62,7 +62,7 @@ use crate::cbor;
 use crate::cose::Sign1;
 use crate::error::{Error, Result};
 use crate::trust::IssuingAuthority;
-use crate::trust::list::{ListFormat, ListSource, read_chain, verify_chain};
+use crate::trust::list::{ListFormat, ListSource, SignedPayload, verify_chain};
 use crate::x509::{self, Certificate};
 
 /// Extended key usage of a VICAL signer (ISO/IEC 18013-5).
@@ -93,10 +93,7 @@ pub struct SkippedEntry {
 /// A signed VICAL as received: COSE_Sign1 parsed, nothing verified.
 #[derive(Debug, Clone)]
 pub struct SignedVical {
-    bytes: Vec<u8>,
-    sign1: Sign1,
-    payload: Vec<u8>,
-    chain: Vec<Certificate>,
+    signed: SignedPayload,
 }
 
 impl SignedVical {
@@ -108,45 +105,37 @@ impl SignedVical {
     /// (`certificate_malformed`).
     pub fn from_slice(bytes: &[u8]) -> Result<SignedVical> {
         let sign1 = Sign1::from_slice(bytes)?;
-        let payload = sign1
-            .payload()
-            .ok_or_else(|| Error::CoseMalformed("VICAL payload is detached".into()))?
-            .to_vec();
-        let chain = read_chain(&sign1)?;
         Ok(SignedVical {
-            bytes: bytes.to_vec(),
-            sign1,
-            payload,
-            chain,
+            signed: SignedPayload::new(bytes, sign1, "VICAL")?,
         })
     }
 
     /// The signed VICAL's bytes, as received.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes
+        &self.signed.bytes
     }
 
     /// The payload bytes, as received.
     pub fn payload(&self) -> &[u8] {
-        &self.payload
+        &self.signed.payload
     }
 
     /// The x5chain certificates, signer first.
     pub fn chain(&self) -> &[Certificate] {
-        &self.chain
+        &self.signed.chain
     }
 
     /// The `vicalProvider` the payload claims, read WITHOUT verifying: only
     /// to choose which pinned anchor to verify against.
     pub fn claimed_provider(&self) -> Result<String> {
-        let value = cbor::decode(&self.payload)?;
+        let value = cbor::decode(&self.signed.payload)?;
         let map = top_map(&value)?;
         text(map, "vicalProvider").map(str::to_string)
     }
 
     /// The `date` the payload claims, read WITHOUT verifying.
     pub fn claimed_date(&self) -> Result<OffsetDateTime> {
-        let value = cbor::decode(&self.payload)?;
+        let value = cbor::decode(&self.signed.payload)?;
         let map = top_map(&value)?;
         tdate(map, "date")
     }
@@ -163,8 +152,8 @@ impl SignedVical {
     /// 4. each entry is imported or skipped (see the [module
     ///    documentation](self)).
     pub fn verify(&self, anchors: &[Certificate], at: OffsetDateTime) -> Result<VerifiedVical> {
-        verify_chain(&self.chain, anchors, at)?;
-        let signer = self.chain.first().ok_or(Error::X5ChainMissing)?;
+        verify_chain(&self.signed.chain, anchors, at)?;
+        let signer = self.signed.chain.first().ok_or(Error::X5ChainMissing)?;
         let usages = signer.extended_key_usages();
         if !usages.is_empty() && !usages.iter().any(|u| u == EKU_VICAL_SIGNER) {
             return Err(Error::CertificateProfile(format!(
@@ -172,8 +161,8 @@ impl SignedVical {
                 signer.subject()
             )));
         }
-        self.sign1.verify(signer.public_key(), b"")?;
-        let value = cbor::decode(&self.payload)?;
+        self.signed.sign1.verify(signer.public_key(), b"")?;
+        let value = cbor::decode(&self.signed.payload)?;
         let map = top_map(&value)?;
         let provider = text(map, "vicalProvider")?.to_string();
         if provider.is_empty() {
