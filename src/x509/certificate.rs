@@ -356,25 +356,23 @@ impl Certificate {
                 signature_algorithm_name(algorithm)
             )));
         }
+        // Certificates carry ECDSA signatures DER-encoded; the crate's
+        // signature layer takes them as r || s.
         let signature = match algorithm {
-            Algorithm::EdDsa => self.signature.clone(),
-            Algorithm::Es256 => p256::ecdsa::Signature::from_der(&self.signature)
-                .map(|s| s.to_bytes().to_vec())
-                .map_err(|e| {
-                    invalid(format!(
-                        "{:?}: ECDSA signature is not valid DER: {e}",
-                        self.subject
-                    ))
-                })?,
-            Algorithm::Es384 => p384::ecdsa::Signature::from_der(&self.signature)
-                .map(|s| s.to_bytes().to_vec())
-                .map_err(|e| {
-                    invalid(format!(
-                        "{:?}: ECDSA signature is not valid DER: {e}",
-                        self.subject
-                    ))
-                })?,
-        };
+            Algorithm::EdDsa => Ok(self.signature.clone()),
+            Algorithm::Es256 => {
+                p256::ecdsa::Signature::from_der(&self.signature).map(|s| s.to_bytes().to_vec())
+            }
+            Algorithm::Es384 => {
+                p384::ecdsa::Signature::from_der(&self.signature).map(|s| s.to_bytes().to_vec())
+            }
+        }
+        .map_err(|e| {
+            invalid(format!(
+                "{:?}: ECDSA signature is not valid DER: {e}",
+                self.subject
+            ))
+        })?;
         key.verify(algorithm, &self.tbs, &signature).map_err(|e| {
             invalid(format!(
                 "the signature of {:?} does not verify with the key of {:?}: {e}",
