@@ -78,13 +78,14 @@
 //! ## Example
 //!
 //! ```
+//! # #[cfg(all(feature = "demo", feature = "getrandom"))]
+//! # fn main() -> Result<(), docbridge::Error> {
 //! use docbridge::{
 //!     AcceptancePolicy, Algorithm, DemoAuthority, DrivingLicence, Issuer, Signer, SoftwareKey,
 //!     TrustedAuthorities, ValidityInfo, Verifier, documents::DocumentType,
 //! };
 //! use time::macros::datetime;
 //!
-//! # fn main() -> Result<(), docbridge::Error> {
 //! let mut rng = docbridge::rng::system(); // feature `getrandom`
 //! let (from, until) = (datetime!(2026-01-01 0:00 UTC), datetime!(2031-01-01 0:00 UTC));
 //! let ukraine = DemoAuthority::generate(
@@ -108,6 +109,8 @@
 //! assert_eq!(verified.issuing_country(), "UA");
 //! # Ok(())
 //! # }
+//! # #[cfg(not(all(feature = "demo", feature = "getrandom")))]
+//! # fn main() {}
 //! ```
 #![cfg_attr(
     not(test),

@@ -70,9 +70,11 @@ fn notice_once(dir: &str) {
         .map(|mut seen| seen.insert(dir.to_string()))
         .unwrap_or(true);
     if first {
-        let _ = writeln!(
-            std::io::stderr(),
-            "note: skipping the tests that need {dir}: not present ({REQUIRE_ENV}=1 makes this a failure)"
+        // One write of the whole line, so that the harness's own output
+        // from other threads cannot land inside it.
+        let line = format!(
+            "\nnote: skipping the tests that need {dir}: not present ({REQUIRE_ENV}=1 makes this a failure)\n"
         );
+        let _ = std::io::stderr().write_all(line.as_bytes());
     }
 }
