@@ -69,7 +69,7 @@
 //! ```
 //! use docbridge::{
 //!     AcceptancePolicy, Algorithm, DemoAuthority, DrivingLicence, Issuer, Signer, SoftwareKey,
-//!     TrustedAuthorities, ValidityInfo, Verifier, documents::DocumentType,
+//!     TrustedAuthorities, ValidityInfo, Verifier, VerifyOptions,
 //! };
 //! use time::macros::datetime;
 //!
@@ -93,7 +93,8 @@
 //!
 //! let trusted = TrustedAuthorities::from_authorities([ukraine.authority.clone()])?;
 //! let verifier = Verifier::new(trusted, AcceptancePolicy::accept_all());
-//! let verified = verifier.verify_bytes(&bytes, datetime!(2026-11-29 12:00 UTC))?;
+//! let options = VerifyOptions::at(datetime!(2026-11-29 12:00 UTC));
+//! let verified = verifier.verify(&bytes, &options)?;
 //! assert_eq!(verified.issuing_country(), "UA");
 //! # Ok(())
 //! # }
@@ -133,7 +134,7 @@ pub mod verifier;
 pub mod x509;
 
 pub use cose::{Algorithm, PublicKey, Sign1, Signer, SoftwareKey};
-pub use device_response::{DeviceResponse, Document};
+pub use device_response::{DeviceResponse, Document, ResponseStatus};
 pub use documents::{Claims, DrivingLicence, Elements, ResidencePermit, VehicleRegistration};
 pub use error::{Error, Result};
 pub use holder::{DeviceSigner, Presentation, ReaderCheck, ReaderStatus, present};
@@ -152,7 +153,10 @@ pub use trust::{
     AcceptancePolicy, IssuingAuthority, ListFormat, ListSource, SignedTrustList, StalePolicy,
     TrustList, TrustStore, TrustedAuthorities, VerifiedTrustList,
 };
-pub use verifier::{ResponseVerification, StatusTokens, VerifiedDocument, Verifier};
+pub use verifier::{
+    Presented, PresentedResponse, ResponseVerification, StatusTokens, VerifiedDocument, Verifier,
+    VerifyOptions,
+};
 pub use x509::Certificate;
 
 /// The crates whose types appear in the public API, re-exported so callers

@@ -201,7 +201,7 @@ fn read_authority(dir: &Path) -> Result<IssuingAuthority, ToolError> {
                 .collect()
         })
         .unwrap_or_default();
-    let iaca = Certificate::load(&read(
+    let iaca = Certificate::load_all(&read(
         &dir.join(docbridge::trust::demo::IACA_CERTIFICATE_FILE),
     )?)?;
     Ok(IssuingAuthority::new(
@@ -247,7 +247,7 @@ fn build(args: BuildArgs) -> Result<ExitCode, ToolError> {
 
 fn sign(args: SignArgs) -> Result<ExitCode, ToolError> {
     let key = SoftwareKey::from_pkcs8_pem(&read_text(&args.key)?)?;
-    let chain = Certificate::load(&read(&args.cert)?)?;
+    let chain = Certificate::load_all(&read(&args.cert)?)?;
     let bytes = read(&args.file)?;
     let signed = match SignedTrustList::from_slice(&bytes) {
         Ok(signed) => signed.resign(&key, &chain)?,
@@ -327,7 +327,7 @@ fn show(file: &Path) -> Result<ExitCode, ToolError> {
 /// Pins each root for its own countryName.
 pub(crate) fn pin_roots(store: &mut TrustStore, paths: &[PathBuf]) -> Result<(), ToolError> {
     for path in paths {
-        for root in Certificate::load(&read(path)?)? {
+        for root in Certificate::load_all(&read(path)?)? {
             let country = root
                 .country()
                 .ok_or_else(|| {
