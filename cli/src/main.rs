@@ -1,8 +1,11 @@
-//! `docbridge`: the command-line tool (feature `cli`).
+//! `docbridge`: the command-line tool (workspace member `cli/`, package
+//! `docbridge-cli`).
 //!
 //! A thin edge over the library: it reads files, reads the clock when `--at`
 //! is not given, and prints. Exit status: 0 success, 1 a document was
 //! refused, 2 a usage or file error.
+
+#![forbid(unsafe_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -31,15 +34,9 @@ macro_rules! println {
     }};
 }
 
-// Command groups live beside this file, in `src/bin/docbridge/`, not in
-// `src/bin/`, where Cargo would take each for a binary of its own.
-#[path = "docbridge/present.rs"]
 mod present;
-#[path = "docbridge/status.rs"]
 mod status;
-#[path = "docbridge/trust_list.rs"]
 mod trust_list;
-#[path = "docbridge/vectors.rs"]
 mod vectors;
 
 #[derive(Parser)]
@@ -511,9 +508,9 @@ fn report_refusal(e: &Error, json: bool) {
 }
 
 /// The reader's ephemeral P-256 key from a PKCS#8 PEM text.
-fn reader_key_from_pem(pem: &str) -> Result<p256::SecretKey, ToolError> {
+fn reader_key_from_pem(pem: &str) -> Result<docbridge::deps::p256::SecretKey, ToolError> {
     match SoftwareKey::from_pkcs8_pem(pem)? {
-        SoftwareKey::P256(key) => Ok(p256::SecretKey::from(&key)),
+        SoftwareKey::P256(key) => Ok(docbridge::deps::p256::SecretKey::from(&key)),
         _ => Err(ToolError(
             "the reader's ephemeral key must be a P-256 key".into(),
         )),
