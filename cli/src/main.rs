@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use docbridge::documents::json::{elements_from_json, elements_to_json};
+use docbridge::report::Report;
 use docbridge::{
     AcceptancePolicy, Algorithm, Certificate, DemoAuthority, Error, Issuer, IssuingAuthority,
     PublicKey, Signer, SoftwareKey, StatusPolicy, TrustedAuthorities, ValidityInfo,
@@ -483,7 +484,7 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
             }),
     };
     match (&outcome, args.json) {
-        (Ok(doc), true) => println!("{}", verified_json(doc)),
+        (_, true) => print_json(&Report::document(&outcome)),
         (Ok(doc), false) => print_summary(doc),
         (Err(e), json) => report_refusal(e, json),
     }
@@ -494,14 +495,22 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
     })
 }
 
+/// Prints a report in the library's JSON shape (`docbridge::report`).
+fn print_json(report: &Report<'_>) {
+    match serde_json::to_string(report) {
+        Ok(json) => println!("{json}"),
+        // Only a map with non-text keys fails, which a report never holds.
+        Err(e) => eprintln!("cannot write the JSON report: {e}"),
+    }
+}
+
 /// Prints why an input (document, trust list, status token) was refused:
-/// JSON with `--json`, else one line.
+/// the library's JSON report with `--json`, else one line.
 fn report_refusal(e: &Error, json: bool) {
     if json {
-        println!(
-            "{}",
-            serde_json::json!({"valid": false, "error": {"code": e.code(), "message": e.to_string()}})
-        );
+        // The refusal of a document or of what it was to be checked against
+        // reads the same in every report.
+        print_json(&Report::document(&Err(e.clone())));
     } else {
         println!("INVALID: {} ({})", e, e.code());
     }
@@ -519,22 +528,6 @@ fn reader_key_from_pem(pem: &str) -> Result<docbridge::deps::p256::SecretKey, To
 
 fn format_time(at: OffsetDateTime) -> String {
     at.format(&Rfc3339).unwrap_or_else(|_| at.to_string())
-}
-
-fn verified_json(doc: &VerifiedDocument) -> serde_json::Value {
-    serde_json::json!({
-        "valid": true,
-        "docType": doc.doc_type(),
-        "issuingCountry": doc.issuing_country(),
-        "authority": doc.authority_name(),
-        "documentSigner": doc.document_signer(),
-        "validFrom": format_time(doc.validity().valid_from),
-        "validUntil": format_time(doc.validity().valid_until),
-        "status": doc.status().name(),
-        "holderBound": doc.holder_bound(),
-        "trustSource": trust_list::source_json(doc.trust_source()),
-        "claims": elements_to_json(doc.elements()),
-    })
 }
 
 fn print_summary(doc: &VerifiedDocument) {
