@@ -34,7 +34,8 @@
 //! | [`documents`] | typed driving licence, vehicle registration, residence permit; claims JSON |
 //! | [`issuer`] | issuing |
 //! | [`trust`] | issuing authorities, the trusted set, acceptance policy, signed national trust lists and the [`TrustStore`], VICAL import, demo authorities |
-//! | [`verifier`] | the verification pipeline and [`VerifiedDocument`] |
+//! | [`verifier`] | the verification pipeline: [`Verifier::verify`], [`Verifier::verify_response`], [`VerifyOptions`], [`VerifiedDocument`] |
+//! | `report` | JSON results, format `docbridge-verification/1` (feature `serde`, on by default) |
 //! | [`status`] | revocation and suspension: Token Status Lists (CWT), index allocation, checking |
 //! | [`request`] | DeviceRequest / ItemsRequest, reader authentication |
 //! | [`transcript`] | SessionTranscriptBytes builders: proximity, OpenID4VP, backend nonce |
@@ -55,6 +56,7 @@
 //!
 //! | feature | default | what it adds |
 //! |---|---|---|
+//! | `serde` | yes | `serde::Serialize` for verification results and the JSON report (module `report`, format `docbridge-verification/1`) |
 //! | `demo` | no | `DemoAuthority` (module `trust::demo`): IACA and Document Signer keys made in software and written to disk in clear, for examples, tests and conformance vectors, never for production (the examples, tests, CLI and conformance vectors turn it on) |
 //! | `getrandom` | no | `rng::system()`: the operating system's RNG in the form the API takes, for a caller without an RNG of its own |
 //!
@@ -82,7 +84,7 @@
 //! # fn main() -> Result<(), docbridge::Error> {
 //! use docbridge::{
 //!     AcceptancePolicy, Algorithm, DemoAuthority, DrivingLicence, Issuer, Signer, SoftwareKey,
-//!     TrustedAuthorities, ValidityInfo, Verifier, documents::DocumentType,
+//!     TrustedAuthorities, ValidityInfo, Verifier, VerifyOptions,
 //! };
 //! use time::macros::datetime;
 //!
@@ -105,7 +107,8 @@
 //!
 //! let trusted = TrustedAuthorities::from_authorities([ukraine.authority.clone()])?;
 //! let verifier = Verifier::new(trusted, AcceptancePolicy::accept_all());
-//! let verified = verifier.verify_bytes(&bytes, datetime!(2026-11-29 12:00 UTC))?;
+//! let options = VerifyOptions::at(datetime!(2026-11-29 12:00 UTC));
+//! let verified = verifier.verify(&bytes, &options)?;
 //! assert_eq!(verified.issuing_country(), "UA");
 //! # Ok(())
 //! # }
@@ -138,6 +141,8 @@ pub mod inspect;
 pub mod issuer;
 pub mod issuer_signed;
 pub mod mso;
+#[cfg(feature = "serde")]
+pub mod report;
 pub mod request;
 pub mod rng;
 pub mod session;
@@ -148,7 +153,7 @@ pub mod verifier;
 pub mod x509;
 
 pub use cose::{Algorithm, PublicKey, Sign1, Signer, SoftwareKey};
-pub use device_response::{DeviceResponse, Document};
+pub use device_response::{DeviceResponse, Document, ResponseStatus};
 pub use documents::{Claims, DrivingLicence, Elements, ResidencePermit, VehicleRegistration};
 pub use error::{Error, Result};
 pub use holder::{DeviceSigner, Presentation, ReaderCheck, ReaderStatus, present};
@@ -169,7 +174,10 @@ pub use trust::{
     AcceptancePolicy, IssuingAuthority, ListFormat, ListSource, SignedTrustList, StalePolicy,
     TrustList, TrustStore, TrustedAuthorities, VerifiedTrustList,
 };
-pub use verifier::{ResponseVerification, StatusTokens, VerifiedDocument, Verifier};
+pub use verifier::{
+    Presented, PresentedResponse, ResponseVerification, StatusTokens, VerifiedDocument, Verifier,
+    VerifyOptions,
+};
 pub use x509::Certificate;
 
 /// The crates whose types appear in the public API, re-exported so callers
