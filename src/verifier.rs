@@ -133,13 +133,14 @@ impl Verifier {
     /// message pointing to [`Verifier::verify_response`].
     ///
     /// ```
+    /// # #[cfg(feature = "demo")] // the demo authority below
+    /// # fn main() -> Result<(), docbridge::Error> {
     /// use docbridge::{
     ///     AcceptancePolicy, Algorithm, DemoAuthority, DrivingLicence, Issuer, Signer, SoftwareKey,
     ///     TrustedAuthorities, ValidityInfo, Verifier, VerifyOptions, documents::samples,
     /// };
     /// use time::macros::datetime;
     ///
-    /// # fn main() -> Result<(), docbridge::Error> {
     /// # let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
     /// # let ukraine = DemoAuthority::generate(
     /// #     "UA", "Diia", Algorithm::EdDsa, &[DrivingLicence::DOC_TYPE],
@@ -175,6 +176,8 @@ impl Verifier {
     /// assert!(refused.to_string().contains("this is a DeviceResponse"));
     /// # Ok(())
     /// # }
+    /// # #[cfg(not(feature = "demo"))]
+    /// # fn main() {}
     /// ```
     pub fn verify<'a>(
         &self,
