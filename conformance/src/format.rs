@@ -1072,23 +1072,11 @@ fn roots(map: &Map<String, Json>, key: &str, what: &str) -> Result<Vec<OperatorR
 }
 
 fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
 fn from_hex(text: &str, what: &str) -> Result<Vec<u8>> {
-    let digits = text.as_bytes();
-    if !digits.len().is_multiple_of(2) {
-        return Err(bad(what, "hex of odd length"));
-    }
-    digits
-        .chunks(2)
-        .map(|pair| {
-            std::str::from_utf8(pair)
-                .ok()
-                .and_then(|p| u8::from_str_radix(p, 16).ok())
-                .ok_or_else(|| bad(what, &format!("{text:?} is not hex")))
-        })
-        .collect()
+    hex::decode(text).map_err(|e| bad(what, &format!("{text:?} is not hex: {e}")))
 }
 
 #[cfg(test)]
