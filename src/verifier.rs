@@ -66,8 +66,9 @@ pub use verified::{ResponseVerification, VerifiedDocument};
 /// reference (the tokens' `sub`).
 pub type StatusTokens = BTreeMap<String, Vec<u8>>;
 
-/// Clock skew allowed by default when comparing `now` with the MSO validity.
-pub const DEFAULT_CLOCK_SKEW: Duration = Duration::minutes(5);
+/// Clock skew allowed by default when comparing `now` with the MSO validity
+/// (defined in [`crate::clock`], below the status checks that use it too).
+pub use crate::clock::DEFAULT_CLOCK_SKEW;
 
 /// Element identifier whose value must name the issuing country when disclosed.
 const ISSUING_COUNTRY: &str = "issuing_country";
