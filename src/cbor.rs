@@ -280,11 +280,7 @@ fn describe_key(encoded: &[u8]) -> String {
 }
 
 fn hex_prefix(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect::<String>()
+    hex::encode(bytes.get(..16).unwrap_or(bytes))
 }
 
 /// The head of a CBOR item of `major` type with `argument`, in preferred form.

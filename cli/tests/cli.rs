@@ -9,6 +9,10 @@ use std::process::{Command, Output};
 
 use docbridge::documents::json::elements_to_json;
 use docbridge::documents::{DocumentType, samples};
+use docbridge::report::Report;
+use docbridge::{
+    AcceptancePolicy, Certificate, IssuingAuthority, TrustedAuthorities, Verifier, VerifyOptions,
+};
 
 const BIN: &str = env!("CARGO_BIN_EXE_docbridge");
 const ANNEX_D: &str = concat!(
@@ -116,6 +120,27 @@ fn issue_verify_and_inspect_through_the_command_line() {
     assert_eq!(json["docType"], "org.iso.18013.5.1.mDL");
     assert_eq!(json["issuingCountry"], "UA");
     assert_eq!(json["claims"], claims);
+    // Byte for byte the library's report of the same verification: the
+    // tool names a certificate-configured authority by path and subject.
+    let iaca_certificate = Certificate::load_one(&std::fs::read(&iaca).unwrap()).unwrap();
+    let authority = IssuingAuthority::new(
+        format!("{}#0", iaca.display()),
+        "UA",
+        iaca_certificate.subject(),
+        vec![iaca_certificate.clone()],
+        docbridge::trust::CROSS_BORDER_DOC_TYPES,
+    )
+    .unwrap();
+    let verifier = Verifier::new(
+        TrustedAuthorities::from_authorities([authority]).unwrap(),
+        AcceptancePolicy::accept_all(),
+    );
+    let at = time::macros::datetime!(2026-11-29 12:00 UTC);
+    let outcome = verifier.verify(&std::fs::read(&doc).unwrap(), &VerifyOptions::at(at));
+    assert_eq!(
+        out.trim_end(),
+        serde_json::to_string(&Report::document(&outcome)).unwrap()
+    );
     assert_eq!(
         json["claims"]["org.iso.18013.5.1"]["family_name_national_character"],
         "Шевченко"
