@@ -226,6 +226,8 @@ impl Verifier {
     /// `invalid_structure` and a message pointing to [`Verifier::verify`].
     ///
     /// ```
+    /// # #[cfg(feature = "demo")] // the demo authority below
+    /// # fn main() -> Result<(), docbridge::Error> {
     /// use docbridge::{
     ///     AcceptancePolicy, Algorithm, DemoAuthority, DeviceRequest, DrivingLicence, Issuer,
     ///     ItemsRequest, ReaderCheck, Signer, SoftwareKey, TrustedAuthorities, ValidityInfo,
@@ -233,7 +235,6 @@ impl Verifier {
     /// };
     /// use time::macros::datetime;
     ///
-    /// # fn main() -> Result<(), docbridge::Error> {
     /// # let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
     /// # let now = datetime!(2026-11-29 12:00 UTC);
     /// # let ukraine = DemoAuthority::generate(
@@ -273,6 +274,8 @@ impl Verifier {
     /// assert_eq!(refused.code(), "invalid_argument");
     /// # Ok(())
     /// # }
+    /// # #[cfg(not(feature = "demo"))]
+    /// # fn main() {}
     /// ```
     pub fn verify_response<'a>(
         &self,
