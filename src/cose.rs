@@ -21,7 +21,7 @@ use rand_core::CryptoRng;
 use signature::{Signer as _, Verifier as _};
 
 use crate::cbor;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 
 /// COSE header label of `x5chain` (RFC 9360).
 pub const HEADER_X5CHAIN: i64 = 33;
@@ -312,7 +312,8 @@ impl PublicKey {
                 }
             }
             other => Err(Error::InvalidKey(format!(
-                "COSE_Key: unsupported key type {other:?}"
+                "COSE_Key: unsupported key type {other:?}",
+                other = excerpt(&format!("{other:?}"))
             ))),
         }
     }
@@ -673,9 +674,10 @@ fn protected_algorithm(protected: &coset::Header) -> Result<Algorithm> {
     match &protected.alg {
         Some(RegisteredLabelWithPrivate::Assigned(a)) => Algorithm::from_cose_id(*a as i64),
         Some(RegisteredLabelWithPrivate::PrivateUse(id)) => Algorithm::from_cose_id(*id),
-        Some(RegisteredLabelWithPrivate::Text(t)) => {
-            Err(Error::UnsupportedAlgorithm(format!("text algorithm {t:?}")))
-        }
+        Some(RegisteredLabelWithPrivate::Text(t)) => Err(Error::UnsupportedAlgorithm(format!(
+            "text algorithm {t:?}",
+            t = excerpt(t)
+        ))),
         // An algorithm only in the unprotected header is not covered by the
         // signature, so it counts as none.
         None => Err(Error::AlgorithmNotProtected),

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 
 use crate::cbor::{self, as_array, as_map, as_text, map_get, map_require};
 use crate::cose::PublicKey;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 use crate::status::StatusReference;
 
 /// The MSO version this crate writes and reads.
@@ -299,7 +299,8 @@ impl MobileSecurityObject {
         // Minor versions stay compatible; another major version is another format.
         if !version.starts_with("1.") {
             return Err(Error::InvalidStructure(format!(
-                "MSO version {version:?} is not 1.x"
+                "MSO version {version:?} is not 1.x",
+                version = excerpt(&version)
             )));
         }
         let digest_algorithm = DigestAlgorithm::from_name(as_text(

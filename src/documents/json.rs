@@ -53,7 +53,7 @@ use super::{
     driving_licence, residence_permit, vehicle_registration,
 };
 use crate::cbor;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 
 /// What the typed model expects of an element where JSON alone cannot tell.
 pub(crate) enum Shape {
@@ -146,7 +146,8 @@ pub fn elements_from_json(doc_type: &str, json: &Json) -> Result<Elements> {
     for (namespace, items) in namespaces {
         let Json::Object(items) = items else {
             return Err(Error::InvalidArgument(format!(
-                "claims JSON: namespace {namespace:?}: expected an object of elements"
+                "claims JSON: namespace {namespace:?}: expected an object of elements",
+                namespace = excerpt(namespace)
             )));
         };
         let shapes = shapes_for(doc_type, namespace);
@@ -237,7 +238,8 @@ fn shaped(json: &Json, shape: &Shape, what: &str) -> Result<Value> {
                 ))
             } else {
                 Err(Error::InvalidElement(format!(
-                    "{what}: {text:?} is neither \"YYYY-MM-DD\" nor an RFC 3339 date-time"
+                    "{what}: {text:?} is neither \"YYYY-MM-DD\" nor an RFC 3339 date-time",
+                    text = excerpt(text)
                 )))
             }
         }

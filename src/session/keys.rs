@@ -16,7 +16,7 @@ use sha2::{Digest as _, Sha256};
 
 use crate::cbor;
 use crate::cose::PublicKey;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 
 /// HKDF `info` for the key that encrypts messages from the reader.
 pub const INFO_SK_READER: &[u8] = b"SKReader";
@@ -165,7 +165,8 @@ pub(crate) fn read_cose_key(inner: &[u8]) -> Result<PublicKey> {
         KeyType::Assigned(iana::KeyType::OKP) => iana::OkpKeyParameter::Crv as i64,
         ref other => {
             return Err(Error::InvalidKey(format!(
-                "ephemeral COSE_Key: key type {other:?} is not EC2 or OKP"
+                "ephemeral COSE_Key: key type {other:?} is not EC2 or OKP",
+                other = excerpt(&format!("{other:?}"))
             )));
         }
     };

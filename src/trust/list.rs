@@ -71,7 +71,7 @@ use time::{OffsetDateTime, UtcOffset};
 use crate::cbor;
 use crate::cose::{self, Sign1, Sign1Options, Signer};
 use crate::country::is_alpha2;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 use crate::trust::IssuingAuthority;
 use crate::x509::{self, Certificate};
 
@@ -296,7 +296,8 @@ impl TrustList {
         let country = self.operator_country.as_str();
         if !is_alpha2(country) {
             return Err(Error::TrustListMalformed(format!(
-                "operatorCountry {country:?} is not an ISO 3166-1 alpha-2 code"
+                "operatorCountry {country:?} is not an ISO 3166-1 alpha-2 code",
+                country = excerpt(country)
             )));
         }
         if self.next_update <= self.issued {
@@ -314,17 +315,20 @@ impl TrustList {
             if authority.country() != country {
                 return Err(Error::TrustListForeignAuthority(format!(
                     "{country}'s list names {id:?} of {}",
-                    authority.country()
+                    authority.country(),
+                    id = excerpt(id)
                 )));
             }
             if !id.starts_with(&prefix) {
                 return Err(Error::TrustListForeignAuthority(format!(
-                    "{country}'s list names id {id:?}, outside its namespace {prefix:?}"
+                    "{country}'s list names id {id:?}, outside its namespace {prefix:?}",
+                    id = excerpt(id)
                 )));
             }
             if !ids.insert(id) {
                 return Err(Error::TrustListDuplicateAuthority(format!(
-                    "id {id:?} appears twice"
+                    "id {id:?} appears twice",
+                    id = excerpt(id)
                 )));
             }
             if authority.iaca_certificates().is_empty() {
@@ -335,7 +339,8 @@ impl TrustList {
                 if !certificates.insert(certificate.der()) {
                     return Err(Error::TrustListDuplicateAuthority(format!(
                         "IACA {:?} is listed twice (again under {id:?})",
-                        certificate.subject()
+                        excerpt(certificate.subject()),
+                        id = excerpt(id)
                     )));
                 }
             }
@@ -387,14 +392,16 @@ fn check_listed_iaca(id: &str, country: &str, certificate: &Certificate) -> Resu
     if certificate.country() != Some(country) {
         return Err(Error::TrustListForeignAuthority(format!(
             "{country}'s list gives {id:?} the IACA {:?} of country {:?}",
-            certificate.subject(),
-            certificate.country()
+            excerpt(certificate.subject()),
+            certificate.country(),
+            id = excerpt(id)
         )));
     }
     if !certificate.is_ca() {
         return Err(Error::TrustListNotCa(format!(
             "{id:?}: {:?} is not a CA certificate",
-            certificate.subject()
+            excerpt(certificate.subject()),
+            id = excerpt(id)
         )));
     }
     x509::check_iaca_profile(certificate)
@@ -487,7 +494,12 @@ fn strict_map<'a>(value: &'a Value, allowed: &[&str], what: &str) -> Result<&'a 
     for (key, _) in map {
         match key {
             Value::Text(k) if allowed.contains(&k.as_str()) => {}
-            Value::Text(k) => return Err(malformed(format!("{what}: unknown key {k:?}"))),
+            Value::Text(k) => {
+                return Err(malformed(format!(
+                    "{what}: unknown key {k:?}",
+                    k = excerpt(k)
+                )));
+            }
             _ => return Err(malformed(format!("{what}: a key is not text"))),
         }
     }
@@ -521,7 +533,8 @@ fn parse_list(value: &Value) -> Result<TrustList> {
     let country = text(map, "operatorCountry", WHAT)?;
     if !is_alpha2(country) {
         return Err(malformed(format!(
-            "operatorCountry {country:?} is not an ISO 3166-1 alpha-2 code"
+            "operatorCountry {country:?} is not an ISO 3166-1 alpha-2 code",
+            country = excerpt(country)
         )));
     }
     let sequence = cbor::as_u64(
@@ -557,7 +570,8 @@ fn parse_authority(
     let name = text(map, "name", &what)?;
     if country != operator_country {
         return Err(Error::TrustListForeignAuthority(format!(
-            "{operator_country}'s list names {id:?} of {country}"
+            "{operator_country}'s list names {id:?} of {country}",
+            id = excerpt(id)
         )));
     }
     let doc_type_values = cbor::as_array(
@@ -569,11 +583,17 @@ fn parse_authority(
     for doc_type in doc_type_values {
         let doc_type = cbor::as_text(doc_type, &format!("{what}.docTypes")).map_err(shape)?;
         if !doc_types.insert(doc_type.to_string()) {
-            return Err(malformed(format!("{what}: doc type {doc_type:?} twice")));
+            return Err(malformed(format!(
+                "{what}: doc type {doc_type:?} twice",
+                doc_type = excerpt(doc_type)
+            )));
         }
     }
     if doc_types.is_empty() {
-        return Err(malformed(format!("{what} ({id:?}) may issue no doc type")));
+        return Err(malformed(format!(
+            "{what} ({id:?}) may issue no doc type",
+            id = excerpt(id)
+        )));
     }
     let certificate_values = cbor::as_array(
         cbor::map_require(map, "iacaCertificates", &what).map_err(shape)?,
@@ -582,7 +602,8 @@ fn parse_authority(
     .map_err(shape)?;
     if certificate_values.is_empty() {
         return Err(Error::TrustListEmptyCertificates(format!(
-            "{what} ({id:?}) has no IACA certificate"
+            "{what} ({id:?}) has no IACA certificate",
+            id = excerpt(id)
         )));
     }
     let mut certificates = Vec::new();
@@ -659,7 +680,8 @@ impl SignedTrustList {
             Some(Value::Text(t)) if t == TRUST_LIST_TYPE => {}
             Some(other) => {
                 return Err(Error::TrustListWrongType(format!(
-                    "protected typ is {other:?}, not {TRUST_LIST_TYPE:?}"
+                    "protected typ is {}, not {TRUST_LIST_TYPE:?}",
+                    crate::error::excerpt_value(other)
                 )));
             }
             None => {
@@ -698,7 +720,8 @@ impl SignedTrustList {
         let country = text(map, "operatorCountry", "trust list")?;
         if !is_alpha2(country) {
             return Err(malformed(format!(
-                "operatorCountry {country:?} is not an ISO 3166-1 alpha-2 code"
+                "operatorCountry {country:?} is not an ISO 3166-1 alpha-2 code",
+                country = excerpt(country)
             )));
         }
         Ok(country.to_string())
@@ -737,7 +760,7 @@ impl SignedTrustList {
         if signer.country() != Some(list.operator_country()) {
             return Err(Error::CountryMismatch(format!(
                 "trust-list signer {:?} has country {:?}, the list is {}'s",
-                signer.subject(),
+                excerpt(signer.subject()),
                 signer.country(),
                 list.operator_country()
             )));
@@ -762,7 +785,7 @@ fn check_signer_profile(signer: &Certificate) -> Result<()> {
     if signer.is_ca() {
         return Err(Error::CertificateProfile(format!(
             "trust-list signer {:?} is a CA certificate; lists are signed by an end-entity key",
-            signer.subject()
+            excerpt(signer.subject())
         )));
     }
     // A key made for documents or readers must not speak for a country's
@@ -775,14 +798,14 @@ fn check_signer_profile(signer: &Certificate) -> Result<()> {
     {
         return Err(Error::CertificateProfile(format!(
             "trust-list signer {:?} carries extended key usage {eku}, which is for documents or readers",
-            signer.subject()
+            excerpt(signer.subject())
         )));
     }
     match signer.key_usage() {
         Some(usage) if usage.digital_signature => Ok(()),
         _ => Err(Error::CertificateProfile(format!(
             "trust-list signer {:?} lacks keyUsage digitalSignature",
-            signer.subject()
+            excerpt(signer.subject())
         ))),
     }
 }
@@ -812,13 +835,13 @@ fn sign_payload(
     if *leaf.public_key() != signer.public_key() {
         return Err(Error::InvalidKey(format!(
             "the signing key is not the key of {:?}",
-            leaf.subject()
+            excerpt(leaf.subject())
         )));
     }
     if leaf.country() != Some(operator_country) {
         return Err(Error::CountryMismatch(format!(
             "signing certificate {:?} has country {:?}, the list is {operator_country}'s",
-            leaf.subject(),
+            excerpt(leaf.subject()),
             leaf.country()
         )));
     }
@@ -903,14 +926,17 @@ pub(crate) fn verify_chain(
     Err(untrusted.unwrap_or_else(|| {
         Error::TrustListUntrustedOperator(format!(
             "no root is pinned for the signer {:?}",
-            signer.subject()
+            excerpt(signer.subject())
         ))
     }))
 }
 
 fn path_to_anchor(chain: &[Certificate], anchor: &Certificate, at: OffsetDateTime) -> Result<()> {
     let untrusted = |detail: String| {
-        Error::TrustListUntrustedOperator(format!("{detail} (pinned root {:?})", anchor.subject()))
+        Error::TrustListUntrustedOperator(format!(
+            "{detail} (pinned root {:?})",
+            excerpt(anchor.subject())
+        ))
     };
     let mut rest = chain.iter();
     let mut current = rest.next().ok_or(Error::X5ChainMissing)?;
@@ -925,7 +951,7 @@ fn path_to_anchor(chain: &[Certificate], anchor: &Certificate, at: OffsetDateTim
                 if !next.is_ca() {
                     return Err(untrusted(format!(
                         "{:?} issues certificates but is not a CA",
-                        next.subject()
+                        excerpt(next.subject())
                     )));
                 }
                 current = next;
@@ -937,7 +963,7 @@ fn path_to_anchor(chain: &[Certificate], anchor: &Certificate, at: OffsetDateTim
                 if !anchor.is_ca() {
                     return Err(untrusted(format!(
                         "{:?} issues certificates but is not a CA",
-                        anchor.subject()
+                        excerpt(anchor.subject())
                     )));
                 }
                 break;

@@ -51,7 +51,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::cbor;
 use crate::country::is_alpha2;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 use crate::trust::list::{ListSource, SignedTrustList, VerifiedTrustList};
 use crate::trust::vical::{SignedVical, SkippedEntry, VerifiedVical};
 use crate::trust::{IssuingAuthority, TrustedAuthorities};
@@ -148,13 +148,14 @@ impl TrustStore {
     pub fn pin_operator(&mut self, country: &str, root: Certificate) -> Result<()> {
         if !is_alpha2(country) {
             return Err(Error::InvalidArgument(format!(
-                "country {country:?} is not an ISO 3166-1 alpha-2 code"
+                "country {country:?} is not an ISO 3166-1 alpha-2 code",
+                country = excerpt(country)
             )));
         }
         if root.country() != Some(country) {
             return Err(Error::CountryMismatch(format!(
                 "operator root {:?} has country {:?}, pinned for {country}",
-                root.subject(),
+                excerpt(root.subject()),
                 root.country()
             )));
         }
@@ -219,7 +220,8 @@ impl TrustStore {
         let provider = signed.claimed_provider()?;
         let anchors = self.vical_anchors.get(&provider).ok_or_else(|| {
             Error::TrustListUntrustedOperator(format!(
-                "no anchor is pinned for VICAL provider {provider:?}"
+                "no anchor is pinned for VICAL provider {provider:?}",
+                provider = excerpt(&provider)
             ))
         })?;
         let verified = signed.verify(anchors, now)?;
@@ -364,7 +366,8 @@ impl TrustStore {
             .map(Vec::as_slice)
             .ok_or_else(|| {
                 Error::TrustListUntrustedOperator(format!(
-                    "no operator root is pinned for {country:?}"
+                    "no operator root is pinned for {country:?}",
+                    country = excerpt(country)
                 ))
             })
     }
@@ -443,7 +446,8 @@ impl TrustStore {
         let date = signed.claimed_date()?;
         let anchors = self.vical_anchors.get(&provider).ok_or_else(|| {
             Error::TrustListUntrustedOperator(format!(
-                "no anchor is pinned for VICAL provider {provider:?}"
+                "no anchor is pinned for VICAL provider {provider:?}",
+                provider = excerpt(&provider)
             ))
         })?;
         let verified = signed.verify(anchors, date)?;

@@ -60,7 +60,7 @@ use x509_parser::prelude::{FromDer, X509Certificate};
 
 use crate::cbor;
 use crate::cose::Sign1;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 use crate::trust::IssuingAuthority;
 use crate::trust::list::{ListFormat, ListSource, SignedPayload, verify_chain};
 use crate::x509::{self, Certificate};
@@ -158,7 +158,7 @@ impl SignedVical {
         if !usages.is_empty() && !usages.iter().any(|u| u == EKU_VICAL_SIGNER) {
             return Err(Error::CertificateProfile(format!(
                 "VICAL signer {:?} has extended key usages {usages:?} but not {EKU_VICAL_SIGNER}",
-                signer.subject()
+                excerpt(signer.subject())
             )));
         }
         self.signed.sign1.verify(signer.public_key(), b"")?;

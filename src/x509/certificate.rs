@@ -8,7 +8,7 @@ use x509_parser::pem::Pem;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use crate::cose::{Algorithm, PublicKey};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 
 /// The key usage bits the crate checks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -296,7 +296,7 @@ impl Certificate {
         if now < self.not_before {
             return Err(Error::CertificateNotYetValid(format!(
                 "{:?} is valid from {}, checked at {}",
-                self.subject,
+                excerpt(&self.subject),
                 show_time(self.not_before),
                 show_time(now)
             )));
@@ -304,7 +304,7 @@ impl Certificate {
         if now > self.not_after {
             return Err(Error::CertificateExpired(format!(
                 "{:?} was valid until {}, checked at {}",
-                self.subject,
+                excerpt(&self.subject),
                 show_time(self.not_after),
                 show_time(now)
             )));
@@ -329,7 +329,9 @@ impl Certificate {
         if self.issuer_raw != issuer.subject_raw {
             return Err(invalid(format!(
                 "the issuer name of {:?} is {:?}, not the subject {:?} of the presumed issuer",
-                self.subject, self.issuer, issuer.subject
+                excerpt(&self.subject),
+                excerpt(&self.issuer),
+                excerpt(&issuer.subject)
             )));
         }
         let algorithm = signature_algorithm_from_oid(&self.signature_algorithm).ok_or_else(|| {
@@ -342,17 +344,17 @@ impl Certificate {
         if key.algorithm() != algorithm {
             return Err(invalid(format!(
                 "{:?} is signed with {} ({}), which does not fit the {} key of its issuer {:?}",
-                self.subject,
+                excerpt(&self.subject),
                 signature_algorithm_name(algorithm),
                 self.signature_algorithm,
                 key_kind(key),
-                issuer.subject
+                excerpt(&issuer.subject)
             )));
         }
         if self.signature_parameters_present {
             return Err(invalid(format!(
                 "{:?}: the parameters of {} must be absent",
-                self.subject,
+                excerpt(&self.subject),
                 signature_algorithm_name(algorithm)
             )));
         }
@@ -370,13 +372,14 @@ impl Certificate {
         .map_err(|e| {
             invalid(format!(
                 "{:?}: ECDSA signature is not valid DER: {e}",
-                self.subject
+                excerpt(&self.subject)
             ))
         })?;
         key.verify(algorithm, &self.tbs, &signature).map_err(|e| {
             invalid(format!(
                 "the signature of {:?} does not verify with the key of {:?}: {e}",
-                self.subject, issuer.subject
+                excerpt(&self.subject),
+                excerpt(&issuer.subject)
             ))
         })
     }
