@@ -336,7 +336,8 @@ impl TrustList {
             }
             for certificate in authority.iaca_certificates() {
                 check_listed_iaca(id, country, certificate)?;
-                if !certificates.insert(certificate.der()) {
+                // By the signed part: a malleated signature is the same certificate.
+                if !certificates.insert(certificate.tbs()) {
                     return Err(Error::TrustListDuplicateAuthority(format!(
                         "IACA {:?} is listed twice (again under {id:?})",
                         excerpt(certificate.subject()),
@@ -897,7 +898,8 @@ impl VerifiedTrustList {
 /// An anchor may be a root the chain leads to (whether or not the chain
 /// carries it) or the signer's own certificate (pinned directly). Each link
 /// must verify ([`Certificate::verify_issued_by`]) and every issuer on the
-/// way, the anchor included, must be a CA. A chain that reaches no anchor is
+/// way, the anchor included, must be a CA with keyUsage keyCertSign whose
+/// pathLenConstraint allows the intermediate CAs below it (RFC 5280 6.1.4). A chain that reaches no anchor is
 /// `trust_list_untrusted_operator`; one that does but holds a certificate
 /// outside its validity is `certificate_expired` or
 /// `certificate_not_yet_valid`.
@@ -938,42 +940,59 @@ fn path_to_anchor(chain: &[Certificate], anchor: &Certificate, at: OffsetDateTim
             excerpt(anchor.subject())
         ))
     };
+    // Certificates are the same when their signed parts are: a copy of the
+    // anchor with its ECDSA signature malleated is still the anchor.
+    let is_anchor = |c: &Certificate| c.tbs() == anchor.tbs();
     let mut rest = chain.iter();
     let mut current = rest.next().ok_or(Error::X5ChainMissing)?;
     let mut path = Vec::new();
-    while current.der() != anchor.der() {
+    // Intermediate CA certificates below the issuer being checked, for
+    // pathLenConstraint (RFC 5280 6.1.4 (l), self-issued ones not counted).
+    let mut intermediates_below: u32 = 0;
+    while !is_anchor(current) {
         path.push(current);
-        match rest.next() {
-            Some(next) if next.der() != anchor.der() => {
-                current
-                    .verify_issued_by(next)
-                    .map_err(|e| untrusted(e.to_string()))?;
-                if !next.is_ca() {
-                    return Err(untrusted(format!(
-                        "{:?} issues certificates but is not a CA",
-                        excerpt(next.subject())
-                    )));
-                }
-                current = next;
-            }
-            _ => {
-                current
-                    .verify_issued_by(anchor)
-                    .map_err(|e| untrusted(e.to_string()))?;
-                if !anchor.is_ca() {
-                    return Err(untrusted(format!(
-                        "{:?} issues certificates but is not a CA",
-                        excerpt(anchor.subject())
-                    )));
-                }
-                break;
-            }
+        let issuer = match rest.next() {
+            Some(next) if !is_anchor(next) => next,
+            _ => anchor,
+        };
+        current
+            .verify_issued_by(issuer)
+            .map_err(|e| untrusted(e.to_string()))?;
+        check_issuer(issuer, intermediates_below).map_err(untrusted)?;
+        if issuer.tbs() == anchor.tbs() {
+            break;
         }
+        if issuer.subject_raw() != issuer.issuer_raw() {
+            intermediates_below = intermediates_below.saturating_add(1);
+        }
+        current = issuer;
     }
     for certificate in path {
         certificate.check_validity_at(at)?;
     }
     anchor.check_validity_at(at)
+}
+
+/// The RFC 5280 rules for a certificate that issues another one in a path
+/// (6.1.4 (k), (m), (n)): a CA, with keyUsage keyCertSign, whose
+/// pathLenConstraint allows the intermediate CAs below it. The pinned root
+/// is held to them too: a `pathlen:0` operator root has no sub-CA.
+fn check_issuer(issuer: &Certificate, intermediates_below: u32) -> std::result::Result<(), String> {
+    let name = excerpt(issuer.subject());
+    if !issuer.is_ca() {
+        return Err(format!("{name} issues certificates but is not a CA"));
+    }
+    if !issuer.key_usage().is_some_and(|ku| ku.key_cert_sign) {
+        return Err(format!(
+            "{name} issues certificates without keyUsage keyCertSign"
+        ));
+    }
+    match issuer.path_len_constraint() {
+        Some(limit) if intermediates_below > limit => Err(format!(
+            "{name} allows {limit} intermediate CA certificates below it (pathLenConstraint), the path has {intermediates_below}"
+        )),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]
@@ -1044,8 +1063,18 @@ mod tests {
             let path: Vec<Certificate> = path.iter().map(|c| (*c).clone()).collect();
             code(verify_chain(&path, std::slice::from_ref(anchor), at))
         };
-        assert_eq!(check(&[&signer, &intermediate], &root, AT), "ok");
-        assert_eq!(check(&[&signer, &intermediate, &root], &root, AT), "ok");
+        // The IACA profile has pathLenConstraint 0: the root may issue the
+        // intermediate, which may issue the signer, but no path may hold an
+        // intermediate CA below the root (tests/certificate_paths.rs has
+        // the paths a larger limit allows).
+        assert_eq!(
+            check(&[&signer, &intermediate], &root, AT),
+            "trust_list_untrusted_operator"
+        );
+        assert_eq!(
+            check(&[&signer, &intermediate, &root], &root, AT),
+            "trust_list_untrusted_operator"
+        );
         assert_eq!(check(&[&signer], &intermediate, AT), "ok");
         assert_eq!(check(&[&signer], &signer, AT), "ok");
         assert_eq!(
@@ -1066,19 +1095,11 @@ mod tests {
             "trust_list_untrusted_operator"
         );
         assert_eq!(
-            check(
-                &[&signer, &intermediate],
-                &root,
-                datetime!(2029-01-01 0:00 UTC)
-            ),
+            check(&[&signer], &intermediate, datetime!(2029-01-01 0:00 UTC)),
             "certificate_expired"
         );
         assert_eq!(
-            check(
-                &[&signer, &intermediate],
-                &root,
-                datetime!(2025-01-01 0:00 UTC)
-            ),
+            check(&[&signer], &intermediate, datetime!(2025-01-01 0:00 UTC)),
             "certificate_not_yet_valid"
         );
         let long = vec![signer.clone(); MAX_CHAIN_LENGTH + 1];
@@ -1097,8 +1118,8 @@ mod tests {
         // Any of several pinned roots will do (key rollover).
         assert_eq!(
             code(verify_chain(
-                &[signer.clone(), intermediate.clone()],
-                &[child, root],
+                std::slice::from_ref(&signer),
+                &[child, intermediate],
                 AT
             )),
             "ok"

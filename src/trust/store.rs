@@ -160,7 +160,7 @@ impl TrustStore {
             )));
         }
         let roots = self.operator_roots.entry(country.to_string()).or_default();
-        if !roots.contains(&root) {
+        if !roots.iter().any(|held| held.tbs() == root.tbs()) {
             roots.push(root);
         }
         Ok(())
@@ -177,7 +177,7 @@ impl TrustStore {
             ));
         }
         let anchors = self.vical_anchors.entry(provider.to_string()).or_default();
-        if !anchors.contains(&anchor) {
+        if !anchors.iter().any(|held| held.tbs() == anchor.tbs()) {
             anchors.push(anchor);
         }
         Ok(())

@@ -301,11 +301,11 @@ fn tdate(map: &[(Value, Value)], key: &str) -> Result<OffsetDateTime> {
 }
 
 /// Imports one certificateInfo, or says why not (with the subject when known).
-fn import_entry<'a>(
-    info: &'a Value,
+fn import_entry(
+    info: &Value,
     index: usize,
     provider: &str,
-    seen: &mut HashSet<&'a [u8]>,
+    seen: &mut HashSet<Vec<u8>>,
 ) -> std::result::Result<IssuingAuthority, (Option<String>, Error)> {
     let what = format!("certificateInfos[{index}]");
     let no_subject = |e: Error| (None, e);
@@ -320,7 +320,9 @@ fn import_entry<'a>(
     let certificate = Certificate::from_der(der).map_err(no_subject)?;
     let subject = Some(certificate.subject().to_string());
     let with_subject = |e: Error| (subject.clone(), e);
-    if !seen.insert(der) {
+    // By the signed part: a copy with a malleated signature is the same
+    // certificate, whatever its bytes.
+    if !seen.insert(certificate.tbs().to_vec()) {
         return Err(with_subject(Error::TrustListDuplicateAuthority(format!(
             "{what}: the certificate appears earlier in the VICAL"
         ))));
