@@ -19,5 +19,5 @@ fuzz_target!(|data: &[u8]| {
         store.update(data, now).is_err(),
         "no pinned operator: nothing may be accepted"
     );
-    let _ = TrustStore::new().load_from(data);
+    let _ = TrustStore::new().load_from(data, now);
 });
