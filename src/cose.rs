@@ -684,7 +684,11 @@ fn protected_algorithm(protected: &coset::Header) -> Result<Algorithm> {
     }
 }
 
-fn check_critical(protected: &coset::Header) -> Result<()> {
+/// Refuses a protected `crit` naming a label the crate does not understand
+/// (`unknown_critical_header`), or naming `typ` or `x5chain` without the
+/// label itself being protected (`cose_malformed`); COSE_Sign1 and
+/// COSE_Mac0 share the rule.
+pub(crate) fn check_critical(protected: &coset::Header) -> Result<()> {
     for label in &protected.crit {
         // RFC 9052 section 3.1: a critical label must itself be protected.
         let id = match label {

@@ -117,10 +117,12 @@ impl DeviceSigned {
                     }
                     other => other.clone(),
                 };
-                DeviceAuth::Mac(
-                    CoseMac0::from_cbor_value(mac)
-                        .map_err(|e| Error::CoseMalformed(format!("deviceMac: {e}")))?,
-                )
+                let mac = CoseMac0::from_cbor_value(mac)
+                    .map_err(|e| Error::CoseMalformed(format!("deviceMac: {e}")))?;
+                // The rule of COSE_Sign1: a critical label the crate does
+                // not understand refuses the structure.
+                crate::cose::check_critical(&mac.protected.header)?;
+                DeviceAuth::Mac(mac)
             }
             (None, None) => return Err(Error::DeviceAuthMissing(doc_type.to_string())),
             (Some(_), Some(_)) => {
