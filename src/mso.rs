@@ -100,10 +100,19 @@ impl ValidityInfo {
         let field = |key: &str| -> Result<OffsetDateTime> {
             cbor::read_tdate(map_require(map, key, "validityInfo")?, key)
         };
+        let valid_from = field("validFrom")?;
+        let valid_until = field("validUntil")?;
+        // An empty validity is no validity: a clock skew around both ends
+        // must not turn it into a window.
+        if valid_from > valid_until {
+            return Err(Error::InvalidStructure(format!(
+                "validityInfo: validFrom {valid_from} is after validUntil {valid_until}"
+            )));
+        }
         Ok(ValidityInfo {
             signed: field("signed")?,
-            valid_from: field("validFrom")?,
-            valid_until: field("validUntil")?,
+            valid_from,
+            valid_until,
             expected_update: map_get(map, "expectedUpdate")
                 .map(|v| cbor::read_tdate(v, "expectedUpdate"))
                 .transpose()?,
