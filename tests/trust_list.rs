@@ -1996,3 +1996,15 @@ fn a_saved_list_signed_with_a_retired_key_is_not_restored() {
     assert!(err.to_string().contains("certificate_expired"), "{err}");
     assert!(store.list("UA").is_none());
 }
+
+#[test]
+fn a_grace_period_past_the_end_of_time_still_sets_a_limit() {
+    let w = world();
+    let mut store = pinned_store(&w).with_grace(Duration::MAX);
+    store.update(&w.ua_op.publish(1, &[&w.diia]), NOW).unwrap();
+    let limit = store.sources()[0].stale_after();
+    assert!(
+        limit.is_some_and(|at| at >= datetime!(9999-12-31 0:00 UTC)),
+        "{limit:?}"
+    );
+}

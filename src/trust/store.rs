@@ -119,7 +119,8 @@ impl TrustStore {
         TrustStore::default()
     }
 
-    /// Sets the grace period after nextUpdate (negative counts as zero).
+    /// Sets the grace period after nextUpdate (negative counts as zero; one
+    /// that carries nextUpdate past the last representable time ends there).
     pub fn with_grace(mut self, grace: Duration) -> TrustStore {
         self.grace = grace.max(Duration::ZERO);
         self
@@ -380,9 +381,11 @@ impl TrustStore {
     /// Applies this store's staleness limit to a source.
     fn stamp(&self, source: ListSource) -> ListSource {
         let limit = match self.stale_policy {
+            // A grace that carries nextUpdate past the end of the date range
+            // saturates there: an overflow must never read as "no limit".
             StalePolicy::FailClosed => source
                 .next_update()
-                .and_then(|next| next.checked_add(self.grace)),
+                .map(|next| next.saturating_add(self.grace)),
             StalePolicy::AllowStale => None,
         };
         source.with_stale_after(limit)
