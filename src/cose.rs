@@ -431,14 +431,17 @@ impl SoftwareKey {
         ))
     }
 
-    /// Encodes the key as PKCS#8 PEM.
-    pub fn to_pkcs8_pem(&self) -> Result<String> {
+    /// Encodes the key as PKCS#8 PEM, in storage that is wiped when dropped
+    /// (the PEM is the private key).
+    pub fn to_pkcs8_pem(&self) -> Result<zeroize::Zeroizing<String>> {
         let pem = match self {
             SoftwareKey::Ed25519(k) => k.to_pkcs8_pem(LineEnding::LF),
             SoftwareKey::P256(k) => k.to_pkcs8_pem(LineEnding::LF),
             SoftwareKey::P384(k) => k.to_pkcs8_pem(LineEnding::LF),
         };
-        pem.map(|p| p.to_string())
+        // The encoder's own buffer is zeroizing too; moving its String out
+        // keeps a single copy.
+        pem.map(|mut p| zeroize::Zeroizing::new(std::mem::take(&mut *p)))
             .map_err(|e| Error::InvalidKey(e.to_string()))
     }
 }

@@ -1847,7 +1847,7 @@ fn p256_secret(key: &SoftwareKey) -> p256::SecretKey {
 /// A deviceMac (COSE_Mac0, detached payload) over DeviceAuthenticationBytes
 /// with `emac_key`, under protected algorithm `alg`.
 fn device_mac(
-    emac_key: &[u8],
+    emac_key: &[u8; 32],
     alg: iana::Algorithm,
     session: &[u8],
     doc_type: &str,
@@ -1858,7 +1858,7 @@ fn device_mac(
 
 /// [`device_mac`] under any protected header.
 fn device_mac_with(
-    emac_key: &[u8],
+    emac_key: &[u8; 32],
     header: coset::Header,
     session: &[u8],
     doc_type: &str,
@@ -1874,7 +1874,7 @@ fn device_mac_with(
         b"",
         &payload,
     );
-    let mut hmac = hmac::Hmac::<sha2::Sha256>::new_from_slice(emac_key).unwrap();
+    let mut hmac = hmac::Hmac::<sha2::Sha256>::new_from_slice(emac_key.as_slice()).unwrap();
     hmac.update(&data);
     CoseMac0Builder::new()
         .protected(protected.header)

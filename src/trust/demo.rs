@@ -507,7 +507,10 @@ mod tests {
             |file: &str, content: String| std::fs::write(dir.0.join(file), content).unwrap();
 
         reset();
-        write(DS_KEY_FILE, other.ds_key.to_pkcs8_pem().unwrap());
+        write(
+            DS_KEY_FILE,
+            other.ds_key.to_pkcs8_pem().unwrap().to_string(),
+        );
         assert_eq!(code(DemoAuthority::load_from_dir(&dir.0)), "invalid_key");
 
         reset();
@@ -516,7 +519,10 @@ mod tests {
 
         reset();
         write(IACA_CERTIFICATE_FILE, other.iaca_certificate.to_pem());
-        write(IACA_KEY_FILE, other.iaca_key.to_pkcs8_pem().unwrap());
+        write(
+            IACA_KEY_FILE,
+            other.iaca_key.to_pkcs8_pem().unwrap().to_string(),
+        );
         assert_eq!(
             code(DemoAuthority::load_from_dir(&dir.0)),
             "certificate_chain_invalid"
