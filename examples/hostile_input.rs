@@ -16,13 +16,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use docbridge::cose::{Sign1Options, sign1};
-use docbridge::device_response::{DeviceAuth, DeviceSigned, ElementErrors};
-use docbridge::documents::{DocumentType, samples};
+use docbridge::device_response::{DeviceAuth, DeviceSigned, ElementErrors, ResponseStatus};
+use docbridge::documents::samples;
 use docbridge::status::EncodedStatusList;
 use docbridge::{
     AcceptancePolicy, Algorithm, DemoAuthority, DeviceResponse, Document, DrivingLicence, Error,
     Issuer, IssuerSigned, SignedTrustList, Signer, SoftwareKey, TrustedAuthorities, ValidityInfo,
-    Verifier, inspect, transcript,
+    Verifier, VerifyOptions, inspect, transcript,
 };
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
@@ -80,12 +80,13 @@ fn main() -> Result<(), Error> {
     let session = transcript::backend_nonce("hostile input", &[7; 16])?;
     let certificate = authority.ds_certificate.der().to_vec();
 
-    let verify: Refuse = Box::new(|b| verifier.verify_bytes(b, now).map(|_| ()));
+    let at = VerifyOptions::at(now);
+    let verify: Refuse = Box::new(|b| verifier.verify(b, &at).map(|_| ()));
     let issuer_signed: Refuse = Box::new(|b| IssuerSigned::from_slice(b).map(|_| ()));
     let inspected: Refuse = Box::new(|b| inspect(b).map(|_| ()));
     let response: Refuse = Box::new(|b| {
         verifier
-            .verify_device_response(b, &session, None, now)
+            .verify_response(b, &VerifyOptions::at(now).transcript(&session))
             .and_then(|r| r.into_first())
             .map(|_| ())
     });
@@ -210,7 +211,7 @@ fn sixteen_documents(authority: &DemoAuthority, rng: &mut ChaCha20Rng) -> Result
         version: "1.0".into(),
         documents,
         document_errors: Vec::new(),
-        status: 0,
+        status: ResponseStatus::Ok,
     }
     .to_vec()
 }

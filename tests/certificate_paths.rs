@@ -20,7 +20,7 @@ use docbridge::trust::store::UpdateOutcome;
 use docbridge::x509::{self, CertificateProfile, CertificateSpec};
 use docbridge::{
     Algorithm, Certificate, DemoAuthority, DrivingLicence, SignedTrustList, Signer, SoftwareKey,
-    TrustList, TrustStore, documents::DocumentType,
+    TrustList, TrustStore,
 };
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;

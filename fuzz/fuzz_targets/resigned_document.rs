@@ -25,11 +25,11 @@ use std::sync::OnceLock;
 use docbridge::cbor;
 use docbridge::cose::{Sign1Options, sign1};
 use docbridge::deps::ciborium::value::Value;
-use docbridge::documents::{DocumentType, samples};
+use docbridge::documents::samples;
 use docbridge::{
     AcceptancePolicy, Algorithm, DemoAuthority, DrivingLicence, Issuer, IssuerSigned,
     IssuerSignedItem, IssuerSignedItemBytes, Signer, SoftwareKey, TrustedAuthorities, ValidityInfo,
-    Verifier,
+    Verifier, VerifyOptions,
 };
 #[cfg(not(test))]
 use libfuzzer_sys::fuzz_target;
@@ -363,7 +363,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(bytes) = IssuerSigned::new(name_spaces.clone(), signed).to_vec() else {
         return;
     };
-    if let Ok(verified) = fixture.verifier.verify_bytes(&bytes, now) {
+    if let Ok(verified) = fixture.verifier.verify(&bytes, &VerifyOptions::at(now)) {
         check(&verified, &name_spaces, now);
     }
 });
