@@ -22,9 +22,9 @@ use docbridge::x509::{self, CertificateProfile, CertificateSpec};
 use docbridge::{
     AcceptancePolicy, Algorithm, Certificate, Claims, DemoAuthority, DeviceRequest, DeviceResponse,
     Document, DrivingLicence, IssueOptions, Issuer, IssuerSigned, IssuingAuthority, ItemsRequest,
-    Presentation, ReaderCheck, ReaderStatus, ResidencePermit, Signer, SoftwareKey,
-    TrustedAuthorities, ValidityInfo, VehicleRegistration, VerifiedDocument, Verifier, present,
-    transcript,
+    Presentation, ReaderCheck, ReaderIdentity, ReaderRoot, ReaderStatus, ResidencePermit, Signer,
+    SoftwareKey, TrustedAuthorities, ValidityInfo, VehicleRegistration, VerifiedDocument, Verifier,
+    present, transcript,
 };
 use hmac::{KeyInit, Mac};
 use rand_chacha::ChaCha20Rng;
@@ -134,6 +134,14 @@ fn reader(name: &str, alg: Algorithm, profile: CertificateProfile, seed: u64) ->
     )
     .unwrap();
     Reader { root, key, cert }
+}
+
+/// `roots` as the holder's reader roots, all labelled "police".
+fn labelled(roots: &[Certificate]) -> Vec<ReaderRoot> {
+    roots
+        .iter()
+        .map(|root| ReaderRoot::new("police", root.clone()))
+        .collect()
 }
 
 fn police_reader() -> Reader {
@@ -405,7 +413,13 @@ fn round_trip_every_device_and_ds_algorithm_transcript_and_reader_check() {
             CertificateProfile::ReaderAuthentication,
             seed + 1,
         );
-        let roots = std::slice::from_ref(&reader.root);
+        let labelled_roots = labelled(std::slice::from_ref(&reader.root));
+        let police_identity = ReaderStatus::Authenticated(Box::new(ReaderIdentity {
+            certificate: reader.cert.clone(),
+            chain: vec![reader.cert.clone()],
+            root: reader.root.clone(),
+            root_label: "police".into(),
+        }));
         for device_alg in Algorithm::ALL {
             seed += 10;
             let device = device_key(device_alg, seed);
@@ -414,13 +428,10 @@ fn round_trip_every_device_and_ds_algorithm_transcript_and_reader_check() {
             for (name, session) in transcripts() {
                 for (check, expected_reader) in [
                     (ReaderCheck::Skip, ReaderStatus::NotChecked),
+                    (ReaderCheck::Flag(&labelled_roots), police_identity.clone()),
                     (
-                        ReaderCheck::Flag(roots),
-                        ReaderStatus::Authenticated(reader.cert.subject().to_string()),
-                    ),
-                    (
-                        ReaderCheck::Require(roots),
-                        ReaderStatus::Authenticated(reader.cert.subject().to_string()),
+                        ReaderCheck::Require(&labelled_roots),
+                        police_identity.clone(),
                     ),
                 ] {
                     let context =
@@ -741,23 +752,33 @@ fn a_missing_element_is_reported_not_invented() {
 }
 
 #[test]
-fn a_doc_type_the_wallet_lacks_is_a_document_error() {
+fn a_doc_type_the_wallet_lacks_is_reported_only_to_authenticated_readers() {
     let setup = setup();
+    let police = police_reader();
     let session = backend_transcript(10);
-    let request = request(
-        &[
-            items(PERMIT, ResidencePermit::NAMESPACE, &["family_name"]),
-            items(MDL, MDL_NS, &["family_name"]),
-        ],
-        None,
-        &session,
-    );
-    let presentation = present(
+    let asked = [
+        items(PERMIT, ResidencePermit::NAMESPACE, &["family_name"]),
+        items(MDL, MDL_NS, &["family_name"]),
+    ];
+    // An unauthenticated reader learns nothing about what the wallet lacks.
+    let unsigned = present(
         std::slice::from_ref(&setup.licence),
-        &request,
+        &request(&asked, None, &session),
         &session,
         &setup.device,
         ReaderCheck::Skip,
+        NOW,
+    )
+    .unwrap();
+    assert!(unsigned.response.document_errors.is_empty());
+    assert_eq!(unsigned.response.documents.len(), 1);
+    // The police reader, authenticated, is told.
+    let presentation = present(
+        std::slice::from_ref(&setup.licence),
+        &request(&asked, Some(&police), &session),
+        &session,
+        &setup.device,
+        ReaderCheck::Require(&labelled(std::slice::from_ref(&police.root))),
         NOW,
     )
     .unwrap();
@@ -804,14 +825,15 @@ fn an_empty_response_is_document_not_returned() {
             .collect(),
         other => panic!("not a map: {other:?}"),
     };
-    assert_eq!(keys, ["version", "documentErrors", "status"]);
+    // An unauthenticated reader is not told which document is missing.
+    assert_eq!(keys, ["version", "status"]);
     assert!(!contains(&bytes, b"Shevchenko"));
     let outcome = setup
         .verifier
         .verify_device_response(&bytes, &session, None, NOW)
         .unwrap();
     assert!(outcome.documents.is_empty());
-    assert_eq!(outcome.document_errors, [(PERMIT.to_string(), 0)]);
+    assert!(outcome.document_errors.is_empty());
     assert_eq!(code(outcome.into_first()), "document_not_returned");
 
     // No documents and no document errors at all.
@@ -1130,7 +1152,7 @@ fn require_refuses_an_unsigned_request_and_flag_reports_it() {
             &request,
             &session,
             &setup.device,
-            ReaderCheck::Require(roots),
+            ReaderCheck::Require(&labelled(roots)),
             NOW
         )),
         "reader_auth_missing"
@@ -1140,7 +1162,7 @@ fn require_refuses_an_unsigned_request_and_flag_reports_it() {
         &request,
         &session,
         &setup.device,
-        ReaderCheck::Flag(roots),
+        ReaderCheck::Flag(&labelled(roots)),
         NOW,
     )
     .unwrap();
@@ -1186,7 +1208,7 @@ fn a_reader_under_another_root_is_untrusted() {
             &request,
             &session,
             &setup.device,
-            ReaderCheck::Require(trusted_roots),
+            ReaderCheck::Require(&labelled(trusted_roots)),
             NOW
         )),
         "untrusted_reader"
@@ -1196,7 +1218,7 @@ fn a_reader_under_another_root_is_untrusted() {
         &request,
         &session,
         &setup.device,
-        ReaderCheck::Flag(trusted_roots),
+        ReaderCheck::Flag(&labelled(trusted_roots)),
         NOW,
     )
     .unwrap();
@@ -1274,7 +1296,7 @@ fn tampered_items_request_with_the_original_reader_auth_is_signature_invalid() {
             &tampered,
             &session,
             &setup.device,
-            ReaderCheck::Require(roots),
+            ReaderCheck::Require(&labelled(roots)),
             NOW
         )),
         "signature_invalid"
@@ -1284,7 +1306,7 @@ fn tampered_items_request_with_the_original_reader_auth_is_signature_invalid() {
         &tampered,
         &session,
         &setup.device,
-        ReaderCheck::Flag(roots),
+        ReaderCheck::Flag(&labelled(roots)),
         NOW,
     )
     .unwrap();
@@ -1334,7 +1356,7 @@ fn a_reader_certificate_without_the_reader_eku_is_certificate_profile() {
             &request,
             &session,
             &setup.device,
-            ReaderCheck::Require(roots),
+            ReaderCheck::Require(&labelled(roots)),
             NOW
         )),
         "certificate_profile"
@@ -1344,7 +1366,7 @@ fn a_reader_certificate_without_the_reader_eku_is_certificate_profile() {
         &request,
         &session,
         &setup.device,
-        ReaderCheck::Flag(roots),
+        ReaderCheck::Flag(&labelled(roots)),
         NOW,
     )
     .unwrap();
@@ -1378,7 +1400,7 @@ fn an_expired_reader_certificate_is_refused() {
             &request,
             &session,
             &setup.device,
-            ReaderCheck::Require(std::slice::from_ref(&reader.root)),
+            ReaderCheck::Require(&labelled(std::slice::from_ref(&reader.root))),
             datetime!(2025-12-31 0:00 UTC)
         )),
         "certificate_not_yet_valid"
@@ -1759,14 +1781,15 @@ fn annex_d_request_answered_with_a_device_signature_verifies() {
         &request,
         &session,
         &device,
-        ReaderCheck::Require(std::slice::from_ref(&reader_root)),
+        ReaderCheck::Require(&labelled(std::slice::from_ref(&reader_root))),
         ANNEX_D_NOW,
     )
     .unwrap();
     assert_eq!(presentation.readers.len(), 1);
     assert!(matches!(
         &presentation.readers[0],
-        ReaderStatus::Authenticated(subject) if subject.contains("reader")
+        ReaderStatus::Authenticated(reader) if reader.certificate.subject().contains("reader")
+            && reader.root == reader_root && reader.root_label == "police"
     ));
     let bytes = presentation.response.to_vec().unwrap();
     let verified = verify_one_at(&utopia_verifier(), &bytes, &session, ANNEX_D_NOW).unwrap();
@@ -2042,14 +2065,19 @@ fn reader_status_is_per_document_request() {
         &mixed,
         &session,
         &device,
-        ReaderCheck::Flag(roots),
+        ReaderCheck::Flag(&labelled(roots)),
         NOW,
     )
     .unwrap();
     assert_eq!(
         flagged.readers,
         [
-            ReaderStatus::Authenticated(reader.cert.subject().to_string()),
+            ReaderStatus::Authenticated(Box::new(ReaderIdentity {
+                certificate: reader.cert.clone(),
+                chain: vec![reader.cert.clone()],
+                root: reader.root.clone(),
+                root_label: "police".into(),
+            })),
             ReaderStatus::Unauthenticated("reader_auth_missing"),
         ]
     );
@@ -2060,7 +2088,7 @@ fn reader_status_is_per_document_request() {
             &mixed,
             &session,
             &device,
-            ReaderCheck::Require(roots),
+            ReaderCheck::Require(&labelled(roots)),
             NOW
         )),
         "reader_auth_missing"

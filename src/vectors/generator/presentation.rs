@@ -23,7 +23,7 @@ use crate::device_response::{DeviceAuth, DeviceResponse, DeviceSigned, Document}
 use crate::documents::Elements;
 use crate::documents::json::elements_to_json;
 use crate::error::Result;
-use crate::holder::{ReaderCheck, device_authentication_bytes, present};
+use crate::holder::{Consent, HolderPolicy, ReportUnreturned, Wallet, device_authentication_bytes};
 use crate::issuer::IssueOptions;
 use crate::issuer_signed::IssuerSigned;
 use crate::request::{DeviceRequest, ItemsRequest};
@@ -115,22 +115,23 @@ fn licence_request(names: &[&str], doc_type: &str, transcript: &[u8]) -> Result<
     DeviceRequest::build(&[items], None, transcript)
 }
 
-/// The holder's answer to `request` from `stored`, device-signed by `device`.
+/// The holder's answer to `request` from `stored`, device-signed by `device`:
+/// everything asked approved, by a holder whose policy names unreturned doc
+/// types to every reader (so a verifier meets `documentErrors`).
 fn answer(
     stored: &IssuerSigned,
     request: &DeviceRequest,
     transcript: &[u8],
     device: &SoftwareKey,
 ) -> Result<DeviceResponse> {
-    Ok(present(
-        std::slice::from_ref(stored),
-        request,
-        transcript,
-        device,
-        ReaderCheck::Skip,
-        NOW,
-    )?
-    .response)
+    let wallet = Wallet::new(vec![stored.clone()]).with_policy(HolderPolicy {
+        report_unreturned: ReportUnreturned::Always,
+        ..HolderPolicy::default()
+    });
+    let prepared = wallet.prepare(request, transcript, &[], NOW)?;
+    Ok(wallet
+        .approve(&prepared, &Consent::all(&prepared), &[device])?
+        .response)
 }
 
 /// The response's first document.
