@@ -2268,3 +2268,105 @@ fn a_verifier_takes_the_doc_type_it_asked_for() {
         "document_not_returned"
     );
 }
+
+// ----- attached payloads where ISO/IEC 18013-5 requires detached ones -----
+
+/// ReaderAuthenticationBytes, built by hand like DeviceAuthenticationBytes.
+fn reader_authentication_bytes(session: &[u8], items_request_bytes: &[u8]) -> Vec<u8> {
+    let outer = cbor::decode(session).unwrap();
+    let session_transcript = cbor::decode(cbor::untag24(&outer, "transcript").unwrap()).unwrap();
+    let array = Value::Array(vec![
+        Value::Text("ReaderAuthentication".into()),
+        session_transcript,
+        cbor::tag24(items_request_bytes.to_vec()),
+    ]);
+    cbor::encode(&cbor::tag24(cbor::encode(&array).unwrap())).unwrap()
+}
+
+#[test]
+fn attached_payloads_in_reader_auth_device_signature_and_device_mac_are_cose_malformed() {
+    let setup = setup();
+    let session = proximity_transcript(70);
+
+    // readerAuth: a valid signature over the right bytes, but attached.
+    let police = police_reader();
+    let signed = request(
+        &[items(MDL, MDL_NS, &["family_name"])],
+        Some(&police),
+        &session,
+    );
+    let items_request_bytes = signed.doc_requests()[0].items_request_bytes().to_vec();
+    let attached = sign1(
+        &police.key,
+        &reader_authentication_bytes(&session, &items_request_bytes),
+        &Sign1Options {
+            x5chain: vec![police.cert.der().to_vec()],
+            ..Sign1Options::default()
+        },
+    )
+    .unwrap();
+    let mut value = cbor::decode(&signed.to_vec().unwrap()).unwrap();
+    let doc_request = first_of(at(&mut value, "docRequests"));
+    *at(doc_request, "readerAuth") = attached.to_value().unwrap();
+    let with_attached = DeviceRequest::from_slice(&cbor::encode(&value).unwrap()).unwrap();
+    let roots = std::slice::from_ref(&police.root);
+    // The detached original verifies; the attached one is refused.
+    assert!(
+        signed.doc_requests()[0]
+            .verify_reader(roots, &session, NOW)
+            .is_ok()
+    );
+    assert_eq!(
+        code(with_attached.doc_requests()[0].verify_reader(roots, &session, NOW)),
+        "cose_malformed"
+    );
+    assert_eq!(
+        code(present(
+            std::slice::from_ref(&setup.licence),
+            &with_attached,
+            &session,
+            &setup.device,
+            ReaderCheck::Require(&labelled(roots)),
+            NOW
+        )),
+        "cose_malformed"
+    );
+
+    // deviceSignature: a valid signature over DeviceAuthenticationBytes, attached.
+    let document = present_licence(&setup, &["family_name"], &session)
+        .response
+        .documents
+        .remove(0);
+    let payload = device_authentication_bytes(&session, MDL, &[0xa0]);
+    let attached = sign1(&setup.device, &payload, &Sign1Options::default()).unwrap();
+    let bytes = with_device_auth(&document, DeviceAuth::Signature(attached));
+    assert_eq!(
+        code(verify_one(&setup.verifier, &bytes, &session)),
+        "cose_malformed"
+    );
+
+    // deviceMac: a valid tag, with the payload attached.
+    let reader_key = device_key(Algorithm::Es256, 71);
+    let emac_key = derive_emac_key(
+        &p256_secret(&setup.device),
+        &reader_key.public_key(),
+        &session,
+    )
+    .unwrap();
+    let mut mac = device_mac(&emac_key, iana::Algorithm::HMAC_256_256, &session, MDL);
+    let verify_mac = |mac: coset::CoseMac0| {
+        setup
+            .verifier
+            .verify_device_response(
+                &with_device_auth(&document, DeviceAuth::Mac(mac)),
+                &session,
+                Some(&reader_key),
+                NOW,
+            )
+            .unwrap()
+            .into_first()
+    };
+    assert!(verify_mac(mac.clone()).is_ok());
+    mac.payload = Some(payload);
+    assert_eq!(code(verify_mac(mac)), "cose_malformed");
+}
