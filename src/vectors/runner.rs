@@ -19,7 +19,7 @@ use crate::cose::{PublicKey, SoftwareKey};
 use crate::documents::json::elements_to_json;
 use crate::error::{Error, Result};
 use crate::request::DeviceRequest;
-use crate::session::{DeviceSession, ReaderSession, Received, SessionEstablishment};
+use crate::session::{DeviceSession, EphemeralKey, ReaderSession, Received, SessionEstablishment};
 use crate::status::StatusPolicy;
 use crate::trust::store::{Update, UpdateOutcome};
 use crate::trust::{AcceptancePolicy, IssuingAuthority, TrustStore, TrustedAuthorities};
@@ -428,7 +428,11 @@ fn run_session(session: &SessionInput, files: &dyn Files) -> Result<Result<Map<S
             let establishment = load(files, establishment)?;
             (|| {
                 let message = SessionEstablishment::from_slice(&establishment)?;
-                let (mut device, request) = DeviceSession::establish(&key, &message, &transcript)?;
+                let (mut device, request) = DeviceSession::establish(
+                    EphemeralKey::from_secret_key(key.clone()),
+                    &message,
+                    &transcript,
+                )?;
                 received.push(Received {
                     data: Some(request),
                     status: None,
@@ -445,7 +449,11 @@ fn run_session(session: &SessionInput, files: &dyn Files) -> Result<Result<Map<S
             })?;
             let peer = PublicKey::from_pem(&text(files, peer)?)?;
             (|| {
-                let mut reader = ReaderSession::new(&key, &peer, &transcript)?;
+                let mut reader = ReaderSession::new(
+                    EphemeralKey::from_secret_key(key.clone()),
+                    &peer,
+                    &transcript,
+                )?;
                 for message in &messages {
                     received.push(reader.decrypt_response(message)?);
                 }
