@@ -54,7 +54,7 @@ pub mod value;
 pub use allocator::IndexAllocator;
 pub use check::{StatusOutcome, StatusPolicy, check_status};
 pub use list::{EncodedStatusList, MAX_LIST_BYTES, StatusList};
-pub use managed::ManagedStatusList;
+pub use managed::{MIN_LIST_SIZE, ManagedStatusList};
 pub use reference::{StatusListReference, StatusReference};
 pub use token::{
     STATUS_LIST_CWT_TYP, StatusListToken, verify_status_list_token,

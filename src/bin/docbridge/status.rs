@@ -38,9 +38,13 @@ pub(crate) struct NewArgs {
     /// Bits per entry: 1, 2, 4 or 8 (2 allows SUSPENDED).
     #[arg(long, default_value_t = 2)]
     bits: u64,
-    /// Number of entries.
+    /// Number of entries, at least 16,384 (herd privacy: a smaller list
+    /// tells the issuer whose document a verifier checks).
     #[arg(long)]
     size: u64,
+    /// Accept a size below 16,384 all the same.
+    #[arg(long)]
+    any_size: bool,
     /// Output file (JSON).
     #[arg(long)]
     out: PathBuf,
@@ -129,7 +133,12 @@ pub(crate) fn save(path: &Path, list: &ManagedStatusList) -> Result<(), ToolErro
 }
 
 fn new(args: NewArgs) -> Result<ExitCode, ToolError> {
-    let list = ManagedStatusList::new(&args.uri, StatusBits::from_u64(args.bits)?, args.size)?;
+    let bits = StatusBits::from_u64(args.bits)?;
+    let list = if args.any_size {
+        ManagedStatusList::new_any_size(&args.uri, bits, args.size)?
+    } else {
+        ManagedStatusList::new(&args.uri, bits, args.size)?
+    };
     save(&args.out, &list)?;
     println!(
         "status list {} ({} entries of {} bit(s)) written to {}",

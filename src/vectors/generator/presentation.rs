@@ -423,7 +423,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
     )?;
 
     // Status tokens for presented documents.
-    let mut list = ManagedStatusList::new(STATUS_URI, StatusBits::Two, 64)?;
+    let mut list = ManagedStatusList::new_any_size(STATUS_URI, StatusBits::Two, 64)?;
     let reference = list.allocate(&mut b.rng(3012))?;
     let referenced = with_status(b, fx, reference.clone(), 3013)?;
     let small_request = licence_request(&["family_name", "age_over_18"], MDL, &backend)?;
