@@ -106,7 +106,7 @@ fn main() -> Result<(), docbridge::Error> {
 
     // The holder's app, phase one: read the request. The reader is shown
     // with the root that vouched for it, under the label the app gave it.
-    let wallet = Wallet::new(vec![licence.clone()]);
+    let mut wallet = Wallet::new(vec![licence.clone()]);
     let reader_roots = [ReaderRoot::new("police", reader_root.clone())];
     let prepared = wallet.prepare(
         &DeviceRequest::from_slice(&request.to_vec()?)?,

@@ -79,7 +79,7 @@ pub fn present(
     reader_check: ReaderCheck<'_>,
     now: OffsetDateTime,
 ) -> Result<Presentation> {
-    let wallet = Wallet::new(stored.to_vec()).with_policy(HolderPolicy {
+    let mut wallet = Wallet::new(stored.to_vec()).with_policy(HolderPolicy {
         require_reader_auth: matches!(reader_check, ReaderCheck::Require(_)),
         ..HolderPolicy::default()
     });

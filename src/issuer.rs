@@ -34,6 +34,10 @@ use crate::mso::{
 use crate::status::{StatusListReference, StatusReference};
 use crate::x509::Certificate;
 
+mod batch;
+
+pub use batch::{BATCH_TIME_JITTER_SECONDS, BatchCopy, MAX_BATCH_COPIES};
+
 /// Largest decoy bucket accepted: a bucket pads each namespace by at most
 /// this many digests, which keeps an MSO small.
 pub const MAX_DECOY_BUCKET: usize = 256;
@@ -124,11 +128,16 @@ impl<'a> Issuer<'a> {
     /// documents it issues. Each document needs its own index, so this is
     /// called per document.
     pub fn with_status_list(&self, reference: StatusListReference) -> Issuer<'a> {
+        self.with_status(Some(reference))
+    }
+
+    /// The same issuer, writing `reference` (or no status) into the MSO.
+    fn with_status(&self, reference: Option<StatusListReference>) -> Issuer<'a> {
         Issuer {
             signer: self.signer,
             certificate: self.certificate,
             options: IssueOptions {
-                status_list: Some(reference),
+                status_list: reference,
                 ..self.options.clone()
             },
         }

@@ -141,7 +141,7 @@ pub use holder::{
     ReaderIdentity, ReaderRoot, ReaderStatus, Wallet, present,
 };
 pub use inspect::{UnverifiedDocument, inspect};
-pub use issuer::{IssueOptions, Issuer};
+pub use issuer::{BatchCopy, IssueOptions, Issuer};
 pub use issuer_signed::{IssuerSigned, IssuerSignedItem, IssuerSignedItemBytes};
 pub use mso::{DigestAlgorithm, KeyAuthorizations, MobileSecurityObject, ValidityInfo};
 pub use request::{DeviceRequest, DocRequest, ItemsRequest};

@@ -165,7 +165,7 @@ fn prepare_shows_what_is_asked_and_approve_narrows_a_reader_signed_request() {
             .element(MDL_NS, "no_such_element", false)],
         Some(&officer),
     );
-    let wallet = w.wallet().with_policy(HolderPolicy {
+    let mut wallet = w.wallet().with_policy(HolderPolicy {
         require_reader_auth: true,
         ..HolderPolicy::default()
     });
@@ -225,7 +225,7 @@ fn a_consent_to_something_not_offered_is_invalid_argument() {
         &[ItemsRequest::new(MDL).element(MDL_NS, "family_name", false)],
         None,
     );
-    let wallet = w.wallet();
+    let mut wallet = w.wallet();
     let prepared = wallet.prepare(&request, &w.session, &[], NOW).unwrap();
     for consent in [
         Consent::none().approve(MDL, MDL_NS, "portrait"),
@@ -265,7 +265,7 @@ fn each_document_is_signed_by_the_signer_holding_its_device_key() {
             &mut rng(21),
         )
         .unwrap();
-    let wallet = Wallet::new(vec![w.licence.clone(), vrc]);
+    let mut wallet = Wallet::new(vec![w.licence.clone(), vrc]);
     let request = w.request(
         &[
             ItemsRequest::new(MDL).element(MDL_NS, "family_name", false),
@@ -302,7 +302,7 @@ fn nothing_to_disclose_sends_no_document_and_no_mso() {
     let w = world();
     let mso_signature = w.licence.issuer_auth().cose().signature.clone();
     let ds_der = w.ua.ds_certificate.der().to_vec();
-    let wallet = w.wallet();
+    let mut wallet = w.wallet();
     let officer = reader_under(&w.police, "Policja", "Policja Reader 0042", 30);
     let cases: [(&str, ItemsRequest, Consent); 3] = [
         (
@@ -454,7 +454,7 @@ fn probe(w: &World, reader: Option<&Reader>) -> DeviceRequest {
     )
 }
 
-fn answer(w: &World, wallet: &Wallet, request: &DeviceRequest) -> Vec<u8> {
+fn answer(w: &World, wallet: &mut Wallet, request: &DeviceRequest) -> Vec<u8> {
     let prepared = wallet
         .prepare(request, &w.session, &w.roots(), NOW)
         .unwrap();
@@ -469,11 +469,11 @@ fn answer(w: &World, wallet: &Wallet, request: &DeviceRequest) -> Vec<u8> {
 #[test]
 fn an_unauthenticated_probe_cannot_tell_a_full_wallet_from_an_empty_one() {
     let w = world();
-    let full = w.wallet();
-    let empty = Wallet::new(Vec::new());
+    let mut full = w.wallet();
+    let mut empty = Wallet::new(Vec::new());
     let request = probe(&w, None);
-    let from_full = answer(&w, &full, &request);
-    assert_eq!(from_full, answer(&w, &empty, &request));
+    let from_full = answer(&w, &mut full, &request);
+    assert_eq!(from_full, answer(&w, &mut empty, &request));
     assert_eq!(keys(&from_full), ["version", "status"]);
 
     // The one-call `present` answers the probe the same way.
@@ -492,8 +492,8 @@ fn an_unauthenticated_probe_cannot_tell_a_full_wallet_from_an_empty_one() {
     // same for held and missing ones.
     let officer = reader_under(&w.police, "Policja", "Policja Reader 0042", 60);
     let request = probe(&w, Some(&officer));
-    let told = answer(&w, &full, &request);
-    assert_eq!(told, answer(&w, &empty, &request));
+    let told = answer(&w, &mut full, &request);
+    assert_eq!(told, answer(&w, &mut empty, &request));
     let response = docbridge::DeviceResponse::from_slice(&told).unwrap();
     assert_eq!(
         response.document_errors,
@@ -509,12 +509,12 @@ fn an_unauthenticated_probe_cannot_tell_a_full_wallet_from_an_empty_one() {
         report_unreturned: ReportUnreturned::Never,
         ..HolderPolicy::default()
     };
-    let told = answer(&w, &w.wallet().with_policy(never), &request);
+    let told = answer(&w, &mut w.wallet().with_policy(never), &request);
     assert_eq!(keys(&told), ["version", "status"]);
     let always = HolderPolicy {
         report_unreturned: ReportUnreturned::Always,
         ..HolderPolicy::default()
     };
-    let told = answer(&w, &w.wallet().with_policy(always), &probe(&w, None));
+    let told = answer(&w, &mut w.wallet().with_policy(always), &probe(&w, None));
     assert_eq!(keys(&told), ["version", "documentErrors", "status"]);
 }

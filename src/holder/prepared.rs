@@ -26,6 +26,9 @@ pub struct PreparedRequest {
     pub(crate) doc_type: String,
     pub(crate) reader: ReaderStatus,
     pub(crate) document: Option<IssuerSigned>,
+    /// The wallet's index of the copy chosen.
+    pub(crate) copy: Option<usize>,
+    pub(crate) copy_already_shown: bool,
     pub(crate) elements: Vec<RequestedElement>,
 }
 
@@ -43,6 +46,13 @@ impl PreparedRequest {
     /// Whether the wallet holds a document of the requested type.
     pub fn held(&self) -> bool {
         self.document.is_some()
+    }
+
+    /// Whether the copy that would be shown was shown before: every copy of
+    /// the document has been used, so this verifier can link this
+    /// presentation to an earlier one (time to ask the issuer for more).
+    pub fn copy_already_shown(&self) -> bool {
+        self.copy_already_shown
     }
 
     /// The requested elements, in request order (namespace, then element).

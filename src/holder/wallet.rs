@@ -44,9 +44,16 @@ pub struct HolderPolicy {
 }
 
 /// A holder's wallet: its stored documents and its policy.
+///
+/// Several documents of one doc type are copies of one document (see
+/// [`crate::Issuer::issue_batch`]): each presentation shows the copy shown
+/// least often so far, the first of those in storage order, so a batch of
+/// single-use copies is used up one by one before any copy is shown twice
+/// (which [`PreparedRequest::copy_already_shown`] tells the app).
 #[derive(Debug, Clone, Default)]
 pub struct Wallet {
     documents: Vec<IssuerSigned>,
+    shown: Vec<u32>,
     policy: HolderPolicy,
 }
 
@@ -54,9 +61,15 @@ impl Wallet {
     /// A wallet holding `documents`, with the default [`HolderPolicy`].
     pub fn new(documents: Vec<IssuerSigned>) -> Wallet {
         Wallet {
+            shown: vec![0; documents.len()],
             documents,
             policy: HolderPolicy::default(),
         }
+    }
+
+    /// How many times each stored document was disclosed, in storage order.
+    pub fn shown(&self) -> &[u32] {
+        &self.shown
     }
 
     /// The same wallet under `policy`.
@@ -109,7 +122,8 @@ impl Wallet {
         for doc_request in request.doc_requests() {
             let reader = check_reader(doc_request, reader_check, session_transcript_bytes, now)?;
             let items = doc_request.items_request();
-            let document = self.find(&items.doc_type)?.cloned();
+            let copy = self.least_shown(&items.doc_type)?;
+            let document = copy.and_then(|i| self.documents.get(i)).cloned();
             let mut elements = Vec::new();
             for (namespace, requested) in &items.name_spaces {
                 for (element, intent_to_retain) in requested {
@@ -129,6 +143,8 @@ impl Wallet {
                 doc_type: items.doc_type.clone(),
                 reader,
                 document,
+                copy,
+                copy_already_shown: copy.and_then(|i| self.shown.get(i)).is_some_and(|&n| n > 0),
                 elements,
             });
         }
@@ -140,7 +156,9 @@ impl Wallet {
 
     /// Phase two: the response disclosing exactly what `consent` approves of
     /// `prepared`, each document signed by the one of `signers` that holds
-    /// its device key (`invalid_key` when none does).
+    /// its device key (`invalid_key` when none does): with single-use
+    /// copies, one signer per copy's key. Each copy disclosed counts as
+    /// shown once more.
     ///
     /// A document request with nothing approved (or nothing the wallet can
     /// give) gets no Document: its MSO alone, with the device key, status
@@ -149,7 +167,7 @@ impl Wallet {
     /// [`ReportUnreturned`]. A consent to something `prepared` does not offer
     /// is refused with `invalid_argument`.
     pub fn approve(
-        &self,
+        &mut self,
         prepared: &PreparedPresentation,
         consent: &Consent,
         signers: &[&dyn DeviceSigner],
@@ -157,6 +175,7 @@ impl Wallet {
         consent.check_against(prepared)?;
         let mut documents = Vec::new();
         let mut document_errors = Vec::new();
+        let mut disclosed_copies = Vec::new();
         for request in prepared.requests() {
             let approved = |ns: &str, element: &str| {
                 request.offers(ns, element) && consent.approves(request.doc_type(), ns, element)
@@ -166,18 +185,27 @@ impl Wallet {
                 .iter()
                 .any(|e| approved(&e.namespace, &e.element));
             match &request.document {
-                Some(stored) if to_disclose => documents.push(disclose(
-                    stored,
-                    request,
-                    &approved,
-                    prepared.session_transcript_bytes(),
-                    signer_for(stored, signers)?,
-                )?),
+                Some(stored) if to_disclose => {
+                    documents.push(disclose(
+                        stored,
+                        request,
+                        &approved,
+                        prepared.session_transcript_bytes(),
+                        signer_for(stored, signers)?,
+                    )?);
+                    disclosed_copies.extend(request.copy);
+                }
                 _ => {
                     if self.reports_unreturned_to(request.reader()) {
                         document_errors.push((request.doc_type.clone(), ERROR_DATA_NOT_RETURNED));
                     }
                 }
+            }
+        }
+        // Counted only once the whole response is built: a refusal shows nothing.
+        for copy in disclosed_copies {
+            if let Some(count) = self.shown.get_mut(copy) {
+                *count = count.saturating_add(1);
             }
         }
         Ok(Presentation {
@@ -203,13 +231,19 @@ impl Wallet {
         }
     }
 
-    fn find(&self, doc_type: &str) -> Result<Option<&IssuerSigned>> {
-        for document in &self.documents {
-            if document.mso_unverified()?.doc_type == doc_type {
-                return Ok(Some(document));
+    /// The copy of `doc_type` shown least often, the first of those.
+    fn least_shown(&self, doc_type: &str) -> Result<Option<usize>> {
+        let mut best: Option<(usize, u32)> = None;
+        for (index, document) in self.documents.iter().enumerate() {
+            if document.mso_unverified()?.doc_type != doc_type {
+                continue;
+            }
+            let shown = self.shown.get(index).copied().unwrap_or(0);
+            if best.is_none_or(|(_, fewest)| shown < fewest) {
+                best = Some((index, shown));
             }
         }
-        Ok(None)
+        Ok(best.map(|(index, _)| index))
     }
 }
 

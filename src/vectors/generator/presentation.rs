@@ -124,7 +124,7 @@ fn answer(
     transcript: &[u8],
     device: &SoftwareKey,
 ) -> Result<DeviceResponse> {
-    let wallet = Wallet::new(vec![stored.clone()]).with_policy(HolderPolicy {
+    let mut wallet = Wallet::new(vec![stored.clone()]).with_policy(HolderPolicy {
         report_unreturned: ReportUnreturned::Always,
         ..HolderPolicy::default()
     });
