@@ -43,8 +43,6 @@ pub use prepared::{PreparedPresentation, PreparedRequest, RequestedElement};
 pub use reader::{ReaderCheck, ReaderIdentity, ReaderRoot, ReaderStatus};
 pub use wallet::{HolderPolicy, ReportUnreturned, Wallet};
 
-pub(crate) use disclose::device_authentication_bytes;
-
 use time::OffsetDateTime;
 
 use crate::device_response::DeviceResponse;

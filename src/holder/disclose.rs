@@ -5,13 +5,13 @@ use ciborium::value::Value;
 
 use crate::cbor;
 use crate::cose::{Sign1Options, Signer, sign1};
+use crate::device_auth::device_authentication_bytes;
 use crate::device_response::{
     DeviceAuth, DeviceSigned, Document, ERROR_DATA_NOT_RETURNED, ElementErrors,
 };
 use crate::error::{Error, Result};
 use crate::holder::prepared::PreparedRequest;
 use crate::issuer_signed::IssuerSigned;
-use crate::transcript;
 
 /// The signer among `signers` that holds `stored`'s device key.
 pub(crate) fn signer_for<'s>(
@@ -85,22 +85,4 @@ pub(crate) fn disclose(
         DeviceSigned::new(device_name_spaces, DeviceAuth::Signature(signature)),
         errors,
     ))
-}
-
-/// DeviceAuthenticationBytes = `#6.24(["DeviceAuthentication",
-/// SessionTranscript, DocType, DeviceNameSpacesBytes])`, with the transcript
-/// and the device namespaces spliced in as received.
-pub(crate) fn device_authentication_bytes(
-    session_transcript_bytes: &[u8],
-    doc_type: &str,
-    device_name_spaces: &[u8],
-) -> Result<Vec<u8>> {
-    transcript::authentication_bytes(
-        "DeviceAuthentication",
-        session_transcript_bytes,
-        &[
-            Value::Text(doc_type.to_string()),
-            cbor::tag24(device_name_spaces.to_vec()),
-        ],
-    )
 }

@@ -1,8 +1,11 @@
-//! `docbridge`: the command-line tool (feature `cli`).
+//! `docbridge`: the command-line tool (workspace member `cli/`, package
+//! `docbridge-cli`).
 //!
 //! A thin edge over the library: it reads files, reads the clock when `--at`
 //! is not given, and prints. Exit status: 0 success, 1 a document was
 //! refused, 2 a usage or file error.
+
+#![forbid(unsafe_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -32,15 +35,9 @@ macro_rules! println {
     }};
 }
 
-// Command groups live beside this file, in `src/bin/docbridge/`, not in
-// `src/bin/`, where Cargo would take each for a binary of its own.
-#[path = "docbridge/present.rs"]
 mod present;
-#[path = "docbridge/status.rs"]
 mod status;
-#[path = "docbridge/trust_list.rs"]
 mod trust_list;
-#[path = "docbridge/vectors.rs"]
 mod vectors;
 
 #[derive(Parser)]
@@ -115,7 +112,7 @@ struct AuthorityNewArgs {
     /// Key algorithm: ed25519, es256 or es384.
     #[arg(long, default_value = "es256")]
     alg: String,
-    /// Authority name (default: "<country> Issuing Authority").
+    /// Authority name (default: "COUNTRY Issuing Authority").
     #[arg(long)]
     name: Option<String>,
     /// Doc types the authority may issue (repeatable; default: the three known types).
@@ -156,7 +153,7 @@ struct IssueArgs {
     /// Doc type, e.g. org.iso.18013.5.1.mDL.
     #[arg(long)]
     doc_type: String,
-    /// Claims as JSON: {"<namespace>": {"<element>": value}}.
+    /// Claims as JSON: {"NAMESPACE": {"ELEMENT": value}}.
     #[arg(long)]
     claims: PathBuf,
     /// The holder's device public key (PEM).
