@@ -32,6 +32,13 @@ pub const BATCH_TIME_JITTER_SECONDS: u64 = 3600;
 
 /// One copy of a batch: the device key it is bound to and, for a listed
 /// document, its own status-list entry.
+///
+/// Copies share nothing a verifier sees but the disclosed claims: each has
+/// its own device key, salts, digestIDs and status-list entry (the issuer
+/// revokes a batch by setting all of its entries), and its `signed`,
+/// `validFrom` and `validUntil` moved earlier by a different random number
+/// of seconds (at most [`BATCH_TIME_JITTER_SECONDS`]), so validity never
+/// grows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BatchCopy {
     /// The copy's device key (a new key per copy).
@@ -42,8 +49,7 @@ pub struct BatchCopy {
 
 impl Issuer<'_> {
     /// Issues `document` once per entry of `copies` (1 to
-    /// [`MAX_BATCH_COPIES`]), as described in the [module
-    /// documentation](self).
+    /// [`MAX_BATCH_COPIES`]), as single-use copies (see [`BatchCopy`]).
     ///
     /// Refused with `invalid_argument` for no copies or too many, two copies
     /// with one device key or one status index, or a validity too short to
