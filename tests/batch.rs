@@ -7,7 +7,8 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::{MDL_NS, NOW, rng, ukraine, validity};
-use docbridge::documents::{DocumentType, samples};
+use docbridge::VerifyOptions;
+use docbridge::documents::samples;
 use docbridge::issuer::{BATCH_TIME_JITTER_SECONDS, BatchCopy};
 use docbridge::{
     AcceptancePolicy, Algorithm, Consent, DeviceRequest, DrivingLicence, Issuer, IssuerSigned,
@@ -80,12 +81,14 @@ fn copies_verify_one_by_one_and_share_nothing_a_verifier_sees_but_the_claims() {
         .map(|c| c.mso_unverified().unwrap())
         .collect();
     for (copy, key) in batch.copies.iter().zip(&batch.keys) {
-        let verified = verifier.verify_bytes(&copy.to_vec().unwrap(), NOW).unwrap();
+        let verified = verifier
+            .verify(&copy.to_vec().unwrap(), &VerifyOptions::at(NOW))
+            .unwrap();
         assert_eq!(verified.device_key(), &key.public_key());
         assert_eq!(
             verified.claims(),
             verifier
-                .verify_bytes(&batch.copies[0].to_vec().unwrap(), NOW)
+                .verify(&batch.copies[0].to_vec().unwrap(), &VerifyOptions::at(NOW))
                 .unwrap()
                 .claims()
         );
@@ -176,7 +179,10 @@ fn the_holder_shows_each_copy_once_before_any_twice() {
             .unwrap()
             .response;
         let verified = verifier
-            .verify_device_response(&response.to_vec().unwrap(), &session, None, NOW)
+            .verify_response(
+                &response.to_vec().unwrap(),
+                &VerifyOptions::at(NOW).transcript(&session),
+            )
             .unwrap()
             .into_first()
             .unwrap();

@@ -11,13 +11,14 @@ mod common;
 use common::{MDL_NS, NOW, rng, ukraine, validity, verifier};
 use docbridge::cbor;
 use docbridge::deps::ciborium::value::Value;
-use docbridge::documents::{DocumentType, samples};
+use docbridge::device_response::ErrorCode;
+use docbridge::documents::samples;
 use docbridge::holder::{ReportUnreturned, RequestedElement};
 use docbridge::x509::{self, CertificateProfile, CertificateSpec};
 use docbridge::{
     Algorithm, Certificate, Consent, DemoAuthority, DeviceRequest, DrivingLicence, HolderPolicy,
     Issuer, IssuerSigned, ItemsRequest, ReaderCheck, ReaderRoot, ReaderStatus, ResidencePermit,
-    Signer, SoftwareKey, VehicleRegistration, Wallet, present, transcript,
+    Signer, SoftwareKey, VehicleRegistration, VerifyOptions, Wallet, present, transcript,
 };
 
 const MDL: &str = DrivingLicence::DOC_TYPE;
@@ -198,7 +199,7 @@ fn prepare_shows_what_is_asked_and_approve_narrows_a_reader_signed_request() {
     assert!(!contains(&bytes, samples::SAMPLE_PORTRAIT));
 
     let verified = verifier(&[&w.ua])
-        .verify_device_response(&bytes, &w.session, None, NOW)
+        .verify_response(&bytes, &VerifyOptions::at(NOW).transcript(&w.session))
         .unwrap()
         .into_first()
         .unwrap();
@@ -211,8 +212,8 @@ fn prepare_shows_what_is_asked_and_approve_narrows_a_reader_signed_request() {
     assert_eq!(
         verified.element_errors()[MDL_NS],
         [
-            ("portrait".to_string(), 0),
-            ("no_such_element".to_string(), 0)
+            ("portrait".to_string(), ErrorCode::DataNotReturned),
+            ("no_such_element".to_string(), ErrorCode::DataNotReturned)
         ]
         .into()
     );
@@ -283,7 +284,10 @@ fn each_document_is_signed_by_the_signer_holding_its_device_key() {
         .approve(&prepared, &consent, &[&other_device, &w.device])
         .unwrap();
     let outcome = verifier(&[&w.ua])
-        .verify_device_response(&both.response.to_vec().unwrap(), &w.session, None, NOW)
+        .verify_response(
+            &both.response.to_vec().unwrap(),
+            &VerifyOptions::at(NOW).transcript(&w.session),
+        )
         .unwrap();
     assert_eq!(outcome.documents.len(), 2);
     for document in outcome.documents {
@@ -351,7 +355,7 @@ fn nothing_to_disclose_sends_no_document_and_no_mso() {
             );
             assert!(!contains(&bytes, b"issuerAuth"), "{name}");
             let outcome = verifier(&[&w.ua])
-                .verify_device_response(&bytes, &w.session, None, NOW)
+                .verify_response(&bytes, &VerifyOptions::at(NOW).transcript(&w.session))
                 .unwrap();
             assert_eq!(code(outcome.into_first()), "document_not_returned");
         }
@@ -498,9 +502,15 @@ fn an_unauthenticated_probe_cannot_tell_a_full_wallet_from_an_empty_one() {
     assert_eq!(
         response.document_errors,
         [
-            (MDL.to_string(), 0),
-            (VehicleRegistration::DOC_TYPE.to_string(), 0),
-            (ResidencePermit::DOC_TYPE.to_string(), 0),
+            (MDL.to_string(), ErrorCode::DataNotReturned),
+            (
+                VehicleRegistration::DOC_TYPE.to_string(),
+                ErrorCode::DataNotReturned
+            ),
+            (
+                ResidencePermit::DOC_TYPE.to_string(),
+                ErrorCode::DataNotReturned
+            ),
         ]
     );
 

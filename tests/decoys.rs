@@ -7,6 +7,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::{MDL_NS, NOW, rng, ukraine, validity, verifier};
+use docbridge::VerifyOptions;
 use docbridge::documents::samples;
 use docbridge::{
     Algorithm, DigestAlgorithm, DrivingLicence, IssueOptions, Issuer, IssuerSigned, Signer as _,
@@ -95,7 +96,7 @@ fn decoys_pad_every_namespace_to_the_bucket_and_the_document_still_verifies() {
             assert_eq!(distinct.len(), 32);
             // Every disclosed element still verifies against its digest.
             let verified = verifier(&[&ukraine(Algorithm::EdDsa, 1)])
-                .verify_bytes(&document.to_vec().unwrap(), NOW)
+                .verify(&document.to_vec().unwrap(), &VerifyOptions::at(NOW))
                 .unwrap();
             assert_eq!(verified.elements()[MDL_NS].len(), element_count(document));
         }
