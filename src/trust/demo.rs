@@ -142,12 +142,12 @@ impl DemoAuthority {
                 refuse_existing(&dir.join(key))?;
             }
         }
-        let description = serde_json::json!({
-            "id": self.authority.id(),
-            "country": self.authority.country(),
-            "name": self.authority.name(),
-            "docTypes": self.authority.doc_types(),
-        });
+        let description = AuthorityFile {
+            id: self.authority.id().to_string(),
+            country: self.authority.country().to_string(),
+            name: self.authority.name().to_string(),
+            doc_types: self.authority.doc_types().iter().cloned().collect(),
+        };
         let description = serde_json::to_string_pretty(&description).map_err(|e| {
             Error::InvalidArgument(format!("{}: {e}", dir.join(AUTHORITY_FILE).display()))
         })?;
@@ -180,7 +180,7 @@ impl DemoAuthority {
     /// (`certificate_profile`); validity in time is left to the caller, who
     /// knows `now`. Refused with `io`: a file that cannot be read; with
     /// `invalid_argument`: an `authority.json` that is not `{"id", "country",
-    /// "name", "docTypes"}` with strings; with `certificate_malformed`: a
+    /// "name", "docTypes"}` with strings (an unknown member included); with `certificate_malformed`: a
     /// certificate file that is not exactly one PEM certificate; otherwise
     /// as [`IssuingAuthority::new`].
     pub fn load_from_dir(dir: &Path) -> Result<DemoAuthority> {
@@ -195,24 +195,8 @@ impl DemoAuthority {
         let path = dir.join(AUTHORITY_FILE);
         let text = read_file(&path)?;
         let bad = |detail: &str| Error::InvalidArgument(format!("{}: {detail}", path.display()));
-        let json: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| bad(&e.to_string()))?;
-        let field = |key: &str| {
-            json.get(key)
-                .and_then(serde_json::Value::as_str)
-                .ok_or_else(|| bad(&format!("{key:?} must be a string")))
-        };
-        let (id, country, name) = (field("id")?, field("country")?, field("name")?);
-        let doc_types = json
-            .get("docTypes")
-            .and_then(serde_json::Value::as_array)
-            .ok_or_else(|| bad("\"docTypes\" must be an array of strings"))?
-            .iter()
-            .map(|v| {
-                v.as_str()
-                    .ok_or_else(|| bad("\"docTypes\" must be an array of strings"))
-            })
-            .collect::<Result<Vec<&str>>>()?;
+        let file: AuthorityFile = serde_json::from_str(&text).map_err(|e| bad(&e.to_string()))?;
+        let (id, country, name, doc_types) = (file.id, file.country, file.name, file.doc_types);
         let authority =
             IssuingAuthority::new(id, country, name, vec![iaca_certificate.clone()], doc_types)?;
         Ok(DemoAuthority {
@@ -366,6 +350,17 @@ fn in_file(path: &Path, error: Error) -> Error {
         Error::InvalidKey(d) => Error::InvalidKey(at(d)),
         other => other,
     }
+}
+
+/// `authority.json`, member for member; members in the order written so
+/// far, an unknown member refused.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct AuthorityFile {
+    country: String,
+    doc_types: Vec<String>,
+    id: String,
+    name: String,
 }
 
 #[cfg(test)]
@@ -668,6 +663,20 @@ mod tests {
         assert_eq!(
             code(DemoAuthority::load_from_dir(&dir.0)),
             "invalid_argument"
+        );
+
+        reset();
+        write(
+            AUTHORITY_FILE,
+            r#"{"id":"UA:x","country":"UA","name":"x","docTypes":["mdl"],"doctypes":[]}"#.into(),
+        );
+        let unknown = DemoAuthority::load_from_dir(&dir.0)
+            .map(|_| ())
+            .unwrap_err();
+        assert_eq!(unknown.code(), "invalid_argument");
+        assert!(
+            unknown.to_string().contains("unknown field `doctypes`"),
+            "{unknown}"
         );
 
         reset();

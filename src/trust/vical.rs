@@ -401,9 +401,6 @@ fn check_key_algorithm(der: &[u8]) -> Result<()> {
 
 /// The first 16 hex digits of the SHA-256 of `der`.
 fn fingerprint(der: &[u8]) -> String {
-    Sha256::digest(der)
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    let digest = Sha256::digest(der);
+    hex::encode(digest.get(..8).unwrap_or_default())
 }

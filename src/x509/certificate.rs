@@ -301,15 +301,21 @@ impl Certificate {
     /// The certificate as one PEM `CERTIFICATE` block (64-column base64,
     /// `\n` line endings, a final newline).
     pub fn to_pem(&self) -> String {
-        let engine = base64::engine::general_purpose::STANDARD;
-        let mut pem = format!("-----BEGIN {PEM_LABEL_CERTIFICATE}-----\n");
-        // 48 bytes encode to exactly 64 base64 characters: one line each.
-        for chunk in self.der.chunks(48) {
-            pem.push_str(&engine.encode(chunk));
-            pem.push('\n');
-        }
-        pem.push_str(&format!("-----END {PEM_LABEL_CERTIFICATE}-----\n"));
-        pem
+        // RFC 7468 encoding cannot fail for a label this short and a
+        // certificate this crate parsed; base64 by hand is the fallback that
+        // keeps the signature infallible.
+        pem_rfc7468::encode_string(
+            PEM_LABEL_CERTIFICATE,
+            pem_rfc7468::LineEnding::LF,
+            &self.der,
+        )
+        .unwrap_or_else(|_| {
+            let engine = base64::engine::general_purpose::STANDARD;
+            format!(
+                "-----BEGIN {PEM_LABEL_CERTIFICATE}-----\n{}\n-----END {PEM_LABEL_CERTIFICATE}-----\n",
+                engine.encode(&self.der)
+            )
+        })
     }
 
     /// Checks that `now` lies inside the validity period, both ends included
