@@ -381,7 +381,7 @@ impl Verifier {
         if signed < ds.not_before() || signed > ds.not_after() {
             return Err(Error::MsoSignedOutsideCertificate(format!(
                 "signed {signed}, certificate {:?} valid {} .. {}",
-                ds.subject(),
+                crate::error::excerpt(ds.subject()),
                 ds.not_before(),
                 ds.not_after()
             )));
@@ -472,8 +472,8 @@ impl Verifier {
         Err(refusal.unwrap_or_else(|| {
             Error::UntrustedIssuer(format!(
                 "no trusted IACA named {:?} (issuer of {:?})",
-                ds.issuer(),
-                ds.subject()
+                crate::error::excerpt(ds.issuer()),
+                crate::error::excerpt(ds.subject())
             ))
         }))
     }
@@ -549,7 +549,9 @@ fn check_issuing_country(elements: &Elements, country: &str) -> Result<()> {
                 ciborium::value::Value::Text(t) if t == country => {}
                 other => {
                     return Err(Error::CountryMismatch(format!(
-                        "{ns}/issuing_country is {other:?}, the issuer is {country}"
+                        "{}/issuing_country is {}, the issuer is {country}",
+                        crate::error::excerpt(ns),
+                        crate::error::excerpt_value(other)
                     )));
                 }
             }

@@ -284,7 +284,7 @@ pub(crate) fn check_uri(token: &StatusListToken, uri: &str) -> Result<()> {
     if token.uri != uri {
         return Err(Error::StatusTokenUriMismatch(format!(
             "the document's list is {uri:?}, the token's sub is {:?}",
-            token.uri,
+            excerpt(&token.uri),
             uri = excerpt(uri)
         )));
     }

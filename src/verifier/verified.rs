@@ -141,9 +141,9 @@ impl ResponseVerification {
     /// message).
     pub fn into_first(self) -> Result<VerifiedDocument> {
         let detail = format!(
-            "status {}, document errors {:?}",
+            "status {}, document errors {}",
             self.status.name(),
-            self.document_errors
+            show_document_errors(&self.document_errors)
         );
         self.documents
             .into_iter()
@@ -157,9 +157,10 @@ impl ResponseVerification {
     /// another document type this way.
     pub fn into_doc_type(self, doc_type: &str) -> Result<VerifiedDocument> {
         let detail = format!(
-            "no {doc_type} (status {}, document errors {:?})",
+            "no {} (status {}, document errors {})",
+            crate::error::excerpt(doc_type),
             self.status.name(),
-            self.document_errors
+            show_document_errors(&self.document_errors)
         );
         self.doc_types
             .iter()
@@ -168,4 +169,15 @@ impl ResponseVerification {
             .map(|(_, outcome)| outcome)
             .unwrap_or(Err(Error::DocumentNotReturned(detail)))
     }
+}
+
+/// Document errors as a refusal shows them: the first few, each doc type
+/// cut short, and how many there are (a response may carry any number).
+fn show_document_errors(errors: &[(String, ErrorCode)]) -> String {
+    let shown: Vec<String> = errors
+        .iter()
+        .take(3)
+        .map(|(doc_type, code)| format!("{}: {code:?}", crate::error::excerpt(doc_type)))
+        .collect();
+    format!("[{}] ({} in all)", shown.join(", "), errors.len())
 }
