@@ -267,6 +267,10 @@ pub enum Error {
     /// A DeviceResponse holds no document for the request.
     #[error("no document returned: {0}")]
     DocumentNotReturned(String),
+    /// The documents of a response are bound to different device keys, and
+    /// the verifier required one ([`crate::VerifyOptions::require_one_device_key`]).
+    #[error("the response's documents are bound to different device keys: {0}")]
+    DeviceKeysDiffer(String),
 
     // ----- Session encryption (ISO/IEC 18013-5 9.1.1) -----
     /// A SessionEstablishment or SessionData message is well-formed CBOR of
@@ -415,6 +419,7 @@ error_codes! {
     Error::DeviceMacInvalid(_) => "device_mac_invalid",
     Error::DeviceKeyUnauthorized(_) => "device_key_unauthorized",
     Error::DocumentNotReturned(_) => "document_not_returned",
+    Error::DeviceKeysDiffer(_) => "device_keys_differ",
     Error::SessionMalformed(_) => "session_malformed",
     Error::SessionDecryptionFailed(_) => "session_decryption_failed",
     Error::SessionTerminated(_) => "session_terminated",

@@ -23,6 +23,10 @@
 //! to authenticated readers), so empty requests do not reveal what the
 //! wallet holds.
 //!
+//! Each approval also yields a [`DisclosureRecord`] (time, reader and root
+//! label, transcript hash, the elements disclosed with intentToRetain and
+//! those refused) for the app's history.
+//!
 //! [`present`] is the one-call form for a holder that agrees to everything
 //! asked (backends, tests, the command-line tool): prepare, approve all.
 //!
@@ -36,11 +40,13 @@ mod consent;
 mod disclose;
 mod prepared;
 mod reader;
+mod record;
 mod wallet;
 
 pub use consent::Consent;
 pub use prepared::{PreparedPresentation, PreparedRequest, RequestedElement};
 pub use reader::{ReaderCheck, ReaderIdentity, ReaderRoot, ReaderStatus};
+pub use record::{DisclosureRecord, RecordedDocument, RecordedElement, RecordedReader};
 pub use wallet::{HolderPolicy, ReportUnreturned, Wallet};
 
 use time::OffsetDateTime;
@@ -60,6 +66,8 @@ pub struct Presentation {
     pub response: DeviceResponse,
     /// The reader check of each document request, in request order.
     pub readers: Vec<ReaderStatus>,
+    /// What was disclosed to whom, for the holder's history.
+    pub record: DisclosureRecord,
 }
 
 /// Answers `request` from the `stored` documents, approving every requested

@@ -291,11 +291,23 @@ impl Verifier {
             PresentedResponse::Decoded(response) => response,
         };
         let transcript = required_transcript(options, "a DeviceResponse")?;
-        let documents = response
+        let documents: Vec<Result<VerifiedDocument>> = response
             .documents
             .iter()
             .map(|document| self.verify_document(document, transcript, options))
             .collect();
+        let one_device_key = crate::device_response::one_device_key(
+            documents
+                .iter()
+                .filter_map(|d| d.as_ref().ok())
+                .map(VerifiedDocument::device_key),
+        );
+        if options.one_device_key_required() && !one_device_key {
+            return Err(Error::DeviceKeysDiffer(format!(
+                "{} documents",
+                documents.iter().filter(|d| d.is_ok()).count()
+            )));
+        }
         Ok(ResponseVerification {
             status: response.status,
             doc_types: response
@@ -305,6 +317,7 @@ impl Verifier {
                 .collect(),
             documents,
             document_errors: response.document_errors.clone(),
+            one_device_key,
         })
     }
 

@@ -528,3 +528,69 @@ fn an_unauthenticated_probe_cannot_tell_a_full_wallet_from_an_empty_one() {
     let told = answer(&w, &mut w.wallet().with_policy(always), &probe(&w, None));
     assert_eq!(keys(&told), ["version", "documentErrors", "status"]);
 }
+
+// ----- the disclosure record -----
+
+#[test]
+fn each_approval_records_what_was_disclosed_to_whom() {
+    use docbridge::holder::{DisclosureRecord, RecordedElement};
+    let w = world();
+    let officer = reader_under(&w.police, "Policja", "Policja Reader 0042", 70);
+    let request = w.request(
+        &[
+            ItemsRequest::new(MDL)
+                .element(MDL_NS, "family_name", false)
+                .element(MDL_NS, "portrait", true),
+            ItemsRequest::new(ResidencePermit::DOC_TYPE).element(
+                ResidencePermit::NAMESPACE,
+                "family_name",
+                false,
+            ),
+        ],
+        Some(&officer),
+    );
+    let mut wallet = w.wallet();
+    let prepared = wallet
+        .prepare(&request, &w.session, &w.roots(), NOW)
+        .unwrap();
+    let consent = Consent::none().approve(MDL, MDL_NS, "portrait");
+    let record = wallet
+        .approve(&prepared, &consent, &[&w.device])
+        .unwrap()
+        .record;
+    let element = |namespace: &str, element: &str, intent_to_retain| RecordedElement {
+        namespace: namespace.into(),
+        element: element.into(),
+        intent_to_retain,
+    };
+    assert_eq!(record.time, "2026-11-29T12:00:00Z");
+    assert_eq!(record.transcript_hash.len(), 43); // SHA-256, base64url
+    let [licence, permit] = &record.documents[..] else {
+        panic!("two document requests expected")
+    };
+    assert_eq!(licence.doc_type, MDL);
+    assert!(licence.returned);
+    assert_eq!(licence.disclosed, [element(MDL_NS, "portrait", true)]);
+    assert_eq!(licence.refused, [element(MDL_NS, "family_name", false)]);
+    let reader = licence.reader.as_ref().unwrap();
+    assert_eq!(reader.root_label, "police");
+    assert_eq!(reader.subject, officer.certificate.subject());
+    assert_eq!(reader.root_subject, w.police.certificate.subject());
+    assert_eq!(permit.doc_type, ResidencePermit::DOC_TYPE);
+    assert!(!permit.returned);
+    assert!(permit.disclosed.is_empty());
+    assert_eq!(
+        permit.refused,
+        [element(ResidencePermit::NAMESPACE, "family_name", false)]
+    );
+
+    // It round-trips through JSON for the app's history.
+    #[cfg(feature = "serde")]
+    {
+        let json = serde_json::to_value(&record).unwrap();
+        assert_eq!(json["documents"][0]["reader"]["rootLabel"], "police");
+        assert_eq!(json["documents"][0]["disclosed"][0]["intentToRetain"], true);
+        let back: DisclosureRecord = serde_json::from_value(json).unwrap();
+        assert_eq!(back, record);
+    }
+}

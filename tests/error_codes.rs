@@ -2283,6 +2283,7 @@ const COVERED: &[&str] = &[
     "device_signature_invalid",
     "device_key_unauthorized",
     "document_not_returned",
+    "device_keys_differ",
 ];
 
 /// Codes that cannot arise from verifying or issuing, with the reason.
@@ -2470,4 +2471,70 @@ fn mso_signed_outside_certificate() {
         )),
         "invalid_argument"
     );
+}
+
+#[test]
+fn device_keys_differ() {
+    // Two holders' licences, each device-signed by its own key, in one response.
+    let ua = ua();
+    let other_device = SoftwareKey::generate(Algorithm::Es256, &mut rng(90));
+    let other = Issuer::new(&ua.ds_key, &ua.ds_certificate)
+        .unwrap()
+        .issue_document(
+            &docbridge::documents::samples::driving_licence_ua(),
+            &other_device.public_key(),
+            &validity(),
+            &mut rng(91),
+        )
+        .unwrap();
+    let session = transcript("A");
+    let request = DeviceRequest::build(
+        &[ItemsRequest::new(MDL).element(MDL_NS, "family_name", false)],
+        None,
+        &session,
+    )
+    .unwrap();
+    let answer = |stored: &IssuerSigned, key: &SoftwareKey| {
+        present(
+            std::slice::from_ref(stored),
+            &request,
+            &session,
+            key,
+            ReaderCheck::Skip,
+            NOW,
+        )
+        .unwrap()
+        .response
+    };
+    let mine = answer(&issued(&ua), &device_private());
+    let theirs = answer(&other, &other_device);
+    let combine = |first: &DeviceResponse, second: &DeviceResponse| {
+        let mut combined = first.clone();
+        combined.documents.extend(second.documents.iter().cloned());
+        combined.to_vec().unwrap()
+    };
+    let mixed = combine(&mine, &theirs);
+    let verifier = verifier(&[&ua]);
+    let options = VerifyOptions::at(NOW).transcript(&session);
+    // Each document verifies and is holder-bound; the outcome says they
+    // belong to different devices ...
+    let outcome = verifier.verify_response(&mixed, &options).unwrap();
+    assert!(!outcome.one_device_key);
+    assert_eq!(outcome.documents.len(), 2);
+    assert!(
+        outcome
+            .documents
+            .iter()
+            .all(|d| d.as_ref().unwrap().holder_bound())
+    );
+    // ... and a verifier that requires one device refuses the response.
+    let strict = options.clone().require_one_device_key();
+    assert_eq!(
+        code(verifier.verify_response(&mixed, &strict)),
+        "device_keys_differ"
+    );
+    // The same holder's two presentations pass.
+    let same = combine(&mine, &answer(&issued(&ua), &device_private()));
+    let outcome = verifier.verify_response(&same, &strict).unwrap();
+    assert!(outcome.one_device_key);
 }

@@ -74,6 +74,7 @@ impl PreparedRequest {
 #[derive(Debug, Clone)]
 pub struct PreparedPresentation {
     pub(crate) session_transcript_bytes: Vec<u8>,
+    pub(crate) now: time::OffsetDateTime,
     pub(crate) requests: Vec<PreparedRequest>,
 }
 

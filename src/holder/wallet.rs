@@ -11,6 +11,7 @@ use crate::holder::consent::Consent;
 use crate::holder::disclose::{disclose, signer_for};
 use crate::holder::prepared::{PreparedPresentation, PreparedRequest, RequestedElement};
 use crate::holder::reader::{ReaderCheck, ReaderRoot, ReaderStatus, check_reader};
+use crate::holder::record::DisclosureRecord;
 use crate::holder::{DeviceSigner, Presentation};
 use crate::issuer_signed::IssuerSigned;
 use crate::request::DeviceRequest;
@@ -150,6 +151,7 @@ impl Wallet {
         }
         Ok(PreparedPresentation {
             session_transcript_bytes: session_transcript_bytes.to_vec(),
+            now,
             requests,
         })
     }
@@ -176,6 +178,7 @@ impl Wallet {
         let mut documents = Vec::new();
         let mut document_errors = Vec::new();
         let mut disclosed_copies = Vec::new();
+        let mut returned = Vec::with_capacity(prepared.requests().len());
         for request in prepared.requests() {
             let approved = |ns: &str, element: &str| {
                 request.offers(ns, element) && consent.approves(request.doc_type(), ns, element)
@@ -194,14 +197,24 @@ impl Wallet {
                         signer_for(stored, signers)?,
                     )?);
                     disclosed_copies.extend(request.copy);
+                    returned.push(true);
                 }
                 _ => {
+                    returned.push(false);
                     if self.reports_unreturned_to(request.reader()) {
                         document_errors.push((request.doc_type.clone(), ERROR_DATA_NOT_RETURNED));
                     }
                 }
             }
         }
+        let record = DisclosureRecord::new(
+            prepared,
+            prepared.now,
+            &returned,
+            &|request, ns, element| {
+                request.offers(ns, element) && consent.approves(request.doc_type(), ns, element)
+            },
+        )?;
         // Counted only once the whole response is built: a refusal shows nothing.
         for copy in disclosed_copies {
             if let Some(count) = self.shown.get_mut(copy) {
@@ -220,6 +233,7 @@ impl Wallet {
                 .iter()
                 .map(|r| r.reader.clone())
                 .collect(),
+            record,
         })
     }
 

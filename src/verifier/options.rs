@@ -30,6 +30,7 @@ pub struct VerifyOptions<'a> {
     reader_key: Option<&'a p256::SecretKey>,
     status_token: Option<&'a [u8]>,
     status_tokens: Option<&'a StatusTokens>,
+    one_device_key: bool,
 }
 
 impl<'a> VerifyOptions<'a> {
@@ -43,6 +44,7 @@ impl<'a> VerifyOptions<'a> {
             reader_key: None,
             status_token: None,
             status_tokens: None,
+            one_device_key: false,
         }
     }
 
@@ -90,6 +92,16 @@ impl<'a> VerifyOptions<'a> {
         self
     }
 
+    /// Requires every document of a response to be bound to one device key
+    /// (`device_keys_differ` otherwise): a reader that asks one person for
+    /// several documents must not accept two people's documents combined,
+    /// each holder-bound on its own. Without it the outcome only reports
+    /// [`ResponseVerification::one_device_key`](super::ResponseVerification::one_device_key).
+    pub fn require_one_device_key(mut self) -> VerifyOptions<'a> {
+        self.one_device_key = true;
+        self
+    }
+
     /// The time of the verification.
     pub fn now(&self) -> OffsetDateTime {
         self.now
@@ -101,6 +113,10 @@ impl<'a> VerifyOptions<'a> {
 
     pub(super) fn session_transcript(&self) -> Option<&'a [u8]> {
         self.transcript
+    }
+
+    pub(super) fn one_device_key_required(&self) -> bool {
+        self.one_device_key
     }
 
     pub(super) fn ephemeral_reader_key(&self) -> Option<&'a p256::SecretKey> {
@@ -130,6 +146,7 @@ impl std::fmt::Debug for VerifyOptions<'_> {
                 "status_tokens",
                 &self.status_tokens.map(|t| t.keys().collect::<Vec<_>>()),
             )
+            .field("one_device_key", &self.one_device_key)
             .finish()
     }
 }

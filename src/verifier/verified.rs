@@ -133,6 +133,11 @@ pub struct ResponseVerification {
     pub documents: Vec<Result<VerifiedDocument>>,
     /// Doc types the holder could not return, with their ISO error codes.
     pub document_errors: Vec<(String, ErrorCode)>,
+    /// Whether every verified document is bound to one device key (see
+    /// [`crate::device_response::one_device_key`]); true for none or one.
+    /// Two people's documents, each holder-bound, can share a response:
+    /// this says whether they did.
+    pub one_device_key: bool,
 }
 
 impl ResponseVerification {
