@@ -1581,7 +1581,7 @@ fn invalid_argument() {
         code(issue(
             MDL,
             &small_elements("UA"),
-            &ValidityInfo::new(VALID_FROM, VALID_FROM)
+            &ValidityInfo::new(VALID_FROM, VALID_FROM, VALID_FROM)
         )),
         "invalid_argument"
     );
@@ -2389,8 +2389,7 @@ fn mso_signed_outside_certificate() {
         );
     }
     // The issuer refuses to write such a date in the first place.
-    let mut validity = ValidityInfo::new(not_before, not_after);
-    validity.signed = not_after + time::Duration::SECOND;
+    let validity = ValidityInfo::new(not_after + time::Duration::SECOND, not_before, not_after);
     let issuer = Issuer::new(&ua.ds_key, &ua.ds_certificate).unwrap();
     let device = SoftwareKey::generate(Algorithm::Es256, &mut rng(77)).public_key();
     assert_eq!(

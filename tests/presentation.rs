@@ -76,6 +76,7 @@ fn device_key(alg: Algorithm, seed: u64) -> SoftwareKey {
 
 fn validity() -> ValidityInfo {
     ValidityInfo::new(
+        datetime!(2026-10-30 9:00 UTC),
         datetime!(2026-11-01 0:00 UTC),
         datetime!(2027-11-01 0:00 UTC),
     )

@@ -436,6 +436,7 @@ impl World {
                 &samples::driving_licence_ua(),
                 &self.device,
                 &ValidityInfo::new(
+                    datetime!(2026-10-30 9:00 UTC),
                     datetime!(2026-11-01 0:00 UTC),
                     datetime!(2027-11-01 0:00 UTC),
                 ),
@@ -952,6 +953,7 @@ fn unsupported_status_mechanisms_fail_closed() {
             &samples::driving_licence_ua(),
             &world.device,
             &ValidityInfo::new(
+                datetime!(2026-10-30 9:00 UTC),
                 datetime!(2026-11-01 0:00 UTC),
                 datetime!(2027-11-01 0:00 UTC),
             ),

@@ -252,6 +252,7 @@ fn issue(authority: &DemoAuthority, doc_type: &str, seed: u64) -> Vec<u8> {
     let issuer = Issuer::new(&authority.ds_key, &authority.ds_certificate).unwrap();
     let country = authority.authority.country();
     let validity = ValidityInfo::new(
+        datetime!(2026-10-30 9:00 UTC),
         datetime!(2026-11-01 0:00 UTC),
         datetime!(2027-11-01 0:00 UTC),
     );
@@ -437,7 +438,7 @@ fn device_responses_are_verified_through_the_store() {
         .issue_document(
             &samples::driving_licence_ua(),
             &device.public_key(),
-            &ValidityInfo::new(ISSUED, datetime!(2027-11-01 0:00 UTC)),
+            &ValidityInfo::new(ISSUED, ISSUED, datetime!(2027-11-01 0:00 UTC)),
             &mut rng,
         )
         .unwrap();

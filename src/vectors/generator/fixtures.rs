@@ -26,6 +26,8 @@ use crate::x509::{self, Certificate, CertificateProfile, CertificateSpec};
 pub(crate) const CERT_FROM: OffsetDateTime = datetime!(2026-01-01 0:00 UTC);
 /// End of every demo certificate's validity.
 pub(crate) const CERT_UNTIL: OffsetDateTime = datetime!(2031-01-01 0:00 UTC);
+/// When the issuer signs most documents: before their validity starts.
+pub(crate) const SIGNED: OffsetDateTime = datetime!(2026-10-30 9:00 UTC);
 /// Start of the MSO validity.
 pub(crate) const VALID_FROM: OffsetDateTime = datetime!(2026-11-01 0:00 UTC);
 /// End of the MSO validity.
@@ -304,7 +306,7 @@ pub(crate) fn spec(common_name: &str, country: &str, serial: u64) -> Certificate
 
 /// The MSO validity of most documents.
 pub(crate) fn validity() -> ValidityInfo {
-    ValidityInfo::new(VALID_FROM, VALID_UNTIL)
+    ValidityInfo::new(SIGNED, VALID_FROM, VALID_UNTIL)
 }
 
 /// Issues `elements` as `doc_type` with `authority`'s Document Signer,
