@@ -431,9 +431,19 @@ impl SoftwareKey {
     }
 
     /// Encodes the key as PKCS#8 PEM.
+    ///
+    /// An Ed25519 key is written as a version 1 OneAsymmetricKey without
+    /// the public key (RFC 8410 section 7, the form of its example): OpenSSL
+    /// 3.0, Node and Python `cryptography` read it, while some of them refuse
+    /// the version 2 form with the public key that `ed25519-dalek` writes by
+    /// default. Both forms are read ([`SoftwareKey::from_pkcs8_pem`]).
     pub fn to_pkcs8_pem(&self) -> Result<String> {
         let pem = match self {
-            SoftwareKey::Ed25519(k) => k.to_pkcs8_pem(LineEnding::LF),
+            SoftwareKey::Ed25519(k) => {
+                let mut v1 = ed25519_dalek::pkcs8::KeypairBytes::from(k);
+                v1.public_key = None;
+                v1.to_pkcs8_pem(LineEnding::LF)
+            }
             SoftwareKey::P256(k) => k.to_pkcs8_pem(LineEnding::LF),
             SoftwareKey::P384(k) => k.to_pkcs8_pem(LineEnding::LF),
         };
@@ -818,6 +828,80 @@ mod tests {
             let spki = key.public_key().to_spki_der().unwrap();
             assert_eq!(PublicKey::from_spki_der(&spki).unwrap(), key.public_key());
         }
+    }
+
+    /// The private key of RFC 8410 section 10.3, in its version 1 form.
+    const RFC8410_PEM: &str = "-----BEGIN PRIVATE KEY-----\n\
+        MC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC\n\
+        -----END PRIVATE KEY-----\n";
+    const RFC8410_SEED: &str = "d4ee72dbf913584ad5b6d8f1f769f8ad3afe7c28cbf1d4fbe097a88f44755842";
+
+    fn rfc8410_key() -> SoftwareKey {
+        let seed: Vec<u8> = (0..RFC8410_SEED.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&RFC8410_SEED[i..i + 2], 16).unwrap())
+            .collect();
+        SoftwareKey::from_secret_bytes(Algorithm::EdDsa, &seed).unwrap()
+    }
+
+    #[test]
+    fn ed25519_keys_are_written_as_pkcs8_v1_and_both_versions_read() {
+        let key = rfc8410_key();
+        assert_eq!(key.to_pkcs8_pem().unwrap(), RFC8410_PEM);
+        let SoftwareKey::Ed25519(inner) = &key else {
+            panic!("an Ed25519 key")
+        };
+        // Version 2 with the public key, as ed25519-dalek writes it.
+        let v2 = inner.to_pkcs8_pem(LineEnding::LF).unwrap().to_string();
+        assert_ne!(v2, RFC8410_PEM);
+        for pem in [RFC8410_PEM, v2.as_str()] {
+            assert_eq!(
+                SoftwareKey::from_pkcs8_pem(pem).unwrap().public_key(),
+                key.public_key()
+            );
+        }
+        let v2_der = inner.to_pkcs8_der().unwrap();
+        assert_eq!(
+            SoftwareKey::from_pkcs8_der(v2_der.as_bytes())
+                .unwrap()
+                .public_key(),
+            key.public_key()
+        );
+    }
+
+    /// OpenSSL reads the written Ed25519 key and derives the same public
+    /// key; skipped with a notice where `openssl` is not installed.
+    #[test]
+    fn openssl_reads_the_written_ed25519_key() {
+        use std::io::Write as _;
+        use std::process::{Command, Stdio};
+        let key = rfc8410_key();
+        let child = Command::new("openssl")
+            .args(["pkey", "-pubout"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn();
+        let Ok(mut child) = child else {
+            eprintln!("notice: openssl is not installed; skipping the OpenSSL key check");
+            return;
+        };
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(key.to_pkcs8_pem().unwrap().as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "openssl refused the key: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            key.public_key().to_pem().unwrap()
+        );
     }
 
     #[test]
