@@ -9,7 +9,7 @@ use ciborium::value::Value;
 use coset::{AsCborValue, CoseMac0};
 
 use crate::cbor::{self, as_array, as_map, as_text, map_get, map_require};
-use crate::cose::Sign1;
+use crate::cose::{self, Sign1};
 use crate::error::{Error, Result};
 use crate::issuer_signed::IssuerSigned;
 
@@ -118,8 +118,14 @@ impl DeviceSigned {
                     other => other.clone(),
                 };
                 DeviceAuth::Mac(
-                    CoseMac0::from_cbor_value(mac)
-                        .map_err(|e| Error::CoseMalformed(format!("deviceMac: {e}")))?,
+                    CoseMac0::from_cbor_value(cose::without_unread_unprotected(mac)).map_err(
+                        |e| {
+                            Error::CoseMalformed(format!(
+                                "deviceMac: {}",
+                                cose::describe_cose_error(&e)
+                            ))
+                        },
+                    )?,
                 )
             }
             (None, None) => return Err(Error::DeviceAuthMissing(doc_type.to_string())),
