@@ -174,6 +174,8 @@ fn spec(
     not_before: time::OffsetDateTime,
     not_after: time::OffsetDateTime,
 ) -> CertificateSpec {
+    // Annex B: how to reach the issuer, and where its CRL would be.
+    let (contact, crl_uri) = docbridge::trust::demo::example_uris("PL", "Policja");
     CertificateSpec {
         common_name: name.into(),
         country: "PL".into(),
@@ -181,5 +183,7 @@ fn spec(
         serial,
         not_before,
         not_after,
+        issuer_contact: Some(contact),
+        crl_uri: Some(crl_uri),
     }
 }

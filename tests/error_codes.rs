@@ -184,6 +184,8 @@ fn spec(common_name: &str, country: &str, serial: u64) -> CertificateSpec {
         serial,
         not_before: CERT_FROM,
         not_after: CERT_UNTIL,
+        issuer_contact: None,
+        crl_uri: None,
     }
 }
 

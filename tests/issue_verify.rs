@@ -774,6 +774,8 @@ fn signed_is_the_signing_time_not_the_start_of_validity() {
                 serial: 7,
                 not_before,
                 not_after,
+                issuer_contact: None,
+                crl_uri: None,
             },
             CertificateProfile::DocumentSigner,
             &docbridge::Signer::public_key(&ds_key),

@@ -113,6 +113,8 @@ fn spec(name: &str, serial: u64) -> CertificateSpec {
         serial,
         not_before: CERTS_FROM,
         not_after: CERTS_UNTIL,
+        issuer_contact: None,
+        crl_uri: None,
     }
 }
 

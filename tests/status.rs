@@ -776,6 +776,8 @@ fn a_token_signed_outside_the_documents_authority_is_refused() {
             serial: 77,
             not_before: CERT_FROM,
             not_after: CERT_UNTIL,
+            issuer_contact: None,
+            crl_uri: None,
         },
         CertificateProfile::DocumentSigner,
         &status_key.public_key(),

@@ -38,6 +38,8 @@ fn spec(
         serial,
         not_before: from,
         not_after: until,
+        issuer_contact: None,
+        crl_uri: None,
     }
 }
 

@@ -292,8 +292,10 @@ fn operator(b: &mut Builder<'_>, dir: Option<&str>, country: &str, seed: u64) ->
 }
 
 /// A certificate spec valid from [`CERT_FROM`] to [`CERT_UNTIL`], without
-/// an organization.
+/// an organization, with the Annex B issuerAltName and CRL URL of
+/// [`example_uris`](crate::trust::demo::example_uris).
 pub(crate) fn spec(common_name: &str, country: &str, serial: u64) -> CertificateSpec {
+    let (contact, crl_uri) = crate::trust::demo::example_uris(country, "docbridge vectors");
     CertificateSpec {
         common_name: common_name.to_string(),
         country: country.to_string(),
@@ -301,6 +303,8 @@ pub(crate) fn spec(common_name: &str, country: &str, serial: u64) -> Certificate
         serial,
         not_before: CERT_FROM,
         not_after: CERT_UNTIL,
+        issuer_contact: Some(contact),
+        crl_uri: Some(crl_uri),
     }
 }
 
