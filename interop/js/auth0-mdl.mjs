@@ -1,20 +1,22 @@
 // Drives @auth0/mdl for the round trips in `interop/tests/js.rs`.
 //
-//   node auth0-mdl.mjs issue  <case.json>   issue, then present as the holder
-//   node auth0-mdl.mjs verify <case.json>   verify a DeviceResponse as a reader
+//   node auth0-mdl.mjs issue  <cases.json>   issue, then present as the holder
+//   node auth0-mdl.mjs verify <cases.json>   verify a DeviceResponse as a reader
 //
-// The case file names every input; keys arrive as PKCS#8 / SPKI PEM (as
-// docbridge writes them) and are turned into the JWKs the library takes by
-// Node's own crypto. The outcome is one line of JSON on stdout:
-// {"ok": true, ...} or {"ok": false, "error": "..."}; the exit status is 0
-// either way, so that a refusal is a result the Rust test asserts on.
+// The cases file is an array of cases, run in one process (starting Node
+// costs more than a case); each case names every input. Keys arrive as
+// PKCS#8 / SPKI PEM (as docbridge writes them) and are turned into the
+// JWKs the library takes by Node's own crypto. The outcome is one line of
+// JSON on stdout, an array with per case {"ok": true, ...} or
+// {"ok": false, "error": "..."}; the exit status is 0 either way, so that a
+// refusal is a result the Rust test asserts on.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { Document, MDoc, DeviceResponse, Verifier } from '@auth0/mdl';
 
-const [command, casePath] = process.argv.slice(2);
-const input = JSON.parse(readFileSync(casePath, 'utf8'));
+const [command, casesPath] = process.argv.slice(2);
+const cases = JSON.parse(readFileSync(casesPath, 'utf8'));
 
 const privateJwk = (pem) => createPrivateKey(pem).export({ format: 'jwk' });
 const publicJwk = (pem) => createPublicKey(pem).export({ format: 'jwk' });
@@ -44,7 +46,7 @@ const toClaimsJson = (value) => {
   return value;
 };
 
-async function issue() {
+async function issue(input) {
   let document = new Document(input.docType);
   for (const [namespace, elements] of Object.entries(input.claims)) {
     document = document.addIssuerNameSpace(namespace, fromClaimsJson(elements));
@@ -88,7 +90,7 @@ async function issue() {
   return { ok: true };
 }
 
-async function verify() {
+async function verify(input) {
   const verifier = new Verifier([input.iacaPem]);
   const mdoc = await verifier.verify(readFileSync(input.response), {
     encodedSessionTranscript: Buffer.from(input.transcriptHex, 'hex'),
@@ -104,12 +106,16 @@ async function verify() {
 }
 
 const commands = { issue, verify };
-if (!commands[command]) {
-  console.error(`usage: node auth0-mdl.mjs issue|verify <case.json>`);
+if (!commands[command] || !Array.isArray(cases)) {
+  console.error(`usage: node auth0-mdl.mjs issue|verify <cases.json>`);
   process.exit(2);
 }
-try {
-  console.log(JSON.stringify(await commands[command]()));
-} catch (error) {
-  console.log(JSON.stringify({ ok: false, error: String(error?.message ?? error) }));
+const outcomes = [];
+for (const input of cases) {
+  try {
+    outcomes.push(await commands[command](input));
+  } catch (error) {
+    outcomes.push({ ok: false, error: String(error?.message ?? error) });
+  }
 }
+console.log(JSON.stringify(outcomes));
