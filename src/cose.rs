@@ -510,8 +510,10 @@ impl Sign1 {
     /// (`unsupported_algorithm`) and any `crit` label other than `typ` and
     /// `x5chain` (`unknown_critical_header`).
     ///
-    /// The unprotected header is read leniently: see
-    /// [`without_unread_unprotected`].
+    /// The unprotected header is read leniently: it is not signed and only
+    /// its `x5chain` is read, so the other common parameters (`kid` and the
+    /// like) are ignored whatever their type; a `kid` written as CBOR
+    /// `undefined` or as text does not make the structure malformed.
     pub fn from_value(value: Value) -> Result<Sign1> {
         let value = match value {
             Value::Tag(TAG_COSE_SIGN1, inner) => *inner,
@@ -677,7 +679,7 @@ const COSET_TYPED_LABELS: std::ops::RangeInclusive<i64> = 1..=7;
 /// other labels coset keeps as they are, whatever their type. The protected
 /// header is left alone and stays strict. Anything that is not a COSE
 /// array with a map in second place is passed on for coset to refuse.
-pub fn without_unread_unprotected(value: Value) -> Value {
+pub(crate) fn without_unread_unprotected(value: Value) -> Value {
     let Value::Array(mut parts) = value else {
         return value;
     };
@@ -698,7 +700,7 @@ pub fn without_unread_unprotected(value: Value) -> Value {
 /// A coset error in words. CBOR `undefined` and `null` both reach coset as
 /// `Value::Null` (ciborium reads the two simple values alike), which coset
 /// calls "nul"; the message names both rather than one that may be wrong.
-pub fn describe_cose_error(error: &coset::CoseError) -> String {
+pub(crate) fn describe_cose_error(error: &coset::CoseError) -> String {
     match error {
         coset::CoseError::UnexpectedItem("nul", want) => {
             format!("got null or undefined, expected {want}")
