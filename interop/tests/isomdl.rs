@@ -19,7 +19,7 @@ use docbridge::transcript::backend_nonce;
 use docbridge::{
     AcceptancePolicy, Algorithm, DemoAuthority, DeviceRequest, DrivingLicence, Elements, Issuer,
     IssuerSigned, ItemsRequest, PublicKey, ReaderCheck, Signer, SoftwareKey, TrustedAuthorities,
-    ValidityInfo, Verifier, present,
+    ValidityInfo, Verifier, VerifyOptions, present,
 };
 use isomdl::definitions::device_request::ItemsRequest as IsoItemsRequest;
 use isomdl::definitions::device_signed::DeviceAuthType;
@@ -163,7 +163,7 @@ fn isomdl_issues_with_every_algorithm_and_docbridge_verifies() {
             let bytes = isomdl_issuer_signed_bytes(&mdoc);
             let context = format!("DS {ds_alg}, device {device_alg}");
             let verified = verifier(&ua)
-                .verify_bytes(&bytes, NOW)
+                .verify(&bytes, &VerifyOptions::at(NOW))
                 .unwrap_or_else(|e| panic!("{context}: {} {e}", e.code()));
             assert_eq!(verified.doc_type(), MDL, "{context}");
             assert_eq!(verified.issuing_country(), "UA", "{context}");
@@ -192,7 +192,9 @@ fn a_tampered_isomdl_document_is_refused() {
         .unwrap();
     let mut tampered = bytes.clone();
     tampered[at] = b'Z';
-    let err = verifier(&ua).verify_bytes(&tampered, NOW).unwrap_err();
+    let err = verifier(&ua)
+        .verify(&tampered, &VerifyOptions::at(NOW))
+        .unwrap_err();
     assert_eq!(err.code(), "digest_mismatch");
 }
 
@@ -263,9 +265,12 @@ fn isomdl_presents_and_docbridge_verifies_the_device_response() {
     let response = isomdl::cbor::to_vec(&prepared.finalize_response()).unwrap();
 
     let outcome = verifier(&ua)
-        .verify_device_response(&response, &transcript_bytes(), None, NOW)
+        .verify_response(
+            &response,
+            &VerifyOptions::at(NOW).transcript(&transcript_bytes()),
+        )
         .unwrap();
-    assert_eq!(outcome.status, 0);
+    assert_eq!(outcome.status, docbridge::ResponseStatus::Ok);
     let verified = outcome.into_first().unwrap();
     assert!(verified.holder_bound());
     assert_eq!(verified.elements(), &wanted_elements());
@@ -273,7 +278,7 @@ fn isomdl_presents_and_docbridge_verifies_the_device_response() {
     // Bound to the transcript: another session's transcript is refused.
     let other = backend_nonce("interop reader", &[8; 32]).unwrap();
     let outcome = verifier(&ua)
-        .verify_device_response(&response, &other, None, NOW)
+        .verify_response(&response, &VerifyOptions::at(NOW).transcript(&other))
         .unwrap();
     assert_eq!(
         outcome.into_first().unwrap_err().code(),

@@ -22,7 +22,7 @@ use docbridge::transcript::backend_nonce;
 use docbridge::{
     AcceptancePolicy, Algorithm, DemoAuthority, DeviceRequest, DrivingLicence, Issuer,
     ItemsRequest, ReaderCheck, Signer, SoftwareKey, TrustedAuthorities, ValidityInfo, Verifier,
-    present,
+    VerifyOptions, present,
 };
 use rand_chacha::ChaCha20Rng;
 use rand_chacha::rand_core::SeedableRng;
@@ -217,9 +217,12 @@ fn the_js_library_issues_and_presents_and_docbridge_verifies() {
         assert_eq!(outcome, json!({"ok": true}), "{context}");
         let bytes = std::fs::read(response).unwrap();
         let outcome = verifier(ua)
-            .verify_device_response(&bytes, &transcript_bytes(), None, NOW)
+            .verify_response(
+                &bytes,
+                &VerifyOptions::at(NOW).transcript(&transcript_bytes()),
+            )
             .unwrap_or_else(|e| panic!("{context}: {} {e}", e.code()));
-        assert_eq!(outcome.status, 0, "{context}");
+        assert_eq!(outcome.status, docbridge::ResponseStatus::Ok, "{context}");
         let verified = outcome
             .into_first()
             .unwrap_or_else(|e| panic!("{context}: {} {e}", e.code()));

@@ -14,7 +14,7 @@ use ciborium::value::Value;
 use time::Date;
 
 use super::element::{self, Fields, Out};
-use super::json::Shape;
+use super::shape::Shape;
 use super::{DocumentType, Elements, Sex};
 use crate::cbor;
 use crate::error::Result;
@@ -126,6 +126,21 @@ pub struct DrivingPrivilegeCode {
     pub value: Option<String>,
     /// Keys of the code map the type does not know; written again.
     pub other: BTreeMap<String, Value>,
+}
+
+/// The [`DocumentType`] constants as inherent constants, so
+/// `DrivingLicence::DOC_TYPE` needs no trait import.
+impl DrivingLicence {
+    /// The ISO docType string.
+    pub const DOC_TYPE: &'static str = <DrivingLicence as DocumentType>::DOC_TYPE;
+    /// The main namespace of its elements.
+    pub const NAMESPACE: &'static str = <DrivingLicence as DocumentType>::NAMESPACE;
+    /// See [`DocumentType::KNOWN_ELEMENTS`].
+    pub const KNOWN_ELEMENTS: &'static [&'static str] =
+        <DrivingLicence as DocumentType>::KNOWN_ELEMENTS;
+    /// See [`DocumentType::MANDATORY_ELEMENTS`].
+    pub const MANDATORY_ELEMENTS: &'static [&'static str] =
+        <DrivingLicence as DocumentType>::MANDATORY_ELEMENTS;
 }
 
 impl DocumentType for DrivingLicence {

@@ -32,7 +32,7 @@ use ciborium::value::Value;
 use time::Date;
 
 use super::element::{self, Fields, Out};
-use super::json::Shape;
+use super::shape::Shape;
 use super::{DocumentType, Elements, Sex};
 use crate::cbor;
 use crate::error::{Error, Result};
@@ -210,6 +210,21 @@ fn check_nationality(code: &str, what: &str) -> Result<()> {
             "{what}: {code:?} is neither an alpha-2 nor an ICAO 9303 code"
         )))
     }
+}
+
+/// The [`DocumentType`] constants as inherent constants, so
+/// `ResidencePermit::DOC_TYPE` needs no trait import.
+impl ResidencePermit {
+    /// The ISO docType string.
+    pub const DOC_TYPE: &'static str = <ResidencePermit as DocumentType>::DOC_TYPE;
+    /// The main namespace of its elements.
+    pub const NAMESPACE: &'static str = <ResidencePermit as DocumentType>::NAMESPACE;
+    /// See [`DocumentType::KNOWN_ELEMENTS`].
+    pub const KNOWN_ELEMENTS: &'static [&'static str] =
+        <ResidencePermit as DocumentType>::KNOWN_ELEMENTS;
+    /// See [`DocumentType::MANDATORY_ELEMENTS`].
+    pub const MANDATORY_ELEMENTS: &'static [&'static str] =
+        <ResidencePermit as DocumentType>::MANDATORY_ELEMENTS;
 }
 
 impl DocumentType for ResidencePermit {

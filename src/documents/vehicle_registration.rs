@@ -40,7 +40,7 @@ use ciborium::value::Value;
 use time::Date;
 
 use super::element::{self, Fields, Out};
-use super::json::Shape;
+use super::shape::Shape;
 use super::{DocumentType, Elements};
 use crate::cbor;
 use crate::error::Result;
@@ -197,6 +197,21 @@ pub struct EngineInfo {
     pub energy_source: Option<Vec<u64>>,
     /// Keys the type does not know; written again.
     pub other: BTreeMap<String, Value>,
+}
+
+/// The [`DocumentType`] constants as inherent constants, so
+/// `VehicleRegistration::DOC_TYPE` needs no trait import.
+impl VehicleRegistration {
+    /// The ISO docType string.
+    pub const DOC_TYPE: &'static str = <VehicleRegistration as DocumentType>::DOC_TYPE;
+    /// The main namespace of its elements.
+    pub const NAMESPACE: &'static str = <VehicleRegistration as DocumentType>::NAMESPACE;
+    /// See [`DocumentType::KNOWN_ELEMENTS`].
+    pub const KNOWN_ELEMENTS: &'static [&'static str] =
+        <VehicleRegistration as DocumentType>::KNOWN_ELEMENTS;
+    /// See [`DocumentType::MANDATORY_ELEMENTS`].
+    pub const MANDATORY_ELEMENTS: &'static [&'static str] =
+        <VehicleRegistration as DocumentType>::MANDATORY_ELEMENTS;
 }
 
 impl DocumentType for VehicleRegistration {
