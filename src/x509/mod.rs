@@ -56,6 +56,16 @@
 //! | issuerAltName (URL or e-mail) | yes, non-critical | no | contact details; they carry no weight for whether a signature is trusted |
 //! | cRLDistributionPoints (full-name URI, no reasons, no cRLIssuer) | yes, non-critical | no | the library does no network I/O: a caller fetches CRLs and passes them in |
 //! | extensions Annex B forbids (policyMappings, nameConstraints, policyConstraints, inhibitAnyPolicy, freshestCRL) | never | refused when critical, like any unrecognised critical extension; ignored otherwise | |
+//!
+//! # Identity: what is signed, never the signature
+//!
+//! An ECDSA signature `(r, s)` has a twin `(r, n - s)` that verifies just
+//! the same (Wycheproof counts it valid, and so does this crate), so the
+//! same certificate, list or document can arrive under two encodings. No
+//! code may identify one by its signature or its whole encoding: pinned
+//! roots, chain anchors and duplicate IACAs are compared by
+//! [`Certificate::tbs`], held trust lists and VICALs by their payload.
+//! `tests/certificate_paths.rs` holds the twins to this rule.
 
 mod certificate;
 mod create;
