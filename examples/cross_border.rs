@@ -76,6 +76,7 @@ fn main() -> Result<(), docbridge::Error> {
     // The holder's phone makes a device key; Diia binds each document to it.
     let device_key = SoftwareKey::generate(Algorithm::Es256, &mut rng);
     let validity = ValidityInfo::new(
+        datetime!(2026-10-30 9:00 UTC),
         datetime!(2026-11-01 0:00 UTC),
         datetime!(2027-11-01 0:00 UTC),
     );

@@ -186,6 +186,7 @@ fn sixteen_documents(authority: &DemoAuthority, rng: &mut ChaCha20Rng) -> Result
     let mut licence = samples::driving_licence_ua();
     licence.portrait = Some(vec![0xa5; 400_000]);
     let validity = ValidityInfo::new(
+        datetime!(2026-10-30 9:00 UTC),
         datetime!(2026-11-01 0:00 UTC),
         datetime!(2027-11-01 0:00 UTC),
     );

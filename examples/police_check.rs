@@ -47,6 +47,7 @@ fn main() -> Result<(), docbridge::Error> {
         &samples::driving_licence_ua(),
         &device_key.public_key(),
         &ValidityInfo::new(
+            datetime!(2026-10-30 9:00 UTC),
             datetime!(2026-11-01 0:00 UTC),
             datetime!(2027-11-01 0:00 UTC),
         ),
@@ -211,6 +212,8 @@ fn spec(
     not_before: time::OffsetDateTime,
     not_after: time::OffsetDateTime,
 ) -> CertificateSpec {
+    // Annex B: how to reach the issuer, and where its CRL would be.
+    let (contact, crl_uri) = docbridge::trust::demo::example_uris("PL", "Policja");
     CertificateSpec {
         common_name: name.into(),
         country: "PL".into(),
@@ -218,5 +221,7 @@ fn spec(
         serial,
         not_before,
         not_after,
+        issuer_contact: Some(contact),
+        crl_uri: Some(crl_uri),
     }
 }

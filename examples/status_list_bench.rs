@@ -135,6 +135,7 @@ fn main() -> Result<(), docbridge::Error> {
             &samples::driving_licence_ua(),
             &device,
             &ValidityInfo::new(
+                datetime!(2026-10-30 9:00 UTC),
                 datetime!(2026-11-01 0:00 UTC),
                 datetime!(2027-11-01 0:00 UTC),
             ),

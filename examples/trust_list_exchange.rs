@@ -46,6 +46,7 @@ impl Operator {
     fn new(country: &'static str, label: &str, rng: &mut ChaCha20Rng) -> Result<Operator, Error> {
         let root_key = SoftwareKey::generate(Algorithm::Es256, rng);
         let key = SoftwareKey::generate(Algorithm::Es256, rng);
+        let (contact, crl_uri) = docbridge::trust::demo::example_uris(country, label);
         let spec = |name: &str, serial: u64| CertificateSpec {
             common_name: format!("{label} {name}"),
             country: country.to_string(),
@@ -53,6 +54,8 @@ impl Operator {
             serial,
             not_before: CERTS_FROM,
             not_after: CERTS_UNTIL,
+            issuer_contact: Some(contact.clone()),
+            crl_uri: Some(crl_uri.clone()),
         };
         let root = x509::create_self_signed(
             &spec("Trust List Root", 1),
@@ -186,6 +189,7 @@ fn main() -> Result<(), Error> {
         &samples::driving_licence_ua(),
         &device_key.public_key(),
         &ValidityInfo::new(
+            datetime!(2026-10-30 9:00 UTC),
             datetime!(2026-11-01 0:00 UTC),
             datetime!(2027-11-01 0:00 UTC),
         ),

@@ -231,7 +231,7 @@ impl PublicKey {
     /// Reads a COSE_Key CBOR value.
     pub fn from_cose_key_value(value: &Value) -> Result<PublicKey> {
         let key = CoseKey::from_cbor_value(value.clone())
-            .map_err(|e| Error::InvalidKey(format!("COSE_Key: {e}")))?;
+            .map_err(|e| Error::InvalidKey(format!("COSE_Key: {}", describe_cose_error(&e))))?;
         PublicKey::from_cose_key(&key)
     }
 
@@ -433,9 +433,19 @@ impl SoftwareKey {
 
     /// Encodes the key as PKCS#8 PEM, in storage that is wiped when dropped
     /// (the PEM is the private key).
+    ///
+    /// An Ed25519 key is written as a version 1 OneAsymmetricKey without
+    /// the public key (RFC 8410 section 7, the form of its example): OpenSSL
+    /// 3.0, Node and Python `cryptography` read it, while some of them refuse
+    /// the version 2 form with the public key that `ed25519-dalek` writes by
+    /// default. Both forms are read ([`SoftwareKey::from_pkcs8_pem`]).
     pub fn to_pkcs8_pem(&self) -> Result<zeroize::Zeroizing<String>> {
         let pem = match self {
-            SoftwareKey::Ed25519(k) => k.to_pkcs8_pem(LineEnding::LF),
+            SoftwareKey::Ed25519(k) => {
+                let mut v1 = ed25519_dalek::pkcs8::KeypairBytes::from(k);
+                v1.public_key = None;
+                v1.to_pkcs8_pem(LineEnding::LF)
+            }
             SoftwareKey::P256(k) => k.to_pkcs8_pem(LineEnding::LF),
             SoftwareKey::P384(k) => k.to_pkcs8_pem(LineEnding::LF),
         };
@@ -503,6 +513,11 @@ impl Sign1 {
     /// the crate does not support, registered or not
     /// (`unsupported_algorithm`) and any `crit` label other than `typ` and
     /// `x5chain` (`unknown_critical_header`).
+    ///
+    /// The unprotected header is read leniently: it is not signed and only
+    /// its `x5chain` is read, so the other common parameters (`kid` and the
+    /// like) are ignored whatever their type; a `kid` written as CBOR
+    /// `undefined` or as text does not make the structure malformed.
     pub fn from_value(value: Value) -> Result<Sign1> {
         let value = match value {
             Value::Tag(TAG_COSE_SIGN1, inner) => *inner,
@@ -521,8 +536,8 @@ impl Sign1 {
         {
             refuse_unknown_algorithm_id(&cbor::decode(protected)?)?;
         }
-        let inner =
-            CoseSign1::from_cbor_value(value).map_err(|e| Error::CoseMalformed(e.to_string()))?;
+        let inner = CoseSign1::from_cbor_value(without_unread_unprotected(value))
+            .map_err(|e| Error::CoseMalformed(describe_cose_error(&e)))?;
         let algorithm = protected_algorithm(&inner.protected.header)?;
         check_critical(&inner.protected.header)?;
         Ok(Sign1 { inner, algorithm })
@@ -649,6 +664,52 @@ impl Sign1 {
             .clone()
             .to_cbor_value()
             .map_err(|e| Error::CoseMalformed(e.to_string()))
+    }
+}
+
+/// Labels of the common COSE header parameters that coset reads into typed
+/// fields, refusing a value of another type: alg, crit, content type, kid,
+/// IV, Partial IV and counter signature (RFC 9052 section 3.1, RFC 9338).
+const COSET_TYPED_LABELS: std::ops::RangeInclusive<i64> = 1..=7;
+
+/// A COSE_Sign1 or COSE_Mac0 (as a CBOR array) with the unprotected header
+/// parameters the crate never reads removed, whatever their type.
+///
+/// The unprotected header is not covered by the signature, and the crate
+/// reads only `x5chain` from it. Yet coset checks the type of every common
+/// parameter, so a `kid` written as CBOR `undefined` or as text (as two
+/// widely used JavaScript issuers do) would make the whole document
+/// malformed. Those parameters are dropped before coset sees the structure;
+/// other labels coset keeps as they are, whatever their type. The protected
+/// header is left alone and stays strict. Anything that is not a COSE
+/// array with a map in second place is passed on for coset to refuse.
+pub(crate) fn without_unread_unprotected(value: Value) -> Value {
+    let Value::Array(mut parts) = value else {
+        return value;
+    };
+    if let Some(Value::Map(entries)) = parts.get_mut(1) {
+        entries.retain(|(label, _)| {
+            let typed = match label {
+                Value::Integer(i) => {
+                    i64::try_from(i128::from(*i)).is_ok_and(|i| COSET_TYPED_LABELS.contains(&i))
+                }
+                _ => false,
+            };
+            !typed
+        });
+    }
+    Value::Array(parts)
+}
+
+/// A coset error in words. CBOR `undefined` and `null` both reach coset as
+/// `Value::Null` (ciborium reads the two simple values alike), which coset
+/// calls "nul"; the message names both rather than one that may be wrong.
+pub(crate) fn describe_cose_error(error: &coset::CoseError) -> String {
+    match error {
+        coset::CoseError::UnexpectedItem("nul", want) => {
+            format!("got null or undefined, expected {want}")
+        }
+        other => other.to_string(),
     }
 }
 
@@ -826,6 +887,137 @@ mod tests {
             );
             let spki = key.public_key().to_spki_der().unwrap();
             assert_eq!(PublicKey::from_spki_der(&spki).unwrap(), key.public_key());
+        }
+    }
+
+    /// The private key of RFC 8410 section 10.3, in its version 1 form.
+    const RFC8410_PEM: &str = "-----BEGIN PRIVATE KEY-----\n\
+        MC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC\n\
+        -----END PRIVATE KEY-----\n";
+    const RFC8410_SEED: &str = "d4ee72dbf913584ad5b6d8f1f769f8ad3afe7c28cbf1d4fbe097a88f44755842";
+
+    fn rfc8410_key() -> SoftwareKey {
+        let seed: Vec<u8> = (0..RFC8410_SEED.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&RFC8410_SEED[i..i + 2], 16).unwrap())
+            .collect();
+        SoftwareKey::from_secret_bytes(Algorithm::EdDsa, &seed).unwrap()
+    }
+
+    #[test]
+    fn ed25519_keys_are_written_as_pkcs8_v1_and_both_versions_read() {
+        let key = rfc8410_key();
+        assert_eq!(key.to_pkcs8_pem().unwrap().as_str(), RFC8410_PEM);
+        let SoftwareKey::Ed25519(inner) = &key else {
+            panic!("an Ed25519 key")
+        };
+        // Version 2 with the public key, as ed25519-dalek writes it.
+        let v2 = inner.to_pkcs8_pem(LineEnding::LF).unwrap().to_string();
+        assert_ne!(v2, RFC8410_PEM);
+        for pem in [RFC8410_PEM, v2.as_str()] {
+            assert_eq!(
+                SoftwareKey::from_pkcs8_pem(pem).unwrap().public_key(),
+                key.public_key()
+            );
+        }
+        let v2_der = inner.to_pkcs8_der().unwrap();
+        assert_eq!(
+            SoftwareKey::from_pkcs8_der(v2_der.as_bytes())
+                .unwrap()
+                .public_key(),
+            key.public_key()
+        );
+    }
+
+    /// OpenSSL reads the written Ed25519 key and derives the same public
+    /// key; skipped with a notice where `openssl` is not installed.
+    #[test]
+    fn openssl_reads_the_written_ed25519_key() {
+        use std::io::Write as _;
+        use std::process::{Command, Stdio};
+        let key = rfc8410_key();
+        let child = Command::new("openssl")
+            .args(["pkey", "-pubout"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn();
+        let Ok(mut child) = child else {
+            eprintln!("notice: openssl is not installed; skipping the OpenSSL key check");
+            return;
+        };
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(key.to_pkcs8_pem().unwrap().as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "openssl refused the key: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            key.public_key().to_pem().unwrap()
+        );
+    }
+
+    /// A COSE_Sign1 by `key` over `payload` whose unprotected header is
+    /// the hand-written map `unprotected` (ciborium cannot write
+    /// `undefined`), and whose protected header is `protected` if given.
+    fn with_headers(key: &SoftwareKey, protected: Option<&[u8]>, unprotected: &[u8]) -> Vec<u8> {
+        let signed = sign1(key, b"payload", &Sign1Options::default()).unwrap();
+        let Value::Array(parts) = signed.to_value().unwrap() else {
+            panic!("COSE_Sign1 is an array")
+        };
+        let mut out = vec![0x84];
+        match protected {
+            Some(map) => out.extend(cbor::encode(&Value::Bytes(map.to_vec())).unwrap()),
+            None => out.extend(cbor::encode(&parts[0]).unwrap()),
+        }
+        out.extend_from_slice(unprotected);
+        out.extend(cbor::encode(&parts[2]).unwrap());
+        out.extend(cbor::encode(&parts[3]).unwrap());
+        out
+    }
+
+    #[test]
+    fn unread_unprotected_headers_are_ignored_whatever_their_type() {
+        let key = SoftwareKey::generate(Algorithm::Es256, &mut FixedRng(11));
+        // { 4: undefined, 33: h'010203' }, { 4: "kid-1", 33: ... },
+        // { 4: null, 2: "x", 7: 0, 33: ... }
+        let x5chain = [0x18, 0x21, 0x43, 1, 2, 3];
+        let kid_undefined = [&[0xa2, 0x04, 0xf7][..], &x5chain].concat();
+        let kid_text = [&[0xa2, 0x04, 0x65][..], b"kid-1", &x5chain].concat();
+        let others = [
+            &[0xa4, 0x04, 0xf6, 0x02, 0x61, b'x', 0x07, 0x00][..],
+            &x5chain,
+        ]
+        .concat();
+        for unprotected in [kid_undefined, kid_text, others] {
+            let bytes = with_headers(&key, None, &unprotected);
+            let parsed = Sign1::from_slice(&bytes).unwrap();
+            assert_eq!(parsed.x5chain().unwrap(), vec![vec![1, 2, 3]]);
+            parsed.verify(&key.public_key(), b"").unwrap();
+        }
+    }
+
+    #[test]
+    fn the_protected_header_stays_strict_and_undefined_is_named() {
+        let key = SoftwareKey::generate(Algorithm::Es256, &mut FixedRng(12));
+        // { 1: -7, 4: undefined } and { 1: -7, 4: "kid-1" }
+        let undefined: &[u8] = &[0xa2, 0x01, 0x26, 0x04, 0xf7];
+        let text = [&[0xa2, 0x01, 0x26, 0x04, 0x65][..], b"kid-1"].concat();
+        for (protected, message) in [
+            (undefined, "got null or undefined, expected bstr"),
+            (text.as_slice(), "got tstr, expected bstr"),
+        ] {
+            let bytes = with_headers(&key, Some(protected), &[0xa0]);
+            let err = Sign1::from_slice(&bytes).unwrap_err();
+            assert_eq!(err.code(), "cose_malformed");
+            assert!(err.to_string().contains(message), "{err}");
         }
     }
 

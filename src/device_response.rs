@@ -9,7 +9,7 @@ use ciborium::value::Value;
 use coset::{AsCborValue, CoseMac0};
 
 use crate::cbor::{self, as_array, as_map, as_text, map_get, map_require};
-use crate::cose::{PublicKey, Sign1};
+use crate::cose::{self, PublicKey, Sign1};
 use crate::error::{Error, Result, excerpt};
 use crate::issuer_signed::IssuerSigned;
 
@@ -207,8 +207,13 @@ impl DeviceSigned {
                     }
                     other => other.clone(),
                 };
-                let mac = CoseMac0::from_cbor_value(mac)
-                    .map_err(|e| Error::CoseMalformed(format!("deviceMac: {e}")))?;
+                let mac = CoseMac0::from_cbor_value(cose::without_unread_unprotected(mac))
+                    .map_err(|e| {
+                        Error::CoseMalformed(format!(
+                            "deviceMac: {}",
+                            cose::describe_cose_error(&e)
+                        ))
+                    })?;
                 // The rule of COSE_Sign1: a critical label the crate does
                 // not understand refuses the structure.
                 crate::cose::check_critical(&mac.protected.header)?;

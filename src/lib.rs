@@ -100,7 +100,12 @@
 //! let document = issuer.issue_document(
 //!     &licence,
 //!     &device_key.public_key(),
-//!     &ValidityInfo::new(datetime!(2026-11-01 0:00 UTC), datetime!(2027-11-01 0:00 UTC)),
+//!     // Signed now (the issuer's clock), valid from the first of next month.
+//!     &ValidityInfo::new(
+//!         datetime!(2026-10-30 9:00 UTC),
+//!         datetime!(2026-11-01 0:00 UTC),
+//!         datetime!(2027-11-01 0:00 UTC),
+//!     ),
 //!     &mut rng,
 //! )?;
 //! let bytes = document.to_vec()?;

@@ -73,10 +73,20 @@ pub struct ValidityInfo {
 }
 
 impl ValidityInfo {
-    /// Validity signed at `valid_from`, from `valid_from` to `valid_until`.
-    pub fn new(valid_from: OffsetDateTime, valid_until: OffsetDateTime) -> ValidityInfo {
+    /// Validity from `valid_from` to `valid_until`, signed at `signed`.
+    ///
+    /// `signed` is the issuer's clock when it signs (ISO/IEC 18013-5 9.1.2.4:
+    /// the time the MSO signature was created), not the start of validity: a
+    /// document issued today for a validity starting next month says it was
+    /// signed today, and both the issuer and every verifier check that time
+    /// against the Document Signer certificate's validity.
+    pub fn new(
+        signed: OffsetDateTime,
+        valid_from: OffsetDateTime,
+        valid_until: OffsetDateTime,
+    ) -> ValidityInfo {
         ValidityInfo {
-            signed: valid_from,
+            signed,
             valid_from,
             valid_until,
             expected_update: None,

@@ -165,7 +165,11 @@ impl Verifier {
     /// #     .issue_document(
     /// #         &samples::driving_licence_ua(),
     /// #         &device_key.public_key(),
-    /// #         &ValidityInfo::new(datetime!(2026-11-01 0:00 UTC), datetime!(2027-11-01 0:00 UTC)),
+    /// #         &ValidityInfo::new(
+    /// #             datetime!(2026-10-30 9:00 UTC),
+    /// #             datetime!(2026-11-01 0:00 UTC),
+    /// #             datetime!(2027-11-01 0:00 UTC),
+    /// #         ),
     /// #         &mut rng,
     /// #     )?
     /// #     .to_vec()?;
@@ -245,7 +249,11 @@ impl Verifier {
     /// # let licence = Issuer::new(&ukraine.ds_key, &ukraine.ds_certificate)?.issue_document(
     /// #     &samples::driving_licence_ua(),
     /// #     &device_key.public_key(),
-    /// #     &ValidityInfo::new(datetime!(2026-11-01 0:00 UTC), datetime!(2027-11-01 0:00 UTC)),
+    /// #     &ValidityInfo::new(
+    /// #         datetime!(2026-10-30 9:00 UTC),
+    /// #         datetime!(2026-11-01 0:00 UTC),
+    /// #         datetime!(2027-11-01 0:00 UTC),
+    /// #     ),
     /// #     &mut rng,
     /// # )?;
     /// // The checking backend's own transcript, sent to the wallet with its request.

@@ -216,7 +216,7 @@ fn a_batch_needs_distinct_keys_and_indexes_and_room_to_move_its_times() {
         status_list: status,
     };
     let licence = samples::driving_licence_ua();
-    let short = ValidityInfo::new(NOW, NOW + time::Duration::hours(1));
+    let short = ValidityInfo::new(NOW, NOW, NOW + time::Duration::hours(1));
     for (name, copies, validity) in [
         ("no copies", vec![], validity()),
         (

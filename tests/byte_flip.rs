@@ -56,6 +56,8 @@ fn small_authority(alg: Algorithm) -> Small {
         serial,
         not_before: CERT_FROM,
         not_after: CERT_UNTIL,
+        issuer_contact: None,
+        crl_uri: None,
     };
     let iaca = create_self_signed(&spec("I", 1), CertificateProfile::Iaca, &iaca_key).unwrap();
     let ds_certificate = create_issued(

@@ -351,6 +351,8 @@ fn es256_operator() -> Es256Operator {
         serial,
         not_before: CERT_FROM,
         not_after: CERT_UNTIL,
+        issuer_contact: None,
+        crl_uri: None,
     };
     let root =
         x509::create_self_signed(&spec("UA root", 1), CertificateProfile::Iaca, &root_key).unwrap();

@@ -41,6 +41,8 @@ fn spec(common_name: &str, organization: &str, serial: u64) -> CertificateSpec {
         serial,
         not_before: common::CERT_FROM,
         not_after: common::CERT_UNTIL,
+        issuer_contact: None,
+        crl_uri: None,
     }
 }
 

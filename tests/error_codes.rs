@@ -185,6 +185,8 @@ fn spec(common_name: &str, country: &str, serial: u64) -> CertificateSpec {
         serial,
         not_before: CERT_FROM,
         not_after: CERT_UNTIL,
+        issuer_contact: None,
+        crl_uri: None,
     }
 }
 
@@ -1627,7 +1629,7 @@ fn invalid_argument() {
         code(issue(
             MDL,
             &small_elements("UA"),
-            &ValidityInfo::new(VALID_FROM, VALID_FROM)
+            &ValidityInfo::new(VALID_FROM, VALID_FROM, VALID_FROM)
         )),
         "invalid_argument"
     );
@@ -2458,8 +2460,7 @@ fn mso_signed_outside_certificate() {
         );
     }
     // The issuer refuses to write such a date in the first place.
-    let mut validity = ValidityInfo::new(not_before, not_after);
-    validity.signed = not_after + time::Duration::SECOND;
+    let validity = ValidityInfo::new(not_after + time::Duration::SECOND, not_before, not_after);
     let issuer = Issuer::new(&ua.ds_key, &ua.ds_certificate).unwrap();
     let device = SoftwareKey::generate(Algorithm::Es256, &mut rng(77)).public_key();
     assert_eq!(

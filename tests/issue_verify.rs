@@ -760,6 +760,79 @@ fn clock_skew_boundaries() {
     }
 }
 
+/// `signed` is the issuer's clock, not the start of validity: a document
+/// pre-issued for a later validity says when it was signed, and the issuer
+/// checks that time (not validFrom) against its certificate.
+#[test]
+fn signed_is_the_signing_time_not_the_start_of_validity() {
+    use docbridge::x509::{CertificateProfile, CertificateSpec, create_issued};
+    use time::macros::datetime;
+
+    let ua = ukraine(Algorithm::Es256, 61);
+    let device = device_key(Algorithm::Es256, 62);
+    // A Document Signer valid only in October; the document is signed on
+    // 30 October for a validity starting on 1 November.
+    let ds_key = docbridge::SoftwareKey::generate(Algorithm::Es256, &mut rng(63));
+    let october = |not_before, not_after| {
+        create_issued(
+            &CertificateSpec {
+                common_name: "Diia Document Signer (October)".into(),
+                country: "UA".into(),
+                organization: None,
+                serial: 7,
+                not_before,
+                not_after,
+                issuer_contact: None,
+                crl_uri: None,
+            },
+            CertificateProfile::DocumentSigner,
+            &docbridge::Signer::public_key(&ds_key),
+            &ua.iaca_certificate,
+            &ua.iaca_key,
+        )
+        .unwrap()
+    };
+    let ds = october(
+        datetime!(2026-10-01 0:00 UTC),
+        datetime!(2026-10-31 0:00 UTC),
+    );
+    assert!(SIGNED < ds.not_after() && VALID_FROM > ds.not_after());
+    let validity = ValidityInfo::new(SIGNED, VALID_FROM, VALID_UNTIL);
+    let issued = Issuer::new(&ds_key, &ds)
+        .unwrap()
+        .issue_document(
+            &samples::driving_licence_ua(),
+            &device,
+            &validity,
+            &mut rng(64),
+        )
+        .unwrap();
+    let mso = issued.mso_unverified().unwrap();
+    assert_eq!(mso.validity_info.signed, SIGNED);
+    assert_eq!(mso.validity_info.valid_from, VALID_FROM);
+    // The verifier reads the same signing time from the bytes.
+    let verifier = verifier(&[&ua]);
+    let bytes = issued.to_vec().unwrap();
+    let at = datetime!(2026-10-30 12:00 UTC);
+    let err = verifier.verify(&bytes, &VerifyOptions::at(at)).unwrap_err();
+    // Not yet valid on 30 October, but signed within its certificate.
+    assert_eq!(err.code(), "not_yet_valid");
+
+    // A certificate valid from 31 October covers validFrom but not the
+    // signing time: the issuer refuses.
+    let late = october(
+        datetime!(2026-10-31 0:00 UTC),
+        datetime!(2027-10-31 0:00 UTC),
+    );
+    let refused = Issuer::new(&ds_key, &late).unwrap().issue_document(
+        &samples::driving_licence_ua(),
+        &device,
+        &validity,
+        &mut rng(65),
+    );
+    assert_eq!(refused.unwrap_err().code(), "invalid_argument");
+}
+
 #[test]
 fn an_inverted_validity_is_refused_whatever_the_skew() {
     let ua = ukraine(Algorithm::Es256, 22);

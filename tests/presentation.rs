@@ -81,6 +81,7 @@ fn device_key(alg: Algorithm, seed: u64) -> SoftwareKey {
 
 fn validity() -> ValidityInfo {
     ValidityInfo::new(
+        datetime!(2026-10-30 9:00 UTC),
         datetime!(2026-11-01 0:00 UTC),
         datetime!(2027-11-01 0:00 UTC),
     )
@@ -117,6 +118,8 @@ fn spec(name: &str, serial: u64) -> CertificateSpec {
         serial,
         not_before: CERTS_FROM,
         not_after: CERTS_UNTIL,
+        issuer_contact: None,
+        crl_uri: None,
     }
 }
 
@@ -1987,6 +1990,26 @@ fn a_device_mac_made_by_the_holder_verifies_and_binds_to_session_and_reader() {
     let verified = verify(&bytes, &session, Some(&reader_key)).unwrap();
     assert!(verified.holder_bound());
     assert_eq!(element_ids(&verified), ids(MDL_NS, &["family_name"]));
+    // The unprotected header is not MACed: a kid written as CBOR undefined
+    // or as text (as JavaScript holders do) is ignored, not malformed.
+    let empty_unprotected = [0x43, 0xa1, 0x01, 0x05, 0xa0, 0xf6, 0x58, 0x20];
+    let hits: Vec<usize> = bytes
+        .windows(empty_unprotected.len())
+        .enumerate()
+        .filter(|(_, w)| *w == empty_unprotected)
+        .map(|(i, _)| i + 4)
+        .collect();
+    let [at] = hits[..] else {
+        panic!("the deviceMac's empty unprotected header, once: {hits:?}")
+    };
+    for kid in [&[0x04, 0xf7][..], &[0x04, 0x63, b'k', b'i', b'd']] {
+        let mut with_kid = bytes[..at].to_vec();
+        with_kid.push(0xa1);
+        with_kid.extend_from_slice(kid);
+        with_kid.extend_from_slice(&bytes[at + 1..]);
+        let verified = verify(&with_kid, &session, Some(&reader_key)).unwrap();
+        assert_eq!(element_ids(&verified), ids(MDL_NS, &["family_name"]));
+    }
 
     assert_eq!(code(verify(&bytes, &session, None)), "invalid_argument");
     assert_eq!(

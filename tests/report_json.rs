@@ -130,6 +130,8 @@ fn a_verified_trust_list() {
         serial,
         not_before: CERT_FROM,
         not_after: CERT_UNTIL,
+        issuer_contact: None,
+        crl_uri: None,
     };
     let root = x509::create_self_signed(
         &spec("UA Trust List Root", 1),

@@ -457,6 +457,7 @@ impl World {
                 &samples::driving_licence_ua(),
                 &self.device,
                 &ValidityInfo::new(
+                    datetime!(2026-10-30 9:00 UTC),
                     datetime!(2026-11-01 0:00 UTC),
                     datetime!(2027-11-01 0:00 UTC),
                 ),
@@ -803,6 +804,8 @@ fn a_token_signed_outside_the_documents_authority_is_refused() {
             serial: 77,
             not_before: CERT_FROM,
             not_after: CERT_UNTIL,
+            issuer_contact: None,
+            crl_uri: None,
         },
         CertificateProfile::DocumentSigner,
         &status_key.public_key(),
@@ -980,6 +983,7 @@ fn unsupported_status_mechanisms_fail_closed() {
             &samples::driving_licence_ua(),
             &world.device,
             &ValidityInfo::new(
+                datetime!(2026-10-30 9:00 UTC),
                 datetime!(2026-11-01 0:00 UTC),
                 datetime!(2027-11-01 0:00 UTC),
             ),

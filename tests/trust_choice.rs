@@ -39,11 +39,14 @@ fn spec(
         serial,
         not_before: from,
         not_after: until,
+        issuer_contact: None,
+        crl_uri: None,
     }
 }
 
 fn validity() -> ValidityInfo {
     ValidityInfo::new(
+        datetime!(2026-10-30 9:00 UTC),
         datetime!(2026-11-01 0:00 UTC),
         datetime!(2027-11-01 0:00 UTC),
     )

@@ -71,6 +71,8 @@ fn spec(common_name: &str, country: &str, serial: u64) -> CertificateSpec {
         serial,
         not_before: CERT_FROM,
         not_after: CERT_UNTIL,
+        issuer_contact: None,
+        crl_uri: None,
     }
 }
 
@@ -256,6 +258,7 @@ fn issue(authority: &DemoAuthority, doc_type: &str, seed: u64) -> Vec<u8> {
     let issuer = Issuer::new(&authority.ds_key, &authority.ds_certificate).unwrap();
     let country = authority.authority.country();
     let validity = ValidityInfo::new(
+        datetime!(2026-10-30 9:00 UTC),
         datetime!(2026-11-01 0:00 UTC),
         datetime!(2027-11-01 0:00 UTC),
     );
@@ -441,7 +444,7 @@ fn device_responses_are_verified_through_the_store() {
         .issue_document(
             &samples::driving_licence_ua(),
             &device.public_key(),
-            &ValidityInfo::new(ISSUED, datetime!(2027-11-01 0:00 UTC)),
+            &ValidityInfo::new(ISSUED, ISSUED, datetime!(2027-11-01 0:00 UTC)),
             &mut rng,
         )
         .unwrap();

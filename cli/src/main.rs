@@ -169,6 +169,11 @@ struct IssueArgs {
     /// The holder's device public key (PEM).
     #[arg(long)]
     device_key: PathBuf,
+    /// When the document is signed, RFC 3339 (default: now). It must lie
+    /// within the Document Signer certificate's validity; validity may
+    /// start later.
+    #[arg(long)]
+    signed: Option<String>,
     /// Start of validity, RFC 3339.
     #[arg(long)]
     valid_from: String,
@@ -409,7 +414,12 @@ fn issue(args: IssueArgs) -> Result<ExitCode, ToolError> {
     // An issuer must not sign a document its type calls incomplete.
     Claims::from_complete_elements(&args.doc_type, &elements)?;
     let device_key = PublicKey::from_pem(&read_text(&args.device_key)?)?;
+    let signed = match &args.signed {
+        Some(t) => parse_time(t)?,
+        None => OffsetDateTime::now_utc(),
+    };
     let validity = ValidityInfo::new(
+        signed,
         parse_time(&args.valid_from)?,
         parse_time(&args.valid_until)?,
     );

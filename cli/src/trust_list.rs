@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use docbridge::report::Report;
+use docbridge::trust::demo::example_uris;
 use docbridge::x509::{self, CertificateProfile, CertificateSpec};
 use docbridge::{
     Algorithm, Certificate, Error, IssuingAuthority, SignedTrustList, Signer, SoftwareKey,
@@ -142,6 +143,8 @@ fn operator(args: OperatorArgs) -> Result<ExitCode, ToolError> {
     let mut rng = system_rng();
     let root_key = SoftwareKey::generate(alg, &mut rng);
     let key = SoftwareKey::generate(alg, &mut rng);
+    // Demo-grade like `authority new`: example issuerAltName and CRL URL.
+    let (contact, crl_uri) = example_uris(&args.country, "trust list");
     let spec = |name: &str, serial: u64| CertificateSpec {
         common_name: format!("{} Trust List {name}", args.country),
         country: args.country.clone(),
@@ -149,6 +152,8 @@ fn operator(args: OperatorArgs) -> Result<ExitCode, ToolError> {
         serial,
         not_before: from,
         not_after: until,
+        issuer_contact: Some(contact.clone()),
+        crl_uri: Some(crl_uri.clone()),
     };
     let serial = || (rand_core::Rng::next_u64(&mut system_rng()) >> 1).max(1);
     let root =

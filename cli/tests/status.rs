@@ -142,6 +142,8 @@ fn status_lists_through_the_command_line() {
             p(&claims),
             "--device-key",
             p(&device_pub),
+            "--signed",
+            "2026-10-30T09:00:00Z",
             "--valid-from",
             "2026-11-01T00:00:00Z",
             "--valid-until",

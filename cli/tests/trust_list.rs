@@ -140,6 +140,8 @@ fn issue_licence(dir: &Path, authority: &Path) -> PathBuf {
         p(&claims_file),
         "--device-key",
         p(&device_pub),
+        "--signed",
+        "2026-10-30T09:00:00Z",
         "--valid-from",
         "2026-11-01T00:00:00Z",
         "--valid-until",

@@ -70,6 +70,7 @@ fn fixture() -> &'static Fixture {
                 &samples::driving_licence_ua(),
                 &device.public_key(),
                 &ValidityInfo::new(
+                    datetime!(2026-10-30 9:00 UTC),
                     datetime!(2026-11-01 0:00 UTC),
                     datetime!(2027-11-01 0:00 UTC),
                 ),

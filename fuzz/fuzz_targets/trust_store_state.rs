@@ -26,6 +26,8 @@ fn pinned() -> &'static TrustStore {
             serial: 1,
             not_before: datetime!(2026-01-01 0:00 UTC),
             not_after: datetime!(2031-01-01 0:00 UTC),
+            issuer_contact: None,
+            crl_uri: None,
         };
         let root = x509::create_self_signed(&spec, CertificateProfile::Iaca, &key).expect("root");
         let _ = key.public_key();

@@ -234,8 +234,12 @@ pub fn decode_ephemeral_key(bytes: &[u8]) -> Result<PublicKey> {
 /// so a caller can tell "valid but not supported here" from garbage.
 pub(crate) fn read_cose_key(inner: &[u8]) -> Result<PublicKey> {
     let value = cbor::decode(inner)?;
-    let key = <CoseKey as coset::AsCborValue>::from_cbor_value(value)
-        .map_err(|e| Error::InvalidKey(format!("ephemeral COSE_Key: {e}")))?;
+    let key = <CoseKey as coset::AsCborValue>::from_cbor_value(value).map_err(|e| {
+        Error::InvalidKey(format!(
+            "ephemeral COSE_Key: {}",
+            crate::cose::describe_cose_error(&e)
+        ))
+    })?;
     let crv_label = match key.kty {
         KeyType::Assigned(iana::KeyType::EC2) => iana::Ec2KeyParameter::Crv as i64,
         KeyType::Assigned(iana::KeyType::OKP) => iana::OkpKeyParameter::Crv as i64,

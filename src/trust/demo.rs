@@ -25,7 +25,7 @@ use time::OffsetDateTime;
 use crate::cose::{Algorithm, Signer as _, SoftwareKey};
 use crate::error::{Error, Result};
 use crate::trust::IssuingAuthority;
-use crate::x509::{self, Certificate, CertificateProfile, CertificateSpec};
+use crate::x509::{self, Certificate, CertificateProfile, CertificateSpec, IssuerContact};
 
 /// File name of the IACA certificate in a saved authority.
 pub const IACA_CERTIFICATE_FILE: &str = "iaca.pem";
@@ -59,7 +59,9 @@ impl DemoAuthority {
     /// `doc_types`: an IACA key and a Document Signer key of `alg`, a
     /// self-signed IACA certificate (`CN=<name> IACA`) and a Document Signer
     /// certificate issued by it (`CN=<name> Document Signer`), both with
-    /// `O=<name>`, `C=<country>` and valid from `not_before` to `not_after`.
+    /// `O=<name>`, `C=<country>` and valid from `not_before` to `not_after`,
+    /// and both with the issuerAltName and cRLDistributionPoints of ISO/IEC
+    /// 18013-5 Annex B pointing at [`example_uris`].
     ///
     /// The id is `<country>:<slug>`, the slug being `name` in lower case with
     /// every run of characters other than ASCII letters and digits turned
@@ -88,6 +90,7 @@ impl DemoAuthority {
         let id = format!("{country}:{slug}");
         let iaca_key = SoftwareKey::generate(alg, rng);
         let ds_key = SoftwareKey::generate(alg, rng);
+        let (contact, crl_uri) = example_uris(country, name);
         let iaca_spec = CertificateSpec {
             common_name: format!("{name} IACA"),
             country: country.to_string(),
@@ -95,6 +98,8 @@ impl DemoAuthority {
             serial: serial(rng),
             not_before,
             not_after,
+            issuer_contact: Some(contact),
+            crl_uri: Some(crl_uri),
         };
         let ds_spec = CertificateSpec {
             common_name: format!("{name} Document Signer"),
@@ -211,6 +216,19 @@ impl DemoAuthority {
 
 /// `name` in lower case, runs of characters other than ASCII letters and
 /// digits turned into one `-`, no `-` at either end.
+/// The issuerAltName and CRL URL of a demo certificate of `country` and
+/// `name`: `https://<slug>.<country>.example/` and its `crl` below, under
+/// the `.example` domain reserved for examples (RFC 2606), so nobody
+/// mistakes them for a real authority's.
+pub fn example_uris(country: &str, name: &str) -> (IssuerContact, String) {
+    let base = format!(
+        "https://{}.{}.example/",
+        slug(name),
+        country.to_ascii_lowercase()
+    );
+    (IssuerContact::Uri(base.clone()), format!("{base}crl"))
+}
+
 fn slug(name: &str) -> String {
     let mut slug = String::with_capacity(name.len());
     for c in name.chars() {

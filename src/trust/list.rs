@@ -1014,6 +1014,8 @@ mod tests {
             serial,
             not_before: datetime!(2026-01-01 0:00 UTC),
             not_after: datetime!(2028-01-01 0:00 UTC),
+            issuer_contact: None,
+            crl_uri: None,
         }
     }
 

@@ -4,7 +4,7 @@
 use std::cell::Cell;
 use std::time::Duration;
 
-use der::asn1::{Any, BitString, OctetString, PrintableStringRef, Utf8StringRef};
+use der::asn1::{Any, BitString, Ia5String, OctetString, PrintableStringRef, Utf8StringRef};
 use der::{Decode, Encode};
 use spki::{
     AlgorithmIdentifierOwned, DynSignatureAlgorithmIdentifier, EncodePublicKey, ObjectIdentifier,
@@ -15,8 +15,11 @@ use x509_cert::attr::AttributeTypeAndValue;
 use x509_cert::builder::profile::BuilderProfile;
 use x509_cert::builder::{Builder, CertificateBuilder};
 use x509_cert::certificate::TbsCertificate;
+use x509_cert::ext::pkix::crl::dp::DistributionPoint;
+use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 use x509_cert::ext::pkix::{
-    AuthorityKeyIdentifier, BasicConstraints, ExtendedKeyUsage, KeyUsages, SubjectKeyIdentifier,
+    AuthorityKeyIdentifier, BasicConstraints, CrlDistributionPoints, ExtendedKeyUsage,
+    IssuerAltName, KeyUsages, SubjectKeyIdentifier,
 };
 use x509_cert::ext::{Extension, ToExtension};
 use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
@@ -53,6 +56,31 @@ pub struct CertificateSpec {
     pub not_before: OffsetDateTime,
     /// End of validity, not before `not_before`. Converted like `not_before`.
     pub not_after: OffsetDateTime,
+    /// How the issuing authority is reached, written as issuerAltName
+    /// (ISO/IEC 18013-5 Annex B asks it of IACA and Document Signer
+    /// certificates). When `None`, [`create_issued`] copies the issuer
+    /// certificate's issuerAltName (the IACA names itself there, and its
+    /// Document Signers name it the same way), and a self-signed
+    /// certificate has none.
+    pub issuer_contact: Option<IssuerContact>,
+    /// The URL of the CRL that would list this certificate, written as
+    /// cRLDistributionPoints with one full-name URI and neither reasons
+    /// nor cRLIssuer (Annex B). When `None`, [`create_issued`] copies the
+    /// issuer certificate's distribution points (an IACA and the
+    /// certificates it issues are listed on the same CRL), and a
+    /// self-signed certificate has none. ASCII only (an IA5String).
+    pub crl_uri: Option<String>,
+}
+
+/// How an issuing authority is reached: the issuerAltName of ISO/IEC
+/// 18013-5 Annex B, an e-mail address or a URL. ASCII only (both are
+/// IA5Strings in the certificate).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IssuerContact {
+    /// An e-mail address (rfc822Name).
+    Email(String),
+    /// A URL (uniformResourceIdentifier).
+    Uri(String),
 }
 
 /// The extensions a created certificate carries.
@@ -60,7 +88,11 @@ pub struct CertificateSpec {
 /// Every profile carries a subjectKeyIdentifier (SHA-1 of the subject key,
 /// RFC 5280 4.2.1.2 method 1) and, unless self-signed, an
 /// authorityKeyIdentifier (the issuer certificate's subjectKeyIdentifier, or
-/// the same SHA-1 of the issuer key when the issuer certificate has none).
+/// the same SHA-1 of the issuer key when the issuer certificate has none);
+/// then, non-critical, the issuerAltName and cRLDistributionPoints of
+/// [`CertificateSpec::issuer_contact`] and [`CertificateSpec::crl_uri`]
+/// (the [module documentation](super) says which Annex B fields a verifier
+/// checks, and why).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CertificateProfile {
     /// IACA root (ISO/IEC 18013-5 Annex B): basicConstraints cA true with
@@ -108,6 +140,16 @@ pub fn create_self_signed(
         issuer: subject,
         self_signed: true,
         authority_key_id: None,
+        issuer_alt_name: spec
+            .issuer_contact
+            .as_ref()
+            .map(issuer_alt_name)
+            .transpose()?,
+        crl_distribution_points: spec
+            .crl_uri
+            .as_deref()
+            .map(crl_distribution_points)
+            .transpose()?,
     };
     let certificate = build(spec, builder_profile, &public_key, key)?;
     certificate.verify_issued_by(&certificate).map_err(|e| {
@@ -156,12 +198,28 @@ pub fn create_issued(
         .get_extension::<SubjectKeyIdentifier>()
         .map_err(unreadable)?
         .map(|(_, ski)| ski.0.as_bytes().to_vec());
+    let issuer_alt_name = match &spec.issuer_contact {
+        Some(contact) => Some(issuer_alt_name(contact)?),
+        None => issuer_tbs
+            .get_extension::<IssuerAltName>()
+            .map_err(unreadable)?
+            .map(|(_, ian)| ian),
+    };
+    let crl_distribution_points = match &spec.crl_uri {
+        Some(uri) => Some(crl_distribution_points(uri)?),
+        None => issuer_tbs
+            .get_extension::<CrlDistributionPoints>()
+            .map_err(unreadable)?
+            .map(|(_, points)| points),
+    };
     let builder_profile = Profile {
         kind: profile,
         subject: build_name(spec)?,
         issuer: issuer_tbs.subject().clone(),
         self_signed: false,
         authority_key_id,
+        issuer_alt_name,
+        crl_distribution_points,
     };
     let certificate = build(spec, builder_profile, subject_key, issuer_key)?;
     certificate.verify_issued_by(issuer_cert).map_err(|e| {
@@ -239,6 +297,36 @@ pub(super) fn build_name(spec: &CertificateSpec) -> Result<Name> {
     Name::from_der(&der).map_err(|e| encoding("subject name", e))
 }
 
+/// An IA5String (ASCII) for `what`, or `invalid_argument`.
+fn ia5(what: &str, text: &str) -> Result<Ia5String> {
+    if text.is_empty() {
+        return Err(Error::InvalidArgument(format!("the {what} is empty")));
+    }
+    Ia5String::new(text)
+        .map_err(|e| Error::InvalidArgument(format!("the {what} {text:?} is not ASCII: {e}")))
+}
+
+/// The issuerAltName extension value for `contact`.
+fn issuer_alt_name(contact: &IssuerContact) -> Result<IssuerAltName> {
+    let name = match contact {
+        IssuerContact::Email(email) => GeneralName::Rfc822Name(ia5("issuer e-mail", email)?),
+        IssuerContact::Uri(uri) => GeneralName::UniformResourceIdentifier(ia5("issuer URL", uri)?),
+    };
+    Ok(IssuerAltName(vec![name]))
+}
+
+/// The cRLDistributionPoints extension value for one CRL URL, as Annex B
+/// wants it: a full name, no reasons, no cRLIssuer.
+fn crl_distribution_points(uri: &str) -> Result<CrlDistributionPoints> {
+    Ok(CrlDistributionPoints(vec![DistributionPoint {
+        distribution_point: Some(DistributionPointName::FullName(vec![
+            GeneralName::UniformResourceIdentifier(ia5("CRL URL", uri)?),
+        ])),
+        reasons: None,
+        crl_issuer: None,
+    }]))
+}
+
 /// An X.509 time from an `OffsetDateTime` (UTC, whole seconds).
 pub(super) fn x509_time(what: &str, t: OffsetDateTime) -> Result<Time> {
     let seconds = u64::try_from(t.unix_timestamp())
@@ -303,6 +391,10 @@ pub(super) struct Profile {
     self_signed: bool,
     /// The issuer certificate's subjectKeyIdentifier, when it has one.
     authority_key_id: Option<Vec<u8>>,
+    /// issuerAltName, when there is one.
+    issuer_alt_name: Option<IssuerAltName>,
+    /// cRLDistributionPoints, when there are any.
+    crl_distribution_points: Option<CrlDistributionPoints>,
 }
 
 impl BuilderProfile for Profile {
@@ -358,6 +450,13 @@ impl BuilderProfile for Profile {
         if let Some(eku) = eku {
             let eku = ExtendedKeyUsage(vec![eku]);
             extensions.push((true, &eku).to_extension(subject, &extensions)?);
+        }
+        // Annex B: both non-critical.
+        if let Some(ian) = &self.issuer_alt_name {
+            extensions.push((false, ian).to_extension(subject, &extensions)?);
+        }
+        if let Some(points) = &self.crl_distribution_points {
+            extensions.push((false, points).to_extension(subject, &extensions)?);
         }
         Ok(extensions)
     }

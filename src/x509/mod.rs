@@ -27,6 +27,36 @@
 //! key is refused), and the algorithm parameters must be absent (RFC 5758,
 //! RFC 8410).
 //!
+//! # Which Annex B fields are created and which are checked
+//!
+//! Certificates the crate creates ([`create_self_signed`],
+//! [`create_issued`]) carry every extension Annex B asks of an IACA root and
+//! a Document Signer, issuerAltName and cRLDistributionPoints included
+//! when the [`CertificateSpec`] gives them or, for an issued certificate,
+//! its issuer has them. Demo authorities, the conformance vectors, the
+//! examples' operators and readers always do: independent verifiers such as
+//! `isomdl` refuse a chain without them.
+//! The verifier checks only what decides whether a signature can be
+//! trusted; the table says why each other field is left alone.
+//!
+//! | Annex B field | created | checked when verifying | why not, where not |
+//! |---|---|---|---|
+//! | version 3 | yes | implicitly: the extensions below need it | |
+//! | serialNumber, positive, at least 63 random bits | positive, from the caller (demo: 63 random bits) | no | entropy cannot be judged from one certificate; it protects the issuer's signing, not the verifier |
+//! | signature algorithm | fits the issuer key | yes: ecdsa-with-SHA256/384 or Ed25519, fitting the issuer key, parameters absent | |
+//! | issuer = IACA subject | yes | yes, byte for byte | |
+//! | validity | the caller's period | at `now` (IACA and DS), and MSO `signed` within the DS validity | the maximum periods (IACA 20 years, DS 457 days) are the issuer's policy; a long-lived certificate is not a forgery |
+//! | subject countryName | yes | yes: present, ISO 3166-1 alpha-2, the same in DS and IACA | |
+//! | subject stateOrProvinceName, organizationName, commonName | organizationName, commonName | no | they name, they do not authorise; trust comes from the configured authority |
+//! | subjectPublicKeyInfo | P-256, P-384, Ed25519 | yes: other keys are refused | |
+//! | subjectKeyIdentifier, authorityKeyIdentifier | yes (SHA-1 of the key, RFC 5280 method 1) | no | lookup hints: the verifier tries its trusted IACAs and checks the signature, which decides |
+//! | keyUsage (critical) | IACA keyCertSign + cRLSign; DS and reader digitalSignature | yes: the bits are required; criticality is not | |
+//! | extendedKeyUsage (critical) | DS 1.0.18013.5.1.2; reader 1.0.18013.5.1.6 | yes | |
+//! | basicConstraints (critical), cA true, pathLenConstraint 0 | IACA | cA true on the IACA, cA false on the DS and reader | the chain is always exactly DS -> IACA, so a path length cannot be exceeded |
+//! | issuerAltName (URL or e-mail) | yes, non-critical | no | contact details; they carry no weight for whether a signature is trusted |
+//! | cRLDistributionPoints (full-name URI, no reasons, no cRLIssuer) | yes, non-critical | no | the library does no network I/O: a caller fetches CRLs and passes them in |
+//! | extensions Annex B forbids (policyMappings, nameConstraints, policyConstraints, inhibitAnyPolicy, freshestCRL) | never | refused when critical, like any unrecognised critical extension; ignored otherwise | |
+//!
 //! # Identity: what is signed, never the signature
 //!
 //! An ECDSA signature `(r, s)` has a twin `(r, n - s)` that verifies just
@@ -45,7 +75,9 @@ mod profile;
 mod tests;
 
 pub use certificate::{Certificate, KeyUsage};
-pub use create::{CertificateProfile, CertificateSpec, create_issued, create_self_signed};
+pub use create::{
+    CertificateProfile, CertificateSpec, IssuerContact, create_issued, create_self_signed,
+};
 pub use profile::{
     check_document_signer_profile, check_iaca_profile, check_reader_profile, verify_document_signer,
 };

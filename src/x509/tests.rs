@@ -38,6 +38,8 @@ fn spec(cn: &str, country: &str, serial: u64) -> CertificateSpec {
         serial,
         not_before: FROM,
         not_after: UNTIL,
+        issuer_contact: None,
+        crl_uri: None,
     }
 }
 
@@ -185,16 +187,20 @@ fn created_extensions_and_criticality() {
             .collect();
         ext
     };
-    // SKI, BC (critical), KU (critical); no AKI on a self-signed root.
+    // SKI, BC (critical), KU (critical), issuerAltName, CRL distribution
+    // points; no AKI on a self-signed root.
     assert_eq!(
         ski(ua.iaca_certificate.der()),
         vec![
             ("2.5.29.14".to_string(), false),
             ("2.5.29.19".to_string(), true),
             ("2.5.29.15".to_string(), true),
+            ("2.5.29.18".to_string(), false),
+            ("2.5.29.31".to_string(), false),
         ]
     );
-    // SKI, AKI, KU (critical), EKU (critical); no basicConstraints.
+    // SKI, AKI, KU (critical), EKU (critical), issuerAltName, CRL
+    // distribution points; no basicConstraints.
     assert_eq!(
         ski(ua.ds_certificate.der()),
         vec![
@@ -202,8 +208,21 @@ fn created_extensions_and_criticality() {
             ("2.5.29.35".to_string(), false),
             ("2.5.29.15".to_string(), true),
             ("2.5.29.37".to_string(), true),
+            ("2.5.29.18".to_string(), false),
+            ("2.5.29.31".to_string(), false),
         ]
     );
+    // Both name the demo authority's URL and CRL, as Annex B wants them:
+    // a URI issuerAltName, one full-name URI distribution point.
+    for der in [ua.iaca_certificate.der(), ua.ds_certificate.der()] {
+        assert_eq!(
+            annex_b_uris(der),
+            (
+                vec!["https://diia-test.ua.example/".to_string()],
+                vec!["https://diia-test.ua.example/crl".to_string()]
+            )
+        );
+    }
     let (_, iaca) = X509Certificate::from_der(ua.iaca_certificate.der()).unwrap();
     let (_, ds) = X509Certificate::from_der(ua.ds_certificate.der()).unwrap();
     let bc = iaca.basic_constraints().unwrap().unwrap().value;
@@ -248,6 +267,115 @@ fn created_extensions_and_criticality() {
         cert.subject(),
         "C=UA, O=Міністерство цифрової трансформації, CN=Дія IACA"
     );
+}
+
+/// The URIs of a certificate's issuerAltName and of its CRL distribution
+/// points (full names, with neither reasons nor cRLIssuer).
+fn annex_b_uris(der: &[u8]) -> (Vec<String>, Vec<String>) {
+    use x509_parser::extensions::{DistributionPointName, GeneralName, ParsedExtension};
+    let (_, c) = X509Certificate::from_der(der).unwrap();
+    let uri = |name: &GeneralName<'_>| match name {
+        GeneralName::URI(u) => u.to_string(),
+        GeneralName::RFC822Name(e) => format!("mailto:{e}"),
+        other => panic!("unexpected general name {other:?}"),
+    };
+    let (mut alt, mut crl) = (Vec::new(), Vec::new());
+    for e in c.extensions() {
+        match e.parsed_extension() {
+            ParsedExtension::IssuerAlternativeName(ian) => {
+                alt.extend(ian.general_names.iter().map(uri))
+            }
+            ParsedExtension::CRLDistributionPoints(points) => {
+                for point in points.iter() {
+                    assert!(point.reasons.is_none() && point.crl_issuer.is_none());
+                    match &point.distribution_point {
+                        Some(DistributionPointName::FullName(names)) => {
+                            crl.extend(names.iter().map(uri))
+                        }
+                        other => panic!("unexpected distribution point {other:?}"),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    (alt, crl)
+}
+
+#[test]
+fn issuer_alt_name_and_crl_are_given_or_copied_from_the_issuer() {
+    let mut rng = ChaCha20Rng::seed_from_u64(19);
+    let root_key = SoftwareKey::generate(Algorithm::Es256, &mut rng);
+    let root = create_self_signed(
+        &CertificateSpec {
+            issuer_contact: Some(IssuerContact::Email("pki@iaca.pl.example".into())),
+            crl_uri: Some("http://iaca.pl.example/iaca.crl".into()),
+            ..spec("PL IACA", "PL", 1)
+        },
+        CertificateProfile::Iaca,
+        &root_key,
+    )
+    .unwrap();
+    let expected = (
+        vec!["mailto:pki@iaca.pl.example".to_string()],
+        vec!["http://iaca.pl.example/iaca.crl".to_string()],
+    );
+    assert_eq!(annex_b_uris(root.der()), expected);
+    let leaf_key = SoftwareKey::generate(Algorithm::Es256, &mut rng);
+    let issue = |spec: &CertificateSpec| {
+        create_issued(
+            spec,
+            CertificateProfile::DocumentSigner,
+            &leaf_key.public_key(),
+            &root,
+            &root_key,
+        )
+    };
+    // Not given: copied from the issuer.
+    let copied = issue(&spec("PL DS", "PL", 2)).unwrap();
+    assert_eq!(annex_b_uris(copied.der()), expected);
+    // Given: written as given.
+    let given = issue(&CertificateSpec {
+        issuer_contact: Some(IssuerContact::Uri("https://pl.example/".into())),
+        crl_uri: Some("https://pl.example/ds.crl".into()),
+        ..spec("PL DS", "PL", 3)
+    })
+    .unwrap();
+    assert_eq!(
+        annex_b_uris(given.der()),
+        (
+            vec!["https://pl.example/".to_string()],
+            vec!["https://pl.example/ds.crl".to_string()]
+        )
+    );
+    // A self-signed certificate without them has none.
+    let bare =
+        create_self_signed(&spec("x", "PL", 4), CertificateProfile::Iaca, &root_key).unwrap();
+    assert_eq!(annex_b_uris(bare.der()), (vec![], vec![]));
+    // IA5String: ASCII only, and not empty.
+    for (contact, crl) in [
+        (
+            Some(IssuerContact::Uri("https://дія.example/".into())),
+            None,
+        ),
+        (Some(IssuerContact::Email(String::new())), None),
+        (None, Some("https://pl.example/ł.crl".into())),
+    ] {
+        let spec = CertificateSpec {
+            issuer_contact: contact,
+            crl_uri: crl,
+            ..spec("y", "PL", 5)
+        };
+        assert_eq!(
+            code(create_self_signed(
+                &spec,
+                CertificateProfile::Iaca,
+                &root_key
+            )),
+            "invalid_argument"
+        );
+        assert_eq!(code(issue(&spec)), "invalid_argument");
+    }
 }
 
 #[test]

@@ -23,6 +23,8 @@ use time::macros::datetime;
 pub const CERT_FROM: OffsetDateTime = datetime!(2026-01-01 0:00 UTC);
 /// End of the demo certificates' validity.
 pub const CERT_UNTIL: OffsetDateTime = datetime!(2031-01-01 0:00 UTC);
+/// When the issuer signs: before the MSO validity starts.
+pub const SIGNED: OffsetDateTime = datetime!(2026-10-30 9:00 UTC);
 /// Start of the MSO validity.
 pub const VALID_FROM: OffsetDateTime = datetime!(2026-11-01 0:00 UTC);
 /// End of the MSO validity.
@@ -90,7 +92,7 @@ pub fn device_key(alg: Algorithm, seed: u64) -> PublicKey {
 
 /// The MSO validity used by the fixtures.
 pub fn validity() -> ValidityInfo {
-    ValidityInfo::new(VALID_FROM, VALID_UNTIL)
+    ValidityInfo::new(SIGNED, VALID_FROM, VALID_UNTIL)
 }
 
 /// A small driving licence (four elements), as raw elements.

@@ -26,6 +26,8 @@ use docbridge::x509::{self, Certificate, CertificateProfile, CertificateSpec};
 pub(crate) const CERT_FROM: OffsetDateTime = datetime!(2026-01-01 0:00 UTC);
 /// End of every demo certificate's validity.
 pub(crate) const CERT_UNTIL: OffsetDateTime = datetime!(2031-01-01 0:00 UTC);
+/// When the issuer signs most documents: before their validity starts.
+pub(crate) const SIGNED: OffsetDateTime = datetime!(2026-10-30 9:00 UTC);
 /// Start of the MSO validity.
 pub(crate) const VALID_FROM: OffsetDateTime = datetime!(2026-11-01 0:00 UTC);
 /// End of the MSO validity.
@@ -290,8 +292,10 @@ fn operator(b: &mut Builder<'_>, dir: Option<&str>, country: &str, seed: u64) ->
 }
 
 /// A certificate spec valid from [`CERT_FROM`] to [`CERT_UNTIL`], without
-/// an organization.
+/// an organization, with the Annex B issuerAltName and CRL URL of
+/// [`example_uris`](docbridge::trust::demo::example_uris).
 pub(crate) fn spec(common_name: &str, country: &str, serial: u64) -> CertificateSpec {
+    let (contact, crl_uri) = docbridge::trust::demo::example_uris(country, "docbridge vectors");
     CertificateSpec {
         common_name: common_name.to_string(),
         country: country.to_string(),
@@ -299,12 +303,14 @@ pub(crate) fn spec(common_name: &str, country: &str, serial: u64) -> Certificate
         serial,
         not_before: CERT_FROM,
         not_after: CERT_UNTIL,
+        issuer_contact: Some(contact),
+        crl_uri: Some(crl_uri),
     }
 }
 
 /// The MSO validity of most documents.
 pub(crate) fn validity() -> ValidityInfo {
-    ValidityInfo::new(VALID_FROM, VALID_UNTIL)
+    ValidityInfo::new(SIGNED, VALID_FROM, VALID_UNTIL)
 }
 
 /// Issues `elements` as `doc_type` with `authority`'s Document Signer,
