@@ -329,6 +329,12 @@ pub enum Error {
     /// verifies; the store that was being loaded into is left unchanged.
     #[error("corrupt trust store state: {0}")]
     TrustStoreCorrupt(String),
+
+    // ----- Channels (engagement, OpenID4VP, Digital Credentials API) -----
+    /// A DeviceEngagement, `mdoc:` URI, NDEF message or NFC handover is
+    /// not of the shape ISO/IEC 18013-5 section 8.2 defines.
+    #[error("malformed engagement: {0}")]
+    EngagementMalformed(String),
 }
 
 /// One table gives both [`Error::code`] and [`Error::ALL_CODES`], so the
@@ -432,6 +438,7 @@ error_codes! {
     Error::AuthorityNotYetValid(_) => "authority_not_yet_valid",
     Error::AuthorityExpired(_) => "authority_expired",
     Error::TrustStoreCorrupt(_) => "trust_store_corrupt",
+    Error::EngagementMalformed(_) => "engagement_malformed",
 }
 
 /// Keeps the first refusal that is not a chain failure: an IACA with the

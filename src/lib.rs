@@ -41,6 +41,7 @@
 //! | [`device_response`] | DeviceResponse, Document, DeviceSigned |
 //! | [`device_auth`] | device authentication: deviceSignature and deviceMac |
 //! | [`session`] | proximity session encryption: ECDH, HKDF session keys, AES-256-GCM messages |
+//! | [`engagement`] | device engagement: DeviceEngagement, QR `mdoc:` URI, NFC handover, BLE framing; engagement to session in one call |
 //! | [`mod@inspect`] | decoding without verifying, clearly marked |
 //! | `vectors` | the shared conformance vectors (`test-vectors/`): format, deterministic generator, runner (feature `vectors`) |
 //!
@@ -116,6 +117,7 @@ mod country;
 pub mod device_auth;
 pub mod device_response;
 pub mod documents;
+pub mod engagement;
 pub mod error;
 pub mod holder;
 pub mod inspect;

@@ -2226,6 +2226,10 @@ const NOT_TRIGGERABLE: &[(&str, &str)] = &[];
 /// which the coverage test checks.
 const ELSEWHERE: &[(&str, &str)] = &[
     (
+        "engagement_malformed",
+        "engagement (QR, NFC), tests/engagement.rs",
+    ),
+    (
         "device_mac_invalid",
         "presentation with session keys (deviceMac)",
     ),

@@ -235,6 +235,7 @@ fn every_error_code_is_covered_by_a_case_or_excused_with_a_reason() {
     assert_eq!(
         excused.keys().map(String::as_str).collect::<Vec<_>>(),
         [
+            "engagement_malformed",
             "io",
             "missing_element",
             "signing_failed",
