@@ -335,6 +335,15 @@ pub enum Error {
     /// not of the shape ISO/IEC 18013-5 section 8.2 defines.
     #[error("malformed engagement: {0}")]
     EngagementMalformed(String),
+    /// A Digital Credentials API request or response (JSON, EncryptionInfo,
+    /// EncryptedResponse) is not of the documented shape.
+    #[error("malformed Digital Credentials API message: {0}")]
+    DcapiMalformed(String),
+    /// An encrypted response (HPKE or JWE) does not open under the verifier's
+    /// key and transcript: it was made for another key, origin or request, or
+    /// altered.
+    #[error("encrypted response does not open: {0}")]
+    ResponseDecryptionFailed(String),
 }
 
 /// One table gives both [`Error::code`] and [`Error::ALL_CODES`], so the
@@ -439,6 +448,8 @@ error_codes! {
     Error::AuthorityExpired(_) => "authority_expired",
     Error::TrustStoreCorrupt(_) => "trust_store_corrupt",
     Error::EngagementMalformed(_) => "engagement_malformed",
+    Error::DcapiMalformed(_) => "dcapi_malformed",
+    Error::ResponseDecryptionFailed(_) => "response_decryption_failed",
 }
 
 /// Keeps the first refusal that is not a chain failure: an IACA with the

@@ -41,6 +41,8 @@
 //! | [`device_response`] | DeviceResponse, Document, DeviceSigned |
 //! | [`device_auth`] | device authentication: deviceSignature and deviceMac |
 //! | [`session`] | proximity session encryption: ECDH, HKDF session keys, AES-256-GCM messages |
+//! | [`oid4vp`] | OpenID4VP 1.0 for `mso_mdoc`: handovers, JWK thumbprints |
+//! | [`dcapi`] | W3C Digital Credentials API: `org-iso-mdoc` (ISO/IEC TS 18013-7 Annex C, HPKE) |
 //! | [`engagement`] | device engagement: DeviceEngagement, QR `mdoc:` URI, NFC handover, BLE framing; engagement to session in one call |
 //! | [`mod@inspect`] | decoding without verifying, clearly marked |
 //! | `vectors` | the shared conformance vectors (`test-vectors/`): format, deterministic generator, runner (feature `vectors`) |
@@ -114,6 +116,7 @@
 pub mod cbor;
 pub mod cose;
 mod country;
+pub mod dcapi;
 pub mod device_auth;
 pub mod device_response;
 pub mod documents;
@@ -124,6 +127,7 @@ pub mod inspect;
 pub mod issuer;
 pub mod issuer_signed;
 pub mod mso;
+pub mod oid4vp;
 pub mod request;
 pub mod session;
 pub mod status;

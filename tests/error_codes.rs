@@ -2226,6 +2226,11 @@ const NOT_TRIGGERABLE: &[(&str, &str)] = &[];
 /// which the coverage test checks.
 const ELSEWHERE: &[(&str, &str)] = &[
     (
+        "response_decryption_failed",
+        "Digital Credentials API and OpenID4VP, tests/dcapi.rs",
+    ),
+    ("dcapi_malformed", "Digital Credentials API, tests/dcapi.rs"),
+    (
         "engagement_malformed",
         "engagement (QR, NFC), tests/engagement.rs",
     ),

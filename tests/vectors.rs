@@ -235,9 +235,11 @@ fn every_error_code_is_covered_by_a_case_or_excused_with_a_reason() {
     assert_eq!(
         excused.keys().map(String::as_str).collect::<Vec<_>>(),
         [
+            "dcapi_malformed",
             "engagement_malformed",
             "io",
             "missing_element",
+            "response_decryption_failed",
             "signing_failed",
             "status_list_full"
         ]
