@@ -344,6 +344,13 @@ pub enum Error {
     /// altered.
     #[error("encrypted response does not open: {0}")]
     ResponseDecryptionFailed(String),
+    /// An OpenID4VP message (authorization request, DCQL query, vp_token,
+    /// response, JWE) is not of the shape OpenID4VP 1.0 defines.
+    #[error("malformed OpenID4VP message: {0}")]
+    Oid4vpMalformed(String),
+    /// An encrypted response names (`kid`) another key than the verifier's.
+    #[error("JWE encrypted to another key: {0}")]
+    JweWrongKey(String),
 }
 
 /// One table gives both [`Error::code`] and [`Error::ALL_CODES`], so the
@@ -450,6 +457,8 @@ error_codes! {
     Error::EngagementMalformed(_) => "engagement_malformed",
     Error::DcapiMalformed(_) => "dcapi_malformed",
     Error::ResponseDecryptionFailed(_) => "response_decryption_failed",
+    Error::Oid4vpMalformed(_) => "oid4vp_malformed",
+    Error::JweWrongKey(_) => "jwe_wrong_key",
 }
 
 /// Keeps the first refusal that is not a chain failure: an IACA with the

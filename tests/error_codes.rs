@@ -2225,6 +2225,8 @@ const NOT_TRIGGERABLE: &[(&str, &str)] = &[];
 /// session keys, and each is asserted in that subsystem's own test file,
 /// which the coverage test checks.
 const ELSEWHERE: &[(&str, &str)] = &[
+    ("jwe_wrong_key", "OpenID4VP, tests/oid4vp.rs"),
+    ("oid4vp_malformed", "OpenID4VP, tests/oid4vp.rs"),
     (
         "response_decryption_failed",
         "Digital Credentials API and OpenID4VP, tests/dcapi.rs",

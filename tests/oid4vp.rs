@@ -203,3 +203,138 @@ fn a_real_openid4vp_10_response_verifies_over_the_rebuilt_transcript() {
         assert!(signature.verify_detached(&device_key, &auth, b"").is_err());
     }
 }
+
+mod jwe_tests {
+    use super::code;
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use docbridge::oid4vp::EcJwk;
+    use docbridge::oid4vp::jwe::{self, ContentEncryption};
+    use rand_chacha::ChaCha20Rng;
+    use rand_core::SeedableRng;
+
+    fn keys(seed: u64) -> (p256::SecretKey, EcJwk) {
+        let mut rng = ChaCha20Rng::seed_from_u64(seed);
+        let secret = docbridge::session::generate_ephemeral_key(&mut rng);
+        let jwk = EcJwk::new(secret.public_key(), Some("verifier-1".into()));
+        (secret, jwk)
+    }
+
+    /// The compact JWE with its header replaced by `header` (JSON text).
+    fn with_header(compact: &str, header: &str) -> String {
+        let rest = compact.split_once('.').unwrap().1;
+        format!("{}.{rest}", URL_SAFE_NO_PAD.encode(header))
+    }
+
+    fn header_of(compact: &str) -> serde_json::Value {
+        let first = compact.split('.').next().unwrap();
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(first).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn round_trips_with_both_encryptions() {
+        let (secret, jwk) = keys(1);
+        let mut rng = ChaCha20Rng::seed_from_u64(2);
+        for enc in [ContentEncryption::A128Gcm, ContentEncryption::A256Gcm] {
+            let compact = jwe::encrypt(&jwk, enc, b"vp_token response", &mut rng).unwrap();
+            let header = header_of(&compact);
+            assert_eq!(header["alg"], "ECDH-ES");
+            assert_eq!(header["enc"], enc.name());
+            assert_eq!(header["kid"], "verifier-1");
+            assert_eq!(compact.split('.').nth(1), Some(""));
+            assert_eq!(
+                jwe::decrypt(&compact, &secret, Some("verifier-1")).unwrap(),
+                b"vp_token response"
+            );
+            assert_eq!(
+                jwe::decrypt(&compact, &secret, None).unwrap(),
+                b"vp_token response"
+            );
+        }
+    }
+
+    #[test]
+    fn refusals() {
+        let (secret, jwk) = keys(3);
+        let (other_secret, other_jwk) = keys(4);
+        let mut rng = ChaCha20Rng::seed_from_u64(5);
+        let compact = jwe::encrypt(&jwk, ContentEncryption::A128Gcm, b"x", &mut rng).unwrap();
+        // Encrypted to the verifier's key but opened with another.
+        assert_eq!(
+            code(jwe::decrypt(&compact, &other_secret, None)),
+            "response_decryption_failed"
+        );
+        // Encrypted to another key the header names.
+        let mut renamed = other_jwk.clone();
+        renamed.kid = Some("someone-else".into());
+        let elsewhere = jwe::encrypt(&renamed, ContentEncryption::A128Gcm, b"x", &mut rng).unwrap();
+        assert_eq!(
+            code(jwe::decrypt(&elsewhere, &secret, Some("verifier-1"))),
+            "jwe_wrong_key"
+        );
+        // A header edited after encryption no longer opens (it is the AAD).
+        let mut header = header_of(&compact);
+        header["apv"] = "Qm9i".into();
+        assert_eq!(
+            code(jwe::decrypt(
+                &with_header(&compact, &header.to_string()),
+                &secret,
+                None
+            )),
+            "response_decryption_failed"
+        );
+        for (edit, expected) in [
+            (
+                ("alg", serde_json::json!("ECDH-ES+A128KW")),
+                "unsupported_algorithm",
+            ),
+            (
+                ("enc", serde_json::json!("A128CBC-HS256")),
+                "unsupported_algorithm",
+            ),
+            (("zip", serde_json::json!("DEF")), "unsupported_algorithm"),
+            (
+                ("crit", serde_json::json!(["exp"])),
+                "unknown_critical_header",
+            ),
+            (
+                (
+                    "epk",
+                    serde_json::json!({"kty": "EC", "crv": "P-384", "x": "AA", "y": "AA"}),
+                ),
+                "invalid_key",
+            ),
+            (("epk", serde_json::json!("none")), "oid4vp_malformed"),
+            (("apu", serde_json::json!(5)), "oid4vp_malformed"),
+        ] {
+            let mut header = header_of(&compact);
+            header[edit.0] = edit.1;
+            assert_eq!(
+                code(jwe::decrypt(
+                    &with_header(&compact, &header.to_string()),
+                    &secret,
+                    None
+                )),
+                expected,
+                "{}",
+                edit.0
+            );
+        }
+        let parts: Vec<&str> = compact.split('.').collect();
+        for broken in [
+            parts[..4].join("."),
+            format!("{compact}.x"),
+            format!("{}.AAAA.{}.{}.{}", parts[0], parts[2], parts[3], parts[4]),
+            format!("{}..AAAA.{}.{}", parts[0], parts[3], parts[4]),
+            format!("{}..{}.{}.AAAA", parts[0], parts[2], parts[3]),
+            format!("!!..{}.{}.{}", parts[2], parts[3], parts[4]),
+            with_header(&compact, "[1]"),
+        ] {
+            assert_eq!(
+                code(jwe::decrypt(&broken, &secret, None)),
+                "oid4vp_malformed",
+                "{broken}"
+            );
+        }
+    }
+}

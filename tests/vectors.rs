@@ -238,7 +238,9 @@ fn every_error_code_is_covered_by_a_case_or_excused_with_a_reason() {
             "dcapi_malformed",
             "engagement_malformed",
             "io",
+            "jwe_wrong_key",
             "missing_element",
+            "oid4vp_malformed",
             "response_decryption_failed",
             "signing_failed",
             "status_list_full"
