@@ -45,14 +45,12 @@
 //! | [`dcapi`] | W3C Digital Credentials API: `org-iso-mdoc` (ISO/IEC TS 18013-7 Annex C, HPKE) |
 //! | [`engagement`] | device engagement: DeviceEngagement, QR `mdoc:` URI, NFC handover, BLE framing; engagement to session in one call |
 //! | [`mod@inspect`] | decoding without verifying, clearly marked |
-//! | `vectors` | the shared conformance vectors (`test-vectors/`): format, deterministic generator, runner (feature `vectors`) |
 //!
-//! ## Features
-//!
-//! | feature | default | what it adds |
-//! |---|---|---|
-//! | `cli` | no | the `docbridge` command-line tool (`src/bin/docbridge.rs`, uses `clap`; turns on `vectors`) |
-//! | `vectors` | no | the conformance-vector format, generator and runner (module `vectors`) |
+//! Beside the library, the workspace holds the tools built on it: `cli/`
+//! (the `docbridge` command-line tool, package `docbridge-cli`, the one place
+//! `clap` is used) and `conformance/` (package `docbridge-conformance`: the
+//! shared conformance vectors of `test-vectors/`, their format, deterministic
+//! generator and runner). A user of this crate gets neither.
 //!
 //! ## Principles
 //!
@@ -133,8 +131,6 @@ pub mod session;
 pub mod status;
 pub mod transcript;
 pub mod trust;
-#[cfg(feature = "vectors")]
-pub mod vectors;
 pub mod verifier;
 pub mod x509;
 
