@@ -351,6 +351,19 @@ pub enum Error {
     /// An encrypted response names (`kid`) another key than the verifier's.
     #[error("JWE encrypted to another key: {0}")]
     JweWrongKey(String),
+    /// A required credential of a DCQL query is not answered: the wallet holds
+    /// nothing that satisfies it, or a vp_token lacks it.
+    #[error("required credential missing: {0}")]
+    CredentialMissing(String),
+    /// An OpenID4VP request's client does not fit where it came from: its
+    /// `response_uri` is not its client id's, or the browser's origin is not
+    /// among its expected origins.
+    #[error("OpenID4VP client or origin mismatch: {0}")]
+    Oid4vpClientMismatch(String),
+    /// An OpenID4VP response answers another request (its `state` is not
+    /// the request's).
+    #[error("OpenID4VP response to another request: {0}")]
+    Oid4vpStateMismatch(String),
 }
 
 /// One table gives both [`Error::code`] and [`Error::ALL_CODES`], so the
@@ -459,6 +472,9 @@ error_codes! {
     Error::ResponseDecryptionFailed(_) => "response_decryption_failed",
     Error::Oid4vpMalformed(_) => "oid4vp_malformed",
     Error::JweWrongKey(_) => "jwe_wrong_key",
+    Error::CredentialMissing(_) => "credential_missing",
+    Error::Oid4vpClientMismatch(_) => "oid4vp_client_mismatch",
+    Error::Oid4vpStateMismatch(_) => "oid4vp_state_mismatch",
 }
 
 /// Keeps the first refusal that is not a chain failure: an IACA with the
