@@ -461,3 +461,43 @@ fn refusals() {
         );
     }
 }
+
+#[test]
+fn openid4vp_through_the_digital_credentials_api() {
+    use docbridge::dcapi::openid4vp;
+    let (wallet, verifier) = wallet_and_verifier();
+    let request = VerifierRequest::new(
+        None,
+        ResponseMode::DcApi {
+            origin: ORIGIN.into(),
+        },
+        licence_query(),
+        true,
+        &mut rng(110),
+    )
+    .unwrap();
+    let dc_request = openid4vp::request_json(&request).unwrap();
+    assert_eq!(dc_request["protocol"], "openid4vp-v1-unsigned");
+    assert_eq!(dc_request["data"]["response_mode"], "dc_api.jwt");
+    let data = openid4vp::request_data(&dc_request).unwrap();
+    let params = answer(&wallet, data, Some(ORIGIN), 111);
+    let result = openid4vp::response_json(params);
+    let token = request
+        .read_response(openid4vp::response_data(&result).unwrap())
+        .unwrap();
+    assert_eq!(verify_all(&verifier, &request, &token).unwrap().len(), 1);
+    // Another protocol's request, and a direct_post request, are refused.
+    let signed = json!({"protocol": "openid4vp-v1-signed", "data": {"request": "e30.e30.sig"}});
+    assert_eq!(code(openid4vp::request_data(&signed)), "dcapi_malformed");
+    let post = VerifierRequest::new(
+        Some(CLIENT),
+        ResponseMode::DirectPost {
+            response_uri: RESPONSE_URI.into(),
+        },
+        licence_query(),
+        false,
+        &mut rng(112),
+    )
+    .unwrap();
+    assert_eq!(code(openid4vp::request_json(&post)), "invalid_argument");
+}

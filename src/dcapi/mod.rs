@@ -5,7 +5,7 @@
 //! | protocol | module | handover, encryption |
 //! |---|---|---|
 //! | `org-iso-mdoc` (ISO/IEC TS 18013-7 Annex C) | [`iso_mdoc`], [`encryption_info`], [`hpke`] | `DCAPIHandover`; HPKE P-256 / HKDF-SHA256 / AES-128-GCM |
-//! | `openid4vp` (OpenID4VP 1.0 over the DC API) | [`crate::oid4vp`] | `OpenID4VPDCAPIHandover` ([`crate::oid4vp::handover::dc_api_session_transcript_bytes`]); JWE |
+//! | `openid4vp-v1-unsigned` (OpenID4VP 1.0 over the DC API) | [`openid4vp`], [`crate::oid4vp`] | `OpenID4VPDCAPIHandover` ([`crate::oid4vp::handover::dc_api_session_transcript_bytes`]); JWE |
 //!
 //! Requests and responses of the wrong shape are `dcapi_malformed`; a
 //! response that does not open under the verifier's key and transcript is
@@ -14,6 +14,7 @@
 pub mod encryption_info;
 pub mod hpke;
 pub mod iso_mdoc;
+pub mod openid4vp;
 
 pub use encryption_info::EncryptionInfo;
 pub use hpke::EncryptedResponse;

@@ -96,6 +96,11 @@ impl VerifierRequest {
         })
     }
 
+    /// Where the response comes back.
+    pub fn response_mode(&self) -> &ResponseMode {
+        &self.mode
+    }
+
     /// The nonce.
     pub fn nonce(&self) -> &str {
         &self.nonce
