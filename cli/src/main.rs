@@ -35,6 +35,7 @@ macro_rules! println {
     }};
 }
 
+mod dcapi;
 mod present;
 mod status;
 mod trust_list;
@@ -81,6 +82,10 @@ enum Command {
     /// The shared conformance vectors: run every case of a directory.
     #[command(subcommand)]
     Vectors(vectors::VectorsCommand),
+    /// The W3C Digital Credentials API, org-iso-mdoc: the website's
+    /// request, the wallet's response, the backend's check.
+    #[command(subcommand)]
+    Dcapi(dcapi::DcapiCommand),
     /// Show a document's content WITHOUT verifying it.
     Inspect {
         /// The document (binary CBOR IssuerSigned).
@@ -248,6 +253,7 @@ fn main() -> ExitCode {
         Command::Request(args) => present::request(args),
         Command::Present(args) => present::present_documents(args),
         Command::Transcript(command) => present::transcript_command(command),
+        Command::Dcapi(command) => dcapi::run(command),
     };
     match result {
         Ok(code) => code,
