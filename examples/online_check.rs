@@ -14,13 +14,13 @@
 //! Run with `cargo run --example online_check` (seeded RNG, fixed time).
 
 use docbridge::dcapi::{IsoMdocVerifierRequest, IsoMdocWalletRequest};
-use docbridge::documents::{DocumentType, samples};
+use docbridge::documents::samples;
 use docbridge::oid4vp::dcql::CredentialQuery;
 use docbridge::oid4vp::{DcqlQuery, ResponseMode, VerifierRequest, VpToken, WalletRequest};
 use docbridge::{
     AcceptancePolicy, Algorithm, DemoAuthority, DeviceRequest, DrivingLicence, Issuer,
     IssuerSigned, ItemsRequest, ReaderCheck, Signer, SoftwareKey, TrustedAuthorities, ValidityInfo,
-    VerifiedDocument, Verifier, present,
+    VerifiedDocument, Verifier, VerifyOptions, present,
 };
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
@@ -179,8 +179,9 @@ fn verify(
     session_transcript_bytes: &[u8],
     now: OffsetDateTime,
 ) -> Result<VerifiedDocument, docbridge::Error> {
+    let options = VerifyOptions::at(now).transcript(session_transcript_bytes);
     verifier
-        .verify_device_response(device_response, session_transcript_bytes, None, now)?
+        .verify_response(device_response, &options)?
         .into_doc_type(DrivingLicence::DOC_TYPE)
 }
 

@@ -34,7 +34,8 @@
 //! | [`documents`] | typed driving licence, vehicle registration, residence permit; claims JSON |
 //! | [`issuer`] | issuing |
 //! | [`trust`] | issuing authorities, the trusted set, acceptance policy, signed national trust lists and the [`TrustStore`], VICAL import, demo authorities |
-//! | [`verifier`] | the verification pipeline and [`VerifiedDocument`] |
+//! | [`verifier`] | the verification pipeline: [`Verifier::verify`], [`Verifier::verify_response`], [`VerifyOptions`], [`VerifiedDocument`] |
+//! | `report` | JSON results, format `docbridge-verification/1` (feature `serde`, on by default) |
 //! | [`status`] | revocation and suspension: Token Status Lists (CWT), index allocation, checking |
 //! | [`request`] | DeviceRequest / ItemsRequest, reader authentication |
 //! | [`transcript`] | SessionTranscriptBytes builders: proximity, OpenID4VP, backend nonce |
@@ -71,7 +72,7 @@
 //! ```
 //! use docbridge::{
 //!     AcceptancePolicy, Algorithm, DemoAuthority, DrivingLicence, Issuer, Signer, SoftwareKey,
-//!     TrustedAuthorities, ValidityInfo, Verifier, documents::DocumentType,
+//!     TrustedAuthorities, ValidityInfo, Verifier, VerifyOptions,
 //! };
 //! use time::macros::datetime;
 //!
@@ -95,7 +96,8 @@
 //!
 //! let trusted = TrustedAuthorities::from_authorities([ukraine.authority.clone()])?;
 //! let verifier = Verifier::new(trusted, AcceptancePolicy::accept_all());
-//! let verified = verifier.verify_bytes(&bytes, datetime!(2026-11-29 12:00 UTC))?;
+//! let options = VerifyOptions::at(datetime!(2026-11-29 12:00 UTC));
+//! let verified = verifier.verify(&bytes, &options)?;
 //! assert_eq!(verified.issuing_country(), "UA");
 //! # Ok(())
 //! # }
@@ -128,6 +130,8 @@ pub mod issuer;
 pub mod issuer_signed;
 pub mod mso;
 pub mod oid4vp;
+#[cfg(feature = "serde")]
+pub mod report;
 pub mod request;
 pub mod session;
 pub mod status;
@@ -137,7 +141,7 @@ pub mod verifier;
 pub mod x509;
 
 pub use cose::{Algorithm, PublicKey, Sign1, Signer, SoftwareKey};
-pub use device_response::{DeviceResponse, Document};
+pub use device_response::{DeviceResponse, Document, ResponseStatus};
 pub use documents::{Claims, DrivingLicence, Elements, ResidencePermit, VehicleRegistration};
 pub use error::{Error, Result};
 pub use holder::{DeviceSigner, Presentation, ReaderCheck, ReaderStatus, present};
@@ -156,7 +160,10 @@ pub use trust::{
     AcceptancePolicy, IssuingAuthority, ListFormat, ListSource, SignedTrustList, StalePolicy,
     TrustList, TrustStore, TrustedAuthorities, VerifiedTrustList,
 };
-pub use verifier::{ResponseVerification, StatusTokens, VerifiedDocument, Verifier};
+pub use verifier::{
+    Presented, PresentedResponse, ResponseVerification, StatusTokens, VerifiedDocument, Verifier,
+    VerifyOptions,
+};
 pub use x509::Certificate;
 
 /// The crates whose types appear in the public API, re-exported so callers

@@ -16,11 +16,11 @@ use docbridge::dcapi::{
     encryption_info,
 };
 use docbridge::device_response::DeviceAuth;
-use docbridge::documents::DocumentType;
 use docbridge::holder::{ReaderCheck, present};
 use docbridge::request::ItemsRequest;
 use docbridge::{
     Algorithm, DeviceResponse, DrivingLicence, Issuer, IssuerSigned, Signer as _, SoftwareKey,
+    VerifyOptions,
 };
 use serde_json::{Value as Json, json};
 
@@ -235,7 +235,10 @@ fn round_trip_verifier_wallet_verifier() {
     for side in [&request, &restored] {
         let bytes = side.open_response(&response).unwrap();
         let verified = verifier
-            .verify_device_response(&bytes, side.session_transcript_bytes(), None, NOW)
+            .verify_response(
+                &bytes,
+                &VerifyOptions::at(NOW).transcript(side.session_transcript_bytes()),
+            )
             .unwrap()
             .into_doc_type(DrivingLicence::DOC_TYPE)
             .unwrap();

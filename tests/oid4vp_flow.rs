@@ -8,14 +8,14 @@
 mod common;
 
 use common::*;
-use docbridge::documents::{DocumentType, samples};
+use docbridge::documents::samples;
 use docbridge::holder::{ReaderCheck, present};
 use docbridge::oid4vp::dcql::CredentialQuery;
 use docbridge::oid4vp::{DcqlQuery, ResponseMode, VerifierRequest, VpToken, WalletRequest};
 use docbridge::request::DeviceRequest;
 use docbridge::{
     Algorithm, DrivingLicence, Issuer, IssuerSigned, ResidencePermit, Signer as _, SoftwareKey,
-    VehicleRegistration, Verifier,
+    VehicleRegistration, Verifier, VerifyOptions,
 };
 use serde_json::{Value as Json, json};
 
@@ -122,7 +122,7 @@ fn verify_all(
     for responses in token.presentations.values() {
         for bytes in responses {
             let verified = verifier
-                .verify_device_response(bytes, &transcript, None, NOW)?
+                .verify_response(bytes, &VerifyOptions::at(NOW).transcript(&transcript))?
                 .into_first()?;
             assert!(verified.holder_bound());
             let mut ids: Vec<String> = verified

@@ -9,13 +9,16 @@ use clap::{Args, Subcommand};
 use docbridge::dcapi::{IsoMdocVerifierRequest, IsoMdocWalletRequest};
 use docbridge::deps::p256;
 use docbridge::deps::p256::pkcs8::{DecodePrivateKey as _, EncodePrivateKey as _, LineEnding};
-use docbridge::{AcceptancePolicy, IssuerSigned, ReaderCheck, SoftwareKey, Verifier, present};
+use docbridge::report::Report;
+use docbridge::{
+    AcceptancePolicy, IssuerSigned, ReaderCheck, SoftwareKey, Verifier, VerifyOptions, present,
+};
 use time::OffsetDateTime;
 
 use super::present::items_request;
 use super::{
-    ToolError, known_doc_types, parse_time, print_summary, read, read_text, report_refusal,
-    system_rng, trusted_from_certificates, verified_json, write,
+    ToolError, known_doc_types, parse_time, print_json, print_summary, read, read_text,
+    report_refusal, system_rng, trusted_from_certificates, write,
 };
 
 #[derive(Subcommand)]
@@ -168,13 +171,12 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
         trusted_from_certificates(&args.trust, &known_doc_types())?,
         AcceptancePolicy::accept_all(),
     );
-    let outcome = request.open_response(&response).and_then(|bytes| {
-        verifier
-            .verify_device_response(&bytes, request.session_transcript_bytes(), None, now)?
-            .into_first()
-    });
+    let options = VerifyOptions::at(now).transcript(request.session_transcript_bytes());
+    let outcome = request
+        .open_response(&response)
+        .and_then(|bytes| verifier.verify_response(&bytes, &options)?.into_first());
     match (&outcome, args.json) {
-        (Ok(doc), true) => println!("{}", verified_json(doc)),
+        (_, true) => print_json(&Report::document(&outcome)),
         (Ok(doc), false) => print_summary(doc),
         (Err(e), json) => report_refusal(e, json),
     }
