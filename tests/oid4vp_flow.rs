@@ -501,3 +501,50 @@ fn openid4vp_through_the_digital_credentials_api() {
     .unwrap();
     assert_eq!(code(openid4vp::request_json(&post)), "invalid_argument");
 }
+
+#[test]
+fn a_verifier_restores_its_request_from_what_it_kept() {
+    let (wallet, verifier) = wallet_and_verifier();
+    for (mode, origin) in [
+        (
+            ResponseMode::DirectPost {
+                response_uri: RESPONSE_URI.into(),
+            },
+            None,
+        ),
+        (
+            ResponseMode::DcApi {
+                origin: ORIGIN.into(),
+            },
+            Some(ORIGIN),
+        ),
+    ] {
+        let client = origin.is_none().then_some(CLIENT);
+        let request =
+            VerifierRequest::new(client, mode, licence_query(), true, &mut rng(120)).unwrap();
+        let json = request.to_json();
+        let key = request.private_key().cloned();
+        let restored = VerifierRequest::restore(&json, key, origin).unwrap();
+        assert_eq!(
+            restored.session_transcript_bytes().unwrap(),
+            request.session_transcript_bytes().unwrap()
+        );
+        assert_eq!(
+            (restored.nonce(), restored.state()),
+            (request.nonce(), request.state())
+        );
+        let token = restored
+            .read_response(&answer(&wallet, &json, origin, 121))
+            .unwrap();
+        assert_eq!(verify_all(&verifier, &restored, &token).unwrap().len(), 1);
+        let stranger = p256::SecretKey::from_slice(&[5; 32]).unwrap();
+        assert_eq!(
+            code(VerifierRequest::restore(&json, Some(stranger), origin)),
+            "invalid_key"
+        );
+        assert_eq!(
+            code(VerifierRequest::restore(&json, None, origin)),
+            "invalid_key"
+        );
+    }
+}

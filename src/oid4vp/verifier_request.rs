@@ -52,7 +52,8 @@ pub enum ResponseMode {
 pub struct VerifierRequest {
     client_id: Option<String>,
     nonce: String,
-    state: String,
+    /// Sent and echoed in `direct_post` only.
+    state: Option<String>,
     mode: ResponseMode,
     query: DcqlQuery,
     encryption: Option<(p256::SecretKey, EcJwk, ContentEncryption)>,
@@ -86,10 +87,12 @@ impl VerifierRequest {
             let jwk = EcJwk::new(key.public_key(), Some(random_text(rng)));
             (key, jwk, ContentEncryption::A128Gcm)
         });
+        let nonce = random_text(rng);
+        let state = matches!(mode, ResponseMode::DirectPost { .. }).then(|| random_text(rng));
         Ok(VerifierRequest {
             client_id: client_id.map(str::to_string),
-            nonce: random_text(rng),
-            state: random_text(rng),
+            nonce,
+            state,
             mode,
             query,
             encryption,
@@ -101,14 +104,51 @@ impl VerifierRequest {
         &self.mode
     }
 
+    /// The verifier's request back from the request JSON it sent, its
+    /// private encryption key (for the `.jwt` modes) and, for the DC API,
+    /// its own origin: for a backend that keeps these between sending the
+    /// request and reading the response. `invalid_key` when the key is not
+    /// the request's (or is missing or superfluous).
+    pub fn restore(
+        request_json: &Json,
+        private_key: Option<p256::SecretKey>,
+        origin: Option<&str>,
+    ) -> Result<VerifierRequest> {
+        let read = super::wallet_request::WalletRequest::from_json(request_json, origin)?;
+        let encryption = match (read.encryption, private_key) {
+            (None, None) => None,
+            (Some((jwk, enc)), Some(key)) if jwk.key == key.public_key() => Some((key, jwk, enc)),
+            _ => {
+                return Err(Error::InvalidKey(
+                    "the private key is not the request's encryption key".into(),
+                ));
+            }
+        };
+        Ok(VerifierRequest {
+            client_id: read.client_id,
+            nonce: read.nonce,
+            state: read.state,
+            mode: read.mode,
+            query: read.query,
+            encryption,
+        })
+    }
+
+    /// The private encryption key (the `.jwt` modes), to keep until the
+    /// response arrives.
+    pub fn private_key(&self) -> Option<&p256::SecretKey> {
+        self.encryption.as_ref().map(|(key, _, _)| key)
+    }
+
     /// The nonce.
     pub fn nonce(&self) -> &str {
         &self.nonce
     }
 
-    /// The state, which a `direct_post` response must echo.
-    pub fn state(&self) -> &str {
-        &self.state
+    /// The state, which a `direct_post` response must echo (none for the
+    /// DC API, where the browser returns the response to the page that asked).
+    pub fn state(&self) -> Option<&str> {
+        self.state.as_deref()
     }
 
     /// The DCQL query.
@@ -158,7 +198,9 @@ impl VerifierRequest {
                 };
                 request.insert("response_mode".into(), json!(mode));
                 request.insert("response_uri".into(), json!(response_uri));
-                request.insert("state".into(), json!(self.state));
+                if let Some(state) = &self.state {
+                    request.insert("state".into(), json!(state));
+                }
             }
             ResponseMode::DcApi { .. } => {
                 let mode = if encrypted { "dc_api.jwt" } else { "dc_api" };
@@ -205,9 +247,9 @@ impl VerifierRequest {
             }
             None => params.clone(),
         };
-        if matches!(self.mode, ResponseMode::DirectPost { .. }) {
+        if let Some(expected) = &self.state {
             match payload.get("state").and_then(Json::as_str) {
-                Some(state) if state == self.state => {}
+                Some(state) if state == expected => {}
                 _ => {
                     return Err(Error::Oid4vpStateMismatch(
                         "the response does not carry this request's state".into(),

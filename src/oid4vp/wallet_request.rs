@@ -28,12 +28,13 @@ use crate::error::{Error, Result};
 /// A request as the wallet reads it.
 #[derive(Debug, Clone)]
 pub struct WalletRequest {
-    client_id: Option<String>,
-    nonce: String,
-    state: Option<String>,
-    mode: ResponseMode,
-    query: DcqlQuery,
-    encryption: Option<(EcJwk, ContentEncryption)>,
+    // Read by `VerifierRequest::restore` too.
+    pub(super) client_id: Option<String>,
+    pub(super) nonce: String,
+    pub(super) state: Option<String>,
+    pub(super) mode: ResponseMode,
+    pub(super) query: DcqlQuery,
+    pub(super) encryption: Option<(EcJwk, ContentEncryption)>,
     session_transcript_bytes: Vec<u8>,
 }
 
