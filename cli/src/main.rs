@@ -36,6 +36,7 @@ macro_rules! println {
 }
 
 mod dcapi;
+mod oid4vp;
 mod present;
 mod status;
 mod trust_list;
@@ -86,6 +87,10 @@ enum Command {
     /// request, the wallet's response, the backend's check.
     #[command(subcommand)]
     Dcapi(dcapi::DcapiCommand),
+    /// OpenID4VP 1.0 for mso_mdoc: the verifier's request, the wallet's
+    /// response, the verifier's check.
+    #[command(subcommand)]
+    Oid4vp(oid4vp::Oid4vpCommand),
     /// Show a document's content WITHOUT verifying it.
     Inspect {
         /// The document (binary CBOR IssuerSigned).
@@ -254,6 +259,7 @@ fn main() -> ExitCode {
         Command::Present(args) => present::present_documents(args),
         Command::Transcript(command) => present::transcript_command(command),
         Command::Dcapi(command) => dcapi::run(command),
+        Command::Oid4vp(command) => oid4vp::run(command),
     };
     match result {
         Ok(code) => code,

@@ -1,7 +1,7 @@
 //! `docbridge dcapi request | respond | verify`: a website's Digital
 //! Credentials API request (org-iso-mdoc), the wallet's answer, the
 //! backend's check; the answer checked under another origin is refused
-//! with its code.
+//! with its code; the same over OpenID4VP (`docbridge oid4vp`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -37,9 +37,10 @@ fn p(path: &Path) -> &str {
     path.to_str().unwrap()
 }
 
-#[test]
-fn request_respond_and_verify_through_the_digital_credentials_api() {
-    let dir = temp_dir("dcapi");
+/// A Ukrainian authority, a device key and a licence issued to it in a
+/// fresh folder: (folder, authority folder, device key, document).
+fn holder(name: &str) -> (PathBuf, PathBuf, PathBuf, PathBuf) {
+    let dir = temp_dir(name);
     let ua = dir.join("ua");
     ok(&[
         "authority",
@@ -91,6 +92,12 @@ fn request_respond_and_verify_through_the_digital_credentials_api() {
         p(&doc),
     ]);
 
+    (dir, ua, device_key, doc)
+}
+
+#[test]
+fn request_respond_and_verify_through_the_digital_credentials_api() {
+    let (dir, ua, device_key, doc) = holder("dcapi");
     let (request, key) = (dir.join("req.json"), dir.join("reader.key.pem"));
     ok(&[
         "dcapi",
@@ -176,4 +183,119 @@ fn request_respond_and_verify_through_the_digital_credentials_api() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["valid"], false);
     assert_eq!(json["error"]["code"], "response_decryption_failed");
+}
+
+#[test]
+fn request_respond_and_verify_over_openid4vp() {
+    let (dir, ua, device_key, doc) = holder("oid4vp");
+    let iaca = ua.join("iaca.pem");
+    for (name, mode) in [
+        (
+            "post",
+            &[
+                "--client-id",
+                "x509_san_dns:wynajem.example.pl",
+                "--response-uri",
+                "https://wynajem.example.pl/r",
+            ][..],
+        ),
+        (
+            "dcapi",
+            &["--origin", ORIGIN, "--encrypt", "--key-out", "KEY"][..],
+        ),
+    ] {
+        let (request, key, response) = (
+            dir.join(format!("{name}.req.json")),
+            dir.join(format!("{name}.key.pem")),
+            dir.join(format!("{name}.resp.json")),
+        );
+        let mode: Vec<&str> = mode
+            .iter()
+            .map(|a| if *a == "KEY" { p(&key) } else { a })
+            .collect();
+        let mut args = vec![
+            "oid4vp",
+            "request",
+            "--doc-type",
+            "org.iso.18013.5.1.mDL",
+            "--element",
+            "family_name",
+            "--element",
+            "age_over_18",
+            "--out",
+            p(&request),
+        ];
+        args.extend(&mode);
+        ok(&args);
+        let origin: Vec<&str> = if name == "dcapi" {
+            vec!["--origin", ORIGIN]
+        } else {
+            vec![]
+        };
+        let mut args = vec![
+            "oid4vp",
+            "respond",
+            "--request",
+            p(&request),
+            "--device-key",
+            p(&device_key),
+            "--at",
+            "2026-11-29T12:00:00Z",
+            "--out",
+            p(&response),
+        ];
+        args.extend(&origin);
+        args.push(p(&doc));
+        ok(&args);
+        let mut args = vec![
+            "oid4vp",
+            "verify",
+            "--request",
+            p(&request),
+            "--trust",
+            p(&iaca),
+            "--at",
+            "2026-11-29T12:00:00Z",
+            "--json",
+        ];
+        args.extend(&origin);
+        if name == "dcapi" {
+            args.extend(["--key", p(&key)]);
+        }
+        args.push(p(&response));
+        let json: serde_json::Value = serde_json::from_str(&ok(&args)).unwrap();
+        assert_eq!(json["valid"], true, "{name}");
+        assert_eq!(json["holderBound"], true, "{name}");
+    }
+    // A response posted for another request is refused with its code.
+    let other = dir.join("other.req.json");
+    ok(&[
+        "oid4vp",
+        "request",
+        "--client-id",
+        "x509_san_dns:wynajem.example.pl",
+        "--response-uri",
+        "https://wynajem.example.pl/r",
+        "--doc-type",
+        "org.iso.18013.5.1.mDL",
+        "--element",
+        "family_name",
+        "--out",
+        p(&other),
+    ]);
+    let out = run(&[
+        "oid4vp",
+        "verify",
+        "--request",
+        p(&other),
+        "--trust",
+        p(&iaca),
+        "--at",
+        "2026-11-29T12:00:00Z",
+        "--json",
+        p(&dir.join("post.resp.json")),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["error"]["code"], "oid4vp_state_mismatch");
 }
