@@ -36,6 +36,7 @@ macro_rules! println {
 }
 
 mod dcapi;
+mod engagement;
 mod oid4vp;
 mod present;
 mod status;
@@ -87,6 +88,10 @@ enum Command {
     /// request, the wallet's response, the backend's check.
     #[command(subcommand)]
     Dcapi(dcapi::DcapiCommand),
+    /// Device engagement (ISO/IEC 18013-5 8.2): QR `mdoc:` URI, NFC
+    /// Handover Select, and reading either.
+    #[command(subcommand)]
+    Engagement(engagement::EngagementCommand),
     /// OpenID4VP 1.0 for mso_mdoc: the verifier's request, the wallet's
     /// response, the verifier's check.
     #[command(subcommand)]
@@ -259,6 +264,7 @@ fn main() -> ExitCode {
         Command::Present(args) => present::present_documents(args),
         Command::Transcript(command) => present::transcript_command(command),
         Command::Dcapi(command) => dcapi::run(command),
+        Command::Engagement(command) => engagement::run(command),
         Command::Oid4vp(command) => oid4vp::run(command),
     };
     match result {
