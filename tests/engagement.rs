@@ -502,3 +502,20 @@ fn holder_refusals() {
     );
     assert!(SessionEstablishment::from_slice(&establishment).is_ok());
 }
+
+#[test]
+fn every_bit_flip_of_the_annex_d_engagement_and_handover_is_read_or_refused() {
+    let (select, request) = annex_d_handover();
+    for original in [mp("device_engagement"), select, request] {
+        for bit in 0..original.len() * 8 {
+            let mut flipped = original.clone();
+            flipped[bit / 8] ^= 1 << (bit % 8);
+            // Either outcome is fine; a panic or a hang is not.
+            let _ = DeviceEngagement::from_slice(&flipped);
+            if let Ok(handover) = Handover::from_slice(&flipped) {
+                let _ = handover.device_engagement();
+                let _ = handover.to_vec();
+            }
+        }
+    }
+}
