@@ -325,3 +325,65 @@ fn malformed_messages_are_refused() {
         );
     }
 }
+
+#[test]
+fn a_reader_signed_request_is_checked_by_the_wallet_over_the_dcapi_transcript() {
+    use docbridge::x509::{self, CertificateProfile, CertificateSpec};
+    let spec = |name: &str, serial| CertificateSpec {
+        common_name: name.into(),
+        country: "PL".into(),
+        organization: Some("Wynajem".into()),
+        serial,
+        not_before: CERT_FROM,
+        not_after: CERT_UNTIL,
+    };
+    let mut keys = rng(80);
+    let root_key = SoftwareKey::generate(Algorithm::Es256, &mut keys);
+    let root = x509::create_self_signed(
+        &spec("Wynajem Readers", 1),
+        CertificateProfile::Iaca,
+        &root_key,
+    )
+    .unwrap();
+    let reader_key = SoftwareKey::generate(Algorithm::Es256, &mut keys);
+    let reader_cert = x509::create_issued(
+        &spec("wynajem.example.pl", 2),
+        CertificateProfile::ReaderAuthentication,
+        &reader_key.public_key(),
+        &root,
+        &root_key,
+    )
+    .unwrap();
+    let chain = [reader_cert];
+    let request = IsoMdocVerifierRequest::new(
+        RENTAL,
+        &licence_request(),
+        Some((&reader_key, &chain)),
+        &mut rng(81),
+    )
+    .unwrap();
+    let json = request.request_json().unwrap();
+    let (wallet, _) = wallet();
+    let roots = [root];
+    let presented = |origin: &str| {
+        let seen = IsoMdocWalletRequest::from_json(&json, origin).unwrap();
+        present(
+            &wallet.stored,
+            seen.device_request(),
+            seen.session_transcript_bytes(),
+            &wallet.device,
+            ReaderCheck::Require(&roots),
+            NOW,
+        )
+        .map(|p| p.readers)
+    };
+    assert_eq!(
+        presented(RENTAL).unwrap(),
+        [docbridge::ReaderStatus::Authenticated(
+            "C=PL, O=Wynajem, CN=wynajem.example.pl".into()
+        )]
+    );
+    // Relayed through another origin, the reader's signature no longer
+    // covers the transcript the wallet builds.
+    assert_eq!(code(presented("https://evil.example")), "signature_invalid");
+}
