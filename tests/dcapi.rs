@@ -5,6 +5,9 @@
 //! a response encrypted to another key refused with their codes.
 //! Needs the shared vectors in `../shared/vectors/external` (CI provides them).
 
+#[path = "common/external.rs"]
+mod external;
+
 mod common;
 
 use base64::Engine as _;
@@ -63,6 +66,9 @@ fn base64_encryption_info() -> String {
 
 #[test]
 fn annex_c_encryption_info_and_transcript_are_byte_exact() {
+    if !external::available(DCAPI) {
+        return;
+    }
     let text = base64_encryption_info();
     let info = EncryptionInfo::from_base64(&text).unwrap();
     assert_eq!(
@@ -90,6 +96,9 @@ fn annex_c_encryption_info_and_transcript_are_byte_exact() {
 
 #[test]
 fn annex_c_response_opens_only_with_its_origin_and_its_device_signature_verifies() {
+    if !external::available(DCAPI) {
+        return;
+    }
     let credential = json_file("shc_synthetic_credential.json");
     let encoded = credential["data"]["response"].as_str().unwrap();
     let bytes = URL_SAFE_NO_PAD.decode(encoded).unwrap();

@@ -35,7 +35,7 @@ pub(crate) enum DcapiCommand {
 
 #[derive(Args)]
 pub(crate) struct RequestArgs {
-    /// The website's origin, e.g. https://wynajem.example.pl.
+    /// The website's origin, e.g. `https://wynajem.example.pl`.
     #[arg(long)]
     origin: String,
     /// The requested doc type.

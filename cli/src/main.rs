@@ -306,8 +306,8 @@ fn later(at: OffsetDateTime, by: time::Duration) -> Result<OffsetDateTime, ToolE
         .ok_or_else(|| ToolError(format!("{at} + {by} is out of the supported date range")))
 }
 
-fn system_rng() -> rand_core::UnwrapErr<getrandom::SysRng> {
-    rand_core::UnwrapErr(getrandom::SysRng)
+fn system_rng() -> docbridge::rng::SystemRng {
+    docbridge::rng::system()
 }
 
 fn authority_new(args: AuthorityNewArgs) -> Result<ExitCode, ToolError> {

@@ -310,11 +310,27 @@ pub fn decrypt(
 mod tests {
     use super::*;
 
-    fn jose(name: &str) -> Json {
-        let path = format!(
-            "{}/../shared/vectors/external/jose/{name}",
-            env!("CARGO_MANIFEST_DIR")
+    const JOSE: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/vectors/external/jose"
+    );
+
+    /// The shared vectors are outside the crate: skip where they are
+    /// absent, unless CI requires them (as `tests/common/external.rs`).
+    fn available(dir: &str) -> bool {
+        if std::path::Path::new(dir).is_dir() {
+            return true;
+        }
+        assert_ne!(
+            std::env::var("DOCBRIDGE_REQUIRE_EXTERNAL_VECTORS").as_deref(),
+            Ok("1"),
+            "the external vectors are required but {dir} is absent"
         );
+        false
+    }
+
+    fn jose(name: &str) -> Json {
+        let path = format!("{JOSE}/{name}");
         let text = std::fs::read_to_string(&path)
             .expect("shared vectors required (CI provides ../shared)");
         serde_json::from_str(&text).unwrap()
@@ -330,6 +346,9 @@ mod tests {
 
     #[test]
     fn rfc7518_appendix_c_key_agreement_and_concat_kdf() {
+        if !available(JOSE) {
+            return;
+        }
         let v = jose("rfc7518_appendix_c_ecdh_es.json");
         let alice = secret(&v["alice_ephemeral"]);
         let bob = secret(&v["bob_static"]);
@@ -360,6 +379,9 @@ mod tests {
 
     #[test]
     fn rfc7520_5_6_content_layer_seals_and_opens_exactly() {
+        if !available(JOSE) {
+            return;
+        }
         let v = jose("cookbook_5_6.direct_encryption_using_aes-gcm.json");
         let cek = b64(&v["input"]["key"]["k"]);
         let compact_text = v["output"]["compact"].as_str().unwrap();

@@ -30,7 +30,8 @@
 mod certificate;
 mod create;
 mod profile;
-#[cfg(test)]
+// The tests make their certificates with demo authorities.
+#[cfg(all(test, feature = "demo"))]
 mod tests;
 
 pub use certificate::{Certificate, KeyUsage};
