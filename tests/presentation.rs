@@ -1891,14 +1891,25 @@ fn p256_secret(key: &SoftwareKey) -> p256::SecretKey {
 /// A deviceMac (COSE_Mac0, detached payload) over DeviceAuthenticationBytes
 /// with `emac_key`, under protected algorithm `alg`.
 fn device_mac(
-    emac_key: &[u8],
+    emac_key: &[u8; 32],
     alg: iana::Algorithm,
+    session: &[u8],
+    doc_type: &str,
+) -> coset::CoseMac0 {
+    let header = HeaderBuilder::new().algorithm(alg).build();
+    device_mac_with(emac_key, header, session, doc_type)
+}
+
+/// [`device_mac`] under any protected header.
+fn device_mac_with(
+    emac_key: &[u8; 32],
+    header: coset::Header,
     session: &[u8],
     doc_type: &str,
 ) -> coset::CoseMac0 {
     let protected = coset::ProtectedHeader {
         original_data: None,
-        header: HeaderBuilder::new().algorithm(alg).build(),
+        header,
     };
     let payload = device_authentication_bytes(session, doc_type, &[0xa0]);
     let data = coset::mac_structure_data(
@@ -1907,7 +1918,7 @@ fn device_mac(
         b"",
         &payload,
     );
-    let mut hmac = hmac::Hmac::<sha2::Sha256>::new_from_slice(emac_key).unwrap();
+    let mut hmac = hmac::Hmac::<sha2::Sha256>::new_from_slice(emac_key.as_slice()).unwrap();
     hmac.update(&data);
     CoseMac0Builder::new()
         .protected(protected.header)
@@ -2287,5 +2298,43 @@ fn a_verifier_takes_the_doc_type_it_asked_for() {
     assert_eq!(
         code(verify().into_doc_type(PERMIT)),
         "document_not_returned"
+    );
+}
+
+#[test]
+fn a_device_mac_with_an_unknown_critical_header_is_refused_like_a_signature() {
+    let setup = setup(); // P-256 device key
+    let session = proximity_transcript(60);
+    let reader_key = device_key(Algorithm::Es256, 61);
+    let document = present_licence(&setup, &["family_name"], &session)
+        .response
+        .documents
+        .remove(0);
+    let emac_key = derive_emac_key(
+        &p256_secret(&setup.device),
+        &reader_key.public_key(),
+        &session,
+    )
+    .unwrap();
+    // A correct MAC whose protected header makes a private label critical.
+    let header = HeaderBuilder::new()
+        .algorithm(iana::Algorithm::HMAC_256_256)
+        .add_critical_label(coset::RegisteredLabelWithPrivate::PrivateUse(-65_600))
+        .build();
+    let mac = device_mac_with(&emac_key, header, &session, MDL);
+    let bytes = with_device_auth(&document, DeviceAuth::Mac(mac));
+    assert_eq!(
+        code(
+            setup
+                .verifier
+                .verify_response(
+                    &bytes,
+                    &VerifyOptions::at(NOW)
+                        .transcript(&session)
+                        .reader_key(&p256_secret(&reader_key))
+                )
+                .and_then(|v| v.into_first())
+        ),
+        "unknown_critical_header"
     );
 }

@@ -374,6 +374,14 @@ fn managed_list_allocates_and_keeps_its_file() {
             .code(),
         "invalid_argument"
     );
+    // A misspelt or unknown member is refused, never ignored.
+    let unknown = ManagedStatusList::from_json(&json.replacen('{', "{\n  \"alocated\": \"\",", 1))
+        .unwrap_err();
+    assert_eq!(unknown.code(), "invalid_argument");
+    assert!(
+        unknown.to_string().contains("unknown field `alocated`"),
+        "{unknown}"
+    );
     // Index allocation is uniform over free indexes: a full list refuses.
     let mut small = IndexAllocator::new(3).unwrap();
     for _ in 0..3 {
