@@ -10,6 +10,7 @@ use docbridge::dcapi::{IsoMdocVerifierRequest, IsoMdocWalletRequest};
 use docbridge::deps::p256;
 use docbridge::deps::p256::pkcs8::{DecodePrivateKey as _, EncodePrivateKey as _, LineEnding};
 use docbridge::report::Report;
+use docbridge::trust::demo::{Overwrite, write_secret_file};
 use docbridge::{
     AcceptancePolicy, IssuerSigned, ReaderCheck, SoftwareKey, Verifier, VerifyOptions, present,
 };
@@ -122,7 +123,8 @@ fn request(args: RequestArgs) -> Result<ExitCode, ToolError> {
         .private_key()
         .to_pkcs8_pem(LineEnding::LF)
         .map_err(|e| ToolError(format!("cannot encode the key: {e}")))?;
-    write(&args.key_out, pem.as_bytes())?;
+    // A one-time key: replacing an older one loses nothing.
+    write_secret_file(&args.key_out, &pem, Overwrite::Replace)?;
     write(&args.out, request.request_json()?.to_string().as_bytes())?;
     println!(
         "request for {} from {} written to {} (keep {})",

@@ -12,6 +12,7 @@ use docbridge::engagement::{
     BleOptions, DeviceEngagement, DeviceRetrievalMethod, from_qr_uri, to_qr_uri,
 };
 use docbridge::session;
+use docbridge::trust::demo::{Overwrite, write_secret_file};
 
 use super::{ToolError, read, system_rng, write};
 
@@ -80,7 +81,8 @@ fn engagement(make: &MakeArgs) -> Result<(DeviceEngagement, [u8; 16]), ToolError
     let pem = key
         .to_pkcs8_pem(LineEnding::LF)
         .map_err(|e| ToolError(format!("cannot encode the key: {e}")))?;
-    write(&make.key_out, pem.as_bytes())?;
+    // A one-time key: replacing an older one loses nothing.
+    write_secret_file(&make.key_out, &pem, Overwrite::Replace)?;
     let ble = BleOptions {
         peripheral_server_mode: true,
         peripheral_server_uuid: Some(uuid),

@@ -12,6 +12,7 @@ use docbridge::deps::p256::pkcs8::{DecodePrivateKey as _, EncodePrivateKey as _,
 use docbridge::oid4vp::dcql::CredentialQuery;
 use docbridge::oid4vp::{DcqlQuery, ResponseMode, VerifierRequest, VpToken, WalletRequest};
 use docbridge::report::Report;
+use docbridge::trust::demo::{Overwrite, write_secret_file};
 use docbridge::{
     AcceptancePolicy, DeviceRequest, IssuerSigned, ReaderCheck, SoftwareKey, Verifier,
     VerifyOptions, present,
@@ -165,7 +166,8 @@ fn request(args: RequestArgs) -> Result<ExitCode, ToolError> {
         let pem = key
             .to_pkcs8_pem(LineEnding::LF)
             .map_err(|e| ToolError(format!("cannot encode the key: {e}")))?;
-        write(path, pem.as_bytes())?;
+        // A one-time key: replacing an older one loses nothing.
+        write_secret_file(path, &pem, Overwrite::Replace)?;
     }
     write(&args.out, request.to_json().to_string().as_bytes())?;
     println!(
