@@ -43,6 +43,16 @@ fn qr_and_nfc_engagements_read_back() {
             .unwrap()
             .contains("PRIVATE KEY")
     );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "the ephemeral key is readable by others"
+        );
+    }
     let qr = dir.join("qr.txt");
     std::fs::write(&qr, &uri).unwrap();
     let shown = ok(&["engagement", "show", p(&qr)]);
