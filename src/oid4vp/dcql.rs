@@ -18,6 +18,10 @@
 //! first satisfiable option of each credential set, or every credential
 //! query when there are no sets. A required set (or, without sets, a query)
 //! that nothing satisfies is `credential_missing`.
+//!
+//! One document answers each credential query even when the query says
+//! `multiple`: a wallet holds one document per doc type here, and
+//! presenting fewer than allowed is always within the query.
 
 use std::collections::BTreeSet;
 
