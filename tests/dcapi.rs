@@ -373,7 +373,7 @@ fn a_reader_signed_request_is_checked_by_the_wallet_over_the_dcapi_transcript() 
     .unwrap();
     let json = request.request_json().unwrap();
     let (wallet, _) = wallet();
-    let roots = [root];
+    let roots = [docbridge::holder::ReaderRoot::new("car rental", root)];
     let presented = |origin: &str| {
         let seen = IsoMdocWalletRequest::from_json(&json, origin).unwrap();
         present(
@@ -386,12 +386,13 @@ fn a_reader_signed_request_is_checked_by_the_wallet_over_the_dcapi_transcript() 
         )
         .map(|p| p.readers)
     };
+    let readers = presented(RENTAL).unwrap();
+    let identity = readers[0].identity().expect("an authenticated reader");
     assert_eq!(
-        presented(RENTAL).unwrap(),
-        [docbridge::ReaderStatus::Authenticated(
-            "C=PL, O=Wynajem, CN=wynajem.example.pl".into()
-        )]
+        identity.certificate.subject(),
+        "C=PL, O=Wynajem, CN=wynajem.example.pl"
     );
+    assert_eq!(identity.root_label, "car rental");
     // Relayed through another origin, the reader's signature no longer
     // covers the transcript the wallet builds.
     assert_eq!(code(presented("https://evil.example")), "signature_invalid");

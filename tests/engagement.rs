@@ -37,6 +37,11 @@ fn secret(name: &str) -> p256::SecretKey {
     p256::SecretKey::from_slice(&mp(name)).unwrap()
 }
 
+/// A session key for one call (the tests reuse their fixed keys on purpose).
+fn eph(key: &p256::SecretKey) -> session::EphemeralKey {
+    session::EphemeralKey::from_secret_key(key.clone())
+}
+
 fn public_from_xy(prefix: &str) -> PublicKey {
     let mut sec1 = vec![0x04];
     sec1.extend(mp(&format!("{prefix}_x")));
@@ -158,7 +163,7 @@ fn annex_d_reader_and_holder_reach_the_published_session_from_nfc() {
     }
     let (select, request) = annex_d_handover();
     let reader_key = secret("ephemeral_reader_key_d");
-    let mut reader = reader_from_nfc(&select, Some(&request), &reader_key).unwrap();
+    let mut reader = reader_from_nfc(&select, Some(&request), eph(&reader_key)).unwrap();
     assert_eq!(
         reader.session_transcript_bytes,
         mp("session_transcript_bytes")
@@ -178,7 +183,7 @@ fn annex_d_reader_and_holder_reach_the_published_session_from_nfc() {
         handover_request: Some(request.clone()),
     };
     let device_key = secret("ephemeral_device_key_d");
-    let mut holder = holder_start(&engagement, &device_key, &channel, &establishment).unwrap();
+    let mut holder = holder_start(&engagement, eph(&device_key), &channel, &establishment).unwrap();
     assert_eq!(holder.request, mp("device_request"));
     assert_eq!(
         holder.session_transcript_bytes,
@@ -203,7 +208,7 @@ fn annex_d_reader_and_holder_reach_the_published_session_from_nfc() {
     assert_eq!(
         code(holder_start(
             &engagement,
-            &device_key,
+            eph(&device_key),
             &static_channel,
             &establishment
         )),
@@ -214,8 +219,12 @@ fn annex_d_reader_and_holder_reach_the_published_session_from_nfc() {
 #[test]
 fn built_engagements_round_trip_over_qr_and_nfc() {
     let mut rng = ChaCha20Rng::seed_from_u64(14);
-    let device_key = session::generate_ephemeral_key(&mut rng);
-    let reader_key = session::generate_ephemeral_key(&mut rng);
+    let device_key = session::generate_ephemeral_key(&mut rng)
+        .secret_key()
+        .clone();
+    let reader_key = session::generate_ephemeral_key(&mut rng)
+        .secret_key()
+        .clone();
     let ble = BleOptions {
         peripheral_server_mode: true,
         central_client_mode: false,
@@ -247,7 +256,7 @@ fn built_engagements_round_trip_over_qr_and_nfc() {
     for channel in ["qr", "nfc-static", "nfc-negotiated"] {
         let (mut reader, holder_channel) = match channel {
             "qr" => (
-                reader_from_qr(&to_qr_uri(engagement.bytes()), &reader_key).unwrap(),
+                reader_from_qr(&to_qr_uri(engagement.bytes()), eph(&reader_key)).unwrap(),
                 EngagementChannel::Qr,
             ),
             _ => {
@@ -269,7 +278,7 @@ fn built_engagements_round_trip_over_qr_and_nfc() {
                     select
                 );
                 (
-                    reader_from_nfc(&select, request.as_deref(), &reader_key).unwrap(),
+                    reader_from_nfc(&select, request.as_deref(), eph(&reader_key)).unwrap(),
                     EngagementChannel::Nfc {
                         handover_select: select,
                         handover_request: request,
@@ -279,8 +288,13 @@ fn built_engagements_round_trip_over_qr_and_nfc() {
         };
         assert_eq!(reader.engagement, engagement);
         let establishment = reader.session.establishment(b"DeviceRequest").unwrap();
-        let mut holder =
-            holder_start(&engagement, &device_key, &holder_channel, &establishment).unwrap();
+        let mut holder = holder_start(
+            &engagement,
+            eph(&device_key),
+            &holder_channel,
+            &establishment,
+        )
+        .unwrap();
         assert_eq!(holder.request, b"DeviceRequest", "{channel}");
         assert_eq!(
             holder.session_transcript_bytes, reader.session_transcript_bytes,
@@ -410,9 +424,11 @@ fn engagement_refusals() {
     let huge = format!("mdoc:{}", "A".repeat(12 * 1024 * 1024));
     assert_eq!(code(from_qr_uri(&huge)), "engagement_malformed");
     let mut rng = ChaCha20Rng::seed_from_u64(1);
-    let key = session::generate_ephemeral_key(&mut rng);
+    let key = session::generate_ephemeral_key(&mut rng)
+        .secret_key()
+        .clone();
     assert_eq!(
-        code(reader_from_qr(&to_qr_uri(&[0xa0]), &key)),
+        code(reader_from_qr(&to_qr_uri(&[0xa0]), eph(&key))),
         "engagement_malformed"
     );
 }
@@ -424,14 +440,16 @@ fn handover_refusals() {
     }
     let (select, request) = annex_d_handover();
     let mut rng = ChaCha20Rng::seed_from_u64(2);
-    let key = session::generate_ephemeral_key(&mut rng);
+    let key = session::generate_ephemeral_key(&mut rng)
+        .secret_key()
+        .clone();
     // The reader's own Request where the Select belongs, and the reverse.
     assert_eq!(
-        code(reader_from_nfc(&request, None, &key)),
+        code(reader_from_nfc(&request, None, eph(&key))),
         "engagement_malformed"
     );
     assert_eq!(
-        code(reader_from_nfc(&select, Some(&select), &key)),
+        code(reader_from_nfc(&select, Some(&select), eph(&key))),
         "invalid_argument"
     );
     // A message that is not a handover at all.
@@ -460,7 +478,7 @@ fn handover_refusals() {
     parsed.records.pop();
     let without = parsed.to_vec().unwrap();
     assert_eq!(
-        code(reader_from_nfc(&without, None, &key)),
+        code(reader_from_nfc(&without, None, eph(&key))),
         "engagement_malformed"
     );
     // Every truncation of the Annex D select is refused, never a panic.
@@ -478,17 +496,23 @@ fn handover_refusals() {
 #[test]
 fn holder_refusals() {
     let mut rng = ChaCha20Rng::seed_from_u64(3);
-    let device_key = session::generate_ephemeral_key(&mut rng);
-    let reader_key = session::generate_ephemeral_key(&mut rng);
-    let other = session::generate_ephemeral_key(&mut rng);
+    let device_key = session::generate_ephemeral_key(&mut rng)
+        .secret_key()
+        .clone();
+    let reader_key = session::generate_ephemeral_key(&mut rng)
+        .secret_key()
+        .clone();
+    let other = session::generate_ephemeral_key(&mut rng)
+        .secret_key()
+        .clone();
     let engagement =
         DeviceEngagement::new(&session::public_key_of(&device_key), Vec::new()).unwrap();
-    let mut reader = reader_from_qr(&to_qr_uri(engagement.bytes()), &reader_key).unwrap();
+    let mut reader = reader_from_qr(&to_qr_uri(engagement.bytes()), eph(&reader_key)).unwrap();
     let establishment = reader.session.establishment(b"r").unwrap();
     assert_eq!(
         code(holder_start(
             &engagement,
-            &other,
+            eph(&other),
             &EngagementChannel::Qr,
             &establishment
         )),
@@ -497,7 +521,7 @@ fn holder_refusals() {
     assert_eq!(
         code(holder_start(
             &engagement,
-            &device_key,
+            eph(&device_key),
             &EngagementChannel::Qr,
             &[0xa0]
         )),
@@ -512,7 +536,7 @@ fn holder_refusals() {
     assert_eq!(
         code(holder_start(
             &shown,
-            &device_key,
+            eph(&device_key),
             &EngagementChannel::Qr,
             &establishment
         )),

@@ -241,7 +241,9 @@ mod jwe_tests {
 
     fn keys(seed: u64) -> (p256::SecretKey, EcJwk) {
         let mut rng = ChaCha20Rng::seed_from_u64(seed);
-        let secret = docbridge::session::generate_ephemeral_key(&mut rng);
+        let secret = docbridge::session::generate_ephemeral_key(&mut rng)
+            .secret_key()
+            .clone();
         let jwk = EcJwk::new(secret.public_key(), Some("verifier-1".into()));
         (secret, jwk)
     }

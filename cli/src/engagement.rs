@@ -79,6 +79,7 @@ fn engagement(make: &MakeArgs) -> Result<(DeviceEngagement, [u8; 16]), ToolError
     };
     let key = session::generate_ephemeral_key(&mut rng);
     let pem = key
+        .secret_key()
         .to_pkcs8_pem(LineEnding::LF)
         .map_err(|e| ToolError(format!("cannot encode the key: {e}")))?;
     // A one-time key: replacing an older one loses nothing.
@@ -89,7 +90,7 @@ fn engagement(make: &MakeArgs) -> Result<(DeviceEngagement, [u8; 16]), ToolError
         ..BleOptions::default()
     };
     let engagement = DeviceEngagement::new(
-        &session::public_key_of(&key),
+        &key.public_key(),
         vec![DeviceRetrievalMethod::from_ble(&ble)],
     )?;
     Ok((engagement, uuid))

@@ -33,8 +33,8 @@ use crate::cose::Signer;
 use crate::error::Result;
 use crate::oid4vp::handover::wrap;
 use crate::request::{DeviceRequest, ItemsRequest};
-use crate::session;
 use crate::x509::Certificate;
+use p256::elliptic_curve::Generate as _;
 
 /// The protocol identifier.
 pub const PROTOCOL: &str = "org-iso-mdoc";
@@ -59,7 +59,7 @@ impl IsoMdocVerifierRequest {
         reader: Option<(&dyn Signer, &[Certificate])>,
         rng: &mut R,
     ) -> Result<IsoMdocVerifierRequest> {
-        let private_key = session::generate_ephemeral_key(rng);
+        let private_key = p256::SecretKey::generate_from_rng(rng);
         let mut nonce = vec![0u8; 32];
         rng.fill_bytes(&mut nonce);
         let encryption_info = EncryptionInfo::new(nonce, private_key.public_key())?;

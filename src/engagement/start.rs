@@ -14,7 +14,7 @@ use super::device_engagement::DeviceEngagement;
 use super::handover::{Handover, HandoverKind, nfc_handover};
 use super::qr::from_qr_uri;
 use crate::error::{Error, Result};
-use crate::session::{self, DeviceSession, ReaderSession, SessionEstablishment};
+use crate::session::{DeviceSession, EphemeralKey, ReaderSession, SessionEstablishment};
 use crate::transcript;
 
 /// How the holder's engagement reached the reader: the SessionTranscript's
@@ -68,7 +68,7 @@ pub struct HolderStart {
 }
 
 /// The reader's start from scanned QR text (`mdoc:...`).
-pub fn reader_from_qr(scanned: &str, e_reader_key: &p256::SecretKey) -> Result<ReaderStart> {
+pub fn reader_from_qr(scanned: &str, e_reader_key: EphemeralKey) -> Result<ReaderStart> {
     let engagement = DeviceEngagement::from_slice(&from_qr_uri(scanned)?)?;
     reader_start(engagement, EngagementChannel::Qr, e_reader_key)
 }
@@ -78,7 +78,7 @@ pub fn reader_from_qr(scanned: &str, e_reader_key: &p256::SecretKey) -> Result<R
 pub fn reader_from_nfc(
     handover_select: &[u8],
     handover_request: Option<&[u8]>,
-    e_reader_key: &p256::SecretKey,
+    e_reader_key: EphemeralKey,
 ) -> Result<ReaderStart> {
     let select = Handover::from_slice(handover_select)?;
     if select.kind != HandoverKind::Select {
@@ -104,11 +104,11 @@ pub fn reader_from_nfc(
 fn reader_start(
     engagement: DeviceEngagement,
     channel: EngagementChannel,
-    e_reader_key: &p256::SecretKey,
+    e_reader_key: EphemeralKey,
 ) -> Result<ReaderStart> {
     let session_transcript_bytes = transcript::proximity_for_key(
         engagement.bytes(),
-        &session::public_key_of(e_reader_key),
+        &e_reader_key.public_key(),
         channel.handover(),
     )?;
     let session = ReaderSession::new(
@@ -130,11 +130,11 @@ fn reader_start(
 /// `session_decryption_failed`.
 pub fn holder_start(
     engagement: &DeviceEngagement,
-    e_device_key: &p256::SecretKey,
+    e_device_key: EphemeralKey,
     channel: &EngagementChannel,
     session_establishment: &[u8],
 ) -> Result<HolderStart> {
-    if &session::public_key_of(e_device_key) != engagement.e_device_key() {
+    if &e_device_key.public_key() != engagement.e_device_key() {
         return Err(Error::InvalidArgument(
             "the private key is not the engagement's EDeviceKey".into(),
         ));

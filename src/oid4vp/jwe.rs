@@ -27,6 +27,7 @@ use aes_gcm::aead::{Aead as _, KeyInit as _, Payload};
 use aes_gcm::{Aes128Gcm, Aes256Gcm};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use p256::elliptic_curve::Generate as _;
 use rand_core::CryptoRng;
 use serde_json::{Map, Value as Json};
 use sha2::{Digest, Sha256};
@@ -119,7 +120,7 @@ pub fn encrypt<R: CryptoRng + ?Sized>(
     plaintext: &[u8],
     rng: &mut R,
 ) -> Result<String> {
-    let ephemeral = crate::session::generate_ephemeral_key(rng);
+    let ephemeral = p256::SecretKey::generate_from_rng(rng);
     let z = ephemeral.diffie_hellman(&recipient.key);
     let cek = concat_kdf(z.raw_secret_bytes(), enc.name(), b"", b"", enc.key_len())?;
     let mut epk = EcJwk::new(ephemeral.public_key(), None).to_json();

@@ -30,7 +30,7 @@ use super::jwe::{self, ContentEncryption};
 use super::jwk::EcJwk;
 use super::vp_token::VpToken;
 use crate::error::{Error, Result};
-use crate::session;
+use p256::elliptic_curve::Generate as _;
 
 /// How the response travels.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,7 +83,7 @@ impl VerifierRequest {
             ));
         }
         let encryption = encrypt.then(|| {
-            let key = session::generate_ephemeral_key(rng);
+            let key = p256::SecretKey::generate_from_rng(rng);
             let jwk = EcJwk::new(key.public_key(), Some(random_text(rng)));
             (key, jwk, ContentEncryption::A128Gcm)
         });
