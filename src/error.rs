@@ -333,6 +333,41 @@ pub enum Error {
     /// verifies; the store that was being loaded into is left unchanged.
     #[error("corrupt trust store state: {0}")]
     TrustStoreCorrupt(String),
+
+    // ----- Channels (engagement, OpenID4VP, Digital Credentials API) -----
+    /// A DeviceEngagement, `mdoc:` URI, NDEF message or NFC handover is
+    /// not of the shape ISO/IEC 18013-5 section 8.2 defines.
+    #[error("malformed engagement: {0}")]
+    EngagementMalformed(String),
+    /// A Digital Credentials API request or response (JSON, EncryptionInfo,
+    /// EncryptedResponse) is not of the documented shape.
+    #[error("malformed Digital Credentials API message: {0}")]
+    DcapiMalformed(String),
+    /// An encrypted response (HPKE or JWE) does not open under the verifier's
+    /// key and transcript: it was made for another key, origin or request, or
+    /// altered.
+    #[error("encrypted response does not open: {0}")]
+    ResponseDecryptionFailed(String),
+    /// An OpenID4VP message (authorization request, DCQL query, vp_token,
+    /// response, JWE) is not of the shape OpenID4VP 1.0 defines.
+    #[error("malformed OpenID4VP message: {0}")]
+    Oid4vpMalformed(String),
+    /// An encrypted response names (`kid`) another key than the verifier's.
+    #[error("JWE encrypted to another key: {0}")]
+    JweWrongKey(String),
+    /// A required credential of a DCQL query is not answered: the wallet holds
+    /// nothing that satisfies it, or a vp_token lacks it.
+    #[error("required credential missing: {0}")]
+    CredentialMissing(String),
+    /// An OpenID4VP request's client does not fit where it came from: its
+    /// `response_uri` is not its client id's, or the browser's origin is not
+    /// among its expected origins.
+    #[error("OpenID4VP client or origin mismatch: {0}")]
+    Oid4vpClientMismatch(String),
+    /// An OpenID4VP response answers another request (its `state` is not
+    /// the request's).
+    #[error("OpenID4VP response to another request: {0}")]
+    Oid4vpStateMismatch(String),
 }
 
 /// One table gives both [`Error::code`] and [`Error::ALL_CODES`], so the
@@ -437,6 +472,14 @@ error_codes! {
     Error::AuthorityNotYetValid(_) => "authority_not_yet_valid",
     Error::AuthorityExpired(_) => "authority_expired",
     Error::TrustStoreCorrupt(_) => "trust_store_corrupt",
+    Error::EngagementMalformed(_) => "engagement_malformed",
+    Error::DcapiMalformed(_) => "dcapi_malformed",
+    Error::ResponseDecryptionFailed(_) => "response_decryption_failed",
+    Error::Oid4vpMalformed(_) => "oid4vp_malformed",
+    Error::JweWrongKey(_) => "jwe_wrong_key",
+    Error::CredentialMissing(_) => "credential_missing",
+    Error::Oid4vpClientMismatch(_) => "oid4vp_client_mismatch",
+    Error::Oid4vpStateMismatch(_) => "oid4vp_state_mismatch",
 }
 
 /// Keeps the first refusal that is not a chain failure: an IACA with the

@@ -43,6 +43,9 @@
 //! | [`device_response`] | DeviceResponse, Document, DeviceSigned |
 //! | [`device_auth`] | device authentication: deviceSignature and deviceMac |
 //! | [`session`] | proximity session encryption: ECDH, HKDF session keys, AES-256-GCM messages |
+//! | [`oid4vp`] | OpenID4VP 1.0 for `mso_mdoc`: handovers, JWK thumbprints |
+//! | [`dcapi`] | W3C Digital Credentials API: `org-iso-mdoc` (ISO/IEC TS 18013-7 Annex C, HPKE) |
+//! | [`engagement`] | device engagement: DeviceEngagement, QR `mdoc:` URI, NFC handover, BLE framing; engagement to session in one call |
 //! | [`mod@inspect`] | decoding without verifying, clearly marked |
 //! | [`rng`] | which RNG the API takes (`rand_core` 0.10) and where to get one; the system RNG (feature `getrandom`) |
 //!
@@ -137,15 +140,18 @@ pub mod cbor;
 pub mod clock;
 pub mod cose;
 mod country;
+pub mod dcapi;
 pub mod device_auth;
 pub mod device_response;
 pub mod documents;
+pub mod engagement;
 pub mod error;
 pub mod holder;
 pub mod inspect;
 pub mod issuer;
 pub mod issuer_signed;
 pub mod mso;
+pub mod oid4vp;
 #[cfg(feature = "serde")]
 pub mod report;
 pub mod request;

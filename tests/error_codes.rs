@@ -2296,6 +2296,20 @@ const NOT_TRIGGERABLE: &[(&str, &str)] = &[];
 /// session keys, and each is asserted in that subsystem's own test file,
 /// which the coverage test checks.
 const ELSEWHERE: &[(&str, &str)] = &[
+    ("oid4vp_state_mismatch", "OpenID4VP, tests/oid4vp_flow.rs"),
+    ("oid4vp_client_mismatch", "OpenID4VP, tests/oid4vp_flow.rs"),
+    ("credential_missing", "OpenID4VP DCQL, tests/oid4vp_flow.rs"),
+    ("jwe_wrong_key", "OpenID4VP, tests/oid4vp.rs"),
+    ("oid4vp_malformed", "OpenID4VP, tests/oid4vp.rs"),
+    (
+        "response_decryption_failed",
+        "Digital Credentials API and OpenID4VP, tests/dcapi.rs",
+    ),
+    ("dcapi_malformed", "Digital Credentials API, tests/dcapi.rs"),
+    (
+        "engagement_malformed",
+        "engagement (QR, NFC), tests/engagement.rs",
+    ),
     (
         "device_mac_invalid",
         "presentation with session keys (deviceMac)",

@@ -37,6 +37,9 @@ macro_rules! println {
     }};
 }
 
+mod dcapi;
+mod engagement;
+mod oid4vp;
 mod present;
 mod status;
 mod trust_list;
@@ -83,6 +86,18 @@ enum Command {
     /// The shared conformance vectors: run every case of a directory.
     #[command(subcommand)]
     Vectors(vectors::VectorsCommand),
+    /// The W3C Digital Credentials API, org-iso-mdoc: the website's
+    /// request, the wallet's response, the backend's check.
+    #[command(subcommand)]
+    Dcapi(dcapi::DcapiCommand),
+    /// Device engagement (ISO/IEC 18013-5 8.2): QR `mdoc:` URI, NFC
+    /// Handover Select, and reading either.
+    #[command(subcommand)]
+    Engagement(engagement::EngagementCommand),
+    /// OpenID4VP 1.0 for mso_mdoc: the verifier's request, the wallet's
+    /// response, the verifier's check.
+    #[command(subcommand)]
+    Oid4vp(oid4vp::Oid4vpCommand),
     /// Show a document's content WITHOUT verifying it.
     Inspect {
         /// The document (binary CBOR IssuerSigned).
@@ -268,6 +283,9 @@ fn main() -> ExitCode {
         Command::Request(args) => present::request(args),
         Command::Present(args) => present::present_documents(args),
         Command::Transcript(command) => present::transcript_command(command),
+        Command::Dcapi(command) => dcapi::run(command),
+        Command::Engagement(command) => engagement::run(command),
+        Command::Oid4vp(command) => oid4vp::run(command),
     };
     match result {
         Ok(code) => code,

@@ -101,25 +101,35 @@ fn load_certificates(paths: &[PathBuf]) -> Result<Vec<Certificate>, ToolError> {
     Ok(certs)
 }
 
-pub(crate) fn request(args: RequestArgs) -> Result<ExitCode, ToolError> {
-    let mut items = ItemsRequest::new(&args.doc_type);
-    for element in &args.elements {
+/// An ItemsRequest from `--doc-type` and `--element` values (`element`
+/// in the doc type's main namespace, or `namespace:element`).
+pub(crate) fn items_request(
+    doc_type: &str,
+    elements: &[String],
+    retain: bool,
+) -> Result<ItemsRequest, ToolError> {
+    let mut items = ItemsRequest::new(doc_type);
+    for element in elements {
         let (ns, name) = match element.rsplit_once(':') {
             Some((ns, name)) => (ns.to_string(), name),
             None => (
-                main_namespace(&args.doc_type)
+                main_namespace(doc_type)
                     .ok_or_else(|| {
                         ToolError(format!(
-                            "{element:?}: give the namespace (namespace:element) for {}",
-                            args.doc_type
+                            "{element:?}: give the namespace (namespace:element) for {doc_type}"
                         ))
                     })?
                     .to_string(),
                 element.as_str(),
             ),
         };
-        items = items.element(&ns, name, args.retain);
+        items = items.element(&ns, name, retain);
     }
+    Ok(items)
+}
+
+pub(crate) fn request(args: RequestArgs) -> Result<ExitCode, ToolError> {
+    let items = items_request(&args.doc_type, &args.elements, args.retain)?;
     let transcript = args.transcript.as_deref().map(read).transpose()?;
     let request = match &args.reader_key {
         None => DeviceRequest::build(&[items], None, transcript.as_deref().unwrap_or_default())?,

@@ -234,9 +234,17 @@ fn every_error_code_is_covered_by_a_case_or_excused_with_a_reason() {
     assert_eq!(
         excused.keys().map(String::as_str).collect::<Vec<_>>(),
         [
+            "credential_missing",
+            "dcapi_malformed",
             "device_keys_differ",
+            "engagement_malformed",
             "io",
+            "jwe_wrong_key",
             "missing_element",
+            "oid4vp_client_mismatch",
+            "oid4vp_malformed",
+            "oid4vp_state_mismatch",
+            "response_decryption_failed",
             "signing_failed",
             "status_list_full"
         ]

@@ -97,7 +97,7 @@ use crate::cose::PublicKey;
 use crate::error::{Error, Result};
 
 use cipher::{Counter, Sender};
-use keys::read_cose_key;
+pub(crate) use keys::{p256_point, read_cose_key};
 use messages::transcript_e_reader_key;
 
 /// The state both sides share: keys, own role, the two counters, and
