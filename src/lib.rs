@@ -27,7 +27,7 @@
 //! | [`error`] | one [`Error`] enum; every variant has a stable [`Error::code`] |
 //! | [`cbor`] | bounded decoding (size, depth, item count), tag 24, tdate, full-date |
 //! | [`cose`] | algorithms, keys, the [`Signer`] trait, COSE_Sign1 |
-//! | [`x509`] | certificates: reading, Annex B profiles, DS -> IACA chain, demo creation |
+//! | [`x509`] | certificates: reading, Annex B profiles, DS -> IACA chain, demo creation; certificate revocation lists ([`x509::crl`]) |
 //! | [`mso`] | the Mobile Security Object |
 //! | [`issuer_signed`] | IssuerSigned and its tag-24 items, bytes kept as received |
 //! | [`documents`] | typed driving licence, vehicle registration, residence permit; claims JSON |
@@ -154,6 +154,7 @@ pub use trust::{
 };
 pub use verifier::{ResponseVerification, StatusTokens, VerifiedDocument, Verifier};
 pub use x509::Certificate;
+pub use x509::crl::{Crl, CrlOutcome, CrlPolicy, CrlSet};
 
 /// The crates whose types appear in the public API, re-exported so callers
 /// use the same versions.

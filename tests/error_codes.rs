@@ -2245,6 +2245,36 @@ const ELSEWHERE: &[(&str, &str)] = &[
         "session_unsupported_curve",
         "session encryption, not document verification",
     ),
+    (
+        "crl_malformed",
+        "certificate revocation lists: tests/crl.rs",
+    ),
+    (
+        "crl_wrong_issuer",
+        "certificate revocation lists: tests/crl.rs",
+    ),
+    (
+        "crl_signature_invalid",
+        "certificate revocation lists: tests/crl.rs",
+    ),
+    (
+        "crl_not_yet_valid",
+        "certificate revocation lists: tests/crl.rs",
+    ),
+    ("crl_stale", "certificate revocation lists: tests/crl.rs"),
+    (
+        "crl_unknown_critical_extension",
+        "certificate revocation lists: tests/crl.rs",
+    ),
+    (
+        "crl_delta_unsupported",
+        "certificate revocation lists: tests/crl.rs",
+    ),
+    ("crl_missing", "certificate revocation lists: tests/crl.rs"),
+    (
+        "certificate_revoked",
+        "certificate revocation lists: tests/crl.rs",
+    ),
     ("trust_list_wrong_type", "signed trust lists: TrustStore"),
     ("trust_list_malformed", "signed trust lists: TrustStore"),
     (

@@ -235,6 +235,15 @@ fn every_error_code_is_covered_by_a_case_or_excused_with_a_reason() {
     assert_eq!(
         excused.keys().map(String::as_str).collect::<Vec<_>>(),
         [
+            "certificate_revoked",
+            "crl_delta_unsupported",
+            "crl_malformed",
+            "crl_missing",
+            "crl_not_yet_valid",
+            "crl_signature_invalid",
+            "crl_stale",
+            "crl_unknown_critical_extension",
+            "crl_wrong_issuer",
             "io",
             "missing_element",
             "signing_failed",
