@@ -227,13 +227,13 @@ pub enum Error {
     Io(String),
 
     // ----- Status lists -----
-    /// The document references a status list, no Status List Token was
-    /// given, and the status policy fails closed.
+    /// The document references a status list or identifier list, no token
+    /// for either was given, and the status policy fails closed.
     #[error("no status list token for a document that references one: {0}")]
     StatusTokenMissing(String),
-    /// The MSO's `status` names only mechanisms other than `status_list`
-    /// (for example `identifier_list`), which the crate does not check, and
-    /// the status policy fails closed.
+    /// The MSO's `status` names only mechanisms other than `status_list` and
+    /// `identifier_list`, which the crate does not check, and the status
+    /// policy fails closed.
     #[error("unsupported status mechanism: {0}")]
     StatusMechanismUnsupported(String),
     /// The token's protected `typ` is not `application/statuslist+cwt`.
@@ -256,6 +256,10 @@ pub enum Error {
     /// is not a (complete, where read) zlib stream.
     #[error("malformed status list: {0}")]
     StatusListMalformed(String),
+    /// An identifier list is not `{"identifiers": {* bstr => map},
+    /// ? "aggregation_uri": tstr}`.
+    #[error("malformed identifier list: {0}")]
+    IdentifierListMalformed(String),
     /// A status list would decompress (or be built) beyond the limit.
     #[error("status list too large: {0}")]
     StatusListTooLarge(String),
@@ -265,7 +269,8 @@ pub enum Error {
     /// Every index of the status list is already allocated.
     #[error("status list full: {0}")]
     StatusListFull(String),
-    /// The status list says the document is revoked (INVALID).
+    /// The status list says the document is revoked (INVALID), or the
+    /// identifier list lists it.
     #[error("document revoked: {0}")]
     Revoked(String),
     /// The status list says the document is suspended.
@@ -444,6 +449,7 @@ error_codes! {
     Error::StatusTokenNotYetValid(_) => "status_token_not_yet_valid",
     Error::StatusTokenExpired(_) => "status_token_expired",
     Error::StatusListMalformed(_) => "status_list_malformed",
+    Error::IdentifierListMalformed(_) => "identifier_list_malformed",
     Error::StatusListTooLarge(_) => "status_list_too_large",
     Error::StatusIndexOutOfRange(_) => "status_index_out_of_range",
     Error::StatusListFull(_) => "status_list_full",

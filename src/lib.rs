@@ -34,7 +34,7 @@
 //! | [`issuer`] | issuing |
 //! | [`trust`] | issuing authorities, the trusted set, acceptance policy, signed national trust lists and the [`TrustStore`], VICAL import, demo authorities |
 //! | [`verifier`] | the verification pipeline and [`VerifiedDocument`] |
-//! | [`status`] | revocation and suspension: Token Status Lists (CWT), index allocation, checking |
+//! | [`status`] | revocation and suspension: Token Status Lists (CWT), index allocation, identifier lists (ISO/IEC 18013-5 second edition), checking |
 //! | [`request`] | DeviceRequest / ItemsRequest, reader authentication |
 //! | [`transcript`] | SessionTranscriptBytes builders: proximity, OpenID4VP, backend nonce |
 //! | [`holder`] | presentation: selective disclosure and device signature |
@@ -144,8 +144,9 @@ pub use mso::{DigestAlgorithm, KeyAuthorizations, MobileSecurityObject, Validity
 pub use request::{DeviceRequest, DocRequest, ItemsRequest};
 pub use session::{DeviceSession, ReaderSession};
 pub use status::{
-    ManagedStatusList, StatusBits, StatusListReference, StatusListToken, StatusOutcome,
-    StatusPolicy, StatusReference, StatusValue,
+    IdentifierList, IdentifierListReference, IdentifierListToken, ManagedStatusList, StatusBits,
+    StatusInputs, StatusListReference, StatusListToken, StatusOutcome, StatusPolicy,
+    StatusReference, StatusValue,
 };
 pub use trust::demo::DemoAuthority;
 pub use trust::{

@@ -1931,7 +1931,8 @@ fn status_list_full() {
 
 #[test]
 fn status_mechanism_unsupported() {
-    // A correctly signed MSO whose status names only an identifier list.
+    // A correctly signed MSO whose status names only a mechanism the crate
+    // does not know.
     let ua = ua();
     let ns = honest_name_spaces();
     let document = forged(&ua, ns.clone(), &ns, |mso| {
@@ -1939,7 +1940,7 @@ fn status_mechanism_unsupported() {
             mso,
             "status",
             cbor::text_map([(
-                "identifier_list",
+                "future_mechanism",
                 cbor::text_map([
                     ("id", Value::Bytes(vec![1])),
                     ("uri", Value::Text("https://status.diia.example/ids".into())),
@@ -2274,6 +2275,10 @@ const ELSEWHERE: &[(&str, &str)] = &[
     (
         "certificate_revoked",
         "certificate revocation lists: tests/crl.rs",
+    ),
+    (
+        "identifier_list_malformed",
+        "identifier lists: tests/identifier_list.rs",
     ),
     ("trust_list_wrong_type", "signed trust lists: TrustStore"),
     ("trust_list_malformed", "signed trust lists: TrustStore"),

@@ -244,6 +244,7 @@ fn every_error_code_is_covered_by_a_case_or_excused_with_a_reason() {
             "crl_stale",
             "crl_unknown_critical_extension",
             "crl_wrong_issuer",
+            "identifier_list_malformed",
             "io",
             "missing_element",
             "signing_failed",
