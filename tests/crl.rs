@@ -338,3 +338,247 @@ fn crl_unknown_critical_extension() {
         "crl_unknown_critical_extension"
     );
 }
+
+/// A root (IACA profile, so it may sign CRLs) and a certificate of
+/// `profile` it issued, both of `country`, from `seed`.
+fn root_and_leaf(
+    country: &str,
+    name: &str,
+    profile: docbridge::x509::CertificateProfile,
+    seed: u64,
+) -> (
+    docbridge::Certificate,
+    docbridge::SoftwareKey,
+    docbridge::Certificate,
+    docbridge::SoftwareKey,
+) {
+    use docbridge::x509::{CertificateProfile, CertificateSpec, create_issued, create_self_signed};
+    let spec = |cn: String, serial| CertificateSpec {
+        common_name: cn,
+        country: country.into(),
+        organization: None,
+        serial,
+        not_before: common::CERT_FROM,
+        not_after: common::CERT_UNTIL,
+    };
+    let mut rng = common::rng(seed);
+    let root_key = docbridge::SoftwareKey::generate(Algorithm::Es256, &mut rng);
+    let leaf_key = docbridge::SoftwareKey::generate(Algorithm::EdDsa, &mut rng);
+    let root = create_self_signed(
+        &spec(format!("{name} root"), 1),
+        CertificateProfile::Iaca,
+        &root_key,
+    )
+    .unwrap();
+    let leaf = create_issued(
+        &spec(format!("{name} leaf"), 77),
+        profile,
+        &docbridge::Signer::public_key(&leaf_key),
+        &root,
+        &root_key,
+    )
+    .unwrap();
+    (root, root_key, leaf, leaf_key)
+}
+
+fn crl_by(
+    root: &docbridge::Certificate,
+    key: &docbridge::SoftwareKey,
+    revoked: Option<&[u8]>,
+) -> CrlSet {
+    let mut spec = CrlSpec::new(1, ISSUED, NEXT);
+    if let Some(serial) = revoked {
+        spec.revoke(serial, ISSUED, Some(RevocationReason::KeyCompromise));
+    }
+    set_of(create_crl(&spec, root, None, key).unwrap())
+}
+
+#[test]
+fn a_revoked_trust_list_operator_refuses_its_list() {
+    use docbridge::trust::list::{SignedTrustList, TrustList};
+    let (root, root_key, signer, key) = root_and_leaf(
+        "UA",
+        "UA trust list",
+        docbridge::x509::CertificateProfile::TrustListSigner,
+        330,
+    );
+    let ua = ukraine(Algorithm::EdDsa, 331);
+    let bytes = TrustList::new("UA", 1, ISSUED, NEXT, vec![ua.authority.clone()])
+        .unwrap()
+        .sign(&key, std::slice::from_ref(&signer))
+        .unwrap()
+        .as_bytes()
+        .to_vec();
+    let roots = std::slice::from_ref(&root);
+    let verified = SignedTrustList::from_slice(&bytes)
+        .unwrap()
+        .verify(roots, NOW)
+        .unwrap();
+    let strict = CrlPolicy::fail_closed();
+    let check = |set: &CrlSet, policy: &CrlPolicy| {
+        verified
+            .check_revocation(roots, set, policy, NOW)
+            .map_err(|e| e.code())
+    };
+    assert_eq!(
+        check(&crl_by(&root, &root_key, None), &strict),
+        Ok(CrlOutcome::Good)
+    );
+    assert_eq!(
+        check(&crl_by(&root, &root_key, Some(signer.serial())), &strict),
+        Err("certificate_revoked")
+    );
+    assert_eq!(check(&CrlSet::new(), &strict), Err("crl_missing"));
+    assert_eq!(
+        check(&CrlSet::new(), &strict.allow_unchecked(true)),
+        Ok(CrlOutcome::NotChecked)
+    );
+}
+
+#[test]
+fn a_revoked_reader_certificate_is_refused_on_the_holder_side() {
+    use docbridge::request::{DeviceRequest, ItemsRequest};
+    use docbridge::x509::crl::check_chain;
+    let (root, root_key, reader, reader_key) = root_and_leaf(
+        "PL",
+        "Police reader",
+        docbridge::x509::CertificateProfile::ReaderAuthentication,
+        340,
+    );
+    let transcript = docbridge::transcript::backend_nonce("a police reader", &[7; 16]).unwrap();
+    let request = DeviceRequest::build(
+        &[ItemsRequest::new("org.iso.18013.5.1.mDL").element(
+            "org.iso.18013.5.1",
+            "family_name",
+            false,
+        )],
+        Some((&reader_key, std::slice::from_ref(&reader))),
+        &transcript,
+    )
+    .unwrap();
+    let roots = std::slice::from_ref(&root);
+    // The holder checks the reader, then its certificate against the root's CRL.
+    let authenticated = request.doc_requests()[0]
+        .verify_reader(roots, &transcript, NOW)
+        .unwrap();
+    let check = |set: &CrlSet| {
+        check_chain(
+            std::slice::from_ref(&authenticated),
+            roots,
+            set,
+            &CrlPolicy::fail_closed(),
+            NOW,
+            Duration::minutes(5),
+        )
+        .map_err(|e| e.code())
+    };
+    assert_eq!(check(&crl_by(&root, &root_key, None)), Ok(CrlOutcome::Good));
+    assert_eq!(
+        check(&crl_by(&root, &root_key, Some(reader.serial()))),
+        Err("certificate_revoked")
+    );
+}
+
+#[test]
+fn chains_are_checked_certificate_by_certificate() {
+    use docbridge::x509::crl::check_chain;
+    use docbridge::x509::{CertificateProfile, CertificateSpec, create_issued};
+    // root -> intermediate CA -> leaf: the intermediate is checked against
+    // the root's CRL, the leaf against the intermediate's.
+    let (root, root_key, _, _) =
+        root_and_leaf("UA", "Chain", CertificateProfile::TrustListSigner, 350);
+    let mut rng = common::rng(351);
+    let intermediate_key = docbridge::SoftwareKey::generate(Algorithm::EdDsa, &mut rng);
+    let leaf_key = docbridge::SoftwareKey::generate(Algorithm::EdDsa, &mut rng);
+    let spec = |cn: &str, serial| CertificateSpec {
+        common_name: cn.into(),
+        country: "UA".into(),
+        organization: None,
+        serial,
+        not_before: common::CERT_FROM,
+        not_after: common::CERT_UNTIL,
+    };
+    let intermediate = create_issued(
+        &spec("intermediate", 5),
+        CertificateProfile::Iaca,
+        &docbridge::Signer::public_key(&intermediate_key),
+        &root,
+        &root_key,
+    )
+    .unwrap();
+    let leaf = create_issued(
+        &spec("leaf", 6),
+        CertificateProfile::TrustListSigner,
+        &docbridge::Signer::public_key(&leaf_key),
+        &intermediate,
+        &intermediate_key,
+    )
+    .unwrap();
+    let chain = [leaf.clone(), intermediate.clone(), root.clone()];
+    let anchors = std::slice::from_ref(&root);
+    let both = |root_revokes: Option<&[u8]>, intermediate_revokes: Option<&[u8]>| {
+        let mut set = CrlSet::new();
+        let of = |issuer: &docbridge::Certificate, key: &docbridge::SoftwareKey, serial| {
+            let mut spec = CrlSpec::new(1, ISSUED, NEXT);
+            if let Some(serial) = serial {
+                spec.revoke(serial, ISSUED, None);
+            }
+            create_crl(&spec, issuer, None, key).unwrap()
+        };
+        set.insert(
+            "https://root.example/crl",
+            of(&root, &root_key, root_revokes),
+        );
+        set.insert(
+            "https://intermediate.example/crl",
+            of(&intermediate, &intermediate_key, intermediate_revokes),
+        );
+        check_chain(
+            &chain,
+            anchors,
+            &set,
+            &CrlPolicy::fail_closed(),
+            NOW,
+            Duration::ZERO,
+        )
+        .map_err(|e| e.code())
+    };
+    assert_eq!(both(None, None), Ok(CrlOutcome::Good));
+    assert_eq!(
+        both(Some(intermediate.serial()), None),
+        Err("certificate_revoked")
+    );
+    assert_eq!(both(None, Some(leaf.serial())), Err("certificate_revoked"));
+    // The leaf's serial on the root's CRL says nothing about the leaf.
+    assert_eq!(both(Some(leaf.serial()), None), Ok(CrlOutcome::Good));
+    // Without the intermediate's CRL the chain is not fully checked.
+    let mut only_root = CrlSet::new();
+    only_root.insert(
+        "https://root.example/crl",
+        create_crl(&CrlSpec::new(1, ISSUED, NEXT), &root, None, &root_key).unwrap(),
+    );
+    assert_eq!(
+        check_chain(
+            &chain,
+            anchors,
+            &only_root,
+            &CrlPolicy::fail_closed(),
+            NOW,
+            Duration::ZERO
+        )
+        .map_err(|e| e.code()),
+        Err("crl_missing")
+    );
+    assert_eq!(
+        check_chain(
+            &[],
+            anchors,
+            &only_root,
+            &CrlPolicy::fail_closed(),
+            NOW,
+            Duration::ZERO
+        )
+        .map_err(|e| e.code()),
+        Err("x5chain_missing")
+    );
+}

@@ -268,3 +268,57 @@ fn verify_crl_signature(
     }
     Err(first)
 }
+
+/// Checks every certificate of `chain` (leaf first, as in an x5chain)
+/// against the CRLs: each certificate's issuer is the next certificate of
+/// the chain that issued it, or else one of `anchors`; a certificate that
+/// is itself one of `anchors` ends the walk (trust anchors are not revoked
+/// through their own CRLs). This is the one entry point for Document Signer
+/// chains (anchors: the authority's IACA certificates), reader
+/// authentication chains (anchors: the trusted reader roots) and trust-list
+/// operator chains (anchors: the pinned operator roots).
+///
+/// The outcome is [`CrlOutcome::Good`] when every certificate is, and
+/// [`CrlOutcome::NotChecked`] when the policy let one pass unchecked.
+/// Refused with the codes of [`check_certificate`], and with
+/// `certificate_chain_invalid` when a certificate has no issuer among the
+/// chain and the anchors (the caller verifies chains first; this is a
+/// second line, never a replacement). An empty chain is `x5chain_missing`.
+pub fn check_chain(
+    chain: &[Certificate],
+    anchors: &[Certificate],
+    crls: &CrlSet,
+    policy: &CrlPolicy,
+    now: OffsetDateTime,
+    clock_skew: Duration,
+) -> Result<CrlOutcome> {
+    if chain.is_empty() {
+        return Err(Error::X5ChainMissing);
+    }
+    let mut outcome = CrlOutcome::Good;
+    for (at, certificate) in chain.iter().enumerate() {
+        if anchors.contains(certificate) {
+            break;
+        }
+        let later = chain.get(at.saturating_add(1)..).unwrap_or_default();
+        let issuer = later
+            .iter()
+            .chain(anchors)
+            .find(|issuer| certificate.verify_issued_by(issuer).is_ok())
+            .ok_or_else(|| {
+                Error::CertificateChainInvalid(format!(
+                    "no certificate of the chain or trust anchor issued {:?}",
+                    certificate.subject()
+                ))
+            })?;
+        if check_certificate(certificate, issuer, crls, policy, now, clock_skew)?
+            == CrlOutcome::NotChecked
+        {
+            outcome = CrlOutcome::NotChecked;
+        }
+        if anchors.contains(issuer) {
+            break;
+        }
+    }
+    Ok(outcome)
+}

@@ -34,7 +34,7 @@ pub mod reason;
 #[cfg(test)]
 mod tests;
 
-pub use check::{CrlOutcome, CrlPolicy, CrlSet, check_certificate};
+pub use check::{CrlOutcome, CrlPolicy, CrlSet, check_certificate, check_chain};
 pub use create::{CrlSpec, create_crl};
 pub use list::{Crl, CrlScope, MAX_CRL_BYTES, PEM_LABEL_CRL, RevokedEntry};
 pub use reason::RevocationReason;
