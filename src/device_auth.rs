@@ -9,14 +9,42 @@
 //! ephemeral private key and the MSO device key). A response recorded in one
 //! session fails in any other.
 
+use ciborium::value::Value;
 use coset::{RegisteredLabelWithPrivate, iana};
 use hmac::{KeyInit, Mac};
 
+use crate::cbor;
 use crate::cose::SoftwareKey;
 use crate::device_response::{DeviceAuth, Document};
 use crate::error::{Error, Result};
-use crate::holder::device_authentication_bytes;
 use crate::mso::MobileSecurityObject;
+use crate::transcript;
+
+/// DeviceAuthenticationBytes = `#6.24(["DeviceAuthentication",
+/// SessionTranscript, DocType, DeviceNameSpacesBytes])`: what the holder's
+/// deviceSignature or deviceMac covers, with the transcript and the device
+/// namespaces spliced in as received.
+///
+/// The holder signs it ([`crate::present`]) and the verifier rebuilds it from
+/// its own transcript; public for holders that sign outside this crate (a
+/// device key in a platform keystore driven by other code) and for test
+/// suites that forge device authentication. Codes: those of
+/// `session_transcript_bytes` that are not tag 24 around one CBOR array
+/// (`cbor_*`, `invalid_structure`); `device_name_spaces` is wrapped as it is.
+pub fn device_authentication_bytes(
+    session_transcript_bytes: &[u8],
+    doc_type: &str,
+    device_name_spaces: &[u8],
+) -> Result<Vec<u8>> {
+    transcript::authentication_bytes(
+        "DeviceAuthentication",
+        session_transcript_bytes,
+        &[
+            Value::Text(doc_type.to_string()),
+            cbor::tag24(device_name_spaces.to_vec()),
+        ],
+    )
+}
 
 /// Checks the device authentication of `document` against its verified MSO.
 ///

@@ -18,6 +18,7 @@ use time::OffsetDateTime;
 
 use crate::cbor;
 use crate::cose::{Sign1Options, sign1};
+use crate::device_auth::device_authentication_bytes;
 use crate::device_response::{
     DEVICE_RESPONSE_VERSION, DeviceAuth, DeviceResponse, DeviceSigned, Document,
     ERROR_DATA_NOT_RETURNED, ElementErrors, STATUS_OK,
@@ -25,7 +26,6 @@ use crate::device_response::{
 use crate::error::{Error, Result};
 use crate::issuer_signed::IssuerSigned;
 use crate::request::{DeviceRequest, DocRequest};
-use crate::transcript;
 use crate::x509::Certificate;
 
 /// The device key's signer: any [`crate::Signer`] (hardware-backed or software).
@@ -193,22 +193,4 @@ pub fn present_document(
         DeviceSigned::new(device_name_spaces, DeviceAuth::Signature(signature)),
         errors,
     ))
-}
-
-/// DeviceAuthenticationBytes = `#6.24(["DeviceAuthentication",
-/// SessionTranscript, DocType, DeviceNameSpacesBytes])`, with the transcript
-/// and the device namespaces spliced in as received.
-pub(crate) fn device_authentication_bytes(
-    session_transcript_bytes: &[u8],
-    doc_type: &str,
-    device_name_spaces: &[u8],
-) -> Result<Vec<u8>> {
-    transcript::authentication_bytes(
-        "DeviceAuthentication",
-        session_transcript_bytes,
-        &[
-            Value::Text(doc_type.to_string()),
-            cbor::tag24(device_name_spaces.to_vec()),
-        ],
-    )
 }

@@ -42,14 +42,12 @@
 //! | [`device_auth`] | device authentication: deviceSignature and deviceMac |
 //! | [`session`] | proximity session encryption: ECDH, HKDF session keys, AES-256-GCM messages |
 //! | [`mod@inspect`] | decoding without verifying, clearly marked |
-//! | `vectors` | the shared conformance vectors (`test-vectors/`): format, deterministic generator, runner (feature `vectors`) |
 //!
-//! ## Features
-//!
-//! | feature | default | what it adds |
-//! |---|---|---|
-//! | `cli` | no | the `docbridge` command-line tool (`src/bin/docbridge.rs`, uses `clap`; turns on `vectors`) |
-//! | `vectors` | no | the conformance-vector format, generator and runner (module `vectors`) |
+//! Beside the library, the workspace holds the tools built on it: `cli/`
+//! (the `docbridge` command-line tool, package `docbridge-cli`, the one place
+//! `clap` is used) and `conformance/` (package `docbridge-conformance`: the
+//! shared conformance vectors of `test-vectors/`, their format, deterministic
+//! generator and runner). A user of this crate gets neither.
 //!
 //! ## Principles
 //!
@@ -127,8 +125,6 @@ pub mod session;
 pub mod status;
 pub mod transcript;
 pub mod trust;
-#[cfg(feature = "vectors")]
-pub mod vectors;
 pub mod verifier;
 pub mod x509;
 

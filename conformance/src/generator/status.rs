@@ -6,19 +6,19 @@ use time::Duration;
 
 use super::fixtures::{Fixtures, MDL, NOW, issue, small_elements, validity};
 use super::{Builder, forge};
-use crate::cbor;
-use crate::cose::{Sign1Options, sign1};
-use crate::documents::json::elements_to_json;
-use crate::error::Result;
-use crate::issuer::IssueOptions;
-use crate::issuer_signed::IssuerSigned;
-use crate::status::{
+use crate::format::{Expected, Kind, StatusPolicySpec, VerifierConfig};
+use crate::runner::document_outcome;
+use docbridge::cbor;
+use docbridge::cose::{Sign1Options, sign1};
+use docbridge::documents::json::elements_to_json;
+use docbridge::error::Result;
+use docbridge::issuer::IssueOptions;
+use docbridge::issuer_signed::IssuerSigned;
+use docbridge::status::{
     EncodedStatusList, MAX_LIST_BYTES, ManagedStatusList, StatusBits, StatusListReference,
     StatusListToken, StatusValue,
 };
-use crate::trust::demo::DemoAuthority;
-use crate::vectors::format::{Expected, Kind, StatusPolicySpec, VerifierConfig};
-use crate::vectors::runner::document_outcome;
+use docbridge::trust::demo::DemoAuthority;
 
 /// The URI of the demo status list.
 pub(super) const STATUS_URI: &str = "https://status.diia.example/lists/7";

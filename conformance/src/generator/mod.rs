@@ -11,7 +11,7 @@
 //!
 //! The committed `test-vectors/` were made with ChaCha20
 //! (`rand_chacha::ChaCha20Rng::seed_from_u64`), by
-//! `cargo run --features vectors --example generate_vectors -- test-vectors`.
+//! `cargo run -p docbridge-conformance --bin generate_vectors -- test-vectors`.
 //!
 //! Expected outcomes are never taken from running the verifier: a valid
 //! case's claims are the elements the generator issued, and a refused case
@@ -34,12 +34,12 @@ use std::path::Path;
 use rand_core::{CryptoRng, TryCryptoRng};
 use time::OffsetDateTime;
 
-use crate::error::{Error, Result};
-use crate::vectors::format::{
+use crate::format::{
     Case, Expected, Input, Kind, Manifest, Source, VerifierConfig, to_canonical_json,
 };
-use crate::vectors::runner::{Files, check_relative};
-use crate::vectors::{FORMAT, MANIFEST_FILE, README_FILE};
+use crate::runner::{Files, check_relative};
+use crate::{FORMAT, MANIFEST_FILE, README_FILE};
+use docbridge::error::{Error, Result};
 
 mod documents;
 mod fixtures;

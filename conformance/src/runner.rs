@@ -15,21 +15,22 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value as Json};
 use time::{Duration, OffsetDateTime};
 
-use crate::cose::{PublicKey, SoftwareKey};
-use crate::documents::json::elements_to_json;
-use crate::error::{Error, Result};
-use crate::request::DeviceRequest;
-use crate::session::{DeviceSession, ReaderSession, Received, SessionEstablishment};
-use crate::status::StatusPolicy;
-use crate::trust::store::{Update, UpdateOutcome};
-use crate::trust::{AcceptancePolicy, IssuingAuthority, TrustStore, TrustedAuthorities};
-use crate::vectors::MANIFEST_FILE;
-use crate::vectors::format::{
+use crate::MANIFEST_FILE;
+use crate::format::{
     Case, Expected, Input, Kind, Manifest, PolicySpec, SessionInput, SessionRole, Source,
     VerifierConfig,
 };
-use crate::verifier::{StatusTokens, VerifiedDocument, Verifier};
-use crate::x509::Certificate;
+use docbridge::cose::{PublicKey, SoftwareKey};
+use docbridge::deps::p256;
+use docbridge::documents::json::elements_to_json;
+use docbridge::error::{Error, Result};
+use docbridge::request::DeviceRequest;
+use docbridge::session::{DeviceSession, ReaderSession, Received, SessionEstablishment};
+use docbridge::status::StatusPolicy;
+use docbridge::trust::store::{Update, UpdateOutcome};
+use docbridge::trust::{AcceptancePolicy, IssuingAuthority, TrustStore, TrustedAuthorities};
+use docbridge::verifier::{StatusTokens, VerifiedDocument, Verifier};
+use docbridge::x509::Certificate;
 
 /// Where a case's files come from.
 pub trait Files {
@@ -488,7 +489,7 @@ fn certificate(files: &dyn Files, path: &str) -> Result<Certificate> {
 
 /// The members of a verified document's outcome: `docType`,
 /// `issuingCountry`, `status` and `claims` (the claims JSON of
-/// [`crate::documents::json`]).
+/// [`docbridge::documents::json`]).
 pub(crate) fn document_members(verified: &VerifiedDocument) -> Map<String, Json> {
     document_outcome(
         verified.doc_type(),

@@ -9,40 +9,51 @@
 //! acceptance policy, clock skew, status policy), the verification time, and
 //! the expected outcome: `{"valid": true, ...}` with the verified content, or
 //! `{"valid": false, "error": "<code>"}` with one of the crate's stable
-//! error codes ([`crate::Error::ALL_CODES`]). `test-vectors/README.md`
+//! error codes ([`docbridge::Error::ALL_CODES`]). `test-vectors/README.md`
 //! describes the format for implementers; [`format`](mod@format) is its Rust model.
 //!
 //! | module | concept |
 //! |---|---|
 //! | [`format`](mod@format) | the manifest: cases, inputs, verifier configuration, expected outcomes; its JSON form |
 //! | [`generator`] | writes every case deterministically from fixed seeds ([`generator::generate`]) |
-//! | [`runner`] | runs cases against this crate and compares outcomes ([`runner::run_dir`]) |
+//! | [`runner`] | runs cases against `docbridge` and compares outcomes ([`runner::run_dir`]) |
 //!
 //! # Regenerating
 //!
 //! The vectors are generated, never edited by hand:
 //!
 //! ```text
-//! cargo run --features vectors --example generate_vectors -- test-vectors
+//! cargo run -p docbridge-conformance --bin generate_vectors -- test-vectors
 //! ```
 //!
 //! The generator takes its randomness from an injected, seeded RNG (the
-//! crate's principle "deterministic when asked"); the example passes
-//! ChaCha20 (`rand_chacha`, a development dependency), so the library needs
-//! no seeded RNG of its own. Ed25519 and RFC 6979 ECDSA signatures are
+//! crate's principle "deterministic when asked"); the `generate_vectors`
+//! binary passes ChaCha20 (`rand_chacha`), so the core library needs no
+//! seeded RNG of its own. Ed25519 and RFC 6979 ECDSA signatures are
 //! deterministic, certificate validity and every `now` are fixed, so the
-//! output is the same byte for byte on every run; `tests/vectors.rs`
+//! output is the same byte for byte on every run; `conformance/tests/vectors.rs`
 //! regenerates into a temporary directory and requires exactly the committed
 //! files.
 //!
 //! # Checking
 //!
-//! `cargo test` runs every case (`tests/vectors.rs`); the command-line tool
-//! runs them too, printing one line per case:
+//! `cargo test --workspace` runs every case (`conformance/tests/vectors.rs`);
+//! the command-line tool (`cli/`) runs them too, printing one line per case:
 //!
 //! ```text
 //! docbridge vectors check test-vectors
 //! ```
+#![cfg_attr(
+    not(test),
+    warn(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
+#![warn(missing_docs, unreachable_pub)]
+#![forbid(unsafe_code)]
 
 pub mod format;
 pub mod generator;

@@ -7,16 +7,17 @@ use ciborium::value::Value;
 
 use super::fixtures::{MDL, MDL_NS, NOW};
 use super::{Builder, forge, generator_error};
-use crate::cbor;
-use crate::cose::{Algorithm, PublicKey, Signer as _, SoftwareKey};
-use crate::error::Result;
-use crate::request::{DeviceRequest, ItemsRequest};
-use crate::session::{
+use crate::format::{Case, Expected, Input, Kind, SessionInput, SessionRole, Source};
+use crate::runner::session_members;
+use docbridge::cbor;
+use docbridge::cose::{Algorithm, PublicKey, Signer as _, SoftwareKey};
+use docbridge::deps::p256;
+use docbridge::error::Result;
+use docbridge::request::{DeviceRequest, ItemsRequest};
+use docbridge::session::{
     DeviceSession, ReaderSession, SessionEstablishment, generate_ephemeral_key, public_key_of,
 };
-use crate::transcript;
-use crate::vectors::format::{Case, Expected, Input, Kind, SessionInput, SessionRole, Source};
-use crate::vectors::runner::session_members;
+use docbridge::transcript;
 
 /// What one side of a session holds.
 struct Side<'a> {

@@ -10,21 +10,21 @@ use super::fixtures::{
     Authority, DOC_TYPES, Fixtures, LIST_ISSUED, LIST_NEXT_UPDATE, NOW, Operator, spec,
 };
 use super::{Builder, generator_error};
-use crate::cbor;
-use crate::cose::{Sign1Options, Signer as _, sign1};
-use crate::error::Result;
-use crate::trust::TrustStore;
-use crate::trust::list::{TRUST_LIST_TYPE, TrustList};
-use crate::trust::store::UpdateOutcome;
-use crate::vectors::format::{Case, Expected, Input, Kind, OperatorRoot, Source};
-use crate::vectors::runner::trust_list_outcome;
-use crate::x509::{self, Certificate, CertificateProfile};
+use crate::format::{Case, Expected, Input, Kind, OperatorRoot, Source};
+use crate::runner::trust_list_outcome;
+use docbridge::cbor;
+use docbridge::cose::{Sign1Options, Signer as _, sign1};
+use docbridge::error::Result;
+use docbridge::trust::TrustStore;
+use docbridge::trust::list::{TRUST_LIST_TYPE, TrustList};
+use docbridge::trust::store::UpdateOutcome;
+use docbridge::x509::{self, Certificate, CertificateProfile};
 
 /// Adds every `trust_list` case.
 pub(super) fn cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
     let ua_op = &fx.ua_operator;
     let diia_es256 = fx.ua()?;
-    let diia_eddsa = fx.authority("UA", crate::cose::Algorithm::EdDsa)?;
+    let diia_eddsa = fx.authority("UA", docbridge::cose::Algorithm::EdDsa)?;
     let both = [diia_es256, diia_eddsa];
     let list = |sequence: u64, authorities: &[&Authority]| -> Result<TrustList> {
         TrustList::new(

@@ -3,13 +3,13 @@
 //! Only checking lives here. Generating needs a seeded RNG, which the
 //! library takes injected and the command-line tool does not carry (its
 //! only RNG is the system's); the vectors are regenerated with
-//! `cargo run --features vectors --example generate_vectors -- test-vectors`.
+//! `cargo run -p docbridge-conformance --bin generate_vectors -- test-vectors`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use docbridge::vectors::runner::{report_lines, run_dir};
+use docbridge_conformance::runner::{report_lines, run_dir};
 
 use super::ToolError;
 

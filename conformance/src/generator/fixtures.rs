@@ -8,19 +8,19 @@ use ciborium::value::Value;
 use time::OffsetDateTime;
 use time::macros::datetime;
 
-use crate::cose::{Algorithm, PublicKey, Signer as _, SoftwareKey};
-use crate::documents::{
+use crate::format::{OperatorRoot, TrustedIaca};
+use crate::generator::{Builder, generator_error};
+use docbridge::cose::{Algorithm, PublicKey, Signer as _, SoftwareKey};
+use docbridge::documents::{
     DocumentType, DrivingLicence, Elements, ResidencePermit, VehicleRegistration, samples,
 };
-use crate::error::Result;
-use crate::issuer::{IssueOptions, Issuer};
-use crate::issuer_signed::IssuerSigned;
-use crate::mso::ValidityInfo;
-use crate::trust::demo::DemoAuthority;
-use crate::trust::list::TrustList;
-use crate::vectors::format::{OperatorRoot, TrustedIaca};
-use crate::vectors::generator::{Builder, generator_error};
-use crate::x509::{self, Certificate, CertificateProfile, CertificateSpec};
+use docbridge::error::Result;
+use docbridge::issuer::{IssueOptions, Issuer};
+use docbridge::issuer_signed::IssuerSigned;
+use docbridge::mso::ValidityInfo;
+use docbridge::trust::demo::DemoAuthority;
+use docbridge::trust::list::TrustList;
+use docbridge::x509::{self, Certificate, CertificateProfile, CertificateSpec};
 
 /// Start of every demo certificate's validity.
 pub(crate) const CERT_FROM: OffsetDateTime = datetime!(2026-01-01 0:00 UTC);

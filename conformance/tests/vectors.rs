@@ -3,7 +3,6 @@
 //! generator writes, every error code is covered by a case or excused in
 //! `test-vectors/README.md`, and the runner (library and command line)
 //! reports failures as documented.
-#![cfg(feature = "vectors")]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -11,13 +10,13 @@ use std::path::{Path, PathBuf};
 use docbridge::Error;
 use docbridge::documents::json::elements_to_json;
 use docbridge::documents::{DocumentType, samples};
-use docbridge::vectors::format::{Expected, Input, Kind, Manifest, Source};
-use docbridge::vectors::runner::{DirFiles, count_by_kind, run_dir, run_manifest};
-use docbridge::vectors::{FORMAT, MANIFEST_FILE, README_FILE, generate};
+use docbridge_conformance::format::{Expected, Input, Kind, Manifest, Source};
+use docbridge_conformance::runner::{DirFiles, count_by_kind, run_dir, run_manifest};
+use docbridge_conformance::{FORMAT, MANIFEST_FILE, README_FILE, generate};
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 
-const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/test-vectors");
+const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../test-vectors");
 
 fn vectors_dir() -> PathBuf {
     PathBuf::from(VECTORS)
@@ -129,7 +128,7 @@ fn regenerating_gives_the_committed_files_byte_for_byte() {
             .difference(&committed_paths)
             .collect::<Vec<_>>(),
         Vec::<&&String>::new(),
-        "generated but not committed: run `cargo run --features vectors --example generate_vectors -- test-vectors`"
+        "generated but not committed: run `cargo run -p docbridge-conformance --bin generate_vectors -- test-vectors`"
     );
     assert_eq!(
         committed_paths
@@ -429,7 +428,7 @@ fn the_runner_reports_every_wrong_expectation() {
     if let Input::Document { document, .. } = &mut broken.input {
         *document = Source::File("cases/none/document.cbor".into());
     }
-    let report = docbridge::vectors::runner::run_case(&broken, &DirFiles::new(vectors_dir()));
+    let report = docbridge_conformance::runner::run_case(&broken, &DirFiles::new(vectors_dir()));
     assert!(!report.passed());
     assert!(
         report
@@ -447,7 +446,7 @@ fn a_path_leaving_the_vectors_directory_is_refused() {
     if let Input::Document { document, .. } = &mut case.input {
         *document = Source::File("../Cargo.toml".into());
     }
-    let report = docbridge::vectors::runner::run_case(&case, &DirFiles::new(vectors_dir()));
+    let report = docbridge_conformance::runner::run_case(&case, &DirFiles::new(vectors_dir()));
     assert!(
         report
             .line()
@@ -455,81 +454,4 @@ fn a_path_leaving_the_vectors_directory_is_refused() {
         "{}",
         report.line()
     );
-}
-
-#[cfg(feature = "cli")]
-mod cli {
-    use super::*;
-    use std::process::Command;
-
-    const BIN: &str = env!("CARGO_BIN_EXE_docbridge");
-
-    /// Copies the committed vectors to a temporary directory.
-    fn copy_of_vectors(tag: &str) -> TempDir {
-        let copy = TempDir::new(tag);
-        for (path, bytes) in tree(&vectors_dir()) {
-            let target = copy.0.join(&path);
-            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-            std::fs::write(target, bytes).unwrap();
-        }
-        copy
-    }
-
-    #[test]
-    fn check_prints_a_line_per_case_and_the_totals() {
-        let out = Command::new(BIN)
-            .args(["vectors", "check", VECTORS])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let stdout = String::from_utf8(out.stdout).unwrap();
-        let lines: Vec<&str> = stdout.lines().collect();
-        assert_eq!(lines.len(), 185);
-        assert_eq!(lines.last(), Some(&"184 passed, 0 failed"));
-        assert_eq!(lines.first(), Some(&"ok valid-mdl-ua-eddsa"));
-        assert!(lines[..184].iter().all(|l| l.starts_with("ok ")));
-    }
-
-    #[test]
-    fn check_fails_with_status_1_and_says_why() {
-        let copy = copy_of_vectors("cli");
-        let manifest_path = copy.0.join(MANIFEST_FILE);
-        let mut json: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
-        let case = json["cases"]
-            .as_array_mut()
-            .unwrap()
-            .iter_mut()
-            .find(|c| c["id"] == "status-revoked")
-            .unwrap();
-        case["expected"] = serde_json::json!({"valid": false, "error": "suspended"});
-        std::fs::write(&manifest_path, json.to_string()).unwrap();
-        let out = Command::new(BIN)
-            .args(["vectors", "check", copy.0.to_str().unwrap()])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(1));
-        let stdout = String::from_utf8(out.stdout).unwrap();
-        assert!(
-            stdout.contains(
-                "\nFAIL status-revoked: expected {\"error\":\"suspended\",\"valid\":false}, \
-                 got {\"error\":\"revoked\",\"valid\":false}\n"
-            ),
-            "{stdout}"
-        );
-        assert!(stdout.ends_with("\n183 passed, 1 failed\n"), "{stdout}");
-
-        // No manifest at all: a tool error (status 2), not a verdict.
-        let empty = TempDir::new("cli-empty");
-        let out = Command::new(BIN)
-            .args(["vectors", "check", empty.0.to_str().unwrap()])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2));
-        assert!(String::from_utf8_lossy(&out.stderr).contains("(io)"));
-    }
 }

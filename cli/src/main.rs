@@ -1,8 +1,11 @@
-//! `docbridge`: the command-line tool (feature `cli`).
+//! `docbridge`: the command-line tool (workspace member `cli/`, package
+//! `docbridge-cli`).
 //!
 //! A thin edge over the library: it reads files, reads the clock when `--at`
 //! is not given, and prints. Exit status: 0 success, 1 a document was
 //! refused, 2 a usage or file error.
+
+#![forbid(unsafe_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -32,15 +35,9 @@ macro_rules! println {
     }};
 }
 
-// Command groups live beside this file, in `src/bin/docbridge/`, not in
-// `src/bin/`, where Cargo would take each for a binary of its own.
-#[path = "docbridge/present.rs"]
 mod present;
-#[path = "docbridge/status.rs"]
 mod status;
-#[path = "docbridge/trust_list.rs"]
 mod trust_list;
-#[path = "docbridge/vectors.rs"]
 mod vectors;
 
 #[derive(Parser)]

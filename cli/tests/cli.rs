@@ -1,6 +1,5 @@
-//! The `docbridge` command-line tool, end to end (feature `cli`). The Annex D
+//! The `docbridge` command-line tool, end to end. The Annex D
 //! case needs the shared vectors in `../shared/vectors/external`.
-#![cfg(feature = "cli")]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -11,7 +10,7 @@ use docbridge::documents::{DocumentType, samples};
 const BIN: &str = env!("CARGO_BIN_EXE_docbridge");
 const ANNEX_D: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/vectors/external/iso18013-5-annex-d"
+    "/../../shared/vectors/external/iso18013-5-annex-d"
 );
 
 fn temp_dir(name: &str) -> PathBuf {

@@ -14,23 +14,21 @@ use super::fixtures::{
 };
 use super::forge::{self, Claiming, NameSpaces, item};
 use super::{Builder, generator_error};
-use crate::cbor;
-use crate::cose::{
+use crate::format::{Case, Expected, Input, Kind, PolicySpec, Source, TrustedIaca, VerifierConfig};
+use crate::runner::document_outcome;
+use coset::AsCborValue as _;
+use docbridge::cbor;
+use docbridge::cose::{
     Algorithm, HEADER_X5CHAIN, Sign1, Sign1Options, Signer as _, SoftwareKey, sign1,
 };
-use crate::documents::Elements;
-use crate::documents::json::elements_to_json;
-use crate::error::Result;
-use crate::issuer::{IssueOptions, Issuer};
-use crate::issuer_signed::{IssuerSigned, IssuerSignedItemBytes};
-use crate::mso::DigestAlgorithm;
-use crate::trust::list::TrustList;
-use crate::vectors::format::{
-    Case, Expected, Input, Kind, PolicySpec, Source, TrustedIaca, VerifierConfig,
-};
-use crate::vectors::runner::document_outcome;
-use crate::x509::{self, CertificateProfile, CertificateSpec};
-use coset::AsCborValue as _;
+use docbridge::documents::Elements;
+use docbridge::documents::json::elements_to_json;
+use docbridge::error::Result;
+use docbridge::issuer::{IssueOptions, Issuer};
+use docbridge::issuer_signed::{IssuerSigned, IssuerSignedItemBytes};
+use docbridge::mso::DigestAlgorithm;
+use docbridge::trust::list::TrustList;
+use docbridge::x509::{self, CertificateProfile, CertificateSpec};
 
 /// Adds every `issuer_signed` case.
 pub(super) fn cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
@@ -1550,7 +1548,7 @@ fn trust_list_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
                   doc_types: &[&str],
                   from: Option<OffsetDateTime>,
                   until: Option<OffsetDateTime>| {
-        crate::trust::IssuingAuthority::new(
+        docbridge::trust::IssuingAuthority::new(
             authority.demo.authority.id(),
             "UA",
             authority.demo.authority.name(),
@@ -1562,7 +1560,7 @@ fn trust_list_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
     let ua_list = |sequence: u64,
                    issued: OffsetDateTime,
                    next_update: OffsetDateTime,
-                   authority: crate::trust::IssuingAuthority| {
+                   authority: docbridge::trust::IssuingAuthority| {
         TrustList::new("UA", sequence, issued, next_update, vec![authority])
     };
     let cases: [(&str, &str, TrustList, Expected); 5] = [

@@ -17,21 +17,23 @@ use super::fixtures::{
 };
 use super::status::{STATUS_URI, signed, with_status};
 use super::{Builder, forge, generator_error};
-use crate::cbor;
-use crate::cose::{Algorithm, Signer as _, SoftwareKey};
-use crate::device_response::{DeviceAuth, DeviceResponse, DeviceSigned, Document};
-use crate::documents::Elements;
-use crate::documents::json::elements_to_json;
-use crate::error::Result;
-use crate::holder::{ReaderCheck, device_authentication_bytes, present};
-use crate::issuer::IssueOptions;
-use crate::issuer_signed::IssuerSigned;
-use crate::request::{DeviceRequest, ItemsRequest};
-use crate::status::{ManagedStatusList, StatusBits, StatusValue};
-use crate::transcript;
-use crate::vectors::format::{Case, Expected, Input, Kind, StatusTokenEntry, VerifierConfig};
-use crate::vectors::runner::{document_outcome, request_members};
-use crate::x509::{self, Certificate, CertificateProfile, CertificateSpec};
+use crate::format::{Case, Expected, Input, Kind, StatusTokenEntry, VerifierConfig};
+use crate::runner::{document_outcome, request_members};
+use docbridge::cbor;
+use docbridge::cose::{Algorithm, Signer as _, SoftwareKey};
+use docbridge::deps::p256;
+use docbridge::device_auth::device_authentication_bytes;
+use docbridge::device_response::{DeviceAuth, DeviceResponse, DeviceSigned, Document};
+use docbridge::documents::Elements;
+use docbridge::documents::json::elements_to_json;
+use docbridge::error::Result;
+use docbridge::holder::{ReaderCheck, present};
+use docbridge::issuer::IssueOptions;
+use docbridge::issuer_signed::IssuerSigned;
+use docbridge::request::{DeviceRequest, ItemsRequest};
+use docbridge::status::{ManagedStatusList, StatusBits, StatusValue};
+use docbridge::transcript;
+use docbridge::x509::{self, Certificate, CertificateProfile, CertificateSpec};
 
 /// The elements most presentations disclose.
 const DISCLOSED: [&str; 3] = ["family_name", "birth_date", "portrait"];
@@ -343,7 +345,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         .ok_or_else(|| generator_error("no item"))?;
     let mut changed = item.item().clone();
     changed.element_value = Value::Text("Коваленко".into());
-    *item = crate::issuer_signed::IssuerSignedItemBytes::encode(changed)?;
+    *item = docbridge::issuer_signed::IssuerSignedItemBytes::encode(changed)?;
     add_response(
         b,
         ResponseCase {
@@ -499,7 +501,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
     let proximity_request = licence_request(&DISCLOSED, MDL, &proximity)?;
     let presented = answer(&stored, &proximity_request, &proximity, device)?;
     let document = first_document(&presented)?;
-    let emac_key = crate::session::derive_emac_key(
+    let emac_key = docbridge::session::derive_emac_key(
         &p256_secret(device)?,
         &reader_key.public_key(),
         &proximity,

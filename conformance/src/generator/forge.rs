@@ -5,13 +5,13 @@
 use ciborium::value::Value;
 use coset::{AsCborValue as _, CoseSign1Builder, Header, HeaderBuilder};
 
-use crate::cbor;
-use crate::cose::{Algorithm, HEADER_X5CHAIN, PublicKey, Sign1, Sign1Options, Signer, sign1};
-use crate::error::Result;
-use crate::issuer_signed::{IssuerSigned, IssuerSignedItem, IssuerSignedItemBytes};
-use crate::trust::demo::DemoAuthority;
-use crate::vectors::generator::generator_error;
-use crate::x509::Certificate;
+use crate::generator::generator_error;
+use docbridge::cbor;
+use docbridge::cose::{Algorithm, HEADER_X5CHAIN, PublicKey, Sign1, Sign1Options, Signer, sign1};
+use docbridge::error::Result;
+use docbridge::issuer_signed::{IssuerSigned, IssuerSignedItem, IssuerSignedItemBytes};
+use docbridge::trust::demo::DemoAuthority;
+use docbridge::x509::Certificate;
 
 /// The items of an IssuerSigned, per namespace.
 pub(crate) type NameSpaces = Vec<(String, Vec<IssuerSignedItemBytes>)>;

@@ -31,8 +31,8 @@ use serde_json::{Map, Value as Json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::error::{Error, Result};
-use crate::vectors::FORMAT;
+use crate::FORMAT;
+use docbridge::error::{Error, Result};
 
 // ----- Types -----
 
@@ -302,7 +302,7 @@ impl VerifierConfig {
     }
 }
 
-/// The crate's default clock skew ([`crate::verifier::DEFAULT_CLOCK_SKEW`]), in seconds.
+/// The crate's default clock skew ([`docbridge::verifier::DEFAULT_CLOCK_SKEW`]), in seconds.
 pub const DEFAULT_CLOCK_SKEW_SECONDS: u64 = 300;
 
 /// An issuing authority configured by hand.
@@ -343,7 +343,7 @@ pub enum PolicySpec {
     },
 }
 
-/// The status policy ([`crate::StatusPolicy`]).
+/// The status policy ([`docbridge::StatusPolicy`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct StatusPolicySpec {
     /// A document that references a status list passes without a token

@@ -1,11 +1,11 @@
 //! Writes the shared conformance vectors (`test-vectors/` by default):
 //!
 //! ```text
-//! cargo run --features vectors --example generate_vectors -- test-vectors
+//! cargo run -p docbridge-conformance --bin generate_vectors -- test-vectors
 //! ```
 //!
 //! Every fixture comes from its own ChaCha20 RNG seeded with a fixed number,
-//! so the output is the same byte for byte on every run; `tests/vectors.rs`
+//! so the output is the same byte for byte on every run; `conformance/tests/vectors.rs`
 //! checks that the committed directory is exactly what this writes. Files
 //! under the directory that the generator no longer makes are removed
 //! (`README.md`, the hand-written format description, is kept).
@@ -13,7 +13,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use docbridge::vectors::{generate, runner};
+use docbridge_conformance::{generate, runner};
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 

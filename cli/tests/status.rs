@@ -1,0 +1,390 @@
+//! The `status-list` commands and `verify --status-token` of the command-line tool.
+//!
+//! One case needs the shared vectors in `../shared/vectors/external/token-status-list`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use docbridge::PublicKey;
+use docbridge::deps::coset::{self, iana};
+use docbridge::documents::DocumentType;
+use docbridge::documents::json::elements_to_json;
+use docbridge::documents::samples;
+
+const BIN: &str = env!("CARGO_BIN_EXE_docbridge");
+const AT: &str = "2026-11-29T12:00:00Z";
+const VECTORS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../shared/vectors/external/token-status-list"
+);
+
+/// The draft's example issuer key (a P-256 JWK in the shared vectors).
+fn example_key() -> PublicKey {
+    let path = format!("{VECTORS}/example_key_public.jwk.json");
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| {
+        panic!("shared vectors required: {path}: {e} (CI provides ../shared beside the crate)")
+    });
+    let jwk: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(
+        (jwk["kty"].as_str(), jwk["crv"].as_str()),
+        (Some("EC"), Some("P-256"))
+    );
+    let coordinate = |name: &str| {
+        use base64::Engine as _;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(jwk[name].as_str().unwrap())
+            .unwrap()
+    };
+    let key = coset::CoseKeyBuilder::new_ec2_pub_key(
+        iana::EllipticCurve::P_256,
+        coordinate("x"),
+        coordinate("y"),
+    )
+    .build();
+    PublicKey::from_cose_key(&key).unwrap()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("docbridge-status-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().unwrap()
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = run(args);
+    assert!(
+        out.status.success(),
+        "docbridge {args:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+#[test]
+fn status_lists_through_the_command_line() {
+    let dir = temp_dir("flow");
+    let ua = dir.join("ua");
+    let pl = dir.join("pl");
+    for (country, out) in [("UA", &ua), ("PL", &pl)] {
+        ok(&[
+            "authority",
+            "new",
+            "--country",
+            country,
+            "--valid-from",
+            "2026-01-01T00:00:00Z",
+            "--valid-until",
+            "2031-01-01T00:00:00Z",
+            "--out",
+            p(out),
+        ]);
+    }
+    let (device_key, device_pub) = (dir.join("device.key.pem"), dir.join("device.pub.pem"));
+    ok(&[
+        "key",
+        "new",
+        "--out",
+        p(&device_key),
+        "--public",
+        p(&device_pub),
+    ]);
+    let claims = dir.join("claims.json");
+    std::fs::write(
+        &claims,
+        elements_to_json(&samples::driving_licence_ua().to_elements().unwrap()).to_string(),
+    )
+    .unwrap();
+
+    let list = dir.join("list.json");
+    let uri = "https://status.diia.gov.ua/lists/7";
+    let out = ok(&[
+        "status-list",
+        "new",
+        "--uri",
+        uri,
+        "--bits",
+        "2",
+        "--size",
+        "1000",
+        "--out",
+        p(&list),
+    ]);
+    assert!(out.contains("1000 entries of 2 bit(s)"), "{out}");
+
+    // Issue two documents; each gets a random index recorded in the file.
+    let mut indexes = Vec::new();
+    for name in ["a.cbor", "b.cbor"] {
+        let out = ok(&[
+            "issue",
+            "--authority",
+            p(&ua),
+            "--doc-type",
+            "org.iso.18013.5.1.mDL",
+            "--claims",
+            p(&claims),
+            "--device-key",
+            p(&device_pub),
+            "--valid-from",
+            "2026-11-01T00:00:00Z",
+            "--valid-until",
+            "2027-11-01T00:00:00Z",
+            "--status-list",
+            p(&list),
+            "--out",
+            p(&dir.join(name)),
+        ]);
+        let line = out
+            .lines()
+            .find(|l| l.starts_with("status list index "))
+            .unwrap();
+        let index: u64 = line.split_whitespace().nth(3).unwrap().parse().unwrap();
+        indexes.push(index.to_string());
+    }
+    assert_ne!(indexes[0], indexes[1]);
+    let shown = ok(&["inspect", p(&dir.join("a.cbor"))]);
+    assert!(
+        shown.contains(&format!("status list:     index {} of {uri}", indexes[0])),
+        "{shown}"
+    );
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&list).unwrap()).unwrap();
+    assert_eq!(file["uri"], uri);
+    assert_eq!(file["format"], "docbridge-status-list/1");
+
+    // Revoke the first.
+    let out = ok(&[
+        "status-list",
+        "set",
+        p(&list),
+        "--index",
+        &indexes[0],
+        "--status",
+        "revoked",
+    ]);
+    assert!(out.ends_with("valid -> invalid\n"), "{out}");
+    let token = dir.join("token.cwt");
+    ok(&[
+        "status-list",
+        "token",
+        p(&list),
+        "--authority",
+        p(&ua),
+        "--issued-at",
+        "2026-11-29T00:00:00Z",
+        "--valid-for",
+        "86400",
+        "--ttl",
+        "3600",
+        "--out",
+        p(&token),
+    ]);
+
+    let iaca = ua.join("iaca.pem");
+    let verify = |doc: &str, extra: &[&str]| {
+        let mut args = vec!["verify", "--trust", p(&iaca), "--at", AT, "--json"];
+        args.extend_from_slice(extra);
+        let doc = dir.join(doc);
+        let doc = p(&doc).to_string();
+        let mut args: Vec<String> = args.into_iter().map(String::from).collect();
+        args.push(doc);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&args)
+    };
+    let out = verify("a.cbor", &["--status-token", p(&token)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(json(&out)["error"]["code"], "revoked");
+    let out = verify("b.cbor", &["--status-token", p(&token)]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json(&out)["status"], "valid");
+    // No token: refused, unless allowed, then marked not checked.
+    let out = verify("b.cbor", &[]);
+    assert_eq!(json(&out)["error"]["code"], "status_token_missing");
+    let out = verify("b.cbor", &["--allow-missing-status"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json(&out)["status"], "not_checked");
+
+    // check: the token's entry, by index.
+    let check = |index: &str, extra: &[&str]| {
+        let mut args = vec![
+            "status-list",
+            "check",
+            p(&token),
+            "--index",
+            index,
+            "--trust",
+            p(&iaca),
+            "--at",
+            AT,
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let out = check(&indexes[0], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let j = json(&out);
+    assert_eq!(
+        (
+            j["status"].as_str(),
+            j["valid"].as_bool(),
+            j["uri"].as_str()
+        ),
+        (Some("invalid"), Some(false), Some(uri))
+    );
+    assert_eq!(j["ttl"], 3600);
+    let out = check(&indexes[1], &["--uri", uri]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json(&out)["status"], "valid");
+    assert_eq!(
+        json(&check(&indexes[1], &["--uri", "https://elsewhere"]))["error"]["code"],
+        "status_token_uri_mismatch"
+    );
+    assert_eq!(
+        json(&check("5000", &[]))["error"]["code"],
+        "status_index_out_of_range"
+    );
+    let out = run(&[
+        "status-list",
+        "check",
+        p(&token),
+        "--index",
+        "0",
+        "--trust",
+        p(&pl.join("iaca.pem")),
+        "--at",
+        AT,
+        "--json",
+    ]);
+    assert_eq!(json(&out)["error"]["code"], "status_token_wrong_authority");
+    let out = run(&[
+        "status-list",
+        "check",
+        p(&token),
+        "--index",
+        "0",
+        "--trust",
+        p(&iaca),
+        "--at",
+        "2026-12-01T00:00:00Z",
+        "--json",
+    ]);
+    assert_eq!(json(&out)["error"]["code"], "status_token_expired");
+
+    // Suspend the second; the human output says so.
+    ok(&[
+        "status-list",
+        "set",
+        p(&list),
+        "--index",
+        &indexes[1],
+        "--status",
+        "suspended",
+    ]);
+    ok(&[
+        "status-list",
+        "token",
+        p(&list),
+        "--authority",
+        p(&ua),
+        "--issued-at",
+        "2026-11-29T00:00:00Z",
+        "--out",
+        p(&token),
+    ]);
+    let out = run(&[
+        "verify",
+        "--trust",
+        p(&iaca),
+        "--at",
+        AT,
+        "--status-token",
+        p(&token),
+        p(&dir.join("b.cbor")),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("(suspended)"));
+
+    // Bad arguments are usage errors with codes.
+    let out = run(&[
+        "status-list",
+        "set",
+        p(&list),
+        "--index",
+        "1000",
+        "--status",
+        "revoked",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("status_index_out_of_range"));
+    let out = run(&[
+        "status-list",
+        "new",
+        "--uri",
+        uri,
+        "--bits",
+        "3",
+        "--size",
+        "8",
+        "--out",
+        p(&dir.join("x.json")),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("status_list_malformed"));
+}
+
+#[test]
+fn the_drafts_token_checks_with_its_key() {
+    let vectors = VECTORS;
+    let token = format!("{vectors}/status_list_cwt.cbor");
+    assert!(
+        Path::new(&token).is_file(),
+        "shared vectors required: {token}"
+    );
+    let dir = temp_dir("draft");
+    let key = dir.join("example.pub.pem");
+    std::fs::write(&key, example_key().to_pem().unwrap()).unwrap();
+    let out = run(&[
+        "status-list",
+        "check",
+        &token,
+        "--index",
+        "0",
+        "--key",
+        p(&key),
+        "--at",
+        AT,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .starts_with("INVALID index 0 of https://example.com/statuslists/1")
+    );
+    let out = run(&[
+        "status-list",
+        "check",
+        &token,
+        "--index",
+        "1",
+        "--key",
+        p(&key),
+        "--at",
+        AT,
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json(&out)["status"], "valid");
+}

@@ -1,0 +1,268 @@
+//! The `trust-list` commands and `verify --trust-list` of the command-line tool.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_docbridge");
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("docbridge-cli-tl-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().unwrap()
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = run(args);
+    assert!(
+        out.status.success(),
+        "docbridge {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+const FROM: &str = "2026-01-01T00:00:00Z";
+const UNTIL: &str = "2031-01-01T00:00:00Z";
+
+fn new_authority(dir: &Path, country: &str) -> PathBuf {
+    let out = dir.join(format!("{country}-authority"));
+    ok(&[
+        "authority",
+        "new",
+        "--country",
+        country,
+        "--alg",
+        "ed25519",
+        "--valid-from",
+        FROM,
+        "--valid-until",
+        UNTIL,
+        "--out",
+        p(&out),
+    ]);
+    out
+}
+
+fn new_operator(dir: &Path, country: &str) -> PathBuf {
+    let out = dir.join(format!("{country}-operator"));
+    ok(&[
+        "trust-list",
+        "operator",
+        "--country",
+        country,
+        "--valid-from",
+        FROM,
+        "--valid-until",
+        UNTIL,
+        "--out",
+        p(&out),
+    ]);
+    out
+}
+
+fn build_and_sign(
+    dir: &Path,
+    operator: &Path,
+    country: &str,
+    sequence: &str,
+    authority: &Path,
+    next_update: &str,
+) -> PathBuf {
+    let unsigned = dir.join(format!("{country}-{sequence}.unsigned.cbor"));
+    ok(&[
+        "trust-list",
+        "build",
+        "--country",
+        country,
+        "--sequence",
+        sequence,
+        "--issued",
+        "2026-11-01T00:00:00Z",
+        "--next-update",
+        next_update,
+        "--authority",
+        p(authority),
+        "--out",
+        p(&unsigned),
+    ]);
+    let signed = dir.join(format!("{country}-{sequence}.cbor"));
+    ok(&[
+        "trust-list",
+        "sign",
+        "--key",
+        p(&operator.join("signer.key.pem")),
+        "--cert",
+        p(&operator.join("signer.pem")),
+        "--out",
+        p(&signed),
+        p(&unsigned),
+    ]);
+    signed
+}
+
+fn issue_licence(dir: &Path, authority: &Path) -> PathBuf {
+    let device_pub = dir.join("device.pub.pem");
+    ok(&[
+        "key",
+        "new",
+        "--alg",
+        "es256",
+        "--out",
+        p(&dir.join("device.key.pem")),
+        "--public",
+        p(&device_pub),
+    ]);
+    let claims = docbridge::documents::json::elements_to_json(
+        &docbridge::documents::DocumentType::to_elements(
+            &docbridge::documents::samples::driving_licence_ua(),
+        )
+        .unwrap(),
+    );
+    let claims_file = dir.join("claims.json");
+    std::fs::write(&claims_file, claims.to_string()).unwrap();
+    let doc = dir.join("doc.cbor");
+    ok(&[
+        "issue",
+        "--authority",
+        p(authority),
+        "--doc-type",
+        "org.iso.18013.5.1.mDL",
+        "--claims",
+        p(&claims_file),
+        "--device-key",
+        p(&device_pub),
+        "--valid-from",
+        "2026-11-01T00:00:00Z",
+        "--valid-until",
+        "2027-11-01T00:00:00Z",
+        "--out",
+        p(&doc),
+    ]);
+    doc
+}
+
+#[test]
+fn build_sign_verify_show_and_verify_documents_with_a_list() {
+    let dir = temp_dir("flow");
+    let ua = new_authority(&dir, "UA");
+    let ua_op = new_operator(&dir, "UA");
+    let pl_op = new_operator(&dir, "PL");
+    let list = build_and_sign(&dir, &ua_op, "UA", "3", &ua, "2026-12-01T00:00:00Z");
+    let root = ua_op.join("root.pem");
+
+    let out = ok(&[
+        "trust-list",
+        "verify",
+        "--operator-root",
+        p(&root),
+        "--at",
+        "2026-11-29T12:00:00Z",
+        "--json",
+        p(&list),
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["valid"], true);
+    assert_eq!(json["operatorCountry"], "UA");
+    assert_eq!(json["sequence"], 3);
+    assert_eq!(json["authorities"][0]["id"], "UA:ua-issuing-authority");
+
+    // Verified against Poland's root: refused with its code, exit 1.
+    let out = run(&[
+        "trust-list",
+        "verify",
+        "--operator-root",
+        p(&pl_op.join("root.pem")),
+        "--at",
+        "2026-11-29T12:00:00Z",
+        "--json",
+        p(&list),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["error"]["code"], "trust_list_untrusted_operator");
+
+    // Stale at the time given.
+    let out = run(&[
+        "trust-list",
+        "verify",
+        "--operator-root",
+        p(&root),
+        "--at",
+        "2027-01-01T00:00:00Z",
+        "--json",
+        p(&list),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["error"]["code"], "trust_list_stale");
+
+    let shown = ok(&["trust-list", "show", p(&list)]);
+    assert!(shown.contains("UNVERIFIED"), "{shown}");
+    assert!(shown.contains("UA:ua-issuing-authority"), "{shown}");
+
+    // Re-signing a signed list keeps its payload.
+    let resigned = dir.join("resigned.cbor");
+    ok(&[
+        "trust-list",
+        "sign",
+        "--key",
+        p(&ua_op.join("signer.key.pem")),
+        "--cert",
+        p(&ua_op.join("signer.pem")),
+        "--out",
+        p(&resigned),
+        p(&list),
+    ]);
+    let a = docbridge::SignedTrustList::from_slice(&std::fs::read(&list).unwrap()).unwrap();
+    let b = docbridge::SignedTrustList::from_slice(&std::fs::read(&resigned).unwrap()).unwrap();
+    assert_eq!(a.payload(), b.payload());
+
+    // verify --trust-list: the document and the list that vouched for it.
+    let doc = issue_licence(&dir, &ua);
+    let out = ok(&[
+        "verify",
+        "--trust-list",
+        p(&list),
+        "--operator-root",
+        p(&root),
+        "--policy",
+        "pl",
+        "--at",
+        "2026-11-29T12:00:00Z",
+        "--json",
+        p(&doc),
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["valid"], true, "{json}");
+    assert_eq!(json["trustSource"]["operator"], "UA");
+    assert_eq!(json["trustSource"]["sequence"], 3);
+
+    // A list whose operator root is not given is refused (exit 1).
+    let out = run(&[
+        "verify",
+        "--trust-list",
+        p(&list),
+        "--operator-root",
+        p(&pl_op.join("root.pem")),
+        "--at",
+        "2026-11-29T12:00:00Z",
+        "--json",
+        p(&doc),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["error"]["code"], "trust_list_untrusted_operator");
+
+    // Without --trust or --trust-list, verify is a usage error.
+    assert_eq!(run(&["verify", p(&doc)]).status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
