@@ -35,6 +35,7 @@ macro_rules! println {
     }};
 }
 
+mod crl;
 mod present;
 mod status;
 mod trust_list;
@@ -72,6 +73,9 @@ enum Command {
     /// Make SessionTranscriptBytes.
     #[command(subcommand)]
     Transcript(present::TranscriptCommand),
+    /// Certificate revocation lists (RFC 5280) of an issuing authority.
+    #[command(subcommand)]
+    Crl(crl::CrlCommand),
     /// Status lists (revocation, suspension) and their signed tokens.
     #[command(subcommand)]
     StatusList(status::StatusListCommand),
@@ -240,6 +244,7 @@ fn main() -> ExitCode {
         Command::Key(KeyCommand::New { alg, out, public }) => key_new(&alg, &out, &public),
         Command::Issue(args) => issue(args),
         Command::Verify(args) => verify(args),
+        Command::Crl(command) => crl::run(command),
         Command::StatusList(command) => status::run(command),
         Command::TrustList(command) => trust_list::run(command),
         Command::Vectors(command) => vectors::run(command),
