@@ -535,3 +535,49 @@ fn a_crl_signer_certified_by_the_iaca_may_sign() {
         "crl_signature_invalid"
     );
 }
+
+#[test]
+fn every_flipped_byte_is_refused_or_read_without_a_panic() {
+    let ua = demo("UA", "Diia Test", Algorithm::Es256, 16);
+    let mut spec = CrlSpec::new(1, ISSUED, NEXT);
+    spec.revoke(&[1, 2, 3], ISSUED, Some(RevocationReason::KeyCompromise));
+    let crl = crl_of(&ua, &spec);
+    let set_for = |crl: Crl| set_of("https://pki.example/ua.crl", crl);
+    for at in 0..crl.der().len() {
+        for bit in [0x01u8, 0x80] {
+            let mut der = crl.der().to_vec();
+            der[at] ^= bit;
+            // Either refused while reading, or refused by the check (the
+            // signature covers every byte but the signature's own), never
+            // a panic and never a pass with other content.
+            if let Ok(flipped) = Crl::from_der(&der) {
+                let outcome = check(&ua, &set_for(flipped), CrlPolicy::fail_closed(), NOW);
+                assert!(outcome.is_err(), "byte {at} bit {bit:#x}: {outcome:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_twenty_thousand_entry_crl_is_read() {
+    let ua = demo("UA", "Diia Test", Algorithm::EdDsa, 17);
+    let mut spec = CrlSpec::new(1, ISSUED, NEXT);
+    spec.revoked = (1u32..=20_000)
+        .map(|n| RevokedEntry {
+            serial: n.to_be_bytes().to_vec(),
+            revocation_date: ISSUED,
+            reason: Some(RevocationReason::Superseded),
+        })
+        .collect();
+    let crl = crl_of(&ua, &spec);
+    let started = std::time::Instant::now();
+    let read = Crl::from_der(crl.der()).unwrap();
+    let elapsed = started.elapsed();
+    assert_eq!(read.revoked().len(), 20_000);
+    assert!(read.entry_for(&20_000u32.to_be_bytes()).is_some());
+    assert!(crl.der().len() < MAX_CRL_BYTES);
+    eprintln!(
+        "20,000-entry CRL: {} bytes, read in {elapsed:?}",
+        crl.der().len()
+    );
+}
