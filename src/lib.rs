@@ -25,6 +25,7 @@
 //! | module | concept |
 //! |---|---|
 //! | [`error`] | one [`Error`] enum; every variant has a stable [`Error::code`] |
+//! | [`clock`] | the clock-skew allowance every time check shares (the library never reads the clock) |
 //! | [`cbor`] | bounded decoding (size, depth, item count), tag 24, tdate, full-date |
 //! | [`cose`] | algorithms, keys, the [`Signer`] trait, COSE_Sign1 |
 //! | [`x509`] | certificates: reading, Annex B profiles, DS -> IACA chain, demo creation; certificate revocation lists ([`x509::crl`]) |
@@ -109,6 +110,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cbor;
+pub mod clock;
 pub mod cose;
 mod country;
 pub mod device_auth;

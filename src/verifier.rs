@@ -73,8 +73,9 @@ fn status_token_for<'a>(
     Ok(uri.and_then(|u| tokens.get(&u)).map(Vec::as_slice))
 }
 
-/// Clock skew allowed by default when comparing `now` with the MSO validity.
-pub const DEFAULT_CLOCK_SKEW: Duration = Duration::minutes(5);
+/// Clock skew allowed by default when comparing `now` with the MSO validity
+/// (defined in [`crate::clock`], below the status checks that use it too).
+pub use crate::clock::DEFAULT_CLOCK_SKEW;
 
 /// Element identifier whose value must name the issuing country when disclosed.
 const ISSUING_COUNTRY: &str = "issuing_country";

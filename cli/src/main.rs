@@ -116,7 +116,7 @@ struct AuthorityNewArgs {
     /// Key algorithm: ed25519, es256 or es384.
     #[arg(long, default_value = "es256")]
     alg: String,
-    /// Authority name (default: "<country> Issuing Authority").
+    /// Authority name (default: "COUNTRY Issuing Authority").
     #[arg(long)]
     name: Option<String>,
     /// Doc types the authority may issue (repeatable; default: the three known types).
@@ -157,7 +157,7 @@ struct IssueArgs {
     /// Doc type, e.g. org.iso.18013.5.1.mDL.
     #[arg(long)]
     doc_type: String,
-    /// Claims as JSON: {"<namespace>": {"<element>": value}}.
+    /// Claims as JSON: {"NAMESPACE": {"ELEMENT": value}}.
     #[arg(long)]
     claims: PathBuf,
     /// The holder's device public key (PEM).

@@ -302,7 +302,7 @@ impl VerifierConfig {
     }
 }
 
-/// The crate's default clock skew ([`docbridge::verifier::DEFAULT_CLOCK_SKEW`]), in seconds.
+/// The crate's default clock skew ([`docbridge::clock::DEFAULT_CLOCK_SKEW`]), in seconds.
 pub const DEFAULT_CLOCK_SKEW_SECONDS: u64 = 300;
 
 /// An issuing authority configured by hand.

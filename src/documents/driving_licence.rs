@@ -14,7 +14,7 @@ use ciborium::value::Value;
 use time::Date;
 
 use super::element::{self, Fields, Out};
-use super::json::Shape;
+use super::shape::Shape;
 use super::{DocumentType, Elements, Sex};
 use crate::cbor;
 use crate::error::Result;

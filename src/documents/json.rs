@@ -48,24 +48,13 @@ use ciborium::value::Value;
 use serde_json::Value as Json;
 
 use super::element::{self, Map};
+use super::shape::Shape;
 use super::{
     Claims, DocumentType, DrivingLicence, Elements, ResidencePermit, VehicleRegistration,
     driving_licence, residence_permit, vehicle_registration,
 };
 use crate::cbor;
 use crate::error::{Error, Result};
-
-/// What the typed model expects of an element where JSON alone cannot tell.
-pub(crate) enum Shape {
-    /// A date: tag 1004 (or tag 0 for a date-time string).
-    Date,
-    /// A byte string, base64url in JSON.
-    Bytes,
-    /// An array whose items have this shape.
-    ArrayOf(&'static Shape),
-    /// A map whose listed keys have these shapes (others are generic).
-    MapOf(&'static [(&'static str, Shape)]),
-}
 
 /// The JSON form of a document's elements (see the module documentation).
 pub fn elements_to_json(elements: &Elements) -> Json {

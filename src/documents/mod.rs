@@ -65,6 +65,7 @@ pub mod json;
 mod residence_permit;
 pub mod samples;
 mod sex;
+mod shape;
 mod vehicle_registration;
 
 pub use driving_licence::{DrivingLicence, DrivingPrivilege, DrivingPrivilegeCode};

@@ -28,11 +28,11 @@ use ciborium::value::Value;
 use time::{Duration, OffsetDateTime};
 
 use crate::cbor;
+use crate::clock::DEFAULT_CLOCK_SKEW;
 use crate::cose::{PublicKey, Sign1, Sign1Options, Signer, TAG_COSE_SIGN1, sign1};
 use crate::error::{Error, Result};
 use crate::status::list::{EncodedStatusList, StatusList};
 use crate::status::value::StatusValue;
-use crate::verifier::DEFAULT_CLOCK_SKEW;
 use crate::x509::{self, Certificate};
 
 /// The protected `typ` of a Status List Token in CWT form.
