@@ -34,13 +34,13 @@ use ciborium::value::Value;
 use time::{Duration, OffsetDateTime};
 
 use crate::cbor::{self, as_map, as_text, map_get, map_require};
+use crate::clock::DEFAULT_CLOCK_SKEW;
 use crate::cose::{PublicKey, Signer};
 use crate::error::{Error, Result};
 use crate::status::token::{
     CLAIM_EXP, CLAIM_IAT, CLAIM_SUB, CLAIM_TTL, SignedClaims, TokenSigner, claim, find_claim,
     numeric_date, open_token, sign_claims,
 };
-use crate::verifier::DEFAULT_CLOCK_SKEW;
 use crate::x509::Certificate;
 
 /// Key of the identifier-list mechanism inside the MSO's `status` map.
