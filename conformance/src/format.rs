@@ -23,6 +23,8 @@
 //!   "acceptancePolicy": "all" / {"countries": [* tstr], "pairs": [* {"country", "docType"}]},
 //!   "clockSkewSeconds": uint,
 //!   "statusPolicy": {"allowMissingToken": bool, "acceptOtherValues": bool},
+//!   ? "crlPolicy": {"allowUnchecked": bool},        ; present: CRLs are checked
+//!   ? "crls": [+ {"distributionPoint": tstr, "crl": Source}],
 //! }
 //! Source = path / {"prefix": hex, "fill": hex byte, "length": uint}   ; synthetic bytes
 //! ```
@@ -127,6 +129,8 @@ pub enum Input {
         document: Source,
         /// The encoded Status List Token, if the app has one.
         status_token: Option<Source>,
+        /// The encoded identifier list (CWT), if the app has one.
+        identifier_list_token: Option<Source>,
     },
     /// Kind `device_response`.
     DeviceResponse {
@@ -284,6 +288,27 @@ pub struct VerifierConfig {
     pub clock_skew_seconds: u64,
     /// What to do about document status.
     pub status_policy: StatusPolicySpec,
+    /// Whether the Document Signer certificate is checked against CRLs, and
+    /// what a missing or stale CRL does; `None`: not checked.
+    pub crl_policy: Option<CrlPolicySpec>,
+    /// The CRLs the app fetched, each with the distribution point it came from.
+    pub crls: Vec<CrlEntry>,
+}
+
+/// The CRL policy ([`docbridge::x509::crl::CrlPolicy`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CrlPolicySpec {
+    /// A certificate whose CRL is missing or stale passes (`not_checked`).
+    pub allow_unchecked: bool,
+}
+
+/// A CRL with the distribution point it was fetched from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrlEntry {
+    /// The distribution point URI.
+    pub distribution_point: String,
+    /// The CRL (DER or PEM).
+    pub crl: Source,
 }
 
 impl VerifierConfig {
@@ -298,6 +323,8 @@ impl VerifierConfig {
             acceptance_policy: PolicySpec::All,
             clock_skew_seconds: DEFAULT_CLOCK_SKEW_SECONDS,
             status_policy: StatusPolicySpec::default(),
+            crl_policy: None,
+            crls: Vec::new(),
         }
     }
 }
@@ -472,11 +499,15 @@ impl Case {
                 verifier,
                 document,
                 status_token,
+                identifier_list_token,
             } => {
                 map.insert("verifier".into(), verifier.to_json());
                 input.insert("document".into(), document.to_json());
                 if let Some(token) = status_token {
                     input.insert("statusToken".into(), token.to_json());
+                }
+                if let Some(token) = identifier_list_token {
+                    input.insert("identifierListToken".into(), token.to_json());
                 }
             }
             Input::DeviceResponse {
@@ -580,11 +611,20 @@ impl Case {
         let verifier = || VerifierConfig::from_json(field(map, "verifier", what)?, what);
         let input = match kind {
             Kind::IssuerSigned | Kind::Status => {
-                check_keys(input_map, &["document", "statusToken"], in_what)?;
+                check_keys(
+                    input_map,
+                    &["document", "statusToken", "identifierListToken"],
+                    in_what,
+                )?;
                 Input::Document {
                     verifier: verifier()?,
                     document: source(input_map, "document", in_what)?,
                     status_token: optional_source(input_map, "statusToken", in_what)?,
+                    identifier_list_token: optional_source(
+                        input_map,
+                        "identifierListToken",
+                        in_what,
+                    )?,
                 }
             }
             Kind::DeviceResponse => {
@@ -730,6 +770,27 @@ impl VerifierConfig {
             self.status_policy.accept_other_values.into(),
         );
         map.insert("statusPolicy".into(), Json::Object(status));
+        if let Some(policy) = &self.crl_policy {
+            let mut crl_policy = Map::new();
+            crl_policy.insert("allowUnchecked".into(), policy.allow_unchecked.into());
+            map.insert("crlPolicy".into(), Json::Object(crl_policy));
+        }
+        if !self.crls.is_empty() {
+            let crls = self
+                .crls
+                .iter()
+                .map(|entry| {
+                    let mut crl = Map::new();
+                    crl.insert(
+                        "distributionPoint".into(),
+                        entry.distribution_point.clone().into(),
+                    );
+                    crl.insert("crl".into(), entry.crl.to_json());
+                    Json::Object(crl)
+                })
+                .collect();
+            map.insert("crls".into(), Json::Array(crls));
+        }
         Json::Object(map)
     }
 
@@ -746,6 +807,8 @@ impl VerifierConfig {
                 "acceptancePolicy",
                 "clockSkewSeconds",
                 "statusPolicy",
+                "crlPolicy",
+                "crls",
             ],
             what,
         )?;
@@ -796,7 +859,30 @@ impl VerifierConfig {
         };
         let status = object(field(map, "statusPolicy", what)?, what)?;
         check_keys(status, &["allowMissingToken", "acceptOtherValues"], what)?;
+        let crl_policy = map
+            .get("crlPolicy")
+            .map(|policy| {
+                let policy = object(policy, what)?;
+                check_keys(policy, &["allowUnchecked"], what)?;
+                Ok(CrlPolicySpec {
+                    allow_unchecked: boolean(policy, "allowUnchecked", what)?,
+                })
+            })
+            .transpose()?;
+        let crls = optional_array(map, "crls", what)?
+            .iter()
+            .map(|entry| {
+                let entry = object(entry, what)?;
+                check_keys(entry, &["distributionPoint", "crl"], what)?;
+                Ok(CrlEntry {
+                    distribution_point: string(entry, "distributionPoint", what)?,
+                    crl: source(entry, "crl", what)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
         Ok(VerifierConfig {
+            crl_policy,
+            crls,
             trusted_iacas,
             trust_lists: sources(map, "trustLists", what)?,
             operator_roots: roots(map, "operatorRoots", what)?,
@@ -1108,6 +1194,13 @@ mod tests {
                         countries: vec!["PL".into()],
                         pairs: vec![("UA".into(), "org.iso.18013.5.1.mDL".into())],
                     },
+                    crl_policy: Some(CrlPolicySpec {
+                        allow_unchecked: true,
+                    }),
+                    crls: vec![CrlEntry {
+                        distribution_point: "https://pki.example/ua.crl".into(),
+                        crl: Source::file("cases/x/ua.crl"),
+                    }],
                     ..VerifierConfig::trusting(vec![TrustedIaca {
                         certificate: "trust/ua/iaca.pem".into(),
                         id: "UA:diia".into(),
@@ -1122,6 +1215,7 @@ mod tests {
                     length: 5,
                 },
                 status_token: Some(Source::file("cases/x/token.cwt")),
+                identifier_list_token: Some(Source::file("cases/x/ids.cwt")),
             },
             expected: Expected::error("revoked"),
         }

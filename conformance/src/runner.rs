@@ -235,9 +235,16 @@ fn execute(case: &Case, files: &dyn Files) -> Result<Result<Map<String, Json>>> 
                 verifier,
                 document,
                 status_token,
+                identifier_list_token,
             },
             Kind::IssuerSigned | Kind::Status,
         ) => {
+            if identifier_list_token.is_some() {
+                return Err(Error::InvalidArgument(
+                    "vectors: this runner does not pass identifier lists to the verifier yet"
+                        .into(),
+                ));
+            }
             let verifier = match build_verifier(verifier, now, files)? {
                 Ok(verifier) => verifier,
                 Err(refused) => return Ok(Err(refused)),
@@ -344,6 +351,11 @@ fn build_verifier(
     now: OffsetDateTime,
     files: &dyn Files,
 ) -> Result<Result<Verifier>> {
+    if config.crl_policy.is_some() || !config.crls.is_empty() {
+        return Err(Error::InvalidArgument(
+            "vectors: this runner does not pass CRLs to the verifier yet".into(),
+        ));
+    }
     let mut trusted = TrustedAuthorities::new();
     if !config.trust_lists.is_empty() || !config.operator_roots.is_empty() {
         let mut store = TrustStore::new();

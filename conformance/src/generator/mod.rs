@@ -263,6 +263,7 @@ impl Builder<'_> {
                 verifier,
                 document,
                 status_token,
+                identifier_list_token: None,
             },
             expected,
         })
