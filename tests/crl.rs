@@ -74,6 +74,7 @@ fn openssl_verifies_the_crates_crls_against_the_iaca() {
     for (i, alg) in Algorithm::ALL.into_iter().enumerate() {
         let ua = ukraine(alg, 300 + i as u64);
         let mut spec = CrlSpec::new(3, ISSUED, NEXT);
+        spec.issuing_distribution_point = Some(POINT.into());
         spec.revoke(
             ua.ds_certificate.serial(),
             ISSUED,
@@ -115,6 +116,11 @@ fn openssl_verifies_the_crates_crls_against_the_iaca() {
             text.contains("X509v3 CRL Number: \n                3"),
             "{text}"
         );
+        assert!(
+            text.contains("X509v3 Issuing Distribution Point: critical"),
+            "{text}"
+        );
+        assert!(text.contains(&format!("URI:{POINT}")), "{text}");
         // Another authority's IACA does not verify it.
         let pl = poland(alg, 400 + i as u64);
         std::fs::write(dir.join("pl.pem"), pl.iaca_certificate.to_pem()).unwrap();

@@ -6,11 +6,14 @@
 //! wrong key for a CRL signer certified by the IACA. The CRL is assembled
 //! from the same typed structures instead, so no DER is written by hand.
 
-use der::asn1::{BitString, OctetString};
+use der::asn1::{BitString, Ia5String, OctetString};
 use der::referenced::OwnedToRef;
 use der::{Decode, Encode};
+use spki::ObjectIdentifier;
 use time::OffsetDateTime;
 use x509_cert::crl::{CertificateList, RevokedCert, TbsCertList};
+use x509_cert::ext::pkix::crl::dp::IssuingDistributionPoint;
+use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 use x509_cert::ext::pkix::{AuthorityKeyIdentifier, CrlNumber, SubjectKeyIdentifier};
 use x509_cert::ext::{Extension, ToExtension};
 use x509_cert::serial_number::SerialNumber;
@@ -35,6 +38,10 @@ pub struct CrlSpec {
     pub next_update: OffsetDateTime,
     /// The revoked certificates, written in this order.
     pub revoked: Vec<RevokedEntry>,
+    /// The distribution point URI the CRL is published at, written as its
+    /// (critical) issuingDistributionPoint so a CRL served from another
+    /// point is refused (`crl_wrong_issuer`); `None` writes none.
+    pub issuing_distribution_point: Option<String>,
 }
 
 impl CrlSpec {
@@ -46,6 +53,7 @@ impl CrlSpec {
             this_update,
             next_update,
             revoked: Vec::new(),
+            issuing_distribution_point: None,
         }
     }
 
@@ -62,6 +70,7 @@ impl CrlSpec {
             this_update,
             next_update,
             revoked: crl.revoked().to_vec(),
+            issuing_distribution_point: crl.scope().distribution_points.first().cloned(),
         }
     }
 
@@ -151,6 +160,9 @@ pub fn create_crl(
             .to_extension(&issuer_name, &extensions)
             .map_err(failed)?,
     );
+    if let Some(point) = &spec.issuing_distribution_point {
+        extensions.push(issuing_distribution_point(point)?);
+    }
 
     let mut revoked = Vec::with_capacity(spec.revoked.len());
     for entry in &spec.revoked {
@@ -204,4 +216,31 @@ pub(super) fn sign_tbs(tbs: TbsCertList, signer: &dyn Signer) -> Result<Vec<u8>>
     }
     .to_der()
     .map_err(failed)
+}
+
+/// OID of the issuingDistributionPoint extension (RFC 5280 5.2.5).
+const OID_ISSUING_DISTRIBUTION_POINT: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.28");
+
+/// The critical issuingDistributionPoint naming `point`. The extension is
+/// assembled here rather than through `ToExtension`: x509-cert 0.3.0
+/// associates `IssuingDistributionPoint` with the subjectInfoAccess OID.
+fn issuing_distribution_point(point: &str) -> Result<Extension> {
+    let bad = |e: der::Error| {
+        Error::InvalidArgument(format!("issuing distribution point {point:?}: {e}"))
+    };
+    let idp = IssuingDistributionPoint {
+        distribution_point: Some(DistributionPointName::FullName(vec![
+            GeneralName::UniformResourceIdentifier(Ia5String::new(point).map_err(bad)?),
+        ])),
+        only_contains_user_certs: false,
+        only_contains_ca_certs: false,
+        only_some_reasons: None,
+        indirect_crl: false,
+        only_contains_attribute_certs: false,
+    };
+    Ok(Extension {
+        extn_id: OID_ISSUING_DISTRIBUTION_POINT,
+        critical: true,
+        extn_value: OctetString::new(idp.to_der().map_err(bad)?).map_err(bad)?,
+    })
 }

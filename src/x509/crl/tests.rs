@@ -581,3 +581,40 @@ fn a_twenty_thousand_entry_crl_is_read() {
         crl.der().len()
     );
 }
+
+#[test]
+fn a_crl_names_the_point_it_is_published_at() {
+    let ua = demo("UA", "Diia Test", Algorithm::Es256, 18);
+    let point = "https://pki.diia.example/ds-1.crl";
+    let spec = CrlSpec {
+        issuing_distribution_point: Some(point.into()),
+        ..CrlSpec::new(1, ISSUED, NEXT)
+    };
+    let crl = crl_of(&ua, &spec);
+    assert_eq!(crl.scope().distribution_points, [point.to_string()]);
+    assert_eq!(
+        CrlSpec::successor(&crl, ISSUED, NEXT)
+            .issuing_distribution_point
+            .as_deref(),
+        Some(point)
+    );
+    assert_eq!(
+        check(
+            &ua,
+            &set_of(point, crl.clone()),
+            CrlPolicy::fail_closed(),
+            NOW
+        ),
+        Ok(CrlOutcome::Good)
+    );
+    // Served from another point: refused.
+    assert_eq!(
+        code(check(
+            &ua,
+            &set_of("https://pki.diia.example/ds-2.crl", crl),
+            CrlPolicy::fail_closed(),
+            NOW
+        )),
+        "crl_wrong_issuer"
+    );
+}
