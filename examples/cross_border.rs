@@ -12,7 +12,8 @@
 //! Run with `cargo run --example cross_border`. The RNG is seeded and `now`
 //! is fixed, so every run prints the same thing.
 
-use docbridge::documents::{Claims, DocumentType, samples};
+use docbridge::VerifyOptions;
+use docbridge::documents::{Claims, samples};
 use docbridge::status::StatusBits;
 use docbridge::{
     AcceptancePolicy, Algorithm, DemoAuthority, Issuer, ManagedStatusList, Signer, SoftwareKey,
@@ -125,7 +126,7 @@ fn main() -> Result<(), docbridge::Error> {
         ("Polish vehicle registration", &polish_registration),
     ] {
         let bytes = document.to_vec()?;
-        let verified = verifier.verify_bytes(&bytes, now)?;
+        let verified = verifier.verify(&bytes, &VerifyOptions::at(now))?;
         println!("  VALID {what} ({} bytes)", bytes.len());
         print_verified(&verified);
     }
@@ -136,7 +137,7 @@ fn main() -> Result<(), docbridge::Error> {
     replace_once(&mut tampered, b"Shevchenko", b"Shevchenka");
     report(
         "tampered driving licence",
-        verifier.verify_bytes(&tampered, now),
+        verifier.verify(&tampered, &VerifyOptions::at(now)),
     );
 
     // 2. A document from an authority the verifier does not trust.
@@ -157,7 +158,7 @@ fn main() -> Result<(), docbridge::Error> {
     )?;
     report(
         "licence from an untrusted authority",
-        verifier.verify_bytes(&forged.to_vec()?, now),
+        verifier.verify(&forged.to_vec()?, &VerifyOptions::at(now)),
     );
 
     // 3. A doc type the authority may not issue: the vehicle registry signs a
@@ -170,7 +171,7 @@ fn main() -> Result<(), docbridge::Error> {
     )?;
     report(
         "licence signed by the vehicle registry",
-        verifier.verify_bytes(&overreach.to_vec()?, now),
+        verifier.verify(&overreach.to_vec()?, &VerifyOptions::at(now)),
     );
 
     // 4. and 5. Revocation and suspension. Diia keeps a status list (two
@@ -215,22 +216,31 @@ fn main() -> Result<(), docbridge::Error> {
             Some(3600),
         )?
         .sign(&diia.ds_key, std::slice::from_ref(&diia.ds_certificate))?;
-    let listed = verifier.verify_with_status(&listed_licence, None, Some(&token), now)?;
+    let listed = verifier.verify(
+        &listed_licence,
+        &VerifyOptions::at(now).status_token(&token),
+    )?;
     println!(
         "  (for comparison: a listed licence with the same token verifies, status {})",
         listed.status().name()
     );
     report(
         "licence withdrawn in Ukraine",
-        verifier.verify_with_status(&withdrawn_licence, None, Some(&token), now),
+        verifier.verify(
+            &withdrawn_licence,
+            &VerifyOptions::at(now).status_token(&token),
+        ),
     );
     report(
         "suspended residence permit",
-        verifier.verify_with_status(&suspended_permit, None, Some(&token), now),
+        verifier.verify(
+            &suspended_permit,
+            &VerifyOptions::at(now).status_token(&token),
+        ),
     );
     report(
         "listed licence without its status token",
-        verifier.verify(&listed_licence, None, now),
+        verifier.verify(&listed_licence, &VerifyOptions::at(now)),
     );
     Ok(())
 }

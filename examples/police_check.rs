@@ -10,8 +10,9 @@
 //!
 //! Run with `cargo run --example police_check` (seeded RNG, fixed time).
 
+use docbridge::VerifyOptions;
 use docbridge::deps::ciborium::value::Value;
-use docbridge::documents::{DocumentType, samples};
+use docbridge::documents::samples;
 use docbridge::x509::{self, CertificateProfile, CertificateSpec};
 use docbridge::{
     AcceptancePolicy, Algorithm, DemoAuthority, DeviceRequest, DrivingLicence, Issuer,
@@ -132,7 +133,7 @@ fn main() -> Result<(), docbridge::Error> {
         AcceptancePolicy::none().accept("UA", DrivingLicence::DOC_TYPE),
     );
     let verified = verifier
-        .verify_device_response(&response, &session, None, now)?
+        .verify_response(&response, &VerifyOptions::at(now).transcript(&session))?
         .into_first()?;
     println!(
         "\nVERIFIED {} from {} (issuer {}), holder bound: {}",
@@ -158,7 +159,10 @@ fn main() -> Result<(), docbridge::Error> {
         Value::Null,
     )?;
     match verifier
-        .verify_device_response(&response, &other_session, None, now)?
+        .verify_response(
+            &response,
+            &VerifyOptions::at(now).transcript(&other_session),
+        )?
         .into_first()
     {
         Ok(_) => println!("\nUNEXPECTED: the replayed response verified"),

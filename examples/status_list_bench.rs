@@ -7,7 +7,8 @@
 
 use std::time::{Duration, Instant};
 
-use docbridge::documents::{DocumentType, samples};
+use docbridge::VerifyOptions;
+use docbridge::documents::samples;
 use docbridge::status::{StatusBits, verify_status_list_token};
 use docbridge::{
     AcceptancePolicy, Algorithm, DemoAuthority, DrivingLicence, Issuer, ManagedStatusList, Signer,
@@ -148,7 +149,7 @@ fn main() -> Result<(), docbridge::Error> {
     let mut status = StatusOutcome::NotChecked;
     for _ in 0..LOOKUPS {
         status = verifier
-            .verify_bytes_with_status(&document, Some(&token), now)?
+            .verify(&document, &VerifyOptions::at(now).status_token(&token))?
             .status();
     }
     println!(

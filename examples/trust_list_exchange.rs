@@ -12,6 +12,7 @@
 //! Run with `cargo run --example trust_list_exchange`. The RNG is seeded and
 //! every time is fixed, so every run prints the same thing.
 
+use docbridge::VerifyOptions;
 use docbridge::cbor;
 use docbridge::cose::{Sign1Options, sign1};
 use docbridge::deps::ciborium::value::Value;
@@ -20,7 +21,7 @@ use docbridge::trust::list::TRUST_LIST_TYPE;
 use docbridge::x509::{self, CertificateProfile, CertificateSpec};
 use docbridge::{
     AcceptancePolicy, Algorithm, Certificate, DemoAuthority, DrivingLicence, Error, Issuer, Signer,
-    SoftwareKey, TrustList, TrustStore, ValidityInfo, Verifier, documents::DocumentType,
+    SoftwareKey, TrustList, TrustStore, ValidityInfo, Verifier,
 };
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
@@ -191,7 +192,7 @@ fn main() -> Result<(), Error> {
         &mut rng,
     )?;
     let verifier = Verifier::from_store(&store, AcceptancePolicy::polish_default())?;
-    let verified = verifier.verify_bytes(&licence.to_vec()?, NOW)?;
+    let verified = verifier.verify(&licence.to_vec()?, &VerifyOptions::at(NOW))?;
     let source = verified
         .trust_source()
         .ok_or_else(|| Error::InvalidArgument("no trust source".into()))?;
@@ -280,7 +281,7 @@ fn main() -> Result<(), Error> {
 
     // The store still vouches for the same issuer through the same list.
     let verifier = Verifier::from_store(&store, AcceptancePolicy::polish_default())?;
-    let again = verifier.verify_bytes(&licence.to_vec()?, NOW)?;
+    let again = verifier.verify(&licence.to_vec()?, &VerifyOptions::at(NOW))?;
     println!(
         "still VALID after the refusals, vouched for by {}'s list {}",
         again.trust_source().map_or("?", |s| s.operator()),
@@ -289,7 +290,7 @@ fn main() -> Result<(), Error> {
 
     // Past nextUpdate the held list goes stale too, and verification fails closed.
     let later = datetime!(2026-12-02 0:00 UTC);
-    match verifier.verify_bytes(&licence.to_vec()?, later) {
+    match verifier.verify(&licence.to_vec()?, &VerifyOptions::at(later)) {
         Err(e) if e.code() == "trust_list_stale" => {
             println!("past nextUpdate: REFUSED, {} ({})", e, e.code());
             Ok(())

@@ -14,7 +14,6 @@ use coset::{RegisteredLabelWithPrivate, iana};
 use hmac::{KeyInit, Mac};
 
 use crate::cbor;
-use crate::cose::SoftwareKey;
 use crate::device_response::{DeviceAuth, Document};
 use crate::error::{Error, Result};
 use crate::mso::MobileSecurityObject;
@@ -48,16 +47,17 @@ pub fn device_authentication_bytes(
 
 /// Checks the device authentication of `document` against its verified MSO.
 ///
-/// `reader_key` is the reader's ephemeral P-256 private key, needed only for
-/// deviceMac. Codes: `device_signature_invalid`, `device_mac_invalid`,
-/// `device_key_unauthorized`, `invalid_argument` (deviceMac without a P-256
+/// `reader_key` is the reader's ephemeral P-256 private key (the type the
+/// [`crate::session`] functions take), needed only for deviceMac. Codes:
+/// `device_signature_invalid`, `device_mac_invalid`,
+/// `device_key_unauthorized`, `invalid_argument` (deviceMac without the
 /// reader key), `session_unsupported_curve` (deviceMac with a device key that
 /// is not P-256).
 pub(crate) fn verify_device_auth(
     document: &Document,
     mso: &MobileSecurityObject,
     session_transcript_bytes: &[u8],
-    reader_key: Option<&SoftwareKey>,
+    reader_key: Option<&p256::SecretKey>,
 ) -> Result<()> {
     check_key_authorizations(document, mso)?;
     let device_signed = document.device_signed();
@@ -81,22 +81,14 @@ pub(crate) fn verify_device_auth(
                     "protected algorithm is not HMAC 256/256".into(),
                 ));
             }
-            let SoftwareKey::P256(reader_key) = reader_key else {
-                return Err(Error::InvalidArgument(
-                    "the reader's ephemeral key must be P-256".into(),
-                ));
-            };
-            let key = crate::session::derive_emac_key(
-                &p256::SecretKey::from(reader_key),
-                device_key,
-                session_transcript_bytes,
-            )
-            .map_err(|e| match e {
-                // A reader key or device key the MAC cannot be agreed with
-                // keeps its own code; anything else is a failed MAC.
-                Error::SessionUnsupportedCurve(_) | Error::InvalidArgument(_) => e,
-                other => Error::DeviceMacInvalid(format!("key agreement: {other}")),
-            })?;
+            let key =
+                crate::session::derive_emac_key(reader_key, device_key, session_transcript_bytes)
+                    .map_err(|e| match e {
+                    // A reader key or device key the MAC cannot be agreed with
+                    // keeps its own code; anything else is a failed MAC.
+                    Error::SessionUnsupportedCurve(_) | Error::InvalidArgument(_) => e,
+                    other => Error::DeviceMacInvalid(format!("key agreement: {other}")),
+                })?;
             let data = coset::mac_structure_data(
                 coset::MacContext::CoseMac0,
                 mac.protected.clone(),

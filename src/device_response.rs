@@ -22,10 +22,100 @@ pub const DEVICE_RESPONSE_VERSION: &str = "1.0";
 pub const MAX_DOCUMENTS: usize = 16;
 
 /// Response status 0: OK.
-pub const STATUS_OK: u64 = 0;
+pub const STATUS_OK: ResponseStatus = ResponseStatus::Ok;
 
 /// ISO/IEC 18013-5 error code 0 for an element or document: "data not returned".
-pub const ERROR_DATA_NOT_RETURNED: i64 = 0;
+pub const ERROR_DATA_NOT_RETURNED: ErrorCode = ErrorCode::DataNotReturned;
+
+/// The status of a DeviceResponse (ISO/IEC 18013-5 section 8.3.2.1.2.3,
+/// table 8), named; the numeric code stays on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResponseStatus {
+    /// 0: the holder processed the request (documents may still be missing:
+    /// see the document errors).
+    Ok,
+    /// 10: the holder failed for a reason it does not name.
+    GeneralError,
+    /// 11: the holder could not decode the request's CBOR.
+    CborDecodingError,
+    /// 12: the request's CBOR decoded but broke the request's rules.
+    CborValidationError,
+    /// Any other code, kept as received (the standard reserves them).
+    Other(u64),
+}
+
+impl ResponseStatus {
+    /// The status for a numeric code as carried in a response.
+    pub fn from_code(code: u64) -> ResponseStatus {
+        match code {
+            0 => ResponseStatus::Ok,
+            10 => ResponseStatus::GeneralError,
+            11 => ResponseStatus::CborDecodingError,
+            12 => ResponseStatus::CborValidationError,
+            other => ResponseStatus::Other(other),
+        }
+    }
+
+    /// The numeric code carried in a response.
+    pub fn code(self) -> u64 {
+        match self {
+            ResponseStatus::Ok => 0,
+            ResponseStatus::GeneralError => 10,
+            ResponseStatus::CborDecodingError => 11,
+            ResponseStatus::CborValidationError => 12,
+            ResponseStatus::Other(code) => code,
+        }
+    }
+
+    /// A stable name: `ok`, `general_error`, `cbor_decoding_error`,
+    /// `cbor_validation_error` or `other`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ResponseStatus::Ok => "ok",
+            ResponseStatus::GeneralError => "general_error",
+            ResponseStatus::CborDecodingError => "cbor_decoding_error",
+            ResponseStatus::CborValidationError => "cbor_validation_error",
+            ResponseStatus::Other(_) => "other",
+        }
+    }
+}
+
+/// Why the holder did not return a document or an element (ISO/IEC
+/// 18013-5 ErrorCode, section 8.3.2.1.2.3), named; the numeric code stays on
+/// the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ErrorCode {
+    /// 0: data not returned (the one code the standard defines).
+    DataNotReturned,
+    /// Any other code, kept as received (reserved or application-specific).
+    Other(i64),
+}
+
+impl ErrorCode {
+    /// The error code for a numeric code as carried in a response.
+    pub fn from_code(code: i64) -> ErrorCode {
+        match code {
+            0 => ErrorCode::DataNotReturned,
+            other => ErrorCode::Other(other),
+        }
+    }
+
+    /// The numeric code carried in a response.
+    pub fn code(self) -> i64 {
+        match self {
+            ErrorCode::DataNotReturned => 0,
+            ErrorCode::Other(code) => code,
+        }
+    }
+
+    /// A stable name: `data_not_returned` or `other`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorCode::DataNotReturned => "data_not_returned",
+            ErrorCode::Other(_) => "other",
+        }
+    }
+}
 
 /// How the holder authenticated the document.
 #[derive(Debug, Clone)]
@@ -137,7 +227,7 @@ impl DeviceSigned {
 }
 
 /// Elements a holder could not return, with their error codes, per namespace.
-pub type ElementErrors = BTreeMap<String, BTreeMap<String, i64>>;
+pub type ElementErrors = BTreeMap<String, BTreeMap<String, ErrorCode>>;
 
 /// One presented document.
 #[derive(Debug, Clone)]
@@ -237,11 +327,46 @@ pub(crate) fn limited<'a>(items: &'a [Value], max: usize, what: &str) -> Result<
     Ok(items)
 }
 
-fn error_code(value: &Value) -> Result<i64> {
+/// Refuses, with a message that names what arrived, an IssuerSigned, a
+/// Document or a DeviceResponse given where another of the three is
+/// `expected`: the three are told apart by their keys, and a caller who
+/// passed the wrong one needs to hear that, not "unknown key".
+pub(crate) fn refuse_other_kind(map: &[(Value, Value)], expected: &str) -> Result<()> {
+    let has = |key| map_get(map, key).is_some();
+    let (found, advice) = if has("version") && (has("documents") || has("status")) {
+        (
+            "DeviceResponse",
+            "verify it as a response, with the session transcript (Verifier::verify_response)",
+        )
+    } else if has("docType") && has("issuerSigned") {
+        (
+            "Document",
+            "verify the DeviceResponse that carries it (Verifier::verify_response)",
+        )
+    } else if has("issuerAuth") {
+        (
+            "IssuerSigned",
+            "verify it as an IssuerSigned, without a transcript (Verifier::verify)",
+        )
+    } else {
+        return Ok(());
+    };
+    if found == expected {
+        return Ok(());
+    }
+    let article = |kind: &str| if kind.starts_with('I') { "an" } else { "a" };
+    Err(Error::InvalidStructure(format!(
+        "this is {} {found}, not {} {expected}: {advice}",
+        article(found),
+        article(expected)
+    )))
+}
+
+fn error_code(value: &Value) -> Result<ErrorCode> {
     match value {
-        Value::Integer(i) => {
-            i64::try_from(*i).map_err(|_| Error::InvalidStructure("error code out of range".into()))
-        }
+        Value::Integer(i) => i64::try_from(*i)
+            .map(ErrorCode::from_code)
+            .map_err(|_| Error::InvalidStructure("error code out of range".into())),
         _ => Err(Error::InvalidStructure(
             "error code must be an integer".into(),
         )),
@@ -252,7 +377,11 @@ fn errors_value(errors: &ElementErrors) -> Value {
     cbor::text_map(errors.iter().map(|(ns, codes)| {
         (
             ns.clone(),
-            cbor::text_map(codes.iter().map(|(e, c)| (e.clone(), Value::from(*c)))),
+            cbor::text_map(
+                codes
+                    .iter()
+                    .map(|(e, c)| (e.clone(), Value::from(c.code()))),
+            ),
         )
     }))
 }
@@ -265,10 +394,9 @@ pub struct DeviceResponse {
     /// The returned documents.
     pub documents: Vec<Document>,
     /// Doc types that could not be returned, with their error codes.
-    pub document_errors: Vec<(String, i64)>,
-    /// Response status (0 OK, 10 general error, 11 CBOR decoding error,
-    /// 12 CBOR validation error).
-    pub status: u64,
+    pub document_errors: Vec<(String, ErrorCode)>,
+    /// Response status.
+    pub status: ResponseStatus,
 }
 
 impl DeviceResponse {
@@ -281,6 +409,7 @@ impl DeviceResponse {
     pub fn from_value(value: &Value) -> Result<DeviceResponse> {
         let what = "DeviceResponse";
         let map = as_map(value, what)?;
+        refuse_other_kind(map, what)?;
         let version = as_text(map_require(map, "version", what)?, "version")?.to_string();
         if !version.starts_with("1.") {
             return Err(Error::InvalidStructure(format!(
@@ -305,7 +434,8 @@ impl DeviceResponse {
                 }
             }
         }
-        let status = cbor::as_u64(map_require(map, "status", what)?, "status")?;
+        let status =
+            ResponseStatus::from_code(cbor::as_u64(map_require(map, "status", what)?, "status")?);
         Ok(DeviceResponse {
             version,
             documents,
@@ -334,12 +464,12 @@ impl DeviceResponse {
                 Value::Array(
                     self.document_errors
                         .iter()
-                        .map(|(t, c)| cbor::text_map([(t.clone(), Value::from(*c))]))
+                        .map(|(t, c)| cbor::text_map([(t.clone(), Value::from(c.code()))]))
                         .collect(),
                 ),
             ));
         }
-        entries.push(("status", Value::from(self.status)));
+        entries.push(("status", Value::from(self.status.code())));
         cbor::encode(&cbor::text_map(entries))
     }
 }

@@ -130,6 +130,7 @@ impl IssuerSigned {
     pub fn from_value(value: &Value) -> Result<IssuerSigned> {
         let what = "IssuerSigned";
         let map = as_map(value, what)?;
+        crate::device_response::refuse_other_kind(map, what)?;
         // A closed map (ISO/IEC 18013-5 CDDL): a corrupted key must not turn
         // into "no elements disclosed".
         for (key, _) in map {

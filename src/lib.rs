@@ -34,7 +34,8 @@
 //! | [`documents`] | typed driving licence, vehicle registration, residence permit; claims JSON |
 //! | [`issuer`] | issuing |
 //! | [`trust`] | issuing authorities, the trusted set, acceptance policy, signed national trust lists and the [`TrustStore`], VICAL import, demo authorities |
-//! | [`verifier`] | the verification pipeline and [`VerifiedDocument`] |
+//! | [`verifier`] | the verification pipeline: [`Verifier::verify`], [`Verifier::verify_response`], [`VerifyOptions`], [`VerifiedDocument`] |
+//! | `report` | JSON results, format `docbridge-verification/1` (feature `serde`, on by default) |
 //! | [`status`] | revocation and suspension: Token Status Lists (CWT), index allocation, identifier lists (ISO/IEC 18013-5 second edition), checking |
 //! | [`request`] | DeviceRequest / ItemsRequest, reader authentication |
 //! | [`transcript`] | SessionTranscriptBytes builders: proximity, OpenID4VP, backend nonce |
@@ -68,7 +69,7 @@
 //! ```
 //! use docbridge::{
 //!     AcceptancePolicy, Algorithm, DemoAuthority, DrivingLicence, Issuer, Signer, SoftwareKey,
-//!     TrustedAuthorities, ValidityInfo, Verifier, documents::DocumentType,
+//!     TrustedAuthorities, ValidityInfo, Verifier, VerifyOptions,
 //! };
 //! use time::macros::datetime;
 //!
@@ -92,7 +93,8 @@
 //!
 //! let trusted = TrustedAuthorities::from_authorities([ukraine.authority.clone()])?;
 //! let verifier = Verifier::new(trusted, AcceptancePolicy::accept_all());
-//! let verified = verifier.verify_bytes(&bytes, datetime!(2026-11-29 12:00 UTC))?;
+//! let options = VerifyOptions::at(datetime!(2026-11-29 12:00 UTC));
+//! let verified = verifier.verify(&bytes, &options)?;
 //! assert_eq!(verified.issuing_country(), "UA");
 //! # Ok(())
 //! # }
@@ -122,6 +124,8 @@ pub mod inspect;
 pub mod issuer;
 pub mod issuer_signed;
 pub mod mso;
+#[cfg(feature = "serde")]
+pub mod report;
 pub mod request;
 pub mod session;
 pub mod status;
@@ -131,7 +135,7 @@ pub mod verifier;
 pub mod x509;
 
 pub use cose::{Algorithm, PublicKey, Sign1, Signer, SoftwareKey};
-pub use device_response::{DeviceResponse, Document};
+pub use device_response::{DeviceResponse, Document, ResponseStatus};
 pub use documents::{Claims, DrivingLicence, Elements, ResidencePermit, VehicleRegistration};
 pub use error::{Error, Result};
 pub use holder::{DeviceSigner, Presentation, ReaderCheck, ReaderStatus, present};
@@ -151,7 +155,10 @@ pub use trust::{
     AcceptancePolicy, IssuingAuthority, ListFormat, ListSource, SignedTrustList, StalePolicy,
     TrustList, TrustStore, TrustedAuthorities, VerifiedTrustList,
 };
-pub use verifier::{ResponseVerification, StatusTokens, VerifiedDocument, Verifier};
+pub use verifier::{
+    Presented, PresentedResponse, ResponseVerification, StatusTokens, VerifiedDocument, Verifier,
+    VerifyOptions,
+};
 pub use x509::Certificate;
 pub use x509::crl::{Crl, CrlOutcome, CrlPolicy, CrlSet};
 

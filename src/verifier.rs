@@ -43,35 +43,28 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use time::{Duration, OffsetDateTime};
 
-use crate::cose::{PublicKey, SoftwareKey};
 use crate::device_auth;
 use crate::device_response::{DeviceResponse, Document, ElementErrors};
 use crate::documents::{Claims, Elements};
 use crate::error::{Error, Result};
 use crate::issuer_signed::IssuerSigned;
-use crate::mso::{DeviceKeyInfo, MobileSecurityObject, ValidityInfo};
+use crate::mso::{MobileSecurityObject, ValidityInfo};
+use crate::status::StatusPolicy;
 use crate::status::check::document_status;
-use crate::status::{StatusOutcome, StatusPolicy};
-use crate::trust::{AcceptancePolicy, IssuingAuthority, ListSource, TrustedAuthorities};
+use crate::trust::{AcceptancePolicy, IssuingAuthority, TrustedAuthorities};
 use crate::x509::{self, Certificate};
+
+mod input;
+mod options;
+mod verified;
+
+pub use input::{Presented, PresentedResponse};
+pub use options::VerifyOptions;
+pub use verified::{ResponseVerification, VerifiedDocument};
 
 /// Status List Tokens fetched by the app, keyed by the URI documents
 /// reference (the tokens' `sub`).
 pub type StatusTokens = BTreeMap<String, Vec<u8>>;
-
-/// The token for the status list `issuer_signed` references, if any; the
-/// MSO is decoded again here (unverified) only to read the URI.
-fn status_token_for<'a>(
-    issuer_signed: &IssuerSigned,
-    tokens: &'a StatusTokens,
-) -> Result<Option<&'a [u8]>> {
-    let uri = issuer_signed
-        .mso_unverified()?
-        .status
-        .and_then(|s| s.status_list)
-        .map(|list| list.uri);
-    Ok(uri.and_then(|u| tokens.get(&u)).map(Vec::as_slice))
-}
 
 /// Clock skew allowed by default when comparing `now` with the MSO validity
 /// (defined in [`crate::clock`], below the status checks that use it too).
@@ -130,51 +123,178 @@ impl Verifier {
         &self.authorities
     }
 
-    /// Decodes and verifies an encoded IssuerSigned at `now`.
-    pub fn verify_bytes(&self, bytes: &[u8], now: OffsetDateTime) -> Result<VerifiedDocument> {
-        self.verify(&IssuerSigned::from_slice(bytes)?, None, now)
-    }
-
-    /// Verifies an IssuerSigned at `now`. When `expected_doc_type` is given
-    /// (the docType of the Document that carried it), the MSO must name the
-    /// same doc type.
+    /// Verifies one document as it arrived (an encoded or decoded
+    /// IssuerSigned, or a Document of a DeviceResponse) with `options`.
     ///
-    /// No Status List Token is given: a document that references a status
-    /// list is refused (`status_token_missing`) unless the status policy
-    /// allows missing tokens; use [`Verifier::verify_with_status`] for those.
-    pub fn verify(
+    /// An IssuerSigned gets issuer data authentication (steps 1 to 8 of the
+    /// [module documentation](self)); a Document also device authentication
+    /// against [`VerifyOptions::transcript`], which it requires. Bytes
+    /// holding a DeviceResponse are refused with `invalid_structure` and a
+    /// message pointing to [`Verifier::verify_response`].
+    ///
+    /// ```
+    /// use docbridge::{
+    ///     AcceptancePolicy, Algorithm, DemoAuthority, DrivingLicence, Issuer, Signer, SoftwareKey,
+    ///     TrustedAuthorities, ValidityInfo, Verifier, VerifyOptions, documents::samples,
+    /// };
+    /// use time::macros::datetime;
+    ///
+    /// # fn main() -> Result<(), docbridge::Error> {
+    /// # let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
+    /// # let ukraine = DemoAuthority::generate(
+    /// #     "UA", "Diia", Algorithm::EdDsa, &[DrivingLicence::DOC_TYPE],
+    /// #     datetime!(2026-01-01 0:00 UTC), datetime!(2031-01-01 0:00 UTC), &mut rng,
+    /// # )?;
+    /// # let device_key = SoftwareKey::generate(Algorithm::Es256, &mut rng);
+    /// # let bytes = Issuer::new(&ukraine.ds_key, &ukraine.ds_certificate)?
+    /// #     .issue_document(
+    /// #         &samples::driving_licence_ua(),
+    /// #         &device_key.public_key(),
+    /// #         &ValidityInfo::new(datetime!(2026-11-01 0:00 UTC), datetime!(2027-11-01 0:00 UTC)),
+    /// #         &mut rng,
+    /// #     )?
+    /// #     .to_vec()?;
+    /// // `bytes`: an IssuerSigned a Ukrainian issuer made, imported by a Polish backend.
+    /// let trusted = TrustedAuthorities::from_authorities([ukraine.authority.clone()])?;
+    /// let verifier = Verifier::new(trusted, AcceptancePolicy::polish_default());
+    /// let options = VerifyOptions::at(datetime!(2026-11-29 12:00 UTC))
+    ///     .doc_type(DrivingLicence::DOC_TYPE);
+    /// let verified = verifier.verify(&bytes, &options)?;
+    /// assert_eq!(verified.issuing_country(), "UA");
+    /// assert!(!verified.holder_bound()); // no device authentication without a session
+    ///
+    /// // A DeviceResponse handed over as an IssuerSigned says what it is.
+    /// let response = docbridge::DeviceResponse {
+    ///     version: "1.0".into(),
+    ///     documents: vec![],
+    ///     document_errors: vec![],
+    ///     status: docbridge::device_response::ResponseStatus::Ok,
+    /// };
+    /// let refused = verifier.verify(&response.to_vec()?, &options).unwrap_err();
+    /// assert_eq!(refused.code(), "invalid_structure");
+    /// assert!(refused.to_string().contains("this is a DeviceResponse"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn verify<'a>(
+        &self,
+        presented: impl Into<Presented<'a>>,
+        options: &VerifyOptions<'_>,
+    ) -> Result<VerifiedDocument> {
+        match presented.into() {
+            Presented::IssuerSignedBytes(bytes) => {
+                self.verify_issuer_signed(&IssuerSigned::from_slice(bytes)?, options)
+            }
+            Presented::IssuerSigned(issuer_signed) => {
+                self.verify_issuer_signed(issuer_signed, options)
+            }
+            Presented::Document(document) => {
+                let transcript = required_transcript(options, "a Document")?;
+                self.verify_document(document, transcript, options)
+            }
+        }
+    }
+
+    /// Verifies a DeviceResponse against the verifier's own
+    /// SessionTranscriptBytes ([`VerifyOptions::transcript`], required): for
+    /// each document, issuer data authentication as in
+    /// [`Verifier::verify`], then device authentication (see
+    /// [`crate::device_auth`]), with the reader's ephemeral key
+    /// ([`VerifyOptions::reader_key`]) for documents authenticated with
+    /// deviceMac and the status token for each document's own URI.
+    ///
+    /// A malformed response is an error; otherwise each document gets its
+    /// own outcome, and the response status and document errors are
+    /// reported. Bytes holding an IssuerSigned are refused with
+    /// `invalid_structure` and a message pointing to [`Verifier::verify`].
+    pub fn verify_response<'a>(
+        &self,
+        response: impl Into<PresentedResponse<'a>>,
+        options: &VerifyOptions<'_>,
+    ) -> Result<ResponseVerification> {
+        let decoded;
+        let response = match response.into() {
+            PresentedResponse::Bytes(bytes) => {
+                decoded = DeviceResponse::from_slice(bytes)?;
+                &decoded
+            }
+            PresentedResponse::Decoded(response) => response,
+        };
+        let transcript = required_transcript(options, "a DeviceResponse")?;
+        let documents = response
+            .documents
+            .iter()
+            .map(|document| self.verify_document(document, transcript, options))
+            .collect();
+        Ok(ResponseVerification {
+            status: response.status,
+            doc_types: response
+                .documents
+                .iter()
+                .map(|d| d.doc_type().to_string())
+                .collect(),
+            documents,
+            document_errors: response.document_errors.clone(),
+        })
+    }
+
+    /// Issuer data authentication of a bare IssuerSigned.
+    fn verify_issuer_signed(
+        &self,
+        issuer_signed: &IssuerSigned,
+        options: &VerifyOptions<'_>,
+    ) -> Result<VerifiedDocument> {
+        if options.session_transcript().is_some() {
+            return Err(Error::InvalidArgument(
+                "a transcript was given for an IssuerSigned, which carries no device \
+                 authentication: verify the Document or DeviceResponse it came in"
+                    .into(),
+            ));
+        }
+        self.issuer_data_authentication(issuer_signed, options.expected_doc_type(), options)
+    }
+
+    /// Issuer data authentication, then device authentication of one
+    /// presented document.
+    fn verify_document(
+        &self,
+        document: &Document,
+        transcript: &[u8],
+        options: &VerifyOptions<'_>,
+    ) -> Result<VerifiedDocument> {
+        if let Some(expected) = options.expected_doc_type()
+            && expected != document.doc_type()
+        {
+            return Err(Error::DocTypeMismatch(format!(
+                "expected {expected}, the document says {}",
+                document.doc_type()
+            )));
+        }
+        let mut verified = self.issuer_data_authentication(
+            document.issuer_signed(),
+            Some(document.doc_type()),
+            options,
+        )?;
+        device_auth::verify_device_auth(
+            document,
+            &verified.mso,
+            transcript,
+            options.ephemeral_reader_key(),
+        )?;
+        verified.holder_bound = true;
+        verified.element_errors = document.errors().clone();
+        verified.device_signed = document.device_signed().name_spaces()?;
+        Ok(verified)
+    }
+
+    /// Steps 1 to 8 of the [module documentation](self).
+    fn issuer_data_authentication(
         &self,
         issuer_signed: &IssuerSigned,
         expected_doc_type: Option<&str>,
-        now: OffsetDateTime,
+        options: &VerifyOptions<'_>,
     ) -> Result<VerifiedDocument> {
-        self.verify_with_status(issuer_signed, expected_doc_type, None, now)
-    }
-
-    /// Decodes and verifies an encoded IssuerSigned at `now`, with the
-    /// Status List Token the app fetched from the document's status URI, if
-    /// any (see [`Verifier::verify_with_status`]).
-    pub fn verify_bytes_with_status(
-        &self,
-        bytes: &[u8],
-        status_token: Option<&[u8]>,
-        now: OffsetDateTime,
-    ) -> Result<VerifiedDocument> {
-        self.verify_with_status(&IssuerSigned::from_slice(bytes)?, None, status_token, now)
-    }
-
-    /// Verifies an IssuerSigned at `now` as [`Verifier::verify`] does, then
-    /// its status (step 8 of the [module documentation](self)) against
-    /// `status_token`: the encoded Status List Token the app fetched from
-    /// the URI in the MSO (the library does no I/O). A token given for a
-    /// document without a status reference is ignored.
-    pub fn verify_with_status(
-        &self,
-        issuer_signed: &IssuerSigned,
-        expected_doc_type: Option<&str>,
-        status_token: Option<&[u8]>,
-        now: OffsetDateTime,
-    ) -> Result<VerifiedDocument> {
+        let now = options.now();
         let issuer_auth = issuer_signed.issuer_auth();
         let chain = issuer_auth.x5chain()?;
         let ds_der = chain.first().ok_or(Error::X5ChainMissing)?;
@@ -225,10 +345,15 @@ impl Verifier {
             )));
         }
 
+        let uri = mso
+            .status
+            .as_ref()
+            .and_then(|s| s.status_list.as_ref())
+            .map(|list| list.uri.as_str());
         let status = document_status(
             mso.status.as_ref(),
             authority,
-            status_token,
+            options.token_for(uri),
             &self.status_policy,
             now,
             self.clock_skew,
@@ -250,111 +375,6 @@ impl Verifier {
             elements,
             mso,
         })
-    }
-
-    /// Verifies a DeviceResponse at `now` against the verifier's own
-    /// SessionTranscriptBytes: for each document, issuer data authentication
-    /// as in [`Verifier::verify`], then device authentication (see
-    /// [`crate::device_auth`]). `reader_key` is the reader's ephemeral P-256
-    /// private key, needed only for documents authenticated with deviceMac.
-    ///
-    /// A malformed response is an error; otherwise each document gets its own
-    /// outcome, and the response status and document errors are reported.
-    /// Documents that reference a status list need their token: use
-    /// [`Verifier::verify_device_response_with_status`].
-    pub fn verify_device_response(
-        &self,
-        bytes: &[u8],
-        session_transcript_bytes: &[u8],
-        reader_key: Option<&SoftwareKey>,
-        now: OffsetDateTime,
-    ) -> Result<ResponseVerification> {
-        self.verify_device_response_with_status(
-            bytes,
-            session_transcript_bytes,
-            reader_key,
-            &StatusTokens::new(),
-            now,
-        )
-    }
-
-    /// [`Verifier::verify_device_response`] with the Status List Tokens the
-    /// app fetched, keyed by the URI the documents reference; each document
-    /// is checked against the token for its own URI (see
-    /// [`Verifier::verify_with_status`]).
-    pub fn verify_device_response_with_status(
-        &self,
-        bytes: &[u8],
-        session_transcript_bytes: &[u8],
-        reader_key: Option<&SoftwareKey>,
-        status_tokens: &StatusTokens,
-        now: OffsetDateTime,
-    ) -> Result<ResponseVerification> {
-        let response = DeviceResponse::from_slice(bytes)?;
-        let documents = response
-            .documents
-            .iter()
-            .map(|document| {
-                let token = status_token_for(document.issuer_signed(), status_tokens)?;
-                self.verify_document_with_status(
-                    document,
-                    session_transcript_bytes,
-                    reader_key,
-                    token,
-                    now,
-                )
-            })
-            .collect();
-        Ok(ResponseVerification {
-            status: response.status,
-            doc_types: response
-                .documents
-                .iter()
-                .map(|d| d.doc_type().to_string())
-                .collect(),
-            documents,
-            document_errors: response.document_errors,
-        })
-    }
-
-    /// Verifies one presented document: issuer data authentication, then
-    /// device authentication against `session_transcript_bytes`.
-    pub fn verify_document(
-        &self,
-        document: &Document,
-        session_transcript_bytes: &[u8],
-        reader_key: Option<&SoftwareKey>,
-        now: OffsetDateTime,
-    ) -> Result<VerifiedDocument> {
-        self.verify_document_with_status(document, session_transcript_bytes, reader_key, None, now)
-    }
-
-    /// [`Verifier::verify_document`] with the Status List Token for the
-    /// document's status reference, if it has one.
-    pub fn verify_document_with_status(
-        &self,
-        document: &Document,
-        session_transcript_bytes: &[u8],
-        reader_key: Option<&SoftwareKey>,
-        status_token: Option<&[u8]>,
-        now: OffsetDateTime,
-    ) -> Result<VerifiedDocument> {
-        let mut verified = self.verify_with_status(
-            document.issuer_signed(),
-            Some(document.doc_type()),
-            status_token,
-            now,
-        )?;
-        device_auth::verify_device_auth(
-            document,
-            &verified.mso,
-            session_transcript_bytes,
-            reader_key,
-        )?;
-        verified.holder_bound = true;
-        verified.element_errors = document.errors().clone();
-        verified.device_signed = document.device_signed().name_spaces()?;
-        Ok(verified)
     }
 
     /// Finds the trusted authority whose IACA issued `ds` and checks the chain.
@@ -443,6 +463,15 @@ fn verified_elements(issuer_signed: &IssuerSigned, mso: &MobileSecurityObject) -
     Ok(elements)
 }
 
+/// The transcript `what` is verified against, or `invalid_argument`.
+fn required_transcript<'a>(options: &VerifyOptions<'a>, what: &str) -> Result<&'a [u8]> {
+    options.session_transcript().ok_or_else(|| {
+        Error::InvalidArgument(format!(
+            "{what} is verified against the session transcript: set VerifyOptions::transcript"
+        ))
+    })
+}
+
 fn check_issuing_country(elements: &Elements, country: &str) -> Result<()> {
     for (ns, ns_elements) in elements {
         if let Some(value) = ns_elements.get(ISSUING_COUNTRY) {
@@ -457,162 +486,4 @@ fn check_issuing_country(elements: &Elements, country: &str) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// A document whose issuer data authentication succeeded. Only the verifier
-/// makes these: holding one means every check in [`Verifier::verify`] passed.
-#[derive(Debug, Clone)]
-pub struct VerifiedDocument {
-    status: StatusOutcome,
-    holder_bound: bool,
-    element_errors: ElementErrors,
-    device_signed: Elements,
-    doc_type: String,
-    issuing_country: String,
-    authority_id: String,
-    authority_name: String,
-    document_signer: String,
-    trust_source: Option<ListSource>,
-    claims: Claims,
-    elements: Elements,
-    mso: MobileSecurityObject,
-}
-
-impl VerifiedDocument {
-    /// The doc type, for example `org.iso.18013.5.1.mDL`.
-    pub fn doc_type(&self) -> &str {
-        &self.doc_type
-    }
-
-    /// The issuing country (ISO 3166-1 alpha-2), that of the trusted authority.
-    pub fn issuing_country(&self) -> &str {
-        &self.issuing_country
-    }
-
-    /// The id of the trusted authority that vouched for the issuer.
-    pub fn authority_id(&self) -> &str {
-        &self.authority_id
-    }
-
-    /// The name of the trusted authority.
-    pub fn authority_name(&self) -> &str {
-        &self.authority_name
-    }
-
-    /// The subject of the Document Signer certificate.
-    pub fn document_signer(&self) -> &str {
-        &self.document_signer
-    }
-
-    /// The signed list (operator, sequence) that vouched for the issuing
-    /// authority; `None` when the authority was configured by hand.
-    pub fn trust_source(&self) -> Option<&ListSource> {
-        self.trust_source.as_ref()
-    }
-
-    /// The MSO validity.
-    pub fn validity(&self) -> &ValidityInfo {
-        &self.mso.validity_info
-    }
-
-    /// The device key the document is bound to.
-    pub fn device_key(&self) -> &PublicKey {
-        &self.mso.device_key_info.device_key
-    }
-
-    /// The device key with its authorizations.
-    pub fn device_key_info(&self) -> &DeviceKeyInfo {
-        &self.mso.device_key_info
-    }
-
-    /// Typed claims of the disclosed elements.
-    pub fn claims(&self) -> &Claims {
-        &self.claims
-    }
-
-    /// The verified elements, per namespace.
-    pub fn elements(&self) -> &Elements {
-        &self.elements
-    }
-
-    /// A verified element, if disclosed.
-    pub fn element(&self, namespace: &str, identifier: &str) -> Option<&ciborium::value::Value> {
-        self.elements.get(namespace)?.get(identifier)
-    }
-
-    /// The verified Mobile Security Object.
-    pub fn mso(&self) -> &MobileSecurityObject {
-        &self.mso
-    }
-
-    /// What the status check found: no status referenced, VALID, not
-    /// checked (allowed by the policy), or another value the policy accepts.
-    /// Revoked and suspended documents never get this far.
-    pub fn status(&self) -> StatusOutcome {
-        self.status
-    }
-
-    /// Whether device authentication proved the presenter holds the device
-    /// key, for the verifier's session (always false for a bare IssuerSigned).
-    pub fn holder_bound(&self) -> bool {
-        self.holder_bound
-    }
-
-    /// Device-signed elements, checked against the MSO keyAuthorizations and
-    /// covered by the device authentication (empty for a bare IssuerSigned).
-    pub fn device_signed_elements(&self) -> &Elements {
-        &self.device_signed
-    }
-
-    /// Requested elements the holder reported it could not return.
-    pub fn element_errors(&self) -> &ElementErrors {
-        &self.element_errors
-    }
-}
-
-/// The outcome of [`Verifier::verify_device_response`].
-#[derive(Debug, Clone)]
-pub struct ResponseVerification {
-    /// The response status (0 is OK).
-    pub status: u64,
-    /// The doc type each returned document claims, in response order (as
-    /// received: a verified document's MSO confirms it).
-    pub doc_types: Vec<String>,
-    /// Each returned document's outcome, in response order.
-    pub documents: Vec<Result<VerifiedDocument>>,
-    /// Doc types the holder could not return, with their ISO error codes.
-    pub document_errors: Vec<(String, i64)>,
-}
-
-impl ResponseVerification {
-    /// The first document's outcome; `document_not_returned` when the
-    /// response holds none (with the status and document errors in the
-    /// message).
-    pub fn into_first(self) -> Result<VerifiedDocument> {
-        let detail = format!(
-            "status {}, document errors {:?}",
-            self.status, self.document_errors
-        );
-        self.documents
-            .into_iter()
-            .next()
-            .unwrap_or(Err(Error::DocumentNotReturned(detail)))
-    }
-
-    /// The outcome of the first document of `doc_type`, the one the
-    /// verifier asked for; `document_not_returned` when the response holds
-    /// none. A reader that asked for a driving licence is never handed
-    /// another document type this way.
-    pub fn into_doc_type(self, doc_type: &str) -> Result<VerifiedDocument> {
-        let detail = format!(
-            "no {doc_type} (status {}, document errors {:?})",
-            self.status, self.document_errors
-        );
-        self.doc_types
-            .iter()
-            .zip(self.documents)
-            .find(|(claimed, _)| claimed.as_str() == doc_type)
-            .map(|(_, outcome)| outcome)
-            .unwrap_or(Err(Error::DocumentNotReturned(detail)))
-    }
 }

@@ -2,6 +2,7 @@
 //! against the "utopia iaca" root. Needs the shared vectors in
 //! `../shared/vectors/external` (CI provides them).
 
+use docbridge::VerifyOptions;
 use docbridge::cbor::{self, as_array, as_map, map_require};
 use docbridge::{
     AcceptancePolicy, Certificate, Claims, IssuerSigned, IssuingAuthority, TrustedAuthorities,
@@ -53,8 +54,8 @@ fn annex_d_issuer_signed_verifies_at_2021_06_01() {
     let verified = utopia_verifier()
         .verify(
             &annex_d_issuer_signed(),
-            Some("org.iso.18013.5.1.mDL"),
-            datetime!(2021-06-01 00:00:00 UTC),
+            &VerifyOptions::at(datetime!(2021-06-01 00:00:00 UTC))
+                .doc_type("org.iso.18013.5.1.mDL"),
         )
         .unwrap();
     assert_eq!(verified.doc_type(), "org.iso.18013.5.1.mDL");
@@ -88,8 +89,7 @@ fn annex_d_issuer_signed_is_expired_in_2024() {
     let err = utopia_verifier()
         .verify(
             &annex_d_issuer_signed(),
-            None,
-            datetime!(2024-01-01 00:00:00 UTC),
+            &VerifyOptions::at(datetime!(2024-01-01 00:00:00 UTC)),
         )
         .unwrap_err();
     // The DS certificate (until 2021-10-01) has expired before the MSO
@@ -105,8 +105,7 @@ fn annex_d_mso_is_not_yet_valid_one_second_before_valid_from() {
     let err = verifier
         .verify(
             &annex_d_issuer_signed(),
-            None,
-            datetime!(2020-10-01 13:30:01 UTC),
+            &VerifyOptions::at(datetime!(2020-10-01 13:30:01 UTC)),
         )
         .unwrap_err();
     assert_eq!(err.code(), "not_yet_valid");
@@ -116,7 +115,10 @@ fn annex_d_mso_is_not_yet_valid_one_second_before_valid_from() {
 fn annex_d_copy_in_isomdl_is_the_same_issuer_signed() {
     let bytes = hex_file("isomdl/issuer_signed.hex");
     let verified = utopia_verifier()
-        .verify_bytes(&bytes, datetime!(2021-06-01 00:00:00 UTC))
+        .verify(
+            &bytes,
+            &VerifyOptions::at(datetime!(2021-06-01 00:00:00 UTC)),
+        )
         .unwrap();
     assert_eq!(
         verified.element("org.iso.18013.5.1", "family_name"),

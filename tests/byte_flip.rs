@@ -28,9 +28,9 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::*;
+use docbridge::VerifyOptions;
 use docbridge::cbor;
 use docbridge::deps::ciborium::value::Value;
-use docbridge::documents::DocumentType;
 use docbridge::x509::{CertificateProfile, CertificateSpec, create_issued, create_self_signed};
 use docbridge::{
     AcceptancePolicy, Algorithm, Certificate, DrivingLicence, Elements, IssueOptions, Issuer,
@@ -244,7 +244,10 @@ fn flip_every_byte(alg: Algorithm) {
     let authority = small_authority(alg);
     let document = small_document(&authority);
     let bytes = document.to_vec().unwrap();
-    let original = authority.verifier.verify_bytes(&bytes, NOW).unwrap();
+    let original = authority
+        .verifier
+        .verify(&bytes, &VerifyOptions::at(NOW))
+        .unwrap();
     assert_eq!(original.elements().get(MDL_NS).map(BTreeMap::len), Some(2));
     let regions = regions(&bytes, &document, &authority.ds_certificate);
     assert_eq!(
@@ -270,7 +273,7 @@ fn flip_every_byte(alg: Algorithm) {
                     {
                         let mut flipped = bytes.clone();
                         flipped[offset] ^= mask;
-                        let outcome = match verifier.verify_bytes(&flipped, NOW) {
+                        let outcome = match verifier.verify(&flipped, &VerifyOptions::at(NOW)) {
                             Err(e) => Outcome::Refused(e.code()),
                             Ok(doc) if claims_of(&doc) == claims_of(original) => Outcome::Identical,
                             Ok(doc) => Outcome::Different(format!("{:?}", doc.elements())),
@@ -389,7 +392,7 @@ fn issuer_signed_with_an_unknown_key_is_refused() {
     };
     entries[0].0 = Value::Text("nameSpacer".into());
     let bytes = cbor::encode(&value).unwrap();
-    let result = authority.verifier.verify_bytes(&bytes, NOW);
+    let result = authority.verifier.verify(&bytes, &VerifyOptions::at(NOW));
     assert_eq!(
         result.map(|d| d.elements().len()).map_err(|e| e.code()),
         Err("invalid_structure")

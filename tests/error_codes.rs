@@ -17,13 +17,14 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 
 use common::*;
+use docbridge::VerifyOptions;
 use docbridge::cbor::{self, Limits};
 use docbridge::cose::{HEADER_X5CHAIN, Sign1Options, sign1};
 use docbridge::deps::ciborium::value::Value;
 use docbridge::deps::coset::{
     self, AsCborValue, CoseSign1Builder, HeaderBuilder, RegisteredLabelWithPrivate, iana,
 };
-use docbridge::device_response::{DeviceResponse, DeviceSigned, Document};
+use docbridge::device_response::{DeviceResponse, DeviceSigned, Document, ErrorCode};
 use docbridge::documents::DocumentType;
 use docbridge::holder::{ReaderCheck, present};
 use docbridge::request::{DeviceRequest, ItemsRequest};
@@ -66,17 +67,17 @@ fn code<T>(result: docbridge::Result<T>) -> &'static str {
 
 /// The code of verifying `document` at `now` with a verifier trusting `ua`.
 fn verify_code(authority: &DemoAuthority, document: &IssuerSigned) -> &'static str {
-    code(verifier(&[authority]).verify(document, None, NOW))
+    code(verifier(&[authority]).verify(document, &VerifyOptions::at(NOW)))
 }
 
 /// The code of verifying encoded bytes with a verifier trusting `ua()`.
 fn bytes_code(bytes: &[u8]) -> &'static str {
-    code(verifier(&[&ua()]).verify_bytes(bytes, NOW))
+    code(verifier(&[&ua()]).verify(bytes, &VerifyOptions::at(NOW)))
 }
 
 /// The code of verifying a CBOR value (an IssuerSigned built by hand).
 fn value_code(authority: &DemoAuthority, value: &Value) -> &'static str {
-    code(verifier(&[authority]).verify_bytes(&cbor::encode(value).unwrap(), NOW))
+    code(verifier(&[authority]).verify(&cbor::encode(value).unwrap(), &VerifyOptions::at(NOW)))
 }
 
 /// An honest document issued by the library.
@@ -238,14 +239,18 @@ impl Signer for LyingSigner {
 fn forged_documents_verify_when_untampered() {
     let ua = ua();
     let verifier = verifier(&[&ua]);
-    verifier.verify(&issued(&ua), Some(MDL), NOW).unwrap();
+    verifier
+        .verify(&issued(&ua), &VerifyOptions::at(NOW).doc_type(MDL))
+        .unwrap();
     let ns = honest_name_spaces();
     let document = forged(&ua, ns.clone(), &ns, |_| {});
-    let verified = verifier.verify(&document, Some(MDL), NOW).unwrap();
+    let verified = verifier
+        .verify(&document, &VerifyOptions::at(NOW).doc_type(MDL))
+        .unwrap();
     assert_eq!(verified.elements()[MDL_NS].len(), 3);
     // Through bytes, and through a COSE_Sign1 built with coset.
     verifier
-        .verify_bytes(&document.to_vec().unwrap(), NOW)
+        .verify(&document.to_vec().unwrap(), &VerifyOptions::at(NOW))
         .unwrap();
     let auth = cose_value(
         HeaderBuilder::new()
@@ -256,7 +261,10 @@ fn forged_documents_verify_when_untampered() {
         &ua.ds_key,
     );
     verifier
-        .verify_bytes(&cbor::encode(&with_issuer_auth(&ns, auth)).unwrap(), NOW)
+        .verify(
+            &cbor::encode(&with_issuer_auth(&ns, auth)).unwrap(),
+            &VerifyOptions::at(NOW),
+        )
         .unwrap();
     // x5chain in the protected header and named critical is understood.
     let auth = cose_value(
@@ -273,7 +281,10 @@ fn forged_documents_verify_when_untampered() {
         &ua.ds_key,
     );
     verifier
-        .verify_bytes(&cbor::encode(&with_issuer_auth(&ns, auth)).unwrap(), NOW)
+        .verify(
+            &cbor::encode(&with_issuer_auth(&ns, auth)).unwrap(),
+            &VerifyOptions::at(NOW),
+        )
         .unwrap();
     // The hand-made certificates below fit their profiles when made right.
     let key = SoftwareKey::generate(Algorithm::Es256, &mut rng(5));
@@ -285,7 +296,9 @@ fn forged_documents_verify_when_untampered() {
         &ua.iaca_key,
     )
     .unwrap();
-    verifier.verify(&with_ds(&key, &ds), None, NOW).unwrap();
+    verifier
+        .verify(&with_ds(&key, &ds), &VerifyOptions::at(NOW))
+        .unwrap();
 }
 
 // ----- CBOR -----
@@ -364,7 +377,7 @@ fn cbor_too_deep() {
         .issue(MDL, &elements, &device(), &validity(), &mut rng(6))
         .unwrap();
     assert_eq!(
-        code(verifier(&[&ua]).verify_bytes(&document.to_vec().unwrap(), NOW)),
+        code(verifier(&[&ua]).verify(&document.to_vec().unwrap(), &VerifyOptions::at(NOW))),
         "cbor_too_deep"
     );
 }
@@ -497,7 +510,7 @@ fn cbor_unexpected_tag() {
     let auth = map_at(&mut value, "issuerAuth");
     *auth = Value::Tag(18, Box::new(auth.clone()));
     verifier(&[&ua])
-        .verify_bytes(&cbor::encode(&value).unwrap(), NOW)
+        .verify(&cbor::encode(&value).unwrap(), &VerifyOptions::at(NOW))
         .unwrap();
     // validFrom as an epoch time (tag 1) in a signed MSO.
     let ns = honest_name_spaces();
@@ -1009,7 +1022,7 @@ fn certificate_malformed() {
         );
     }
     assert_eq!(code(Certificate::from_der(b"")), "certificate_malformed");
-    assert_eq!(code(Certificate::from_pem("")), "certificate_malformed");
+    assert_eq!(code(Certificate::from_pem_all("")), "certificate_malformed");
 }
 
 /// An authority whose certificates are valid from `from` to `until` (the
@@ -1034,10 +1047,16 @@ fn certificate_expired() {
     let document = issued(&ua);
     let verifier = verifier(&[&ua]);
     verifier
-        .verify(&document, None, datetime!(2027-01-01 0:00 UTC))
+        .verify(
+            &document,
+            &VerifyOptions::at(datetime!(2027-01-01 0:00 UTC)),
+        )
         .unwrap();
     assert_eq!(
-        code(verifier.verify(&document, None, datetime!(2027-01-01 0:00:01 UTC))),
+        code(verifier.verify(
+            &document,
+            &VerifyOptions::at(datetime!(2027-01-01 0:00:01 UTC))
+        )),
         "certificate_expired"
     );
     // Only the Document Signer certificate has expired.
@@ -1064,11 +1083,17 @@ fn certificate_not_yet_valid() {
     let document = issued(&ua);
     let verifier = verifier(&[&ua]);
     assert_eq!(
-        code(verifier.verify(&document, None, datetime!(2026-11-30 23:59:59 UTC))),
+        code(verifier.verify(
+            &document,
+            &VerifyOptions::at(datetime!(2026-11-30 23:59:59 UTC))
+        )),
         "certificate_not_yet_valid"
     );
     verifier
-        .verify(&document, None, datetime!(2026-12-01 0:00 UTC))
+        .verify(
+            &document,
+            &VerifyOptions::at(datetime!(2026-12-01 0:00 UTC)),
+        )
         .unwrap();
 }
 
@@ -1121,7 +1146,7 @@ fn certificate_profile() {
             AcceptancePolicy::accept_all(),
         );
         assert_eq!(
-            code(verifier.verify(&with_ds(&key, &ds), None, NOW)),
+            code(verifier.verify(&with_ds(&key, &ds), &VerifyOptions::at(NOW))),
             "certificate_profile",
             "{profile:?}"
         );
@@ -1167,13 +1192,13 @@ fn certificate_chain_invalid() {
         AcceptancePolicy::accept_all(),
     );
     assert_eq!(
-        both.verify(&issued(&trusted), None, NOW)
+        both.verify(&issued(&trusted), &VerifyOptions::at(NOW))
             .unwrap()
             .authority_id(),
         "UA:diia"
     );
     assert_eq!(
-        both.verify(&issued(&impostor), None, NOW)
+        both.verify(&issued(&impostor), &VerifyOptions::at(NOW))
             .unwrap()
             .authority_id(),
         "UA:twin"
@@ -1192,7 +1217,7 @@ fn untrusted_issuer() {
     // An empty trust set.
     let nobody = Verifier::new(TrustedAuthorities::new(), AcceptancePolicy::accept_all());
     assert_eq!(
-        code(nobody.verify(&issued(&ua), None, NOW)),
+        code(nobody.verify(&issued(&ua), &VerifyOptions::at(NOW))),
         "untrusted_issuer"
     );
 }
@@ -1284,8 +1309,9 @@ fn not_accepted() {
     let ua = ua();
     let trusted = || TrustedAuthorities::from_authorities([ua.authority.clone()]).unwrap();
     let document = issued(&ua);
-    let with =
-        |policy: AcceptancePolicy| Verifier::new(trusted(), policy).verify(&document, None, NOW);
+    let with = |policy: AcceptancePolicy| {
+        Verifier::new(trusted(), policy).verify(&document, &VerifyOptions::at(NOW))
+    };
     assert_eq!(code(with(AcceptancePolicy::none())), "not_accepted");
     assert_eq!(
         code(with(AcceptancePolicy::none().accept("PL", MDL))),
@@ -1311,14 +1337,22 @@ fn doc_type_mismatch() {
     let verifier = verifier(&[&ua]);
     let document = issued(&ua);
     assert_eq!(
-        code(verifier.verify(&document, Some(ResidencePermit::DOC_TYPE), NOW)),
+        code(verifier.verify(
+            &document,
+            &VerifyOptions::at(NOW).doc_type(ResidencePermit::DOC_TYPE)
+        )),
         "doc_type_mismatch"
     );
     assert_eq!(
-        code(verifier.verify(&document, Some("org.iso.18013.5.1.mdl"), NOW)),
+        code(verifier.verify(
+            &document,
+            &VerifyOptions::at(NOW).doc_type("org.iso.18013.5.1.mdl")
+        )),
         "doc_type_mismatch"
     );
-    verifier.verify(&document, Some(MDL), NOW).unwrap();
+    verifier
+        .verify(&document, &VerifyOptions::at(NOW).doc_type(MDL))
+        .unwrap();
 }
 
 #[test]
@@ -1468,11 +1502,17 @@ fn not_yet_valid() {
     let verifier = verifier(&[&ua]);
     let document = issued(&ua);
     assert_eq!(
-        code(verifier.verify(&document, None, datetime!(2026-10-31 23:54:59 UTC))),
+        code(verifier.verify(
+            &document,
+            &VerifyOptions::at(datetime!(2026-10-31 23:54:59 UTC))
+        )),
         "not_yet_valid"
     );
     verifier
-        .verify(&document, None, datetime!(2026-10-31 23:55:00 UTC))
+        .verify(
+            &document,
+            &VerifyOptions::at(datetime!(2026-10-31 23:55:00 UTC)),
+        )
         .unwrap();
 }
 
@@ -1482,11 +1522,17 @@ fn expired() {
     let verifier = verifier(&[&ua]);
     let document = issued(&ua);
     assert_eq!(
-        code(verifier.verify(&document, None, datetime!(2027-11-01 00:05:01 UTC))),
+        code(verifier.verify(
+            &document,
+            &VerifyOptions::at(datetime!(2027-11-01 00:05:01 UTC))
+        )),
         "expired"
     );
     verifier
-        .verify(&document, None, datetime!(2027-11-01 00:05:00 UTC))
+        .verify(
+            &document,
+            &VerifyOptions::at(datetime!(2027-11-01 00:05:00 UTC)),
+        )
         .unwrap();
 }
 
@@ -1712,7 +1758,11 @@ fn list_token(list: &ManagedStatusList, by: &DemoAuthority) -> Vec<u8> {
 }
 
 fn status_code(ua: &DemoAuthority, document: &IssuerSigned, token: Option<&[u8]>) -> &'static str {
-    code(verifier(&[ua]).verify_with_status(document, None, token, NOW))
+    let mut options = VerifyOptions::at(NOW);
+    if let Some(token) = token {
+        options = options.status_token(token);
+    }
+    code(verifier(&[ua]).verify(document, &options))
 }
 
 #[test]
@@ -1724,13 +1774,19 @@ fn status_token_missing() {
     // The positive controls: with the token the document is VALID; a policy
     // may let a missing token pass, marked as not checked.
     let verified = verifier(&[&ua])
-        .verify_with_status(&document, None, Some(&list_token(&list, &ua)), NOW)
+        .verify(
+            &document,
+            &VerifyOptions::at(NOW).status_token(&list_token(&list, &ua)),
+        )
         .unwrap();
     assert_eq!(verified.status(), StatusOutcome::Valid);
     let lenient =
         verifier(&[&ua]).with_status_policy(StatusPolicy::fail_closed().allow_missing_token(true));
     assert_eq!(
-        lenient.verify(&document, None, NOW).unwrap().status(),
+        lenient
+            .verify(&document, &VerifyOptions::at(NOW))
+            .unwrap()
+            .status(),
         StatusOutcome::NotChecked
     );
 }
@@ -1758,7 +1814,10 @@ fn suspended() {
     // Lifted again: VALID.
     list.set(reference.idx, StatusValue::Valid).unwrap();
     verifier(&[&ua])
-        .verify_with_status(&document, None, Some(&list_token(&list, &ua)), NOW)
+        .verify(
+            &document,
+            &VerifyOptions::at(NOW).status_token(&list_token(&list, &ua)),
+        )
         .unwrap();
 }
 
@@ -1776,7 +1835,7 @@ fn status_unrecognized_value() {
         verifier(&[&ua]).with_status_policy(StatusPolicy::fail_closed().accept_other_values(true));
     assert_eq!(
         lenient
-            .verify_with_status(&document, None, Some(&token), NOW)
+            .verify(&document, &VerifyOptions::at(NOW).status_token(&token))
             .unwrap()
             .status(),
         StatusOutcome::Other(3)
@@ -1802,11 +1861,9 @@ fn status_token_wrong_authority() {
     let pl = poland(Algorithm::Es256, 52);
     let (list, _, document) = status_fixture(&ua);
     assert_eq!(
-        code(verifier(&[&ua, &pl]).verify_with_status(
+        code(verifier(&[&ua, &pl]).verify(
             &document,
-            None,
-            Some(&list_token(&list, &pl)),
-            NOW
+            &VerifyOptions::at(NOW).status_token(&list_token(&list, &pl))
         )),
         "status_token_wrong_authority"
     );
@@ -2000,7 +2057,7 @@ fn device_signature_invalid() {
     let verifier = verifier(&[&ua]);
     // The positive control: the same session verifies and binds the holder.
     let same = verifier
-        .verify_device_response(&bytes, &transcript("A"), None, NOW)
+        .verify_response(&bytes, &VerifyOptions::at(NOW).transcript(&transcript("A")))
         .unwrap()
         .into_first()
         .unwrap();
@@ -2008,7 +2065,7 @@ fn device_signature_invalid() {
     assert_eq!(same.elements()[MDL_NS].len(), 1);
     // Replayed into another session.
     let replayed = verifier
-        .verify_device_response(&bytes, &transcript("B"), None, NOW)
+        .verify_response(&bytes, &VerifyOptions::at(NOW).transcript(&transcript("B")))
         .unwrap();
     assert_eq!(code(replayed.into_first()), "device_signature_invalid");
 }
@@ -2026,7 +2083,10 @@ fn device_auth_missing() {
     map_set(device_signed, "deviceAuth", Value::Map(vec![]));
     let bytes = cbor::encode(&value).unwrap();
     assert_eq!(
-        code(verifier(&[&ua]).verify_device_response(&bytes, &transcript("A"), None, NOW)),
+        code(
+            verifier(&[&ua])
+                .verify_response(&bytes, &VerifyOptions::at(NOW).transcript(&transcript("A")))
+        ),
         "device_auth_missing"
     );
     assert_eq!(
@@ -2056,7 +2116,10 @@ fn device_key_unauthorized() {
         document.errors().clone(),
     );
     assert_eq!(
-        code(verifier(&[&ua]).verify_document(&forged, &transcript("A"), None, NOW)),
+        code(verifier(&[&ua]).verify(
+            &forged,
+            &VerifyOptions::at(NOW).transcript(&transcript("A"))
+        )),
         "device_key_unauthorized"
     );
 }
@@ -2068,11 +2131,17 @@ fn document_not_returned() {
     let response = presentation(&ua, &transcript("A"), ResidencePermit::DOC_TYPE);
     assert!(response.documents.is_empty());
     let verification = verifier(&[&ua])
-        .verify_device_response(&response.to_vec().unwrap(), &transcript("A"), None, NOW)
+        .verify_response(
+            &response.to_vec().unwrap(),
+            &VerifyOptions::at(NOW).transcript(&transcript("A")),
+        )
         .unwrap();
     assert_eq!(
         verification.document_errors,
-        [(ResidencePermit::DOC_TYPE.to_string(), 0)]
+        [(
+            ResidencePermit::DOC_TYPE.to_string(),
+            ErrorCode::DataNotReturned
+        )]
     );
     assert_eq!(code(verification.into_first()), "document_not_returned");
 }

@@ -14,6 +14,7 @@ use docbridge::status::{
 };
 use docbridge::{
     Algorithm, DemoAuthority, Issuer, IssuerSigned, StatusListToken, VerifiedDocument,
+    VerifyOptions,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -152,7 +153,7 @@ impl World {
     fn verified(&self) -> VerifiedDocument {
         verifier(&[&self.ua])
             .with_status_policy(StatusPolicy::fail_closed().allow_missing_token(true))
-            .verify(&self.document, None, NOW)
+            .verify(&self.document, &VerifyOptions::at(NOW))
             .unwrap()
     }
 
@@ -246,7 +247,7 @@ fn missing_fails_closed_or_passes_unchecked() {
     );
     // The verifier's default path refuses it the same way.
     assert_eq!(
-        code(verifier(&[&world.ua]).verify(&world.document, None, NOW)),
+        code(verifier(&[&world.ua]).verify(&world.document, &VerifyOptions::at(NOW))),
         "status_token_missing"
     );
 }
@@ -377,7 +378,7 @@ fn a_document_with_both_mechanisms_is_checked_against_each_given() {
         .unwrap();
     let verified = verifier(&[&ua])
         .with_status_policy(StatusPolicy::fail_closed().allow_missing_token(true))
-        .verify(&document, None, NOW)
+        .verify(&document, &VerifyOptions::at(NOW))
         .unwrap();
     let status = verified.mso().status.clone().unwrap();
     assert_eq!(status.status_list, Some(index.clone()));

@@ -9,6 +9,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 
 use common::*;
+use docbridge::VerifyOptions;
 use docbridge::deps::ciborium::value::Value;
 use docbridge::documents::{DocumentType, samples};
 use docbridge::issuer::MIN_SALT_LEN;
@@ -182,13 +183,13 @@ fn every_sample_with_every_signer_and_device_algorithm() {
                 let issued = issue_claims(&issuer, &sample.claims, &device, &validity, k as u64);
                 let bytes = issued.to_vec().unwrap();
                 let context = format!("{} signed {ds_alg}, device {device_alg}", sample.label);
-                let verified = verifier.verify_bytes(&bytes, NOW).unwrap();
+                let verified = verifier.verify(&bytes, &VerifyOptions::at(NOW)).unwrap();
                 assert_verified(&verified, sample, authority, &device, &validity, &context);
                 // The decoded form verifies the same with the doc type expected.
                 let decoded = IssuerSigned::from_slice(&bytes).unwrap();
                 assert_eq!(decoded.to_vec().unwrap(), bytes, "{context}: re-encoding");
                 let verified = verifier
-                    .verify(&decoded, Some(sample.doc_type), NOW)
+                    .verify(&decoded, &VerifyOptions::at(NOW).doc_type(sample.doc_type))
                     .unwrap();
                 assert_verified(&verified, sample, authority, &device, &validity, &context);
                 assert_eq!(issued.issuer_auth().algorithm(), ds_alg, "{context}");
@@ -219,7 +220,7 @@ fn issue_via_untyped_elements_gives_the_same_claims() {
         // Same elements, same RNG: the same bytes.
         assert_eq!(typed.to_vec().unwrap(), untyped.to_vec().unwrap());
         let verified = verifier
-            .verify_bytes(&untyped.to_vec().unwrap(), NOW)
+            .verify(&untyped.to_vec().unwrap(), &VerifyOptions::at(NOW))
             .unwrap();
         assert_verified(&verified, sample, &ua, &device, &validity(), sample.label);
     }
@@ -302,7 +303,7 @@ fn national_alphabets_survive_byte_for_byte() {
         let bytes = issue_claims(&issuer, &sample.claims, &device, &validity(), 9)
             .to_vec()
             .unwrap();
-        let verified = verifier.verify_bytes(&bytes, NOW).unwrap();
+        let verified = verifier.verify(&bytes, &VerifyOptions::at(NOW)).unwrap();
         // The element is there, equal to the original.
         assert_eq!(
             verified.element(namespace, element),
@@ -334,8 +335,11 @@ fn national_alphabets_survive_byte_for_byte() {
     let bytes = issue_claims(&issuer, &sample.claims, &device, &validity(), 1)
         .to_vec()
         .unwrap();
-    let Claims::DrivingLicence(licence) =
-        verifier.verify_bytes(&bytes, NOW).unwrap().claims().clone()
+    let Claims::DrivingLicence(licence) = verifier
+        .verify(&bytes, &VerifyOptions::at(NOW))
+        .unwrap()
+        .claims()
+        .clone()
     else {
         panic!("not a licence")
     };
@@ -484,7 +488,7 @@ fn salts_are_long_and_digest_ids_a_hidden_permutation() {
             }
             // Still verifies.
             verifier(&[&ua])
-                .verify_bytes(&issued.to_vec().unwrap(), NOW)
+                .verify(&issued.to_vec().unwrap(), &VerifyOptions::at(NOW))
                 .unwrap();
         }
     }
@@ -512,7 +516,7 @@ fn sha384_and_sha512_verify() {
         for sample in samples().iter().filter(|s| s.country == "UA") {
             let issued = issue_claims(&issuer, &sample.claims, &device, &validity(), 3);
             let verified = verifier
-                .verify_bytes(&issued.to_vec().unwrap(), NOW)
+                .verify(&issued.to_vec().unwrap(), &VerifyOptions::at(NOW))
                 .unwrap();
             assert_eq!(verified.claims(), &sample.claims);
             let mso = verified.mso();
@@ -569,7 +573,7 @@ fn elements_unknown_to_a_type_survive() {
         .issue_document(&licence, &device, &validity(), &mut rng(13))
         .unwrap();
     let verified = verifier
-        .verify_bytes(&issued.to_vec().unwrap(), NOW)
+        .verify(&issued.to_vec().unwrap(), &VerifyOptions::at(NOW))
         .unwrap();
     assert_eq!(
         verified.claims(),
@@ -609,7 +613,7 @@ fn elements_unknown_to_a_type_survive() {
         )
         .unwrap();
     let verified = common::verifier(&[&custom])
-        .verify_bytes(&issued.to_vec().unwrap(), NOW)
+        .verify(&issued.to_vec().unwrap(), &VerifyOptions::at(NOW))
         .unwrap();
     assert_eq!(verified.claims(), &Claims::Other);
     assert_eq!(verified.elements(), &elements);
@@ -635,7 +639,7 @@ fn selective_disclosure_still_verifies() {
     disclosed.retain(|ns, element| ns == DrivingLicence::NAMESPACE && keep.contains(&element));
     let bytes = disclosed.to_vec().unwrap();
     assert!(bytes.len() < full.to_vec().unwrap().len());
-    let verified = verifier.verify_bytes(&bytes, NOW).unwrap();
+    let verified = verifier.verify(&bytes, &VerifyOptions::at(NOW)).unwrap();
 
     let expected_ns: BTreeMap<String, Value> = keep
         .iter()
@@ -667,12 +671,16 @@ fn selective_disclosure_still_verifies() {
     // Keeping one element of another sample, and keeping nothing at all.
     let mut one = full.clone();
     one.retain(|_, element| element == "portrait");
-    let verified = verifier.verify_bytes(&one.to_vec().unwrap(), NOW).unwrap();
+    let verified = verifier
+        .verify(&one.to_vec().unwrap(), &VerifyOptions::at(NOW))
+        .unwrap();
     assert_eq!(verified.elements()[DrivingLicence::NAMESPACE].len(), 1);
     let mut none = full;
     none.retain(|_, _| false);
     assert!(none.name_spaces().is_empty());
-    let verified = verifier.verify_bytes(&none.to_vec().unwrap(), NOW).unwrap();
+    let verified = verifier
+        .verify(&none.to_vec().unwrap(), &VerifyOptions::at(NOW))
+        .unwrap();
     assert!(verified.elements().is_empty());
     assert_eq!(verified.claims(), &Claims::DrivingLicence(Box::default()));
 }
@@ -683,7 +691,7 @@ fn code_at(
     now: time::OffsetDateTime,
 ) -> Result<(), &'static str> {
     verifier
-        .verify_bytes(bytes, now)
+        .verify(bytes, &VerifyOptions::at(now))
         .map(|_| ())
         .map_err(|e| e.code())
 }

@@ -1,6 +1,6 @@
 //! Presentation end to end: a reader's DeviceRequest, the holder's
 //! selective disclosure and device signature (`holder::present`), the
-//! encoded DeviceResponse and `Verifier::verify_device_response` with the
+//! encoded DeviceResponse and `Verifier::verify_response` with the
 //! verifier's own session transcript; every device-auth and reader error with
 //! its code; and the ISO/IEC 18013-5 Annex D DeviceResponse (deviceMac) and
 //! DeviceRequest (readerAuth).
@@ -10,11 +10,13 @@
 
 use std::collections::BTreeMap;
 
+use docbridge::VerifyOptions;
 use docbridge::cbor;
 use docbridge::cose::{Sign1Options, sign1};
 use docbridge::deps::ciborium::value::Value;
 use docbridge::deps::coset::{self, CoseMac0Builder, HeaderBuilder, iana};
-use docbridge::device_response::{DeviceAuth, DeviceSigned, ElementErrors};
+use docbridge::device_response::ErrorCode::{self, DataNotReturned};
+use docbridge::device_response::{DeviceAuth, DeviceSigned, ElementErrors, ResponseStatus};
 use docbridge::documents::{DocumentType, samples};
 use docbridge::mso::KeyAuthorizations;
 use docbridge::session::derive_emac_key;
@@ -208,7 +210,7 @@ fn response_bytes(documents: Vec<Document>) -> Vec<u8> {
         version: "1.0".into(),
         documents,
         document_errors: Vec::new(),
-        status: 0,
+        status: ResponseStatus::Ok,
     }
     .to_vec()
     .unwrap()
@@ -229,7 +231,7 @@ fn verify_one(
     session: &[u8],
 ) -> docbridge::Result<VerifiedDocument> {
     let outcome = verifier
-        .verify_device_response(bytes, session, None, NOW)
+        .verify_response(bytes, &VerifyOptions::at(NOW).transcript(session))
         .unwrap();
     assert_eq!(outcome.documents.len(), 1);
     outcome.into_first()
@@ -445,9 +447,9 @@ fn round_trip_every_device_and_ds_algorithm_transcript_and_reader_check() {
 
                     let bytes = presentation.response.to_vec().unwrap();
                     let outcome = verifier
-                        .verify_device_response(&bytes, &session, None, NOW)
+                        .verify_response(&bytes, &VerifyOptions::at(NOW).transcript(&session))
                         .unwrap();
-                    assert_eq!(outcome.status, 0, "{context}");
+                    assert_eq!(outcome.status, ResponseStatus::Ok, "{context}");
                     assert!(outcome.document_errors.is_empty(), "{context}");
                     let verified = outcome
                         .into_first()
@@ -502,7 +504,7 @@ fn two_documents_in_one_response_verify_in_request_order() {
     );
     let bytes = presentation.response.to_vec().unwrap();
     let outcome = verifier(&[&ua])
-        .verify_device_response(&bytes, &session, None, NOW)
+        .verify_response(&bytes, &VerifyOptions::at(NOW).transcript(&session))
         .unwrap();
     assert_eq!(outcome.documents.len(), 2);
     let verified: Vec<VerifiedDocument> =
@@ -721,11 +723,14 @@ fn a_missing_element_is_reported_not_invented() {
     let expected: ElementErrors = BTreeMap::from([
         (
             MDL_NS.to_string(),
-            BTreeMap::from([("eye_colour".to_string(), 0), ("height".to_string(), 0)]),
+            BTreeMap::from([
+                ("eye_colour".to_string(), DataNotReturned),
+                ("height".to_string(), DataNotReturned),
+            ]),
         ),
         (
             "org.iso.18013.5.1.UA".to_string(),
-            BTreeMap::from([("tax_number".to_string(), 0)]),
+            BTreeMap::from([("tax_number".to_string(), DataNotReturned)]),
         ),
     ]);
     assert_eq!(presentation.response.documents[0].errors(), &expected);
@@ -763,16 +768,19 @@ fn a_doc_type_the_wallet_lacks_is_a_document_error() {
     .unwrap();
     assert_eq!(
         presentation.response.document_errors,
-        [(PERMIT.to_string(), 0)]
+        [(PERMIT.to_string(), ErrorCode::DataNotReturned)]
     );
     assert_eq!(presentation.response.documents.len(), 1);
     let bytes = presentation.response.to_vec().unwrap();
     let outcome = setup
         .verifier
-        .verify_device_response(&bytes, &session, None, NOW)
+        .verify_response(&bytes, &VerifyOptions::at(NOW).transcript(&session))
         .unwrap();
-    assert_eq!(outcome.status, 0);
-    assert_eq!(outcome.document_errors, [(PERMIT.to_string(), 0)]);
+    assert_eq!(outcome.status, ResponseStatus::Ok);
+    assert_eq!(
+        outcome.document_errors,
+        [(PERMIT.to_string(), ErrorCode::DataNotReturned)]
+    );
     assert_eq!(outcome.documents.len(), 1);
     assert_eq!(outcome.into_first().unwrap().doc_type(), MDL);
 }
@@ -808,17 +816,20 @@ fn an_empty_response_is_document_not_returned() {
     assert!(!contains(&bytes, b"Shevchenko"));
     let outcome = setup
         .verifier
-        .verify_device_response(&bytes, &session, None, NOW)
+        .verify_response(&bytes, &VerifyOptions::at(NOW).transcript(&session))
         .unwrap();
     assert!(outcome.documents.is_empty());
-    assert_eq!(outcome.document_errors, [(PERMIT.to_string(), 0)]);
+    assert_eq!(
+        outcome.document_errors,
+        [(PERMIT.to_string(), ErrorCode::DataNotReturned)]
+    );
     assert_eq!(code(outcome.into_first()), "document_not_returned");
 
     // No documents and no document errors at all.
     let bare = response_bytes(Vec::new());
     let outcome = setup
         .verifier
-        .verify_device_response(&bare, &session, None, NOW)
+        .verify_response(&bare, &VerifyOptions::at(NOW).transcript(&session))
         .unwrap();
     assert_eq!(code(outcome.into_first()), "document_not_returned");
 }
@@ -1086,7 +1097,7 @@ fn empty_device_auth_is_device_auth_missing() {
         code(
             setup
                 .verifier
-                .verify_device_response(&tampered, &session, None, NOW)
+                .verify_response(&tampered, &VerifyOptions::at(NOW).transcript(&session))
         ),
         "device_auth_missing"
     );
@@ -1446,7 +1457,7 @@ fn an_issuer_signed_item_swapped_between_documents_is_digest_mismatch() {
     let bytes = response_bytes(vec![swap(&doc_a, item_b), swap(&doc_b, item_a)]);
     let outcome = setup
         .verifier
-        .verify_device_response(&bytes, &session, None, NOW)
+        .verify_response(&bytes, &VerifyOptions::at(NOW).transcript(&session))
         .unwrap();
     let codes: Vec<&str> = outcome.documents.into_iter().map(|d| code(d)).collect();
     assert_eq!(codes, ["digest_mismatch", "digest_mismatch"]);
@@ -1455,7 +1466,7 @@ fn an_issuer_signed_item_swapped_between_documents_is_digest_mismatch() {
     let bytes = response_bytes(vec![doc_a, doc_b]);
     let outcome = setup
         .verifier
-        .verify_device_response(&bytes, &session, None, NOW)
+        .verify_response(&bytes, &VerifyOptions::at(NOW).transcript(&session))
         .unwrap();
     assert!(outcome.documents.iter().all(|d| d.is_ok()));
 }
@@ -1513,7 +1524,10 @@ fn issuer_auth_still_applies_inside_a_response() {
         code(
             setup
                 .verifier
-                .verify_device_response(&bytes, &session, None, datetime!(2027-12-01 0:00 UTC))
+                .verify_response(
+                    &bytes,
+                    &VerifyOptions::at(datetime!(2027-12-01 0:00 UTC)).transcript(&session)
+                )
                 .unwrap()
                 .into_first()
         ),
@@ -1565,9 +1579,14 @@ fn annex_d_device_response_verifies_with_device_mac() {
     let session = hex_file("multipaz/session_transcript_bytes.hex");
     let reader_key = annex_d_reader_key();
     let outcome = utopia_verifier()
-        .verify_device_response(&response, &session, Some(&reader_key), ANNEX_D_NOW)
+        .verify_response(
+            &response,
+            &VerifyOptions::at(ANNEX_D_NOW)
+                .transcript(&session)
+                .reader_key(&p256_secret(&reader_key)),
+        )
         .unwrap();
-    assert_eq!(outcome.status, 0);
+    assert_eq!(outcome.status, ResponseStatus::Ok);
     assert!(outcome.document_errors.is_empty());
     assert_eq!(outcome.documents.len(), 1);
     let verified = outcome.into_first().unwrap();
@@ -1630,7 +1649,12 @@ fn annex_d_device_mac_under_another_transcript_is_device_mac_invalid() {
         assert_eq!(
             code(
                 verifier
-                    .verify_device_response(&response, &other, Some(&reader_key), ANNEX_D_NOW)
+                    .verify_response(
+                        &response,
+                        &VerifyOptions::at(ANNEX_D_NOW)
+                            .transcript(&other)
+                            .reader_key(&p256_secret(&reader_key))
+                    )
                     .unwrap()
                     .into_first()
             ),
@@ -1651,7 +1675,12 @@ fn annex_d_device_mac_with_another_reader_key_is_device_mac_invalid() {
         assert_eq!(
             code(
                 verifier
-                    .verify_device_response(&response, &session, Some(&other), ANNEX_D_NOW)
+                    .verify_response(
+                        &response,
+                        &VerifyOptions::at(ANNEX_D_NOW)
+                            .transcript(&session)
+                            .reader_key(&p256_secret(&other))
+                    )
                     .unwrap()
                     .into_first()
             ),
@@ -1668,29 +1697,17 @@ fn annex_d_device_mac_without_a_p256_reader_key_is_invalid_argument() {
     assert_eq!(
         code(
             verifier
-                .verify_device_response(&response, &session, None, ANNEX_D_NOW)
+                .verify_response(
+                    &response,
+                    &VerifyOptions::at(ANNEX_D_NOW).transcript(&session)
+                )
                 .unwrap()
                 .into_first()
         ),
         "invalid_argument"
     );
-    for alg in [Algorithm::EdDsa, Algorithm::Es384] {
-        assert_eq!(
-            code(
-                verifier
-                    .verify_device_response(
-                        &response,
-                        &session,
-                        Some(&device_key(alg, 701)),
-                        ANNEX_D_NOW
-                    )
-                    .unwrap()
-                    .into_first()
-            ),
-            "invalid_argument",
-            "{alg:?}"
-        );
-    }
+    // A reader key of another curve cannot be passed at all: the options
+    // take the session's P-256 key type.
 }
 
 #[test]
@@ -1782,7 +1799,7 @@ fn verify_one_at(
     now: OffsetDateTime,
 ) -> docbridge::Result<VerifiedDocument> {
     verifier
-        .verify_device_response(bytes, session, None, now)
+        .verify_response(bytes, &VerifyOptions::at(now).transcript(session))
         .unwrap()
         .into_first()
 }
@@ -1898,9 +1915,14 @@ fn a_device_mac_made_by_the_holder_verifies_and_binds_to_session_and_reader() {
     let mac = device_mac(&emac_key, iana::Algorithm::HMAC_256_256, &session, MDL);
     let bytes = with_device_auth(&document, DeviceAuth::Mac(mac.clone()));
     let verify = |bytes: &[u8], session: &[u8], key: Option<&SoftwareKey>| {
+        let key = key.map(p256_secret);
+        let mut options = VerifyOptions::at(NOW).transcript(session);
+        if let Some(key) = &key {
+            options = options.reader_key(key);
+        }
         setup
             .verifier
-            .verify_device_response(bytes, session, key, NOW)
+            .verify_response(bytes, &options)
             .unwrap()
             .into_first()
     };
@@ -1991,11 +2013,11 @@ fn a_device_mac_for_a_non_p256_device_key_is_session_unsupported_curve() {
         assert_eq!(
             code(
                 verifier(&[&ua])
-                    .verify_device_response(
+                    .verify_response(
                         &with_device_auth(&document, DeviceAuth::Mac(mac)),
-                        &session,
-                        Some(&reader_key),
-                        NOW
+                        &VerifyOptions::at(NOW)
+                            .transcript(&session)
+                            .reader_key(&p256_secret(&reader_key))
                     )
                     .unwrap()
                     .into_first()
@@ -2229,7 +2251,7 @@ fn a_verifier_takes_the_doc_type_it_asked_for() {
     .unwrap();
     let verify = || {
         verifier(&[&ua])
-            .verify_device_response(&bytes, &session, None, NOW)
+            .verify_response(&bytes, &VerifyOptions::at(NOW).transcript(&session))
             .unwrap()
     };
     assert_eq!(verify().doc_types, [MVRC, MDL]);

@@ -8,10 +8,11 @@
 use std::collections::BTreeMap;
 use std::io::Write as _;
 
+use docbridge::VerifyOptions;
 use docbridge::cose::{Sign1Options, sign1};
 use docbridge::deps::ciborium::value::Value;
 use docbridge::deps::coset::{self, iana};
-use docbridge::documents::{DocumentType, samples};
+use docbridge::documents::samples;
 use docbridge::status::{
     EncodedStatusList, IndexAllocator, MAX_LIST_BYTES, StatusBits, StatusList,
     verify_status_list_token, verify_status_list_token_with_key,
@@ -481,8 +482,12 @@ impl World {
         document: &IssuerSigned,
         token: Option<&[u8]>,
     ) -> Result<StatusOutcome, &'static str> {
+        let mut options = VerifyOptions::at(NOW).doc_type(DrivingLicence::DOC_TYPE);
+        if let Some(token) = token {
+            options = options.status_token(token);
+        }
         self.verifier
-            .verify_with_status(document, Some(DrivingLicence::DOC_TYPE), token, NOW)
+            .verify(document, &options)
             .map(|d| d.status())
             .map_err(|e| e.code())
     }
@@ -512,7 +517,7 @@ fn valid_revoked_and_suspended() {
     let bytes = valid.to_vec().unwrap();
     let verified = world
         .verifier
-        .verify_bytes_with_status(&bytes, Some(&token), NOW)
+        .verify(&bytes, &VerifyOptions::at(NOW).status_token(&token))
         .unwrap();
     assert_eq!(verified.status(), StatusOutcome::Valid);
     assert_eq!(
@@ -527,7 +532,10 @@ fn valid_revoked_and_suspended() {
     assert_eq!(
         world
             .verifier
-            .verify_bytes_with_status(&revoked.to_vec().unwrap(), Some(&token), NOW)
+            .verify(
+                &revoked.to_vec().unwrap(),
+                &VerifyOptions::at(NOW).status_token(&token)
+            )
             .unwrap_err()
             .code(),
         "revoked"
@@ -578,7 +586,7 @@ fn fail_closed_versus_allowed_missing_token() {
     assert_eq!(
         world
             .verifier
-            .verify(&document, None, NOW)
+            .verify(&document, &VerifyOptions::at(NOW))
             .unwrap_err()
             .code(),
         "status_token_missing"
@@ -586,7 +594,7 @@ fn fail_closed_versus_allowed_missing_token() {
     assert_eq!(
         world
             .verifier
-            .verify_bytes(&document.to_vec().unwrap(), NOW)
+            .verify(&document.to_vec().unwrap(), &VerifyOptions::at(NOW))
             .unwrap_err()
             .code(),
         "status_token_missing"
@@ -600,7 +608,7 @@ fn fail_closed_versus_allowed_missing_token() {
     assert_eq!(
         world
             .verifier
-            .verify_bytes(&plain.to_vec().unwrap(), NOW)
+            .verify(&plain.to_vec().unwrap(), &VerifyOptions::at(NOW))
             .unwrap()
             .status(),
         StatusOutcome::NotReferenced
@@ -992,7 +1000,10 @@ fn unsupported_status_mechanisms_fail_closed() {
         .clone()
         .with_status_policy(StatusPolicy::fail_closed().allow_missing_token(true));
     assert_eq!(
-        lenient.verify(&resigned, None, NOW).unwrap().status(),
+        lenient
+            .verify(&resigned, &VerifyOptions::at(NOW))
+            .unwrap()
+            .status(),
         StatusOutcome::NotChecked
     );
 }
@@ -1037,7 +1048,12 @@ fn presented_documents_are_checked_against_their_token() {
     let check = |response: &[u8], tokens: &StatusTokens| {
         world
             .verifier
-            .verify_device_response_with_status(response, &session, None, tokens, NOW)
+            .verify_response(
+                response,
+                &VerifyOptions::at(NOW)
+                    .transcript(&session)
+                    .status_tokens(tokens),
+            )
             .unwrap()
             .into_first()
             .map(|d| (d.status(), d.holder_bound()))

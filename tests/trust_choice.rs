@@ -2,6 +2,7 @@
 //! several candidates exist: renewed IACAs, re-keyed IACAs, a country's own
 //! list beside a VICAL, and which keys may speak for a country's trust.
 
+use docbridge::VerifyOptions;
 use docbridge::cbor;
 use docbridge::cose::{Sign1Options, sign1};
 use docbridge::deps::ciborium::value::Value;
@@ -68,7 +69,7 @@ fn verify_with(authority: IssuingAuthority, document: &[u8]) -> Result<(), &'sta
         TrustedAuthorities::from_authorities([authority]).unwrap(),
         AcceptancePolicy::accept_all(),
     )
-    .verify_bytes(document, NOW)
+    .verify(document, &VerifyOptions::at(NOW))
     .map(|_| ())
     .map_err(|e| e.code())
 }
@@ -283,7 +284,7 @@ fn a_vical_never_overrides_a_countrys_own_list() {
     let check = |store: &TrustStore, document: &[u8]| {
         Verifier::from_store(store, AcceptancePolicy::accept_all())
             .unwrap()
-            .verify_bytes(document, NOW)
+            .verify(document, &VerifyOptions::at(NOW))
             .map(|d| d.authority_id().to_string())
             .map_err(|e| e.code())
     };

@@ -4,6 +4,7 @@
 
 use std::time::Instant;
 
+use docbridge::VerifyOptions;
 use docbridge::cbor;
 use docbridge::cose::{HEADER_TYP, Sign1Options, sign1};
 use docbridge::deps::ciborium::value::Value;
@@ -323,7 +324,7 @@ fn polish_verifier_trusts_ukrainian_licence_through_the_list() {
 
     let verifier = Verifier::from_store(&w.store, AcceptancePolicy::polish_default()).unwrap();
     let verified = verifier
-        .verify_bytes(&issue_licence(&w.diia, 10), NOW)
+        .verify(&issue_licence(&w.diia, 10), &VerifyOptions::at(NOW))
         .unwrap();
     assert_eq!(verified.issuing_country(), "UA");
     assert_eq!(verified.authority_id(), "UA:diia");
@@ -335,7 +336,7 @@ fn polish_verifier_trusts_ukrainian_licence_through_the_list() {
     assert_eq!(source.next_update(), Some(NEXT_UPDATE));
 
     let polish = verifier
-        .verify_bytes(&issue_licence(&w.mobywatel, 11), NOW)
+        .verify(&issue_licence(&w.mobywatel, 11), &VerifyOptions::at(NOW))
         .unwrap();
     assert_eq!(
         polish.trust_source().unwrap().operator_country(),
@@ -348,7 +349,7 @@ fn polish_verifier_trusts_ukrainian_licence_through_the_list() {
         AcceptancePolicy::accept_all(),
     );
     let doc = manual
-        .verify_bytes(&issue_licence(&w.diia, 12), NOW)
+        .verify(&issue_licence(&w.diia, 12), &VerifyOptions::at(NOW))
         .unwrap();
     assert!(doc.trust_source().is_none());
 }
@@ -374,11 +375,11 @@ fn several_operators_each_replace_only_their_own_country() {
     assert_eq!(ids, ["PL:mobywatel", "UA:diia-two"]);
     let verifier = Verifier::from_store(&w.store, AcceptancePolicy::accept_all()).unwrap();
     assert_eq!(
-        code(verifier.verify_bytes(&issue_licence(&w.diia, 1), NOW)),
+        code(verifier.verify(&issue_licence(&w.diia, 1), &VerifyOptions::at(NOW))),
         "untrusted_issuer"
     );
     verifier
-        .verify_bytes(&issue_licence(&diia2, 2), NOW)
+        .verify(&issue_licence(&diia2, 2), &VerifyOptions::at(NOW))
         .unwrap();
 
     // A third country joins by configuration alone.
@@ -388,7 +389,7 @@ fn several_operators_each_replace_only_their_own_country() {
     w.store.update(&lt_op.publish(1, &[&regitra]), NOW).unwrap();
     let verifier = Verifier::from_store(&w.store, AcceptancePolicy::accept_all()).unwrap();
     let doc = verifier
-        .verify_bytes(&issue_licence(&regitra, 3), NOW)
+        .verify(&issue_licence(&regitra, 3), &VerifyOptions::at(NOW))
         .unwrap();
     assert_eq!(doc.trust_source().unwrap().operator_country(), Some("LT"));
 }
@@ -458,7 +459,7 @@ fn device_responses_are_verified_through_the_store() {
     let verifier = Verifier::from_store(&w.store, AcceptancePolicy::polish_default()).unwrap();
     let verify = |at: OffsetDateTime| {
         verifier
-            .verify_device_response(&bytes, &session, None, at)
+            .verify_response(&bytes, &VerifyOptions::at(at).transcript(&session))
             .and_then(|response| response.into_first())
     };
     let verified = verify(NOW).unwrap();
@@ -650,15 +651,20 @@ fn stale_lists_are_refused_and_fail_closed() {
         .unwrap();
     let verifier = Verifier::from_store(&w.store, AcceptancePolicy::accept_all()).unwrap();
     let doc = issue_licence(&w.diia, 20);
-    verifier.verify_bytes(&doc, NEXT_UPDATE).unwrap();
-    assert_eq!(code(verifier.verify_bytes(&doc, late)), "trust_list_stale");
+    verifier
+        .verify(&doc, &VerifyOptions::at(NEXT_UPDATE))
+        .unwrap();
+    assert_eq!(
+        code(verifier.verify(&doc, &VerifyOptions::at(late))),
+        "trust_list_stale"
+    );
 
     // A grace period covers the hour; past it, stale again.
     let graced = w.store.clone().with_grace(Duration::hours(2));
     let verifier = Verifier::from_store(&graced, AcceptancePolicy::accept_all()).unwrap();
-    verifier.verify_bytes(&doc, late).unwrap();
+    verifier.verify(&doc, &VerifyOptions::at(late)).unwrap();
     assert_eq!(
-        code(verifier.verify_bytes(&doc, late + Duration::hours(2))),
+        code(verifier.verify(&doc, &VerifyOptions::at(late + Duration::hours(2)))),
         "trust_list_stale"
     );
     let mut graced = TrustStore::new().with_grace(Duration::hours(2));
@@ -670,7 +676,7 @@ fn stale_lists_are_refused_and_fail_closed() {
     // An explicit opt-out accepts stale lists and reports them.
     let lenient = w.store.clone().with_stale_policy(StalePolicy::AllowStale);
     let verifier = Verifier::from_store(&lenient, AcceptancePolicy::accept_all()).unwrap();
-    let verified = verifier.verify_bytes(&doc, late).unwrap();
+    let verified = verifier.verify(&doc, &VerifyOptions::at(late)).unwrap();
     assert_eq!(verified.trust_source().unwrap().stale_after(), None);
     assert_eq!(
         verified.trust_source().unwrap().next_update(),
@@ -918,7 +924,10 @@ fn listed_authority_validity_is_enforced_at_verification() {
         let listed = &w.store.list("UA").unwrap().list().authorities()[0];
         assert_eq!((listed.valid_from(), listed.valid_until()), (from, until));
         let verifier = Verifier::from_store(&w.store, AcceptancePolicy::accept_all()).unwrap();
-        assert_eq!(code(verifier.verify_bytes(&doc, NOW)), expected);
+        assert_eq!(
+            code(verifier.verify(&doc, &VerifyOptions::at(NOW))),
+            expected
+        );
     }
     assert_eq!(
         code(
@@ -1049,10 +1058,10 @@ fn persistence_round_trip() {
     assert_eq!(held_sequence(&reloaded, "PL"), Some(8));
     let verifier = Verifier::from_store(&reloaded, AcceptancePolicy::polish_default()).unwrap();
     let doc = issue_licence(&w.diia, 50);
-    let verified = verifier.verify_bytes(&doc, NOW).unwrap();
+    let verified = verifier.verify(&doc, &VerifyOptions::at(NOW)).unwrap();
     assert_eq!(verified.trust_source().unwrap().sequence(), 3);
     assert_eq!(
-        code(verifier.verify_bytes(&doc, NEXT_UPDATE + Duration::DAY)),
+        code(verifier.verify(&doc, &VerifyOptions::at(NEXT_UPDATE + Duration::DAY))),
         "trust_list_stale"
     );
     // Rollback protection survives the reload.
@@ -1147,7 +1156,7 @@ fn corrupt_state_is_a_clear_error_and_keeps_the_last_good_state() {
     );
     let verifier = Verifier::from_store(&store, AcceptancePolicy::accept_all()).unwrap();
     verifier
-        .verify_bytes(&issue_licence(&w.diia, 60), NOW)
+        .verify(&issue_licence(&w.diia, 60), &VerifyOptions::at(NOW))
         .unwrap();
     assert_eq!(
         code(store.save_to_path(&dir.0.join("no-such-dir").join("x.cbor"))),
@@ -1177,10 +1186,12 @@ fn default_policies_mirror_each_other() {
     w.store.update(&w.ua_op.publish(1, &[&wide]), NOW).unwrap();
     let verifier = Verifier::from_store(&w.store, AcceptancePolicy::polish_default()).unwrap();
     assert_eq!(
-        code(verifier.verify_bytes(&issue(&wide, other, 70), NOW)),
+        code(verifier.verify(&issue(&wide, other, 70), &VerifyOptions::at(NOW))),
         "not_accepted"
     );
-    verifier.verify_bytes(&issue(&wide, MDL, 71), NOW).unwrap();
+    verifier
+        .verify(&issue(&wide, MDL, 71), &VerifyOptions::at(NOW))
+        .unwrap();
 }
 
 // ----- Scale -----
@@ -1264,7 +1275,7 @@ fn a_thousand_authorities_in_five_countries() {
                 .count(),
             1
         );
-        let verified = verifier.verify_bytes(doc, NOW).unwrap();
+        let verified = verifier.verify(doc, &VerifyOptions::at(NOW)).unwrap();
         assert_eq!(verified.authority_id(), chosen.authority.id());
         assert_eq!(
             verified.trust_source().unwrap().operator_country(),
@@ -1280,7 +1291,7 @@ fn a_thousand_authorities_in_five_countries() {
     );
     let started = Instant::now();
     for doc in &docs {
-        small.verify_bytes(doc, NOW).unwrap();
+        small.verify(doc, &VerifyOptions::at(NOW)).unwrap();
     }
     eprintln!(
         "1,000 authorities in 5 lists: made and signed in {generating:?}, taken by the store in \
@@ -1302,9 +1313,7 @@ fn vical_file(name: &str) -> Vec<u8> {
 }
 
 fn vical_root(name: &str) -> Certificate {
-    let mut certs = Certificate::load(&vical_file(name)).unwrap();
-    assert_eq!(certs.len(), 1);
-    certs.remove(0)
+    Certificate::load_one(&vical_file(name)).unwrap()
 }
 
 fn verify_vical(file: &str, anchor: &Certificate, at: OffsetDateTime) -> VerifiedVical {
@@ -1535,7 +1544,7 @@ fn vical_doc_types_are_enforced_per_certificate() {
     assert!(update.skipped.is_empty());
     let verifier = Verifier::from_store(&store, AcceptancePolicy::accept_all()).unwrap();
     let verified = verifier
-        .verify_bytes(&issue(&issuer, MDL, 302), NOW)
+        .verify(&issue(&issuer, MDL, 302), &VerifyOptions::at(NOW))
         .unwrap();
     let source = verified.trust_source().unwrap();
     assert_eq!(
@@ -1545,7 +1554,7 @@ fn vical_doc_types_are_enforced_per_certificate() {
     assert_eq!(source.operator_country(), None);
     // The authority's IACA is trusted, but not for vehicle registrations.
     assert_eq!(
-        code(verifier.verify_bytes(&issue(&issuer, MVRC, 303), NOW)),
+        code(verifier.verify(&issue(&issuer, MVRC, 303), &VerifyOptions::at(NOW))),
         "doc_type_not_allowed"
     );
     // VICAL rollback, staleness and the unpinned provider.
@@ -1614,7 +1623,7 @@ fn vical_doc_types_are_enforced_per_certificate() {
     assert_eq!(reloaded.vical("Utopia VICAL").unwrap().issue_id(), 11);
     let verifier = Verifier::from_store(&reloaded, AcceptancePolicy::accept_all()).unwrap();
     verifier
-        .verify_bytes(&issue(&issuer, MVRC, 304), NOW)
+        .verify(&issue(&issuer, MVRC, 304), &VerifyOptions::at(NOW))
         .unwrap();
 }
 

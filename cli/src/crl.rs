@@ -178,13 +178,7 @@ fn revoke(args: RevokeArgs) -> Result<ExitCode, ToolError> {
     let current = Crl::load(&bytes)?;
     current.verify_signed_by(&authority.iaca_certificate)?;
     let serial = match (&args.certificate, &args.serial) {
-        (Some(path), _) => {
-            let certificates = Certificate::load(&read(path)?)?;
-            let certificate = certificates
-                .first()
-                .ok_or_else(|| ToolError(format!("{}: no certificate", path.display())))?;
-            certificate.serial().to_vec()
-        }
+        (Some(path), _) => Certificate::load_one(&read(path)?)?.serial().to_vec(),
         (None, Some(text)) => parse_serial(text)?,
         (None, None) => return Err(ToolError("give --certificate or --serial".into())),
     };
@@ -226,7 +220,7 @@ fn show(args: ShowArgs) -> Result<ExitCode, ToolError> {
     let verified = match &args.trust {
         None => None,
         Some(path) => {
-            let iacas = Certificate::load(&read(path)?)?;
+            let iacas = Certificate::load_all(&read(path)?)?;
             // Any of the given certificates may have signed it (a renewed IACA).
             let mut outcome = Ok(());
             for iaca in &iacas {

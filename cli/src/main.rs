@@ -12,11 +12,11 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use docbridge::documents::json::{elements_from_json, elements_to_json};
-use docbridge::verifier::StatusTokens;
+use docbridge::report::Report;
 use docbridge::{
     AcceptancePolicy, Algorithm, Certificate, DemoAuthority, Error, Issuer, IssuingAuthority,
     PublicKey, Signer, SoftwareKey, StatusPolicy, TrustedAuthorities, ValidityInfo,
-    VerifiedDocument, Verifier,
+    VerifiedDocument, Verifier, VerifyOptions,
     documents::{Claims, DocumentType, DrivingLicence, ResidencePermit, VehicleRegistration},
 };
 use time::OffsetDateTime;
@@ -402,7 +402,7 @@ fn trusted_from_certificates(
 ) -> Result<TrustedAuthorities, ToolError> {
     let mut trusted = TrustedAuthorities::new();
     for path in paths {
-        for (index, cert) in Certificate::load(&read(path)?)?.into_iter().enumerate() {
+        for (index, cert) in Certificate::load_all(&read(path)?)?.into_iter().enumerate() {
             let country = cert
                 .country()
                 .ok_or_else(|| {
@@ -465,40 +465,31 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
     let verifier = Verifier::new(trusted, policy).with_status_policy(
         StatusPolicy::fail_closed().allow_missing_token(args.allow_missing_status),
     );
-    let outcome = match &args.transcript {
-        None => verifier.verify_bytes_with_status(&bytes, status_token.as_deref(), now),
-        Some(transcript) => {
-            let transcript = read(transcript)?;
-            let reader_key = args
-                .reader_key
-                .as_deref()
-                .map(|path| read_text(path).and_then(|pem| Ok(SoftwareKey::from_pkcs8_pem(&pem)?)))
-                .transpose()?;
-            // The one token given applies to whatever list the presented
-            // documents reference.
-            let tokens = match &status_token {
-                None => StatusTokens::new(),
-                Some(token) => referenced_uris(&bytes)
-                    .into_iter()
-                    .map(|uri| (uri, token.clone()))
-                    .collect(),
-            };
-            verifier
-                .verify_device_response_with_status(
-                    &bytes,
-                    &transcript,
-                    reader_key.as_ref(),
-                    &tokens,
-                    now,
-                )
-                .and_then(|response| match &args.doc_type {
-                    Some(doc_type) => response.into_doc_type(doc_type),
-                    None => response.into_first(),
-                })
-        }
+    let transcript = args.transcript.as_deref().map(read).transpose()?;
+    let reader_key = args
+        .reader_key
+        .as_deref()
+        .map(|path| read_text(path).and_then(|pem| reader_key_from_pem(&pem)))
+        .transpose()?;
+    // The one token given applies to whatever list the documents reference.
+    let mut options = VerifyOptions::at(now);
+    if let Some(token) = &status_token {
+        options = options.status_token(token);
+    }
+    if let Some(key) = &reader_key {
+        options = options.reader_key(key);
+    }
+    let outcome = match &transcript {
+        None => verifier.verify(&bytes, &options),
+        Some(transcript) => verifier
+            .verify_response(&bytes, &options.transcript(transcript))
+            .and_then(|response| match &args.doc_type {
+                Some(doc_type) => response.into_doc_type(doc_type),
+                None => response.into_first(),
+            }),
     };
     match (&outcome, args.json) {
-        (Ok(doc), true) => println!("{}", verified_json(doc)),
+        (_, true) => print_json(&Report::document(&outcome)),
         (Ok(doc), false) => print_summary(doc),
         (Err(e), json) => report_refusal(e, json),
     }
@@ -509,51 +500,39 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
     })
 }
 
+/// Prints a report in the library's JSON shape (`docbridge::report`).
+fn print_json(report: &Report<'_>) {
+    match serde_json::to_string(report) {
+        Ok(json) => println!("{json}"),
+        // Only a map with non-text keys fails, which a report never holds.
+        Err(e) => eprintln!("cannot write the JSON report: {e}"),
+    }
+}
+
 /// Prints why an input (document, trust list, status token) was refused:
-/// JSON with `--json`, else one line.
+/// the library's JSON report with `--json`, else one line.
 fn report_refusal(e: &Error, json: bool) {
     if json {
-        println!(
-            "{}",
-            serde_json::json!({"valid": false, "error": {"code": e.code(), "message": e.to_string()}})
-        );
+        // The refusal of a document or of what it was to be checked against
+        // reads the same in every report.
+        print_json(&Report::document(&Err(e.clone())));
     } else {
         println!("INVALID: {} ({})", e, e.code());
     }
 }
 
-/// The status-list URIs the documents of a DeviceResponse reference
-/// (unverified: only used to route the token to them).
-fn referenced_uris(response: &[u8]) -> Vec<String> {
-    docbridge::DeviceResponse::from_slice(response)
-        .map(|r| {
-            r.documents
-                .iter()
-                .filter_map(|d| d.issuer_signed().mso_unverified().ok()?.status?.status_list)
-                .map(|list| list.uri)
-                .collect()
-        })
-        .unwrap_or_default()
+/// The reader's ephemeral P-256 key from a PKCS#8 PEM text.
+fn reader_key_from_pem(pem: &str) -> Result<docbridge::deps::p256::SecretKey, ToolError> {
+    match SoftwareKey::from_pkcs8_pem(pem)? {
+        SoftwareKey::P256(key) => Ok(docbridge::deps::p256::SecretKey::from(&key)),
+        _ => Err(ToolError(
+            "the reader's ephemeral key must be a P-256 key".into(),
+        )),
+    }
 }
 
 fn format_time(at: OffsetDateTime) -> String {
     at.format(&Rfc3339).unwrap_or_else(|_| at.to_string())
-}
-
-fn verified_json(doc: &VerifiedDocument) -> serde_json::Value {
-    serde_json::json!({
-        "valid": true,
-        "docType": doc.doc_type(),
-        "issuingCountry": doc.issuing_country(),
-        "authority": doc.authority_name(),
-        "documentSigner": doc.document_signer(),
-        "validFrom": format_time(doc.validity().valid_from),
-        "validUntil": format_time(doc.validity().valid_until),
-        "status": doc.status().name(),
-        "holderBound": doc.holder_bound(),
-        "trustSource": trust_list::source_json(doc.trust_source()),
-        "claims": elements_to_json(doc.elements()),
-    })
 }
 
 fn print_summary(doc: &VerifiedDocument) {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use docbridge::documents::{DocumentType, DrivingLicence, ResidencePermit, VehicleRegistration};
+use docbridge::documents::{DrivingLicence, ResidencePermit, VehicleRegistration};
 use docbridge::{
     Certificate, DeviceRequest, IssuerSigned, ItemsRequest, ReaderCheck, ReaderStatus, SoftwareKey,
     present, transcript,
@@ -95,7 +95,7 @@ fn main_namespace(doc_type: &str) -> Option<&'static str> {
 fn load_certificates(paths: &[PathBuf]) -> Result<Vec<Certificate>, ToolError> {
     let mut certs = Vec::new();
     for path in paths {
-        certs.extend(Certificate::load(&read(path)?)?);
+        certs.extend(Certificate::load_all(&read(path)?)?);
     }
     Ok(certs)
 }
@@ -189,7 +189,7 @@ pub(crate) fn present_documents(args: PresentArgs) -> Result<ExitCode, ToolError
         );
     }
     for (doc_type, code) in &presentation.response.document_errors {
-        println!("{doc_type}: not in the wallet (error {code})");
+        println!("{doc_type}: not in the wallet (error {})", code.code());
     }
     println!(
         "response ({} bytes) written to {}",

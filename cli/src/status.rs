@@ -200,7 +200,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, ToolError> {
         None => {
             let mut iacas = Vec::new();
             for path in &args.trust {
-                iacas.extend(Certificate::load(&read(path)?)?);
+                iacas.extend(Certificate::load_all(&read(path)?)?);
             }
             verify_status_list_token(&bytes, &iacas, now)
         }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use docbridge::trust::ListSource;
+use docbridge::report::Report;
 use docbridge::x509::{self, CertificateProfile, CertificateSpec};
 use docbridge::{
     Algorithm, Certificate, Error, IssuingAuthority, SignedTrustList, Signer, SoftwareKey,
@@ -201,7 +201,7 @@ fn read_authority(dir: &Path) -> Result<IssuingAuthority, ToolError> {
                 .collect()
         })
         .unwrap_or_default();
-    let iaca = Certificate::load(&read(
+    let iaca = Certificate::load_all(&read(
         &dir.join(docbridge::trust::demo::IACA_CERTIFICATE_FILE),
     )?)?;
     Ok(IssuingAuthority::new(
@@ -247,7 +247,7 @@ fn build(args: BuildArgs) -> Result<ExitCode, ToolError> {
 
 fn sign(args: SignArgs) -> Result<ExitCode, ToolError> {
     let key = SoftwareKey::from_pkcs8_pem(&read_text(&args.key)?)?;
-    let chain = Certificate::load(&read(&args.cert)?)?;
+    let chain = Certificate::load_all(&read(&args.cert)?)?;
     let bytes = read(&args.file)?;
     let signed = match SignedTrustList::from_slice(&bytes) {
         Ok(signed) => signed.resign(&key, &chain)?,
@@ -273,26 +273,18 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
     let bytes = read(&args.file)?;
     let outcome = store.update(&bytes, now).and_then(|update| {
         let country = update.source.operator();
-        let list = store
+        store
             .list(country)
-            .ok_or_else(|| Error::InvalidArgument(format!("no list held for {country}")))?;
-        Ok((update.source.clone(), list.list().clone()))
+            .cloned()
+            .ok_or_else(|| Error::InvalidArgument(format!("no list held for {country}")))
     });
     match (&outcome, args.json) {
-        (Ok((source, list)), true) => {
-            let mut json = list_json(list);
-            json["valid"] = serde_json::Value::Bool(true);
-            json["staleAfter"] = source
-                .stale_after()
-                .map(format_time)
-                .map_or(serde_json::Value::Null, serde_json::Value::String);
-            println!("{json}");
-        }
-        (Ok((_, list)), false) => {
+        (_, true) => super::print_json(&Report::trust_list(&outcome)),
+        (Ok(verified), false) => {
             println!("VALID trust list");
-            print_list(list);
+            print_list(verified.list());
         }
-        (Err(e), json) => super::report_refusal(e, json),
+        (Err(e), false) => super::report_refusal(e, false),
     }
     Ok(if outcome.is_ok() {
         ExitCode::SUCCESS
@@ -327,7 +319,7 @@ fn show(file: &Path) -> Result<ExitCode, ToolError> {
 /// Pins each root for its own countryName.
 pub(crate) fn pin_roots(store: &mut TrustStore, paths: &[PathBuf]) -> Result<(), ToolError> {
     for path in paths {
-        for root in Certificate::load(&read(path)?)? {
+        for root in Certificate::load_all(&read(path)?)? {
             let country = root
                 .country()
                 .ok_or_else(|| {
@@ -360,45 +352,6 @@ pub(crate) fn store_from(
         }
     }
     Ok(Ok(store))
-}
-
-/// The JSON of a document's trust source.
-pub(crate) fn source_json(source: Option<&ListSource>) -> serde_json::Value {
-    match source {
-        None => serde_json::Value::Null,
-        Some(s) => serde_json::json!({
-            "format": s.format().name(),
-            "operator": s.operator(),
-            "sequence": s.sequence(),
-            "issued": format_time(s.issued()),
-            "nextUpdate": s.next_update().map(format_time),
-        }),
-    }
-}
-
-fn list_json(list: &TrustList) -> serde_json::Value {
-    let authorities: Vec<serde_json::Value> = list
-        .authorities()
-        .iter()
-        .map(|a| {
-            serde_json::json!({
-                "id": a.id(),
-                "country": a.country(),
-                "name": a.name(),
-                "docTypes": a.doc_types(),
-                "iacaCertificates": a.iaca_certificates().iter().map(|c| c.subject()).collect::<Vec<_>>(),
-                "validFrom": a.valid_from().map(format_time),
-                "validUntil": a.valid_until().map(format_time),
-            })
-        })
-        .collect();
-    serde_json::json!({
-        "operatorCountry": list.operator_country(),
-        "sequence": list.sequence(),
-        "issued": format_time(list.issued()),
-        "nextUpdate": format_time(list.next_update()),
-        "authorities": authorities,
-    })
 }
 
 fn print_list(list: &TrustList) {

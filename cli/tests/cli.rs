@@ -107,6 +107,8 @@ fn issue_verify_and_inspect_through_the_command_line() {
         p(&doc),
     ]);
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // The library's report (docbridge::report), not a shape of the tool's own.
+    assert_eq!(json["format"], "docbridge-verification/1");
     assert_eq!(json["valid"], true);
     assert_eq!(json["docType"], "org.iso.18013.5.1.mDL");
     assert_eq!(json["issuingCountry"], "UA");

@@ -93,7 +93,7 @@ fn new_revoke_show() {
     let said = ok(&args);
     assert!(said.contains("keyCompromise"), "{said}");
     let second = Crl::load(&std::fs::read(&crl).unwrap()).unwrap();
-    let ds_cert = &Certificate::load(&std::fs::read(&ds).unwrap()).unwrap()[0];
+    let ds_cert = &Certificate::load_one(&std::fs::read(&ds).unwrap()).unwrap();
     let entry = second.entry_for(ds_cert.serial()).unwrap();
     assert_eq!(entry.reason, Some(RevocationReason::KeyCompromise));
     assert_eq!(second.number_u64(), Some(2));

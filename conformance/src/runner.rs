@@ -29,7 +29,7 @@ use docbridge::session::{DeviceSession, ReaderSession, Received, SessionEstablis
 use docbridge::status::StatusPolicy;
 use docbridge::trust::store::{Update, UpdateOutcome};
 use docbridge::trust::{AcceptancePolicy, IssuingAuthority, TrustStore, TrustedAuthorities};
-use docbridge::verifier::{StatusTokens, VerifiedDocument, Verifier};
+use docbridge::verifier::{StatusTokens, VerifiedDocument, Verifier, VerifyOptions};
 use docbridge::x509::Certificate;
 
 /// Where a case's files come from.
@@ -251,8 +251,12 @@ fn execute(case: &Case, files: &dyn Files) -> Result<Result<Map<String, Json>>> 
             };
             let document = load(files, document)?;
             let token = status_token.as_ref().map(|t| load(files, t)).transpose()?;
+            let mut options = VerifyOptions::at(now);
+            if let Some(token) = &token {
+                options = options.status_token(token);
+            }
             Ok(verifier
-                .verify_bytes_with_status(&document, token.as_deref(), now)
+                .verify(&document, &options)
                 .map(|verified| document_members(&verified)))
         }
         (
@@ -273,20 +277,20 @@ fn execute(case: &Case, files: &dyn Files) -> Result<Result<Map<String, Json>>> 
             let transcript = load(files, transcript)?;
             let reader_key = reader_key
                 .as_ref()
-                .map(|path| SoftwareKey::from_pkcs8_pem(&text(files, path)?))
+                .map(|path| p256_key(files, path))
                 .transpose()?;
             let mut tokens = StatusTokens::new();
             for entry in status_tokens {
                 tokens.insert(entry.uri.clone(), load(files, &entry.token)?);
             }
+            let mut options = VerifyOptions::at(now)
+                .transcript(&transcript)
+                .status_tokens(&tokens);
+            if let Some(key) = &reader_key {
+                options = options.reader_key(key);
+            }
             Ok(verifier
-                .verify_device_response_with_status(
-                    &response,
-                    &transcript,
-                    reader_key.as_ref(),
-                    &tokens,
-                    now,
-                )
+                .verify_response(&response, &options)
                 .and_then(|verification| verification.into_first())
                 .map(|verified| document_members(&verified)))
         }
@@ -417,15 +421,19 @@ fn check_request(
     Ok(request_members(&doc_types))
 }
 
+/// An ephemeral P-256 private key (session or reader key) from a PKCS#8 PEM file.
+fn p256_key(files: &dyn Files, path: &str) -> Result<p256::SecretKey> {
+    match SoftwareKey::from_pkcs8_pem(&text(files, path)?)? {
+        SoftwareKey::P256(key) => Ok(p256::SecretKey::from(&key)),
+        other => Err(Error::InvalidArgument(format!(
+            "vectors: {path} must be a P-256 key, not {:?}",
+            docbridge::cose::Signer::algorithm(&other)
+        ))),
+    }
+}
+
 fn run_session(session: &SessionInput, files: &dyn Files) -> Result<Result<Map<String, Json>>> {
-    let key = match SoftwareKey::from_pkcs8_pem(&text(files, &session.private_key)?)? {
-        SoftwareKey::P256(key) => p256::SecretKey::from(&key),
-        other => {
-            return Err(Error::InvalidArgument(format!(
-                "vectors: a session key must be P-256, not {other:?}"
-            )));
-        }
-    };
+    let key = p256_key(files, &session.private_key)?;
     let transcript = load(files, &session.transcript)?;
     let messages = session
         .messages
@@ -488,13 +496,7 @@ fn text(files: &dyn Files, path: &str) -> Result<String> {
 
 /// Exactly one certificate, PEM or DER.
 fn certificate(files: &dyn Files, path: &str) -> Result<Certificate> {
-    let mut certificates = Certificate::load(&files.read(path)?)?;
-    match (certificates.pop(), certificates.is_empty()) {
-        (Some(certificate), true) => Ok(certificate),
-        _ => Err(Error::InvalidArgument(format!(
-            "vectors: {path} must hold exactly one certificate"
-        ))),
-    }
+    Certificate::load_one(&files.read(path)?)
 }
 
 // ----- Outcome members, shared with the generator -----

@@ -2,7 +2,9 @@
 //! on arbitrary bytes.
 #![no_main]
 
-use docbridge::{AcceptancePolicy, DeviceResponse, TrustedAuthorities, Verifier, transcript};
+use docbridge::{
+    AcceptancePolicy, DeviceResponse, TrustedAuthorities, Verifier, VerifyOptions, transcript,
+};
 use libfuzzer_sys::fuzz_target;
 use time::macros::datetime;
 
@@ -10,5 +12,6 @@ fuzz_target!(|data: &[u8]| {
     let _ = DeviceResponse::from_slice(data);
     let session = transcript::backend_nonce("fuzz", &[0; 16]).expect("transcript");
     let verifier = Verifier::new(TrustedAuthorities::new(), AcceptancePolicy::accept_all());
-    let _ = verifier.verify_device_response(data, &session, None, datetime!(2026-11-29 12:00 UTC));
+    let options = VerifyOptions::at(datetime!(2026-11-29 12:00 UTC)).transcript(&session);
+    let _ = verifier.verify_response(data, &options);
 });

@@ -4,7 +4,9 @@
 
 use std::sync::OnceLock;
 
-use docbridge::{AcceptancePolicy, Algorithm, DemoAuthority, TrustedAuthorities, Verifier};
+use docbridge::{
+    AcceptancePolicy, Algorithm, DemoAuthority, TrustedAuthorities, Verifier, VerifyOptions,
+};
 use libfuzzer_sys::fuzz_target;
 use time::macros::datetime;
 
@@ -31,5 +33,5 @@ fn verifier() -> &'static Verifier {
 
 fuzz_target!(|data: &[u8]| {
     let _ = docbridge::inspect(data);
-    let _ = verifier().verify_bytes(data, datetime!(2026-11-29 12:00 UTC));
+    let _ = verifier().verify(data, &VerifyOptions::at(datetime!(2026-11-29 12:00 UTC)));
 });

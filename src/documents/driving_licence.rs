@@ -128,6 +128,21 @@ pub struct DrivingPrivilegeCode {
     pub other: BTreeMap<String, Value>,
 }
 
+/// The [`DocumentType`] constants as inherent constants, so
+/// `DrivingLicence::DOC_TYPE` needs no trait import.
+impl DrivingLicence {
+    /// The ISO docType string.
+    pub const DOC_TYPE: &'static str = <DrivingLicence as DocumentType>::DOC_TYPE;
+    /// The main namespace of its elements.
+    pub const NAMESPACE: &'static str = <DrivingLicence as DocumentType>::NAMESPACE;
+    /// See [`DocumentType::KNOWN_ELEMENTS`].
+    pub const KNOWN_ELEMENTS: &'static [&'static str] =
+        <DrivingLicence as DocumentType>::KNOWN_ELEMENTS;
+    /// See [`DocumentType::MANDATORY_ELEMENTS`].
+    pub const MANDATORY_ELEMENTS: &'static [&'static str] =
+        <DrivingLicence as DocumentType>::MANDATORY_ELEMENTS;
+}
+
 impl DocumentType for DrivingLicence {
     const DOC_TYPE: &'static str = "org.iso.18013.5.1.mDL";
     const NAMESPACE: &'static str = NAMESPACE;

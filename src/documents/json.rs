@@ -50,8 +50,8 @@ use serde_json::Value as Json;
 use super::element::{self, Map};
 use super::shape::Shape;
 use super::{
-    Claims, DocumentType, DrivingLicence, Elements, ResidencePermit, VehicleRegistration,
-    driving_licence, residence_permit, vehicle_registration,
+    Claims, DrivingLicence, Elements, ResidencePermit, VehicleRegistration, driving_licence,
+    residence_permit, vehicle_registration,
 };
 use crate::cbor;
 use crate::error::{Error, Result};

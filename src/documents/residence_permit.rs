@@ -212,6 +212,21 @@ fn check_nationality(code: &str, what: &str) -> Result<()> {
     }
 }
 
+/// The [`DocumentType`] constants as inherent constants, so
+/// `ResidencePermit::DOC_TYPE` needs no trait import.
+impl ResidencePermit {
+    /// The ISO docType string.
+    pub const DOC_TYPE: &'static str = <ResidencePermit as DocumentType>::DOC_TYPE;
+    /// The main namespace of its elements.
+    pub const NAMESPACE: &'static str = <ResidencePermit as DocumentType>::NAMESPACE;
+    /// See [`DocumentType::KNOWN_ELEMENTS`].
+    pub const KNOWN_ELEMENTS: &'static [&'static str] =
+        <ResidencePermit as DocumentType>::KNOWN_ELEMENTS;
+    /// See [`DocumentType::MANDATORY_ELEMENTS`].
+    pub const MANDATORY_ELEMENTS: &'static [&'static str] =
+        <ResidencePermit as DocumentType>::MANDATORY_ELEMENTS;
+}
+
 impl DocumentType for ResidencePermit {
     const DOC_TYPE: &'static str = "org.docbridge.residence_permit.1";
     const NAMESPACE: &'static str = NAMESPACE;

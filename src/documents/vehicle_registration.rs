@@ -199,6 +199,21 @@ pub struct EngineInfo {
     pub other: BTreeMap<String, Value>,
 }
 
+/// The [`DocumentType`] constants as inherent constants, so
+/// `VehicleRegistration::DOC_TYPE` needs no trait import.
+impl VehicleRegistration {
+    /// The ISO docType string.
+    pub const DOC_TYPE: &'static str = <VehicleRegistration as DocumentType>::DOC_TYPE;
+    /// The main namespace of its elements.
+    pub const NAMESPACE: &'static str = <VehicleRegistration as DocumentType>::NAMESPACE;
+    /// See [`DocumentType::KNOWN_ELEMENTS`].
+    pub const KNOWN_ELEMENTS: &'static [&'static str] =
+        <VehicleRegistration as DocumentType>::KNOWN_ELEMENTS;
+    /// See [`DocumentType::MANDATORY_ELEMENTS`].
+    pub const MANDATORY_ELEMENTS: &'static [&'static str] =
+        <VehicleRegistration as DocumentType>::MANDATORY_ELEMENTS;
+}
+
 impl DocumentType for VehicleRegistration {
     const DOC_TYPE: &'static str = "org.iso.7367.1.mVRC";
     const NAMESPACE: &'static str = NAMESPACE;

@@ -33,7 +33,7 @@
 //!
 //! ## Verifying
 //!
-//! [`crate::Verifier::verify_with_status`] takes the token bytes; the result
+//! [`crate::VerifyOptions::status_token`] takes the token bytes; the result
 //! says what was found ([`crate::VerifiedDocument::status`]). See
 //! [`token`] for the checks on the token and [`check::check_status`] for the
 //! entry. Revoked documents are refused with `revoked`, suspended ones with

@@ -271,7 +271,7 @@ fn write_file(path: &Path, content: &str, secret: bool) -> Result<()> {
 
 fn read_certificate(path: &Path) -> Result<Certificate> {
     let text = read_file(path)?;
-    let mut certificates = Certificate::from_pem(&text).map_err(|e| in_file(path, e))?;
+    let mut certificates = Certificate::from_pem_all(&text).map_err(|e| in_file(path, e))?;
     match (certificates.pop(), certificates.is_empty()) {
         (Some(certificate), true) => Ok(certificate),
         _ => Err(Error::CertificateMalformed(format!(

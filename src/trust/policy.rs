@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::documents::{DocumentType, DrivingLicence, ResidencePermit, VehicleRegistration};
+use crate::documents::{DrivingLicence, ResidencePermit, VehicleRegistration};
 
 /// The doc types the Polish-Ukrainian agreement covers for the partner's documents.
 pub const CROSS_BORDER_DOC_TYPES: [&str; 3] = [

@@ -250,7 +250,7 @@ impl Certificate {
     /// Refused with `certificate_malformed`: a block that is not valid PEM or
     /// base64, a certificate that does not parse (see [`Certificate::from_der`]),
     /// and a text with no `CERTIFICATE` block at all.
-    pub fn from_pem(pem: &str) -> Result<Vec<Certificate>> {
+    pub fn from_pem_all(pem: &str) -> Result<Vec<Certificate>> {
         let mut certificates = Vec::new();
         for (index, block) in Pem::iter_from_buffer(pem.as_bytes()).enumerate() {
             let block = block.map_err(|e| {
@@ -275,19 +275,34 @@ impl Certificate {
         Ok(certificates)
     }
 
-    /// Reads certificates from a file's bytes: PEM (every `CERTIFICATE`
-    /// block) when the bytes, after leading whitespace, start with
-    /// `-----BEGIN`, otherwise exactly one DER certificate.
+    /// Reads every certificate of a file's bytes, in order: PEM (every
+    /// `CERTIFICATE` block) when the bytes, after leading whitespace, start
+    /// with `-----BEGIN`, otherwise exactly one DER certificate.
     ///
-    /// Refused with `certificate_malformed` (see [`Certificate::from_pem`] and
-    /// [`Certificate::from_der`]); PEM that is not UTF-8 is malformed too.
-    pub fn load(bytes: &[u8]) -> Result<Vec<Certificate>> {
+    /// Refused with `certificate_malformed` (see [`Certificate::from_pem_all`]
+    /// and [`Certificate::from_der`]); PEM that is not UTF-8 is malformed too.
+    pub fn load_all(bytes: &[u8]) -> Result<Vec<Certificate>> {
         if bytes.trim_ascii_start().starts_with(b"-----BEGIN") {
             let text = std::str::from_utf8(bytes)
                 .map_err(|e| Error::CertificateMalformed(format!("PEM text is not UTF-8: {e}")))?;
-            Certificate::from_pem(text.trim_start())
+            Certificate::from_pem_all(text.trim_start())
         } else {
             Certificate::from_der(bytes).map(|c| vec![c])
+        }
+    }
+
+    /// Reads the one certificate of a file's bytes (PEM or DER, as
+    /// [`Certificate::load_all`]); a PEM text with more than one
+    /// `CERTIFICATE` block is refused with `certificate_malformed`, so a
+    /// bundle is never silently cut to its first certificate.
+    pub fn load_one(bytes: &[u8]) -> Result<Certificate> {
+        let mut all = Certificate::load_all(bytes)?;
+        match (all.pop(), all.is_empty()) {
+            (Some(certificate), true) => Ok(certificate),
+            _ => Err(Error::CertificateMalformed(format!(
+                "{} certificates where one is expected",
+                all.len() + 1
+            ))),
         }
     }
 

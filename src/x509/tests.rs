@@ -143,7 +143,7 @@ fn demo_chain_for_every_algorithm() {
         let pem = ds.to_pem();
         assert!(pem.starts_with("-----BEGIN CERTIFICATE-----\n"));
         assert!(pem.lines().all(|l| l.len() <= 64));
-        assert_eq!(Certificate::from_pem(&pem).unwrap(), vec![ds.clone()]);
+        assert_eq!(Certificate::from_pem_all(&pem).unwrap(), vec![ds.clone()]);
         let bundle = format!(
             "{}{}{}",
             ds.to_pem(),
@@ -151,14 +151,25 @@ fn demo_chain_for_every_algorithm() {
             iaca.to_pem()
         );
         assert_eq!(
-            Certificate::from_pem(&bundle).unwrap(),
+            Certificate::from_pem_all(&bundle).unwrap(),
             vec![ds.clone(), iaca.clone()]
         );
         assert_eq!(
-            Certificate::load(format!("\n  {bundle}").as_bytes()).unwrap(),
+            Certificate::load_all(format!("\n  {bundle}").as_bytes()).unwrap(),
             vec![ds.clone(), iaca.clone()]
         );
-        assert_eq!(Certificate::load(ds.der()).unwrap(), vec![ds.clone()]);
+        assert_eq!(Certificate::load_all(ds.der()).unwrap(), vec![ds.clone()]);
+
+        // load_one takes exactly one certificate: a bundle is never cut to its first.
+        assert_eq!(Certificate::load_one(pem.as_bytes()).unwrap(), ds.clone());
+        assert_eq!(Certificate::load_one(ds.der()).unwrap(), ds.clone());
+        let refused = Certificate::load_one(bundle.as_bytes()).unwrap_err();
+        assert_eq!(refused.code(), "certificate_malformed");
+        assert!(
+            refused
+                .to_string()
+                .contains("2 certificates where one is expected")
+        );
     }
 }
 
@@ -344,34 +355,34 @@ fn tampered_signature_is_refused() {
 
 #[test]
 fn bad_input_is_refused() {
-    assert_eq!(code(Certificate::from_pem("")), "certificate_malformed");
+    assert_eq!(code(Certificate::from_pem_all("")), "certificate_malformed");
     assert_eq!(
-        code(Certificate::from_pem(
+        code(Certificate::from_pem_all(
             "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"
         )),
         "certificate_malformed"
     );
     assert_eq!(
-        code(Certificate::from_pem(
+        code(Certificate::from_pem_all(
             "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n"
         )),
         "certificate_malformed"
     );
     assert_eq!(
-        code(Certificate::from_pem(
+        code(Certificate::from_pem_all(
             "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"
         )),
         "certificate_malformed"
     );
-    assert_eq!(code(Certificate::load(b"")), "certificate_malformed");
+    assert_eq!(code(Certificate::load_all(b"")), "certificate_malformed");
     assert_eq!(
-        code(Certificate::load(b"\x30\x03\x02\x01\x01")),
+        code(Certificate::load_all(b"\x30\x03\x02\x01\x01")),
         "certificate_malformed"
     );
     let ua = demo("UA", "Diia Test", Algorithm::EdDsa, 7);
     let mut long = ua.ds_certificate.der().to_vec();
     long.push(0);
-    assert_eq!(code(Certificate::load(&long)), "certificate_malformed");
+    assert_eq!(code(Certificate::load_all(&long)), "certificate_malformed");
 }
 
 #[test]
@@ -526,7 +537,7 @@ fn annex_d_document_signer_chain() {
     );
     // PEM round trip keeps the bytes as received.
     assert_eq!(
-        Certificate::from_pem(&ds.to_pem()).unwrap(),
+        Certificate::from_pem_all(&ds.to_pem()).unwrap(),
         vec![ds.clone()]
     );
     // The Annex D DS under a demo IACA of the same country is refused.

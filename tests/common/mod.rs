@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use docbridge::cbor;
 use docbridge::cose::{Sign1Options, sign1};
 use docbridge::deps::ciborium::value::Value;
-use docbridge::documents::DocumentType;
 use docbridge::mso::MSO_VERSION;
 use docbridge::{
     AcceptancePolicy, Algorithm, DemoAuthority, DigestAlgorithm, DrivingLicence, Elements,
