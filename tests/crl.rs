@@ -588,3 +588,65 @@ fn chains_are_checked_certificate_by_certificate() {
         Err("x5chain_missing")
     );
 }
+
+#[test]
+fn the_verifier_checks_the_document_signer_when_asked() {
+    use docbridge::documents::samples;
+    use docbridge::{Issuer, VerifyOptions};
+    let ua = ukraine(Algorithm::Es256, 360);
+    let document = Issuer::new(&ua.ds_key, &ua.ds_certificate)
+        .unwrap()
+        .issue_document(
+            &samples::driving_licence_ua(),
+            &common::device_key(Algorithm::Es256, 360),
+            &common::validity(),
+            &mut common::rng(360),
+        )
+        .unwrap()
+        .to_vec()
+        .unwrap();
+    let verifier = common::verifier(&[&ua]);
+    let good = crl_by(&ua.iaca_certificate, &ua.iaca_key, None);
+    let revoked = crl_by(
+        &ua.iaca_certificate,
+        &ua.iaca_key,
+        Some(ua.ds_certificate.serial()),
+    );
+    let outcome = |verifier: &docbridge::Verifier, crls: Option<&CrlSet>| {
+        let mut options = VerifyOptions::at(NOW);
+        if let Some(crls) = crls {
+            options = options.crls(crls);
+        }
+        verifier
+            .verify(&document, &options)
+            .map(|v| v.certificate_revocation())
+            .map_err(|e| e.code())
+    };
+    // Off unless asked for.
+    assert_eq!(outcome(&verifier, None), Ok(CrlOutcome::Disabled));
+    // CRLs given: checked, failing closed.
+    assert_eq!(outcome(&verifier, Some(&good)), Ok(CrlOutcome::Good));
+    assert_eq!(
+        outcome(&verifier, Some(&revoked)),
+        Err("certificate_revoked")
+    );
+    assert_eq!(outcome(&verifier, Some(&CrlSet::new())), Err("crl_missing"));
+    // A backend turns the check on for every verification.
+    let backend = verifier.clone().with_crl_policy(CrlPolicy::fail_closed());
+    assert_eq!(outcome(&backend, None), Err("crl_missing"));
+    assert_eq!(outcome(&backend, Some(&good)), Ok(CrlOutcome::Good));
+    // An offline phone lets an unchecked Document Signer pass, and says so,
+    // but never a revoked one.
+    let phone = verifier
+        .clone()
+        .with_crl_policy(CrlPolicy::fail_closed().allow_unchecked(true));
+    assert_eq!(outcome(&phone, None), Ok(CrlOutcome::NotChecked));
+    assert_eq!(outcome(&phone, Some(&revoked)), Err("certificate_revoked"));
+    // The JSON result says which.
+    #[cfg(feature = "serde")]
+    {
+        let verified = phone.verify(&document, &VerifyOptions::at(NOW));
+        let json = serde_json::to_value(docbridge::report::Report::document(&verified)).unwrap();
+        assert_eq!(json["certificateRevocation"], "not_checked");
+    }
+}

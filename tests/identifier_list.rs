@@ -430,3 +430,36 @@ fn a_document_with_both_mechanisms_is_checked_against_each_given() {
     assert_eq!(check(Some(&suspended), Some(&clean)), Err("suspended"));
     assert_eq!(check(None, None), Err("status_token_missing"));
 }
+
+#[test]
+fn the_verifier_takes_identifier_lists_in_its_options() {
+    let world = World::new(Algorithm::EdDsa, 560);
+    let day = Duration::days(1);
+    let listed = world.token(&[&world.reference.id], NOW - day, day * 2);
+    let clean = world.token(&[], NOW - day, day * 2);
+    let verifier = verifier(&[&world.ua]);
+    let run = |options: &VerifyOptions<'_>| {
+        verifier
+            .verify(&world.document, options)
+            .map(|v| v.status())
+            .map_err(|e| e.code())
+    };
+    assert_eq!(
+        run(&VerifyOptions::at(NOW).identifier_list_token(&clean)),
+        Ok(StatusOutcome::Valid)
+    );
+    assert_eq!(
+        run(&VerifyOptions::at(NOW).identifier_list_token(&listed)),
+        Err("revoked")
+    );
+    // Keyed by URI: the entry for the document's URI wins.
+    let mut by_uri = docbridge::StatusTokens::new();
+    by_uri.insert(URI.to_string(), listed.clone());
+    assert_eq!(
+        run(&VerifyOptions::at(NOW)
+            .identifier_list_token(&clean)
+            .identifier_list_tokens(&by_uri)),
+        Err("revoked")
+    );
+    assert_eq!(run(&VerifyOptions::at(NOW)), Err("status_token_missing"));
+}

@@ -120,29 +120,6 @@ pub struct StatusInputs<'a> {
 }
 
 /// The verifier's status step for a document whose MSO says `status`,
-/// vouched for by `authority`, with only a Status List Token at hand.
-pub(crate) fn document_status(
-    status: Option<&StatusReference>,
-    authority: &IssuingAuthority,
-    token: Option<&[u8]>,
-    policy: &StatusPolicy,
-    now: OffsetDateTime,
-    clock_skew: Duration,
-) -> Result<StatusOutcome> {
-    document_status_with(
-        status,
-        authority,
-        StatusInputs {
-            status_list_token: token,
-            identifier_list_token: None,
-        },
-        policy,
-        now,
-        clock_skew,
-    )
-}
-
-/// The verifier's status step for a document whose MSO says `status`,
 /// vouched for by `authority`.
 ///
 /// Each mechanism the MSO references and the caller has a token for is
