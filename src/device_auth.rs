@@ -95,7 +95,7 @@ pub(crate) fn verify_device_auth(
                 b"",
                 &payload,
             );
-            let mut hmac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key)
+            let mut hmac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_slice())
                 .map_err(|e| Error::DeviceMacInvalid(e.to_string()))?;
             hmac.update(&data);
             hmac.verify_slice(&mac.tag)

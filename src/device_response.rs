@@ -10,7 +10,7 @@ use coset::{AsCborValue, CoseMac0};
 
 use crate::cbor::{self, as_array, as_map, as_text, map_get, map_require};
 use crate::cose::Sign1;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 use crate::issuer_signed::IssuerSigned;
 
 /// DeviceResponse version written and accepted.
@@ -207,10 +207,12 @@ impl DeviceSigned {
                     }
                     other => other.clone(),
                 };
-                DeviceAuth::Mac(
-                    CoseMac0::from_cbor_value(mac)
-                        .map_err(|e| Error::CoseMalformed(format!("deviceMac: {e}")))?,
-                )
+                let mac = CoseMac0::from_cbor_value(mac)
+                    .map_err(|e| Error::CoseMalformed(format!("deviceMac: {e}")))?;
+                // The rule of COSE_Sign1: a critical label the crate does
+                // not understand refuses the structure.
+                crate::cose::check_critical(&mac.protected.header)?;
+                DeviceAuth::Mac(mac)
             }
             (None, None) => return Err(Error::DeviceAuthMissing(doc_type.to_string())),
             (Some(_), Some(_)) => {
@@ -413,7 +415,8 @@ impl DeviceResponse {
         let version = as_text(map_require(map, "version", what)?, "version")?.to_string();
         if !version.starts_with("1.") {
             return Err(Error::InvalidStructure(format!(
-                "DeviceResponse version {version:?} is not 1.x"
+                "DeviceResponse version {version:?} is not 1.x",
+                version = excerpt(&version)
             )));
         }
         let documents = match map_get(map, "documents") {

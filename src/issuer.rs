@@ -12,7 +12,7 @@ use rand_core::CryptoRng;
 use crate::cbor;
 use crate::cose::{PublicKey, Sign1Options, Signer, sign1};
 use crate::documents::{DocumentType, Elements};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 use crate::issuer_signed::{IssuerSigned, IssuerSignedItem, IssuerSignedItemBytes};
 use crate::mso::{
     DeviceKeyInfo, DigestAlgorithm, KeyAuthorizations, MSO_VERSION, MobileSecurityObject,
@@ -69,7 +69,7 @@ impl<'a> Issuer<'a> {
         if &signer.public_key() != certificate.public_key() {
             return Err(Error::InvalidKey(format!(
                 "the signer's key is not the key of certificate {:?}",
-                certificate.subject()
+                excerpt(certificate.subject())
             )));
         }
         Ok(Issuer {

@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 
 use crate::cbor::{self, as_array, as_map, as_text, map_get, map_require};
 use crate::cose::{Sign1, Sign1Options, Signer, sign1};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 use crate::transcript;
 use crate::x509::{self, Certificate};
 
@@ -195,13 +195,13 @@ impl DocRequest {
         let root = reader_roots
             .iter()
             .find(|root| leaf.verify_issued_by(root).is_ok())
-            .ok_or_else(|| Error::UntrustedReader(leaf.subject().to_string()))?;
+            .ok_or_else(|| Error::UntrustedReader(excerpt(leaf.subject()).to_string()))?;
         // A pinned end-entity certificate must not act as a root: anyone
         // holding its key could mint reader certificates under any name.
         if !root.is_ca() || !root.key_usage().is_some_and(|ku| ku.key_cert_sign) {
             return Err(Error::CertificateProfile(format!(
                 "reader root {:?} is not a CA certificate with keyCertSign",
-                root.subject()
+                excerpt(root.subject())
             )));
         }
         root.check_validity_at(now)?;
@@ -286,7 +286,8 @@ impl DeviceRequest {
         let version = as_text(map_require(map, "version", what)?, "version")?.to_string();
         if !version.starts_with("1.") {
             return Err(Error::InvalidStructure(format!(
-                "DeviceRequest version {version:?} is not 1.x"
+                "DeviceRequest version {version:?} is not 1.x",
+                version = excerpt(&version)
             )));
         }
         let doc_requests = as_array(map_require(map, "docRequests", what)?, "docRequests")

@@ -1710,7 +1710,10 @@ fn io() {
     let file =
         std::env::temp_dir().join(format!("docbridge-error-codes-file-{}", std::process::id()));
     std::fs::write(&file, b"not a directory").unwrap();
-    let result = ua().save_to_dir(&file.join("authority"));
+    let result = ua().save_to_dir(
+        &file.join("authority"),
+        docbridge::trust::demo::Overwrite::Refuse,
+    );
     std::fs::remove_file(&file).unwrap();
     assert_eq!(code(result), "io");
 }

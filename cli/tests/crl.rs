@@ -326,7 +326,7 @@ fn verify_with_crls_and_identifier_lists() {
                 datetime!(2026-11-01 0:00 UTC),
                 datetime!(2027-11-01 0:00 UTC),
             ),
-            &mut rand_core::UnwrapErr(getrandom::SysRng),
+            &mut docbridge::rng::system(),
         )
         .unwrap();
     std::fs::write(&listed_doc, issued.to_vec().unwrap()).unwrap();

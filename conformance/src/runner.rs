@@ -339,7 +339,7 @@ fn execute(case: &Case, files: &dyn Files) -> Result<Result<Map<String, Json>>> 
                 store.pin_operator(&root.country, certificate(files, &root.certificate)?)?;
             }
             if let Some(state) = saved_state
-                && let Err(refused) = store.load_from(&load(files, state)?)
+                && let Err(refused) = store.load_from(&load(files, state)?, now)
             {
                 return Ok(Err(refused));
             }

@@ -1,11 +1,14 @@
 //! Certificate revocation lists and identifier lists on arbitrary bytes:
 //! reading a CRL (DER or PEM) and checking a fixed certificate against it,
 //! and identifier lists, bare and as tokens verified with a fixed key.
-#![no_main]
+// Built by `cargo fuzz` as a binary with libFuzzer's main; included as a
+// module by `tests/fuzz_regressions.rs`, which replays committed inputs.
+#![cfg_attr(not(test), no_main)]
 
 use docbridge::status::{IdentifierList, verify_identifier_list_token_with_key};
 use docbridge::x509::crl::{Crl, CrlPolicy, CrlSet, check_certificate};
 use docbridge::{Algorithm, DemoAuthority, Signer, SoftwareKey};
+#[cfg(not(test))]
 use libfuzzer_sys::fuzz_target;
 use rand_core::SeedableRng;
 use std::sync::OnceLock;
@@ -45,9 +48,9 @@ fuzz_target!(|data: &[u8]| {
     }
     let key = SoftwareKey::from_secret_bytes(Algorithm::Es256, &[7; 32]).expect("key");
     let _ = verify_identifier_list_token_with_key(data, &key.public_key(), now);
-    if let Ok(value) = docbridge::cbor::decode(data) {
-        if let Ok(list) = IdentifierList::from_value(&value) {
-            let _ = list.contains(&[1, 2, 3]);
-        }
+    if let Ok(value) = docbridge::cbor::decode(data)
+        && let Ok(list) = IdentifierList::from_value(&value)
+    {
+        let _ = list.contains(&[1, 2, 3]);
     }
 });

@@ -13,10 +13,11 @@ use hkdf::Hkdf;
 use p256::elliptic_curve::Generate as _;
 use rand_core::CryptoRng;
 use sha2::{Digest as _, Sha256};
+use zeroize::Zeroizing;
 
 use crate::cbor;
 use crate::cose::PublicKey;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 
 /// HKDF `info` for the key that encrypts messages from the reader.
 pub const INFO_SK_READER: &[u8] = b"SKReader";
@@ -28,8 +29,9 @@ pub const INFO_EMAC_KEY: &[u8] = b"EMacKey";
 /// The two session keys of one session, one per direction.
 ///
 /// `Debug` never prints key material, and the keys are wiped from memory
-/// when dropped.
-#[derive(Clone, PartialEq, Eq, zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
+/// when dropped. There is deliberately no `PartialEq`: comparing secret
+/// keys with `==` would take time that depends on where they differ.
+#[derive(Clone, zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
 pub struct SessionKeys {
     sk_reader: [u8; 32],
     sk_device: [u8; 32],
@@ -79,21 +81,26 @@ pub(crate) fn p256_point(key: &PublicKey, what: &str) -> Result<p256::PublicKey>
 }
 
 /// ECDH on P-256: the shared secret ZAB, the x-coordinate of
-/// `private * public` (ISO/IEC 18013-5 9.1.1.5, after BSI TR-03111).
-pub fn shared_secret(private: &p256::SecretKey, public: &PublicKey) -> Result<[u8; 32]> {
+/// `private * public` (ISO/IEC 18013-5 9.1.1.5, after BSI TR-03111), wiped
+/// from memory when dropped.
+pub fn shared_secret(private: &p256::SecretKey, public: &PublicKey) -> Result<Zeroizing<[u8; 32]>> {
     let point = p256_point(public, "the peer's key")?;
     let shared = private.diffie_hellman(&point);
-    Ok((*shared.raw_secret_bytes()).into())
+    Ok(Zeroizing::new((*shared.raw_secret_bytes()).into()))
 }
 
 /// HKDF-SHA-256 with salt SHA-256(SessionTranscriptBytes) and a 32-byte output.
-fn hkdf_32(zab: &[u8; 32], session_transcript_bytes: &[u8], info: &[u8]) -> Result<[u8; 32]> {
+fn hkdf_32(
+    zab: &[u8; 32],
+    session_transcript_bytes: &[u8],
+    info: &[u8],
+) -> Result<Zeroizing<[u8; 32]>> {
     let salt = Sha256::digest(session_transcript_bytes);
     let hkdf = Hkdf::<Sha256>::new(Some(salt.as_slice()), zab);
-    let mut okm = [0u8; 32];
+    let mut okm = Zeroizing::new([0u8; 32]);
     // 32 bytes is far below HKDF's 255 * 32 limit, so this cannot fail; the
     // error is still mapped rather than unwrapped.
-    hkdf.expand(info, &mut okm)
+    hkdf.expand(info, okm.as_mut_slice())
         .map_err(|_| Error::InvalidArgument("HKDF output length".into()))?;
     Ok(okm)
 }
@@ -112,8 +119,8 @@ pub fn derive_session_keys(
 ) -> Result<SessionKeys> {
     let zab = shared_secret(private, public)?;
     Ok(SessionKeys {
-        sk_reader: hkdf_32(&zab, session_transcript_bytes, INFO_SK_READER)?,
-        sk_device: hkdf_32(&zab, session_transcript_bytes, INFO_SK_DEVICE)?,
+        sk_reader: *hkdf_32(&zab, session_transcript_bytes, INFO_SK_READER)?,
+        sk_device: *hkdf_32(&zab, session_transcript_bytes, INFO_SK_DEVICE)?,
     })
 }
 
@@ -125,11 +132,12 @@ pub fn derive_session_keys(
 /// device key from the MSO; the holder with the device private key and the
 /// reader's ephemeral public key. A key on any curve but P-256 (an Ed25519
 /// device key cannot do ECDH) is refused with `session_unsupported_curve`.
+/// The key is wiped from memory when dropped.
 pub fn derive_emac_key(
     private: &p256::SecretKey,
     public: &PublicKey,
     session_transcript_bytes: &[u8],
-) -> Result<[u8; 32]> {
+) -> Result<Zeroizing<[u8; 32]>> {
     let zab = shared_secret(private, public)?;
     hkdf_32(&zab, session_transcript_bytes, INFO_EMAC_KEY)
 }
@@ -165,7 +173,8 @@ pub(crate) fn read_cose_key(inner: &[u8]) -> Result<PublicKey> {
         KeyType::Assigned(iana::KeyType::OKP) => iana::OkpKeyParameter::Crv as i64,
         ref other => {
             return Err(Error::InvalidKey(format!(
-                "ephemeral COSE_Key: key type {other:?} is not EC2 or OKP"
+                "ephemeral COSE_Key: key type {other:?} is not EC2 or OKP",
+                other = excerpt(&format!("{other:?}"))
             )));
         }
     };
@@ -201,12 +210,44 @@ mod tests {
         let transcript = b"transcript";
         let r = derive_session_keys(&reader, &public_key_of(&device), transcript).unwrap();
         let d = derive_session_keys(&device, &public_key_of(&reader), transcript).unwrap();
-        assert_eq!(r, d);
+        assert_eq!(
+            (r.sk_reader(), r.sk_device()),
+            (d.sk_reader(), d.sk_device())
+        );
         assert_ne!(r.sk_reader(), r.sk_device());
         // A different transcript gives different keys.
         let other = derive_session_keys(&reader, &public_key_of(&device), b"other").unwrap();
-        assert_ne!(other, r);
+        assert_ne!(other.sk_reader(), r.sk_reader());
         assert_eq!(format!("{r:?}"), "SessionKeys(..)");
+    }
+
+    /// Picks the inherent `is_eq` when `T: PartialEq`, the trait's otherwise.
+    struct Probe<T>(std::marker::PhantomData<T>);
+    trait NotEq {
+        fn is_eq(&self) -> bool {
+            false
+        }
+    }
+    impl<T> NotEq for Probe<T> {}
+    impl<T: PartialEq> Probe<T> {
+        #[allow(dead_code)]
+        fn is_eq(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn secrets_are_wiped_and_not_compared_with_eq() {
+        assert!(!Probe::<SessionKeys>(std::marker::PhantomData).is_eq());
+        let mut rng = ChaCha20Rng::seed_from_u64(2);
+        let reader = generate_ephemeral_key(&mut rng);
+        let device = public_key_of(&generate_ephemeral_key(&mut rng));
+        let zab: Zeroizing<[u8; 32]> = shared_secret(&reader, &device).unwrap();
+        let emac: Zeroizing<[u8; 32]> = derive_emac_key(&reader, &device, b"t").unwrap();
+        assert_ne!(*zab, *emac);
+        let key = crate::cose::SoftwareKey::P256(p256::ecdsa::SigningKey::from(&reader));
+        let pem: Zeroizing<String> = key.to_pkcs8_pem().unwrap();
+        assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"));
     }
 
     #[test]

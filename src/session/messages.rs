@@ -18,7 +18,7 @@ use ciborium::value::Value;
 
 use crate::cbor;
 use crate::cose::PublicKey;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 
 use super::keys::read_cose_key;
 
@@ -284,11 +284,11 @@ fn bytes_of<'a>(value: &'a Value, what: &str) -> Result<&'a [u8]> {
 }
 
 fn missing(what: &str, key: &str) -> Error {
-    Error::SessionMalformed(format!("{what}: missing {key:?}"))
+    Error::SessionMalformed(format!("{what}: missing {key:?}", key = excerpt(key)))
 }
 
 fn unknown_key(what: &str, key: &str) -> Error {
-    Error::SessionMalformed(format!("{what}: unknown key {key:?}"))
+    Error::SessionMalformed(format!("{what}: unknown key {key:?}", key = excerpt(key)))
 }
 
 /// The COSE_Key bytes inside the EReaderKeyBytes of a SessionTranscript.

@@ -115,57 +115,46 @@ impl ManagedStatusList {
 
     /// The list as its JSON file (see the [module documentation](self)).
     pub fn to_json(&self) -> Result<String> {
-        let lst = self.list.encode()?.lst;
-        let allocated = self.allocator.to_status_list()?.encode()?.lst;
-        let json = serde_json::json!({
-            "format": STATUS_LIST_FILE_FORMAT,
-            "uri": self.uri,
-            "bits": self.list.bits().get(),
-            "size": self.list.len(),
-            "lst": URL_SAFE_NO_PAD.encode(lst),
-            "allocated": URL_SAFE_NO_PAD.encode(allocated),
-        });
-        serde_json::to_string_pretty(&json)
+        let file = StatusListFile {
+            format: STATUS_LIST_FILE_FORMAT.to_string(),
+            uri: self.uri.clone(),
+            bits: u64::from(self.list.bits().get()),
+            size: self.list.len(),
+            lst: URL_SAFE_NO_PAD.encode(self.list.encode()?.lst),
+            allocated: URL_SAFE_NO_PAD.encode(self.allocator.to_status_list()?.encode()?.lst),
+        };
+        serde_json::to_string_pretty(&file)
             .map(|text| text + "\n")
             .map_err(|e| Error::InvalidArgument(format!("cannot write the status list: {e}")))
     }
 
     /// Reads a list from its JSON file.
     ///
-    /// Refused with `invalid_argument` for JSON of another shape or format,
-    /// or a decompressed `lst` or `allocated` whose length does not fit
-    /// `size`; with `status_list_malformed` for bad `bits` or a bad zlib
-    /// stream; with `status_list_too_large` above the limit.
+    /// Refused with `invalid_argument` for JSON of another shape or format
+    /// (a missing or unknown member included), or a decompressed `lst` or
+    /// `allocated` whose length does not fit `size`; with
+    /// `status_list_malformed` for bad `bits` or a bad zlib stream; with
+    /// `status_list_too_large` above the limit.
     pub fn from_json(text: &str) -> Result<ManagedStatusList> {
         let bad = |detail: String| Error::InvalidArgument(format!("status list file: {detail}"));
-        let json: serde_json::Value = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
-        let text_field = |key: &str| {
-            json.get(key)
-                .and_then(serde_json::Value::as_str)
-                .ok_or_else(|| bad(format!("{key:?} must be a string")))
-        };
-        let number_field = |key: &str| {
-            json.get(key)
-                .and_then(serde_json::Value::as_u64)
-                .ok_or_else(|| bad(format!("{key:?} must be a non-negative integer")))
-        };
-        let format = text_field("format")?;
-        if format != STATUS_LIST_FILE_FORMAT {
+        let file: StatusListFile = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        if file.format != STATUS_LIST_FILE_FORMAT {
             return Err(bad(format!(
-                "format {format:?}, expected {STATUS_LIST_FILE_FORMAT:?}"
+                "format {:?}, expected {STATUS_LIST_FILE_FORMAT:?}",
+                file.format
             )));
         }
-        let uri = text_field("uri")?;
+        let uri = file.uri.as_str();
         if uri.is_empty() {
             return Err(bad("empty \"uri\"".into()));
         }
-        let bits = StatusBits::from_u64(number_field("bits")?)?;
-        let size = number_field("size")?;
+        let bits = StatusBits::from_u64(file.bits)?;
+        let size = file.size;
         // The lists are inflated (bounded) and checked against `size` before
         // anything is allocated from `size`.
-        let unpack = |key: &str, bits: StatusBits| -> Result<StatusList> {
+        let unpack = |key: &str, text: &str, bits: StatusBits| -> Result<StatusList> {
             let lst = URL_SAFE_NO_PAD
-                .decode(text_field(key)?)
+                .decode(text)
                 .map_err(|e| bad(format!("{key:?} is not base64url: {e}")))?;
             let decoded = EncodedStatusList { bits, lst }.decode()?;
             StatusList::from_parts(bits, size, decoded.into_bytes()).map_err(|e| match e {
@@ -173,13 +162,28 @@ impl ManagedStatusList {
                 other => other,
             })
         };
-        let list = unpack("lst", bits)?;
-        let allocator =
-            IndexAllocator::from_status_list(&unpack("allocated", StatusBits::One)?, size)?;
+        let list = unpack("lst", &file.lst, bits)?;
+        let allocator = IndexAllocator::from_status_list(
+            &unpack("allocated", &file.allocated, StatusBits::One)?,
+            size,
+        )?;
         Ok(ManagedStatusList {
             uri: uri.to_string(),
             list,
             allocator,
         })
     }
+}
+
+/// The JSON file, member for member (see the [module documentation](self));
+/// an unknown member is refused, so a misspelt one is never ignored.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatusListFile {
+    format: String,
+    uri: String,
+    bits: u64,
+    size: u64,
+    lst: String,
+    allocated: String,
 }

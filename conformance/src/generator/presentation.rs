@@ -64,7 +64,9 @@ fn add_response(b: &mut Builder<'_>, case: ResponseCase<'_>) -> Result<()> {
     let transcript = b.case_file(id, "transcript.cbor", case.transcript.to_vec())?;
     let reader_key = case
         .reader_key
-        .map(|key| -> Result<String> { b.case_text(id, "reader.key.pem", key.to_pkcs8_pem()?) })
+        .map(|key| -> Result<String> {
+            b.case_text(id, "reader.key.pem", key.to_pkcs8_pem()?.to_string())
+        })
         .transpose()?;
     let status_tokens = case
         .status_token
@@ -510,7 +512,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         &presented,
         with_device_auth(
             document,
-            DeviceAuth::Mac(device_mac(&emac_key, &proximity, MDL)?),
+            DeviceAuth::Mac(device_mac(emac_key.as_slice(), &proximity, MDL)?),
         ),
     )
     .to_vec()?;

@@ -87,7 +87,9 @@ fn add(
 
 /// The PKCS#8 PEM of a P-256 private key.
 fn pem_of(key: &p256::SecretKey) -> Result<String> {
-    SoftwareKey::P256(p256::ecdsa::SigningKey::from(key)).to_pkcs8_pem()
+    SoftwareKey::P256(p256::ecdsa::SigningKey::from(key))
+        .to_pkcs8_pem()
+        .map(|pem| pem.to_string())
 }
 
 /// A DeviceEngagement-like map carrying EDeviceKeyBytes:
