@@ -3,7 +3,7 @@
 
 use time::{Duration, OffsetDateTime};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 use crate::status::identifier_list::check_identifier_list;
 use crate::status::reference::{StatusListReference, StatusReference};
 use crate::status::token::{StatusListToken, TokenSigner, check_uri, verify_token};
@@ -186,10 +186,10 @@ pub fn document_status_with(
     }
     let mut referenced = Vec::new();
     if let Some(r) = &status.status_list {
-        referenced.push(format!("index {} of {}", r.idx, r.uri));
+        referenced.push(format!("index {} of {}", r.idx, excerpt(&r.uri)));
     }
     if let Some(r) = &status.identifier_list {
-        referenced.push(format!("the identifier list {}", r.uri));
+        referenced.push(format!("the identifier list {}", excerpt(&r.uri)));
     }
     Err(Error::StatusTokenMissing(format!(
         "the document references {}",

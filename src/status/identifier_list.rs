@@ -36,7 +36,7 @@ use time::{Duration, OffsetDateTime};
 use crate::cbor::{self, as_map, as_text, map_get, map_require};
 use crate::clock::DEFAULT_CLOCK_SKEW;
 use crate::cose::{PublicKey, Signer};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt, excerpt_bytes};
 use crate::status::token::{
     CLAIM_EXP, CLAIM_IAT, CLAIM_SUB, CLAIM_TTL, SignedClaims, TokenSigner, claim, find_claim,
     numeric_date, open_token, sign_claims,
@@ -358,7 +358,7 @@ fn verify(
     {
         return Err(Error::StatusTokenWrongAuthority(format!(
             "the MSO pins the certificate that signs {}, and the token's signer is another",
-            reference.uri
+            excerpt(&reference.uri)
         )));
     }
     let token = IdentifierListToken::from_claims_value(&claims)?;
@@ -366,21 +366,24 @@ fn verify(
         && token.uri != reference.uri
     {
         return Err(Error::StatusTokenUriMismatch(format!(
-            "the document's identifier list is {:?}, the token's sub is {:?}",
-            reference.uri, token.uri
+            "the document's identifier list is {}, the token's sub is {}",
+            excerpt(&reference.uri),
+            excerpt(&token.uri)
         )));
     }
     let skew = clock_skew.max(Duration::ZERO);
     if token.issued_at > now.saturating_add(skew) {
         return Err(Error::StatusTokenNotYetValid(format!(
             "{}: issued at {}, checked at {now}",
-            token.uri, token.issued_at
+            excerpt(&token.uri),
+            token.issued_at
         )));
     }
     if now.saturating_sub(skew) >= token.expires_at {
         return Err(Error::StatusTokenExpired(format!(
             "{}: expired at {}, checked at {now}",
-            token.uri, token.expires_at
+            excerpt(&token.uri),
+            token.expires_at
         )));
     }
     Ok(token)
@@ -406,12 +409,8 @@ pub(crate) fn check_identifier_list(
     if token.list.contains(&reference.id) {
         return Err(Error::Revoked(format!(
             "identifier {} is listed in {}",
-            reference
-                .id
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>(),
-            reference.uri
+            excerpt_bytes(&reference.id),
+            excerpt(&reference.uri)
         )));
     }
     Ok(())

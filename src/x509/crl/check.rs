@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use time::{Duration, OffsetDateTime};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 use crate::x509::Certificate;
 use crate::x509::certificate::show_time;
 
@@ -173,10 +173,11 @@ pub fn check_certificate(
     for (point, crl) in crls.candidates(certificate) {
         if crl.issuer_raw() != certificate.issuer_raw() {
             return Err(Error::CrlWrongIssuer(format!(
-                "the CRL from {point} is issued by {:?}; {:?} was issued by {:?}",
-                crl.issuer(),
-                certificate.subject(),
-                certificate.issuer()
+                "the CRL from {} is issued by {}; {} was issued by {}",
+                excerpt(point),
+                excerpt(crl.issuer()),
+                excerpt(certificate.subject()),
+                excerpt(certificate.issuer())
             )));
         }
         if !crl.scope().covers(certificate) {
@@ -185,21 +186,28 @@ pub fn check_certificate(
         let covered = &crl.scope().distribution_points;
         if !covered.is_empty() && !covered.iter().any(|p| p == point) {
             return Err(Error::CrlWrongIssuer(format!(
-                "the CRL fetched from {point} covers only {covered:?}"
+                "the CRL fetched from {} covers only {}",
+                excerpt(point),
+                covered
+                    .iter()
+                    .map(|p| excerpt(p).to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )));
         }
         verify_crl_signature(crl, issuer, crls, now)?;
         if crl.this_update() > now.saturating_add(skew) {
             return Err(Error::CrlNotYetValid(format!(
-                "the CRL from {point} has thisUpdate {}, checked at {}",
+                "the CRL from {} has thisUpdate {}, checked at {}",
+                excerpt(point),
                 show_time(crl.this_update()),
                 show_time(now)
             )));
         }
         if let Some(entry) = crl.entry_for(certificate.serial()) {
             return Err(Error::CertificateRevoked(format!(
-                "{:?} (serial {}) revoked on {}, reason {}",
-                certificate.subject(),
+                "{} (serial {}) revoked on {}, reason {}",
+                excerpt(certificate.subject()),
                 hex(certificate.serial()),
                 show_time(entry.revocation_date),
                 entry
@@ -210,7 +218,8 @@ pub fn check_certificate(
         if now.saturating_sub(skew) > crl.next_update() {
             stale.get_or_insert_with(|| {
                 format!(
-                    "the CRL from {point} was due for renewal at {}, checked at {}",
+                    "the CRL from {} was due for renewal at {}, checked at {}",
+                    excerpt(point),
                     show_time(crl.next_update()),
                     show_time(now)
                 )
@@ -222,10 +231,10 @@ pub fn check_certificate(
         Error::CrlStale(detail)
     } else if checked == 0 {
         Error::CrlMissing(format!(
-            "no CRL for {:?} (issued by {:?}; distribution points {:?})",
-            certificate.subject(),
-            certificate.issuer(),
-            certificate.crl_distribution_points()
+            "no CRL for {} (issued by {}; {} distribution point(s))",
+            excerpt(certificate.subject()),
+            excerpt(certificate.issuer()),
+            certificate.crl_distribution_points().len()
         ))
     } else {
         return Ok(CrlOutcome::Good);
@@ -258,8 +267,8 @@ fn verify_crl_signature(
             .and_then(|()| match signer.key_usage() {
                 Some(ku) if ku.crl_sign => crl.verify_signed_by(signer),
                 _ => Err(Error::CrlSignatureInvalid(format!(
-                    "CRL signer {:?} has no keyUsage with cRLSign",
-                    signer.subject()
+                    "CRL signer {} has no keyUsage with cRLSign",
+                    excerpt(signer.subject())
                 ))),
             });
         if delegated.is_ok() {
@@ -307,8 +316,8 @@ pub fn check_chain(
             .find(|issuer| certificate.verify_issued_by(issuer).is_ok())
             .ok_or_else(|| {
                 Error::CertificateChainInvalid(format!(
-                    "no certificate of the chain or trust anchor issued {:?}",
-                    certificate.subject()
+                    "no certificate of the chain or trust anchor issued {}",
+                    excerpt(certificate.subject())
                 ))
             })?;
         if check_certificate(certificate, issuer, crls, policy, now, clock_skew)?

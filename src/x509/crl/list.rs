@@ -7,7 +7,7 @@ use x509_parser::pem::Pem;
 use x509_parser::prelude::FromDer;
 use x509_parser::revocation_list::CertificateRevocationList;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 use crate::x509::Certificate;
 use crate::x509::certificate::{normalized_serial, show_time, verify_x509_signature};
 
@@ -311,15 +311,15 @@ impl Crl {
     pub fn verify_signed_by(&self, signer: &Certificate) -> Result<()> {
         if self.issuer_raw != signer.subject_raw() {
             return Err(Error::CrlWrongIssuer(format!(
-                "the CRL is issued by {:?}, not by {:?}",
-                self.issuer,
-                signer.subject()
+                "the CRL is issued by {}, not by {}",
+                excerpt(&self.issuer),
+                excerpt(signer.subject())
             )));
         }
         if signer.key_usage().is_some_and(|ku| !ku.crl_sign) {
             return Err(Error::CrlSignatureInvalid(format!(
-                "{:?} may not sign CRLs: its keyUsage lacks cRLSign",
-                signer.subject()
+                "{} may not sign CRLs: its keyUsage lacks cRLSign",
+                excerpt(signer.subject())
             )));
         }
         verify_x509_signature(
@@ -331,8 +331,8 @@ impl Crl {
         )
         .map_err(|detail| {
             Error::CrlSignatureInvalid(format!(
-                "CRL of {:?} (thisUpdate {}): {detail}",
-                self.issuer,
+                "CRL of {} (thisUpdate {}): {detail}",
+                excerpt(&self.issuer),
                 show_time(self.this_update)
             ))
         })
@@ -393,7 +393,13 @@ fn refuse_if_unknown_critical(extension: &X509Extension<'_>, what: &str) -> Resu
     Ok(())
 }
 
-/// Hex of a serial, for messages.
+/// Hex of a serial, for messages: RFC 5280 serials are at most 20 bytes,
+/// and a longer (hostile) one is cut there.
 pub(super) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02X}")).collect()
+    let shown: String = bytes.iter().take(20).map(|b| format!("{b:02X}")).collect();
+    if bytes.len() > 20 {
+        format!("{shown}... ({} bytes)", bytes.len())
+    } else {
+        shown
+    }
 }
