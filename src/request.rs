@@ -178,23 +178,50 @@ impl DocRequest {
     /// received. Returns the reader certificate.
     ///
     /// Codes: `reader_auth_missing` when the request is unsigned;
-    /// `untrusted_reader` when no root issued the reader certificate;
-    /// `certificate_profile` for a root that is not a CA; otherwise those of
-    /// the certificate and signature checks.
+    /// `cose_malformed` when readerAuth carries an attached payload (ISO/IEC
+    /// 18013-5 requires it detached: an attached one is content nobody
+    /// checked, shown by [`Sign1::payload`]); `untrusted_reader` when no root
+    /// issued the reader certificate; `certificate_profile` for a root that
+    /// is not a CA; otherwise those of the certificate and signature checks.
     pub fn verify_reader(
         &self,
         reader_roots: &[Certificate],
         session_transcript_bytes: &[u8],
         now: OffsetDateTime,
     ) -> Result<Certificate> {
+        self.authenticate_reader(reader_roots, session_transcript_bytes, now)
+            .map(|authenticated| authenticated.leaf)
+    }
+
+    /// [`DocRequest::verify_reader`], also saying which root vouched for the
+    /// reader and which chain it sent, so a holder can show both.
+    pub(crate) fn authenticate_reader(
+        &self,
+        reader_roots: &[Certificate],
+        session_transcript_bytes: &[u8],
+        now: OffsetDateTime,
+    ) -> Result<AuthenticatedReader> {
         let auth = self.reader_auth.as_ref().ok_or(Error::ReaderAuthMissing)?;
-        let chain = auth.x5chain()?;
-        let leaf = Certificate::from_der(chain.first().ok_or(Error::X5ChainMissing)?)?;
+        if auth.payload().is_some() {
+            return Err(Error::CoseMalformed(
+                "readerAuth carries an attached payload; ISO/IEC 18013-5 requires it detached"
+                    .into(),
+            ));
+        }
+        let chain = auth
+            .x5chain()?
+            .iter()
+            .map(|der| Certificate::from_der(der))
+            .collect::<Result<Vec<_>>>()?;
+        let leaf = chain.first().ok_or(Error::X5ChainMissing)?.clone();
         x509::check_reader_profile(&leaf)?;
         leaf.check_validity_at(now)?;
-        let root = reader_roots
+        let root_index = reader_roots
             .iter()
-            .find(|root| leaf.verify_issued_by(root).is_ok())
+            .position(|root| leaf.verify_issued_by(root).is_ok())
+            .ok_or_else(|| Error::UntrustedReader(excerpt(leaf.subject()).to_string()))?;
+        let root = reader_roots
+            .get(root_index)
             .ok_or_else(|| Error::UntrustedReader(excerpt(leaf.subject()).to_string()))?;
         // A pinned end-entity certificate must not act as a root: anyone
         // holding its key could mint reader certificates under any name.
@@ -208,8 +235,21 @@ impl DocRequest {
         let payload =
             reader_authentication_bytes(session_transcript_bytes, &self.items_request_bytes)?;
         auth.verify_detached(leaf.public_key(), &payload, b"")?;
-        Ok(leaf)
+        Ok(AuthenticatedReader {
+            leaf,
+            chain,
+            root_index,
+        })
     }
+}
+
+/// A reader whose readerAuth verified: its certificate, the chain it sent
+/// (leaf first) and the position of the root that issued it.
+#[derive(Debug, Clone)]
+pub(crate) struct AuthenticatedReader {
+    pub(crate) leaf: Certificate,
+    pub(crate) chain: Vec<Certificate>,
+    pub(crate) root_index: usize,
 }
 
 /// ReaderAuthenticationBytes for a transcript and ItemsRequest bytes.

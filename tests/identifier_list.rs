@@ -296,7 +296,7 @@ fn stale_wrong_and_foreign_tokens_are_refused() {
     // A Status List Token offered as an identifier list: wrong typ.
     let status_token = StatusListToken::new(
         URI,
-        &ManagedStatusList::new(URI, StatusBits::One, 16)
+        &ManagedStatusList::new_any_size(URI, StatusBits::One, 16)
             .unwrap()
             .list()
             .clone(),
@@ -362,7 +362,7 @@ fn a_pinned_certificate_must_be_the_signer() {
 #[test]
 fn a_document_with_both_mechanisms_is_checked_against_each_given() {
     let ua = ukraine(Algorithm::Es256, 550);
-    let mut managed = ManagedStatusList::new(STATUS_URI, StatusBits::Two, 64).unwrap();
+    let mut managed = ManagedStatusList::new_any_size(STATUS_URI, StatusBits::Two, 64).unwrap();
     let index = managed.allocate(&mut rng(550)).unwrap();
     let ids = IdentifierListReference::new(vec![7, 7], URI).unwrap();
     let document = Issuer::new(&ua.ds_key, &ua.ds_certificate)

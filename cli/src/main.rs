@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use docbridge::documents::json::{elements_from_json, elements_to_json};
 use docbridge::report::Report;
+use docbridge::status::{FileStatusListStore, StatusListStore};
 use docbridge::trust::demo::{Overwrite, write_secret_file};
 use docbridge::x509::crl::{CrlPolicy, CrlSet};
 use docbridge::{
@@ -432,12 +433,12 @@ fn issue(args: IssueArgs) -> Result<ExitCode, ToolError> {
         parse_time(&args.valid_until)?,
     );
     let mut issuer = Issuer::new(&authority.ds_key, &authority.ds_certificate)?;
-    let mut status_list = match &args.status_list {
-        Some(path) => Some((path, status::load(path)?)),
-        None => None,
-    };
-    if let Some((_, list)) = &mut status_list {
-        let reference = list.allocate(&mut system_rng())?;
+    // The index is recorded in the list (locked, replaced atomically) before
+    // the document is written, so concurrent issuances never share or lose
+    // one; an issuance that then fails leaves its index unused, never reused.
+    if let Some(path) = &args.status_list {
+        let reference =
+            FileStatusListStore::new(path).update(|list| list.allocate(&mut system_rng()))?;
         println!("status list index {} of {}", reference.idx, reference.uri);
         issuer = issuer.with_status_list(reference);
     }
@@ -450,9 +451,6 @@ fn issue(args: IssueArgs) -> Result<ExitCode, ToolError> {
     )?;
     let bytes = document.to_vec()?;
     write(&args.out, &bytes)?;
-    if let Some((path, list)) = &status_list {
-        status::save(path, list)?;
-    }
     println!(
         "{} issued by {:?} ({} bytes) written to {}",
         args.doc_type,

@@ -9,7 +9,7 @@
 
 use docbridge::cbor;
 use docbridge::deps::ciborium::value::Value;
-use docbridge::session::{self, DeviceSession, ReaderSession, SessionEstablishment};
+use docbridge::session::{self, DeviceSession, EphemeralKey, ReaderSession, SessionEstablishment};
 #[cfg(not(test))]
 use libfuzzer_sys::fuzz_target;
 
@@ -23,19 +23,22 @@ fn transcript(e_reader_key_bytes: &[u8]) -> Vec<u8> {
 }
 
 /// A reader and a device that have exchanged the SessionEstablishment.
-fn pair() -> (ReaderSession, DeviceSession, p256::SecretKey, Vec<u8>) {
+/// Also a fresh device key for the arbitrary SessionEstablishment: a key
+/// builds one session only (`EphemeralKey` is consumed).
+fn pair() -> (ReaderSession, DeviceSession, EphemeralKey, Vec<u8>) {
     let mut rng = <rand_chacha::ChaCha20Rng as rand_core::SeedableRng>::seed_from_u64(7);
-    let device_key = session::generate_ephemeral_key(&mut rng);
-    let reader_key = session::generate_ephemeral_key(&mut rng);
+    let device_key = EphemeralKey::generate(&mut rng);
+    let reader_key = EphemeralKey::generate(&mut rng);
+    let spare_device_key = EphemeralKey::generate(&mut rng);
     let e_reader_key_bytes =
-        session::encode_ephemeral_key(&session::public_key_of(&reader_key)).expect("key bytes");
+        session::encode_ephemeral_key(&reader_key.public_key()).expect("key bytes");
     let t = transcript(&e_reader_key_bytes);
-    let mut reader = ReaderSession::new(&reader_key, &session::public_key_of(&device_key), &t)
-        .expect("reader session");
+    let mut reader =
+        ReaderSession::new(reader_key, &device_key.public_key(), &t).expect("reader session");
     let establishment = reader.establishment(b"request").expect("establishment");
     let received = SessionEstablishment::from_slice(&establishment).expect("parse");
-    let (device, _) = DeviceSession::establish(&device_key, &received, &t).expect("device");
-    (reader, device, device_key, t)
+    let (device, _) = DeviceSession::establish(device_key, &received, &t).expect("device");
+    (reader, device, spare_device_key, t)
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -43,7 +46,7 @@ fuzz_target!(|data: &[u8]| {
 
     // The device's first message: an arbitrary SessionEstablishment.
     if let Ok(establishment) = SessionEstablishment::from_slice(data) {
-        let _ = DeviceSession::establish(&device_key, &establishment, &t);
+        let _ = DeviceSession::establish(device_key, &establishment, &t);
     }
 
     // Arbitrary SessionData on each side: refused, or it was an encryption

@@ -55,12 +55,80 @@ impl SessionKeys {
     }
 }
 
-/// Generates a fresh ephemeral P-256 key (EReaderKey or EDeviceKey) from `rng`.
+/// An ephemeral P-256 session key (EReaderKey or EDeviceKey) that builds
+/// exactly one session.
+///
+/// Two sessions built from one key pair and one transcript share their
+/// AES-256-GCM keys, and both counters start again at 1: the same key and
+/// IV encrypt two messages, which XOR to the XOR of their plaintexts and
+/// give away GCM's authentication key. So the key is not `Clone`, and
+/// [`crate::session::ReaderSession::new`] and
+/// [`crate::session::DeviceSession::establish`] take it by value: a
+/// session that failed to establish, or a replayed SessionEstablishment,
+/// needs a new engagement with a new key.
+///
+/// `Debug` never prints the key; the secret is wiped from memory when
+/// dropped (p256's `SecretKey` zeroizes itself).
+///
+/// A second session from the same key does not compile:
+///
+/// ```compile_fail
+/// use docbridge::session::{EphemeralKey, ReaderSession};
+/// # fn main() -> Result<(), docbridge::Error> {
+/// # let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
+/// # let e_device_key = EphemeralKey::generate(&mut rng).public_key();
+/// # let transcript: Vec<u8> = Vec::new();
+/// let key = EphemeralKey::generate(&mut rng);
+/// let first = ReaderSession::new(key, &e_device_key, &transcript);
+/// let again = ReaderSession::new(key, &e_device_key, &transcript); // moved
+/// # Ok(())
+/// # }
+/// ```
+pub struct EphemeralKey {
+    secret: p256::SecretKey,
+}
+
+impl std::fmt::Debug for EphemeralKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EphemeralKey(..)")
+    }
+}
+
+impl EphemeralKey {
+    /// A fresh key from `rng`.
+    pub fn generate<R: CryptoRng + ?Sized>(rng: &mut R) -> EphemeralKey {
+        EphemeralKey {
+            secret: p256::SecretKey::generate_from_rng(rng),
+        }
+    }
+
+    /// Wraps a key that already exists: a fixed key of a conformance vector
+    /// or of the ISO/IEC 18013-5 Annex D examples. Wrapping one key twice
+    /// reuses the session keys as explained above; never do it with a live
+    /// key.
+    pub fn from_secret_key(secret: p256::SecretKey) -> EphemeralKey {
+        EphemeralKey { secret }
+    }
+
+    /// The public half, as sent in the engagement or SessionEstablishment.
+    pub fn public_key(&self) -> PublicKey {
+        public_key_of(&self.secret)
+    }
+
+    /// The private key, for the one use beside the session: a reader checks
+    /// a deviceMac with its ephemeral key (see [`derive_emac_key`]).
+    pub fn secret_key(&self) -> &p256::SecretKey {
+        &self.secret
+    }
+}
+
+/// Generates a fresh ephemeral key (EReaderKey or EDeviceKey) from `rng`.
 ///
 /// A new key per session is what makes the session keys unlinkable between
-/// sessions; never reuse one.
-pub fn generate_ephemeral_key<R: CryptoRng + ?Sized>(rng: &mut R) -> p256::SecretKey {
-    p256::SecretKey::generate_from_rng(rng)
+/// sessions and keeps AES-GCM keys and IVs from being reused; the returned
+/// [`EphemeralKey`] builds one session.
+pub fn generate_ephemeral_key<R: CryptoRng + ?Sized>(rng: &mut R) -> EphemeralKey {
+    EphemeralKey::generate(rng)
 }
 
 /// The public half of a P-256 private key, as the crate's [`PublicKey`].
@@ -205,8 +273,8 @@ mod tests {
     #[test]
     fn both_sides_derive_the_same_keys() {
         let mut rng = ChaCha20Rng::seed_from_u64(1);
-        let reader = generate_ephemeral_key(&mut rng);
-        let device = generate_ephemeral_key(&mut rng);
+        let reader = generate_ephemeral_key(&mut rng).secret_key().clone();
+        let device = generate_ephemeral_key(&mut rng).secret_key().clone();
         let transcript = b"transcript";
         let r = derive_session_keys(&reader, &public_key_of(&device), transcript).unwrap();
         let d = derive_session_keys(&device, &public_key_of(&reader), transcript).unwrap();
@@ -240,8 +308,8 @@ mod tests {
     fn secrets_are_wiped_and_not_compared_with_eq() {
         assert!(!Probe::<SessionKeys>(std::marker::PhantomData).is_eq());
         let mut rng = ChaCha20Rng::seed_from_u64(2);
-        let reader = generate_ephemeral_key(&mut rng);
-        let device = public_key_of(&generate_ephemeral_key(&mut rng));
+        let reader = generate_ephemeral_key(&mut rng).secret_key().clone();
+        let device = generate_ephemeral_key(&mut rng).public_key();
         let zab: Zeroizing<[u8; 32]> = shared_secret(&reader, &device).unwrap();
         let emac: Zeroizing<[u8; 32]> = derive_emac_key(&reader, &device, b"t").unwrap();
         assert_ne!(*zab, *emac);
@@ -253,7 +321,7 @@ mod tests {
     #[test]
     fn ephemeral_key_bytes_round_trip() {
         let mut rng = ChaCha20Rng::seed_from_u64(2);
-        let key = public_key_of(&generate_ephemeral_key(&mut rng));
+        let key = generate_ephemeral_key(&mut rng).public_key();
         let bytes = encode_ephemeral_key(&key).unwrap();
         assert_eq!(bytes.first(), Some(&0xd8));
         assert_eq!(decode_ephemeral_key(&bytes).unwrap(), key);
@@ -265,7 +333,7 @@ mod tests {
         let p384 = crate::cose::SoftwareKey::generate(crate::cose::Algorithm::Es384, &mut rng);
         let ed = crate::cose::SoftwareKey::generate(crate::cose::Algorithm::EdDsa, &mut rng);
         use crate::cose::Signer as _;
-        let private = generate_ephemeral_key(&mut rng);
+        let private = generate_ephemeral_key(&mut rng).secret_key().clone();
         for key in [p384.public_key(), ed.public_key()] {
             assert_eq!(
                 derive_emac_key(&private, &key, b"t").map_err(|e| e.code()),

@@ -101,6 +101,17 @@ pub struct Received {
     pub status: Option<SessionStatus>,
 }
 
+/// Whether `bytes` look like a SessionEstablishment (a map with
+/// `eReaderKey`), so a device session can name what it refuses.
+pub(crate) fn is_establishment(bytes: &[u8]) -> bool {
+    match cbor::decode(bytes) {
+        Ok(Value::Map(entries)) => entries
+            .iter()
+            .any(|(key, _)| key.as_text() == Some(KEY_E_READER_KEY)),
+        _ => false,
+    }
+}
+
 /// The first message of a session, from the reader: its ephemeral key and
 /// the first encrypted request.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -20,6 +20,7 @@
 //! | [`identifier_list`] | [`IdentifierListReference`], [`IdentifierList`] and its signed CWT form [`IdentifierListToken`] |
 //! | [`check`] | [`StatusPolicy`], [`StatusOutcome`], [`StatusInputs`] and the check of one document's status |
 //! | [`managed`] | [`ManagedStatusList`]: an issuer's list with its URI and allocations, and its JSON file |
+//! | [`store`] | [`StatusListStore`]: where the list is kept, changed under exclusive access; [`FileStatusListStore`] locks its file and replaces it atomically |
 //!
 //! ## Who signs tokens
 //!
@@ -52,6 +53,7 @@ mod inflate;
 pub mod list;
 pub mod managed;
 pub mod reference;
+pub mod store;
 pub mod token;
 pub mod value;
 
@@ -62,8 +64,9 @@ pub use identifier_list::{
     verify_identifier_list_token, verify_identifier_list_token_with_key,
 };
 pub use list::{EncodedStatusList, MAX_LIST_BYTES, StatusList};
-pub use managed::ManagedStatusList;
+pub use managed::{MIN_LIST_SIZE, ManagedStatusList};
 pub use reference::{StatusListReference, StatusReference};
+pub use store::{FileStatusListStore, StatusListStore};
 pub use token::{
     STATUS_LIST_CWT_TYP, StatusListToken, verify_status_list_token,
     verify_status_list_token_with_key,

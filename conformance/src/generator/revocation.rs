@@ -454,7 +454,7 @@ fn identifier_list_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
     )?;
 
     // A document carrying both mechanisms, checked against each given.
-    let mut list = ManagedStatusList::new(super::status::STATUS_URI, StatusBits::Two, 64)?;
+    let mut list = ManagedStatusList::new_any_size(super::status::STATUS_URI, StatusBits::Two, 64)?;
     let index = list.allocate(&mut b.rng(2103))?;
     let both = issue(
         b,
