@@ -7,7 +7,8 @@
 //! each with its error code: a tampered one, an untrusted one, one outside
 //! its authority's scope, and, through Diia's status list, a licence
 //! withdrawn in Ukraine (`revoked`) and a suspended residence permit
-//! (`suspended`).
+//! (`suspended`), and, through Diia's certificate revocation list, a
+//! licence signed by a compromised Document Signer (`certificate_revoked`).
 //!
 //! Run with `cargo run --example cross_border`. The RNG is seeded and `now`
 //! is fixed, so every run prints the same thing.
@@ -15,6 +16,8 @@
 use docbridge::VerifyOptions;
 use docbridge::documents::{Claims, samples};
 use docbridge::status::StatusBits;
+use docbridge::x509::crl::{CrlSet, CrlSpec, RevocationReason, create_crl};
+use docbridge::x509::{self, CertificateProfile, CertificateSpec};
 use docbridge::{
     AcceptancePolicy, Algorithm, DemoAuthority, Issuer, ManagedStatusList, Signer, SoftwareKey,
     StatusValue, TrustedAuthorities, ValidityInfo, VehicleRegistration, VerifiedDocument, Verifier,
@@ -242,6 +245,59 @@ fn main() -> Result<(), docbridge::Error> {
     report(
         "listed licence without its status token",
         verifier.verify(&listed_licence, &VerifyOptions::at(now)),
+    );
+
+    // 6. A Document Signer key compromised. Diia signed some licences with a
+    //    second Document Signer whose key later leaked; its IACA revokes
+    //    that certificate in its CRL (RFC 5280, reason keyCompromise). The
+    //    app fetches the CRL from the IACA's distribution point and hands it
+    //    over: every document that signer made is refused, the others pass.
+    let second_key = SoftwareKey::generate(Algorithm::EdDsa, &mut rng);
+    // The demo authority's certificates name its example contact and CRL
+    // distribution point; the second signer names the same ones.
+    let (contact, crl_point) = docbridge::trust::demo::example_uris("UA", "Diia");
+    let second_signer = x509::create_issued(
+        &CertificateSpec {
+            common_name: "Diia Document Signer 2".into(),
+            country: "UA".into(),
+            organization: Some("Diia".into()),
+            serial: 2,
+            not_before: certs_from,
+            not_after: certs_until,
+            issuer_contact: Some(contact),
+            crl_uri: Some(crl_point.clone()),
+        },
+        CertificateProfile::DocumentSigner,
+        &second_key.public_key(),
+        &diia.iaca_certificate,
+        &diia.iaca_key,
+    )?;
+    let compromised_licence = Issuer::new(&second_key, &second_signer)?.issue_document(
+        &samples::driving_licence_ua(),
+        &holder_key,
+        &validity,
+        &mut rng,
+    )?;
+    let mut crl = CrlSpec::new(1, now - Duration::days(1), now + Duration::days(7));
+    crl.revoke(
+        second_signer.serial(),
+        now - Duration::days(1),
+        Some(RevocationReason::KeyCompromise),
+    );
+    let mut crls = CrlSet::new();
+    crls.insert(
+        crl_point,
+        create_crl(&crl, &diia.iaca_certificate, None, &diia.iaca_key)?,
+    );
+    let with_crls = VerifyOptions::at(now).crls(&crls);
+    let unaffected = verifier.verify(&licence.to_vec()?, &with_crls)?;
+    println!(
+        "  (for comparison: a licence of the first Document Signer verifies, CRL check {})",
+        unaffected.certificate_revocation().name()
+    );
+    report(
+        "licence signed by a compromised Document Signer",
+        verifier.verify(&compromised_licence, &with_crls),
     );
     Ok(())
 }

@@ -131,6 +131,39 @@ pub enum Error {
     #[error("certificate chain does not verify: {0}")]
     CertificateChainInvalid(String),
 
+    // ----- Certificate revocation lists -----
+    /// A CRL could not be read: not one strict-DER v2 CertificateList (or a
+    /// PEM `X509 CRL` block), no nextUpdate, unreadable extensions, or more
+    /// than [`crate::x509::crl::MAX_CRL_BYTES`].
+    #[error("malformed CRL: {0}")]
+    CrlMalformed(String),
+    /// A CRL is issued by another authority than the certificate's issuer,
+    /// or covers another distribution point than the one it came from.
+    #[error("CRL of another issuer: {0}")]
+    CrlWrongIssuer(String),
+    /// A CRL's signature does not verify with the key of its issuer (nor of
+    /// a CRL signer the issuer certified), or the signer may not sign CRLs.
+    #[error("CRL signature does not verify: {0}")]
+    CrlSignatureInvalid(String),
+    /// A CRL's thisUpdate is after now (beyond the clock skew).
+    #[error("CRL not yet valid: {0}")]
+    CrlNotYetValid(String),
+    /// A CRL's nextUpdate has passed and the CRL policy fails closed.
+    #[error("stale CRL: {0}")]
+    CrlStale(String),
+    /// A CRL or CRL entry extension is critical and not understood.
+    #[error("unknown critical CRL extension: {0}")]
+    CrlUnknownCriticalExtension(String),
+    /// A delta CRL was given; the crate checks complete CRLs only.
+    #[error("delta CRLs are not supported: {0}")]
+    CrlDeltaUnsupported(String),
+    /// No CRL speaks for a certificate and the CRL policy fails closed.
+    #[error("no CRL for the certificate: {0}")]
+    CrlMissing(String),
+    /// A current CRL of the certificate's issuer lists the certificate.
+    #[error("certificate revoked: {0}")]
+    CertificateRevoked(String),
+
     // ----- Trust -----
     /// No trusted issuing authority has an IACA certificate that issued the
     /// Document Signer certificate.
@@ -194,13 +227,13 @@ pub enum Error {
     Io(String),
 
     // ----- Status lists -----
-    /// The document references a status list, no Status List Token was
-    /// given, and the status policy fails closed.
+    /// The document references a status list or identifier list, no token
+    /// for either was given, and the status policy fails closed.
     #[error("no status list token for a document that references one: {0}")]
     StatusTokenMissing(String),
-    /// The MSO's `status` names only mechanisms other than `status_list`
-    /// (for example `identifier_list`), which the crate does not check, and
-    /// the status policy fails closed.
+    /// The MSO's `status` names only mechanisms other than `status_list` and
+    /// `identifier_list`, which the crate does not check, and the status
+    /// policy fails closed.
     #[error("unsupported status mechanism: {0}")]
     StatusMechanismUnsupported(String),
     /// The token's protected `typ` is not `application/statuslist+cwt`.
@@ -223,6 +256,10 @@ pub enum Error {
     /// is not a (complete, where read) zlib stream.
     #[error("malformed status list: {0}")]
     StatusListMalformed(String),
+    /// An identifier list is not `{"identifiers": {* bstr => map},
+    /// ? "aggregation_uri": tstr}`.
+    #[error("malformed identifier list: {0}")]
+    IdentifierListMalformed(String),
     /// A status list would decompress (or be built) beyond the limit.
     #[error("status list too large: {0}")]
     StatusListTooLarge(String),
@@ -232,7 +269,8 @@ pub enum Error {
     /// Every index of the status list is already allocated.
     #[error("status list full: {0}")]
     StatusListFull(String),
-    /// The status list says the document is revoked (INVALID).
+    /// The status list says the document is revoked (INVALID), or the
+    /// identifier list lists it.
     #[error("document revoked: {0}")]
     Revoked(String),
     /// The status list says the document is suspended.
@@ -417,6 +455,15 @@ error_codes! {
     Error::CertificateNotYetValid(_) => "certificate_not_yet_valid",
     Error::CertificateProfile(_) => "certificate_profile",
     Error::CertificateChainInvalid(_) => "certificate_chain_invalid",
+    Error::CrlMalformed(_) => "crl_malformed",
+    Error::CrlWrongIssuer(_) => "crl_wrong_issuer",
+    Error::CrlSignatureInvalid(_) => "crl_signature_invalid",
+    Error::CrlNotYetValid(_) => "crl_not_yet_valid",
+    Error::CrlStale(_) => "crl_stale",
+    Error::CrlUnknownCriticalExtension(_) => "crl_unknown_critical_extension",
+    Error::CrlDeltaUnsupported(_) => "crl_delta_unsupported",
+    Error::CrlMissing(_) => "crl_missing",
+    Error::CertificateRevoked(_) => "certificate_revoked",
     Error::UntrustedIssuer(_) => "untrusted_issuer",
     Error::CountryMismatch(_) => "country_mismatch",
     Error::DocTypeNotAllowed(_) => "doc_type_not_allowed",
@@ -441,6 +488,7 @@ error_codes! {
     Error::StatusTokenNotYetValid(_) => "status_token_not_yet_valid",
     Error::StatusTokenExpired(_) => "status_token_expired",
     Error::StatusListMalformed(_) => "status_list_malformed",
+    Error::IdentifierListMalformed(_) => "identifier_list_malformed",
     Error::StatusListTooLarge(_) => "status_list_too_large",
     Error::StatusIndexOutOfRange(_) => "status_index_out_of_range",
     Error::StatusListFull(_) => "status_list_full",

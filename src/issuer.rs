@@ -31,7 +31,7 @@ use crate::mso::{
     DeviceKeyInfo, DigestAlgorithm, KeyAuthorizations, MSO_VERSION, MobileSecurityObject,
     ValidityInfo,
 };
-use crate::status::{StatusListReference, StatusReference};
+use crate::status::{IdentifierListReference, StatusListReference, StatusReference};
 use crate::x509::Certificate;
 
 mod batch;
@@ -58,6 +58,9 @@ pub struct IssueOptions {
     /// The document's entry in a status list, written to the MSO's
     /// `status`, if any (see [`Issuer::with_status_list`]).
     pub status_list: Option<StatusListReference>,
+    /// The document's entry in an identifier list, written to the MSO's
+    /// `status` beside any status list (see [`Issuer::with_identifier_list`]).
+    pub identifier_list: Option<IdentifierListReference>,
     /// Decoy digests, as ISO/IEC 18013-5 allows: with `Some(n)`, each
     /// namespace's digests are padded with random digests under random
     /// digestIDs up to the next multiple of `n` (1 to
@@ -74,6 +77,7 @@ impl Default for IssueOptions {
             salt_len: 32,
             key_authorizations: None,
             status_list: None,
+            identifier_list: None,
             decoy_bucket: None,
         }
     }
@@ -138,6 +142,20 @@ impl<'a> Issuer<'a> {
             certificate: self.certificate,
             options: IssueOptions {
                 status_list: reference,
+                ..self.options.clone()
+            },
+        }
+    }
+
+    /// The same issuer, writing `reference` into the MSO's `status` as its
+    /// `identifier_list` entry (ISO/IEC 18013-5 second edition); each
+    /// document needs its own identifier, so this is called per document.
+    pub fn with_identifier_list(&self, reference: IdentifierListReference) -> Issuer<'a> {
+        Issuer {
+            signer: self.signer,
+            certificate: self.certificate,
+            options: IssueOptions {
+                identifier_list: Some(reference),
                 ..self.options.clone()
             },
         }
@@ -253,7 +271,12 @@ impl<'a> Issuer<'a> {
             },
             doc_type: doc_type.to_string(),
             validity_info: *validity,
-            status: self.options.status_list.clone().map(StatusReference::from),
+            status: (self.options.status_list.is_some() || self.options.identifier_list.is_some())
+                .then(|| StatusReference {
+                    status_list: self.options.status_list.clone(),
+                    identifier_list: self.options.identifier_list.clone(),
+                    other: Vec::new(),
+                }),
             other: Vec::new(),
         };
         let (mso_wrapped, _) = cbor::tag24_of(&mso.to_value()?)?;

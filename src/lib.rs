@@ -28,7 +28,7 @@
 //! | [`clock`] | the clock-skew allowance every time check shares (the library never reads the clock) |
 //! | [`cbor`] | bounded decoding (size, depth, item count), tag 24, tdate, full-date |
 //! | [`cose`] | algorithms, keys, the [`Signer`] trait, COSE_Sign1 |
-//! | [`x509`] | certificates: reading, Annex B profiles, DS -> IACA chain, demo creation |
+//! | [`x509`] | certificates: reading, Annex B profiles, DS -> IACA chain, demo creation; certificate revocation lists ([`x509::crl`]) |
 //! | [`mso`] | the Mobile Security Object |
 //! | [`issuer_signed`] | IssuerSigned and its tag-24 items, bytes kept as received |
 //! | [`documents`] | typed driving licence, vehicle registration, residence permit; claims JSON |
@@ -36,7 +36,7 @@
 //! | [`trust`] | issuing authorities, the trusted set, acceptance policy, signed national trust lists and the [`TrustStore`], VICAL import, demo authorities |
 //! | [`verifier`] | the verification pipeline: [`Verifier::verify`], [`Verifier::verify_response`], [`VerifyOptions`], [`VerifiedDocument`] |
 //! | `report` | JSON results, format `docbridge-verification/1` (feature `serde`, on by default) |
-//! | [`status`] | revocation and suspension: Token Status Lists (CWT), index allocation, checking |
+//! | [`status`] | revocation and suspension: Token Status Lists (CWT), index allocation, identifier lists (ISO/IEC 18013-5 second edition), checking |
 //! | [`request`] | DeviceRequest / ItemsRequest, reader authentication |
 //! | [`transcript`] | SessionTranscriptBytes builders: proximity, OpenID4VP, backend nonce |
 //! | [`holder`] | presentation in two phases: [`Wallet::prepare`] (what is asked, by which reader under which root), [`Wallet::approve`] (only what the holder consents to; nothing approved, no Document) |
@@ -178,8 +178,9 @@ pub use mso::{DigestAlgorithm, KeyAuthorizations, MobileSecurityObject, Validity
 pub use request::{DeviceRequest, DocRequest, ItemsRequest};
 pub use session::{DeviceSession, ReaderSession};
 pub use status::{
-    ManagedStatusList, StatusBits, StatusListReference, StatusListToken, StatusOutcome,
-    StatusPolicy, StatusReference, StatusValue,
+    IdentifierList, IdentifierListReference, IdentifierListToken, ManagedStatusList, StatusBits,
+    StatusInputs, StatusListReference, StatusListToken, StatusOutcome, StatusPolicy,
+    StatusReference, StatusValue,
 };
 #[cfg(feature = "demo")]
 #[cfg_attr(docsrs, doc(cfg(feature = "demo")))]
@@ -193,6 +194,7 @@ pub use verifier::{
     VerifyOptions,
 };
 pub use x509::Certificate;
+pub use x509::crl::{Crl, CrlOutcome, CrlPolicy, CrlSet};
 
 /// The crates whose types appear in the public API, re-exported so callers
 /// use the same versions.

@@ -12,7 +12,9 @@
 //!   `trustSource` (`null` for an authority configured by hand, else
 //!   `{format, operator, sequence, issued, nextUpdate}`), `signed`,
 //!   `validFrom`, `validUntil`, `expectedUpdate`, `holderBound`, `status`
-//!   (`not_referenced`, `valid`, `not_checked` or `other:<n>`), `claims`
+//!   (`not_referenced`, `valid`, `not_checked` or `other:<n>`),
+//!   `certificateRevocation` (the Document Signer's CRL check: `good`,
+//!   `not_checked` or `disabled`), `claims`
 //!   (the elements in the JSON form of [`crate::documents::json`]),
 //!   `deviceSigned` (same form), `elementErrors`
 //!   (`{namespace: {element: code}}`);
@@ -152,6 +154,7 @@ fn document_entries<M: SerializeMap>(map: &mut M, doc: &VerifiedDocument) -> Res
     map.serialize_entry("expectedUpdate", &validity.expected_update.map(rfc3339))?;
     map.serialize_entry("holderBound", &doc.holder_bound())?;
     map.serialize_entry("status", &doc.status())?;
+    map.serialize_entry("certificateRevocation", doc.certificate_revocation().name())?;
     map.serialize_entry("claims", &elements_to_json(doc.elements()))?;
     map.serialize_entry(
         "deviceSigned",

@@ -19,6 +19,12 @@
 //!    from a signed list must be inside its listed validity
 //!    (`authority_not_yet_valid`, `authority_expired`) and its list not
 //!    stale (`trust_list_stale`, see [`crate::trust::TrustStore`]);
+//!
+//!    3b. when CRLs are checked (a CRL policy on the verifier, or CRLs in the
+//!    options): the DS certificate against its IACA's CRL
+//!    (`certificate_revoked`, `crl_missing`, `crl_stale`, and the other
+//!    `crl_*` codes of [`crate::x509::crl`]);
+//!    [`VerifiedDocument::certificate_revocation`] says what was found;
 //! 4. the MSO decodes (`invalid_structure`, `unsupported_digest_algorithm`,
 //!    ...), was signed while the DS certificate was valid
 //!    (`mso_signed_outside_certificate`), the authority may issue its doc
@@ -32,12 +38,12 @@
 //! 6. validFrom <= now <= validUntil, widened by the clock skew
 //!    (`not_yet_valid`, `expired`);
 //! 7. the acceptance policy accepts (country, doc type) (`not_accepted`);
-//! 8. when the MSO references a status list: the Status List Token given
-//!    by the caller (see [`crate::status`]) is signed under an IACA of the
-//!    same authority, is for the referenced URI and is current, and the
-//!    document's entry is VALID (`revoked`, `suspended`,
-//!    `status_token_missing`, ...); [`VerifiedDocument::status`] says what
-//!    was found.
+//! 8. when the MSO references a status list or an identifier list: each
+//!    token given by the caller (see [`crate::status`]) is signed under an
+//!    IACA of the same authority, is for the referenced URI and is current,
+//!    and the document's entry is VALID and its identifier not listed
+//!    (`revoked`, `suspended`, `status_token_missing`, ...);
+//!    [`VerifiedDocument::status`] says what was found.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -50,8 +56,9 @@ use crate::error::{Error, Result};
 use crate::issuer_signed::IssuerSigned;
 use crate::mso::{MobileSecurityObject, ValidityInfo};
 use crate::status::StatusPolicy;
-use crate::status::check::document_status;
+use crate::status::check::{StatusInputs, document_status_with};
 use crate::trust::{AcceptancePolicy, IssuingAuthority, TrustedAuthorities};
+use crate::x509::crl::{CrlOutcome, CrlPolicy, CrlSet, check_chain};
 use crate::x509::{self, Certificate};
 
 mod input;
@@ -94,6 +101,7 @@ pub struct Verifier {
     policy: AcceptancePolicy,
     clock_skew: Duration,
     status_policy: StatusPolicy,
+    crl_policy: Option<CrlPolicy>,
 }
 
 impl Verifier {
@@ -115,6 +123,7 @@ impl Verifier {
             policy,
             clock_skew: DEFAULT_CLOCK_SKEW,
             status_policy: StatusPolicy::fail_closed(),
+            crl_policy: None,
         }
     }
 
@@ -122,6 +131,16 @@ impl Verifier {
     /// see [`StatusPolicy`]).
     pub fn with_status_policy(mut self, policy: StatusPolicy) -> Verifier {
         self.status_policy = policy;
+        self
+    }
+
+    /// Turns the CRL check of Document Signer certificates on, under
+    /// `policy` (see [`CrlPolicy`]): every verification then needs the CRLs
+    /// ([`VerifyOptions::crls`]); none given is `crl_missing` unless the
+    /// policy allows unchecked certificates. Without this call the check
+    /// runs, failing closed, only when a verification is given CRLs.
+    pub fn with_crl_policy(mut self, policy: CrlPolicy) -> Verifier {
+        self.crl_policy = Some(policy);
         self
     }
 
@@ -394,6 +413,7 @@ impl Verifier {
         issuer_auth.verify(ds.public_key(), b"")?;
 
         let authority = self.trusted_authority_for(&ds, now)?;
+        let certificate_revocation = self.check_revocation(&ds, authority, options)?;
 
         let mso = issuer_signed.mso_unverified()?;
         // ISO/IEC 18013-5 9.3.1: the MSO was signed while its signer's
@@ -436,15 +456,23 @@ impl Verifier {
             )));
         }
 
-        let uri = mso
+        let status_uri = mso
             .status
             .as_ref()
             .and_then(|s| s.status_list.as_ref())
             .map(|list| list.uri.as_str());
-        let status = document_status(
+        let identifier_list_uri = mso
+            .status
+            .as_ref()
+            .and_then(|s| s.identifier_list.as_ref())
+            .map(|list| list.uri.as_str());
+        let status = document_status_with(
             mso.status.as_ref(),
             authority,
-            options.token_for(uri),
+            StatusInputs {
+                status_list_token: options.token_for(status_uri),
+                identifier_list_token: options.identifier_list_for(identifier_list_uri),
+            },
             &self.status_policy,
             now,
             self.clock_skew,
@@ -453,6 +481,7 @@ impl Verifier {
         let claims = Claims::from_elements(&mso.doc_type, &elements)?;
         Ok(VerifiedDocument {
             status,
+            certificate_revocation,
             holder_bound: false,
             element_errors: ElementErrors::new(),
             device_signed: Elements::new(),
@@ -466,6 +495,30 @@ impl Verifier {
             elements,
             mso,
         })
+    }
+
+    /// Step 3b: the Document Signer certificate against the CRLs, when the
+    /// verifier has a CRL policy or the options carry CRLs.
+    fn check_revocation(
+        &self,
+        ds: &Certificate,
+        authority: &IssuingAuthority,
+        options: &VerifyOptions<'_>,
+    ) -> Result<CrlOutcome> {
+        let empty = CrlSet::new();
+        let crls = match (options.crl_set(), self.crl_policy) {
+            (None, None) => return Ok(CrlOutcome::Disabled),
+            (Some(crls), _) => crls,
+            (None, Some(_)) => &empty,
+        };
+        check_chain(
+            std::slice::from_ref(ds),
+            authority.iaca_certificates(),
+            crls,
+            &self.crl_policy.unwrap_or_default(),
+            options.now(),
+            self.clock_skew,
+        )
     }
 
     /// Finds the trusted authority whose IACA issued `ds` and checks the chain.

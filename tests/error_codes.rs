@@ -1994,7 +1994,8 @@ fn status_list_full() {
 
 #[test]
 fn status_mechanism_unsupported() {
-    // A correctly signed MSO whose status names only an identifier list.
+    // A correctly signed MSO whose status names only a mechanism the crate
+    // does not know.
     let ua = ua();
     let ns = honest_name_spaces();
     let document = forged(&ua, ns.clone(), &ns, |mso| {
@@ -2002,7 +2003,7 @@ fn status_mechanism_unsupported() {
             mso,
             "status",
             cbor::text_map([(
-                "identifier_list",
+                "future_mechanism",
                 cbor::text_map([
                     ("id", Value::Bytes(vec![1])),
                     ("uri", Value::Text("https://status.diia.example/ids".into())),
@@ -2329,6 +2330,40 @@ const ELSEWHERE: &[(&str, &str)] = &[
     (
         "session_unsupported_curve",
         "session encryption, not document verification",
+    ),
+    (
+        "crl_malformed",
+        "certificate revocation lists: tests/crl.rs",
+    ),
+    (
+        "crl_wrong_issuer",
+        "certificate revocation lists: tests/crl.rs",
+    ),
+    (
+        "crl_signature_invalid",
+        "certificate revocation lists: tests/crl.rs",
+    ),
+    (
+        "crl_not_yet_valid",
+        "certificate revocation lists: tests/crl.rs",
+    ),
+    ("crl_stale", "certificate revocation lists: tests/crl.rs"),
+    (
+        "crl_unknown_critical_extension",
+        "certificate revocation lists: tests/crl.rs",
+    ),
+    (
+        "crl_delta_unsupported",
+        "certificate revocation lists: tests/crl.rs",
+    ),
+    ("crl_missing", "certificate revocation lists: tests/crl.rs"),
+    (
+        "certificate_revoked",
+        "certificate revocation lists: tests/crl.rs",
+    ),
+    (
+        "identifier_list_malformed",
+        "identifier lists: tests/identifier_list.rs",
     ),
     ("trust_list_wrong_type", "signed trust lists: TrustStore"),
     ("trust_list_malformed", "signed trust lists: TrustStore"),

@@ -19,6 +19,8 @@ mod device_request;
 mod device_response;
 #[path = "../fuzz/fuzz_targets/resigned_document.rs"]
 mod resigned_document;
+#[path = "../fuzz/fuzz_targets/revocation.rs"]
+mod revocation;
 #[path = "../fuzz/fuzz_targets/session.rs"]
 mod session;
 #[path = "../fuzz/fuzz_targets/status_token.rs"]
@@ -39,6 +41,7 @@ const TARGETS: &[Target] = &[
     ("device_request", device_request::run),
     ("device_response", device_response::run),
     ("resigned_document", resigned_document::run),
+    ("revocation", revocation::run),
     ("session", session::run),
     ("status_token", status_token::run),
     ("trust_list", trust_list::run),

@@ -990,12 +990,14 @@ fn unsupported_status_mechanisms_fail_closed() {
             &mut rng,
         )
         .unwrap();
-    // Re-sign the same MSO with only an identifier_list status.
+    // Re-sign the same MSO with only a status mechanism the crate does not
+    // know (status_list and identifier_list are checked).
     let mut mso = document.mso_unverified().unwrap();
     mso.status = Some(StatusReference {
         status_list: None,
+        identifier_list: None,
         other: vec![(
-            Value::Text("identifier_list".into()),
+            Value::Text("future_mechanism".into()),
             cbor::text_map([
                 ("id", Value::Bytes(vec![1])),
                 ("uri", Value::Text(URI.into())),

@@ -15,6 +15,7 @@ use docbridge::documents::json::{elements_from_json, elements_to_json};
 use docbridge::report::Report;
 use docbridge::status::{FileStatusListStore, StatusListStore};
 use docbridge::trust::demo::{Overwrite, write_secret_file};
+use docbridge::x509::crl::{CrlPolicy, CrlSet};
 use docbridge::{
     AcceptancePolicy, Algorithm, Certificate, DemoAuthority, Error, Issuer, IssuingAuthority,
     PublicKey, Signer, SoftwareKey, StatusPolicy, TrustedAuthorities, ValidityInfo,
@@ -37,6 +38,7 @@ macro_rules! println {
     }};
 }
 
+mod crl;
 mod dcapi;
 mod engagement;
 mod oid4vp;
@@ -77,6 +79,9 @@ enum Command {
     /// Make SessionTranscriptBytes.
     #[command(subcommand)]
     Transcript(present::TranscriptCommand),
+    /// Certificate revocation lists (RFC 5280) of an issuing authority.
+    #[command(subcommand)]
+    Crl(crl::CrlCommand),
     /// Status lists (revocation, suspension) and their signed tokens.
     #[command(subcommand)]
     StatusList(status::StatusListCommand),
@@ -250,6 +255,19 @@ struct VerifyArgs {
     /// given, reported as "status not checked" (default: refuse it).
     #[arg(long)]
     allow_missing_status: bool,
+    /// The identifier list (CWT, ISO/IEC 18013-5 second edition) fetched
+    /// from the document's identifier-list URI.
+    #[arg(long)]
+    identifier_list: Option<PathBuf>,
+    /// A CRL of the document's IACA, PEM or DER (repeatable), as
+    /// `URI=FILE` (the distribution point it was fetched from) or `FILE`
+    /// (matched by its issuer). Turns the Document Signer's CRL check on.
+    #[arg(long = "crl")]
+    crls: Vec<String>,
+    /// Let a Document Signer whose CRL is missing or stale pass, reported as
+    /// "not checked" (default: refuse it); a listed one is always refused.
+    #[arg(long, requires = "crls")]
+    allow_unchecked_crl: bool,
     /// The document (binary CBOR IssuerSigned).
     file: PathBuf,
 }
@@ -275,6 +293,7 @@ fn main() -> ExitCode {
         }) => key_new(&alg, &out, &public, overwrite(force)),
         Command::Issue(args) => issue(args),
         Command::Verify(args) => verify(args),
+        Command::Crl(command) => crl::run(command),
         Command::StatusList(command) => status::run(command),
         Command::TrustList(command) => trust_list::run(command),
         Command::Vectors(command) => vectors::run(command),
@@ -539,6 +558,24 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
     let verifier = Verifier::new(trusted, policy).with_status_policy(
         StatusPolicy::fail_closed().allow_missing_token(args.allow_missing_status),
     );
+    let verifier = if args.crls.is_empty() {
+        verifier
+    } else {
+        verifier.with_crl_policy(CrlPolicy::fail_closed().allow_unchecked(args.allow_unchecked_crl))
+    };
+    let mut crls = CrlSet::new();
+    for given in &args.crls {
+        // `URI=FILE`; a bare FILE is keyed by its path and matched by issuer.
+        let (point, path) = match given.split_once('=') {
+            Some((point, path)) if point.contains("://") => (point, path),
+            _ => (given.as_str(), given.as_str()),
+        };
+        if let Err(refused) = crls.insert_bytes(point, &read(Path::new(path))?) {
+            report_refusal(&refused, args.json);
+            return Ok(ExitCode::from(1));
+        }
+    }
+    let identifier_list = args.identifier_list.as_deref().map(read).transpose()?;
     let transcript = args.transcript.as_deref().map(read).transpose()?;
     let reader_key = args
         .reader_key
@@ -552,6 +589,12 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
     }
     if let Some(key) = &reader_key {
         options = options.reader_key(key);
+    }
+    if let Some(token) = &identifier_list {
+        options = options.identifier_list_token(token);
+    }
+    if !args.crls.is_empty() {
+        options = options.crls(&crls);
     }
     let outcome = match &transcript {
         None => verifier.verify(&bytes, &options),
@@ -631,6 +674,7 @@ fn print_summary(doc: &VerifiedDocument) {
         format_time(doc.validity().valid_until)
     );
     println!("  status:          {}", doc.status().name());
+    println!("  CRL check:       {}", doc.certificate_revocation().name());
     print_elements(&elements_to_json(doc.elements()));
 }
 

@@ -23,6 +23,8 @@
 //!   "acceptancePolicy": "all" / {"countries": [* tstr], "pairs": [* {"country", "docType"}]},
 //!   "clockSkewSeconds": uint,
 //!   "statusPolicy": {"allowMissingToken": bool, "acceptOtherValues": bool},
+//!   ? "crlPolicy": {"allowUnchecked": bool},        ; present: CRLs are checked
+//!   ? "crls": [+ {"distributionPoint": tstr, "crl": Source}],
 //! }
 //! Source = path / {"prefix": hex, "fill": hex byte, "length": uint}   ; synthetic bytes
 //! ```
@@ -129,6 +131,8 @@ pub enum Input {
         document: Source,
         /// The encoded Status List Token, if the app has one.
         status_token: Option<Source>,
+        /// The encoded identifier list (CWT), if the app has one.
+        identifier_list_token: Option<Source>,
     },
     /// Kind `device_response`.
     DeviceResponse {
@@ -293,6 +297,31 @@ pub struct VerifierConfig {
     pub clock_skew_seconds: u64,
     /// What to do about document status.
     pub status_policy: StatusPolicySpec,
+    /// Whether the Document Signer certificate is checked against CRLs, and
+    /// what a missing or stale CRL does; `None`: not checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crl_policy: Option<CrlPolicySpec>,
+    /// The CRLs the app fetched, each with the distribution point it came from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub crls: Vec<CrlEntry>,
+}
+
+/// The CRL policy ([`docbridge::x509::crl::CrlPolicy`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CrlPolicySpec {
+    /// A certificate whose CRL is missing or stale passes (`not_checked`).
+    pub allow_unchecked: bool,
+}
+
+/// A CRL with the distribution point it was fetched from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CrlEntry {
+    /// The distribution point URI.
+    pub distribution_point: String,
+    /// The CRL (DER or PEM).
+    pub crl: Source,
 }
 
 impl VerifierConfig {
@@ -307,6 +336,8 @@ impl VerifierConfig {
             acceptance_policy: PolicySpec::All,
             clock_skew_seconds: DEFAULT_CLOCK_SKEW_SECONDS,
             status_policy: StatusPolicySpec::default(),
+            crl_policy: None,
+            crls: Vec::new(),
         }
     }
 }
@@ -490,12 +521,14 @@ impl Case {
                 verifier,
                 document,
                 status_token,
+                identifier_list_token,
             } => (
                 Some(verifier.clone()),
                 to_value(
                     &DocumentInputJson {
                         document: document.clone(),
                         status_token: status_token.clone(),
+                        identifier_list_token: identifier_list_token.clone(),
                     },
                     &what,
                 )?,
@@ -596,6 +629,7 @@ impl Case {
                     verifier,
                     document: input.document,
                     status_token: input.status_token,
+                    identifier_list_token: input.identifier_list_token,
                 }
             }
             (Kind::DeviceResponse, Some(verifier)) => {
@@ -701,6 +735,8 @@ struct DocumentInputJson {
     document: Source,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     status_token: Option<Source>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    identifier_list_token: Option<Source>,
 }
 
 /// `input` of kind `device_response`.
@@ -1016,6 +1052,13 @@ mod tests {
                         countries: vec!["PL".into()],
                         pairs: vec![("UA".into(), "org.iso.18013.5.1.mDL".into())],
                     },
+                    crl_policy: Some(CrlPolicySpec {
+                        allow_unchecked: true,
+                    }),
+                    crls: vec![CrlEntry {
+                        distribution_point: "https://pki.example/ua.crl".into(),
+                        crl: Source::file("cases/x/ua.crl"),
+                    }],
                     ..VerifierConfig::trusting(vec![TrustedIaca {
                         certificate: "trust/ua/iaca.pem".into(),
                         id: "UA:diia".into(),
@@ -1030,6 +1073,7 @@ mod tests {
                     length: 5,
                 },
                 status_token: Some(Source::file("cases/x/token.cwt")),
+                identifier_list_token: Some(Source::file("cases/x/ids.cwt")),
             },
             expected: Expected::error("revoked"),
         }

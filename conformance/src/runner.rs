@@ -33,6 +33,7 @@ use docbridge::trust::store::{Update, UpdateOutcome};
 use docbridge::trust::{AcceptancePolicy, IssuingAuthority, TrustStore, TrustedAuthorities};
 use docbridge::verifier::{StatusTokens, VerifiedDocument, Verifier, VerifyOptions};
 use docbridge::x509::Certificate;
+use docbridge::x509::crl::{CrlOutcome, CrlPolicy, CrlSet};
 
 /// Where a case's files come from.
 pub trait Files {
@@ -237,18 +238,33 @@ fn execute(case: &Case, files: &dyn Files) -> Result<Result<Map<String, Json>>> 
                 verifier,
                 document,
                 status_token,
+                identifier_list_token,
             },
             Kind::IssuerSigned | Kind::Status,
         ) => {
+            let crls = match crl_set(verifier, files)? {
+                Ok(crls) => crls,
+                Err(refused) => return Ok(Err(refused)),
+            };
             let verifier = match build_verifier(verifier, now, files)? {
                 Ok(verifier) => verifier,
                 Err(refused) => return Ok(Err(refused)),
             };
             let document = load(files, document)?;
             let token = status_token.as_ref().map(|t| load(files, t)).transpose()?;
+            let identifiers = identifier_list_token
+                .as_ref()
+                .map(|t| load(files, t))
+                .transpose()?;
             let mut options = VerifyOptions::at(now);
             if let Some(token) = &token {
                 options = options.status_token(token);
+            }
+            if let Some(token) = &identifiers {
+                options = options.identifier_list_token(token);
+            }
+            if let Some(crls) = &crls {
+                options = options.crls(crls);
             }
             Ok(verifier
                 .verify(&document, &options)
@@ -264,6 +280,10 @@ fn execute(case: &Case, files: &dyn Files) -> Result<Result<Map<String, Json>>> 
             },
             Kind::DeviceResponse,
         ) => {
+            let crls = match crl_set(verifier, files)? {
+                Ok(crls) => crls,
+                Err(refused) => return Ok(Err(refused)),
+            };
             let verifier = match build_verifier(verifier, now, files)? {
                 Ok(verifier) => verifier,
                 Err(refused) => return Ok(Err(refused)),
@@ -283,6 +303,9 @@ fn execute(case: &Case, files: &dyn Files) -> Result<Result<Map<String, Json>>> 
                 .status_tokens(&tokens);
             if let Some(key) = &reader_key {
                 options = options.reader_key(key);
+            }
+            if let Some(crls) = &crls {
+                options = options.crls(crls);
             }
             Ok(verifier
                 .verify_response(&response, &options)
@@ -390,9 +413,30 @@ fn build_verifier(
     let status_policy = StatusPolicy::fail_closed()
         .allow_missing_token(config.status_policy.allow_missing_token)
         .accept_other_values(config.status_policy.accept_other_values);
-    Ok(Ok(Verifier::new(trusted, policy)
+    let mut verifier = Verifier::new(trusted, policy)
         .with_clock_skew(Duration::seconds(skew))
-        .with_status_policy(status_policy)))
+        .with_status_policy(status_policy);
+    if let Some(crl_policy) = &config.crl_policy {
+        verifier = verifier
+            .with_crl_policy(CrlPolicy::fail_closed().allow_unchecked(crl_policy.allow_unchecked));
+    }
+    Ok(Ok(verifier))
+}
+
+/// The CRLs a case gives, keyed by distribution point (`None` when it gives
+/// none); the inner error is a CRL the crate refuses to read (an outcome).
+fn crl_set(config: &VerifierConfig, files: &dyn Files) -> Result<Result<Option<CrlSet>>> {
+    if config.crls.is_empty() {
+        return Ok(Ok(None));
+    }
+    let mut set = CrlSet::new();
+    for entry in &config.crls {
+        if let Err(refused) = set.insert_bytes(&entry.distribution_point, &load(files, &entry.crl)?)
+        {
+            return Ok(Err(refused));
+        }
+    }
+    Ok(Ok(Some(set)))
 }
 
 /// Checks the reader authentication of every document request.
@@ -503,12 +547,19 @@ fn certificate(files: &dyn Files, path: &str) -> Result<Certificate> {
 /// `issuingCountry`, `status` and `claims` (the claims JSON of
 /// [`docbridge::documents::json`]).
 pub(crate) fn document_members(verified: &VerifiedDocument) -> Map<String, Json> {
-    document_outcome(
+    let mut members = document_outcome(
         verified.doc_type(),
         verified.issuing_country(),
         &verified.status().name(),
         elements_to_json(verified.elements()),
-    )
+    );
+    // Only when CRLs were checked, so the outcomes of the other cases stay
+    // as they were.
+    let revocation = verified.certificate_revocation();
+    if revocation != CrlOutcome::Disabled {
+        members.insert("certificateRevocation".into(), revocation.name().into());
+    }
+    members
 }
 
 /// [`document_members`] from its parts.

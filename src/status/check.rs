@@ -3,7 +3,8 @@
 
 use time::{Duration, OffsetDateTime};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
+use crate::status::identifier_list::check_identifier_list;
 use crate::status::reference::{StatusListReference, StatusReference};
 use crate::status::token::{StatusListToken, TokenSigner, check_uri, verify_token};
 use crate::status::value::StatusValue;
@@ -108,17 +109,32 @@ pub fn check_status(
     }
 }
 
+/// The tokens the caller has for one document's status mechanisms.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StatusInputs<'a> {
+    /// The encoded Status List Token for the MSO's `status_list`, if fetched.
+    pub status_list_token: Option<&'a [u8]>,
+    /// The encoded identifier list (CWT) for the MSO's `identifier_list`,
+    /// if fetched.
+    pub identifier_list_token: Option<&'a [u8]>,
+}
+
 /// The verifier's status step for a document whose MSO says `status`,
 /// vouched for by `authority`.
 ///
-/// The token (when given) must be signed by a Document Signer certificate
-/// issued by one of `authority`'s IACA certificates: the same authority that
-/// vouched for the document (see [`crate::status::verify_status_list_token`]).
-/// A token given for a document without a status reference is ignored.
-pub(crate) fn document_status(
+/// Each mechanism the MSO references and the caller has a token for is
+/// checked: the status list (see [`check_status`]) and the identifier list
+/// (see [`crate::status::identifier_list`]); a token must be signed by a
+/// Document Signer certificate issued by one of `authority`'s IACA
+/// certificates, the same authority that vouched for the document. When
+/// the MSO references a mechanism but no token for any referenced one is
+/// given: `status_token_missing`, or [`StatusOutcome::NotChecked`] when the
+/// policy allows missing tokens. Tokens for mechanisms the MSO does not
+/// reference are ignored.
+pub fn document_status_with(
     status: Option<&StatusReference>,
     authority: &IssuingAuthority,
-    token: Option<&[u8]>,
+    inputs: StatusInputs<'_>,
     policy: &StatusPolicy,
     now: OffsetDateTime,
     clock_skew: Duration,
@@ -126,7 +142,7 @@ pub(crate) fn document_status(
     let Some(status) = status else {
         return Ok(StatusOutcome::NotReferenced);
     };
-    let Some(reference) = &status.status_list else {
+    if status.status_list.is_none() && status.identifier_list.is_none() {
         if status.other.is_empty() {
             return Ok(StatusOutcome::NotReferenced);
         }
@@ -134,26 +150,49 @@ pub(crate) fn document_status(
             Ok(StatusOutcome::NotChecked)
         } else {
             Err(Error::StatusMechanismUnsupported(
-                "the MSO's status names no status_list; other mechanisms are not checked".into(),
+                "the MSO's status names neither status_list nor identifier_list; other \
+                 mechanisms are not checked"
+                    .into(),
             ))
         };
-    };
-    let Some(bytes) = token else {
-        return if policy.allow_missing_token {
-            Ok(StatusOutcome::NotChecked)
-        } else {
-            Err(Error::StatusTokenMissing(format!(
-                "the document references index {} of {}",
-                reference.idx, reference.uri
-            )))
-        };
-    };
-    let token = verify_token(
-        bytes,
-        TokenSigner::Iacas(authority.iaca_certificates()),
-        Some(&reference.uri),
-        now,
-        clock_skew,
-    )?;
-    check_status(reference, &token, policy)
+    }
+    let mut outcome = None;
+    if let (Some(reference), Some(bytes)) = (&status.status_list, inputs.status_list_token) {
+        let token = verify_token(
+            bytes,
+            TokenSigner::Iacas(authority.iaca_certificates()),
+            Some(&reference.uri),
+            now,
+            clock_skew,
+        )?;
+        outcome = Some(check_status(reference, &token, policy)?);
+    }
+    if let (Some(reference), Some(bytes)) = (&status.identifier_list, inputs.identifier_list_token)
+    {
+        check_identifier_list(
+            reference,
+            bytes,
+            authority.iaca_certificates(),
+            now,
+            clock_skew,
+        )?;
+        outcome.get_or_insert(StatusOutcome::Valid);
+    }
+    if let Some(outcome) = outcome {
+        return Ok(outcome);
+    }
+    if policy.allow_missing_token {
+        return Ok(StatusOutcome::NotChecked);
+    }
+    let mut referenced = Vec::new();
+    if let Some(r) = &status.status_list {
+        referenced.push(format!("index {} of {}", r.idx, excerpt(&r.uri)));
+    }
+    if let Some(r) = &status.identifier_list {
+        referenced.push(format!("the identifier list {}", excerpt(&r.uri)));
+    }
+    Err(Error::StatusTokenMissing(format!(
+        "the document references {}",
+        referenced.join(" and ")
+    )))
 }

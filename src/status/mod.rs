@@ -1,5 +1,7 @@
 //! Revocation and suspension through Token Status Lists in CWT form
-//! (IETF draft-ietf-oauth-status-list, as adopted for mdoc).
+//! (IETF draft-ietf-oauth-status-list, as adopted for mdoc), and revocation
+//! through identifier lists (ISO/IEC 18013-5 second edition,
+//! [`identifier_list`]).
 //!
 //! An issuer keeps, per list, one entry of 1, 2, 4 or 8 bits for each
 //! document; the MSO of each document says where its entry is
@@ -15,7 +17,8 @@
 //! | [`list`] | [`StatusList`] (packed, least significant bits first) and its zlib wire form [`EncodedStatusList`], with bounded inflation |
 //! | [`allocator`] | [`IndexAllocator`]: random unused indexes, so indexes do not reveal issuance order |
 //! | [`token`] | [`StatusListToken`]: the CWT claims, signing and verifying |
-//! | [`check`] | [`StatusPolicy`], [`StatusOutcome`] and the check of one document's entry |
+//! | [`identifier_list`] | [`IdentifierListReference`], [`IdentifierList`] and its signed CWT form [`IdentifierListToken`] |
+//! | [`check`] | [`StatusPolicy`], [`StatusOutcome`], [`StatusInputs`] and the check of one document's status |
 //! | [`managed`] | [`ManagedStatusList`]: an issuer's list with its URI and allocations, and its JSON file |
 //! | [`store`] | [`StatusListStore`]: where the list is kept, changed under exclusive access; [`FileStatusListStore`] locks its file and replaces it atomically |
 //!
@@ -45,6 +48,7 @@
 
 pub mod allocator;
 pub mod check;
+pub mod identifier_list;
 mod inflate;
 pub mod list;
 pub mod managed;
@@ -54,7 +58,11 @@ pub mod token;
 pub mod value;
 
 pub use allocator::IndexAllocator;
-pub use check::{StatusOutcome, StatusPolicy, check_status};
+pub use check::{StatusInputs, StatusOutcome, StatusPolicy, check_status, document_status_with};
+pub use identifier_list::{
+    IDENTIFIER_LIST_CWT_TYP, IdentifierList, IdentifierListReference, IdentifierListToken,
+    verify_identifier_list_token, verify_identifier_list_token_with_key,
+};
 pub use list::{EncodedStatusList, MAX_LIST_BYTES, StatusList};
 pub use managed::{MIN_LIST_SIZE, ManagedStatusList};
 pub use reference::{StatusListReference, StatusReference};

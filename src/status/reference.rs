@@ -2,13 +2,16 @@
 //!
 //! The MSO carries `status: {"status_list": {"idx": uint, "uri": tstr}}`
 //! (draft-ietf-oauth-status-list as adopted for mdoc; ISO/IEC 18013-5 second
-//! edition). Other mechanisms in the same map, such as the second edition's
-//! `identifier_list`, are kept as received but not checked by this crate.
+//! edition), or `status: {"identifier_list": {"id", "uri", ? "certificate"}}`
+//! (ISO/IEC 18013-5 second edition, see [`crate::status::identifier_list`]),
+//! or both. Other mechanisms in the same map are kept as received but not
+//! checked by this crate.
 
 use ciborium::value::Value;
 
 use crate::cbor::{self, as_map, as_text, map_get, map_require};
 use crate::error::{Error, Result};
+use crate::status::identifier_list::{IDENTIFIER_LIST_KEY, IdentifierListReference};
 
 /// Key of the status-list mechanism inside the MSO's `status` map.
 pub const STATUS_LIST_KEY: &str = "status_list";
@@ -66,8 +69,10 @@ impl StatusListReference {
 pub struct StatusReference {
     /// The status-list entry, if the document has one.
     pub status_list: Option<StatusListReference>,
-    /// Other mechanisms (for example `identifier_list`), kept as received in
-    /// received order; the crate does not check them.
+    /// The identifier-list entry, if the document has one.
+    pub identifier_list: Option<IdentifierListReference>,
+    /// Other mechanisms, kept as received in received order; the crate does
+    /// not check them.
     pub other: Vec<(Value, Value)>,
 }
 
@@ -75,6 +80,17 @@ impl From<StatusListReference> for StatusReference {
     fn from(reference: StatusListReference) -> StatusReference {
         StatusReference {
             status_list: Some(reference),
+            identifier_list: None,
+            other: Vec::new(),
+        }
+    }
+}
+
+impl From<IdentifierListReference> for StatusReference {
+    fn from(reference: IdentifierListReference) -> StatusReference {
+        StatusReference {
+            status_list: None,
+            identifier_list: Some(reference),
             other: Vec::new(),
         }
     }
@@ -87,23 +103,35 @@ impl StatusReference {
         if let Some(list) = &self.status_list {
             entries.push((Value::Text(STATUS_LIST_KEY.into()), list.to_value()));
         }
+        if let Some(list) = &self.identifier_list {
+            entries.push((Value::Text(IDENTIFIER_LIST_KEY.into()), list.to_value()));
+        }
         entries.extend(self.other.iter().cloned());
         Value::Map(entries)
     }
 
     /// Reads the MSO's `status` field; refused with `invalid_structure` when
-    /// it is not a map or its `status_list` is malformed.
+    /// it is not a map or its `status_list` or `identifier_list` is malformed.
     pub fn from_value(value: &Value) -> Result<StatusReference> {
         let map = as_map(value, "status")?;
         let status_list = map_get(map, STATUS_LIST_KEY)
             .map(StatusListReference::from_value)
             .transpose()?;
+        let identifier_list = map_get(map, IDENTIFIER_LIST_KEY)
+            .map(IdentifierListReference::from_value)
+            .transpose()?;
         let other = map
             .iter()
-            .filter(|(k, _)| !matches!(k, Value::Text(t) if t == STATUS_LIST_KEY))
+            .filter(|(k, _)| {
+                !matches!(k, Value::Text(t) if t == STATUS_LIST_KEY || t == IDENTIFIER_LIST_KEY)
+            })
             .cloned()
             .collect();
-        Ok(StatusReference { status_list, other })
+        Ok(StatusReference {
+            status_list,
+            identifier_list,
+            other,
+        })
     }
 }
 

@@ -135,7 +135,8 @@ impl StatusListToken {
     /// `status_list_malformed` for a `bits` other than 1, 2, 4 or 8.
     pub fn from_claims_value(value: &Value) -> Result<StatusListToken> {
         let map = cbor::as_map(value, "status list token claims")?;
-        let uri = cbor::as_text(claim(map, CLAIM_SUB, "sub")?, "sub")?;
+        let what = "status list token";
+        let uri = cbor::as_text(claim(map, CLAIM_SUB, "sub", what)?, "sub")?;
         if uri.is_empty() {
             return Err(Error::InvalidStructure(
                 "status list token: empty sub".into(),
@@ -146,13 +147,14 @@ impl StatusListToken {
             .transpose()?;
         Ok(StatusListToken {
             uri: uri.to_string(),
-            issued_at: numeric_date(claim(map, CLAIM_IAT, "iat")?, "iat")?,
-            expires_at: numeric_date(claim(map, CLAIM_EXP, "exp")?, "exp")?,
+            issued_at: numeric_date(claim(map, CLAIM_IAT, "iat", what)?, "iat", what)?,
+            expires_at: numeric_date(claim(map, CLAIM_EXP, "exp", what)?, "exp", what)?,
             ttl,
             status_list: EncodedStatusList::from_value(claim(
                 map,
                 CLAIM_STATUS_LIST,
                 "status_list",
+                what,
             )?)?,
         })
     }
@@ -165,17 +167,12 @@ impl StatusListToken {
     /// a Document Signer certificate issued by the same IACA as the
     /// documents' (the demo authorities use their Document Signer key).
     pub fn sign(&self, signer: &dyn Signer, x5chain: &[Certificate]) -> Result<Vec<u8>> {
-        let payload = cbor::encode(&self.to_claims_value())?;
-        let signed = sign1(
+        sign_claims(
+            &self.to_claims_value(),
+            STATUS_LIST_CWT_TYP,
             signer,
-            &payload,
-            &Sign1Options {
-                x5chain: x5chain.iter().map(|c| c.der().to_vec()).collect(),
-                typ: Some(STATUS_LIST_CWT_TYP.to_string()),
-                ..Sign1Options::default()
-            },
-        )?;
-        cbor::encode(&Value::Tag(TAG_COSE_SIGN1, Box::new(signed.to_value()?)))
+            x5chain,
+        )
     }
 
     /// Checks `iat` and `exp` against `now`, widened by `clock_skew`: refused
@@ -250,33 +247,82 @@ pub(crate) fn verify_token(
     now: OffsetDateTime,
     clock_skew: Duration,
 ) -> Result<StatusListToken> {
-    let value = match cbor::decode(bytes)? {
-        Value::Tag(TAG_CWT, inner) => *inner,
-        other => other,
-    };
-    let sign1 = Sign1::from_value(value)?;
-    check_typ(&sign1)?;
-    let signer_certificate;
-    let key = match signer {
-        TokenSigner::Key(key) => key,
-        TokenSigner::Iacas(iacas) => {
-            let chain = sign1.x5chain()?;
-            let leaf = chain.first().ok_or(Error::X5ChainMissing)?;
-            signer_certificate = Certificate::from_der(leaf)?;
-            check_signer_certificate(&signer_certificate, iacas, now)?;
-            signer_certificate.public_key()
-        }
-    };
-    sign1.verify(key, b"")?;
-    let payload = sign1
-        .payload()
-        .ok_or_else(|| Error::CoseMalformed("status list token: detached payload".into()))?;
-    let token = StatusListToken::from_claims_value(&cbor::decode(payload)?)?;
+    let opened = open_token(bytes, STATUS_LIST_CWT_TYP, signer, now)?;
+    let token = StatusListToken::from_claims_value(&opened.claims)?;
     if let Some(uri) = expected_uri {
         check_uri(&token, uri)?;
     }
     token.check_time(now, clock_skew)?;
     Ok(token)
+}
+
+/// The claims of a signed token, with the x5chain leaf that signed it (when
+/// the signer was checked through certificates).
+pub(crate) struct SignedClaims {
+    /// The decoded claims set.
+    pub(crate) claims: Value,
+    /// The signer's certificate, for [`TokenSigner::Iacas`].
+    pub(crate) signer: Option<Certificate>,
+}
+
+/// Opens a token in CWT form: the COSE_Sign1 (optionally inside tag 61),
+/// its protected `typ` (`status_token_type_mismatch` unless it is `typ`),
+/// the signer, the signature, and the payload's claims. Shared by status
+/// list tokens and identifier lists, which are signed alike.
+pub(crate) fn open_token(
+    bytes: &[u8],
+    typ: &str,
+    signer: TokenSigner<'_>,
+    now: OffsetDateTime,
+) -> Result<SignedClaims> {
+    let value = match cbor::decode(bytes)? {
+        Value::Tag(TAG_CWT, inner) => *inner,
+        other => other,
+    };
+    let sign1 = Sign1::from_value(value)?;
+    check_typ(&sign1, typ)?;
+    let signer_certificate = match signer {
+        TokenSigner::Key(key) => {
+            sign1.verify(key, b"")?;
+            None
+        }
+        TokenSigner::Iacas(iacas) => {
+            let chain = sign1.x5chain()?;
+            let leaf = chain.first().ok_or(Error::X5ChainMissing)?;
+            let certificate = Certificate::from_der(leaf)?;
+            check_signer_certificate(&certificate, iacas, now)?;
+            sign1.verify(certificate.public_key(), b"")?;
+            Some(certificate)
+        }
+    };
+    let payload = sign1
+        .payload()
+        .ok_or_else(|| Error::CoseMalformed(format!("{typ} token: detached payload")))?;
+    Ok(SignedClaims {
+        claims: cbor::decode(payload)?,
+        signer: signer_certificate,
+    })
+}
+
+/// Signs a claims set as a tagged COSE_Sign1 with the protected `typ` and
+/// `x5chain` (leaf first) in the unprotected header.
+pub(crate) fn sign_claims(
+    claims: &Value,
+    typ: &str,
+    signer: &dyn Signer,
+    x5chain: &[Certificate],
+) -> Result<Vec<u8>> {
+    let payload = cbor::encode(claims)?;
+    let signed = sign1(
+        signer,
+        &payload,
+        &Sign1Options {
+            x5chain: x5chain.iter().map(|c| c.der().to_vec()).collect(),
+            typ: Some(typ.to_string()),
+            ..Sign1Options::default()
+        },
+    )?;
+    cbor::encode(&Value::Tag(TAG_COSE_SIGN1, Box::new(signed.to_value()?)))
 }
 
 /// Refused with `status_token_uri_mismatch` unless the token's `sub` is `uri`.
@@ -291,16 +337,16 @@ pub(crate) fn check_uri(token: &StatusListToken, uri: &str) -> Result<()> {
     Ok(())
 }
 
-fn check_typ(sign1: &Sign1) -> Result<()> {
+fn check_typ(sign1: &Sign1, expected: &str) -> Result<()> {
     let typ = sign1.protected_typ();
     match typ {
-        Some(Value::Text(t)) if t == STATUS_LIST_CWT_TYP => Ok(()),
+        Some(Value::Text(t)) if t == expected => Ok(()),
         Some(other) => Err(Error::StatusTokenTypeMismatch(format!(
-            "protected typ is {}, not {STATUS_LIST_CWT_TYP:?}",
+            "protected typ is {}, not {expected:?}",
             crate::error::excerpt_value(other)
         ))),
         None => Err(Error::StatusTokenTypeMismatch(format!(
-            "no protected typ; {STATUS_LIST_CWT_TYP:?} is required"
+            "no protected typ; {expected:?} is required"
         ))),
     }
 }
@@ -333,21 +379,28 @@ fn check_signer_certificate(
     }))
 }
 
-fn find_claim(map: &[(Value, Value)], key: i64) -> Option<&Value> {
+/// The claim `key` of a claims map, if present.
+pub(crate) fn find_claim(map: &[(Value, Value)], key: i64) -> Option<&Value> {
     map.iter()
         .find(|(k, _)| matches!(k, Value::Integer(i) if i128::from(*i) == i128::from(key)))
         .map(|(_, v)| v)
 }
 
-fn claim<'a>(map: &'a [(Value, Value)], key: i64, name: &str) -> Result<&'a Value> {
-    find_claim(map, key).ok_or_else(|| {
-        Error::InvalidStructure(format!("status list token: missing {name} ({key})"))
-    })
+/// The claim `key` (named `name`) of a claims map of a `what`; missing is
+/// `invalid_structure`.
+pub(crate) fn claim<'a>(
+    map: &'a [(Value, Value)],
+    key: i64,
+    name: &str,
+    what: &str,
+) -> Result<&'a Value> {
+    find_claim(map, key)
+        .ok_or_else(|| Error::InvalidStructure(format!("{what}: missing {name} ({key})")))
 }
 
 /// Reads a CWT NumericDate: an integer or a finite float of seconds since 1970.
-fn numeric_date(value: &Value, name: &str) -> Result<OffsetDateTime> {
-    let bad = || Error::InvalidStructure(format!("status list token: {name} is not a date"));
+pub(crate) fn numeric_date(value: &Value, name: &str, what: &str) -> Result<OffsetDateTime> {
+    let bad = || Error::InvalidStructure(format!("{what}: {name} is not a date"));
     let seconds = match value {
         Value::Integer(i) => i64::try_from(*i).map_err(|_| bad())?,
         Value::Float(f) if f.is_finite() && f.abs() < 1e15 => f.floor() as i64,

@@ -878,6 +878,29 @@ impl VerifiedTrustList {
         self.signed.chain().first()
     }
 
+    /// Checks the operator's signing chain against the CRLs the app
+    /// fetched (see [`crate::x509::crl::check_chain`], with the pinned
+    /// `operator_roots` as anchors): a revoked signing certificate refuses
+    /// the list (`certificate_revoked`), a missing or stale CRL follows
+    /// `policy`. Call it beside [`SignedTrustList::verify`], with the same
+    /// roots and time.
+    pub fn check_revocation(
+        &self,
+        operator_roots: &[Certificate],
+        crls: &crate::x509::crl::CrlSet,
+        policy: &crate::x509::crl::CrlPolicy,
+        at: OffsetDateTime,
+    ) -> Result<crate::x509::crl::CrlOutcome> {
+        crate::x509::crl::check_chain(
+            self.signed.chain(),
+            operator_roots,
+            crls,
+            policy,
+            at,
+            time::Duration::ZERO,
+        )
+    }
+
     /// The list as a source of authorities (staleness from nextUpdate).
     pub fn source(&self) -> ListSource {
         ListSource::new(

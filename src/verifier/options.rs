@@ -4,6 +4,7 @@
 use time::OffsetDateTime;
 
 use super::StatusTokens;
+use crate::x509::crl::CrlSet;
 
 /// What a verification is checked against, besides the trusted authorities
 /// and policies the [`Verifier`](super::Verifier) holds: the time, and what
@@ -31,6 +32,9 @@ pub struct VerifyOptions<'a> {
     status_token: Option<&'a [u8]>,
     status_tokens: Option<&'a StatusTokens>,
     one_device_key: bool,
+    identifier_list_token: Option<&'a [u8]>,
+    identifier_list_tokens: Option<&'a StatusTokens>,
+    crls: Option<&'a CrlSet>,
 }
 
 impl<'a> VerifyOptions<'a> {
@@ -45,6 +49,9 @@ impl<'a> VerifyOptions<'a> {
             status_token: None,
             status_tokens: None,
             one_device_key: false,
+            identifier_list_token: None,
+            identifier_list_tokens: None,
+            crls: None,
         }
     }
 
@@ -102,6 +109,32 @@ impl<'a> VerifyOptions<'a> {
         self
     }
 
+    /// The encoded identifier list (CWT, ISO/IEC 18013-5 second edition)
+    /// the app fetched from the URI the document's `identifier_list`
+    /// references. Used for every document whose URI has no entry in
+    /// [`VerifyOptions::identifier_list_tokens`]; a list whose `sub` is
+    /// another URI is refused (`status_token_uri_mismatch`).
+    pub fn identifier_list_token(mut self, token: &'a [u8]) -> VerifyOptions<'a> {
+        self.identifier_list_token = Some(token);
+        self
+    }
+
+    /// Identifier lists keyed by the URI documents reference.
+    pub fn identifier_list_tokens(mut self, tokens: &'a StatusTokens) -> VerifyOptions<'a> {
+        self.identifier_list_tokens = Some(tokens);
+        self
+    }
+
+    /// The certificate revocation lists the app fetched, keyed by the
+    /// distribution point each came from (see [`crate::x509::crl`]). Giving
+    /// them turns the Document Signer's CRL check on, under the verifier's
+    /// [`CrlPolicy`](crate::x509::crl::CrlPolicy) (fail closed unless set
+    /// otherwise with [`Verifier::with_crl_policy`](super::Verifier::with_crl_policy)).
+    pub fn crls(mut self, crls: &'a CrlSet) -> VerifyOptions<'a> {
+        self.crls = Some(crls);
+        self
+    }
+
     /// The time of the verification.
     pub fn now(&self) -> OffsetDateTime {
         self.now
@@ -121,6 +154,18 @@ impl<'a> VerifyOptions<'a> {
 
     pub(super) fn ephemeral_reader_key(&self) -> Option<&'a p256::SecretKey> {
         self.reader_key
+    }
+
+    /// The identifier list for a document referencing `uri`: the one keyed
+    /// by that URI, else the one given for any document.
+    pub(super) fn identifier_list_for(&self, uri: Option<&str>) -> Option<&'a [u8]> {
+        uri.and_then(|uri| self.identifier_list_tokens?.get(uri))
+            .map(Vec::as_slice)
+            .or(self.identifier_list_token)
+    }
+
+    pub(super) fn crl_set(&self) -> Option<&'a CrlSet> {
+        self.crls
     }
 
     /// The token for a document referencing `uri`: the one keyed by that
@@ -147,6 +192,22 @@ impl std::fmt::Debug for VerifyOptions<'_> {
                 &self.status_tokens.map(|t| t.keys().collect::<Vec<_>>()),
             )
             .field("one_device_key", &self.one_device_key)
+            .field(
+                "identifier_list_token",
+                &self.identifier_list_token.map(<[u8]>::len),
+            )
+            .field(
+                "identifier_list_tokens",
+                &self
+                    .identifier_list_tokens
+                    .map(|t| t.keys().collect::<Vec<_>>()),
+            )
+            .field(
+                "crls",
+                &self
+                    .crls
+                    .map(|set| set.iter().map(|(point, _)| point).collect::<Vec<_>>()),
+            )
             .finish()
     }
 }

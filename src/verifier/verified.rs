@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::mso::{DeviceKeyInfo, MobileSecurityObject, ValidityInfo};
 use crate::status::StatusOutcome;
 use crate::trust::ListSource;
+use crate::x509::crl::CrlOutcome;
 
 /// A document whose issuer data authentication succeeded. Only the verifier
 /// makes these: holding one means every check in
@@ -15,6 +16,7 @@ use crate::trust::ListSource;
 #[derive(Debug, Clone)]
 pub struct VerifiedDocument {
     pub(super) status: StatusOutcome,
+    pub(super) certificate_revocation: CrlOutcome,
     pub(super) holder_bound: bool,
     pub(super) element_errors: ElementErrors,
     pub(super) device_signed: Elements,
@@ -30,6 +32,14 @@ pub struct VerifiedDocument {
 }
 
 impl VerifiedDocument {
+    /// What the CRL check of the Document Signer certificate found: good,
+    /// not checked (allowed by the CRL policy), or disabled (no CRLs were
+    /// given and the verifier has no CRL policy). A revoked certificate
+    /// never gets this far (`certificate_revoked`).
+    pub fn certificate_revocation(&self) -> CrlOutcome {
+        self.certificate_revocation
+    }
+
     /// The doc type, for example `org.iso.18013.5.1.mDL`.
     pub fn doc_type(&self) -> &str {
         &self.doc_type

@@ -37,6 +37,8 @@ pub struct Certificate {
     path_len_constraint: Option<u32>,
     key_usage: Option<KeyUsage>,
     extended_key_usages: Vec<String>,
+    serial: Vec<u8>,
+    crl_distribution_points: Vec<String>,
     tbs: Vec<u8>,
     signature_algorithm: String,
     signature_parameters_present: bool,
@@ -122,6 +124,7 @@ impl Certificate {
         let path_len_constraint = basic_constraints
             .filter(|bc| bc.ca)
             .and_then(|bc| bc.path_len_constraint);
+        let crl_distribution_points = crl_distribution_point_uris(&cert)?;
         let validity = cert.validity();
         Ok(Certificate {
             der: der.to_vec(),
@@ -137,6 +140,8 @@ impl Certificate {
             path_len_constraint,
             key_usage,
             extended_key_usages,
+            serial: normalized_serial(cert.raw_serial()),
+            crl_distribution_points,
             tbs: cert.tbs_certificate.as_ref().to_vec(),
             signature_algorithm: cert.signature_algorithm.algorithm.to_id_string(),
             signature_parameters_present: cert.signature_algorithm.parameters.is_some(),
@@ -212,6 +217,19 @@ impl Certificate {
     /// certificate's order.
     pub fn extended_key_usages(&self) -> &[String] {
         &self.extended_key_usages
+    }
+
+    /// The serial number: the big-endian bytes of the DER INTEGER without
+    /// leading zero bytes (at least one byte), the form CRL entries are
+    /// compared in.
+    pub fn serial(&self) -> &[u8] {
+        &self.serial
+    }
+
+    /// The URIs of the cRLDistributionPoints extension (fullName
+    /// uniformResourceIdentifier names), in order; empty when there is none.
+    pub fn crl_distribution_points(&self) -> &[String] {
+        &self.crl_distribution_points
     }
 
     /// The DER bytes of the TBSCertificate, as signed.
@@ -365,50 +383,16 @@ impl Certificate {
                 excerpt(&issuer.subject)
             )));
         }
-        let algorithm = signature_algorithm_from_oid(&self.signature_algorithm).ok_or_else(|| {
+        verify_x509_signature(
+            &self.signature_algorithm,
+            self.signature_parameters_present,
+            &self.tbs,
+            &self.signature,
+            issuer.public_key(),
+        )
+        .map_err(|detail| {
             invalid(format!(
-                "{:?} is signed with {}, which is not ecdsa-with-SHA256, ecdsa-with-SHA384 or Ed25519",
-                self.subject, self.signature_algorithm
-            ))
-        })?;
-        let key = issuer.public_key();
-        if key.algorithm() != algorithm {
-            return Err(invalid(format!(
-                "{:?} is signed with {} ({}), which does not fit the {} key of its issuer {:?}",
-                excerpt(&self.subject),
-                signature_algorithm_name(algorithm),
-                self.signature_algorithm,
-                key_kind(key),
-                excerpt(&issuer.subject)
-            )));
-        }
-        if self.signature_parameters_present {
-            return Err(invalid(format!(
-                "{:?}: the parameters of {} must be absent",
-                excerpt(&self.subject),
-                signature_algorithm_name(algorithm)
-            )));
-        }
-        // Certificates carry ECDSA signatures DER-encoded; the crate's
-        // signature layer takes them as r || s.
-        let signature = match algorithm {
-            Algorithm::EdDsa => Ok(self.signature.clone()),
-            Algorithm::Es256 => {
-                p256::ecdsa::Signature::from_der(&self.signature).map(|s| s.to_bytes().to_vec())
-            }
-            Algorithm::Es384 => {
-                p384::ecdsa::Signature::from_der(&self.signature).map(|s| s.to_bytes().to_vec())
-            }
-        }
-        .map_err(|e| {
-            invalid(format!(
-                "{:?}: ECDSA signature is not valid DER: {e}",
-                excerpt(&self.subject)
-            ))
-        })?;
-        key.verify(algorithm, &self.tbs, &signature).map_err(|e| {
-            invalid(format!(
-                "the signature of {:?} does not verify with the key of {:?}: {e}",
+                "{:?} (issued by {:?}): {detail}",
                 excerpt(&self.subject),
                 excerpt(&issuer.subject)
             ))
@@ -435,6 +419,96 @@ fn every_extended_key_usage(eku: &x509_parser::extensions::ExtendedKeyUsage<'_>)
     .chain(eku.other.iter().map(|oid| oid.to_id_string()))
     .collect()
 }
+
+/// Checks an X.509 signature (of a certificate or a CRL) made with `key`:
+/// the algorithm OID must be supported and fit the key, its parameters
+/// absent, and the signature (DER for ECDSA, converted to r || s for the
+/// crate's signature layer) must verify over `tbs`. The error is a detail
+/// for the caller to wrap in its own code.
+pub(super) fn verify_x509_signature(
+    algorithm_oid: &str,
+    parameters_present: bool,
+    tbs: &[u8],
+    signature: &[u8],
+    key: &PublicKey,
+) -> std::result::Result<(), String> {
+    let algorithm = signature_algorithm_from_oid(algorithm_oid).ok_or_else(|| {
+        format!(
+            "signed with {}, which is not ecdsa-with-SHA256, ecdsa-with-SHA384 or Ed25519",
+            excerpt(algorithm_oid)
+        )
+    })?;
+    if key.algorithm() != algorithm {
+        return Err(format!(
+            "signed with {} ({algorithm_oid}), which does not fit the {} key of the signer",
+            signature_algorithm_name(algorithm),
+            key_kind(key),
+        ));
+    }
+    if parameters_present {
+        return Err(format!(
+            "the parameters of {} must be absent",
+            signature_algorithm_name(algorithm)
+        ));
+    }
+    // X.509 carries ECDSA signatures DER-encoded; the crate's signature
+    // layer takes them as r || s.
+    let signature = match algorithm {
+        Algorithm::EdDsa => Ok(signature.to_vec()),
+        Algorithm::Es256 => {
+            p256::ecdsa::Signature::from_der(signature).map(|s| s.to_bytes().to_vec())
+        }
+        Algorithm::Es384 => {
+            p384::ecdsa::Signature::from_der(signature).map(|s| s.to_bytes().to_vec())
+        }
+    }
+    .map_err(|e| format!("ECDSA signature is not valid DER: {e}"))?;
+    key.verify(algorithm, tbs, &signature)
+        .map_err(|e| format!("the signature does not verify with the signer's key: {e}"))
+}
+
+/// A DER INTEGER's content bytes without leading zero bytes (keeping one
+/// byte for zero), so serials compare equal however they were padded.
+pub(super) fn normalized_serial(raw: &[u8]) -> Vec<u8> {
+    let start = raw
+        .iter()
+        .position(|b| *b != 0)
+        .unwrap_or(raw.len().saturating_sub(1));
+    raw.get(start..).unwrap_or_default().to_vec()
+}
+
+/// The URIs named by a certificate's cRLDistributionPoints extension.
+fn crl_distribution_point_uris(cert: &X509Certificate<'_>) -> Result<Vec<String>> {
+    use x509_parser::extensions::{DistributionPointName, GeneralName, ParsedExtension};
+    let mut uris = Vec::new();
+    for extension in cert.extensions() {
+        match extension.parsed_extension() {
+            ParsedExtension::CRLDistributionPoints(points) => {
+                for point in &points.points {
+                    if let Some(DistributionPointName::FullName(names)) = &point.distribution_point
+                    {
+                        uris.extend(names.iter().filter_map(|name| match name {
+                            GeneralName::URI(uri) => Some(uri.to_string()),
+                            _ => None,
+                        }));
+                    }
+                }
+            }
+            ParsedExtension::ParseError { error }
+                if extension.oid.to_id_string() == OID_CRL_DISTRIBUTION_POINTS =>
+            {
+                return Err(Error::CertificateMalformed(format!(
+                    "cRLDistributionPoints: {error}"
+                )));
+            }
+            _ => {}
+        }
+    }
+    Ok(uris)
+}
+
+/// OID of the cRLDistributionPoints extension (RFC 5280 4.2.1.13).
+const OID_CRL_DISTRIBUTION_POINTS: &str = "2.5.29.31";
 
 /// RFC 3339 text of a time, for error messages.
 pub(super) fn show_time(t: OffsetDateTime) -> String {

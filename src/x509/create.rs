@@ -505,34 +505,45 @@ impl signature::Keypair for CertificateSigner<'_> {
 
 impl DynSignatureAlgorithmIdentifier for CertificateSigner<'_> {
     fn signature_algorithm_identifier(&self) -> spki::Result<AlgorithmIdentifierOwned> {
-        let oid = match self.signer.algorithm() {
-            Algorithm::Es256 => ECDSA_WITH_SHA256,
-            Algorithm::Es384 => ECDSA_WITH_SHA384,
-            Algorithm::EdDsa => ED25519,
-        };
-        // RFC 5758 and RFC 8410: the parameters are absent.
-        Ok(AlgorithmIdentifierOwned {
-            oid,
-            parameters: None,
-        })
+        Ok(x509_signature_algorithm(self.signer))
     }
 }
 
 impl CertificateSigner<'_> {
     fn sign_for_certificate(&self, message: &[u8]) -> Result<Vec<u8>> {
-        let raw = self.signer.sign(message)?;
-        let not_cose = |e: signature::Error| {
-            Error::SigningFailed(format!("the signer returned no r || s signature: {e}"))
-        };
-        match self.signer.algorithm() {
-            Algorithm::EdDsa => Ok(raw),
-            Algorithm::Es256 => p256::ecdsa::Signature::from_slice(&raw)
-                .map(|s| s.to_der().as_bytes().to_vec())
-                .map_err(not_cose),
-            Algorithm::Es384 => p384::ecdsa::Signature::from_slice(&raw)
-                .map(|s| s.to_der().as_bytes().to_vec())
-                .map_err(not_cose),
-        }
+        sign_x509(self.signer, message)
+    }
+}
+
+/// The X.509 signatureAlgorithm of a signer's key (RFC 5758, RFC 8410: no
+/// parameters).
+pub(super) fn x509_signature_algorithm(signer: &dyn Signer) -> AlgorithmIdentifierOwned {
+    let oid = match signer.algorithm() {
+        Algorithm::Es256 => ECDSA_WITH_SHA256,
+        Algorithm::Es384 => ECDSA_WITH_SHA384,
+        Algorithm::EdDsa => ED25519,
+    };
+    AlgorithmIdentifierOwned {
+        oid,
+        parameters: None,
+    }
+}
+
+/// Signs `message` with a crate [`Signer`] (COSE form: r || s) and returns
+/// the signature in its X.509 form (DER for ECDSA).
+pub(super) fn sign_x509(signer: &dyn Signer, message: &[u8]) -> Result<Vec<u8>> {
+    let raw = signer.sign(message)?;
+    let not_cose = |e: signature::Error| {
+        Error::SigningFailed(format!("the signer returned no r || s signature: {e}"))
+    };
+    match signer.algorithm() {
+        Algorithm::EdDsa => Ok(raw),
+        Algorithm::Es256 => p256::ecdsa::Signature::from_slice(&raw)
+            .map(|s| s.to_der().as_bytes().to_vec())
+            .map_err(not_cose),
+        Algorithm::Es384 => p384::ecdsa::Signature::from_slice(&raw)
+            .map(|s| s.to_der().as_bytes().to_vec())
+            .map_err(not_cose),
     }
 }
 

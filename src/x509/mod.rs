@@ -15,6 +15,9 @@
 //! [`crate::Signer`], so an IACA key kept in an HSM can issue Document Signer
 //! certificates too.
 //!
+//! Certificate revocation lists are in [`crl`]: reading, checking a
+//! certificate against the CRLs the app fetched, and creating them.
+//!
 //! # Supported certificate signatures
 //!
 //! | signatureAlgorithm | OID | issuer key |
@@ -69,6 +72,7 @@
 
 mod certificate;
 mod create;
+pub mod crl;
 mod profile;
 // The tests make their certificates with demo authorities.
 #[cfg(all(test, feature = "demo"))]

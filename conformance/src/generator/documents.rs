@@ -128,6 +128,7 @@ fn synthetic_case(
             verifier: ua_verifier(fx)?,
             document,
             status_token: None,
+            identifier_list_token: None,
         },
         expected: Expected::error(code),
     })

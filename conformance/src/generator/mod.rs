@@ -45,6 +45,7 @@ mod documents;
 mod fixtures;
 mod forge;
 mod presentation;
+mod revocation;
 mod sessions;
 mod status;
 mod trust_lists;
@@ -174,6 +175,7 @@ where
     let fixtures = fixtures::Fixtures::new(&mut builder)?;
     documents::cases(&mut builder, &fixtures)?;
     status::cases(&mut builder, &fixtures)?;
+    revocation::cases(&mut builder, &fixtures)?;
     presentation::cases(&mut builder, &fixtures)?;
     trust_lists::cases(&mut builder, &fixtures)?;
     sessions::cases(&mut builder)?;
@@ -263,6 +265,7 @@ impl Builder<'_> {
                 verifier,
                 document,
                 status_token,
+                identifier_list_token: None,
             },
             expected,
         })

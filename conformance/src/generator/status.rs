@@ -284,12 +284,12 @@ pub(super) fn cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         IssueOptions::default(),
         2005,
     )?;
-    let identifier_list = forge::resigned(ua, &honest, |mso| {
+    let unknown_mechanism = forge::resigned(ua, &honest, |mso| {
         forge::map_set(
             mso,
             "status",
             cbor::text_map([(
-                "identifier_list",
+                "future_mechanism",
                 cbor::text_map([
                     ("id", Value::Bytes(vec![1])),
                     ("uri", Value::Text("https://status.diia.example/ids".into())),
@@ -300,10 +300,10 @@ pub(super) fn cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
     case(
         b,
         "status-mechanism-unsupported",
-        "A correctly signed MSO whose status names only an identifier_list, a mechanism the \
-         crate does not check; the policy fails closed.",
+        "A correctly signed MSO whose status names only an unknown mechanism \
+         (future_mechanism), which the crate does not check; the policy fails closed.",
         verifier.clone(),
-        identifier_list.to_vec()?,
+        unknown_mechanism.to_vec()?,
         None,
         Expected::error("status_mechanism_unsupported"),
     )?;

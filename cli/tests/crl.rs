@@ -1,0 +1,365 @@
+//! The `crl` commands of the command-line tool: new, revoke, show.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use docbridge::Certificate;
+use docbridge::x509::crl::{Crl, RevocationReason};
+
+const BIN: &str = env!("CARGO_BIN_EXE_docbridge");
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("docbridge-cli-crl-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().unwrap()
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = run(args);
+    assert!(
+        out.status.success(),
+        "docbridge {args:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+fn authority(dir: &Path, country: &str) -> PathBuf {
+    let out = dir.join(country.to_lowercase());
+    ok(&[
+        "authority",
+        "new",
+        "--country",
+        country,
+        "--alg",
+        "ed25519",
+        "--valid-from",
+        "2026-01-01T00:00:00Z",
+        "--valid-until",
+        "2031-01-01T00:00:00Z",
+        "--out",
+        p(&out),
+    ]);
+    out
+}
+
+#[test]
+fn new_revoke_show() {
+    let dir = temp_dir("flow");
+    let ua = authority(&dir, "UA");
+    let pl = authority(&dir, "PL");
+    let crl = dir.join("ua.crl.pem");
+    let times = [
+        "--this-update",
+        "2026-11-01T00:00:00Z",
+        "--next-update",
+        "2026-12-01T00:00:00Z",
+    ];
+    let mut args = vec!["crl", "new", "--authority", p(&ua), "--out", p(&crl)];
+    args.extend(times);
+    ok(&args);
+    let first = Crl::load(&std::fs::read(&crl).unwrap()).unwrap();
+    assert!(first.revoked().is_empty());
+    assert_eq!(first.number_u64(), Some(1));
+
+    let ds = ua.join("ds.pem");
+    let mut args = vec![
+        "crl",
+        "revoke",
+        p(&crl),
+        "--authority",
+        p(&ua),
+        "--certificate",
+        p(&ds),
+        "--reason",
+        "keyCompromise",
+        "--date",
+        "2026-11-10T00:00:00Z",
+        "--this-update",
+        "2026-11-10T00:00:00Z",
+        "--next-update",
+        "2026-12-10T00:00:00Z",
+    ];
+    let said = ok(&args);
+    assert!(said.contains("keyCompromise"), "{said}");
+    let second = Crl::load(&std::fs::read(&crl).unwrap()).unwrap();
+    let ds_cert = &Certificate::load_one(&std::fs::read(&ds).unwrap()).unwrap();
+    let entry = second.entry_for(ds_cert.serial()).unwrap();
+    assert_eq!(entry.reason, Some(RevocationReason::KeyCompromise));
+    assert_eq!(second.number_u64(), Some(2));
+    // Revoking again replaces the entry instead of listing it twice.
+    args[8] = "superseded";
+    ok(&args);
+    let third = Crl::load(&std::fs::read(&crl).unwrap()).unwrap();
+    assert_eq!(third.revoked().len(), 1);
+    assert_eq!(third.number_u64(), Some(3));
+
+    // show: verified against the IACA, JSON.
+    let shown: serde_json::Value = serde_json::from_str(&ok(&[
+        "crl",
+        "show",
+        p(&crl),
+        "--trust",
+        p(&ua.join("iaca.pem")),
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(shown["signatureVerified"], true);
+    assert_eq!(shown["number"], "03");
+    assert_eq!(shown["revoked"][0]["reason"], "superseded");
+    assert_eq!(shown["nextUpdate"], "2026-12-10T00:00:00Z");
+    // Without --trust it says so; against another authority it is refused.
+    assert!(ok(&["crl", "show", p(&crl)]).contains("UNVERIFIED"));
+    let out = run(&[
+        "crl",
+        "show",
+        p(&crl),
+        "--trust",
+        p(&pl.join("iaca.pem")),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let refused: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(refused["error"]["code"], "crl_wrong_issuer");
+    // Another authority cannot revoke in this CRL.
+    let out = run(&[
+        "crl",
+        "revoke",
+        p(&crl),
+        "--authority",
+        p(&pl),
+        "--serial",
+        "0x2a",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("crl_wrong_issuer"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A serial given in hexadecimal, DER output.
+    let der = dir.join("pl.crl");
+    ok(&[
+        "crl",
+        "new",
+        "--authority",
+        p(&pl),
+        "--der",
+        "--out",
+        p(&der),
+    ]);
+    ok(&[
+        "crl",
+        "revoke",
+        p(&der),
+        "--authority",
+        p(&pl),
+        "--serial",
+        "0x2a",
+    ]);
+    let bytes = std::fs::read(&der).unwrap();
+    assert_eq!(bytes.first(), Some(&0x30));
+    assert_eq!(
+        Crl::from_der(&bytes).unwrap().revoked()[0].serial,
+        vec![0x2a]
+    );
+    let out = run(&[
+        "crl",
+        "revoke",
+        p(&der),
+        "--authority",
+        p(&pl),
+        "--serial",
+        "zz",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn verify_with_crls_and_identifier_lists() {
+    use docbridge::documents::json::elements_to_json;
+    use docbridge::documents::{DocumentType, samples};
+    use docbridge::status::{IdentifierList, IdentifierListReference, IdentifierListToken};
+    use docbridge::{DemoAuthority, Issuer, ValidityInfo};
+    use time::macros::datetime;
+
+    let dir = temp_dir("verify");
+    let ua = authority(&dir, "UA");
+    let (device_key, device_pub) = (dir.join("device.key.pem"), dir.join("device.pub.pem"));
+    ok(&[
+        "key",
+        "new",
+        "--out",
+        p(&device_key),
+        "--public",
+        p(&device_pub),
+    ]);
+    let claims = dir.join("claims.json");
+    std::fs::write(
+        &claims,
+        elements_to_json(&samples::driving_licence_ua().to_elements().unwrap()).to_string(),
+    )
+    .unwrap();
+    let doc = dir.join("doc.cbor");
+    ok(&[
+        "issue",
+        "--authority",
+        p(&ua),
+        "--doc-type",
+        "org.iso.18013.5.1.mDL",
+        "--claims",
+        p(&claims),
+        "--device-key",
+        p(&device_pub),
+        "--valid-from",
+        "2026-11-01T00:00:00Z",
+        "--valid-until",
+        "2027-11-01T00:00:00Z",
+        "--out",
+        p(&doc),
+    ]);
+    let crl = dir.join("ua.crl.pem");
+    ok(&[
+        "crl",
+        "new",
+        "--authority",
+        p(&ua),
+        "--this-update",
+        "2026-11-01T00:00:00Z",
+        "--next-update",
+        "2026-12-01T00:00:00Z",
+        "--out",
+        p(&crl),
+    ]);
+    let trust = ua.join("iaca.pem");
+    let verify = |extra: &[&str]| {
+        let mut args = vec![
+            "verify",
+            "--trust",
+            p(&trust),
+            "--at",
+            "2026-11-29T12:00:00Z",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        args.push(p(&doc));
+        let out = run(&args);
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code(), json)
+    };
+    let (status, json) = verify(&[]);
+    assert_eq!(
+        (status, &json["certificateRevocation"]),
+        (Some(0), &"disabled".into())
+    );
+    let keyed = format!("https://pki.diia.example/iaca.crl={}", p(&crl));
+    let (status, json) = verify(&["--crl", &keyed]);
+    assert_eq!(
+        (status, &json["certificateRevocation"]),
+        (Some(0), &"good".into())
+    );
+    // Late: the CRL is stale; refused, or passed as not checked when allowed.
+    let late = |extra: &[&str]| {
+        let mut args = vec![
+            "verify",
+            "--trust",
+            p(&trust),
+            "--at",
+            "2026-12-15T00:00:00Z",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        args.push(p(&doc));
+        let out = run(&args);
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    assert_eq!(late(&["--crl", p(&crl)])["error"]["code"], "crl_stale");
+    assert_eq!(
+        late(&["--crl", p(&crl), "--allow-unchecked-crl"])["certificateRevocation"],
+        "not_checked"
+    );
+    // Revoke the Document Signer: refused with its code.
+    ok(&[
+        "crl",
+        "revoke",
+        p(&crl),
+        "--authority",
+        p(&ua),
+        "--certificate",
+        p(&ua.join("ds.pem")),
+        "--reason",
+        "keyCompromise",
+        "--this-update",
+        "2026-11-20T00:00:00Z",
+        "--next-update",
+        "2026-12-20T00:00:00Z",
+    ]);
+    let (status, json) = verify(&["--crl", p(&crl)]);
+    assert_eq!(status, Some(1));
+    assert_eq!(json["error"]["code"], "certificate_revoked");
+
+    // An identifier list: a document issued with a reference (through the
+    // library), the list signed by the same Document Signer.
+    let authority = DemoAuthority::load_from_dir(&ua).unwrap();
+    let reference = IdentifierListReference::new(vec![5, 5], "https://ids.diia.example/1").unwrap();
+    let listed_doc = dir.join("listed.cbor");
+    let device =
+        docbridge::PublicKey::from_pem(&std::fs::read_to_string(&device_pub).unwrap()).unwrap();
+    let issued = Issuer::new(&authority.ds_key, &authority.ds_certificate)
+        .unwrap()
+        .with_identifier_list(reference.clone())
+        .issue_document(
+            &samples::driving_licence_ua(),
+            &device,
+            &ValidityInfo::new(
+                datetime!(2026-11-01 0:00 UTC),
+                datetime!(2026-11-01 0:00 UTC),
+                datetime!(2027-11-01 0:00 UTC),
+            ),
+            &mut docbridge::rng::system(),
+        )
+        .unwrap();
+    std::fs::write(&listed_doc, issued.to_vec().unwrap()).unwrap();
+    let mut list = IdentifierList::new();
+    list.insert(reference.id.clone()).unwrap();
+    let token = IdentifierListToken::new(
+        &reference.uri,
+        list,
+        datetime!(2026-11-29 0:00 UTC),
+        datetime!(2026-11-30 0:00 UTC),
+    )
+    .unwrap()
+    .sign(
+        &authority.ds_key,
+        std::slice::from_ref(&authority.ds_certificate),
+    )
+    .unwrap();
+    let ids = dir.join("ids.cwt");
+    std::fs::write(&ids, token).unwrap();
+    let out = run(&[
+        "verify",
+        "--trust",
+        p(&trust),
+        "--at",
+        "2026-11-29T12:00:00Z",
+        "--json",
+        "--identifier-list",
+        p(&ids),
+        p(&listed_doc),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["error"]["code"], "revoked");
+    let _ = std::fs::remove_dir_all(&dir);
+}
