@@ -59,12 +59,12 @@ pub mod format;
 pub mod generator;
 pub mod runner;
 
-pub use format::{Case, Expected, Kind, Manifest};
+pub use format::{Case, Derivation, Expected, Kind, Manifest};
 pub use generator::{VectorSet, generate};
 pub use runner::{CaseReport, Files, Report, run_dir, run_manifest};
 
 /// The `format` value of a manifest this crate writes and reads.
-pub const FORMAT: &str = "docbridge-test-vectors/1";
+pub const FORMAT: &str = "docbridge-test-vectors/2";
 /// The manifest's file name in a vectors directory.
 pub const MANIFEST_FILE: &str = "manifest.json";
 /// The hand-written description of the format in a vectors directory: the

@@ -445,3 +445,104 @@ fn a_path_leaving_the_vectors_directory_is_refused() {
         report.line()
     );
 }
+
+/// The CBOR item in `dir/path`.
+fn cbor_file(path: &str) -> ciborium::Value {
+    let bytes = std::fs::read(vectors_dir().join(path)).unwrap();
+    ciborium::from_reader(bytes.as_slice()).unwrap()
+}
+
+/// The bytes inside a tag-24 item.
+fn tag24_bytes(value: &ciborium::Value) -> Vec<u8> {
+    match value {
+        ciborium::Value::Tag(24, inner) => inner.as_bytes().unwrap().clone(),
+        other => panic!("not tag 24: {other:?}"),
+    }
+}
+
+fn text_member<'a>(map: &'a ciborium::Value, key: &str) -> &'a ciborium::Value {
+    map.as_map()
+        .unwrap()
+        .iter()
+        .find(|(k, _)| k.as_text() == Some(key))
+        .map(|(_, v)| v)
+        .unwrap_or_else(|| panic!("no {key}"))
+}
+
+#[test]
+fn the_p384_reader_key_case_has_the_same_key_in_its_transcript() {
+    // Otherwise the case would also break "the transcript holds the
+    // establishment's EReaderKey" (issue 16, item 2).
+    let dir = "cases/session-device-p384-reader-key";
+    let establishment = cbor_file(&format!("{dir}/establishment.cbor"));
+    let transcript = cbor_file(&format!("{dir}/transcript.cbor"));
+    let transcript: ciborium::Value =
+        ciborium::from_reader(tag24_bytes(&transcript).as_slice()).unwrap();
+    let items = transcript.as_array().unwrap();
+    assert_eq!(
+        tag24_bytes(&items[1]),
+        tag24_bytes(text_member(&establishment, "eReaderKey"))
+    );
+}
+
+/// The issuer-signed items of a DeviceResponse's first document, by element
+/// identifier.
+fn response_items(path: &str) -> BTreeMap<String, ciborium::Value> {
+    let response = cbor_file(path);
+    let document = &text_member(&response, "documents").as_array().unwrap()[0];
+    let name_spaces = text_member(text_member(document, "issuerSigned"), "nameSpaces");
+    let mut items = BTreeMap::new();
+    for (_, list) in name_spaces.as_map().unwrap() {
+        for item in list.as_array().unwrap() {
+            let item: ciborium::Value =
+                ciborium::from_reader(tag24_bytes(item).as_slice()).unwrap();
+            let id = text_member(&item, "elementIdentifier").as_text().unwrap();
+            items.insert(id.to_string(), text_member(&item, "elementValue").clone());
+        }
+    }
+    items
+}
+
+#[test]
+fn the_tampered_item_keeps_its_type() {
+    // A value of another type would also break the element type check
+    // (issue 16, item 2): exactly one value differs, and not in type.
+    let case = manifest()
+        .cases
+        .into_iter()
+        .find(|c| c.id == "response-disclosed-item-tampered")
+        .unwrap();
+    let from = case.derived_from.unwrap().case;
+    let original = response_items(&format!("cases/{from}/response.cbor"));
+    let tampered = response_items("cases/response-disclosed-item-tampered/response.cbor");
+    assert_eq!(
+        original.keys().collect::<Vec<_>>(),
+        tampered.keys().collect::<Vec<_>>()
+    );
+    let changed: Vec<_> = original
+        .iter()
+        .filter(|(id, value)| tampered[*id] != **value)
+        .collect();
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    let (id, value) = changed[0];
+    assert_eq!(id, "family_name");
+    assert!(value.is_text() && tampered[id].is_text());
+}
+
+#[test]
+fn every_derivation_names_a_valid_case() {
+    let manifest = manifest();
+    let by_id: BTreeMap<&str, _> = manifest.cases.iter().map(|c| (c.id.as_str(), c)).collect();
+    let mut derived = 0;
+    for case in &manifest.cases {
+        let Some(derivation) = &case.derived_from else {
+            continue;
+        };
+        derived += 1;
+        let from = by_id[derivation.case.as_str()];
+        assert!(matches!(from.expected, Expected::Valid(_)), "{}", case.id);
+        assert!(matches!(case.expected, Expected::Invalid(_)), "{}", case.id);
+        assert!(!derivation.change.is_empty(), "{}", case.id);
+    }
+    assert!(derived >= 20, "{derived}");
+}

@@ -130,6 +130,7 @@ fn synthetic_case(
             status_token: None,
         },
         expected: Expected::error(code),
+        derived_from: None,
     })
 }
 

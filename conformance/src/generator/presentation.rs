@@ -89,6 +89,7 @@ fn add_response(b: &mut Builder<'_>, case: ResponseCase<'_>) -> Result<()> {
             status_tokens,
         },
         expected: case.expected,
+        derived_from: None,
     })
 }
 
@@ -339,10 +340,13 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         },
     )?;
     let mut items = document.issuer_signed().name_spaces().to_vec();
+    // family_name, a text, gets another text: the digest is the one
+    // defect (a value of another type would break the type check too).
     let item = items
-        .first_mut()
-        .and_then(|(_, items)| items.first_mut())
-        .ok_or_else(|| generator_error("no item"))?;
+        .iter_mut()
+        .flat_map(|(_, items)| items.iter_mut())
+        .find(|item| item.item().element_identifier == "family_name")
+        .ok_or_else(|| generator_error("no family_name item"))?;
     let mut changed = item.item().clone();
     changed.element_value = Value::Text("Коваленко".into());
     *item = docbridge::issuer_signed::IssuerSignedItemBytes::encode(changed)?;
@@ -371,6 +375,28 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         },
     )?;
 
+    b.derived_all(
+        "response-device-signature-es256",
+        &[
+            (
+                "response-replayed-under-another-transcript",
+                "the verifier's transcript made with another nonce",
+            ),
+            (
+                "response-doc-type-mismatch",
+                "the Document's docType set to the residence permit's",
+            ),
+            (
+                "response-device-key-unauthorized",
+                "deviceNameSpaces replaced by one holding age_over_18, the device signature kept",
+            ),
+            ("response-device-auth-missing", "deviceAuth an empty map"),
+            (
+                "response-disclosed-item-tampered",
+                "the family_name item's value replaced by another text",
+            ),
+        ],
+    )?;
     let device = fx.device(Algorithm::Es256)?;
     let stored = issue(
         b,
@@ -560,6 +586,29 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             expected: Expected::error("invalid_argument"),
         },
     )?;
+    b.derived_all(
+        "response-device-mac",
+        &[
+            (
+                "response-device-mac-other-reader-key",
+                "the verifier's reader key replaced by another P-256 key",
+            ),
+            (
+                "response-device-mac-without-reader-key",
+                "no reader key given to the verifier",
+            ),
+        ],
+    )?;
+    b.derived_all(
+        "response-with-status-token",
+        &[
+            (
+                "response-revoked",
+                "the token's bit for the document set to INVALID (0x01)",
+            ),
+            ("response-status-token-missing", "no token given"),
+        ],
+    )?;
     let ed_device = fx.device(Algorithm::EdDsa)?;
     let ed_stored = issue(
         b,
@@ -661,6 +710,7 @@ fn add_request(
             reader_roots: vec![root.to_string()],
         },
         expected,
+        derived_from: None,
     })
 }
 
