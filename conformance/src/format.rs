@@ -650,10 +650,15 @@ impl Case {
                 &format!("\"now\" {:?} is not RFC 3339: {e}", case.now),
             )
         })?;
+        let expected = Expected::from_json(&case.expected)?;
+        if case.derived_from.is_some() && matches!(expected, Expected::Valid(_)) {
+            // Only a refused case is made from a valid one by one change.
+            return Err(bad(what, "\"derivedFrom\" on a valid case"));
+        }
         Ok(Case {
             description: case.description,
             now,
-            expected: Expected::from_json(&case.expected)?,
+            expected,
             id: case.id,
             kind: case.kind,
             input,

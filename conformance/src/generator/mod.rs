@@ -38,7 +38,7 @@ use crate::format::{
     Case, Derivation, Expected, Input, Kind, Manifest, Source, VerifierConfig, to_canonical_json,
 };
 use crate::runner::{Files, check_relative};
-use crate::{FORMAT, MANIFEST_FILE, README_FILE};
+use crate::{FORMAT, MANIFEST_FILE, MANIFEST_SCHEMA, README_FILE, SCHEMA_FILE};
 use docbridge::error::{Error, Result};
 
 mod documents;
@@ -199,7 +199,7 @@ impl Builder<'_> {
     /// Adds a file; the same path twice must have the same content.
     pub(crate) fn file(&mut self, path: &str, bytes: Vec<u8>) -> Result<String> {
         check_relative(path)?;
-        if path == MANIFEST_FILE || path == README_FILE {
+        if path == MANIFEST_FILE || path == README_FILE || path == SCHEMA_FILE {
             return Err(generator_error(&format!("{path} is reserved")));
         }
         match self.files.get(path) {
@@ -325,6 +325,8 @@ impl Builder<'_> {
         let text = to_canonical_json(&manifest.to_json()?);
         self.files
             .insert(MANIFEST_FILE.to_string(), text.into_bytes());
+        self.files
+            .insert(SCHEMA_FILE.to_string(), MANIFEST_SCHEMA.as_bytes().to_vec());
         Ok(VectorSet { files: self.files })
     }
 }
