@@ -39,7 +39,7 @@
 //! | [`status`] | revocation and suspension: Token Status Lists (CWT), index allocation, checking |
 //! | [`request`] | DeviceRequest / ItemsRequest, reader authentication |
 //! | [`transcript`] | SessionTranscriptBytes builders: proximity, OpenID4VP, backend nonce |
-//! | [`holder`] | presentation: selective disclosure and device signature |
+//! | [`holder`] | presentation in two phases: [`Wallet::prepare`] (what is asked, by which reader under which root), [`Wallet::approve`] (only what the holder consents to; nothing approved, no Document) |
 //! | [`device_response`] | DeviceResponse, Document, DeviceSigned |
 //! | [`device_auth`] | device authentication: deviceSignature and deviceMac |
 //! | [`session`] | proximity session encryption: ECDH, HKDF session keys, AES-256-GCM messages |
@@ -155,9 +155,12 @@ pub use cose::{Algorithm, PublicKey, Sign1, Signer, SoftwareKey};
 pub use device_response::{DeviceResponse, Document, ResponseStatus};
 pub use documents::{Claims, DrivingLicence, Elements, ResidencePermit, VehicleRegistration};
 pub use error::{Error, Result};
-pub use holder::{DeviceSigner, Presentation, ReaderCheck, ReaderStatus, present};
+pub use holder::{
+    Consent, DeviceSigner, HolderPolicy, PreparedPresentation, Presentation, ReaderCheck,
+    ReaderIdentity, ReaderRoot, ReaderStatus, Wallet, present,
+};
 pub use inspect::{UnverifiedDocument, inspect};
-pub use issuer::{IssueOptions, Issuer};
+pub use issuer::{BatchCopy, IssueOptions, Issuer};
 pub use issuer_signed::{IssuerSigned, IssuerSignedItem, IssuerSignedItemBytes};
 pub use mso::{DigestAlgorithm, KeyAuthorizations, MobileSecurityObject, ValidityInfo};
 pub use request::{DeviceRequest, DocRequest, ItemsRequest};

@@ -495,3 +495,103 @@ fn annex_d_device_response_verifies_through_the_command_line() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["error"]["code"], "device_mac_invalid");
 }
+
+// ----- Key files and input size (issue 12, findings 4 and 9) -----
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn key_files_are_private_from_the_start_and_never_replaced_unasked() {
+    let dir = temp_dir("key-files");
+    let key = dir.join("device.key.pem");
+    let public = dir.join("device.pub.pem");
+    let new_key = |force: bool| {
+        let mut args = vec!["key", "new", "--out", p(&key), "--public", p(&public)];
+        if force {
+            args.push("--force");
+        }
+        run(&args)
+    };
+    assert!(new_key(false).status.success());
+    assert_eq!(mode(&key), 0o600);
+    let first = std::fs::read(&key).unwrap();
+    let again = new_key(false);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("--force"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_eq!(std::fs::read(&key).unwrap(), first);
+    assert!(new_key(true).status.success());
+    assert_ne!(std::fs::read(&key).unwrap(), first);
+    assert_eq!(mode(&key), 0o600);
+
+    // An authority and a trust-list operator keep their keys too.
+    let authority = new_authority(&dir, "UA", "ed25519");
+    for file in ["iaca.key.pem", "ds.key.pem"] {
+        assert_eq!(mode(&authority.join(file)), 0o600, "{file}");
+    }
+    let iaca_key = std::fs::read(authority.join("iaca.key.pem")).unwrap();
+    let authority_args = |force: bool| {
+        let mut args = vec![
+            "authority",
+            "new",
+            "--country",
+            "UA",
+            "--out",
+            p(&authority),
+        ];
+        if force {
+            args.push("--force");
+        }
+        run(&args)
+    };
+    assert_eq!(authority_args(false).status.code(), Some(2));
+    assert_eq!(
+        std::fs::read(authority.join("iaca.key.pem")).unwrap(),
+        iaca_key
+    );
+    assert!(authority_args(true).status.success());
+    assert_ne!(
+        std::fs::read(authority.join("iaca.key.pem")).unwrap(),
+        iaca_key
+    );
+
+    let operator = dir.join("ua-op");
+    let operator_args = [
+        "trust-list",
+        "operator",
+        "--country",
+        "UA",
+        "--out",
+        p(&operator),
+    ];
+    assert!(run(&operator_args).status.success());
+    for file in ["root.key.pem", "signer.key.pem"] {
+        assert_eq!(mode(&operator.join(file)), 0o600, "{file}");
+    }
+    assert_eq!(run(&operator_args).status.code(), Some(2));
+}
+
+#[test]
+fn a_huge_file_is_read_only_up_to_the_limit() {
+    let dir = temp_dir("huge-file");
+    let huge = dir.join("huge.cbor");
+    // 1 GiB, sparse: costs no disk, and would cost 1 GiB of memory if read whole.
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
+    let out = run(&["inspect", p(&huge)]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cbor_too_large"), "{stderr}");
+    // Only the limit plus one byte was read.
+    assert!(stderr.contains("8388609 bytes"), "{stderr}");
+    std::fs::remove_file(&huge).unwrap();
+}

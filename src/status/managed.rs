@@ -17,6 +17,18 @@
 //!
 //! `lst` is byte for byte what goes into a token's `status_list`, so the file
 //! and the published tokens can be compared.
+//!
+//! ## Herd privacy: a minimum size
+//!
+//! A verifier fetches the whole list to check one entry. When the list holds
+//! a handful of documents, that fetch tells the issuer whose document is
+//! being checked, and where (draft-ietf-oauth-status-list, privacy
+//! considerations: herd privacy). [`ManagedStatusList::new`] therefore
+//! refuses lists shorter than [`MIN_LIST_SIZE`] (16,384 entries: 4 KiB at
+//! two bits before compression, a few dozen bytes after for a fresh list).
+//! [`ManagedStatusList::new_any_size`] overrides this for tests, and for an
+//! issuer that accepts the loss knowingly. Lists already kept in files are
+//! read whatever their size.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -33,6 +45,10 @@ use crate::status::value::{StatusBits, StatusValue};
 /// The `format` value of a status-list file.
 pub const STATUS_LIST_FILE_FORMAT: &str = "docbridge-status-list/1";
 
+/// The fewest entries [`ManagedStatusList::new`] accepts (see the
+/// [module documentation](self) on herd privacy).
+pub const MIN_LIST_SIZE: u64 = 16_384;
+
 /// An issuer's status list: URI, entries and allocated indexes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ManagedStatusList {
@@ -45,9 +61,29 @@ impl ManagedStatusList {
     /// A list of `size` entries of `bits` bits, all VALID and unallocated,
     /// published at `uri`.
     ///
+    /// Refused with `invalid_argument` for an empty URI or a size below
+    /// [`MIN_LIST_SIZE`], and with `status_list_too_large` above the limit.
+    pub fn new(uri: impl Into<String>, bits: StatusBits, size: u64) -> Result<ManagedStatusList> {
+        if size < MIN_LIST_SIZE {
+            return Err(Error::InvalidArgument(format!(
+                "a status list of {size} entries lets the issuer tell whose document a verifier \
+                 checks; use at least {MIN_LIST_SIZE}, or new_any_size to accept that"
+            )));
+        }
+        ManagedStatusList::new_any_size(uri, bits, size)
+    }
+
+    /// [`ManagedStatusList::new`] without the minimum size: any size from 1.
+    /// A small list gives up herd privacy (see the [module
+    /// documentation](self)); for tests, or an issuer that accepts that.
+    ///
     /// Refused with `invalid_argument` for an empty URI or a size of 0, and
     /// with `status_list_too_large` above the limit.
-    pub fn new(uri: impl Into<String>, bits: StatusBits, size: u64) -> Result<ManagedStatusList> {
+    pub fn new_any_size(
+        uri: impl Into<String>,
+        bits: StatusBits,
+        size: u64,
+    ) -> Result<ManagedStatusList> {
         let uri = uri.into();
         if uri.is_empty() {
             return Err(Error::InvalidArgument("a status list needs a URI".into()));
