@@ -876,5 +876,22 @@ fn requests(b: &mut Builder<'_>) -> Result<()> {
         &wrong_eku_root,
         Expected::error("certificate_profile"),
     )?;
-    Ok(())
+    b.derived_all(
+        "request-reader-authenticated",
+        &[
+            ("request-reader-auth-missing", "readerAuth left out"),
+            (
+                "request-untrusted-reader",
+                "signed by a reader whose root the holder does not trust",
+            ),
+            (
+                "request-under-another-transcript",
+                "the holder's transcript made with another nonce",
+            ),
+            (
+                "request-items-tampered",
+                "resident_address added to the signed ItemsRequest",
+            ),
+        ],
+    )
 }
