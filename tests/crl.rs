@@ -143,10 +143,7 @@ fn openssl_verifies_the_crates_crls_against_the_iaca() {
 #[test]
 fn certificate_revoked() {
     let ua = ukraine(Algorithm::EdDsa, 310);
-    assert_eq!(
-        docbridge::trust::demo::example_uris("UA", "Diia").1,
-        POINT
-    );
+    assert_eq!(docbridge::trust::demo::example_uris("UA", "Diia").1, POINT);
     assert_eq!(ua.ds_certificate.crl_distribution_points(), [POINT]);
     let mut spec = CrlSpec::new(1, ISSUED, NEXT);
     spec.revoke(

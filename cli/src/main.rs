@@ -261,7 +261,9 @@ struct VerifyArgs {
     identifier_list: Option<PathBuf>,
     /// A CRL of the document's IACA, PEM or DER (repeatable), as
     /// `URI=FILE` (the distribution point it was fetched from) or `FILE`
-    /// (matched by its issuer). Turns the Document Signer's CRL check on.
+    /// (matched by its issuer, which serves only a Document Signer
+    /// certificate that names no distribution point). Turns the Document
+    /// Signer's CRL check on.
     #[arg(long = "crl")]
     crls: Vec<String>,
     /// Let a Document Signer whose CRL is missing or stale pass, reported as

@@ -263,11 +263,24 @@ fn verify_with_crls_and_identifier_lists() {
         (status, &json["certificateRevocation"]),
         (Some(0), &"disabled".into())
     );
-    let keyed = format!("https://pki.diia.example/iaca.crl={}", p(&crl));
+    // Keyed by the distribution point the Document Signer certificate names.
+    let point = DemoAuthority::load_from_dir(&ua)
+        .unwrap()
+        .ds_certificate
+        .crl_distribution_points()[0]
+        .clone();
+    let keyed = format!("{point}={}", p(&crl));
     let (status, json) = verify(&["--crl", &keyed]);
     assert_eq!(
         (status, &json["certificateRevocation"]),
         (Some(0), &"good".into())
+    );
+    // A bare FILE is matched by issuer, which does not serve a certificate
+    // naming a distribution point: the check fails closed.
+    let (status, json) = verify(&["--crl", p(&crl)]);
+    assert_eq!(
+        (status, &json["error"]["code"]),
+        (Some(1), &"crl_missing".into())
     );
     // Late: the CRL is stale; refused, or passed as not checked when allowed.
     let late = |extra: &[&str]| {
@@ -284,9 +297,9 @@ fn verify_with_crls_and_identifier_lists() {
         let out = run(&args);
         serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
     };
-    assert_eq!(late(&["--crl", p(&crl)])["error"]["code"], "crl_stale");
+    assert_eq!(late(&["--crl", &keyed])["error"]["code"], "crl_stale");
     assert_eq!(
-        late(&["--crl", p(&crl), "--allow-unchecked-crl"])["certificateRevocation"],
+        late(&["--crl", &keyed, "--allow-unchecked-crl"])["certificateRevocation"],
         "not_checked"
     );
     // Revoke the Document Signer: refused with its code.
@@ -305,7 +318,7 @@ fn verify_with_crls_and_identifier_lists() {
         "--next-update",
         "2026-12-20T00:00:00Z",
     ]);
-    let (status, json) = verify(&["--crl", p(&crl)]);
+    let (status, json) = verify(&["--crl", &keyed]);
     assert_eq!(status, Some(1));
     assert_eq!(json["error"]["code"], "certificate_revoked");
 

@@ -1,6 +1,6 @@
 //! The manifest of a vectors directory, as Rust types, and its JSON form.
 //!
-//! `manifest.json` is `{"format": "docbridge-test-vectors/1", "description",
+//! `manifest.json` is `{"format": "docbridge-test-vectors/2", "description",
 //! "cases": [Case, ...]}`. Every path is relative to the vectors directory
 //! (forward slashes, no `..`); binary inputs are files (`.cbor`, `.der`,
 //! `.bin`), keys and certificates PEM, times RFC 3339 in UTC. Objects hold
@@ -16,6 +16,7 @@
 //!   ? "verifier": Verifier,            ; issuer_signed, status, device_response
 //!   "input": { ... per kind ... },
 //!   "expected": {"valid": true, ...} / {"valid": false, "error": code},
+//!   ? "derivedFrom": {"case": id, "change": tstr},   ; refused cases made from a valid one
 //! }
 //! Verifier = {
 //!   "trustedIacas": [* {"certificate": path, "id", "country", "name", "docTypes": [+ tstr]}],
@@ -118,6 +119,19 @@ pub struct Case {
     pub input: Input,
     /// The expected outcome.
     pub expected: Expected,
+    /// For a refused case made from a valid one: that case and the single
+    /// change, so an implementer can see which rule the case isolates.
+    pub derived_from: Option<Derivation>,
+}
+
+/// The valid case a refused case was made from, and the one change made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Derivation {
+    /// The id of the valid case whose inputs were changed.
+    pub case: String,
+    /// The one change, in words.
+    pub change: String,
 }
 
 /// The inputs of a case, by kind.
@@ -595,6 +609,7 @@ impl Case {
                 verifier,
                 input,
                 expected: self.expected.to_json(),
+                derived_from: self.derived_from.clone(),
             },
             &what,
         )
@@ -669,13 +684,19 @@ impl Case {
                 &format!("\"now\" {:?} is not RFC 3339: {e}", case.now),
             )
         })?;
+        let expected = Expected::from_json(&case.expected)?;
+        if case.derived_from.is_some() && matches!(expected, Expected::Valid(_)) {
+            // Only a refused case is made from a valid one by one change.
+            return Err(bad(what, "\"derivedFrom\" on a valid case"));
+        }
         Ok(Case {
             description: case.description,
             now,
-            expected: Expected::from_json(&case.expected)?,
+            expected,
             id: case.id,
             kind: case.kind,
             input,
+            derived_from: case.derived_from,
         })
     }
 }
@@ -716,7 +737,7 @@ struct ManifestJson {
 
 /// A case; `input` is read by kind, `expected` by [`Expected::from_json`].
 #[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct CaseJson {
     id: String,
     description: String,
@@ -726,6 +747,8 @@ struct CaseJson {
     verifier: Option<VerifierConfig>,
     input: Json,
     expected: Json,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    derived_from: Option<Derivation>,
 }
 
 /// `input` of kinds `issuer_signed` and `status`.
@@ -1076,6 +1099,10 @@ mod tests {
                 identifier_list_token: Some(Source::file("cases/x/ids.cwt")),
             },
             expected: Expected::error("revoked"),
+            derived_from: Some(Derivation {
+                case: "y".into(),
+                change: "the status bit set".into(),
+            }),
         }
     }
 
@@ -1154,7 +1181,7 @@ mod tests {
         json["cases"][0]["kind"] = "other".into();
         assert_eq!(code(&json), Err("invalid_argument"));
         json["cases"][0]["kind"] = "status".into();
-        json["format"] = "docbridge-test-vectors/2".into();
+        json["format"] = "docbridge-test-vectors/1".into();
         assert_eq!(code(&json), Err("invalid_argument"));
         json["format"] = FORMAT.into();
         let case = json["cases"][0].clone();

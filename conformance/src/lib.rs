@@ -59,14 +59,20 @@ pub mod format;
 pub mod generator;
 pub mod runner;
 
-pub use format::{Case, Expected, Kind, Manifest};
+pub use format::{Case, Derivation, Expected, Kind, Manifest};
 pub use generator::{VectorSet, generate};
 pub use runner::{CaseReport, Files, Report, run_dir, run_manifest};
 
 /// The `format` value of a manifest this crate writes and reads.
-pub const FORMAT: &str = "docbridge-test-vectors/1";
+pub const FORMAT: &str = "docbridge-test-vectors/2";
 /// The manifest's file name in a vectors directory.
 pub const MANIFEST_FILE: &str = "manifest.json";
+/// The JSON Schema of the manifest in a vectors directory.
+pub const SCHEMA_FILE: &str = "manifest.schema.json";
+/// The schema itself (JSON Schema draft 2020-12), written by the generator
+/// beside the manifest. It pins the shape only; `README.md` gives the
+/// meaning, and [`format`](mod@format) reads the same shape with serde.
+pub const MANIFEST_SCHEMA: &str = include_str!("../manifest.schema.json");
 /// The hand-written description of the format in a vectors directory: the
 /// one file there that is not generated.
 pub const README_FILE: &str = "README.md";

@@ -12,7 +12,7 @@ use docbridge::documents::json::elements_to_json;
 use docbridge::documents::{DocumentType, samples};
 use docbridge_conformance::format::{Expected, Input, Kind, Manifest, Source};
 use docbridge_conformance::runner::{DirFiles, count_by_kind, run_dir, run_manifest};
-use docbridge_conformance::{FORMAT, MANIFEST_FILE, README_FILE, generate};
+use docbridge_conformance::{FORMAT, MANIFEST_FILE, README_FILE, SCHEMA_FILE, generate};
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 
@@ -176,7 +176,7 @@ fn the_vectors_stay_small() {
     assert!(total < 1024 * 1024, "{total} bytes");
     let largest = tree(&vectors_dir())
         .into_iter()
-        .filter(|(path, _)| path != MANIFEST_FILE && path != README_FILE)
+        .filter(|(path, _)| ![MANIFEST_FILE, README_FILE, SCHEMA_FILE].contains(&path.as_str()))
         .map(|(path, bytes)| (bytes.len(), path))
         .max()
         .unwrap();
@@ -191,13 +191,15 @@ fn the_vectors_stay_small() {
 
 /// The codes `test-vectors/README.md` lists as arising from no verification,
 /// with their reasons.
-fn excused_codes() -> BTreeMap<String, String> {
+/// The rows `| `code` | text |` of the README section that starts with
+/// `heading`, up to the next heading.
+fn readme_table(heading: &str) -> BTreeMap<String, String> {
     let readme = std::fs::read_to_string(vectors_dir().join(README_FILE)).unwrap();
     let section = readme
-        .split("\n## Error codes\n")
+        .split(&format!("\n{heading}\n"))
         .nth(1)
-        .expect("test-vectors/README.md has an \"## Error codes\" section");
-    let section = section.split("\n## ").next().unwrap();
+        .unwrap_or_else(|| panic!("test-vectors/README.md has a {heading:?} section"));
+    let section = section.split("\n#").next().unwrap();
     section
         .lines()
         .filter_map(|line| line.strip_prefix("| `"))
@@ -207,6 +209,26 @@ fn excused_codes() -> BTreeMap<String, String> {
             (code.to_string(), reason.to_string())
         })
         .collect()
+}
+
+fn excused_codes() -> BTreeMap<String, String> {
+    readme_table("### Codes no vector covers")
+}
+
+#[test]
+fn the_vectors_readme_explains_every_code_of_the_crate_and_no_other() {
+    let listed = readme_table("## Error codes");
+    let all: BTreeSet<&str> = Error::ALL_CODES.iter().copied().collect();
+    assert_eq!(
+        listed.keys().map(String::as_str).collect::<BTreeSet<_>>(),
+        all
+    );
+    for (code, meaning) in &listed {
+        assert!(
+            meaning.len() > 10,
+            "{code} needs a meaning, has {meaning:?}"
+        );
+    }
 }
 
 #[test]
@@ -329,7 +351,10 @@ fn the_manifest_names_only_plain_files_that_exist_and_every_file_is_used() {
     strings(&json, &mut named);
     let unused: Vec<&String> = files
         .keys()
-        .filter(|path| *path != MANIFEST_FILE && *path != README_FILE && !named.contains(*path))
+        .filter(|path| {
+            ![MANIFEST_FILE, README_FILE, SCHEMA_FILE].contains(&path.as_str())
+                && !named.contains(*path)
+        })
         .collect();
     assert!(unused.is_empty(), "files no case uses: {unused:?}");
     // Every input path exists; synthetic inputs are used where a file would
@@ -453,4 +478,172 @@ fn a_path_leaving_the_vectors_directory_is_refused() {
         "{}",
         report.line()
     );
+}
+
+/// The CBOR item in `dir/path`.
+fn cbor_file(path: &str) -> ciborium::Value {
+    let bytes = std::fs::read(vectors_dir().join(path)).unwrap();
+    ciborium::from_reader(bytes.as_slice()).unwrap()
+}
+
+/// The bytes inside a tag-24 item.
+fn tag24_bytes(value: &ciborium::Value) -> Vec<u8> {
+    match value {
+        ciborium::Value::Tag(24, inner) => inner.as_bytes().unwrap().clone(),
+        other => panic!("not tag 24: {other:?}"),
+    }
+}
+
+fn text_member<'a>(map: &'a ciborium::Value, key: &str) -> &'a ciborium::Value {
+    map.as_map()
+        .unwrap()
+        .iter()
+        .find(|(k, _)| k.as_text() == Some(key))
+        .map(|(_, v)| v)
+        .unwrap_or_else(|| panic!("no {key}"))
+}
+
+#[test]
+fn the_p384_reader_key_case_has_the_same_key_in_its_transcript() {
+    // Otherwise the case would also break "the transcript holds the
+    // establishment's EReaderKey" (issue 16, item 2).
+    let dir = "cases/session-device-p384-reader-key";
+    let establishment = cbor_file(&format!("{dir}/establishment.cbor"));
+    let transcript = cbor_file(&format!("{dir}/transcript.cbor"));
+    let transcript: ciborium::Value =
+        ciborium::from_reader(tag24_bytes(&transcript).as_slice()).unwrap();
+    let items = transcript.as_array().unwrap();
+    assert_eq!(
+        tag24_bytes(&items[1]),
+        tag24_bytes(text_member(&establishment, "eReaderKey"))
+    );
+}
+
+/// The issuer-signed items of a DeviceResponse's first document, by element
+/// identifier.
+fn response_items(path: &str) -> BTreeMap<String, ciborium::Value> {
+    let response = cbor_file(path);
+    let document = &text_member(&response, "documents").as_array().unwrap()[0];
+    let name_spaces = text_member(text_member(document, "issuerSigned"), "nameSpaces");
+    let mut items = BTreeMap::new();
+    for (_, list) in name_spaces.as_map().unwrap() {
+        for item in list.as_array().unwrap() {
+            let item: ciborium::Value =
+                ciborium::from_reader(tag24_bytes(item).as_slice()).unwrap();
+            let id = text_member(&item, "elementIdentifier").as_text().unwrap();
+            items.insert(id.to_string(), text_member(&item, "elementValue").clone());
+        }
+    }
+    items
+}
+
+#[test]
+fn the_tampered_item_keeps_its_type() {
+    // A value of another type would also break the element type check
+    // (issue 16, item 2): exactly one value differs, and not in type.
+    let case = manifest()
+        .cases
+        .into_iter()
+        .find(|c| c.id == "response-disclosed-item-tampered")
+        .unwrap();
+    let from = case.derived_from.unwrap().case;
+    let original = response_items(&format!("cases/{from}/response.cbor"));
+    let tampered = response_items("cases/response-disclosed-item-tampered/response.cbor");
+    assert_eq!(
+        original.keys().collect::<Vec<_>>(),
+        tampered.keys().collect::<Vec<_>>()
+    );
+    let changed: Vec<_> = original
+        .iter()
+        .filter(|(id, value)| tampered[*id] != **value)
+        .collect();
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    let (id, value) = changed[0];
+    assert_eq!(id, "family_name");
+    assert!(value.is_text() && tampered[id].is_text());
+}
+
+#[test]
+fn every_derivation_names_a_valid_case() {
+    let manifest = manifest();
+    let by_id: BTreeMap<&str, _> = manifest.cases.iter().map(|c| (c.id.as_str(), c)).collect();
+    let mut derived = 0;
+    for case in &manifest.cases {
+        let Some(derivation) = &case.derived_from else {
+            continue;
+        };
+        derived += 1;
+        let from = by_id[derivation.case.as_str()];
+        assert!(matches!(from.expected, Expected::Valid(_)), "{}", case.id);
+        assert!(matches!(case.expected, Expected::Invalid(_)), "{}", case.id);
+        assert!(!derivation.change.is_empty(), "{}", case.id);
+    }
+    assert!(derived >= 20, "{derived}");
+}
+
+fn schema_errors(manifest: &serde_json::Value) -> Vec<String> {
+    let text = std::fs::read_to_string(vectors_dir().join(SCHEMA_FILE)).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let validator = jsonschema::draft202012::new(&schema).unwrap();
+    validator
+        .iter_errors(manifest)
+        .map(|e| format!("{}: {e}", e.instance_path))
+        .collect()
+}
+
+#[test]
+fn the_manifest_follows_its_json_schema() {
+    let text = std::fs::read_to_string(vectors_dir().join(MANIFEST_FILE)).unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(schema_errors(&manifest), Vec::<String>::new());
+
+    // The schema refuses what the Rust reader refuses: each change below
+    // makes the member at the path invalid, and nothing else.
+    let cases = manifest["cases"].as_array().unwrap();
+    let document = cases
+        .iter()
+        .position(|c| c["kind"] == "issuer_signed")
+        .unwrap();
+    let session = cases.iter().position(|c| c["kind"] == "session").unwrap();
+    let derived = cases
+        .iter()
+        .position(|c| c.get("derivedFrom").is_some())
+        .unwrap();
+    let changes: Vec<(String, &str, serde_json::Value)> = vec![
+        (String::new(), "/format", "docbridge-test-vectors/1".into()),
+        (format!("/cases/{document}"), "/extra", true.into()),
+        (
+            format!("/cases/{document}/verifier/statusPolicy"),
+            "/alowMissingToken",
+            true.into(),
+        ),
+        (
+            format!("/cases/{document}/input"),
+            "/messages",
+            serde_json::json!([]),
+        ),
+        (
+            format!("/cases/{session}"),
+            "/verifier",
+            serde_json::json!({}),
+        ),
+        (format!("/cases/{derived}/expected"), "/valid", true.into()),
+        (
+            format!("/cases/{document}"),
+            "/now",
+            "2026-11-29 12:00".into(),
+        ),
+    ];
+    for (at, member, value) in changes {
+        let mut changed = manifest.clone();
+        let parent = changed.pointer_mut(&at).unwrap();
+        parent[member.trim_start_matches('/')] = value;
+        let errors = schema_errors(&changed);
+        assert!(
+            !errors.is_empty() && errors.iter().all(|e| e.starts_with(&at)),
+            "{at}{member}: {errors:?}"
+        );
+        // The Rust reader agrees.
+        assert!(Manifest::from_json(&changed).is_err(), "{at}{member}");
+    }
 }

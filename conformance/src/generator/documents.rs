@@ -131,6 +131,7 @@ fn synthetic_case(
             identifier_list_token: None,
         },
         expected: Expected::error(code),
+        derived_from: None,
     })
 }
 

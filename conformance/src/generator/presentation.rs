@@ -91,6 +91,7 @@ fn add_response(b: &mut Builder<'_>, case: ResponseCase<'_>) -> Result<()> {
             status_tokens,
         },
         expected: case.expected,
+        derived_from: None,
     })
 }
 
@@ -342,10 +343,13 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         },
     )?;
     let mut items = document.issuer_signed().name_spaces().to_vec();
+    // family_name, a text, gets another text: the digest is the one
+    // defect (a value of another type would break the type check too).
     let item = items
-        .first_mut()
-        .and_then(|(_, items)| items.first_mut())
-        .ok_or_else(|| generator_error("no item"))?;
+        .iter_mut()
+        .flat_map(|(_, items)| items.iter_mut())
+        .find(|item| item.item().element_identifier == "family_name")
+        .ok_or_else(|| generator_error("no family_name item"))?;
     let mut changed = item.item().clone();
     changed.element_value = Value::Text("Коваленко".into());
     *item = docbridge::issuer_signed::IssuerSignedItemBytes::encode(changed)?;
@@ -374,6 +378,28 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         },
     )?;
 
+    b.derived_all(
+        "response-device-signature-es256",
+        &[
+            (
+                "response-replayed-under-another-transcript",
+                "the verifier's transcript made with another nonce",
+            ),
+            (
+                "response-doc-type-mismatch",
+                "the Document's docType set to the residence permit's",
+            ),
+            (
+                "response-device-key-unauthorized",
+                "deviceNameSpaces replaced by one holding age_over_18, the device signature kept",
+            ),
+            ("response-device-auth-missing", "deviceAuth an empty map"),
+            (
+                "response-disclosed-item-tampered",
+                "the family_name item's value replaced by another text",
+            ),
+        ],
+    )?;
     let device = fx.device(Algorithm::Es256)?;
     let stored = issue(
         b,
@@ -563,6 +589,29 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             expected: Expected::error("invalid_argument"),
         },
     )?;
+    b.derived_all(
+        "response-device-mac",
+        &[
+            (
+                "response-device-mac-other-reader-key",
+                "the verifier's reader key replaced by another P-256 key",
+            ),
+            (
+                "response-device-mac-without-reader-key",
+                "no reader key given to the verifier",
+            ),
+        ],
+    )?;
+    b.derived_all(
+        "response-with-status-token",
+        &[
+            (
+                "response-revoked",
+                "the token's bit for the document set to INVALID (0x01)",
+            ),
+            ("response-status-token-missing", "no token given"),
+        ],
+    )?;
     let ed_device = fx.device(Algorithm::EdDsa)?;
     let ed_stored = issue(
         b,
@@ -664,6 +713,7 @@ fn add_request(
             reader_roots: vec![root.to_string()],
         },
         expected,
+        derived_from: None,
     })
 }
 
@@ -826,5 +876,22 @@ fn requests(b: &mut Builder<'_>) -> Result<()> {
         &wrong_eku_root,
         Expected::error("certificate_profile"),
     )?;
-    Ok(())
+    b.derived_all(
+        "request-reader-authenticated",
+        &[
+            ("request-reader-auth-missing", "readerAuth left out"),
+            (
+                "request-untrusted-reader",
+                "signed by a reader whose root the holder does not trust",
+            ),
+            (
+                "request-under-another-transcript",
+                "the holder's transcript made with another nonce",
+            ),
+            (
+                "request-items-tampered",
+                "resident_address added to the signed ItemsRequest",
+            ),
+        ],
+    )
 }

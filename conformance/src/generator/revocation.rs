@@ -27,8 +27,6 @@ use docbridge::status::{
 use docbridge::trust::demo::DemoAuthority;
 use docbridge::x509::crl::{CrlSpec, RevocationReason, create_crl};
 
-/// Where the demo IACA publishes its CRL.
-const CRL_POINT: &str = "https://pki.diia.example/iaca.crl";
 /// The URI of the demo identifier list.
 const IDS_URI: &str = "https://status.diia.example/identifiers/3";
 
@@ -108,6 +106,7 @@ fn case(
             identifier_list_token,
         },
         expected,
+        derived_from: None,
     })
 }
 
@@ -145,6 +144,15 @@ fn crl_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         Expected::Valid(members)
     };
     let serial = ua.ds_certificate.serial().to_vec();
+    // Where the demo IACA publishes its CRL: the one point its Document
+    // Signer certificate names.
+    let crl_point = ua
+        .ds_certificate
+        .crl_distribution_points()
+        .first()
+        .cloned()
+        .ok_or_else(|| generator_error("the demo Document Signer names no CRL point"))?;
+    let crl_point = crl_point.as_str();
     let current = crl(ua, NOW - day, NOW + 7 * day, None, None)?;
     let listing = crl(ua, NOW - day, NOW + 7 * day, Some(&serial), None)?;
     let stale = crl(ua, NOW - 30 * day, NOW - day, None, None)?;
@@ -172,7 +180,7 @@ fn crl_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         "The verifier checks CRLs and fails closed; the IACA's current CRL (issued a day ago, \
          next update in a week) does not list the Document Signer.",
         &strict,
-        vec![(CRL_POINT, current.clone())],
+        vec![(crl_point, current.clone())],
         valid("good"),
     )?;
     add(
@@ -180,7 +188,7 @@ fn crl_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         "The IACA's current CRL lists the Document Signer's serial number (keyCompromise): \
          every document it signed is refused.",
         &strict,
-        vec![(CRL_POINT, listing.clone())],
+        vec![(crl_point, listing.clone())],
         Expected::error("certificate_revoked"),
     )?;
     add(
@@ -189,7 +197,7 @@ fn crl_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
          Signer refuses it all the same, even a stale one.",
         &lenient,
         vec![(
-            CRL_POINT,
+            crl_point,
             crl(ua, NOW - 30 * day, NOW - day, Some(&serial), None)?,
         )],
         Expected::error("certificate_revoked"),
@@ -199,7 +207,7 @@ fn crl_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         "The IACA's CRL was due for renewal a day ago (nextUpdate passed); the policy fails \
          closed.",
         &strict,
-        vec![(CRL_POINT, stale.clone())],
+        vec![(crl_point, stale.clone())],
         Expected::error("crl_stale"),
     )?;
     add(
@@ -207,7 +215,7 @@ fn crl_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         "The same stale CRL, and a policy that lets unchecked certificates pass (an offline \
          phone): valid, certificateRevocation \"not_checked\".",
         &lenient,
-        vec![(CRL_POINT, stale)],
+        vec![(crl_point, stale)],
         valid("not_checked"),
     )?;
     add(
@@ -238,12 +246,14 @@ fn crl_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
     )?;
     add(
         "crl-for-another-distribution-point",
-        "The IACA's CRL names https://pki.diia.example/other.crl as its issuing distribution \
-         point but was fetched from https://pki.diia.example/iaca.crl: a CRL for another \
-         partition is refused.",
+        &format!(
+            "The IACA's CRL names https://pki.diia.example/other.crl as its issuing \
+             distribution point but was fetched from {crl_point}: a CRL for another partition \
+             is refused."
+        ),
         &strict,
         vec![(
-            CRL_POINT,
+            crl_point,
             crl(
                 ua,
                 NOW - day,
@@ -262,7 +272,7 @@ fn crl_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         "crl-signature-invalid",
         "The IACA's CRL with the last bit of its signature flipped.",
         &strict,
-        vec![(CRL_POINT, flipped)],
+        vec![(crl_point, flipped)],
         Expected::error("crl_signature_invalid"),
     )?;
     add(
@@ -270,7 +280,7 @@ fn crl_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         "The IACA's CRL has thisUpdate an hour after now.",
         &strict,
         vec![(
-            CRL_POINT,
+            crl_point,
             crl(ua, NOW + Duration::HOUR, NOW + 7 * day, None, None)?,
         )],
         Expected::error("crl_not_yet_valid"),
@@ -279,7 +289,7 @@ fn crl_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         "crl-malformed",
         "The bytes given as the CRL are not a DER CertificateList.",
         &strict,
-        vec![(CRL_POINT, b"not a certificate revocation list".to_vec())],
+        vec![(crl_point, b"not a certificate revocation list".to_vec())],
         Expected::error("crl_malformed"),
     )?;
     // cRLNumber (2.5.29.20) renamed deltaCRLIndicator (2.5.29.27): read as a
@@ -289,7 +299,7 @@ fn crl_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         "A delta CRL (deltaCRLIndicator): the crate checks complete CRLs only.",
         &strict,
         vec![(
-            CRL_POINT,
+            crl_point,
             patched(
                 current.clone(),
                 &[0x06, 0x03, 0x55, 0x1d, 0x14],
@@ -306,9 +316,9 @@ fn crl_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
          understand (RFC 5280 5.2: such a CRL must not be used).",
         &strict,
         vec![(
-            CRL_POINT,
+            crl_point,
             patched(
-                crl(ua, NOW - day, NOW + 7 * day, None, Some(CRL_POINT))?,
+                crl(ua, NOW - day, NOW + 7 * day, None, Some(crl_point))?,
                 &[0x06, 0x03, 0x55, 0x1d, 0x1c],
                 &[0x06, 0x03, 0x55, 0x1d, 0x63],
             )?,

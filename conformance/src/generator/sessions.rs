@@ -83,6 +83,7 @@ fn add(
             messages,
         }),
         expected,
+        derived_from: None,
     })
 }
 
@@ -282,11 +283,18 @@ pub(super) fn cases(b: &mut Builder<'_>) -> Result<()> {
         ),
         ("data", Value::Bytes(vec![0; 32])),
     ]))?;
+    // The transcript holds the same P-384 key, so the curve is the one
+    // defect (with the P-256 transcript the key mismatch would be a second).
+    let p384_transcript = transcript::proximity_for_key(&engagement, &p384, Value::Null)?;
     add(
         b,
         "session-device-p384-reader-key",
-        "A SessionEstablishment whose eReaderKey is a P-384 COSE_Key: only P-256 is supported.",
-        &as_device,
+        "A SessionEstablishment whose eReaderKey is a P-384 COSE_Key (the transcript holds the \
+         same key): only P-256 is supported.",
+        &Side {
+            transcript: &p384_transcript,
+            ..as_device
+        },
         Some(&p384_establishment),
         &[],
         Err("session_unsupported_curve"),
@@ -327,6 +335,57 @@ pub(super) fn cases(b: &mut Builder<'_>) -> Result<()> {
         Err("session_malformed"),
     )?;
 
+    b.derived_all(
+        "session-device-second-request-and-termination",
+        &[
+            (
+                "session-device-replayed-request",
+                "the second request sent again in place of the termination",
+            ),
+            (
+                "session-device-message-after-termination",
+                "the termination sent before the second request",
+            ),
+        ],
+    )?;
+    b.derived_all(
+        "session-device-establishment",
+        &[
+            (
+                "session-device-wrong-private-key",
+                "the device's private key replaced by another P-256 key",
+            ),
+            (
+                "session-device-establishment-tampered",
+                "the last bit of the establishment's ciphertext flipped",
+            ),
+            (
+                "session-device-transcript-of-another-reader-key",
+                "the transcript built with another EReaderKey",
+            ),
+            (
+                "session-device-p384-reader-key",
+                "EReaderKey (in the establishment and the transcript) a P-384 key",
+            ),
+            (
+                "session-device-establishment-truncated",
+                "the establishment's last byte removed",
+            ),
+        ],
+    )?;
+    b.derived_all(
+        "session-device-second-request-and-termination",
+        &[
+            (
+                "session-device-unknown-key",
+                "the second request alone, with a member \"extra\" added",
+            ),
+            (
+                "session-device-unknown-status",
+                "a SessionData with status 99 alone in place of the messages",
+            ),
+        ],
+    )?;
     add(
         b,
         "session-reader-responses-and-termination",
@@ -358,6 +417,19 @@ pub(super) fn cases(b: &mut Builder<'_>) -> Result<()> {
         None,
         &[&tampered(&response_1_message)?],
         Err("session_decryption_failed"),
+    )?;
+    b.derived_all(
+        "session-reader-responses-and-termination",
+        &[
+            (
+                "session-reader-reordered-responses",
+                "the two responses in the opposite order, without the termination",
+            ),
+            (
+                "session-reader-tampered-response",
+                "the first response alone, the last bit of its ciphertext flipped",
+            ),
+        ],
     )?;
     let mut last_words = cbor::decode(&response_1_message)?;
     forge::map_set(&mut last_words, "status", Value::from(20))?;

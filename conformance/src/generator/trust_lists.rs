@@ -409,6 +409,7 @@ impl TrustListCase {
                 updates,
             },
             expected,
+            derived_from: None,
         })
     }
 }

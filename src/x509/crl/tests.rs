@@ -42,7 +42,12 @@ fn demo(country: &str, name: &str, alg: Algorithm, seed: u64) -> DemoAuthority {
     let mut authority =
         DemoAuthority::generate(country, name, alg, &[MDL], FROM, UNTIL, &mut rng).unwrap();
     authority.ds_certificate = resigned_ds(&authority, None);
-    assert!(authority.ds_certificate.crl_distribution_points().is_empty());
+    assert!(
+        authority
+            .ds_certificate
+            .crl_distribution_points()
+            .is_empty()
+    );
     authority
 }
 
