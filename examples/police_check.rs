@@ -3,8 +3,9 @@
 //!
 //! The officer's reader asks for the holder's name, portrait and driving
 //! privileges, signing its request with a reader certificate. The holder's
-//! app checks the reader, discloses exactly those elements and signs the
-//! session transcript with the device key. The officer's verifier confirms
+//! app shows who asks (the reader, and the root that vouched for it) and
+//! what, the holder approves part of it, and the app discloses exactly the
+//! approved elements and signs the session transcript with the device key. The officer's verifier confirms
 //! the issuer and the holder binding; the same response replayed in another
 //! session is refused.
 //!
@@ -15,9 +16,9 @@ use docbridge::deps::ciborium::value::Value;
 use docbridge::documents::samples;
 use docbridge::x509::{self, CertificateProfile, CertificateSpec};
 use docbridge::{
-    AcceptancePolicy, Algorithm, DemoAuthority, DeviceRequest, DrivingLicence, Issuer,
-    ItemsRequest, ReaderCheck, Signer, SoftwareKey, TrustedAuthorities, ValidityInfo, Verifier,
-    cbor, present, transcript,
+    AcceptancePolicy, Algorithm, Consent, DemoAuthority, DeviceRequest, DrivingLicence, Issuer,
+    ItemsRequest, ReaderRoot, Signer, SoftwareKey, TrustedAuthorities, ValidityInfo, Verifier,
+    Wallet, cbor, transcript,
 };
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
@@ -104,17 +105,50 @@ fn main() -> Result<(), docbridge::Error> {
         "Reader asks for: family/given name (Latin and national), portrait, driving privileges"
     );
 
-    // The holder's app: checks the reader, discloses exactly what was asked.
-    let wallet = [licence.clone()];
-    let presentation = present(
-        &wallet,
+    // The holder's app, phase one: read the request. The reader is shown
+    // with the root that vouched for it, under the label the app gave it.
+    let mut wallet = Wallet::new(vec![licence.clone()]);
+    let reader_roots = [ReaderRoot::new("police", reader_root.clone())];
+    let prepared = wallet.prepare(
         &DeviceRequest::from_slice(&request.to_vec()?)?,
         &session,
-        &device_key,
-        ReaderCheck::Require(std::slice::from_ref(&reader_root)),
+        &reader_roots,
         now,
     )?;
-    println!("Holder sees reader: {:?}", presentation.readers);
+    let asked = &prepared.requests()[0];
+    match asked.reader().identity() {
+        Some(reader) => println!(
+            "Holder sees reader {:?}, vouched for by its {:?} root",
+            reader.certificate.subject(),
+            reader.root_label
+        ),
+        None => println!("Holder sees an unauthenticated reader"),
+    }
+    for element in asked.elements() {
+        println!(
+            "  asks for {}{}{}",
+            element.element,
+            if element.intent_to_retain {
+                " (to keep)"
+            } else {
+                ""
+            },
+            if element.available {
+                ""
+            } else {
+                " (not in the licence)"
+            }
+        );
+    }
+
+    // Phase two: the holder approves all but the national-alphabet names.
+    let mut consent = Consent::none();
+    for element in asked.elements() {
+        if !element.element.ends_with("_national_character") {
+            consent = consent.approve(asked.doc_type(), &element.namespace, &element.element);
+        }
+    }
+    let presentation = wallet.approve(&prepared, &consent, &[&device_key])?;
     let response = presentation.response.to_vec()?;
     println!(
         "Holder discloses {} of {} elements ({} bytes sent)",

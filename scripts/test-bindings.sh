@@ -46,8 +46,8 @@ fi
 
 # ----- Rust: the release cdylib, and the generator (its own package, so
 # building it never changes how the library is compiled) -----
-step "cargo build --release -p docbridge-ffi; cargo build -p uniffi-bindgen"
-cargo build --locked --quiet --release -p docbridge-ffi
+step "cargo build --release -p docbridge-ffi --features demo; cargo build -p uniffi-bindgen"
+cargo build --locked --quiet --release -p docbridge-ffi --features demo
 cargo build --locked --quiet -p uniffi-bindgen
 LIB=$ROOT/target/release/libdocbridge_ffi.so
 OUT=$ROOT/target/bindings

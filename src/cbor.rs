@@ -11,12 +11,16 @@
 //! | number of data items | `cbor_too_many_items` | 100,000 |
 //! | a length larger than the bytes left | `cbor_length_exceeds_input` | - |
 //! | indefinite lengths | `cbor_indefinite_length` | - |
-//! | the same key twice in one map | `cbor_duplicate_key` | - |
+//! | the same key twice in one map (equal values, however encoded) | `cbor_duplicate_key` | - |
+//! | a map key that is not an integer, string, boolean or null | `cbor_malformed` | - |
 //! | bytes after the item | `cbor_trailing_bytes` | - |
 //! | anything else not well-formed | `cbor_malformed` | - |
 //!
 //! Only after the scan passes is the item turned into a [`Value`], so no
 //! allocation is ever sized by a length the input claims but does not hold.
+//! Keys are compared on the bytes the scan already walked, never re-encoded:
+//! the cost of decoding stays a small multiple of the input, however the
+//! maps nest.
 
 use std::collections::HashSet;
 
@@ -24,7 +28,7 @@ use ciborium::value::Value;
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime, UtcOffset};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt, excerpt_bytes};
 
 /// CBOR tag for embedded CBOR data items (RFC 8949 section 3.4.5.1).
 pub const TAG_ENCODED_CBOR: u64 = 24;
@@ -85,34 +89,59 @@ pub fn decode_with(bytes: &[u8], limits: &Limits) -> Result<Value> {
     if scanner.pos != bytes.len() {
         return Err(Error::CborTrailingBytes(bytes.len() - scanner.pos));
     }
-    let value: Value =
-        ciborium::de::from_reader(bytes).map_err(|e| Error::CborMalformed(e.to_string()))?;
-    refuse_equal_keys(&value)?;
-    Ok(value)
+    ciborium::de::from_reader(bytes).map_err(|e| Error::CborMalformed(e.to_string()))
 }
 
-/// Refuses maps with two keys of equal value. The scan already refused keys
-/// with equal bytes; this catches equal values encoded differently (a text
-/// key with a longer length head than needed, an integer in a wider form,
-/// `undefined` beside `null`), which two readers could otherwise resolve to
-/// different entries. Nesting is bounded by the scan, so the recursion is too.
-fn refuse_equal_keys(value: &Value) -> Result<()> {
-    match value {
-        Value::Map(entries) => {
-            let mut seen = HashSet::with_capacity(entries.len());
-            for (key, item) in entries {
-                let canonical = encode(key)?;
-                if !seen.insert(canonical.clone()) {
-                    return Err(Error::CborDuplicateKey(describe_key(&canonical)));
-                }
-                refuse_equal_keys(key)?;
-                refuse_equal_keys(item)?;
-            }
-            Ok(())
-        }
-        Value::Array(items) => items.iter().try_for_each(refuse_equal_keys),
-        Value::Tag(_, inner) => refuse_equal_keys(inner),
-        _ => Ok(()),
+/// What makes two map keys the same key, read from the scanned bytes
+/// without decoding or re-encoding them: equal values encoded differently
+/// (a text key with a longer length head than needed, an integer in a wider
+/// form, `undefined` beside `null`) have the same identity, so two readers
+/// cannot resolve them to different entries.
+#[derive(PartialEq, Eq, Hash)]
+enum KeyIdentity<'a> {
+    /// An unsigned (major 0) or negative (major 1) integer and its argument.
+    Integer(u8, u64),
+    /// A byte (major 2) or text (major 3) string and its content.
+    String(u8, &'a [u8]),
+    /// false, true, or null (`undefined` reads as null).
+    Simple(u64),
+}
+
+/// The identity of the map key encoded in `key` (one whole, scanned item).
+///
+/// Only integers, strings and the simple values false, true, null and
+/// undefined may be keys: every key of every mdoc, COSE and trust-list
+/// structure is an integer or a text string, and a container, tag or float
+/// key could only serve to make key comparison expensive (a map nested
+/// through its keys would otherwise be compared at every level).
+fn key_identity(key: &[u8]) -> Result<KeyIdentity<'_>> {
+    let not_scalar =
+        || Error::CborMalformed("a map key must be an integer, a string, a boolean or null".into());
+    let (&first, rest) = key.split_first().ok_or_else(truncated)?;
+    let major = first >> 5;
+    let info = first & 0x1f;
+    let head_len = match info {
+        0..=23 => 0,
+        24 => 1,
+        25 => 2,
+        26 => 4,
+        _ => 8,
+    };
+    let (argument, content) = rest.split_at_checked(head_len).ok_or_else(truncated)?;
+    let argument = if info < 24 {
+        u64::from(info)
+    } else {
+        be_uint(argument)
+    };
+    match major {
+        0 | 1 => Ok(KeyIdentity::Integer(major, argument)),
+        2 | 3 => Ok(KeyIdentity::String(major, content)),
+        7 => match (info, argument) {
+            (20 | 21, _) => Ok(KeyIdentity::Simple(argument)),
+            (22 | 23, _) => Ok(KeyIdentity::Simple(22)),
+            _ => Err(not_scalar()),
+        },
+        _ => Err(not_scalar()),
     }
 }
 
@@ -232,12 +261,13 @@ impl Scanner<'_> {
             5 => {
                 let depth = self.enter(depth)?;
                 let len = self.check_len(argument, 2)?;
-                let mut keys: HashSet<&[u8]> = HashSet::new();
+                let mut keys = HashSet::new();
                 for _ in 0..len {
                     let start = self.pos;
                     self.item(depth)?;
-                    let key = self.input.get(start..self.pos).ok_or_else(truncated)?;
-                    if !keys.insert(key) {
+                    let input = self.input;
+                    let key = input.get(start..self.pos).ok_or_else(truncated)?;
+                    if !keys.insert(key_identity(key)?) {
                         return Err(Error::CborDuplicateKey(describe_key(key)));
                     }
                     self.item(depth)?;
@@ -271,20 +301,17 @@ fn be_uint(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b))
 }
 
+/// A duplicate key as its refusal shows it: short, whatever its size.
 fn describe_key(encoded: &[u8]) -> String {
-    match ciborium::de::from_reader::<Value, _>(encoded) {
-        Ok(Value::Text(t)) => format!("{t:?}"),
-        Ok(Value::Integer(i)) => i128::from(i).to_string(),
-        _ => format!("h'{}'", hex_prefix(encoded)),
+    match key_identity(encoded) {
+        Ok(KeyIdentity::String(3, text)) => match std::str::from_utf8(text) {
+            Ok(text) => excerpt(text).to_string(),
+            Err(_) => excerpt_bytes(encoded),
+        },
+        Ok(KeyIdentity::Integer(0, n)) => n.to_string(),
+        Ok(KeyIdentity::Integer(_, n)) => (-1 - i128::from(n)).to_string(),
+        _ => excerpt_bytes(encoded),
     }
-}
-
-fn hex_prefix(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect::<String>()
 }
 
 /// The head of a CBOR item of `major` type with `argument`, in preferred form.
@@ -360,8 +387,9 @@ pub fn tdate(at: OffsetDateTime) -> Result<Value> {
 pub fn read_tdate(value: &Value, what: &str) -> Result<OffsetDateTime> {
     match value {
         Value::Tag(TAG_TDATE, inner) => match inner.as_ref() {
-            Value::Text(text) => parse_date_time(text)
-                .map_err(|e| Error::InvalidDate(format!("{what}: {text:?}: {e}"))),
+            Value::Text(text) => parse_date_time(text).map_err(|e| {
+                Error::InvalidDate(format!("{what}: {text:?}: {e}", text = excerpt(text)))
+            }),
             _ => Err(Error::InvalidDate(format!("{what}: tag 0 must wrap text"))),
         },
         Value::Tag(tag, _) => Err(Error::CborUnexpectedTag(format!(
@@ -394,7 +422,8 @@ pub fn format_date(date: Date) -> String {
 /// Parses "YYYY-MM-DD".
 pub fn parse_date(text: &str) -> Result<Date> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(text, &format).map_err(|e| Error::InvalidDate(format!("{text:?}: {e}")))
+    Date::parse(text, &format)
+        .map_err(|e| Error::InvalidDate(format!("{text:?}: {e}", text = excerpt(text))))
 }
 
 /// Reads a `full-date`: tag 1004 around "YYYY-MM-DD". An untagged
@@ -432,7 +461,9 @@ pub fn map_get<'a>(map: &'a [(Value, Value)], key: &str) -> Option<&'a Value> {
 
 /// Looks up a required text key in a CBOR map.
 pub fn map_require<'a>(map: &'a [(Value, Value)], key: &str, what: &str) -> Result<&'a Value> {
-    map_get(map, key).ok_or_else(|| Error::InvalidStructure(format!("{what}: missing {key:?}")))
+    map_get(map, key).ok_or_else(|| {
+        Error::InvalidStructure(format!("{what}: missing {key:?}", key = excerpt(key)))
+    })
 }
 
 /// Views a value as a map.
@@ -563,6 +594,57 @@ mod tests {
         // 1 in the two-byte form, then 1.
         let int = [0xa2, 0x18, 0x01, 0x01, 0x01, 0x02];
         assert_eq!(code(&int), "cbor_duplicate_key");
+    }
+
+    #[test]
+    fn refuses_keys_that_are_not_scalars() {
+        // {[]: 1}, {{}: 1}, {0("x"): 1}, {1.5: 1}
+        for input in [
+            &[0xa1, 0x80, 0x01][..],
+            &[0xa1, 0xa0, 0x01],
+            &[0xa1, 0xc0, 0x61, 0x78, 0x01],
+            &[0xa1, 0xf9, 0x3e, 0x00, 0x01],
+        ] {
+            assert_eq!(code(input), "cbor_malformed", "{input:02x?}");
+        }
+        // Integers, strings, booleans and null remain keys.
+        assert_eq!(
+            code(&[0xa4, 0x20, 0x01, 0x41, 0x00, 0x01, 0xf5, 0x01, 0xf6, 0x01]),
+            "ok"
+        );
+    }
+
+    #[test]
+    fn a_map_nested_through_its_keys_is_refused_before_it_is_built() {
+        // {{{... {h'00 * 1 MiB': 0}: 0 ...}: 0}: 0}, 31 deep: each level
+        // used to be re-encoded while the one above was still held.
+        let mut input = vec![0xa1; 31];
+        input.extend(head(2, 1 << 20));
+        input.resize(input.len() + (1 << 20), 0);
+        input.resize(input.len() + 31, 0x00);
+        assert_eq!(code(&input), "cbor_malformed");
+    }
+
+    #[test]
+    fn a_duplicate_key_is_named_in_a_few_bytes() {
+        let mut input = vec![0xa2];
+        for value in [1u8, 2] {
+            input.extend(head(3, 1 << 20));
+            input.resize(input.len() + (1 << 20), b'k');
+            input.push(value);
+        }
+        let error = decode(&input).map(|_| ()).unwrap_err();
+        assert_eq!(error.code(), "cbor_duplicate_key");
+        assert!(error.to_string().len() < 200, "{}", error.to_string().len());
+        assert_eq!(
+            decode(&[0xa2, 0x38, 0x1f, 0x01, 0x38, 0x1f, 0x02]).map_err(|e| e.to_string()),
+            Err("duplicate key in CBOR map: -32".into())
+        );
+    }
+
+    #[test]
+    fn null_and_undefined_are_the_same_key() {
+        assert_eq!(code(&[0xa2, 0xf6, 0x01, 0xf7, 0x02]), "cbor_duplicate_key");
     }
 
     #[test]

@@ -21,7 +21,7 @@ use rand_core::CryptoRng;
 use signature::{Signer as _, Verifier as _};
 
 use crate::cbor;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 
 /// COSE header label of `x5chain` (RFC 9360).
 pub const HEADER_X5CHAIN: i64 = 33;
@@ -312,7 +312,8 @@ impl PublicKey {
                 }
             }
             other => Err(Error::InvalidKey(format!(
-                "COSE_Key: unsupported key type {other:?}"
+                "COSE_Key: unsupported key type {other:?}",
+                other = excerpt(&format!("{other:?}"))
             ))),
         }
     }
@@ -430,14 +431,17 @@ impl SoftwareKey {
         ))
     }
 
-    /// Encodes the key as PKCS#8 PEM.
-    pub fn to_pkcs8_pem(&self) -> Result<String> {
+    /// Encodes the key as PKCS#8 PEM, in storage that is wiped when dropped
+    /// (the PEM is the private key).
+    pub fn to_pkcs8_pem(&self) -> Result<zeroize::Zeroizing<String>> {
         let pem = match self {
             SoftwareKey::Ed25519(k) => k.to_pkcs8_pem(LineEnding::LF),
             SoftwareKey::P256(k) => k.to_pkcs8_pem(LineEnding::LF),
             SoftwareKey::P384(k) => k.to_pkcs8_pem(LineEnding::LF),
         };
-        pem.map(|p| p.to_string())
+        // The encoder's own buffer is zeroizing too; moving its String out
+        // keeps a single copy.
+        pem.map(|mut p| zeroize::Zeroizing::new(std::mem::take(&mut *p)))
             .map_err(|e| Error::InvalidKey(e.to_string()))
     }
 }
@@ -673,16 +677,21 @@ fn protected_algorithm(protected: &coset::Header) -> Result<Algorithm> {
     match &protected.alg {
         Some(RegisteredLabelWithPrivate::Assigned(a)) => Algorithm::from_cose_id(*a as i64),
         Some(RegisteredLabelWithPrivate::PrivateUse(id)) => Algorithm::from_cose_id(*id),
-        Some(RegisteredLabelWithPrivate::Text(t)) => {
-            Err(Error::UnsupportedAlgorithm(format!("text algorithm {t:?}")))
-        }
+        Some(RegisteredLabelWithPrivate::Text(t)) => Err(Error::UnsupportedAlgorithm(format!(
+            "text algorithm {t:?}",
+            t = excerpt(t)
+        ))),
         // An algorithm only in the unprotected header is not covered by the
         // signature, so it counts as none.
         None => Err(Error::AlgorithmNotProtected),
     }
 }
 
-fn check_critical(protected: &coset::Header) -> Result<()> {
+/// Refuses a protected `crit` naming a label the crate does not understand
+/// (`unknown_critical_header`), or naming `typ` or `x5chain` without the
+/// label itself being protected (`cose_malformed`); COSE_Sign1 and
+/// COSE_Mac0 share the rule.
+pub(crate) fn check_critical(protected: &coset::Header) -> Result<()> {
     for label in &protected.crit {
         // RFC 9052 section 3.1: a critical label must itself be protected.
         let id = match label {

@@ -49,6 +49,7 @@ pub fn device_authentication_bytes(
 ///
 /// `reader_key` is the reader's ephemeral P-256 private key (the type the
 /// [`crate::session`] functions take), needed only for deviceMac. Codes:
+/// `cose_malformed` (an attached payload, see [`refuse_attached_payload`]),
 /// `device_signature_invalid`, `device_mac_invalid`,
 /// `device_key_unauthorized`, `invalid_argument` (deviceMac without the
 /// reader key), `session_unsupported_curve` (deviceMac with a device key that
@@ -67,6 +68,7 @@ pub(crate) fn verify_device_auth(
         device_signed.name_spaces_bytes(),
     )?;
     let device_key = &mso.device_key_info.device_key;
+    refuse_attached_payload(device_signed.device_auth())?;
     match device_signed.device_auth() {
         DeviceAuth::Signature(signature) => signature
             .verify_detached(device_key, &payload, b"")
@@ -95,13 +97,30 @@ pub(crate) fn verify_device_auth(
                 b"",
                 &payload,
             );
-            let mut hmac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key)
+            let mut hmac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_slice())
                 .map_err(|e| Error::DeviceMacInvalid(e.to_string()))?;
             hmac.update(&data);
             hmac.verify_slice(&mac.tag)
                 .map_err(|_| Error::DeviceMacInvalid(document.doc_type().to_string()))
         }
     }
+}
+
+/// ISO/IEC 18013-5 (9.1.3.4, 9.1.3.5) sends deviceSignature and deviceMac
+/// with a detached (null) payload. An attached one is refused rather than
+/// ignored: it would be content that nobody checked, yet a caller reading
+/// the structure would see it as the signed payload.
+fn refuse_attached_payload(device_auth: &DeviceAuth) -> Result<()> {
+    let (what, attached) = match device_auth {
+        DeviceAuth::Signature(signature) => ("deviceSignature", signature.payload().is_some()),
+        DeviceAuth::Mac(mac) => ("deviceMac", mac.payload.is_some()),
+    };
+    if attached {
+        return Err(Error::CoseMalformed(format!(
+            "{what} carries an attached payload; ISO/IEC 18013-5 requires it detached"
+        )));
+    }
+    Ok(())
 }
 
 /// Every device-signed element must be allowed by the MSO keyAuthorizations;

@@ -9,8 +9,8 @@ use ciborium::value::Value;
 use coset::{AsCborValue, CoseMac0};
 
 use crate::cbor::{self, as_array, as_map, as_text, map_get, map_require};
-use crate::cose::Sign1;
-use crate::error::{Error, Result};
+use crate::cose::{PublicKey, Sign1};
+use crate::error::{Error, Result, excerpt};
 use crate::issuer_signed::IssuerSigned;
 
 /// DeviceResponse version written and accepted.
@@ -207,10 +207,12 @@ impl DeviceSigned {
                     }
                     other => other.clone(),
                 };
-                DeviceAuth::Mac(
-                    CoseMac0::from_cbor_value(mac)
-                        .map_err(|e| Error::CoseMalformed(format!("deviceMac: {e}")))?,
-                )
+                let mac = CoseMac0::from_cbor_value(mac)
+                    .map_err(|e| Error::CoseMalformed(format!("deviceMac: {e}")))?;
+                // The rule of COSE_Sign1: a critical label the crate does
+                // not understand refuses the structure.
+                crate::cose::check_critical(&mac.protected.header)?;
+                DeviceAuth::Mac(mac)
             }
             (None, None) => return Err(Error::DeviceAuthMissing(doc_type.to_string())),
             (Some(_), Some(_)) => {
@@ -386,6 +388,23 @@ fn errors_value(errors: &ElementErrors) -> Value {
     }))
 }
 
+/// Whether every key of `device_keys` is one and the same key (true for
+/// none or one): whether the documents of a response are bound to one
+/// device, and so most likely belong to one holder.
+///
+/// Each document of a response proves possession of its own device key,
+/// so two holders' documents, each holder-bound, can be combined into one
+/// response. A verifier that asks for several documents of one person
+/// requires this of the verified documents' keys (the MSO device keys,
+/// after verification).
+pub fn one_device_key<'a>(device_keys: impl IntoIterator<Item = &'a PublicKey>) -> bool {
+    let mut keys = device_keys.into_iter();
+    match keys.next() {
+        None => true,
+        Some(first) => keys.all(|key| key == first),
+    }
+}
+
 /// A DeviceResponse.
 #[derive(Debug, Clone)]
 pub struct DeviceResponse {
@@ -413,7 +432,8 @@ impl DeviceResponse {
         let version = as_text(map_require(map, "version", what)?, "version")?.to_string();
         if !version.starts_with("1.") {
             return Err(Error::InvalidStructure(format!(
-                "DeviceResponse version {version:?} is not 1.x"
+                "DeviceResponse version {version:?} is not 1.x",
+                version = excerpt(&version)
             )));
         }
         let documents = match map_get(map, "documents") {
@@ -471,5 +491,27 @@ impl DeviceResponse {
         }
         entries.push(("status", Value::from(self.status.code())));
         cbor::encode(&cbor::text_map(entries))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cose::{Algorithm, Signer as _, SoftwareKey};
+    use rand_chacha::ChaCha20Rng;
+    use rand_core::SeedableRng;
+
+    #[test]
+    fn one_device_key_holds_only_when_every_key_is_the_same() {
+        let key = |seed| {
+            SoftwareKey::generate(Algorithm::Es256, &mut ChaCha20Rng::seed_from_u64(seed))
+                .public_key()
+        };
+        let (a, b) = (key(1), key(2));
+        assert!(one_device_key([]));
+        assert!(one_device_key([&a]));
+        assert!(one_device_key([&a, &a.clone(), &a]));
+        assert!(!one_device_key([&a, &b]));
+        assert!(!one_device_key([&a, &a, &b]));
     }
 }

@@ -449,3 +449,93 @@ pub(crate) fn keep_most_telling(kept: &mut Option<Error>, error: Error) {
         *kept = Some(error);
     }
 }
+
+/// How many characters of an input-derived text an error message shows.
+const EXCERPT_CHARS: usize = 48;
+/// How many bytes of an input-derived byte string an error message shows.
+const EXCERPT_BYTES: usize = 16;
+
+/// An input-derived text as an error message shows it: quoted, cut to a
+/// short prefix plus its length when long, so a hostile input of megabytes
+/// never becomes a message of megabytes. Every message that quotes a value
+/// read from input goes through this (or [`excerpt_bytes`], [`excerpt_value`]);
+/// `{}` and `{:?}` print the same.
+pub(crate) fn excerpt(text: &str) -> Excerpt<'_> {
+    Excerpt(text)
+}
+
+/// See [`excerpt`].
+pub(crate) struct Excerpt<'a>(&'a str);
+
+impl std::fmt::Display for Excerpt<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = self.0;
+        match text.char_indices().nth(EXCERPT_CHARS) {
+            None => write!(f, "{text:?}"),
+            Some((end, _)) => {
+                let prefix = text.get(..end).unwrap_or_default();
+                write!(f, "{prefix:?}... ({} bytes)", text.len())
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Excerpt<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
+}
+
+/// An input-derived byte string as an error message shows it: the first
+/// bytes in hex, and the length when there are more.
+pub(crate) fn excerpt_bytes(bytes: &[u8]) -> String {
+    let hex: String = bytes
+        .iter()
+        .take(EXCERPT_BYTES)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    if bytes.len() > EXCERPT_BYTES {
+        format!("h'{hex}...' ({} bytes)", bytes.len())
+    } else {
+        format!("h'{hex}'")
+    }
+}
+
+/// A CBOR value read from input as an error message shows it: scalars in
+/// short form, containers by their kind and size only (never their content).
+pub(crate) fn excerpt_value(value: &ciborium::value::Value) -> String {
+    use ciborium::value::Value;
+    match value {
+        Value::Text(t) => excerpt(t).to_string(),
+        Value::Bytes(b) => excerpt_bytes(b),
+        Value::Integer(i) => i128::from(*i).to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".into(),
+        Value::Tag(tag, _) => format!("a value with tag {tag}"),
+        Value::Array(items) => format!("an array of {} items", items.len()),
+        Value::Map(entries) => format!("a map of {} entries", entries.len()),
+        _ => "a value".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_are_short_whatever_the_input() {
+        assert_eq!(excerpt("family_name").to_string(), "\"family_name\"");
+        assert_eq!(format!("{:?}", excerpt("a")), "\"a\"");
+        let long = "ж".repeat(1_000_000);
+        let shown = excerpt(&long).to_string();
+        assert!(shown.len() < 200, "{}", shown.len());
+        assert!(shown.ends_with("... (2000000 bytes)"), "{shown}");
+        assert_eq!(excerpt_bytes(&[0xa0, 0x01]), "h'a001'");
+        let shown = excerpt_bytes(&[0u8; 1 << 20]);
+        assert!(shown.ends_with("...' (1048576 bytes)"), "{shown}");
+        let deep =
+            ciborium::value::Value::Array(vec![ciborium::value::Value::Bytes(vec![0; 1 << 20])]);
+        assert_eq!(excerpt_value(&deep), "an array of 1 items");
+    }
+}

@@ -1,5 +1,18 @@
 //! Issuing: salted items, unlinkable digestIDs, the MSO and issuerAuth.
 //!
+//! ## What every verifier sees
+//!
+//! The MSO travels whole with every presentation, whatever is disclosed:
+//! the doc type, the validity times, the device key, the status reference,
+//! and in valueDigests the name of **every namespace** the document holds
+//! (for a driving licence `org.iso.18013.5.1`, and a national namespace
+//! such as `org.iso.18013.5.1.UA` when it has one) with one digest per
+//! element. Namespace names are therefore never secret: put nothing in a
+//! namespace name that a verifier should not learn. How many elements a
+//! namespace holds is hidden by decoy digests ([`IssueOptions::decoy_bucket`]):
+//! random digests under random digestIDs, indistinguishable from real
+//! ones, pad each namespace to the next multiple of the bucket.
+//!
 //! The Document Signer key stays behind the [`Signer`] trait, so a production
 //! issuer keeps it in an HSM or a cloud KMS. Randomness (salts, digestID
 //! order) comes from an injected RNG: with a seeded RNG and a deterministic
@@ -12,7 +25,7 @@ use rand_core::CryptoRng;
 use crate::cbor;
 use crate::cose::{PublicKey, Sign1Options, Signer, sign1};
 use crate::documents::{DocumentType, Elements};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 use crate::issuer_signed::{IssuerSigned, IssuerSignedItem, IssuerSignedItemBytes};
 use crate::mso::{
     DeviceKeyInfo, DigestAlgorithm, KeyAuthorizations, MSO_VERSION, MobileSecurityObject,
@@ -20,6 +33,14 @@ use crate::mso::{
 };
 use crate::status::{StatusListReference, StatusReference};
 use crate::x509::Certificate;
+
+mod batch;
+
+pub use batch::{BATCH_TIME_JITTER_SECONDS, BatchCopy, MAX_BATCH_COPIES};
+
+/// Largest decoy bucket accepted: a bucket pads each namespace by at most
+/// this many digests, which keeps an MSO small.
+pub const MAX_DECOY_BUCKET: usize = 256;
 
 /// Smallest salt the crate will write: ISO/IEC 18013-5 asks for at least 16
 /// bytes so that a digest cannot be brute-forced back to its value.
@@ -37,6 +58,13 @@ pub struct IssueOptions {
     /// The document's entry in a status list, written to the MSO's
     /// `status`, if any (see [`Issuer::with_status_list`]).
     pub status_list: Option<StatusListReference>,
+    /// Decoy digests, as ISO/IEC 18013-5 allows: with `Some(n)`, each
+    /// namespace's digests are padded with random digests under random
+    /// digestIDs up to the next multiple of `n` (1 to
+    /// [`MAX_DECOY_BUCKET`]), so the MSO tells a verifier only the bucket,
+    /// not how many elements a namespace holds. `None` (the default) adds
+    /// none.
+    pub decoy_bucket: Option<usize>,
 }
 
 impl Default for IssueOptions {
@@ -46,6 +74,7 @@ impl Default for IssueOptions {
             salt_len: 32,
             key_authorizations: None,
             status_list: None,
+            decoy_bucket: None,
         }
     }
 }
@@ -65,7 +94,7 @@ impl<'a> Issuer<'a> {
         if &signer.public_key() != certificate.public_key() {
             return Err(Error::InvalidKey(format!(
                 "the signer's key is not the key of certificate {:?}",
-                certificate.subject()
+                excerpt(certificate.subject())
             )));
         }
         Ok(Issuer {
@@ -83,6 +112,13 @@ impl<'a> Issuer<'a> {
                 options.salt_len
             )));
         }
+        if let Some(bucket) = options.decoy_bucket
+            && !(1..=MAX_DECOY_BUCKET).contains(&bucket)
+        {
+            return Err(Error::InvalidArgument(format!(
+                "decoy bucket {bucket} is outside 1..={MAX_DECOY_BUCKET}"
+            )));
+        }
         self.options = options;
         Ok(self)
     }
@@ -92,11 +128,16 @@ impl<'a> Issuer<'a> {
     /// documents it issues. Each document needs its own index, so this is
     /// called per document.
     pub fn with_status_list(&self, reference: StatusListReference) -> Issuer<'a> {
+        self.with_status(Some(reference))
+    }
+
+    /// The same issuer, writing `reference` (or no status) into the MSO.
+    fn with_status(&self, reference: Option<StatusListReference>) -> Issuer<'a> {
         Issuer {
             signer: self.signer,
             certificate: self.certificate,
             options: IssueOptions {
-                status_list: Some(reference),
+                status_list: reference,
                 ..self.options.clone()
             },
         }
@@ -122,8 +163,8 @@ impl<'a> Issuer<'a> {
     /// Issues `elements` as a document of `doc_type` bound to `device_key`.
     ///
     /// Each element gets a fresh salt; digestIDs are a random permutation of
-    /// 0..n over all elements, so neither the IDs nor their gaps reveal the
-    /// order or number of elements in a namespace.
+    /// 0..n over all elements and decoys, so neither the IDs nor their gaps
+    /// reveal the order or number of elements in a namespace.
     pub fn issue<R: CryptoRng + ?Sized>(
         &self,
         doc_type: &str,
@@ -151,20 +192,33 @@ impl<'a> Issuer<'a> {
         if count == 0 {
             return Err(Error::InvalidArgument("a document needs elements".into()));
         }
-        let mut digest_ids: Vec<u64> = (0..count as u64).collect();
+        let decoys = |real: usize| match self.options.decoy_bucket {
+            Some(bucket) if bucket > 0 => real.next_multiple_of(bucket) - real,
+            _ => 0,
+        };
+        let total: usize = count
+            + elements
+                .values()
+                .filter(|ns| !ns.is_empty())
+                .map(|ns| decoys(ns.len()))
+                .sum::<usize>();
+        let mut digest_ids: Vec<u64> = (0..total as u64).collect();
         shuffle(&mut digest_ids, rng);
         let mut ids = digest_ids.into_iter();
+        let mut next_id = || {
+            ids.next()
+                .ok_or_else(|| Error::InvalidArgument("digestID allocation".into()))
+        };
 
         let algorithm = self.options.digest_algorithm;
+        let digest_len = algorithm.digest(b"").len();
         let mut name_spaces = Vec::new();
         let mut value_digests = BTreeMap::new();
         for (ns, ns_elements) in elements {
             let mut items = Vec::with_capacity(ns_elements.len());
             let mut digests = BTreeMap::new();
             for (identifier, value) in ns_elements {
-                let digest_id = ids
-                    .next()
-                    .ok_or_else(|| Error::InvalidArgument("digestID allocation".into()))?;
+                let digest_id = next_id()?;
                 let mut random = vec![0u8; self.options.salt_len];
                 rng.fill_bytes(&mut random);
                 let item = IssuerSignedItemBytes::encode(IssuerSignedItem {
@@ -177,6 +231,12 @@ impl<'a> Issuer<'a> {
                 items.push(item);
             }
             if !items.is_empty() {
+                // A decoy is a digest of nothing: random bytes no item hashes to.
+                for _ in 0..decoys(items.len()) {
+                    let mut decoy = vec![0u8; digest_len];
+                    rng.fill_bytes(&mut decoy);
+                    digests.insert(next_id()?, decoy);
+                }
                 name_spaces.push((ns.clone(), items));
                 value_digests.insert(ns.clone(), digests);
             }

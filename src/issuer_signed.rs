@@ -9,7 +9,7 @@ use ciborium::value::Value;
 
 use crate::cbor::{self, as_array, as_map, as_text, map_require};
 use crate::cose::Sign1;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 use crate::mso::MobileSecurityObject;
 
 /// One data element with its salt and digestID.
@@ -136,7 +136,8 @@ impl IssuerSigned {
         for (key, _) in map {
             if !matches!(key, Value::Text(k) if k == "nameSpaces" || k == "issuerAuth") {
                 return Err(Error::InvalidStructure(format!(
-                    "IssuerSigned: unknown key {key:?}"
+                    "IssuerSigned: unknown key {}",
+                    crate::error::excerpt_value(key)
                 )));
             }
         }
@@ -150,7 +151,8 @@ impl IssuerSigned {
                     .collect::<Result<Vec<_>>>()?;
                 if items.is_empty() {
                     return Err(Error::InvalidStructure(format!(
-                        "namespace {ns:?} holds no item"
+                        "namespace {ns:?} holds no item",
+                        ns = excerpt(ns)
                     )));
                 }
                 name_spaces.push((ns.to_string(), items));

@@ -39,17 +39,29 @@
 //! | [`status`] | revocation and suspension: Token Status Lists (CWT), index allocation, checking |
 //! | [`request`] | DeviceRequest / ItemsRequest, reader authentication |
 //! | [`transcript`] | SessionTranscriptBytes builders: proximity, OpenID4VP, backend nonce |
-//! | [`holder`] | presentation: selective disclosure and device signature |
+//! | [`holder`] | presentation in two phases: [`Wallet::prepare`] (what is asked, by which reader under which root), [`Wallet::approve`] (only what the holder consents to; nothing approved, no Document) |
 //! | [`device_response`] | DeviceResponse, Document, DeviceSigned |
 //! | [`device_auth`] | device authentication: deviceSignature and deviceMac |
 //! | [`session`] | proximity session encryption: ECDH, HKDF session keys, AES-256-GCM messages |
 //! | [`mod@inspect`] | decoding without verifying, clearly marked |
+//! | [`rng`] | which RNG the API takes (`rand_core` 0.10) and where to get one; the system RNG (feature `getrandom`) |
 //!
 //! Beside the library, the workspace holds the tools built on it: `cli/`
 //! (the `docbridge` command-line tool, package `docbridge-cli`, the one place
 //! `clap` is used) and `conformance/` (package `docbridge-conformance`: the
 //! shared conformance vectors of `test-vectors/`, their format, deterministic
 //! generator and runner). A user of this crate gets neither.
+//!
+//! ## Features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `demo` | no | `DemoAuthority` (module `trust::demo`): IACA and Document Signer keys made in software and written to disk in clear, for examples, tests and conformance vectors, never for production (the examples, tests, CLI and conformance vectors turn it on) |
+//! | `getrandom` | no | `rng::system()`: the operating system's RNG in the form the API takes, for a caller without an RNG of its own |
+//!
+//! Every function that draws random bytes takes an injected
+//! `rand_core` **0.10** `CryptoRng`; [`rng`] says how a project on an older
+//! `rand` supplies one.
 //!
 //! ## Principles
 //!
@@ -67,14 +79,15 @@
 //! ## Example
 //!
 //! ```
+//! # #[cfg(all(feature = "demo", feature = "getrandom"))]
+//! # fn main() -> Result<(), docbridge::Error> {
 //! use docbridge::{
 //!     AcceptancePolicy, Algorithm, DemoAuthority, DrivingLicence, Issuer, Signer, SoftwareKey,
 //!     TrustedAuthorities, ValidityInfo, Verifier, VerifyOptions,
 //! };
 //! use time::macros::datetime;
 //!
-//! # fn main() -> Result<(), docbridge::Error> {
-//! let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
+//! let mut rng = docbridge::rng::system(); // feature `getrandom`
 //! let (from, until) = (datetime!(2026-01-01 0:00 UTC), datetime!(2031-01-01 0:00 UTC));
 //! let ukraine = DemoAuthority::generate(
 //!     "UA", "Diia", Algorithm::EdDsa, &[DrivingLicence::DOC_TYPE], from, until, &mut rng,
@@ -98,6 +111,8 @@
 //! assert_eq!(verified.issuing_country(), "UA");
 //! # Ok(())
 //! # }
+//! # #[cfg(not(all(feature = "demo", feature = "getrandom")))]
+//! # fn main() {}
 //! ```
 #![cfg_attr(
     not(test),
@@ -110,6 +125,7 @@
 )]
 #![warn(missing_docs, unreachable_pub)]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod cbor;
 pub mod clock;
@@ -127,6 +143,7 @@ pub mod mso;
 #[cfg(feature = "serde")]
 pub mod report;
 pub mod request;
+pub mod rng;
 pub mod session;
 pub mod status;
 pub mod transcript;
@@ -138,9 +155,12 @@ pub use cose::{Algorithm, PublicKey, Sign1, Signer, SoftwareKey};
 pub use device_response::{DeviceResponse, Document, ResponseStatus};
 pub use documents::{Claims, DrivingLicence, Elements, ResidencePermit, VehicleRegistration};
 pub use error::{Error, Result};
-pub use holder::{DeviceSigner, Presentation, ReaderCheck, ReaderStatus, present};
+pub use holder::{
+    Consent, DeviceSigner, HolderPolicy, PreparedPresentation, Presentation, ReaderCheck,
+    ReaderIdentity, ReaderRoot, ReaderStatus, Wallet, present,
+};
 pub use inspect::{UnverifiedDocument, inspect};
-pub use issuer::{IssueOptions, Issuer};
+pub use issuer::{BatchCopy, IssueOptions, Issuer};
 pub use issuer_signed::{IssuerSigned, IssuerSignedItem, IssuerSignedItemBytes};
 pub use mso::{DigestAlgorithm, KeyAuthorizations, MobileSecurityObject, ValidityInfo};
 pub use request::{DeviceRequest, DocRequest, ItemsRequest};
@@ -149,6 +169,8 @@ pub use status::{
     ManagedStatusList, StatusBits, StatusListReference, StatusListToken, StatusOutcome,
     StatusPolicy, StatusReference, StatusValue,
 };
+#[cfg(feature = "demo")]
+#[cfg_attr(docsrs, doc(cfg(feature = "demo")))]
 pub use trust::demo::DemoAuthority;
 pub use trust::{
     AcceptancePolicy, IssuingAuthority, ListFormat, ListSource, SignedTrustList, StalePolicy,

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 
 use crate::cbor::{self, as_array, as_map, as_text, map_get, map_require};
 use crate::cose::PublicKey;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 use crate::status::StatusReference;
 
 /// The MSO version this crate writes and reads.
@@ -100,10 +100,19 @@ impl ValidityInfo {
         let field = |key: &str| -> Result<OffsetDateTime> {
             cbor::read_tdate(map_require(map, key, "validityInfo")?, key)
         };
+        let valid_from = field("validFrom")?;
+        let valid_until = field("validUntil")?;
+        // An empty validity is no validity: a clock skew around both ends
+        // must not turn it into a window.
+        if valid_from > valid_until {
+            return Err(Error::InvalidStructure(format!(
+                "validityInfo: validFrom {valid_from} is after validUntil {valid_until}"
+            )));
+        }
         Ok(ValidityInfo {
             signed: field("signed")?,
-            valid_from: field("validFrom")?,
-            valid_until: field("validUntil")?,
+            valid_from,
+            valid_until,
             expected_update: map_get(map, "expectedUpdate")
                 .map(|v| cbor::read_tdate(v, "expectedUpdate"))
                 .transpose()?,
@@ -299,7 +308,8 @@ impl MobileSecurityObject {
         // Minor versions stay compatible; another major version is another format.
         if !version.starts_with("1.") {
             return Err(Error::InvalidStructure(format!(
-                "MSO version {version:?} is not 1.x"
+                "MSO version {version:?} is not 1.x",
+                version = excerpt(&version)
             )));
         }
         let digest_algorithm = DigestAlgorithm::from_name(as_text(

@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 
 use crate::cbor::{self, as_array, as_map, as_text, map_get, map_require};
 use crate::cose::{Sign1, Sign1Options, Signer, sign1};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 use crate::transcript;
 use crate::x509::{self, Certificate};
 
@@ -178,38 +178,78 @@ impl DocRequest {
     /// received. Returns the reader certificate.
     ///
     /// Codes: `reader_auth_missing` when the request is unsigned;
-    /// `untrusted_reader` when no root issued the reader certificate;
-    /// `certificate_profile` for a root that is not a CA; otherwise those of
-    /// the certificate and signature checks.
+    /// `cose_malformed` when readerAuth carries an attached payload (ISO/IEC
+    /// 18013-5 requires it detached: an attached one is content nobody
+    /// checked, shown by [`Sign1::payload`]); `untrusted_reader` when no root
+    /// issued the reader certificate; `certificate_profile` for a root that
+    /// is not a CA; otherwise those of the certificate and signature checks.
     pub fn verify_reader(
         &self,
         reader_roots: &[Certificate],
         session_transcript_bytes: &[u8],
         now: OffsetDateTime,
     ) -> Result<Certificate> {
+        self.authenticate_reader(reader_roots, session_transcript_bytes, now)
+            .map(|authenticated| authenticated.leaf)
+    }
+
+    /// [`DocRequest::verify_reader`], also saying which root vouched for the
+    /// reader and which chain it sent, so a holder can show both.
+    pub(crate) fn authenticate_reader(
+        &self,
+        reader_roots: &[Certificate],
+        session_transcript_bytes: &[u8],
+        now: OffsetDateTime,
+    ) -> Result<AuthenticatedReader> {
         let auth = self.reader_auth.as_ref().ok_or(Error::ReaderAuthMissing)?;
-        let chain = auth.x5chain()?;
-        let leaf = Certificate::from_der(chain.first().ok_or(Error::X5ChainMissing)?)?;
+        if auth.payload().is_some() {
+            return Err(Error::CoseMalformed(
+                "readerAuth carries an attached payload; ISO/IEC 18013-5 requires it detached"
+                    .into(),
+            ));
+        }
+        let chain = auth
+            .x5chain()?
+            .iter()
+            .map(|der| Certificate::from_der(der))
+            .collect::<Result<Vec<_>>>()?;
+        let leaf = chain.first().ok_or(Error::X5ChainMissing)?.clone();
         x509::check_reader_profile(&leaf)?;
         leaf.check_validity_at(now)?;
-        let root = reader_roots
+        let root_index = reader_roots
             .iter()
-            .find(|root| leaf.verify_issued_by(root).is_ok())
-            .ok_or_else(|| Error::UntrustedReader(leaf.subject().to_string()))?;
+            .position(|root| leaf.verify_issued_by(root).is_ok())
+            .ok_or_else(|| Error::UntrustedReader(excerpt(leaf.subject()).to_string()))?;
+        let root = reader_roots
+            .get(root_index)
+            .ok_or_else(|| Error::UntrustedReader(excerpt(leaf.subject()).to_string()))?;
         // A pinned end-entity certificate must not act as a root: anyone
         // holding its key could mint reader certificates under any name.
         if !root.is_ca() || !root.key_usage().is_some_and(|ku| ku.key_cert_sign) {
             return Err(Error::CertificateProfile(format!(
                 "reader root {:?} is not a CA certificate with keyCertSign",
-                root.subject()
+                excerpt(root.subject())
             )));
         }
         root.check_validity_at(now)?;
         let payload =
             reader_authentication_bytes(session_transcript_bytes, &self.items_request_bytes)?;
         auth.verify_detached(leaf.public_key(), &payload, b"")?;
-        Ok(leaf)
+        Ok(AuthenticatedReader {
+            leaf,
+            chain,
+            root_index,
+        })
     }
+}
+
+/// A reader whose readerAuth verified: its certificate, the chain it sent
+/// (leaf first) and the position of the root that issued it.
+#[derive(Debug, Clone)]
+pub(crate) struct AuthenticatedReader {
+    pub(crate) leaf: Certificate,
+    pub(crate) chain: Vec<Certificate>,
+    pub(crate) root_index: usize,
 }
 
 /// ReaderAuthenticationBytes for a transcript and ItemsRequest bytes.
@@ -286,7 +326,8 @@ impl DeviceRequest {
         let version = as_text(map_require(map, "version", what)?, "version")?.to_string();
         if !version.starts_with("1.") {
             return Err(Error::InvalidStructure(format!(
-                "DeviceRequest version {version:?} is not 1.x"
+                "DeviceRequest version {version:?} is not 1.x",
+                version = excerpt(&version)
             )));
         }
         let doc_requests = as_array(map_require(map, "docRequests", what)?, "docRequests")

@@ -74,6 +74,20 @@ pub use crate::clock::DEFAULT_CLOCK_SKEW;
 const ISSUING_COUNTRY: &str = "issuing_country";
 
 /// Verifies documents against trusted issuing authorities and a policy.
+///
+/// Build one per trust configuration ([`Verifier::new`] or
+/// [`Verifier::from_store`]) and reuse it; each verification takes what
+/// arrived and one [`VerifyOptions`]:
+///
+/// | what arrived | entry point | options it needs |
+/// |---|---|---|
+/// | an IssuerSigned (import check, backend-to-backend), bytes or decoded | [`Verifier::verify`] | `now`; a status token if the document references a list |
+/// | a DeviceResponse (a presentation), bytes or decoded | [`Verifier::verify_response`] | `now`, the session transcript; the reader's ephemeral key for deviceMac |
+/// | one [`Document`] of a decoded response | [`Verifier::verify`] | as for a response |
+///
+/// Every refusal is an [`Error`] with a stable [`Error::code`]; with the
+/// `serde` feature, `docbridge::report::Report` turns an outcome into the
+/// documented JSON.
 #[derive(Debug, Clone)]
 pub struct Verifier {
     authorities: TrustedAuthorities,
@@ -207,6 +221,56 @@ impl Verifier {
     /// own outcome, and the response status and document errors are
     /// reported. Bytes holding an IssuerSigned are refused with
     /// `invalid_structure` and a message pointing to [`Verifier::verify`].
+    ///
+    /// ```
+    /// use docbridge::{
+    ///     AcceptancePolicy, Algorithm, DemoAuthority, DeviceRequest, DrivingLicence, Issuer,
+    ///     ItemsRequest, ReaderCheck, Signer, SoftwareKey, TrustedAuthorities, ValidityInfo,
+    ///     Verifier, VerifyOptions, documents::samples, present, transcript,
+    /// };
+    /// use time::macros::datetime;
+    ///
+    /// # fn main() -> Result<(), docbridge::Error> {
+    /// # let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
+    /// # let now = datetime!(2026-11-29 12:00 UTC);
+    /// # let ukraine = DemoAuthority::generate(
+    /// #     "UA", "Diia", Algorithm::EdDsa, &[DrivingLicence::DOC_TYPE],
+    /// #     datetime!(2026-01-01 0:00 UTC), datetime!(2031-01-01 0:00 UTC), &mut rng,
+    /// # )?;
+    /// # let device_key = SoftwareKey::generate(Algorithm::Es256, &mut rng);
+    /// # let licence = Issuer::new(&ukraine.ds_key, &ukraine.ds_certificate)?.issue_document(
+    /// #     &samples::driving_licence_ua(),
+    /// #     &device_key.public_key(),
+    /// #     &ValidityInfo::new(datetime!(2026-11-01 0:00 UTC), datetime!(2027-11-01 0:00 UTC)),
+    /// #     &mut rng,
+    /// # )?;
+    /// // The checking backend's own transcript, sent to the wallet with its request.
+    /// let session = transcript::backend_nonce("mObywatel backend", &[7; 16])?;
+    /// let request = DeviceRequest::build(
+    ///     &[ItemsRequest::new(DrivingLicence::DOC_TYPE)
+    ///         .element(DrivingLicence::NAMESPACE, "family_name", false)],
+    ///     None,
+    ///     &session,
+    /// )?;
+    /// // The wallet answers (here in the same process).
+    /// let response = present(&[licence], &request, &session, &device_key, ReaderCheck::Skip, now)?
+    ///     .response
+    ///     .to_vec()?;
+    ///
+    /// let trusted = TrustedAuthorities::from_authorities([ukraine.authority.clone()])?;
+    /// let verifier = Verifier::new(trusted, AcceptancePolicy::accept_all());
+    /// let options = VerifyOptions::at(now).transcript(&session);
+    /// let licence = verifier
+    ///     .verify_response(&response, &options)?
+    ///     .into_doc_type(DrivingLicence::DOC_TYPE)?;
+    /// assert!(licence.holder_bound());
+    ///
+    /// // Without the transcript there is no device authentication to check.
+    /// let refused = verifier.verify_response(&response, &VerifyOptions::at(now)).unwrap_err();
+    /// assert_eq!(refused.code(), "invalid_argument");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn verify_response<'a>(
         &self,
         response: impl Into<PresentedResponse<'a>>,

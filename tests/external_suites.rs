@@ -76,6 +76,9 @@
 //! leaning for future ones: refuse (strict Ed25519 through `verify_strict`;
 //! exact-length P1363 signatures).
 
+#[path = "common/external.rs"]
+mod external;
+
 use base64::Engine as _;
 use docbridge::cbor;
 use docbridge::deps::ciborium::value::Value;
@@ -562,6 +565,9 @@ fn run_wg_suite(suite: &str, cases: &[WgCase]) -> [usize; 4] {
 
 #[test]
 fn cose_wg_sign1_tests() {
+    if !external::available(EXTERNAL) {
+        return;
+    }
     let counts = run_wg_suite("sign1-tests", SIGN1_TESTS);
     assert_eq!(counts, [2, 7, 4, 5]);
 
@@ -583,6 +589,9 @@ fn cose_wg_sign1_tests() {
 
 #[test]
 fn cose_wg_eddsa_examples() {
+    if !external::available(EXTERNAL) {
+        return;
+    }
     let counts = run_wg_suite("eddsa-examples", EDDSA_EXAMPLES);
     assert_eq!(counts, [1, 3, 2, 2]);
 
@@ -726,15 +735,24 @@ fn run_wycheproof(spec: &WycheproofFile) -> [u64; 4] {
 
 #[test]
 fn wycheproof_ed25519() {
+    if !external::available(EXTERNAL) {
+        return;
+    }
     assert_eq!(run_wycheproof(&WYCHEPROOF[0]), [151, 88, 63, 0]);
 }
 
 #[test]
 fn wycheproof_ecdsa_p256_sha256_p1363() {
+    if !external::available(EXTERNAL) {
+        return;
+    }
     assert_eq!(run_wycheproof(&WYCHEPROOF[1]), [262, 173, 89, 0]);
 }
 
 #[test]
 fn wycheproof_ecdsa_p384_sha384_p1363() {
+    if !external::available(EXTERNAL) {
+        return;
+    }
     assert_eq!(run_wycheproof(&WYCHEPROOF[2]), [280, 193, 87, 0]);
 }

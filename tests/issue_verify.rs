@@ -759,3 +759,40 @@ fn clock_skew_boundaries() {
         );
     }
 }
+
+#[test]
+fn an_inverted_validity_is_refused_whatever_the_skew() {
+    let ua = ukraine(Algorithm::Es256, 22);
+    let device = device_key(Algorithm::Es256, 23);
+    let name_spaces = name_spaces(&[(
+        MDL_NS,
+        vec![(0, "family_name", Value::Text("Шевченко".into()))],
+    )]);
+    let mut mso = mso_for(
+        &name_spaces,
+        DrivingLicence::DOC_TYPE,
+        &device,
+        DigestAlgorithm::Sha256,
+    );
+    // validFrom one minute after validUntil: inside the default skew of both.
+    let until = datetime!(2026-11-29 12:00 UTC);
+    let validity = map_at(&mut mso, "validityInfo");
+    map_set(validity, "signed", docbridge::cbor::tdate(until).unwrap());
+    map_set(
+        validity,
+        "validFrom",
+        docbridge::cbor::tdate(until + Duration::MINUTE).unwrap(),
+    );
+    map_set(
+        validity,
+        "validUntil",
+        docbridge::cbor::tdate(until).unwrap(),
+    );
+    let bytes = signed_by(&ua, name_spaces, &mso).to_vec().unwrap();
+    let wide = verifier(&[&ua]).with_clock_skew(Duration::hours(1));
+    assert_eq!(code_at(&wide, &bytes, until), Err("invalid_structure"));
+    assert_eq!(
+        code_at(&verifier(&[&ua]), &bytes, until),
+        Err("invalid_structure")
+    );
+}

@@ -16,9 +16,9 @@ use common::{CERT_FROM, CERT_UNTIL, MDL_NS, NOW, rng, ukraine, validity, verifie
 use docbridge::report::Report;
 use docbridge::x509::{self, CertificateProfile, CertificateSpec};
 use docbridge::{
-    Algorithm, DeviceRequest, DrivingLicence, Issuer, ItemsRequest, ReaderCheck, ResidencePermit,
-    SignedTrustList, Signer, SoftwareKey, TrustList, VerifyOptions, documents::samples, present,
-    transcript,
+    Algorithm, Consent, DeviceRequest, DrivingLicence, HolderPolicy, Issuer, ItemsRequest,
+    ResidencePermit, SignedTrustList, Signer, SoftwareKey, TrustList, VerifyOptions, Wallet,
+    documents::samples, holder::ReportUnreturned, transcript,
 };
 use time::Duration;
 
@@ -100,15 +100,16 @@ fn a_verified_device_response_with_a_document_error() {
         &session,
     )
     .unwrap();
-    let presentation = present(
-        std::slice::from_ref(&licence),
-        &request,
-        &session,
-        &device,
-        ReaderCheck::Skip,
-        NOW,
-    )
-    .unwrap();
+    // A holder that names unreturned documents to every reader, so the
+    // response carries a document error.
+    let mut wallet = Wallet::new(vec![licence]).with_policy(HolderPolicy {
+        report_unreturned: ReportUnreturned::Always,
+        ..HolderPolicy::default()
+    });
+    let prepared = wallet.prepare(&request, &session, &[], NOW).unwrap();
+    let presentation = wallet
+        .approve(&prepared, &Consent::all(&prepared), &[&device])
+        .unwrap();
     let outcome = verifier(&[&ua]).verify_response(
         &presentation.response.to_vec().unwrap(),
         &VerifyOptions::at(NOW).transcript(&session),

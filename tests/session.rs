@@ -2,10 +2,14 @@
 //! example, generated-key round trips, and every refusal with its code.
 //! Needs the shared vectors in `../shared/vectors/external` (CI provides them).
 
+#[path = "common/external.rs"]
+mod external;
+
 use docbridge::cbor;
 use docbridge::deps::ciborium::value::Value;
 use docbridge::session::{
-    self, DeviceSession, ReaderSession, Received, SessionData, SessionEstablishment, SessionStatus,
+    self, DeviceSession, EphemeralKey, ReaderSession, Received, SessionData, SessionEstablishment,
+    SessionStatus,
 };
 use docbridge::{Algorithm, Error, PublicKey, Signer as _, SoftwareKey};
 use rand_chacha::ChaCha20Rng;
@@ -30,6 +34,16 @@ fn mp(name: &str) -> Vec<u8> {
 
 fn secret(name: &str) -> p256::SecretKey {
     p256::SecretKey::from_slice(&mp(name)).unwrap()
+}
+
+/// A fixed key (Annex D, or generated once per test) for one session; the
+/// tests build several sessions from one key on purpose, to compare them.
+fn one_shot(key: &p256::SecretKey) -> EphemeralKey {
+    EphemeralKey::from_secret_key(key.clone())
+}
+
+fn fixed_key(rng: &mut ChaCha20Rng) -> p256::SecretKey {
+    session::generate_ephemeral_key(rng).secret_key().clone()
 }
 
 fn public_from_xy(prefix: &str) -> PublicKey {
@@ -75,6 +89,9 @@ const EMAC_KEY: &str = "dc2b9566fdaaae3c06baa40993cd0451aeba15e7677ef5305f6531f3
 
 #[test]
 fn annex_d_keys_are_the_published_ones() {
+    if !external::available(ANNEX_D) {
+        return;
+    }
     let d = annex_d();
     // The coordinate files, the private scalars and EDeviceKeyBytes agree.
     assert_eq!(d.e_device_key, public_from_xy("ephemeral_device_key"));
@@ -83,7 +100,7 @@ fn annex_d_keys_are_the_published_ones() {
     assert_eq!(session::public_key_of(&d.reader_key), e_reader_key);
 
     let zab = session::shared_secret(&d.reader_key, &d.e_device_key).unwrap();
-    assert_eq!(hex::encode(zab), ZAB);
+    assert_eq!(hex::encode(*zab), ZAB);
     assert_eq!(
         session::shared_secret(&d.device_key, &e_reader_key).unwrap(),
         zab
@@ -101,19 +118,23 @@ fn annex_d_keys_are_the_published_ones() {
             hex_file("isomdl/reader_session_key.hex")
         );
     }
-    let reader = ReaderSession::new(&d.reader_key, &d.e_device_key, &d.transcript).unwrap();
+    let reader =
+        ReaderSession::new(one_shot(&d.reader_key), &d.e_device_key, &d.transcript).unwrap();
     assert_eq!(hex::encode(reader.sk_reader()), SK_READER);
     assert_eq!(hex::encode(reader.sk_device()), SK_DEVICE);
 }
 
 #[test]
 fn annex_d_emac_key() {
+    if !external::available(ANNEX_D) {
+        return;
+    }
     let d = annex_d();
     let static_key = secret("static_device_key_d");
     let e_reader_key = session::public_key_of(&d.reader_key);
     // Holder side: device private key, reader's ephemeral public key.
     let holder = session::derive_emac_key(&static_key, &e_reader_key, &d.transcript).unwrap();
-    assert_eq!(hex::encode(holder), EMAC_KEY);
+    assert_eq!(hex::encode(*holder), EMAC_KEY);
     // Verifier side: reader's ephemeral private key, MSO device key.
     let device_public = public_from_xy("static_device_key");
     assert_eq!(session::public_key_of(&static_key), device_public);
@@ -123,8 +144,12 @@ fn annex_d_emac_key() {
 
 #[test]
 fn annex_d_reader_side() {
+    if !external::available(ANNEX_D) {
+        return;
+    }
     let d = annex_d();
-    let mut reader = ReaderSession::new(&d.reader_key, &d.e_device_key, &d.transcript).unwrap();
+    let mut reader =
+        ReaderSession::new(one_shot(&d.reader_key), &d.e_device_key, &d.transcript).unwrap();
     // Counter 1 from the reader: byte for byte the published establishment.
     let establishment = reader.establishment(&mp("device_request")).unwrap();
     assert_eq!(establishment, mp("session_establishment"));
@@ -151,6 +176,9 @@ fn annex_d_reader_side() {
 
 #[test]
 fn annex_d_device_side() {
+    if !external::available(ANNEX_D) {
+        return;
+    }
     let d = annex_d();
     let establishment = SessionEstablishment::from_slice(&mp("session_establishment")).unwrap();
     assert_eq!(
@@ -176,7 +204,7 @@ fn annex_d_device_side() {
     );
 
     let (mut device, request) =
-        DeviceSession::establish(&d.device_key, &establishment, &d.transcript).unwrap();
+        DeviceSession::establish(one_shot(&d.device_key), &establishment, &d.transcript).unwrap();
     assert_eq!(request, mp("device_request"));
     assert_eq!(hex::encode(device.sk_reader()), SK_READER);
     assert_eq!(hex::encode(device.sk_device()), SK_DEVICE);
@@ -190,6 +218,9 @@ fn annex_d_device_side() {
 
 #[test]
 fn annex_d_session_messages_decode() {
+    if !external::available(ANNEX_D) {
+        return;
+    }
     let data = SessionData::from_slice(&mp("session_data")).unwrap();
     assert_eq!(data.status(), None);
     assert_eq!(
@@ -203,6 +234,9 @@ fn annex_d_session_messages_decode() {
 
 #[test]
 fn annex_d_every_flipped_byte_is_refused() {
+    if !external::available(ANNEX_D) {
+        return;
+    }
     // No flipped byte anywhere in the establishment or the response gets
     // through, and each refusal is a code of the crate, never a panic.
     let d = annex_d();
@@ -211,14 +245,15 @@ fn annex_d_every_flipped_byte_is_refused() {
         let mut bytes = establishment.clone();
         bytes[i] ^= 0x01;
         let outcome = SessionEstablishment::from_slice(&bytes)
-            .and_then(|e| DeviceSession::establish(&d.device_key, &e, &d.transcript));
+            .and_then(|e| DeviceSession::establish(one_shot(&d.device_key), &e, &d.transcript));
         code(outcome.map(|(_, request)| request));
     }
     let response = mp("session_data");
     for i in (0..response.len()).step_by(7) {
         let mut bytes = response.clone();
         bytes[i] ^= 0x80;
-        let mut reader = ReaderSession::new(&d.reader_key, &d.e_device_key, &d.transcript).unwrap();
+        let mut reader =
+            ReaderSession::new(one_shot(&d.reader_key), &d.e_device_key, &d.transcript).unwrap();
         code(reader.decrypt_response(&bytes));
     }
 }
@@ -244,17 +279,22 @@ struct Pair {
 /// A reader and a device that have exchanged the SessionEstablishment.
 fn pair(seed: u64) -> Pair {
     let mut rng = ChaCha20Rng::seed_from_u64(seed);
-    let device_key = session::generate_ephemeral_key(&mut rng);
-    let reader_key = session::generate_ephemeral_key(&mut rng);
+    let device_key = fixed_key(&mut rng);
+    let reader_key = fixed_key(&mut rng);
     let e_reader_key_bytes =
         session::encode_ephemeral_key(&session::public_key_of(&reader_key)).unwrap();
     let t = transcript(&e_reader_key_bytes, "qr");
-    let mut reader =
-        ReaderSession::new(&reader_key, &session::public_key_of(&device_key), &t).unwrap();
+    let mut reader = ReaderSession::new(
+        one_shot(&reader_key),
+        &session::public_key_of(&device_key),
+        &t,
+    )
+    .unwrap();
     let establishment = reader.establishment(b"request 1").unwrap();
     let received = SessionEstablishment::from_slice(&establishment).unwrap();
     let device_t = transcript(&received.e_reader_key_bytes().unwrap(), "qr");
-    let (device, request) = DeviceSession::establish(&device_key, &received, &device_t).unwrap();
+    let (device, request) =
+        DeviceSession::establish(one_shot(&device_key), &received, &device_t).unwrap();
     assert_eq!(request, b"request 1");
     Pair { reader, device }
 }
@@ -273,7 +313,8 @@ fn generated_keys_round_trip_in_both_directions() {
             mut reader,
             mut device,
         } = pair(seed);
-        assert_eq!(reader.keys(), device.keys());
+        assert_eq!(reader.keys().sk_reader(), device.keys().sk_reader());
+        assert_eq!(reader.keys().sk_device(), device.keys().sk_device());
         for i in 0..5u8 {
             let response = vec![i; 100 * usize::from(i)];
             let sealed = device.encrypt_response(&response).unwrap();
@@ -297,7 +338,7 @@ fn generated_keys_round_trip_in_both_directions() {
 fn different_sessions_have_different_keys() {
     let a = pair(10);
     let b = pair(11);
-    assert_ne!(a.reader.keys(), b.reader.keys());
+    assert_ne!(a.reader.keys().sk_reader(), b.reader.keys().sk_reader());
     assert_ne!(a.reader.sk_reader(), a.reader.sk_device());
 }
 
@@ -314,34 +355,43 @@ fn same_plaintext_encrypts_differently_per_counter() {
 #[test]
 fn wrong_device_key_is_refused() {
     let mut rng = ChaCha20Rng::seed_from_u64(20);
-    let device_key = session::generate_ephemeral_key(&mut rng);
-    let wrong_key = session::generate_ephemeral_key(&mut rng);
-    let reader_key = session::generate_ephemeral_key(&mut rng);
+    let device_key = fixed_key(&mut rng);
+    let wrong_key = fixed_key(&mut rng);
+    let reader_key = fixed_key(&mut rng);
     let bytes = session::encode_ephemeral_key(&session::public_key_of(&reader_key)).unwrap();
     let t = transcript(&bytes, "qr");
-    let mut reader =
-        ReaderSession::new(&reader_key, &session::public_key_of(&device_key), &t).unwrap();
+    let mut reader = ReaderSession::new(
+        one_shot(&reader_key),
+        &session::public_key_of(&device_key),
+        &t,
+    )
+    .unwrap();
     let establishment =
         SessionEstablishment::from_slice(&reader.establishment(b"r").unwrap()).unwrap();
     assert_eq!(
-        code(DeviceSession::establish(&wrong_key, &establishment, &t).map(|(_, r)| r)),
+        code(DeviceSession::establish(one_shot(&wrong_key), &establishment, &t).map(|(_, r)| r)),
         "session_decryption_failed"
     );
     // A different transcript (other handover) gives other keys too.
     let other = transcript(&bytes, "nfc");
     assert_eq!(
-        code(DeviceSession::establish(&device_key, &establishment, &other).map(|(_, r)| r)),
+        code(
+            DeviceSession::establish(one_shot(&device_key), &establishment, &other).map(|(_, r)| r)
+        ),
         "session_decryption_failed"
     );
 }
 
 #[test]
 fn wrong_reader_key_is_refused_by_the_reader() {
+    if !external::available(ANNEX_D) {
+        return;
+    }
     let d = annex_d();
     // A reader that believes in another EDeviceKey cannot read the response.
     let mut rng = ChaCha20Rng::seed_from_u64(21);
-    let stranger = session::public_key_of(&session::generate_ephemeral_key(&mut rng));
-    let mut reader = ReaderSession::new(&d.reader_key, &stranger, &d.transcript).unwrap();
+    let stranger = session::public_key_of(&fixed_key(&mut rng));
+    let mut reader = ReaderSession::new(one_shot(&d.reader_key), &stranger, &d.transcript).unwrap();
     assert_eq!(
         code(reader.decrypt_response(&mp("session_data"))),
         "session_decryption_failed"
@@ -351,6 +401,9 @@ fn wrong_reader_key_is_refused_by_the_reader() {
 
 #[test]
 fn replayed_messages_are_refused() {
+    if !external::available(ANNEX_D) {
+        return;
+    }
     let Pair {
         mut reader,
         mut device,
@@ -383,7 +436,7 @@ fn replayed_messages_are_refused() {
     let d = annex_d();
     let establishment = SessionEstablishment::from_slice(&mp("session_establishment")).unwrap();
     let (mut device, _) =
-        DeviceSession::establish(&d.device_key, &establishment, &d.transcript).unwrap();
+        DeviceSession::establish(one_shot(&d.device_key), &establishment, &d.transcript).unwrap();
     let replay = SessionData::with_data(establishment.data().to_vec())
         .to_vec()
         .unwrap();
@@ -435,6 +488,9 @@ fn a_message_from_the_wrong_direction_is_refused() {
 
 #[test]
 fn tampered_ciphertext_is_refused() {
+    if !external::available(ANNEX_D) {
+        return;
+    }
     let response = mp("session_data");
     let message = SessionData::from_slice(&response).unwrap();
     let ciphertext = message.data().unwrap().to_vec();
@@ -454,7 +510,8 @@ fn tampered_ciphertext_is_refused() {
         Vec::new(),
     ] {
         let bytes = SessionData::with_data(tampered).to_vec().unwrap();
-        let mut reader = ReaderSession::new(&d.reader_key, &d.e_device_key, &d.transcript).unwrap();
+        let mut reader =
+            ReaderSession::new(one_shot(&d.reader_key), &d.e_device_key, &d.transcript).unwrap();
         assert_eq!(
             code(reader.decrypt_response(&bytes)),
             "session_decryption_failed"
@@ -467,7 +524,8 @@ fn tampered_ciphertext_is_refused() {
     let establishment = SessionEstablishment::from_slice(&establishment).unwrap();
     assert_eq!(
         code(
-            DeviceSession::establish(&d.device_key, &establishment, &d.transcript).map(|(_, r)| r)
+            DeviceSession::establish(one_shot(&d.device_key), &establishment, &d.transcript)
+                .map(|(_, r)| r)
         ),
         "session_decryption_failed"
     );
@@ -479,6 +537,9 @@ fn text_map(entries: Vec<(&str, Value)>) -> Vec<u8> {
 
 #[test]
 fn malformed_session_data_is_refused() {
+    if !external::available(ANNEX_D) {
+        return;
+    }
     let cases: Vec<(Vec<u8>, &str)> = vec![
         (text_map(vec![]), "session_malformed"),
         (
@@ -536,6 +597,9 @@ fn malformed_session_data_is_refused() {
 
 #[test]
 fn malformed_session_establishment_is_refused() {
+    if !external::available(ANNEX_D) {
+        return;
+    }
     let d = annex_d();
     let est = SessionEstablishment::from_slice(&mp("session_establishment")).unwrap();
     let key = cbor::decode(&est.e_reader_key_bytes().unwrap()).unwrap();
@@ -593,20 +657,26 @@ fn malformed_session_establishment_is_refused() {
     // A transcript whose EReaderKeyBytes differ from the establishment's is
     // a caller error, caught before any key is derived.
     let mut rng = ChaCha20Rng::seed_from_u64(61);
-    let other = session::public_key_of(&session::generate_ephemeral_key(&mut rng));
+    let other = session::public_key_of(&fixed_key(&mut rng));
     let other_t = transcript(&session::encode_ephemeral_key(&other).unwrap(), "qr");
     assert_eq!(
-        code(DeviceSession::establish(&d.device_key, &est, &other_t).map(|(_, r)| r)),
+        code(DeviceSession::establish(one_shot(&d.device_key), &est, &other_t).map(|(_, r)| r)),
         "invalid_argument"
     );
     assert_eq!(
-        code(DeviceSession::establish(&d.device_key, &est, b"not a transcript").map(|(_, r)| r)),
+        code(
+            DeviceSession::establish(one_shot(&d.device_key), &est, b"not a transcript")
+                .map(|(_, r)| r)
+        ),
         "invalid_argument"
     );
 }
 
 #[test]
 fn status_termination_ends_the_session() {
+    if !external::available(ANNEX_D) {
+        return;
+    }
     // Device ends with status 20 alone.
     let Pair {
         mut reader,
@@ -687,22 +757,33 @@ fn error_statuses_end_the_session_and_map_from_errors() {
 
 #[test]
 fn the_reader_sends_one_establishment_first() {
+    if !external::available(ANNEX_D) {
+        return;
+    }
     let d = annex_d();
-    let mut reader = ReaderSession::new(&d.reader_key, &d.e_device_key, &d.transcript).unwrap();
+    let mut reader =
+        ReaderSession::new(one_shot(&d.reader_key), &d.e_device_key, &d.transcript).unwrap();
     assert_eq!(code(reader.encrypt(b"too early")), "invalid_argument");
     reader.establishment(b"first").unwrap();
     assert_eq!(code(reader.establishment(b"again")), "invalid_argument");
     // The transcript must name this reader's key.
     let mut rng = ChaCha20Rng::seed_from_u64(90);
-    let other = session::generate_ephemeral_key(&mut rng);
+    let other = fixed_key(&mut rng);
     assert_eq!(
-        code(ReaderSession::new(&other, &d.e_device_key, &d.transcript)),
+        code(ReaderSession::new(
+            one_shot(&other),
+            &d.e_device_key,
+            &d.transcript
+        )),
         "invalid_argument"
     );
 }
 
 #[test]
 fn other_curves_are_refused() {
+    if !external::available(ANNEX_D) {
+        return;
+    }
     let d = annex_d();
     let mut rng = ChaCha20Rng::seed_from_u64(100);
     for alg in [Algorithm::Es384, Algorithm::EdDsa] {
@@ -712,7 +793,11 @@ fn other_curves_are_refused() {
             "session_unsupported_curve"
         );
         assert_eq!(
-            code(ReaderSession::new(&d.reader_key, &key, &d.transcript)),
+            code(ReaderSession::new(
+                one_shot(&d.reader_key),
+                &key,
+                &d.transcript
+            )),
             "session_unsupported_curve"
         );
         assert_eq!(
@@ -720,4 +805,34 @@ fn other_curves_are_refused() {
             "session_unsupported_curve"
         );
     }
+}
+
+#[test]
+fn a_second_session_establishment_is_refused_and_ends_the_device_session() {
+    let mut rng = ChaCha20Rng::seed_from_u64(40);
+    let device_key = session::generate_ephemeral_key(&mut rng);
+    let reader_key = session::generate_ephemeral_key(&mut rng);
+    let bytes = session::encode_ephemeral_key(&reader_key.public_key()).unwrap();
+    let t = transcript(&bytes, "qr");
+    let mut reader = ReaderSession::new(reader_key, &device_key.public_key(), &t).unwrap();
+    let establishment = reader.establishment(b"request 1").unwrap();
+    let second = reader.encrypt(b"request 2").unwrap();
+    let (mut device, request) = DeviceSession::establish(
+        device_key,
+        &SessionEstablishment::from_slice(&establishment).unwrap(),
+        &t,
+    )
+    .unwrap();
+    assert_eq!(request, b"request 1");
+    // The same SessionEstablishment replayed into the running session.
+    assert_eq!(
+        code(device.decrypt_request(&establishment)),
+        "session_malformed"
+    );
+    assert!(device.is_terminated());
+    assert_eq!(code(device.decrypt_request(&second)), "session_terminated");
+    assert_eq!(
+        code(device.encrypt_response(b"response")),
+        "session_terminated"
+    );
 }

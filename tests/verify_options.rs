@@ -161,7 +161,7 @@ fn the_transcript_is_required_for_documents_and_refused_for_an_issuer_signed() {
 fn a_status_token_applies_to_any_uri_and_keyed_tokens_win() {
     let ua = ukraine(Algorithm::Es256, 1);
     let uri = "https://status.example/ua/1";
-    let mut list = ManagedStatusList::new(uri, StatusBits::Two, 1024).unwrap();
+    let mut list = ManagedStatusList::new_any_size(uri, StatusBits::Two, 1024).unwrap();
     let reference = list.allocate(&mut rng(4)).unwrap();
     let device = SoftwareKey::generate(Algorithm::Es256, &mut rng(2));
     let document = Issuer::new(&ua.ds_key, &ua.ds_certificate)

@@ -60,7 +60,7 @@ impl DocumentIssuer {
         let elements = elements_from_json(&doc_type, &json)?;
         let device_key = read_public_key(device_algorithm.into(), &device_public_key)?;
         let validity = ValidityInfo::new(to_core(valid_from)?, to_core(valid_until)?);
-        let mut rng = docbridge::deps::rand_core::UnwrapErr(getrandom::SysRng);
+        let mut rng = docbridge::rng::system();
         let issuer = Issuer::new(&self.key, &self.certificate)?;
         let document = issuer.issue(&doc_type, &elements, &device_key, &validity, &mut rng)?;
         Ok(document.to_vec()?)
@@ -68,18 +68,22 @@ impl DocumentIssuer {
 }
 
 /// A throwaway issuing authority: a fresh IACA root and Document Signer.
-/// For tests and demos only; a real authority's keys live in its HSM.
+/// For tests and demos only (feature `demo`); a real authority's keys live
+/// in its HSM.
+#[cfg(feature = "demo")]
 #[derive(uniffi::Object)]
 pub struct DemoAuthority {
     inner: docbridge::DemoAuthority,
 }
 
+#[cfg(feature = "demo")]
 impl std::fmt::Debug for DemoAuthority {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "DemoAuthority({})", self.inner.authority.id())
     }
 }
 
+#[cfg(feature = "demo")]
 #[uniffi::export]
 impl DemoAuthority {
     /// Generates an authority of `country` named `name` that may issue
@@ -93,7 +97,7 @@ impl DemoAuthority {
         not_before: SystemTime,
         not_after: SystemTime,
     ) -> Result<Arc<DemoAuthority>> {
-        let mut rng = docbridge::deps::rand_core::UnwrapErr(getrandom::SysRng);
+        let mut rng = docbridge::rng::system();
         let doc_types: Vec<&str> = doc_types.iter().map(String::as_str).collect();
         let inner = docbridge::DemoAuthority::generate(
             &country,

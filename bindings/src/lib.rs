@@ -13,7 +13,7 @@
 //! | [`document`] | `VerifiedDocument`: typed records for the three document types, the element list, the claims JSON |
 //! | [`element`] | element values as a tagged union |
 //! | [`signer`] | `DeviceSigner`, implemented by the app over its keystore; `DeviceKey`, a software key |
-//! | [`issuer`] | `DocumentIssuer` for backends, `DemoAuthority` for tests and demos |
+//! | [`issuer`] | `DocumentIssuer` for backends, `DemoAuthority` for tests and demos (feature `demo`) |
 //! | [`wallet`] | `Wallet`: stored documents, `readRequest`, `respond` with the user's consent |
 //! | [`request`] | building a DeviceRequest (the reader's side) |
 //! | [`session`] | `ReaderSession` / `DeviceSession`, ephemeral keys |
@@ -48,7 +48,9 @@ pub mod wallet;
 
 pub use document::VerifiedDocument;
 pub use error::DocbridgeError;
-pub use issuer::{DemoAuthority, DocumentIssuer};
+#[cfg(feature = "demo")]
+pub use issuer::DemoAuthority;
+pub use issuer::DocumentIssuer;
 pub use session::{DeviceSession, EphemeralKey, ReaderSession};
 pub use signer::{DeviceKey, DeviceSigner};
 pub use trust::TrustStore;

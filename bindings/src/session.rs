@@ -1,20 +1,25 @@
 //! ISO/IEC 18013-5 proximity sessions: the ephemeral keys and the
 //! `ReaderSession` / `DeviceSession` that encrypt the request and response.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use docbridge::deps::p256;
 use docbridge::session::{Received, SessionEstablishment};
-use docbridge::session::{encode_ephemeral_key, generate_ephemeral_key, public_key_of};
+use docbridge::session::{encode_ephemeral_key, public_key_of};
 use docbridge::{PublicKey, SoftwareKey};
 
 use crate::error::Result;
 
 /// An ephemeral P-256 key of one session (EReaderKey or EDeviceKey). The
-/// secret stays in Rust and is wiped when the object is dropped.
+/// secret stays in Rust and is wiped when the object is dropped. It builds
+/// one session only: a second `ReaderSession` or `DeviceSession` from the
+/// same key is refused (`invalid_argument`), since two sessions under one
+/// key and transcript would reuse AES-GCM keys and IVs.
 #[derive(uniffi::Object)]
 pub struct EphemeralKey {
     secret: p256::SecretKey,
+    used: AtomicBool,
 }
 
 impl std::fmt::Debug for EphemeralKey {
@@ -24,8 +29,30 @@ impl std::fmt::Debug for EphemeralKey {
 }
 
 impl EphemeralKey {
+    fn new(secret: p256::SecretKey) -> Arc<EphemeralKey> {
+        Arc::new(EphemeralKey {
+            secret,
+            used: AtomicBool::new(false),
+        })
+    }
+
+    /// The secret, for the reader's check of a deviceMac (the one use
+    /// beside its session).
     pub(crate) fn secret(&self) -> p256::SecretKey {
         self.secret.clone()
+    }
+
+    /// The core's one-shot key for a session; refused the second time.
+    fn take_for_session(&self) -> Result<docbridge::session::EphemeralKey> {
+        if self.used.swap(true, Ordering::SeqCst) {
+            return Err(docbridge::Error::InvalidArgument(
+                "this ephemeral key already built a session; make a new one".into(),
+            )
+            .into());
+        }
+        Ok(docbridge::session::EphemeralKey::from_secret_key(
+            self.secret.clone(),
+        ))
     }
 }
 
@@ -34,10 +61,12 @@ impl EphemeralKey {
     /// A fresh key from the operating system's random source.
     #[uniffi::constructor]
     pub fn generate() -> Arc<EphemeralKey> {
-        let mut rng = docbridge::deps::rand_core::UnwrapErr(getrandom::SysRng);
-        Arc::new(EphemeralKey {
-            secret: generate_ephemeral_key(&mut rng),
-        })
+        let mut rng = docbridge::rng::system();
+        EphemeralKey::new(
+            docbridge::session::generate_ephemeral_key(&mut rng)
+                .secret_key()
+                .clone(),
+        )
     }
 
     /// A key from a PKCS#8 PEM (tests, or a reader that keeps its key).
@@ -45,9 +74,7 @@ impl EphemeralKey {
     #[uniffi::constructor]
     pub fn from_pkcs8_pem(pem: String) -> Result<Arc<EphemeralKey>> {
         match SoftwareKey::from_pkcs8_pem(&pem)? {
-            SoftwareKey::P256(key) => Ok(Arc::new(EphemeralKey {
-                secret: p256::SecretKey::from(&key),
-            })),
+            SoftwareKey::P256(key) => Ok(EphemeralKey::new(p256::SecretKey::from(&key))),
             _ => Err(docbridge::Error::InvalidKey("an ephemeral key must be P-256".into()).into()),
         }
     }
@@ -114,7 +141,11 @@ impl ReaderSession {
         transcript: Vec<u8>,
     ) -> Result<Arc<ReaderSession>> {
         let device_key = docbridge::session::decode_ephemeral_key(&device_key_cose)?;
-        let session = docbridge::ReaderSession::new(&reader_key.secret, &device_key, &transcript)?;
+        let session = docbridge::ReaderSession::new(
+            reader_key.take_for_session()?,
+            &device_key,
+            &transcript,
+        )?;
         Ok(Arc::new(ReaderSession {
             inner: Mutex::new(session),
         }))
@@ -166,8 +197,11 @@ impl DeviceSession {
         transcript: Vec<u8>,
     ) -> Result<Arc<DeviceSession>> {
         let message = SessionEstablishment::from_slice(&establishment)?;
-        let (session, request) =
-            docbridge::DeviceSession::establish(&device_key.secret, &message, &transcript)?;
+        let (session, request) = docbridge::DeviceSession::establish(
+            device_key.take_for_session()?,
+            &message,
+            &transcript,
+        )?;
         Ok(Arc::new(DeviceSession {
             inner: Mutex::new(session),
             first_request: request,

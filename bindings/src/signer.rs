@@ -168,7 +168,7 @@ impl DeviceKey {
     /// A fresh key from the operating system's random source.
     #[uniffi::constructor]
     pub fn generate(algorithm: SigningAlgorithm) -> Arc<DeviceKey> {
-        let mut rng = docbridge::deps::rand_core::UnwrapErr(getrandom::SysRng);
+        let mut rng = docbridge::rng::system();
         Arc::new(DeviceKey {
             key: SoftwareKey::generate(algorithm.into(), &mut rng),
         })

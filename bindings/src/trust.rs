@@ -141,10 +141,11 @@ impl TrustStore {
     }
 
     /// Restores a state written by `save`, verifying every list again
-    /// against this store's pins; returns how many lists are held. Refused
-    /// with `trust_store_corrupt` (the store then is unchanged).
-    pub fn load(&self, saved: Vec<u8>) -> Result<u64> {
-        let held = self.lock().load_from(&saved)?;
+    /// against this store's pins, certificates checked at `now`; returns how
+    /// many lists are held. Refused with `trust_store_corrupt` (the store
+    /// then is unchanged).
+    pub fn load(&self, saved: Vec<u8>, now: SystemTime) -> Result<u64> {
+        let held = self.lock().load_from(&saved, to_core(now)?)?;
         u64::try_from(held).map_err(|_| DocbridgeError::invalid_argument("too many lists"))
     }
 

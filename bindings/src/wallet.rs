@@ -1,29 +1,49 @@
-//! `Wallet`: the holder's side. It stores IssuerSigned documents, says what
-//! a reader asks for and who the reader is, and answers with only the
-//! elements the user consented to, signed by the app's `DeviceSigner`.
-//!
-//! The consent step is built here from the core's request and presentation
-//! pieces: the answer is made for a request narrowed to the consented
-//! elements, so an element the user declined never reaches the encoder.
+//! `Wallet`: the holder's side, over the core's two-phase presentation
+//! (`docbridge::holder::Wallet::prepare` / `approve`). `readRequest` says
+//! what a reader asks for and who the reader is; the app shows a consent
+//! screen; `respond` discloses only the approved elements, and no Document
+//! at all where nothing was approved.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::SystemTime;
 
-use docbridge::device_response::{DEVICE_RESPONSE_VERSION, ERROR_DATA_NOT_RETURNED, STATUS_OK};
-use docbridge::holder::present_document;
-use docbridge::{Certificate, DeviceRequest, DeviceResponse, IssuerSigned, ItemsRequest};
+use docbridge::holder::{self, HolderPolicy, PreparedPresentation, ReaderStatus, ReportUnreturned};
+use docbridge::{Certificate, DeviceRequest, IssuerSigned};
 
-use crate::error::{DocbridgeError, Result};
+use crate::error::Result;
 use crate::signer::{DeviceSigner, ForeignSigner};
 use crate::time::to_core;
 
 /// A reader root the app trusts, with the label it shows the user.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ReaderRoot {
-    /// What the consent screen says, for example "Polish police".
+    /// What the consent screen says for readers under it ("police", "bank").
     pub label: String,
     /// The root certificate, PEM or DER.
     pub certificate: Vec<u8>,
+}
+
+/// To whom the wallet says it returns no document of a requested type (one
+/// rule for documents it lacks and documents the user declined, so the
+/// answer never tells what the wallet holds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ReportUnreturnedTo {
+    /// Nobody: the doc type is simply missing from the response.
+    Nobody,
+    /// Readers authenticated under one of the holder's roots (the default).
+    AuthenticatedReaders,
+    /// Every reader.
+    Everyone,
+}
+
+/// The holder's rules for answering readers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct WalletPolicy {
+    /// Refuse requests whose reader is not authenticated under one of the
+    /// roots, instead of showing the user an unidentified reader.
+    pub require_reader_auth: bool,
+    /// To whom unreturned doc types are reported.
+    pub report_unreturned: ReportUnreturnedTo,
 }
 
 /// What the reader asks of one document type.
@@ -33,10 +53,12 @@ pub struct RequestedDocument {
     pub doc_type: String,
     /// Whether the wallet holds a document of that type.
     pub held: bool,
+    /// Whether the copy that would be shown was shown before (its batch of
+    /// single-use copies is used up).
+    pub copy_already_shown: bool,
     /// The elements asked for.
     pub elements: Vec<RequestedElement>,
-    /// The reader, when its request is signed by a certificate under one
-    /// of the trusted roots.
+    /// The reader, when its request verified under one of the roots.
     pub reader: Option<ReaderIdentity>,
     /// Why the reader is not identified (`reader_auth_missing`,
     /// `untrusted_reader`, ...), when it is not.
@@ -56,10 +78,10 @@ pub struct RequestedElement {
     pub available: bool,
 }
 
-/// A reader whose request signature checked out.
+/// A reader whose request signature verified.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ReaderIdentity {
-    /// The reader certificate's subject.
+    /// The reader certificate's subject (as its root let it say).
     pub subject: String,
     /// The label of the trusted root that vouched for it.
     pub root_label: String,
@@ -69,15 +91,47 @@ pub struct ReaderIdentity {
 /// `Wallet.respond` with the user's choice.
 #[derive(Debug, uniffi::Object)]
 pub struct ReaderRequest {
-    request: DeviceRequest,
-    documents: Vec<RequestedDocument>,
+    prepared: PreparedPresentation,
 }
 
 #[uniffi::export]
 impl ReaderRequest {
     /// Per requested document: doc type, elements, the reader.
     pub fn documents(&self) -> Vec<RequestedDocument> {
-        self.documents.clone()
+        self.prepared
+            .requests()
+            .iter()
+            .map(|r| {
+                let (reader, reader_error) = match r.reader() {
+                    ReaderStatus::Authenticated(identity) => (
+                        Some(ReaderIdentity {
+                            subject: identity.certificate.subject().to_string(),
+                            root_label: identity.root_label.clone(),
+                        }),
+                        None,
+                    ),
+                    ReaderStatus::Unauthenticated(code) => (None, Some((*code).to_string())),
+                    ReaderStatus::NotChecked => (None, None),
+                };
+                RequestedDocument {
+                    doc_type: r.doc_type().to_string(),
+                    held: r.held(),
+                    copy_already_shown: r.copy_already_shown(),
+                    elements: r
+                        .elements()
+                        .iter()
+                        .map(|e| RequestedElement {
+                            namespace: e.namespace.clone(),
+                            identifier: e.element.clone(),
+                            intent_to_retain: e.intent_to_retain,
+                            available: e.available,
+                        })
+                        .collect(),
+                    reader,
+                    reader_error,
+                }
+            })
+            .collect()
     }
 }
 
@@ -99,66 +153,53 @@ pub struct ElementId {
     pub identifier: String,
 }
 
-/// The holder's documents. Thread-safe.
-#[derive(Debug, Default, uniffi::Object)]
+/// The holder's documents (single-use copies of one document included:
+/// each presentation shows the copy shown least often). Thread-safe.
+#[derive(Debug, uniffi::Object)]
 pub struct Wallet {
-    documents: Mutex<Vec<IssuerSigned>>,
+    inner: Mutex<holder::Wallet>,
 }
 
 impl Wallet {
-    fn held(&self) -> MutexGuard<'_, Vec<IssuerSigned>> {
-        // Adding a document is one push: a poisoned lock holds no half-change.
-        self.documents
+    fn lock(&self) -> MutexGuard<'_, holder::Wallet> {
+        // `approve` counts shown copies only once the response is built, so
+        // a poisoned lock holds no half-change.
+        self.inner
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
-fn doc_type_of(document: &IssuerSigned) -> docbridge::Result<String> {
-    Ok(document.mso_unverified()?.doc_type)
-}
-
-fn has_element(document: &IssuerSigned, namespace: &str, identifier: &str) -> bool {
-    document.name_spaces().iter().any(|(ns, items)| {
-        ns == namespace
-            && items
-                .iter()
-                .any(|i| i.item().element_identifier == identifier)
-    })
-}
-
 #[uniffi::export]
 impl Wallet {
-    /// An empty wallet.
+    /// A wallet holding `documents` (IssuerSigned bytes each, checked by
+    /// the app's backend or a `Verifier` before) under `policy`.
     #[uniffi::constructor]
-    pub fn new() -> Arc<Wallet> {
-        Arc::new(Wallet::default())
-    }
-
-    /// Stores an IssuerSigned document (checked by the app's backend or a
-    /// `Verifier` before); returns its doc type. Refused when the bytes
-    /// are not an IssuerSigned.
-    pub fn add(&self, issuer_signed: Vec<u8>) -> Result<String> {
-        let document = IssuerSigned::from_slice(&issuer_signed)?;
-        let doc_type = doc_type_of(&document)?;
-        self.held().push(document);
-        Ok(doc_type)
-    }
-
-    /// The doc types held, one entry per stored document.
-    pub fn doc_types(&self) -> Result<Vec<String>> {
-        Ok(self
-            .held()
+    pub fn new(documents: Vec<Vec<u8>>, policy: WalletPolicy) -> Result<Arc<Wallet>> {
+        let documents = documents
             .iter()
-            .map(doc_type_of)
-            .collect::<docbridge::Result<_>>()?)
+            .map(|d| IssuerSigned::from_slice(d))
+            .collect::<docbridge::Result<Vec<_>>>()?;
+        let policy = HolderPolicy {
+            require_reader_auth: policy.require_reader_auth,
+            report_unreturned: match policy.report_unreturned {
+                ReportUnreturnedTo::Nobody => ReportUnreturned::Never,
+                ReportUnreturnedTo::AuthenticatedReaders => {
+                    ReportUnreturned::ToAuthenticatedReaders
+                }
+                ReportUnreturnedTo::Everyone => ReportUnreturned::Always,
+            },
+        };
+        Ok(Arc::new(Wallet {
+            inner: Mutex::new(holder::Wallet::new(documents).with_policy(policy)),
+        }))
     }
 
-    /// Reads a DeviceRequest: per document, what is asked, whether the
-    /// wallet has it, and which reader asks (checked against `reader_roots`
-    /// over the session transcript at `now`). Refused only when the bytes
-    /// are not a DeviceRequest; an unidentified reader is reported, and
-    /// the app decides.
+    /// Phase one: reads a DeviceRequest. Per document: what is asked,
+    /// whether the wallet has it, and which reader asks (checked against
+    /// `reader_roots` over the session transcript at `now`). An
+    /// unidentified reader is reported, or refused with the check's code
+    /// when the policy requires reader authentication.
     pub fn read_request(
         &self,
         request: Vec<u8>,
@@ -169,137 +210,47 @@ impl Wallet {
         let now = to_core(now)?;
         let request = DeviceRequest::from_slice(&request)?;
         let roots = reader_roots
-            .iter()
-            .map(|r| Ok((r.label.clone(), Certificate::load_one(&r.certificate)?)))
+            .into_iter()
+            .map(|r| {
+                Ok(holder::ReaderRoot::new(
+                    r.label,
+                    Certificate::load_one(&r.certificate)?,
+                ))
+            })
             .collect::<docbridge::Result<Vec<_>>>()?;
-        let held = self.held();
-        let mut documents = Vec::new();
-        for doc_request in request.doc_requests() {
-            let items = doc_request.items_request();
-            let stored = held
-                .iter()
-                .find(|d| doc_type_of(d).is_ok_and(|t| t == items.doc_type));
-            let mut reader = None;
-            let mut reader_error = None;
-            let all: Vec<Certificate> = roots.iter().map(|(_, c)| c.clone()).collect();
-            match doc_request.verify_reader(&all, &transcript, now) {
-                Ok(leaf) => {
-                    let label = roots
-                        .iter()
-                        .find(|(_, root)| leaf.verify_issued_by(root).is_ok())
-                        .map(|(label, _)| label.clone())
-                        .unwrap_or_default();
-                    reader = Some(ReaderIdentity {
-                        subject: leaf.subject().to_string(),
-                        root_label: label,
-                    });
-                }
-                Err(e) => reader_error = Some(e.code().to_string()),
-            }
-            let elements = items
-                .name_spaces
-                .iter()
-                .flat_map(|(namespace, elements)| {
-                    elements
-                        .iter()
-                        .map(move |(identifier, retain)| (namespace, identifier, retain))
-                })
-                .map(|(namespace, identifier, retain)| RequestedElement {
-                    namespace: namespace.clone(),
-                    identifier: identifier.clone(),
-                    intent_to_retain: *retain,
-                    available: stored.is_some_and(|d| has_element(d, namespace, identifier)),
-                })
-                .collect();
-            documents.push(RequestedDocument {
-                doc_type: items.doc_type.clone(),
-                held: stored.is_some(),
-                elements,
-                reader,
-                reader_error,
-            });
-        }
-        Ok(Arc::new(ReaderRequest { request, documents }))
+        let prepared = self.lock().prepare(&request, &transcript, &roots, now)?;
+        Ok(Arc::new(ReaderRequest { prepared }))
     }
 
-    /// Answers `request` with the elements of `consent` only: a requested
-    /// element not approved is left out, and a document with nothing
-    /// approved is not sent at all (reported as not returned, exactly like
-    /// a document the wallet does not hold). Each document is signed by
-    /// the signer among `signers` that holds its device key (`invalid_key`
-    /// when none does). Returns the DeviceResponse bytes.
+    /// Phase two: the DeviceResponse bytes disclosing only what `consent`
+    /// approves of `request` (over the transcript `readRequest` was given),
+    /// each document signed by the signer among `signers` that holds its
+    /// device key (`invalid_key` when none does). A document with nothing
+    /// approved is not sent at all. Consent to an element the request does
+    /// not offer is refused with `invalid_argument`.
     pub fn respond(
         &self,
         request: Arc<ReaderRequest>,
         consent: Vec<Consent>,
-        transcript: Vec<u8>,
         signers: Vec<Arc<dyn DeviceSigner>>,
     ) -> Result<Vec<u8>> {
         let signers = signers
             .into_iter()
             .map(ForeignSigner::new)
             .collect::<docbridge::Result<Vec<_>>>()?;
-        let held = self.held();
-        let mut response = DeviceResponse {
-            version: DEVICE_RESPONSE_VERSION.to_string(),
-            documents: Vec::new(),
-            document_errors: Vec::new(),
-            status: STATUS_OK,
-        };
-        for doc_request in request.request.doc_requests() {
-            let asked = doc_request.items_request();
-            let approved = approved_items(asked, &consent);
-            let stored = held
-                .iter()
-                .find(|d| doc_type_of(d).is_ok_and(|t| t == asked.doc_type));
-            let (Some(stored), Some(approved)) = (stored, approved) else {
-                response
-                    .document_errors
-                    .push((asked.doc_type.clone(), ERROR_DATA_NOT_RETURNED));
-                continue;
-            };
-            let device_key = stored.mso_unverified()?.device_key_info.device_key;
-            let signer = signers
-                .iter()
-                .find(|s| docbridge::Signer::public_key(*s) == device_key)
-                .ok_or_else(|| {
-                    DocbridgeError::from(docbridge::Error::InvalidKey(format!(
-                        "no device signer holds the key of the {} document",
-                        asked.doc_type
-                    )))
-                })?;
-            // A request narrowed to the approved elements, never signed and
-            // never sent: only its ItemsRequest drives the disclosure.
-            let narrowed = DeviceRequest::build(&[approved], None, &transcript)?;
-            for narrowed_request in narrowed.doc_requests() {
-                response.documents.push(present_document(
-                    stored,
-                    narrowed_request,
-                    &transcript,
-                    signer,
-                )?);
-            }
-        }
-        Ok(response.to_vec()?)
+        let signers: Vec<&dyn docbridge::Signer> = signers
+            .iter()
+            .map(|s| s as &dyn docbridge::Signer)
+            .collect();
+        let approved = consent
+            .iter()
+            .flat_map(|c| c.elements.iter().map(move |e| (&c.doc_type, e)))
+            .fold(holder::Consent::none(), |all, (doc_type, e)| {
+                all.approve(doc_type, &e.namespace, &e.identifier)
+            });
+        let presentation = self
+            .lock()
+            .approve(&request.prepared, &approved, &signers)?;
+        Ok(presentation.response.to_vec()?)
     }
-}
-
-/// The requested elements the user approved for `asked`'s doc type, or
-/// `None` when nothing was approved.
-fn approved_items(asked: &ItemsRequest, consent: &[Consent]) -> Option<ItemsRequest> {
-    let mut approved = ItemsRequest::new(asked.doc_type.clone());
-    let mut any = false;
-    for given in consent.iter().filter(|c| c.doc_type == asked.doc_type) {
-        for element in &given.elements {
-            if let Some(retain) = asked
-                .name_spaces
-                .get(&element.namespace)
-                .and_then(|m| m.get(&element.identifier))
-            {
-                approved = approved.element(&element.namespace, &element.identifier, *retain);
-                any = true;
-            }
-        }
-    }
-    any.then_some(approved)
 }

@@ -13,6 +13,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use docbridge::documents::json::{elements_from_json, elements_to_json};
 use docbridge::report::Report;
+use docbridge::status::{FileStatusListStore, StatusListStore};
+use docbridge::trust::demo::{Overwrite, write_secret_file};
 use docbridge::{
     AcceptancePolicy, Algorithm, Certificate, DemoAuthority, Error, Issuer, IssuingAuthority,
     PublicKey, Signer, SoftwareKey, StatusPolicy, TrustedAuthorities, ValidityInfo,
@@ -127,6 +129,10 @@ struct AuthorityNewArgs {
     /// Output directory.
     #[arg(long)]
     out: PathBuf,
+    /// Replace key files already there (without it they are kept and the
+    /// command fails).
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Subcommand)]
@@ -142,6 +148,10 @@ enum KeyCommand {
         /// Public key output file.
         #[arg(long)]
         public: PathBuf,
+        /// Replace a private key file already there (without it the key is
+        /// kept and the command fails).
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -237,7 +247,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Authority(AuthorityCommand::New(args)) => authority_new(args),
-        Command::Key(KeyCommand::New { alg, out, public }) => key_new(&alg, &out, &public),
+        Command::Key(KeyCommand::New {
+            alg,
+            out,
+            public,
+            force,
+        }) => key_new(&alg, &out, &public, overwrite(force)),
         Command::Issue(args) => issue(args),
         Command::Verify(args) => verify(args),
         Command::StatusList(command) => status::run(command),
@@ -265,12 +280,46 @@ fn known_doc_types() -> Vec<String> {
         .collect()
 }
 
+/// The most the tool reads of any input file: the library's CBOR limit.
+/// Larger inputs are refused by the library (`cbor_too_large`) from their
+/// first `MAX_INPUT + 1` bytes, so a 1 GiB file costs 8 MiB, not 1 GiB.
+const MAX_INPUT: usize = docbridge::cbor::Limits::DEFAULT.max_input_len;
+
+/// Reads at most [`MAX_INPUT`] + 1 bytes of a file.
 fn read(path: &Path) -> Result<Vec<u8>, ToolError> {
-    std::fs::read(path).map_err(|e| ToolError(format!("{}: {e}", path.display())))
+    use std::io::Read as _;
+    let error = |e: std::io::Error| ToolError(format!("{}: {e}", path.display()));
+    let file = std::fs::File::open(path).map_err(error)?;
+    let mut bytes = Vec::new();
+    file.take(
+        u64::try_from(MAX_INPUT)
+            .unwrap_or(u64::MAX)
+            .saturating_add(1),
+    )
+    .read_to_end(&mut bytes)
+    .map_err(error)?;
+    Ok(bytes)
 }
 
+/// Reads a text file (JSON, PEM) of at most [`MAX_INPUT`] bytes.
 fn read_text(path: &Path) -> Result<String, ToolError> {
-    std::fs::read_to_string(path).map_err(|e| ToolError(format!("{}: {e}", path.display())))
+    let bytes = read(path)?;
+    if bytes.len() > MAX_INPUT {
+        return Err(ToolError(format!(
+            "{}: larger than {MAX_INPUT} bytes",
+            path.display()
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| ToolError(format!("{}: {e}", path.display())))
+}
+
+/// The library's overwrite rule for a `--force` flag.
+fn overwrite(force: bool) -> Overwrite {
+    if force {
+        Overwrite::Replace
+    } else {
+        Overwrite::Refuse
+    }
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), ToolError> {
@@ -288,8 +337,8 @@ fn later(at: OffsetDateTime, by: time::Duration) -> Result<OffsetDateTime, ToolE
         .ok_or_else(|| ToolError(format!("{at} + {by} is out of the supported date range")))
 }
 
-fn system_rng() -> rand_core::UnwrapErr<getrandom::SysRng> {
-    rand_core::UnwrapErr(getrandom::SysRng)
+fn system_rng() -> docbridge::rng::SystemRng {
+    docbridge::rng::system()
 }
 
 fn authority_new(args: AuthorityNewArgs) -> Result<ExitCode, ToolError> {
@@ -322,7 +371,7 @@ fn authority_new(args: AuthorityNewArgs) -> Result<ExitCode, ToolError> {
     )?;
     std::fs::create_dir_all(&args.out)
         .map_err(|e| ToolError(format!("{}: {e}", args.out.display())))?;
-    authority.save_to_dir(&args.out)?;
+    authority.save_to_dir(&args.out, overwrite(args.force))?;
     println!(
         "authority {:?} ({}) written to {}: IACA {:?}, DS {:?}",
         authority.authority.name(),
@@ -334,9 +383,14 @@ fn authority_new(args: AuthorityNewArgs) -> Result<ExitCode, ToolError> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn key_new(alg: &str, out: &Path, public: &Path) -> Result<ExitCode, ToolError> {
+fn key_new(
+    alg: &str,
+    out: &Path,
+    public: &Path,
+    overwrite: Overwrite,
+) -> Result<ExitCode, ToolError> {
     let key = SoftwareKey::generate(Algorithm::from_name(alg)?, &mut system_rng());
-    write(out, key.to_pkcs8_pem()?.as_bytes())?;
+    write_secret_file(out, &key.to_pkcs8_pem()?, overwrite)?;
     write(public, key.public_key().to_pem()?.as_bytes())?;
     println!(
         "{} key written to {} (public key {})",
@@ -360,12 +414,12 @@ fn issue(args: IssueArgs) -> Result<ExitCode, ToolError> {
         parse_time(&args.valid_until)?,
     );
     let mut issuer = Issuer::new(&authority.ds_key, &authority.ds_certificate)?;
-    let mut status_list = match &args.status_list {
-        Some(path) => Some((path, status::load(path)?)),
-        None => None,
-    };
-    if let Some((_, list)) = &mut status_list {
-        let reference = list.allocate(&mut system_rng())?;
+    // The index is recorded in the list (locked, replaced atomically) before
+    // the document is written, so concurrent issuances never share or lose
+    // one; an issuance that then fails leaves its index unused, never reused.
+    if let Some(path) = &args.status_list {
+        let reference =
+            FileStatusListStore::new(path).update(|list| list.allocate(&mut system_rng()))?;
         println!("status list index {} of {}", reference.idx, reference.uri);
         issuer = issuer.with_status_list(reference);
     }
@@ -378,9 +432,6 @@ fn issue(args: IssueArgs) -> Result<ExitCode, ToolError> {
     )?;
     let bytes = document.to_vec()?;
     write(&args.out, &bytes)?;
-    if let Some((path, list)) = &status_list {
-        status::save(path, list)?;
-    }
     println!(
         "{} issued by {:?} ({} bytes) written to {}",
         args.doc_type,

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use docbridge::documents::{DrivingLicence, ResidencePermit, VehicleRegistration};
 use docbridge::{
-    Certificate, DeviceRequest, IssuerSigned, ItemsRequest, ReaderCheck, ReaderStatus, SoftwareKey,
-    present, transcript,
+    Certificate, DeviceRequest, IssuerSigned, ItemsRequest, ReaderCheck, ReaderRoot, ReaderStatus,
+    SoftwareKey, present, transcript,
 };
 use time::OffsetDateTime;
 
@@ -52,7 +52,8 @@ pub(crate) struct PresentArgs {
     #[arg(long)]
     transcript: PathBuf,
     /// Trusted reader root (PEM or DER); when given, a request not signed
-    /// by a reader under one of them is refused. Repeatable.
+    /// by a reader under one of them is refused; the reader is shown with
+    /// the root's file name as its label ("police.pem": police). Repeatable.
     #[arg(long = "reader-root")]
     reader_roots: Vec<PathBuf>,
     /// Time for the reader-certificate check, RFC 3339 (default: now).
@@ -155,7 +156,18 @@ pub(crate) fn present_documents(args: PresentArgs) -> Result<ExitCode, ToolError
         .iter()
         .map(|path| Ok(IssuerSigned::from_slice(&read(path)?)?))
         .collect::<Result<Vec<_>, ToolError>>()?;
-    let roots = load_certificates(&args.reader_roots)?;
+    // Each root is labelled with its file name ("police.pem" -> "police"),
+    // so the output names the trust domain that vouched for the reader.
+    let mut roots = Vec::new();
+    for path in &args.reader_roots {
+        let label = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for certificate in Certificate::load_all(&read(path)?)? {
+            roots.push(ReaderRoot::new(label.clone(), certificate));
+        }
+    }
     let check = if roots.is_empty() {
         ReaderCheck::Skip
     } else {
@@ -168,7 +180,12 @@ pub(crate) fn present_documents(args: PresentArgs) -> Result<ExitCode, ToolError
     let presentation = present(&stored, &request, &transcript, &device_key, check, now)?;
     for status in &presentation.readers {
         match status {
-            ReaderStatus::Authenticated(subject) => println!("reader: {subject}"),
+            ReaderStatus::Authenticated(reader) => println!(
+                "reader: {} (under root {:?}: {})",
+                reader.certificate.subject(),
+                reader.root_label,
+                reader.root.subject()
+            ),
             ReaderStatus::NotChecked => println!("reader: not checked"),
             ReaderStatus::Unauthenticated(code) => println!("reader: unauthenticated ({code})"),
         }

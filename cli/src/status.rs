@@ -7,7 +7,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use docbridge::status::{
-    StatusBits, StatusValue, verify_status_list_token, verify_status_list_token_with_key,
+    FileStatusListStore, StatusBits, StatusListStore, StatusValue, verify_status_list_token,
+    verify_status_list_token_with_key,
 };
 use docbridge::{Certificate, DemoAuthority, Error, ManagedStatusList, PublicKey, StatusListToken};
 use time::OffsetDateTime;
@@ -38,10 +39,14 @@ pub(crate) struct NewArgs {
     /// Bits per entry: 1, 2, 4 or 8 (2 allows SUSPENDED).
     #[arg(long, default_value_t = 2)]
     bits: u64,
-    /// Number of entries.
+    /// Number of entries, at least 16,384 (herd privacy: a smaller list
+    /// tells the issuer whose document a verifier checks).
     #[arg(long)]
     size: u64,
-    /// Output file (JSON).
+    /// Accept a size below 16,384 all the same.
+    #[arg(long)]
+    any_size: bool,
+    /// Output file (JSON); an existing file is never replaced.
     #[arg(long)]
     out: PathBuf,
 }
@@ -123,14 +128,14 @@ pub(crate) fn load(path: &Path) -> Result<ManagedStatusList, ToolError> {
         .map_err(|e| ToolError(format!("{}: {e} ({})", path.display(), e.code())))
 }
 
-/// Writes a status list file.
-pub(crate) fn save(path: &Path, list: &ManagedStatusList) -> Result<(), ToolError> {
-    write(path, list.to_json()?.as_bytes())
-}
-
 fn new(args: NewArgs) -> Result<ExitCode, ToolError> {
-    let list = ManagedStatusList::new(&args.uri, StatusBits::from_u64(args.bits)?, args.size)?;
-    save(&args.out, &list)?;
+    let bits = StatusBits::from_u64(args.bits)?;
+    let list = if args.any_size {
+        ManagedStatusList::new_any_size(&args.uri, bits, args.size)?
+    } else {
+        ManagedStatusList::new(&args.uri, bits, args.size)?
+    };
+    FileStatusListStore::create(&args.out, &list)?;
     println!(
         "status list {} ({} entries of {} bit(s)) written to {}",
         list.uri(),
@@ -142,16 +147,13 @@ fn new(args: NewArgs) -> Result<ExitCode, ToolError> {
 }
 
 fn set(args: SetArgs) -> Result<ExitCode, ToolError> {
-    let mut list = load(&args.file)?;
     let status = StatusValue::from_name(&args.status)?;
-    let before = list.get(args.index)?;
-    list.set(args.index, status)?;
-    save(&args.file, &list)?;
-    println!(
-        "index {} of {}: {before} -> {status}",
-        args.index,
-        list.uri()
-    );
+    let (before, uri) = FileStatusListStore::new(&args.file).update(|list| {
+        let before = list.get(args.index)?;
+        list.set(args.index, status)?;
+        Ok((before, list.uri().to_string()))
+    })?;
+    println!("index {} of {uri}: {before} -> {status}", args.index);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -15,6 +15,8 @@ use docbridge::{
 };
 use time::OffsetDateTime;
 
+use docbridge::trust::demo::write_secret_file;
+
 use super::{ToolError, format_time, parse_time, read, read_text, system_rng, write};
 
 /// File names of an operator directory made by `trust-list operator`.
@@ -58,6 +60,10 @@ pub(crate) struct OperatorArgs {
     /// Output directory (root.pem, root.key.pem, signer.pem, signer.key.pem).
     #[arg(long)]
     out: PathBuf,
+    /// Replace key files already there (without it they are kept and the
+    /// command fails).
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Args)]
@@ -156,10 +162,19 @@ fn operator(args: OperatorArgs) -> Result<ExitCode, ToolError> {
     )?;
     std::fs::create_dir_all(&args.out)
         .map_err(|e| ToolError(format!("{}: {e}", args.out.display())))?;
+    let overwrite = crate::overwrite(args.force);
+    write_secret_file(
+        &args.out.join(ROOT_KEY_FILE),
+        &root_key.to_pkcs8_pem()?,
+        overwrite,
+    )?;
+    write_secret_file(
+        &args.out.join(SIGNER_KEY_FILE),
+        &key.to_pkcs8_pem()?,
+        overwrite,
+    )?;
     write(&args.out.join(ROOT_FILE), root.to_pem().as_bytes())?;
-    write_secret(&args.out.join(ROOT_KEY_FILE), &root_key.to_pkcs8_pem()?)?;
     write(&args.out.join(SIGNER_FILE), signer.to_pem().as_bytes())?;
-    write_secret(&args.out.join(SIGNER_KEY_FILE), &key.to_pkcs8_pem()?)?;
     println!(
         "trust-list operator of {} written to {}: pin {} ({:?})",
         args.country,
@@ -168,18 +183,6 @@ fn operator(args: OperatorArgs) -> Result<ExitCode, ToolError> {
         root.subject()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// Writes a private key readable by its owner only (on Unix).
-fn write_secret(path: &Path, pem: &str) -> Result<(), ToolError> {
-    write(path, pem.as_bytes())?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| ToolError(format!("{}: {e}", path.display())))?;
-    }
-    Ok(())
 }
 
 /// Reads an authority directory's public part: authority.json and iaca.pem.

@@ -1,11 +1,18 @@
 //! The `docbridge` command-line tool, end to end. The Annex D
 //! case needs the shared vectors in `../shared/vectors/external`.
 
+#[path = "../../tests/common/external.rs"]
+mod external;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use docbridge::documents::json::elements_to_json;
 use docbridge::documents::{DocumentType, samples};
+use docbridge::report::Report;
+use docbridge::{
+    AcceptancePolicy, Certificate, IssuingAuthority, TrustedAuthorities, Verifier, VerifyOptions,
+};
 
 const BIN: &str = env!("CARGO_BIN_EXE_docbridge");
 const ANNEX_D: &str = concat!(
@@ -113,6 +120,27 @@ fn issue_verify_and_inspect_through_the_command_line() {
     assert_eq!(json["docType"], "org.iso.18013.5.1.mDL");
     assert_eq!(json["issuingCountry"], "UA");
     assert_eq!(json["claims"], claims);
+    // Byte for byte the library's report of the same verification: the
+    // tool names a certificate-configured authority by path and subject.
+    let iaca_certificate = Certificate::load_one(&std::fs::read(&iaca).unwrap()).unwrap();
+    let authority = IssuingAuthority::new(
+        format!("{}#0", iaca.display()),
+        "UA",
+        iaca_certificate.subject(),
+        vec![iaca_certificate.clone()],
+        docbridge::trust::CROSS_BORDER_DOC_TYPES,
+    )
+    .unwrap();
+    let verifier = Verifier::new(
+        TrustedAuthorities::from_authorities([authority]).unwrap(),
+        AcceptancePolicy::accept_all(),
+    );
+    let at = time::macros::datetime!(2026-11-29 12:00 UTC);
+    let outcome = verifier.verify(&std::fs::read(&doc).unwrap(), &VerifyOptions::at(at));
+    assert_eq!(
+        out.trim_end(),
+        serde_json::to_string(&Report::document(&outcome)).unwrap()
+    );
     assert_eq!(
         json["claims"]["org.iso.18013.5.1"]["family_name_national_character"],
         "Шевченко"
@@ -215,6 +243,9 @@ fn annex_d_file(relative: &str) -> Vec<u8> {
 
 #[test]
 fn annex_d_verifies_through_the_command_line() {
+    if !external::available(ANNEX_D) {
+        return;
+    }
     let dir = temp_dir("annex-d");
     let iaca = dir.join("utopia-iaca.der");
     std::fs::write(&iaca, annex_d_file("nl-wallet/iaca_root_cert.der.hex")).unwrap();
@@ -259,6 +290,9 @@ fn annex_d_verifies_through_the_command_line() {
 
 #[test]
 fn garbage_input_is_a_clear_refusal_not_a_crash() {
+    if !external::available(ANNEX_D) {
+        return;
+    }
     let dir = temp_dir("garbage");
     let iaca = dir.join("iaca.der");
     std::fs::write(&iaca, annex_d_file("nl-wallet/iaca_root_cert.der.hex")).unwrap();
@@ -397,6 +431,9 @@ fn request_present_and_verify_a_device_response() {
 
 #[test]
 fn annex_d_device_response_verifies_through_the_command_line() {
+    if !external::available(ANNEX_D) {
+        return;
+    }
     let dir = temp_dir("annex-d-response");
     let iaca = dir.join("utopia-iaca.der");
     std::fs::write(&iaca, annex_d_file("nl-wallet/iaca_root_cert.der.hex")).unwrap();
@@ -457,4 +494,104 @@ fn annex_d_device_response_verifies_through_the_command_line() {
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["error"]["code"], "device_mac_invalid");
+}
+
+// ----- Key files and input size (issue 12, findings 4 and 9) -----
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn key_files_are_private_from_the_start_and_never_replaced_unasked() {
+    let dir = temp_dir("key-files");
+    let key = dir.join("device.key.pem");
+    let public = dir.join("device.pub.pem");
+    let new_key = |force: bool| {
+        let mut args = vec!["key", "new", "--out", p(&key), "--public", p(&public)];
+        if force {
+            args.push("--force");
+        }
+        run(&args)
+    };
+    assert!(new_key(false).status.success());
+    assert_eq!(mode(&key), 0o600);
+    let first = std::fs::read(&key).unwrap();
+    let again = new_key(false);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("--force"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_eq!(std::fs::read(&key).unwrap(), first);
+    assert!(new_key(true).status.success());
+    assert_ne!(std::fs::read(&key).unwrap(), first);
+    assert_eq!(mode(&key), 0o600);
+
+    // An authority and a trust-list operator keep their keys too.
+    let authority = new_authority(&dir, "UA", "ed25519");
+    for file in ["iaca.key.pem", "ds.key.pem"] {
+        assert_eq!(mode(&authority.join(file)), 0o600, "{file}");
+    }
+    let iaca_key = std::fs::read(authority.join("iaca.key.pem")).unwrap();
+    let authority_args = |force: bool| {
+        let mut args = vec![
+            "authority",
+            "new",
+            "--country",
+            "UA",
+            "--out",
+            p(&authority),
+        ];
+        if force {
+            args.push("--force");
+        }
+        run(&args)
+    };
+    assert_eq!(authority_args(false).status.code(), Some(2));
+    assert_eq!(
+        std::fs::read(authority.join("iaca.key.pem")).unwrap(),
+        iaca_key
+    );
+    assert!(authority_args(true).status.success());
+    assert_ne!(
+        std::fs::read(authority.join("iaca.key.pem")).unwrap(),
+        iaca_key
+    );
+
+    let operator = dir.join("ua-op");
+    let operator_args = [
+        "trust-list",
+        "operator",
+        "--country",
+        "UA",
+        "--out",
+        p(&operator),
+    ];
+    assert!(run(&operator_args).status.success());
+    for file in ["root.key.pem", "signer.key.pem"] {
+        assert_eq!(mode(&operator.join(file)), 0o600, "{file}");
+    }
+    assert_eq!(run(&operator_args).status.code(), Some(2));
+}
+
+#[test]
+fn a_huge_file_is_read_only_up_to_the_limit() {
+    let dir = temp_dir("huge-file");
+    let huge = dir.join("huge.cbor");
+    // 1 GiB, sparse: costs no disk, and would cost 1 GiB of memory if read whole.
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
+    let out = run(&["inspect", p(&huge)]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cbor_too_large"), "{stderr}");
+    // Only the limit plus one byte was read.
+    assert!(stderr.contains("8388609 bytes"), "{stderr}");
+    std::fs::remove_file(&huge).unwrap();
 }

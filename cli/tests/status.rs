@@ -2,6 +2,9 @@
 //!
 //! One case needs the shared vectors in `../shared/vectors/external/token-status-list`.
 
+#[path = "../../tests/common/external.rs"]
+mod external;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -120,6 +123,7 @@ fn status_lists_through_the_command_line() {
         "2",
         "--size",
         "1000",
+        "--any-size",
         "--out",
         p(&list),
     ]);
@@ -344,10 +348,27 @@ fn status_lists_through_the_command_line() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("status_list_malformed"));
+    // Below the herd-privacy minimum only with --any-size.
+    let out = run(&[
+        "status-list",
+        "new",
+        "--uri",
+        uri,
+        "--size",
+        "16383",
+        "--out",
+        p(&dir.join("small.json")),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid_argument"));
+    assert!(!dir.join("small.json").exists());
 }
 
 #[test]
 fn the_drafts_token_checks_with_its_key() {
+    if !external::available(VECTORS) {
+        return;
+    }
     let vectors = VECTORS;
     let token = format!("{vectors}/status_list_cwt.cbor");
     assert!(
@@ -387,4 +408,123 @@ fn the_drafts_token_checks_with_its_key() {
     ]);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(json(&out)["status"], "valid");
+}
+
+#[test]
+fn concurrent_issuances_record_every_index_exactly_once() {
+    let dir = temp_dir("concurrent");
+    let ua = dir.join("ua");
+    ok(&[
+        "authority",
+        "new",
+        "--country",
+        "UA",
+        "--valid-from",
+        "2026-01-01T00:00:00Z",
+        "--valid-until",
+        "2031-01-01T00:00:00Z",
+        "--out",
+        p(&ua),
+    ]);
+    let (device_key, device_pub) = (dir.join("device.key.pem"), dir.join("device.pub.pem"));
+    ok(&[
+        "key",
+        "new",
+        "--out",
+        p(&device_key),
+        "--public",
+        p(&device_pub),
+    ]);
+    let claims = dir.join("claims.json");
+    std::fs::write(
+        &claims,
+        elements_to_json(&samples::driving_licence_ua().to_elements().unwrap()).to_string(),
+    )
+    .unwrap();
+    let list = dir.join("list.json");
+    ok(&[
+        "status-list",
+        "new",
+        "--uri",
+        "https://status.diia.gov.ua/lists/9",
+        "--size",
+        "16384",
+        "--out",
+        p(&list),
+    ]);
+    // A second `new` never replaces a list in use.
+    let again = run(&[
+        "status-list",
+        "new",
+        "--uri",
+        "https://status.diia.gov.ua/lists/9",
+        "--size",
+        "16384",
+        "--out",
+        p(&list),
+    ]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("io"));
+
+    const RUNS: usize = 8;
+    let children: Vec<_> = (0..RUNS)
+        .map(|i| {
+            Command::new(BIN)
+                .args([
+                    "issue",
+                    "--authority",
+                    p(&ua),
+                    "--doc-type",
+                    "org.iso.18013.5.1.mDL",
+                    "--claims",
+                    p(&claims),
+                    "--device-key",
+                    p(&device_pub),
+                    "--valid-from",
+                    "2026-11-01T00:00:00Z",
+                    "--valid-until",
+                    "2027-11-01T00:00:00Z",
+                    "--status-list",
+                    p(&list),
+                    "--out",
+                    p(&dir.join(format!("doc{i}.cbor"))),
+                ])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut indexes = std::collections::BTreeSet::new();
+    for (i, child) in children.into_iter().enumerate() {
+        let out = child.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "run {i}: {stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with("status list index "))
+            .unwrap();
+        let index: u64 = line.split_whitespace().nth(3).unwrap().parse().unwrap();
+        // The document carries the index it printed.
+        let document = docbridge::IssuerSigned::from_slice(
+            &std::fs::read(dir.join(format!("doc{i}.cbor"))).unwrap(),
+        )
+        .unwrap();
+        let status = document.mso_unverified().unwrap().status.unwrap();
+        assert_eq!(status.status_list.unwrap().idx, index);
+        assert!(indexes.insert(index), "index {index} given twice");
+    }
+    let stored =
+        docbridge::ManagedStatusList::from_json(&std::fs::read_to_string(&list).unwrap()).unwrap();
+    assert_eq!(
+        stored.allocator().used(),
+        RUNS as u64,
+        "an allocation was lost"
+    );
+    assert!(indexes.iter().all(|&i| stored.allocator().is_used(i)));
+    assert!(!dir.join("list.json.tmp").exists());
 }

@@ -4,8 +4,8 @@
 //! "cases": [Case, ...]}`. Every path is relative to the vectors directory
 //! (forward slashes, no `..`); binary inputs are files (`.cbor`, `.der`,
 //! `.bin`), keys and certificates PEM, times RFC 3339 in UTC. Objects hold
-//! exactly the documented keys (an unknown key is refused, so a typo cannot
-//! silently change a case). `test-vectors/README.md` is the reference for
+//! exactly the documented keys (serde derives with `deny_unknown_fields`: an
+//! unknown key is refused, so a typo cannot silently change a case). `test-vectors/README.md` is the reference for
 //! implementers in other languages; the summary:
 //!
 //! ```text
@@ -27,6 +27,7 @@
 //! Source = path / {"prefix": hex, "fill": hex byte, "length": uint}   ; synthetic bytes
 //! ```
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -46,7 +47,8 @@ pub struct Manifest {
 }
 
 /// What a case exercises, and so how it is run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// An IssuerSigned document verified on its own (issuer data authentication).
     IssuerSigned,
@@ -164,24 +166,28 @@ pub enum Input {
 }
 
 /// The inputs of a `session` case.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SessionInput {
     /// Which side decrypts.
     pub role: SessionRole,
     /// The side's own ephemeral P-256 private key (PKCS#8 PEM).
     pub private_key: String,
     /// The device's ephemeral public key EDeviceKey (SPKI PEM); reader only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peer_public_key: Option<String>,
     /// The side's SessionTranscriptBytes.
     pub transcript: Source,
     /// The SessionEstablishment received; device only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub establishment: Option<Source>,
     /// SessionData messages received from the other side, in order.
     pub messages: Vec<Source>,
 }
 
 /// The side of a session a case plays.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum SessionRole {
     /// The mdoc reader: decrypts the device's SessionData.
     Reader,
@@ -201,7 +207,8 @@ impl SessionRole {
 }
 
 /// A Status List Token with the URI it was fetched from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StatusTokenEntry {
     /// The URI the documents reference.
     pub uri: String,
@@ -210,7 +217,8 @@ pub struct StatusTokenEntry {
 }
 
 /// Where the bytes of a binary input come from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "SourceJson", try_from = "SourceJson")]
 pub enum Source {
     /// A file, relative to the vectors directory.
     File(String),
@@ -269,7 +277,8 @@ impl Source {
 pub const MAX_SYNTHETIC_LEN: usize = 64 * 1024 * 1024;
 
 /// The verifier of a document case, spelled out.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct VerifierConfig {
     /// Authorities configured by hand: an IACA certificate each.
     pub trusted_iacas: Vec<TrustedIaca>,
@@ -306,7 +315,8 @@ impl VerifierConfig {
 pub const DEFAULT_CLOCK_SKEW_SECONDS: u64 = 300;
 
 /// An issuing authority configured by hand.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct TrustedIaca {
     /// The IACA certificate (PEM file).
     pub certificate: String,
@@ -321,7 +331,8 @@ pub struct TrustedIaca {
 }
 
 /// An operator root pinned for a country.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OperatorRoot {
     /// The country whose lists it signs for.
     pub country: String,
@@ -330,7 +341,8 @@ pub struct OperatorRoot {
 }
 
 /// The acceptance policy.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "PolicyJson", try_from = "PolicyJson")]
 pub enum PolicySpec {
     /// Everything a trusted authority may issue.
     All,
@@ -344,7 +356,8 @@ pub enum PolicySpec {
 }
 
 /// The status policy ([`docbridge::StatusPolicy`]).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct StatusPolicySpec {
     /// A document that references a status list passes without a token
     /// (marked `not_checked`).
@@ -389,53 +402,63 @@ impl Expected {
     /// Reads an outcome.
     pub fn from_json(json: &Json) -> Result<Expected> {
         const WHAT: &str = "expected";
-        let map = object(json, WHAT)?;
+        let map = json
+            .as_object()
+            .ok_or_else(|| bad(WHAT, "expected an object"))?;
         match map.get("valid") {
+            // The members of a success depend on the kind (see
+            // test-vectors/README.md): kept as they are.
             Some(Json::Bool(true)) => {
                 let mut members = map.clone();
                 members.remove("valid");
                 Ok(Expected::Valid(members))
             }
             Some(Json::Bool(false)) => {
-                check_keys(map, &["valid", "error"], WHAT)?;
-                Ok(Expected::Invalid(string(map, "error", WHAT)?))
+                let refused: RefusedJson = from_value(json, WHAT)?;
+                Ok(Expected::Invalid(refused.error))
             }
             _ => Err(bad(WHAT, "\"valid\" must be true or false")),
         }
     }
 }
 
-// ----- Writing -----
+// ----- Reading and writing -----
+//
+// The JSON form is spelled by serde derives: the public types where their
+// shape is the file's, small wire types where a member depends on the
+// case's kind. Every object refuses unknown members (`deny_unknown_fields`).
 
 impl Manifest {
     /// The manifest as JSON.
     pub fn to_json(&self) -> Result<Json> {
-        let mut map = Map::new();
-        map.insert("format".into(), FORMAT.into());
-        map.insert("description".into(), self.description.clone().into());
         let cases = self
             .cases
             .iter()
             .map(Case::to_json)
             .collect::<Result<Vec<_>>>()?;
-        map.insert("cases".into(), Json::Array(cases));
-        Ok(Json::Object(map))
+        to_value(
+            &ManifestJson {
+                format: FORMAT.to_string(),
+                description: self.description.clone(),
+                cases,
+            },
+            "manifest",
+        )
     }
 
     /// Reads a manifest (`invalid_argument` for anything not of the
     /// documented shape, another `format`, or two cases with one id).
     pub fn from_json(json: &Json) -> Result<Manifest> {
         const WHAT: &str = "manifest";
-        let map = object(json, WHAT)?;
-        check_keys(map, &["format", "description", "cases"], WHAT)?;
-        let format = string(map, "format", WHAT)?;
-        if format != FORMAT {
+        let manifest: ManifestJson = from_value(json, WHAT)?;
+        if manifest.format != FORMAT {
             return Err(bad(
                 WHAT,
-                &format!("format {format:?}; this crate reads {FORMAT:?}"),
+                &format!("format {:?}; this crate reads {FORMAT:?}", manifest.format),
             ));
         }
-        let cases = array(map, "cases", WHAT)?
+        let cases = manifest
+            .cases
             .iter()
             .map(Case::from_json)
             .collect::<Result<Vec<_>>>()?;
@@ -446,7 +469,7 @@ impl Manifest {
             }
         }
         Ok(Manifest {
-            description: string(map, "description", WHAT)?,
+            description: manifest.description,
             cases,
         })
     }
@@ -461,217 +484,163 @@ impl Manifest {
 impl Case {
     /// The case as JSON.
     pub fn to_json(&self) -> Result<Json> {
-        let mut map = Map::new();
-        map.insert("id".into(), self.id.clone().into());
-        map.insert("description".into(), self.description.clone().into());
-        map.insert("kind".into(), self.kind.name().into());
-        map.insert("now".into(), time_json(self.now)?);
-        let mut input = Map::new();
-        match &self.input {
+        let what = format!("case {:?}", self.id);
+        let (verifier, input) = match &self.input {
             Input::Document {
                 verifier,
                 document,
                 status_token,
-            } => {
-                map.insert("verifier".into(), verifier.to_json());
-                input.insert("document".into(), document.to_json());
-                if let Some(token) = status_token {
-                    input.insert("statusToken".into(), token.to_json());
-                }
-            }
+            } => (
+                Some(verifier.clone()),
+                to_value(
+                    &DocumentInputJson {
+                        document: document.clone(),
+                        status_token: status_token.clone(),
+                    },
+                    &what,
+                )?,
+            ),
             Input::DeviceResponse {
                 verifier,
                 response,
                 transcript,
                 reader_key,
                 status_tokens,
-            } => {
-                map.insert("verifier".into(), verifier.to_json());
-                input.insert("response".into(), response.to_json());
-                input.insert("transcript".into(), transcript.to_json());
-                if let Some(key) = reader_key {
-                    input.insert("readerKey".into(), key.clone().into());
-                }
-                if !status_tokens.is_empty() {
-                    let tokens = status_tokens
-                        .iter()
-                        .map(|t| {
-                            let mut entry = Map::new();
-                            entry.insert("uri".into(), t.uri.clone().into());
-                            entry.insert("token".into(), t.token.to_json());
-                            Json::Object(entry)
-                        })
-                        .collect();
-                    input.insert("statusTokens".into(), Json::Array(tokens));
-                }
-            }
+            } => (
+                Some(verifier.clone()),
+                to_value(
+                    &ResponseInputJson {
+                        response: response.clone(),
+                        transcript: transcript.clone(),
+                        reader_key: reader_key.clone(),
+                        status_tokens: status_tokens.clone(),
+                    },
+                    &what,
+                )?,
+            ),
             Input::DeviceRequest {
                 request,
                 transcript,
                 reader_roots,
-            } => {
-                input.insert("request".into(), request.to_json());
-                input.insert("transcript".into(), transcript.to_json());
-                input.insert("readerRoots".into(), strings_json(reader_roots));
-            }
+            } => (
+                None,
+                to_value(
+                    &RequestInputJson {
+                        request: request.clone(),
+                        transcript: transcript.clone(),
+                        reader_roots: reader_roots.clone(),
+                    },
+                    &what,
+                )?,
+            ),
             Input::TrustList {
                 operator_roots,
                 saved_state,
                 updates,
-            } => {
-                input.insert("operatorRoots".into(), roots_json(operator_roots));
-                if let Some(state) = saved_state {
-                    input.insert("savedState".into(), state.to_json());
-                }
-                input.insert(
-                    "updates".into(),
-                    Json::Array(updates.iter().map(Source::to_json).collect()),
-                );
-            }
-            Input::Session(session) => {
-                input.insert("role".into(), session.role.name().into());
-                input.insert("privateKey".into(), session.private_key.clone().into());
-                if let Some(peer) = &session.peer_public_key {
-                    input.insert("peerPublicKey".into(), peer.clone().into());
-                }
-                input.insert("transcript".into(), session.transcript.to_json());
-                if let Some(establishment) = &session.establishment {
-                    input.insert("establishment".into(), establishment.to_json());
-                }
-                input.insert(
-                    "messages".into(),
-                    Json::Array(session.messages.iter().map(Source::to_json).collect()),
-                );
-            }
-        }
-        map.insert("input".into(), Json::Object(input));
-        map.insert("expected".into(), self.expected.to_json());
-        Ok(Json::Object(map))
+            } => (
+                None,
+                to_value(
+                    &TrustListInputJson {
+                        operator_roots: operator_roots.clone(),
+                        saved_state: saved_state.clone(),
+                        updates: updates.clone(),
+                    },
+                    &what,
+                )?,
+            ),
+            Input::Session(session) => (None, to_value(session, &what)?),
+        };
+        to_value(
+            &CaseJson {
+                id: self.id.clone(),
+                description: self.description.clone(),
+                kind: self.kind,
+                now: self
+                    .now
+                    .format(&Rfc3339)
+                    .map_err(|e| Error::InvalidDate(e.to_string()))?,
+                verifier,
+                input,
+                expected: self.expected.to_json(),
+            },
+            &what,
+        )
     }
 
     /// Reads a case.
     pub fn from_json(json: &Json) -> Result<Case> {
-        let map = object(json, "case")?;
-        let id = string(map, "id", "case")?;
-        let what = format!("case {id:?}");
+        let case: CaseJson = from_value(json, "case")?;
+        let what = format!("case {:?}", case.id);
         let what = what.as_str();
-        let kind = Kind::from_name(&string(map, "kind", what)?)?;
-        let has_verifier = matches!(
-            kind,
-            Kind::IssuerSigned | Kind::Status | Kind::DeviceResponse
-        );
-        let keys: &[&str] = if has_verifier {
-            &[
-                "id",
-                "description",
-                "kind",
-                "now",
-                "verifier",
-                "input",
-                "expected",
-            ]
-        } else {
-            &["id", "description", "kind", "now", "input", "expected"]
-        };
-        check_keys(map, keys, what)?;
-        let input_map = object(field(map, "input", what)?, &format!("{what}: input"))?;
         let in_what = format!("{what}: input");
         let in_what = in_what.as_str();
-        let verifier = || VerifierConfig::from_json(field(map, "verifier", what)?, what);
-        let input = match kind {
-            Kind::IssuerSigned | Kind::Status => {
-                check_keys(input_map, &["document", "statusToken"], in_what)?;
-                Input::Document {
-                    verifier: verifier()?,
-                    document: source(input_map, "document", in_what)?,
-                    status_token: optional_source(input_map, "statusToken", in_what)?,
-                }
-            }
-            Kind::DeviceResponse => {
-                check_keys(
-                    input_map,
-                    &["response", "transcript", "readerKey", "statusTokens"],
-                    in_what,
-                )?;
-                let status_tokens = optional_array(input_map, "statusTokens", in_what)?
-                    .iter()
-                    .map(|entry| {
-                        let entry = object(entry, in_what)?;
-                        check_keys(entry, &["uri", "token"], in_what)?;
-                        Ok(StatusTokenEntry {
-                            uri: string(entry, "uri", in_what)?,
-                            token: source(entry, "token", in_what)?,
-                        })
-                    })
-                    .collect::<Result<Vec<_>>>()?;
-                Input::DeviceResponse {
-                    verifier: verifier()?,
-                    response: source(input_map, "response", in_what)?,
-                    transcript: source(input_map, "transcript", in_what)?,
-                    reader_key: optional_string(input_map, "readerKey", in_what)?,
-                    status_tokens,
-                }
-            }
-            Kind::DeviceRequest => {
-                check_keys(
-                    input_map,
-                    &["request", "transcript", "readerRoots"],
-                    in_what,
-                )?;
-                Input::DeviceRequest {
-                    request: source(input_map, "request", in_what)?,
-                    transcript: source(input_map, "transcript", in_what)?,
-                    reader_roots: strings(input_map, "readerRoots", in_what)?,
-                }
-            }
-            Kind::TrustList => {
-                check_keys(
-                    input_map,
-                    &["operatorRoots", "savedState", "updates"],
-                    in_what,
-                )?;
-                Input::TrustList {
-                    operator_roots: roots(input_map, "operatorRoots", in_what)?,
-                    saved_state: optional_source(input_map, "savedState", in_what)?,
-                    updates: sources(input_map, "updates", in_what)?,
-                }
-            }
-            Kind::Session => {
-                check_keys(
-                    input_map,
-                    &[
-                        "role",
-                        "privateKey",
-                        "peerPublicKey",
-                        "transcript",
-                        "establishment",
-                        "messages",
-                    ],
-                    in_what,
-                )?;
-                let role = match string(input_map, "role", in_what)?.as_str() {
-                    "reader" => SessionRole::Reader,
-                    "device" => SessionRole::Device,
-                    other => {
-                        return Err(bad(in_what, &format!("role {other:?}: reader or device")));
-                    }
-                };
-                Input::Session(SessionInput {
-                    role,
-                    private_key: string(input_map, "privateKey", in_what)?,
-                    peer_public_key: optional_string(input_map, "peerPublicKey", in_what)?,
-                    transcript: source(input_map, "transcript", in_what)?,
-                    establishment: optional_source(input_map, "establishment", in_what)?,
-                    messages: sources(input_map, "messages", in_what)?,
-                })
+        let has_verifier = matches!(
+            case.kind,
+            Kind::IssuerSigned | Kind::Status | Kind::DeviceResponse
+        );
+        let verifier = match (case.verifier, has_verifier) {
+            (Some(verifier), true) => Some(verifier),
+            (None, false) => None,
+            (None, true) => return Err(bad(what, "missing \"verifier\"")),
+            (Some(_), false) => {
+                return Err(bad(
+                    what,
+                    &format!("unknown key \"verifier\" for kind {}", case.kind.name()),
+                ));
             }
         };
+        let input = match (case.kind, verifier) {
+            (Kind::IssuerSigned | Kind::Status, Some(verifier)) => {
+                let input: DocumentInputJson = from_value(&case.input, in_what)?;
+                Input::Document {
+                    verifier,
+                    document: input.document,
+                    status_token: input.status_token,
+                }
+            }
+            (Kind::DeviceResponse, Some(verifier)) => {
+                let input: ResponseInputJson = from_value(&case.input, in_what)?;
+                Input::DeviceResponse {
+                    verifier,
+                    response: input.response,
+                    transcript: input.transcript,
+                    reader_key: input.reader_key,
+                    status_tokens: input.status_tokens,
+                }
+            }
+            (Kind::DeviceRequest, _) => {
+                let input: RequestInputJson = from_value(&case.input, in_what)?;
+                Input::DeviceRequest {
+                    request: input.request,
+                    transcript: input.transcript,
+                    reader_roots: input.reader_roots,
+                }
+            }
+            (Kind::TrustList, _) => {
+                let input: TrustListInputJson = from_value(&case.input, in_what)?;
+                Input::TrustList {
+                    operator_roots: input.operator_roots,
+                    saved_state: input.saved_state,
+                    updates: input.updates,
+                }
+            }
+            (Kind::Session, _) => Input::Session(from_value(&case.input, in_what)?),
+            (Kind::IssuerSigned | Kind::Status | Kind::DeviceResponse, None) => {
+                return Err(bad(what, "missing \"verifier\""));
+            }
+        };
+        let now = OffsetDateTime::parse(&case.now, &Rfc3339).map_err(|e| {
+            bad(
+                what,
+                &format!("\"now\" {:?} is not RFC 3339: {e}", case.now),
+            )
+        })?;
         Ok(Case {
-            description: string(map, "description", what)?,
-            now: time(map, "now", what)?,
-            expected: Expected::from_json(field(map, "expected", what)?)?,
-            id,
-            kind,
+            description: case.description,
+            now,
+            expected: Expected::from_json(&case.expected)?,
+            id: case.id,
+            kind: case.kind,
             input,
         })
     }
@@ -680,177 +649,246 @@ impl Case {
 impl VerifierConfig {
     /// The configuration as JSON.
     pub fn to_json(&self) -> Json {
-        let mut map = Map::new();
-        let iacas = self
-            .trusted_iacas
-            .iter()
-            .map(|iaca| {
-                let mut entry = Map::new();
-                entry.insert("certificate".into(), iaca.certificate.clone().into());
-                entry.insert("id".into(), iaca.id.clone().into());
-                entry.insert("country".into(), iaca.country.clone().into());
-                entry.insert("name".into(), iaca.name.clone().into());
-                entry.insert("docTypes".into(), strings_json(&iaca.doc_types));
-                Json::Object(entry)
-            })
-            .collect();
-        map.insert("trustedIacas".into(), Json::Array(iacas));
-        map.insert(
-            "trustLists".into(),
-            Json::Array(self.trust_lists.iter().map(Source::to_json).collect()),
-        );
-        map.insert("operatorRoots".into(), roots_json(&self.operator_roots));
-        let policy = match &self.acceptance_policy {
-            PolicySpec::All => Json::String("all".into()),
-            PolicySpec::Listed { countries, pairs } => {
-                let mut policy = Map::new();
-                policy.insert("countries".into(), strings_json(countries));
-                let pairs = pairs
-                    .iter()
-                    .map(|(country, doc_type)| {
-                        let mut pair = Map::new();
-                        pair.insert("country".into(), country.clone().into());
-                        pair.insert("docType".into(), doc_type.clone().into());
-                        Json::Object(pair)
-                    })
-                    .collect();
-                policy.insert("pairs".into(), Json::Array(pairs));
-                Json::Object(policy)
-            }
-        };
-        map.insert("acceptancePolicy".into(), policy);
-        map.insert("clockSkewSeconds".into(), self.clock_skew_seconds.into());
-        let mut status = Map::new();
-        status.insert(
-            "allowMissingToken".into(),
-            self.status_policy.allow_missing_token.into(),
-        );
-        status.insert(
-            "acceptOtherValues".into(),
-            self.status_policy.accept_other_values.into(),
-        );
-        map.insert("statusPolicy".into(), Json::Object(status));
-        Json::Object(map)
-    }
-
-    fn from_json(json: &Json, case: &str) -> Result<VerifierConfig> {
-        let what = format!("{case}: verifier");
-        let what = what.as_str();
-        let map = object(json, what)?;
-        check_keys(
-            map,
-            &[
-                "trustedIacas",
-                "trustLists",
-                "operatorRoots",
-                "acceptancePolicy",
-                "clockSkewSeconds",
-                "statusPolicy",
-            ],
-            what,
-        )?;
-        let trusted_iacas = array(map, "trustedIacas", what)?
-            .iter()
-            .map(|entry| {
-                let entry = object(entry, what)?;
-                check_keys(
-                    entry,
-                    &["certificate", "id", "country", "name", "docTypes"],
-                    what,
-                )?;
-                Ok(TrustedIaca {
-                    certificate: string(entry, "certificate", what)?,
-                    id: string(entry, "id", what)?,
-                    country: string(entry, "country", what)?,
-                    name: string(entry, "name", what)?,
-                    doc_types: strings(entry, "docTypes", what)?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let acceptance_policy = match field(map, "acceptancePolicy", what)? {
-            Json::String(s) if s == "all" => PolicySpec::All,
-            Json::Object(policy) => {
-                check_keys(policy, &["countries", "pairs"], what)?;
-                let pairs = array(policy, "pairs", what)?
-                    .iter()
-                    .map(|pair| {
-                        let pair = object(pair, what)?;
-                        check_keys(pair, &["country", "docType"], what)?;
-                        Ok((
-                            string(pair, "country", what)?,
-                            string(pair, "docType", what)?,
-                        ))
-                    })
-                    .collect::<Result<Vec<_>>>()?;
-                PolicySpec::Listed {
-                    countries: strings(policy, "countries", what)?,
-                    pairs,
-                }
-            }
-            _ => {
-                return Err(bad(
-                    what,
-                    "acceptancePolicy must be \"all\" or {\"countries\", \"pairs\"}",
-                ));
-            }
-        };
-        let status = object(field(map, "statusPolicy", what)?, what)?;
-        check_keys(status, &["allowMissingToken", "acceptOtherValues"], what)?;
-        Ok(VerifierConfig {
-            trusted_iacas,
-            trust_lists: sources(map, "trustLists", what)?,
-            operator_roots: roots(map, "operatorRoots", what)?,
-            acceptance_policy,
-            clock_skew_seconds: field(map, "clockSkewSeconds", what)?
-                .as_u64()
-                .ok_or_else(|| bad(what, "clockSkewSeconds must be an unsigned integer"))?,
-            status_policy: StatusPolicySpec {
-                allow_missing_token: boolean(status, "allowMissingToken", what)?,
-                accept_other_values: boolean(status, "acceptOtherValues", what)?,
-            },
-        })
+        // Strings, numbers and booleans only: serializing cannot fail.
+        serde_json::to_value(self).unwrap_or(Json::Null)
     }
 }
 
 impl Source {
     /// The source as JSON: its path, or the synthetic object.
     pub fn to_json(&self) -> Json {
-        match self {
-            Source::File(path) => Json::String(path.clone()),
+        serde_json::to_value(self).unwrap_or(Json::Null)
+    }
+}
+
+/// `{"valid": false, "error": code}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RefusedJson {
+    // Always false here: read only so that the member is allowed.
+    #[serde(rename = "valid")]
+    _valid: bool,
+    error: String,
+}
+
+/// The whole file.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ManifestJson {
+    format: String,
+    description: String,
+    cases: Vec<Json>,
+}
+
+/// A case; `input` is read by kind, `expected` by [`Expected::from_json`].
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaseJson {
+    id: String,
+    description: String,
+    kind: Kind,
+    now: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    verifier: Option<VerifierConfig>,
+    input: Json,
+    expected: Json,
+}
+
+/// `input` of kinds `issuer_signed` and `status`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct DocumentInputJson {
+    document: Source,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    status_token: Option<Source>,
+}
+
+/// `input` of kind `device_response`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct ResponseInputJson {
+    response: Source,
+    transcript: Source,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reader_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    status_tokens: Vec<StatusTokenEntry>,
+}
+
+/// `input` of kind `device_request`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RequestInputJson {
+    request: Source,
+    transcript: Source,
+    reader_roots: Vec<String>,
+}
+
+/// `input` of kind `trust_list`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct TrustListInputJson {
+    operator_roots: Vec<OperatorRoot>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    saved_state: Option<Source>,
+    updates: Vec<Source>,
+}
+
+/// [`Source`] on the wire: a path, or the synthetic object in hex.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum SourceJson {
+    File(String),
+    Synthetic(SyntheticJson),
+}
+
+/// By hand rather than `untagged`, so that a bad synthetic object gets
+/// serde's message about its member, not "did not match any variant".
+impl<'de> Deserialize<'de> for SourceJson {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<SourceJson, D::Error> {
+        use serde::de::Error as _;
+        match Json::deserialize(d)? {
+            Json::String(path) => Ok(SourceJson::File(path)),
+            object @ Json::Object(_) => SyntheticJson::deserialize(object)
+                .map(SourceJson::Synthetic)
+                .map_err(D::Error::custom),
+            _ => Err(D::Error::custom(
+                "an input must be a path or a synthetic object",
+            )),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SyntheticJson {
+    prefix: String,
+    fill: String,
+    length: u64,
+}
+
+impl From<Source> for SourceJson {
+    fn from(source: Source) -> SourceJson {
+        match source {
+            Source::File(path) => SourceJson::File(path),
             Source::Synthetic {
                 prefix,
                 fill,
                 length,
-            } => {
-                let mut map = Map::new();
-                map.insert("prefix".into(), to_hex(prefix).into());
-                map.insert("fill".into(), to_hex(&[*fill]).into());
-                map.insert("length".into(), (*length).into());
-                Json::Object(map)
-            }
+            } => SourceJson::Synthetic(SyntheticJson {
+                prefix: to_hex(&prefix),
+                fill: to_hex(&[fill]),
+                length,
+            }),
         }
     }
+}
 
-    fn from_json(json: &Json, what: &str) -> Result<Source> {
+impl TryFrom<SourceJson> for Source {
+    type Error = String;
+
+    fn try_from(json: SourceJson) -> std::result::Result<Source, String> {
+        const WHAT: &str = "synthetic input";
         match json {
-            Json::String(path) => Ok(Source::File(path.clone())),
-            Json::Object(map) => {
-                check_keys(map, &["prefix", "fill", "length"], what)?;
-                let fill = from_hex(&string(map, "fill", what)?, what)?;
+            SourceJson::File(path) => Ok(Source::File(path)),
+            SourceJson::Synthetic(synthetic) => {
+                let fill = from_hex(&synthetic.fill, WHAT).map_err(|e| e.to_string())?;
                 let [fill] = fill.as_slice() else {
-                    return Err(bad(what, "fill must be one byte of hex"));
+                    return Err(bad(WHAT, "fill must be one byte of hex").to_string());
                 };
                 Ok(Source::Synthetic {
-                    prefix: from_hex(&string(map, "prefix", what)?, what)?,
+                    prefix: from_hex(&synthetic.prefix, WHAT).map_err(|e| e.to_string())?,
                     fill: *fill,
-                    length: field(map, "length", what)?
-                        .as_u64()
-                        .ok_or_else(|| bad(what, "length must be an unsigned integer"))?,
+                    length: synthetic.length,
                 })
             }
-            _ => Err(bad(what, "an input must be a path or a synthetic object")),
         }
     }
+}
+
+/// [`PolicySpec`] on the wire: `"all"` or `{"countries", "pairs"}`.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum PolicyJson {
+    All(String),
+    Listed(ListedPolicyJson),
+}
+
+/// By hand for the same reason as [`SourceJson`].
+impl<'de> Deserialize<'de> for PolicyJson {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<PolicyJson, D::Error> {
+        use serde::de::Error as _;
+        match Json::deserialize(d)? {
+            Json::String(all) => Ok(PolicyJson::All(all)),
+            object @ Json::Object(_) => ListedPolicyJson::deserialize(object)
+                .map(PolicyJson::Listed)
+                .map_err(D::Error::custom),
+            _ => Err(D::Error::custom(
+                "acceptancePolicy must be \"all\" or {\"countries\", \"pairs\"}",
+            )),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListedPolicyJson {
+    countries: Vec<String>,
+    pairs: Vec<PairJson>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct PairJson {
+    country: String,
+    doc_type: String,
+}
+
+impl From<PolicySpec> for PolicyJson {
+    fn from(policy: PolicySpec) -> PolicyJson {
+        match policy {
+            PolicySpec::All => PolicyJson::All("all".into()),
+            PolicySpec::Listed { countries, pairs } => PolicyJson::Listed(ListedPolicyJson {
+                countries,
+                pairs: pairs
+                    .into_iter()
+                    .map(|(country, doc_type)| PairJson { country, doc_type })
+                    .collect(),
+            }),
+        }
+    }
+}
+
+impl TryFrom<PolicyJson> for PolicySpec {
+    type Error = String;
+
+    fn try_from(json: PolicyJson) -> std::result::Result<PolicySpec, String> {
+        match json {
+            PolicyJson::All(all) if all == "all" => Ok(PolicySpec::All),
+            PolicyJson::All(other) => Err(format!(
+                "acceptancePolicy {other:?}: \"all\" or {{\"countries\", \"pairs\"}}"
+            )),
+            PolicyJson::Listed(listed) => Ok(PolicySpec::Listed {
+                countries: listed.countries,
+                pairs: listed
+                    .pairs
+                    .into_iter()
+                    .map(|pair| (pair.country, pair.doc_type))
+                    .collect(),
+            }),
+        }
+    }
+}
+
+/// `value` as JSON (`invalid_argument` naming `what` should serde refuse).
+fn to_value<T: Serialize>(value: &T, what: &str) -> Result<Json> {
+    serde_json::to_value(value).map_err(|e| bad(what, &e.to_string()))
+}
+
+/// A `T` from `json`; serde's message names the unknown, missing or
+/// mistyped member.
+fn from_value<T: serde::de::DeserializeOwned>(json: &Json, what: &str) -> Result<T> {
+    T::deserialize(json).map_err(|e| bad(what, &e.to_string()))
 }
 
 // ----- Canonical JSON -----
@@ -953,142 +991,12 @@ fn bad(what: &str, detail: &str) -> Error {
     Error::InvalidArgument(format!("vectors manifest: {what}: {detail}"))
 }
 
-fn time_json(at: OffsetDateTime) -> Result<Json> {
-    at.format(&Rfc3339)
-        .map(Json::String)
-        .map_err(|e| Error::InvalidDate(e.to_string()))
-}
-
-fn strings_json(items: &[String]) -> Json {
-    Json::Array(items.iter().cloned().map(Json::String).collect())
-}
-
-fn roots_json(roots: &[OperatorRoot]) -> Json {
-    Json::Array(
-        roots
-            .iter()
-            .map(|root| {
-                let mut entry = Map::new();
-                entry.insert("country".into(), root.country.clone().into());
-                entry.insert("certificate".into(), root.certificate.clone().into());
-                Json::Object(entry)
-            })
-            .collect(),
-    )
-}
-
-fn object<'a>(json: &'a Json, what: &str) -> Result<&'a Map<String, Json>> {
-    json.as_object()
-        .ok_or_else(|| bad(what, "expected an object"))
-}
-
-fn check_keys(map: &Map<String, Json>, allowed: &[&str], what: &str) -> Result<()> {
-    match map.keys().find(|k| !allowed.contains(&k.as_str())) {
-        Some(key) => Err(bad(what, &format!("unknown key {key:?}"))),
-        None => Ok(()),
-    }
-}
-
-fn field<'a>(map: &'a Map<String, Json>, key: &str, what: &str) -> Result<&'a Json> {
-    map.get(key)
-        .ok_or_else(|| bad(what, &format!("missing {key:?}")))
-}
-
-fn string(map: &Map<String, Json>, key: &str, what: &str) -> Result<String> {
-    field(map, key, what)?
-        .as_str()
-        .map(str::to_string)
-        .ok_or_else(|| bad(what, &format!("{key:?} must be a string")))
-}
-
-fn optional_string(map: &Map<String, Json>, key: &str, what: &str) -> Result<Option<String>> {
-    map.get(key).map(|_| string(map, key, what)).transpose()
-}
-
-fn boolean(map: &Map<String, Json>, key: &str, what: &str) -> Result<bool> {
-    field(map, key, what)?
-        .as_bool()
-        .ok_or_else(|| bad(what, &format!("{key:?} must be true or false")))
-}
-
-fn array<'a>(map: &'a Map<String, Json>, key: &str, what: &str) -> Result<&'a [Json]> {
-    field(map, key, what)?
-        .as_array()
-        .map(Vec::as_slice)
-        .ok_or_else(|| bad(what, &format!("{key:?} must be an array")))
-}
-
-fn optional_array<'a>(map: &'a Map<String, Json>, key: &str, what: &str) -> Result<&'a [Json]> {
-    match map.get(key) {
-        None => Ok(&[]),
-        Some(_) => array(map, key, what),
-    }
-}
-
-fn strings(map: &Map<String, Json>, key: &str, what: &str) -> Result<Vec<String>> {
-    array(map, key, what)?
-        .iter()
-        .map(|item| {
-            item.as_str()
-                .map(str::to_string)
-                .ok_or_else(|| bad(what, &format!("{key:?} must hold strings")))
-        })
-        .collect()
-}
-
-fn time(map: &Map<String, Json>, key: &str, what: &str) -> Result<OffsetDateTime> {
-    let text = string(map, key, what)?;
-    OffsetDateTime::parse(&text, &Rfc3339)
-        .map_err(|e| bad(what, &format!("{key:?} {text:?} is not RFC 3339: {e}")))
-}
-
-fn source(map: &Map<String, Json>, key: &str, what: &str) -> Result<Source> {
-    Source::from_json(field(map, key, what)?, &format!("{what}.{key}"))
-}
-
-fn optional_source(map: &Map<String, Json>, key: &str, what: &str) -> Result<Option<Source>> {
-    map.get(key).map(|_| source(map, key, what)).transpose()
-}
-
-fn sources(map: &Map<String, Json>, key: &str, what: &str) -> Result<Vec<Source>> {
-    array(map, key, what)?
-        .iter()
-        .map(|item| Source::from_json(item, &format!("{what}.{key}")))
-        .collect()
-}
-
-fn roots(map: &Map<String, Json>, key: &str, what: &str) -> Result<Vec<OperatorRoot>> {
-    array(map, key, what)?
-        .iter()
-        .map(|entry| {
-            let entry = object(entry, what)?;
-            check_keys(entry, &["country", "certificate"], what)?;
-            Ok(OperatorRoot {
-                country: string(entry, "country", what)?,
-                certificate: string(entry, "certificate", what)?,
-            })
-        })
-        .collect()
-}
-
 fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
 fn from_hex(text: &str, what: &str) -> Result<Vec<u8>> {
-    let digits = text.as_bytes();
-    if !digits.len().is_multiple_of(2) {
-        return Err(bad(what, "hex of odd length"));
-    }
-    digits
-        .chunks(2)
-        .map(|pair| {
-            std::str::from_utf8(pair)
-                .ok()
-                .and_then(|p| u8::from_str_radix(p, 16).ok())
-                .ok_or_else(|| bad(what, &format!("{text:?} is not hex")))
-        })
-        .collect()
+    hex::decode(text).map_err(|e| bad(what, &format!("{text:?} is not hex: {e}")))
 }
 
 #[cfg(test)]
@@ -1208,5 +1116,44 @@ mod tests {
         let case = json["cases"][0].clone();
         json["cases"].as_array_mut().unwrap().push(case);
         assert_eq!(code(&json), Err("invalid_argument"));
+        json["cases"].as_array_mut().unwrap().pop();
+
+        // Unknown members are refused at every depth, with serde's message.
+        let message = |json: &Json| Manifest::from_json(json).unwrap_err().to_string();
+        for path in [
+            &["verifier", "statusPolicy"][..],
+            &["verifier", "trustedIacas", "0"][..],
+            &["input", "document"][..],
+            &[][..],
+        ] {
+            let mut changed = json.clone();
+            let mut at = &mut changed["cases"][0];
+            for step in path {
+                at = match step.parse::<usize>() {
+                    Ok(index) => &mut at[index],
+                    Err(_) => &mut at[*step],
+                };
+            }
+            at["alowMissingToken"] = Json::Bool(true);
+            assert!(
+                message(&changed).contains("alowMissingToken"),
+                "{path:?}: {}",
+                message(&changed)
+            );
+        }
+        // A verifier only where the kind has one.
+        let mut changed = json.clone();
+        changed["cases"][0]["kind"] = "device_request".into();
+        assert!(
+            message(&changed).contains("\"verifier\""),
+            "{}",
+            message(&changed)
+        );
+        changed["cases"][0]["kind"] = "status".into();
+        changed["cases"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("verifier");
+        assert!(message(&changed).contains("missing \"verifier\""));
     }
 }

@@ -25,7 +25,9 @@ use docbridge::deps::p256;
 use docbridge::documents::json::elements_to_json;
 use docbridge::error::{Error, Result};
 use docbridge::request::DeviceRequest;
-use docbridge::session::{DeviceSession, ReaderSession, Received, SessionEstablishment};
+use docbridge::session::{
+    DeviceSession, EphemeralKey, ReaderSession, Received, SessionEstablishment,
+};
 use docbridge::status::StatusPolicy;
 use docbridge::trust::store::{Update, UpdateOutcome};
 use docbridge::trust::{AcceptancePolicy, IssuingAuthority, TrustStore, TrustedAuthorities};
@@ -316,7 +318,7 @@ fn execute(case: &Case, files: &dyn Files) -> Result<Result<Map<String, Json>>> 
                 store.pin_operator(&root.country, certificate(files, &root.certificate)?)?;
             }
             if let Some(state) = saved_state
-                && let Err(refused) = store.load_from(&load(files, state)?)
+                && let Err(refused) = store.load_from(&load(files, state)?, now)
             {
                 return Ok(Err(refused));
             }
@@ -437,7 +439,11 @@ fn run_session(session: &SessionInput, files: &dyn Files) -> Result<Result<Map<S
             let establishment = load(files, establishment)?;
             (|| {
                 let message = SessionEstablishment::from_slice(&establishment)?;
-                let (mut device, request) = DeviceSession::establish(&key, &message, &transcript)?;
+                let (mut device, request) = DeviceSession::establish(
+                    EphemeralKey::from_secret_key(key.clone()),
+                    &message,
+                    &transcript,
+                )?;
                 received.push(Received {
                     data: Some(request),
                     status: None,
@@ -454,7 +460,11 @@ fn run_session(session: &SessionInput, files: &dyn Files) -> Result<Result<Map<S
             })?;
             let peer = PublicKey::from_pem(&text(files, peer)?)?;
             (|| {
-                let mut reader = ReaderSession::new(&key, &peer, &transcript)?;
+                let mut reader = ReaderSession::new(
+                    EphemeralKey::from_secret_key(key.clone()),
+                    &peer,
+                    &transcript,
+                )?;
                 for message in &messages {
                     received.push(reader.decrypt_response(message)?);
                 }

@@ -1,8 +1,11 @@
 //! Bounded CBOR decoding: any input is an item or an error, never a panic,
 //! and what decodes re-encodes to bytes that decode and re-encode to the
 //! same bytes (compared as bytes, since NaN never equals itself).
-#![no_main]
+// Built by `cargo fuzz` as a binary with libFuzzer's main; included as a
+// module by `tests/fuzz_regressions.rs`, which replays committed inputs.
+#![cfg_attr(not(test), no_main)]
 
+#[cfg(not(test))]
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

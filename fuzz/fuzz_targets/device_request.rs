@@ -1,7 +1,10 @@
 //! DeviceRequest parsing and reader authentication on arbitrary bytes.
-#![no_main]
+// Built by `cargo fuzz` as a binary with libFuzzer's main; included as a
+// module by `tests/fuzz_regressions.rs`, which replays committed inputs.
+#![cfg_attr(not(test), no_main)]
 
 use docbridge::{DeviceRequest, transcript};
+#[cfg(not(test))]
 use libfuzzer_sys::fuzz_target;
 use time::macros::datetime;
 

@@ -1,10 +1,13 @@
 //! DeviceResponse parsing and verification (device authentication included)
 //! on arbitrary bytes.
-#![no_main]
+// Built by `cargo fuzz` as a binary with libFuzzer's main; included as a
+// module by `tests/fuzz_regressions.rs`, which replays committed inputs.
+#![cfg_attr(not(test), no_main)]
 
 use docbridge::{
     AcceptancePolicy, DeviceResponse, TrustedAuthorities, Verifier, VerifyOptions, transcript,
 };
+#[cfg(not(test))]
 use libfuzzer_sys::fuzz_target;
 use time::macros::datetime;
 

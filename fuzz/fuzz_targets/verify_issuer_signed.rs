@@ -1,12 +1,15 @@
 //! The whole issuer verification pipeline on arbitrary bytes, with a real
 //! trusted authority so inputs can reach past the signature checks.
-#![no_main]
+// Built by `cargo fuzz` as a binary with libFuzzer's main; included as a
+// module by `tests/fuzz_regressions.rs`, which replays committed inputs.
+#![cfg_attr(not(test), no_main)]
 
 use std::sync::OnceLock;
 
 use docbridge::{
     AcceptancePolicy, Algorithm, DemoAuthority, TrustedAuthorities, Verifier, VerifyOptions,
 };
+#[cfg(not(test))]
 use libfuzzer_sys::fuzz_target;
 use time::macros::datetime;
 

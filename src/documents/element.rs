@@ -14,7 +14,7 @@ use time::Date;
 
 use super::Elements;
 use crate::cbor;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 
 /// Entries of one namespace or of one nested map, by text key.
 pub(crate) type Map = BTreeMap<String, Value>;
@@ -67,7 +67,8 @@ impl<'a> Fields<'a> {
             // them), but a map built in memory can; never pick one silently.
             if entries.insert(key.as_str(), value).is_some() {
                 return Err(Error::InvalidElement(format!(
-                    "{what}: key {key:?} appears twice"
+                    "{what}: key {key:?} appears twice",
+                    key = excerpt(key)
                 )));
             }
         }
@@ -101,8 +102,13 @@ impl<'a> Fields<'a> {
         key: &str,
         read: impl FnOnce(&Value, &str) -> Result<T>,
     ) -> Result<T> {
-        self.take(key, read)?
-            .ok_or_else(|| Error::InvalidElement(format!("{}: missing {key:?}", self.what)))
+        self.take(key, read)?.ok_or_else(|| {
+            Error::InvalidElement(format!(
+                "{}: missing {key:?}",
+                self.what,
+                key = excerpt(key)
+            ))
+        })
     }
 
     /// The entries nobody took, kept so that they survive a round trip.
@@ -176,7 +182,12 @@ pub(crate) fn bytes(value: &Value, what: &str) -> Result<Vec<u8>> {
 /// `tdate` (tag 0), which ISO/IEC 18013-5 allows for issue and expiry dates:
 /// its calendar date in its own offset is taken.
 pub(crate) fn date(value: &Value, what: &str) -> Result<Date> {
-    let not_a_date = |text: &str| Error::InvalidElement(format!("{what}: {text:?} is not a date"));
+    let not_a_date = |text: &str| {
+        Error::InvalidElement(format!(
+            "{what}: {text:?} is not a date",
+            text = excerpt(text)
+        ))
+    };
     match value {
         Value::Tag(cbor::TAG_FULL_DATE, inner) => match inner.as_ref() {
             Value::Text(t) => cbor::parse_date(t).map_err(|_| not_a_date(t)),
@@ -207,7 +218,8 @@ pub(crate) fn check_country(code: &str, what: &str) -> Result<()> {
         Ok(())
     } else {
         Err(Error::InvalidElement(format!(
-            "{what}: {code:?} is not an ISO 3166-1 alpha-2 code"
+            "{what}: {code:?} is not an ISO 3166-1 alpha-2 code",
+            code = excerpt(code)
         )))
     }
 }
@@ -277,7 +289,8 @@ impl Out {
         for (key, value) in other.into_iter().flatten() {
             if known.contains(&key.as_str()) || self.0.contains_key(key) {
                 return Err(Error::InvalidArgument(format!(
-                    "{what}: {key:?} is a typed field; set the field instead of an unknown entry"
+                    "{what}: {key:?} is a typed field; set the field instead of an unknown entry",
+                    key = excerpt(key)
                 )));
             }
             self.0.insert(key.clone(), value.clone());

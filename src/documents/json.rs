@@ -54,7 +54,7 @@ use super::{
     residence_permit, vehicle_registration,
 };
 use crate::cbor;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 
 /// The JSON form of a document's elements (see the module documentation).
 pub fn elements_to_json(elements: &Elements) -> Json {
@@ -135,7 +135,8 @@ pub fn elements_from_json(doc_type: &str, json: &Json) -> Result<Elements> {
     for (namespace, items) in namespaces {
         let Json::Object(items) = items else {
             return Err(Error::InvalidArgument(format!(
-                "claims JSON: namespace {namespace:?}: expected an object of elements"
+                "claims JSON: namespace {namespace:?}: expected an object of elements",
+                namespace = excerpt(namespace)
             )));
         };
         let shapes = shapes_for(doc_type, namespace);
@@ -226,7 +227,8 @@ fn shaped(json: &Json, shape: &Shape, what: &str) -> Result<Value> {
                 ))
             } else {
                 Err(Error::InvalidElement(format!(
-                    "{what}: {text:?} is neither \"YYYY-MM-DD\" nor an RFC 3339 date-time"
+                    "{what}: {text:?} is neither \"YYYY-MM-DD\" nor an RFC 3339 date-time",
+                    text = excerpt(text)
                 )))
             }
         }

@@ -35,7 +35,7 @@ use super::element::{self, Fields, Out};
 use super::shape::Shape;
 use super::{DocumentType, Elements, Sex};
 use crate::cbor;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 
 const NAMESPACE: &str = "org.docbridge.residence_permit.1";
 
@@ -157,7 +157,8 @@ impl PermitType {
             // Either would read back as something else than was written.
             if text.is_empty() || !matches!(PermitType::from_text(text), PermitType::Other(_)) {
                 return Err(Error::InvalidElement(format!(
-                    "{what}: Other({text:?}) is empty or names a known permit type"
+                    "{what}: Other({text:?}) is empty or names a known permit type",
+                    text = excerpt(text)
                 )));
             }
         }
@@ -207,7 +208,8 @@ fn check_nationality(code: &str, what: &str) -> Result<()> {
         Ok(())
     } else {
         Err(Error::InvalidElement(format!(
-            "{what}: {code:?} is neither an alpha-2 nor an ICAO 9303 code"
+            "{what}: {code:?} is neither an alpha-2 nor an ICAO 9303 code",
+            code = excerpt(code)
         )))
     }
 }

@@ -128,8 +128,8 @@ mod tests {
 
     fn keys() -> SessionKeys {
         let mut rng = ChaCha20Rng::seed_from_u64(10);
-        let a = generate_ephemeral_key(&mut rng);
-        let b = generate_ephemeral_key(&mut rng);
+        let a = generate_ephemeral_key(&mut rng).secret_key().clone();
+        let b = generate_ephemeral_key(&mut rng).secret_key().clone();
         derive_session_keys(&a, &public_key_of(&b), b"t").unwrap()
     }
 

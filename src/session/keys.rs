@@ -13,10 +13,11 @@ use hkdf::Hkdf;
 use p256::elliptic_curve::Generate as _;
 use rand_core::CryptoRng;
 use sha2::{Digest as _, Sha256};
+use zeroize::Zeroizing;
 
 use crate::cbor;
 use crate::cose::PublicKey;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 
 /// HKDF `info` for the key that encrypts messages from the reader.
 pub const INFO_SK_READER: &[u8] = b"SKReader";
@@ -28,8 +29,9 @@ pub const INFO_EMAC_KEY: &[u8] = b"EMacKey";
 /// The two session keys of one session, one per direction.
 ///
 /// `Debug` never prints key material, and the keys are wiped from memory
-/// when dropped.
-#[derive(Clone, PartialEq, Eq, zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
+/// when dropped. There is deliberately no `PartialEq`: comparing secret
+/// keys with `==` would take time that depends on where they differ.
+#[derive(Clone, zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
 pub struct SessionKeys {
     sk_reader: [u8; 32],
     sk_device: [u8; 32],
@@ -53,12 +55,80 @@ impl SessionKeys {
     }
 }
 
-/// Generates a fresh ephemeral P-256 key (EReaderKey or EDeviceKey) from `rng`.
+/// An ephemeral P-256 session key (EReaderKey or EDeviceKey) that builds
+/// exactly one session.
+///
+/// Two sessions built from one key pair and one transcript share their
+/// AES-256-GCM keys, and both counters start again at 1: the same key and
+/// IV encrypt two messages, which XOR to the XOR of their plaintexts and
+/// give away GCM's authentication key. So the key is not `Clone`, and
+/// [`crate::session::ReaderSession::new`] and
+/// [`crate::session::DeviceSession::establish`] take it by value: a
+/// session that failed to establish, or a replayed SessionEstablishment,
+/// needs a new engagement with a new key.
+///
+/// `Debug` never prints the key; the secret is wiped from memory when
+/// dropped (p256's `SecretKey` zeroizes itself).
+///
+/// A second session from the same key does not compile:
+///
+/// ```compile_fail
+/// use docbridge::session::{EphemeralKey, ReaderSession};
+/// # fn main() -> Result<(), docbridge::Error> {
+/// # let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
+/// # let e_device_key = EphemeralKey::generate(&mut rng).public_key();
+/// # let transcript: Vec<u8> = Vec::new();
+/// let key = EphemeralKey::generate(&mut rng);
+/// let first = ReaderSession::new(key, &e_device_key, &transcript);
+/// let again = ReaderSession::new(key, &e_device_key, &transcript); // moved
+/// # Ok(())
+/// # }
+/// ```
+pub struct EphemeralKey {
+    secret: p256::SecretKey,
+}
+
+impl std::fmt::Debug for EphemeralKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EphemeralKey(..)")
+    }
+}
+
+impl EphemeralKey {
+    /// A fresh key from `rng`.
+    pub fn generate<R: CryptoRng + ?Sized>(rng: &mut R) -> EphemeralKey {
+        EphemeralKey {
+            secret: p256::SecretKey::generate_from_rng(rng),
+        }
+    }
+
+    /// Wraps a key that already exists: a fixed key of a conformance vector
+    /// or of the ISO/IEC 18013-5 Annex D examples. Wrapping one key twice
+    /// reuses the session keys as explained above; never do it with a live
+    /// key.
+    pub fn from_secret_key(secret: p256::SecretKey) -> EphemeralKey {
+        EphemeralKey { secret }
+    }
+
+    /// The public half, as sent in the engagement or SessionEstablishment.
+    pub fn public_key(&self) -> PublicKey {
+        public_key_of(&self.secret)
+    }
+
+    /// The private key, for the one use beside the session: a reader checks
+    /// a deviceMac with its ephemeral key (see [`derive_emac_key`]).
+    pub fn secret_key(&self) -> &p256::SecretKey {
+        &self.secret
+    }
+}
+
+/// Generates a fresh ephemeral key (EReaderKey or EDeviceKey) from `rng`.
 ///
 /// A new key per session is what makes the session keys unlinkable between
-/// sessions; never reuse one.
-pub fn generate_ephemeral_key<R: CryptoRng + ?Sized>(rng: &mut R) -> p256::SecretKey {
-    p256::SecretKey::generate_from_rng(rng)
+/// sessions and keeps AES-GCM keys and IVs from being reused; the returned
+/// [`EphemeralKey`] builds one session.
+pub fn generate_ephemeral_key<R: CryptoRng + ?Sized>(rng: &mut R) -> EphemeralKey {
+    EphemeralKey::generate(rng)
 }
 
 /// The public half of a P-256 private key, as the crate's [`PublicKey`].
@@ -79,21 +149,26 @@ pub(crate) fn p256_point(key: &PublicKey, what: &str) -> Result<p256::PublicKey>
 }
 
 /// ECDH on P-256: the shared secret ZAB, the x-coordinate of
-/// `private * public` (ISO/IEC 18013-5 9.1.1.5, after BSI TR-03111).
-pub fn shared_secret(private: &p256::SecretKey, public: &PublicKey) -> Result<[u8; 32]> {
+/// `private * public` (ISO/IEC 18013-5 9.1.1.5, after BSI TR-03111), wiped
+/// from memory when dropped.
+pub fn shared_secret(private: &p256::SecretKey, public: &PublicKey) -> Result<Zeroizing<[u8; 32]>> {
     let point = p256_point(public, "the peer's key")?;
     let shared = private.diffie_hellman(&point);
-    Ok((*shared.raw_secret_bytes()).into())
+    Ok(Zeroizing::new((*shared.raw_secret_bytes()).into()))
 }
 
 /// HKDF-SHA-256 with salt SHA-256(SessionTranscriptBytes) and a 32-byte output.
-fn hkdf_32(zab: &[u8; 32], session_transcript_bytes: &[u8], info: &[u8]) -> Result<[u8; 32]> {
+fn hkdf_32(
+    zab: &[u8; 32],
+    session_transcript_bytes: &[u8],
+    info: &[u8],
+) -> Result<Zeroizing<[u8; 32]>> {
     let salt = Sha256::digest(session_transcript_bytes);
     let hkdf = Hkdf::<Sha256>::new(Some(salt.as_slice()), zab);
-    let mut okm = [0u8; 32];
+    let mut okm = Zeroizing::new([0u8; 32]);
     // 32 bytes is far below HKDF's 255 * 32 limit, so this cannot fail; the
     // error is still mapped rather than unwrapped.
-    hkdf.expand(info, &mut okm)
+    hkdf.expand(info, okm.as_mut_slice())
         .map_err(|_| Error::InvalidArgument("HKDF output length".into()))?;
     Ok(okm)
 }
@@ -112,8 +187,8 @@ pub fn derive_session_keys(
 ) -> Result<SessionKeys> {
     let zab = shared_secret(private, public)?;
     Ok(SessionKeys {
-        sk_reader: hkdf_32(&zab, session_transcript_bytes, INFO_SK_READER)?,
-        sk_device: hkdf_32(&zab, session_transcript_bytes, INFO_SK_DEVICE)?,
+        sk_reader: *hkdf_32(&zab, session_transcript_bytes, INFO_SK_READER)?,
+        sk_device: *hkdf_32(&zab, session_transcript_bytes, INFO_SK_DEVICE)?,
     })
 }
 
@@ -125,11 +200,12 @@ pub fn derive_session_keys(
 /// device key from the MSO; the holder with the device private key and the
 /// reader's ephemeral public key. A key on any curve but P-256 (an Ed25519
 /// device key cannot do ECDH) is refused with `session_unsupported_curve`.
+/// The key is wiped from memory when dropped.
 pub fn derive_emac_key(
     private: &p256::SecretKey,
     public: &PublicKey,
     session_transcript_bytes: &[u8],
-) -> Result<[u8; 32]> {
+) -> Result<Zeroizing<[u8; 32]>> {
     let zab = shared_secret(private, public)?;
     hkdf_32(&zab, session_transcript_bytes, INFO_EMAC_KEY)
 }
@@ -165,7 +241,8 @@ pub(crate) fn read_cose_key(inner: &[u8]) -> Result<PublicKey> {
         KeyType::Assigned(iana::KeyType::OKP) => iana::OkpKeyParameter::Crv as i64,
         ref other => {
             return Err(Error::InvalidKey(format!(
-                "ephemeral COSE_Key: key type {other:?} is not EC2 or OKP"
+                "ephemeral COSE_Key: key type {other:?} is not EC2 or OKP",
+                other = excerpt(&format!("{other:?}"))
             )));
         }
     };
@@ -196,23 +273,55 @@ mod tests {
     #[test]
     fn both_sides_derive_the_same_keys() {
         let mut rng = ChaCha20Rng::seed_from_u64(1);
-        let reader = generate_ephemeral_key(&mut rng);
-        let device = generate_ephemeral_key(&mut rng);
+        let reader = generate_ephemeral_key(&mut rng).secret_key().clone();
+        let device = generate_ephemeral_key(&mut rng).secret_key().clone();
         let transcript = b"transcript";
         let r = derive_session_keys(&reader, &public_key_of(&device), transcript).unwrap();
         let d = derive_session_keys(&device, &public_key_of(&reader), transcript).unwrap();
-        assert_eq!(r, d);
+        assert_eq!(
+            (r.sk_reader(), r.sk_device()),
+            (d.sk_reader(), d.sk_device())
+        );
         assert_ne!(r.sk_reader(), r.sk_device());
         // A different transcript gives different keys.
         let other = derive_session_keys(&reader, &public_key_of(&device), b"other").unwrap();
-        assert_ne!(other, r);
+        assert_ne!(other.sk_reader(), r.sk_reader());
         assert_eq!(format!("{r:?}"), "SessionKeys(..)");
+    }
+
+    /// Picks the inherent `is_eq` when `T: PartialEq`, the trait's otherwise.
+    struct Probe<T>(std::marker::PhantomData<T>);
+    trait NotEq {
+        fn is_eq(&self) -> bool {
+            false
+        }
+    }
+    impl<T> NotEq for Probe<T> {}
+    impl<T: PartialEq> Probe<T> {
+        #[allow(dead_code)]
+        fn is_eq(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn secrets_are_wiped_and_not_compared_with_eq() {
+        assert!(!Probe::<SessionKeys>(std::marker::PhantomData).is_eq());
+        let mut rng = ChaCha20Rng::seed_from_u64(2);
+        let reader = generate_ephemeral_key(&mut rng).secret_key().clone();
+        let device = generate_ephemeral_key(&mut rng).public_key();
+        let zab: Zeroizing<[u8; 32]> = shared_secret(&reader, &device).unwrap();
+        let emac: Zeroizing<[u8; 32]> = derive_emac_key(&reader, &device, b"t").unwrap();
+        assert_ne!(*zab, *emac);
+        let key = crate::cose::SoftwareKey::P256(p256::ecdsa::SigningKey::from(&reader));
+        let pem: Zeroizing<String> = key.to_pkcs8_pem().unwrap();
+        assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"));
     }
 
     #[test]
     fn ephemeral_key_bytes_round_trip() {
         let mut rng = ChaCha20Rng::seed_from_u64(2);
-        let key = public_key_of(&generate_ephemeral_key(&mut rng));
+        let key = generate_ephemeral_key(&mut rng).public_key();
         let bytes = encode_ephemeral_key(&key).unwrap();
         assert_eq!(bytes.first(), Some(&0xd8));
         assert_eq!(decode_ephemeral_key(&bytes).unwrap(), key);
@@ -224,7 +333,7 @@ mod tests {
         let p384 = crate::cose::SoftwareKey::generate(crate::cose::Algorithm::Es384, &mut rng);
         let ed = crate::cose::SoftwareKey::generate(crate::cose::Algorithm::EdDsa, &mut rng);
         use crate::cose::Signer as _;
-        let private = generate_ephemeral_key(&mut rng);
+        let private = generate_ephemeral_key(&mut rng).secret_key().clone();
         for key in [p384.public_key(), ed.public_key()] {
             assert_eq!(
                 derive_emac_key(&private, &key, b"t").map_err(|e| e.code()),

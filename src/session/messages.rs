@@ -18,7 +18,7 @@ use ciborium::value::Value;
 
 use crate::cbor;
 use crate::cose::PublicKey;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 
 use super::keys::read_cose_key;
 
@@ -99,6 +99,17 @@ pub struct Received {
     pub data: Option<Vec<u8>>,
     /// The status, if the message carried one; the session has then ended.
     pub status: Option<SessionStatus>,
+}
+
+/// Whether `bytes` look like a SessionEstablishment (a map with
+/// `eReaderKey`), so a device session can name what it refuses.
+pub(crate) fn is_establishment(bytes: &[u8]) -> bool {
+    match cbor::decode(bytes) {
+        Ok(Value::Map(entries)) => entries
+            .iter()
+            .any(|(key, _)| key.as_text() == Some(KEY_E_READER_KEY)),
+        _ => false,
+    }
 }
 
 /// The first message of a session, from the reader: its ephemeral key and
@@ -284,11 +295,11 @@ fn bytes_of<'a>(value: &'a Value, what: &str) -> Result<&'a [u8]> {
 }
 
 fn missing(what: &str, key: &str) -> Error {
-    Error::SessionMalformed(format!("{what}: missing {key:?}"))
+    Error::SessionMalformed(format!("{what}: missing {key:?}", key = excerpt(key)))
 }
 
 fn unknown_key(what: &str, key: &str) -> Error {
-    Error::SessionMalformed(format!("{what}: unknown key {key:?}"))
+    Error::SessionMalformed(format!("{what}: unknown key {key:?}", key = excerpt(key)))
 }
 
 /// The COSE_Key bytes inside the EReaderKeyBytes of a SessionTranscript.

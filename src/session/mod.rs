@@ -44,14 +44,14 @@
 //! use docbridge::cbor;
 //! use docbridge::deps::ciborium::value::Value;
 //! use docbridge::session::{
-//!     self, DeviceSession, ReaderSession, SessionEstablishment, SessionStatus,
+//!     self, DeviceSession, EphemeralKey, ReaderSession, SessionEstablishment, SessionStatus,
 //! };
 //!
 //! # fn main() -> Result<(), docbridge::Error> {
 //! let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
-//! let device_key = session::generate_ephemeral_key(&mut rng);
-//! let reader_key = session::generate_ephemeral_key(&mut rng);
-//! let e_device_key = session::public_key_of(&device_key);
+//! let device_key = EphemeralKey::generate(&mut rng);
+//! let reader_key = EphemeralKey::generate(&mut rng);
+//! let e_device_key = device_key.public_key();
 //!
 //! // Both sides build the same SessionTranscript around EReaderKeyBytes
 //! // (DeviceEngagementBytes and Handover are left out here).
@@ -61,14 +61,15 @@
 //! };
 //!
 //! // Reader: derive the keys, send the first request.
-//! let e_reader_key_bytes = session::encode_ephemeral_key(&session::public_key_of(&reader_key))?;
-//! let mut reader = ReaderSession::new(&reader_key, &e_device_key, &transcript(&e_reader_key_bytes)?)?;
+//! let e_reader_key_bytes = session::encode_ephemeral_key(&reader_key.public_key())?;
+//! // The key is consumed: it builds this session and no other.
+//! let mut reader = ReaderSession::new(reader_key, &e_device_key, &transcript(&e_reader_key_bytes)?)?;
 //! let establishment = reader.establishment(b"DeviceRequest")?;
 //!
 //! // Device: read the reader's key, derive the keys, decrypt the request.
 //! let received = SessionEstablishment::from_slice(&establishment)?;
 //! let device_transcript = transcript(&received.e_reader_key_bytes()?)?;
-//! let (mut device, request) = DeviceSession::establish(&device_key, &received, &device_transcript)?;
+//! let (mut device, request) = DeviceSession::establish(device_key, &received, &device_transcript)?;
 //! assert_eq!(request, b"DeviceRequest");
 //!
 //! // Device answers and ends the session; the reader reads both.
@@ -86,7 +87,7 @@ mod keys;
 mod messages;
 
 pub use keys::{
-    INFO_EMAC_KEY, INFO_SK_DEVICE, INFO_SK_READER, SessionKeys, decode_ephemeral_key,
+    EphemeralKey, INFO_EMAC_KEY, INFO_SK_DEVICE, INFO_SK_READER, SessionKeys, decode_ephemeral_key,
     derive_emac_key, derive_session_keys, encode_ephemeral_key, generate_ephemeral_key,
     public_key_of, shared_secret,
 };
@@ -198,7 +199,8 @@ impl Channel {
 #[derive(Debug)]
 pub struct ReaderSession {
     channel: Channel,
-    e_reader_key: PublicKey,
+    /// Kept for the deviceMac check, the key's one use beside the session.
+    e_reader_key: EphemeralKey,
     /// The COSE_Key bytes of EReaderKeyBytes as they stand in the transcript,
     /// so the key sent is byte for byte the key hashed into the salt.
     e_reader_key_cose: Vec<u8>,
@@ -208,13 +210,14 @@ pub struct ReaderSession {
 impl ReaderSession {
     /// Starts a session from the reader's ephemeral private key, the device's
     /// ephemeral public key (EDeviceKey, from the DeviceEngagement) and the
-    /// SessionTranscriptBytes.
+    /// SessionTranscriptBytes. The key is consumed: one key, one session
+    /// (see [`EphemeralKey`]).
     ///
     /// The transcript's EReaderKeyBytes must be the public half of
     /// `e_reader_key` (`invalid_argument` otherwise); those bytes are what
     /// [`ReaderSession::establishment`] sends.
     pub fn new(
-        e_reader_key: &p256::SecretKey,
+        e_reader_key: EphemeralKey,
         e_device_key: &PublicKey,
         session_transcript_bytes: &[u8],
     ) -> Result<ReaderSession> {
@@ -222,16 +225,20 @@ impl ReaderSession {
         let in_transcript = read_cose_key(&e_reader_key_cose).map_err(|e| {
             Error::InvalidArgument(format!("EReaderKeyBytes in the SessionTranscript: {e}"))
         })?;
-        let own = public_key_of(e_reader_key);
+        let own = e_reader_key.public_key();
         if in_transcript != own {
             return Err(Error::InvalidArgument(
                 "the SessionTranscript's EReaderKeyBytes is not the reader's key".into(),
             ));
         }
-        let keys = derive_session_keys(e_reader_key, e_device_key, session_transcript_bytes)?;
+        let keys = derive_session_keys(
+            e_reader_key.secret_key(),
+            e_device_key,
+            session_transcript_bytes,
+        )?;
         Ok(ReaderSession {
             channel: Channel::new(keys, Sender::Reader),
-            e_reader_key: own,
+            e_reader_key,
             e_reader_key_cose,
             established: false,
         })
@@ -252,6 +259,12 @@ impl ReaderSession {
         self.channel.keys.sk_device()
     }
 
+    /// The reader's ephemeral key, for checking a deviceMac in the
+    /// response (see [`derive_emac_key`]).
+    pub fn e_reader_key(&self) -> &EphemeralKey {
+        &self.e_reader_key
+    }
+
     /// Whether the session has ended (a status was sent or received, or a
     /// message was refused).
     pub fn is_terminated(&self) -> bool {
@@ -270,7 +283,7 @@ impl ReaderSession {
         self.established = true;
         SessionEstablishment::new(
             self.e_reader_key_cose.clone(),
-            self.e_reader_key.clone(),
+            self.e_reader_key.public_key(),
             data,
         )
         .to_vec()
@@ -311,7 +324,9 @@ pub struct DeviceSession {
 impl DeviceSession {
     /// Starts a session from the device's ephemeral private key (EDeviceKey),
     /// the received SessionEstablishment and the SessionTranscriptBytes, and
-    /// decrypts the first request it carries (counter 1).
+    /// decrypts the first request it carries (counter 1). The key is
+    /// consumed: one key, one session (see [`EphemeralKey`]); after any
+    /// failure here the device needs a new engagement with a new key.
     ///
     /// The transcript's EReaderKeyBytes must hold the same COSE_Key bytes as
     /// the SessionEstablishment (`invalid_argument` otherwise). If the
@@ -319,7 +334,7 @@ impl DeviceSession {
     /// made; answer with [`SessionData::with_status`] and
     /// [`SessionStatus::DecryptionError`].
     pub fn establish(
-        e_device_key: &p256::SecretKey,
+        e_device_key: EphemeralKey,
         establishment: &SessionEstablishment,
         session_transcript_bytes: &[u8],
     ) -> Result<(DeviceSession, Vec<u8>)> {
@@ -331,7 +346,7 @@ impl DeviceSession {
             ));
         }
         let keys = derive_session_keys(
-            e_device_key,
+            e_device_key.secret_key(),
             establishment.e_reader_key(),
             session_transcript_bytes,
         )?;
@@ -366,7 +381,19 @@ impl DeviceSession {
     /// Reads a further SessionData message from the reader: decrypts its
     /// data under the next expected counter and reports its status. A
     /// refused message or any status ends the session.
+    ///
+    /// A second SessionEstablishment (a replay, or a reader starting over)
+    /// is refused with `session_malformed` and ends the session: answering
+    /// it under the same keys would restart nothing but the attacker's
+    /// chances, and a new session needs a new engagement.
     pub fn decrypt_request(&mut self, session_data: &[u8]) -> Result<Received> {
+        self.channel.ensure_open()?;
+        if messages::is_establishment(session_data) {
+            self.channel.terminated = true;
+            return Err(Error::SessionMalformed(
+                "a second SessionEstablishment on an established session".into(),
+            ));
+        }
         self.channel.receive_session_data(session_data)
     }
 
@@ -403,17 +430,14 @@ mod tests {
         let mut rng = ChaCha20Rng::seed_from_u64(seed);
         let device_key = generate_ephemeral_key(&mut rng);
         let reader_key = generate_ephemeral_key(&mut rng);
-        let bytes = encode_ephemeral_key(&public_key_of(&reader_key)).unwrap();
-        let mut reader = ReaderSession::new(
-            &reader_key,
-            &public_key_of(&device_key),
-            &transcript(&bytes),
-        )
-        .unwrap();
+        let bytes = encode_ephemeral_key(&reader_key.public_key()).unwrap();
+        let e_device_key = device_key.public_key();
+        let mut reader =
+            ReaderSession::new(reader_key, &e_device_key, &transcript(&bytes)).unwrap();
         let establishment = reader.establishment(b"req1").unwrap();
         let received = SessionEstablishment::from_slice(&establishment).unwrap();
         let (device, request) =
-            DeviceSession::establish(&device_key, &received, &transcript(&bytes)).unwrap();
+            DeviceSession::establish(device_key, &received, &transcript(&bytes)).unwrap();
         assert_eq!(request, b"req1");
         (reader, device)
     }
@@ -421,7 +445,8 @@ mod tests {
     #[test]
     fn counters_advance_per_direction() {
         let (mut reader, mut device) = pair(1);
-        assert_eq!(reader.keys(), device.keys());
+        assert_eq!(reader.keys().sk_reader(), device.keys().sk_reader());
+        assert_eq!(reader.keys().sk_device(), device.keys().sk_device());
         for i in 0..3u8 {
             let resp = device.encrypt_response(&[i]).unwrap();
             assert_eq!(reader.decrypt_response(&resp).unwrap().data, Some(vec![i]));
@@ -457,23 +482,20 @@ mod tests {
     fn reader_key_must_match_the_transcript() {
         let mut rng = ChaCha20Rng::seed_from_u64(3);
         let device_key = generate_ephemeral_key(&mut rng);
-        let reader_key = generate_ephemeral_key(&mut rng);
+        let reader_secret = generate_ephemeral_key(&mut rng).secret_key().clone();
+        let reader_key = || EphemeralKey::from_secret_key(reader_secret.clone());
         let other = generate_ephemeral_key(&mut rng);
-        let bytes = encode_ephemeral_key(&public_key_of(&other)).unwrap();
+        let bytes = encode_ephemeral_key(&other.public_key()).unwrap();
         assert_eq!(
-            ReaderSession::new(
-                &reader_key,
-                &public_key_of(&device_key),
-                &transcript(&bytes)
-            )
-            .map_err(|e| e.code())
-            .err(),
+            ReaderSession::new(reader_key(), &device_key.public_key(), &transcript(&bytes))
+                .map_err(|e| e.code())
+                .err(),
             Some("invalid_argument")
         );
-        let reader_bytes = encode_ephemeral_key(&public_key_of(&reader_key)).unwrap();
+        let reader_bytes = encode_ephemeral_key(&reader_key().public_key()).unwrap();
         let mut reader = ReaderSession::new(
-            &reader_key,
-            &public_key_of(&device_key),
+            reader_key(),
+            &device_key.public_key(),
             &transcript(&reader_bytes),
         )
         .unwrap();
@@ -484,7 +506,7 @@ mod tests {
         let establishment =
             SessionEstablishment::from_slice(&reader.establishment(b"x").unwrap()).unwrap();
         assert_eq!(
-            DeviceSession::establish(&device_key, &establishment, &transcript(&bytes))
+            DeviceSession::establish(device_key, &establishment, &transcript(&bytes))
                 .map(|_| ())
                 .map_err(|e| e.code()),
             Err("invalid_argument")

@@ -17,6 +17,18 @@
 //!
 //! `lst` is byte for byte what goes into a token's `status_list`, so the file
 //! and the published tokens can be compared.
+//!
+//! ## Herd privacy: a minimum size
+//!
+//! A verifier fetches the whole list to check one entry. When the list holds
+//! a handful of documents, that fetch tells the issuer whose document is
+//! being checked, and where (draft-ietf-oauth-status-list, privacy
+//! considerations: herd privacy). [`ManagedStatusList::new`] therefore
+//! refuses lists shorter than [`MIN_LIST_SIZE`] (16,384 entries: 4 KiB at
+//! two bits before compression, a few dozen bytes after for a fresh list).
+//! [`ManagedStatusList::new_any_size`] overrides this for tests, and for an
+//! issuer that accepts the loss knowingly. Lists already kept in files are
+//! read whatever their size.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -33,6 +45,10 @@ use crate::status::value::{StatusBits, StatusValue};
 /// The `format` value of a status-list file.
 pub const STATUS_LIST_FILE_FORMAT: &str = "docbridge-status-list/1";
 
+/// The fewest entries [`ManagedStatusList::new`] accepts (see the
+/// [module documentation](self) on herd privacy).
+pub const MIN_LIST_SIZE: u64 = 16_384;
+
 /// An issuer's status list: URI, entries and allocated indexes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ManagedStatusList {
@@ -45,9 +61,29 @@ impl ManagedStatusList {
     /// A list of `size` entries of `bits` bits, all VALID and unallocated,
     /// published at `uri`.
     ///
+    /// Refused with `invalid_argument` for an empty URI or a size below
+    /// [`MIN_LIST_SIZE`], and with `status_list_too_large` above the limit.
+    pub fn new(uri: impl Into<String>, bits: StatusBits, size: u64) -> Result<ManagedStatusList> {
+        if size < MIN_LIST_SIZE {
+            return Err(Error::InvalidArgument(format!(
+                "a status list of {size} entries lets the issuer tell whose document a verifier \
+                 checks; use at least {MIN_LIST_SIZE}, or new_any_size to accept that"
+            )));
+        }
+        ManagedStatusList::new_any_size(uri, bits, size)
+    }
+
+    /// [`ManagedStatusList::new`] without the minimum size: any size from 1.
+    /// A small list gives up herd privacy (see the [module
+    /// documentation](self)); for tests, or an issuer that accepts that.
+    ///
     /// Refused with `invalid_argument` for an empty URI or a size of 0, and
     /// with `status_list_too_large` above the limit.
-    pub fn new(uri: impl Into<String>, bits: StatusBits, size: u64) -> Result<ManagedStatusList> {
+    pub fn new_any_size(
+        uri: impl Into<String>,
+        bits: StatusBits,
+        size: u64,
+    ) -> Result<ManagedStatusList> {
         let uri = uri.into();
         if uri.is_empty() {
             return Err(Error::InvalidArgument("a status list needs a URI".into()));
@@ -115,57 +151,46 @@ impl ManagedStatusList {
 
     /// The list as its JSON file (see the [module documentation](self)).
     pub fn to_json(&self) -> Result<String> {
-        let lst = self.list.encode()?.lst;
-        let allocated = self.allocator.to_status_list()?.encode()?.lst;
-        let json = serde_json::json!({
-            "format": STATUS_LIST_FILE_FORMAT,
-            "uri": self.uri,
-            "bits": self.list.bits().get(),
-            "size": self.list.len(),
-            "lst": URL_SAFE_NO_PAD.encode(lst),
-            "allocated": URL_SAFE_NO_PAD.encode(allocated),
-        });
-        serde_json::to_string_pretty(&json)
+        let file = StatusListFile {
+            format: STATUS_LIST_FILE_FORMAT.to_string(),
+            uri: self.uri.clone(),
+            bits: u64::from(self.list.bits().get()),
+            size: self.list.len(),
+            lst: URL_SAFE_NO_PAD.encode(self.list.encode()?.lst),
+            allocated: URL_SAFE_NO_PAD.encode(self.allocator.to_status_list()?.encode()?.lst),
+        };
+        serde_json::to_string_pretty(&file)
             .map(|text| text + "\n")
             .map_err(|e| Error::InvalidArgument(format!("cannot write the status list: {e}")))
     }
 
     /// Reads a list from its JSON file.
     ///
-    /// Refused with `invalid_argument` for JSON of another shape or format,
-    /// or a decompressed `lst` or `allocated` whose length does not fit
-    /// `size`; with `status_list_malformed` for bad `bits` or a bad zlib
-    /// stream; with `status_list_too_large` above the limit.
+    /// Refused with `invalid_argument` for JSON of another shape or format
+    /// (a missing or unknown member included), or a decompressed `lst` or
+    /// `allocated` whose length does not fit `size`; with
+    /// `status_list_malformed` for bad `bits` or a bad zlib stream; with
+    /// `status_list_too_large` above the limit.
     pub fn from_json(text: &str) -> Result<ManagedStatusList> {
         let bad = |detail: String| Error::InvalidArgument(format!("status list file: {detail}"));
-        let json: serde_json::Value = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
-        let text_field = |key: &str| {
-            json.get(key)
-                .and_then(serde_json::Value::as_str)
-                .ok_or_else(|| bad(format!("{key:?} must be a string")))
-        };
-        let number_field = |key: &str| {
-            json.get(key)
-                .and_then(serde_json::Value::as_u64)
-                .ok_or_else(|| bad(format!("{key:?} must be a non-negative integer")))
-        };
-        let format = text_field("format")?;
-        if format != STATUS_LIST_FILE_FORMAT {
+        let file: StatusListFile = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        if file.format != STATUS_LIST_FILE_FORMAT {
             return Err(bad(format!(
-                "format {format:?}, expected {STATUS_LIST_FILE_FORMAT:?}"
+                "format {:?}, expected {STATUS_LIST_FILE_FORMAT:?}",
+                file.format
             )));
         }
-        let uri = text_field("uri")?;
+        let uri = file.uri.as_str();
         if uri.is_empty() {
             return Err(bad("empty \"uri\"".into()));
         }
-        let bits = StatusBits::from_u64(number_field("bits")?)?;
-        let size = number_field("size")?;
+        let bits = StatusBits::from_u64(file.bits)?;
+        let size = file.size;
         // The lists are inflated (bounded) and checked against `size` before
         // anything is allocated from `size`.
-        let unpack = |key: &str, bits: StatusBits| -> Result<StatusList> {
+        let unpack = |key: &str, text: &str, bits: StatusBits| -> Result<StatusList> {
             let lst = URL_SAFE_NO_PAD
-                .decode(text_field(key)?)
+                .decode(text)
                 .map_err(|e| bad(format!("{key:?} is not base64url: {e}")))?;
             let decoded = EncodedStatusList { bits, lst }.decode()?;
             StatusList::from_parts(bits, size, decoded.into_bytes()).map_err(|e| match e {
@@ -173,13 +198,28 @@ impl ManagedStatusList {
                 other => other,
             })
         };
-        let list = unpack("lst", bits)?;
-        let allocator =
-            IndexAllocator::from_status_list(&unpack("allocated", StatusBits::One)?, size)?;
+        let list = unpack("lst", &file.lst, bits)?;
+        let allocator = IndexAllocator::from_status_list(
+            &unpack("allocated", &file.allocated, StatusBits::One)?,
+            size,
+        )?;
         Ok(ManagedStatusList {
             uri: uri.to_string(),
             list,
             allocator,
         })
     }
+}
+
+/// The JSON file, member for member (see the [module documentation](self));
+/// an unknown member is refused, so a misspelt one is never ignored.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatusListFile {
+    format: String,
+    uri: String,
+    bits: u64,
+    size: u64,
+    lst: String,
+    allocated: String,
 }

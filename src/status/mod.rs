@@ -17,6 +17,7 @@
 //! | [`token`] | [`StatusListToken`]: the CWT claims, signing and verifying |
 //! | [`check`] | [`StatusPolicy`], [`StatusOutcome`] and the check of one document's entry |
 //! | [`managed`] | [`ManagedStatusList`]: an issuer's list with its URI and allocations, and its JSON file |
+//! | [`store`] | [`StatusListStore`]: where the list is kept, changed under exclusive access; [`FileStatusListStore`] locks its file and replaces it atomically |
 //!
 //! ## Who signs tokens
 //!
@@ -48,14 +49,16 @@ mod inflate;
 pub mod list;
 pub mod managed;
 pub mod reference;
+pub mod store;
 pub mod token;
 pub mod value;
 
 pub use allocator::IndexAllocator;
 pub use check::{StatusOutcome, StatusPolicy, check_status};
 pub use list::{EncodedStatusList, MAX_LIST_BYTES, StatusList};
-pub use managed::ManagedStatusList;
+pub use managed::{MIN_LIST_SIZE, ManagedStatusList};
 pub use reference::{StatusListReference, StatusReference};
+pub use store::{FileStatusListStore, StatusListStore};
 pub use token::{
     STATUS_LIST_CWT_TYP, StatusListToken, verify_status_list_token,
     verify_status_list_token_with_key,

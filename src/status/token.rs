@@ -30,7 +30,7 @@ use time::{Duration, OffsetDateTime};
 use crate::cbor;
 use crate::clock::DEFAULT_CLOCK_SKEW;
 use crate::cose::{PublicKey, Sign1, Sign1Options, Signer, TAG_COSE_SIGN1, sign1};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 use crate::status::list::{EncodedStatusList, StatusList};
 use crate::status::value::StatusValue;
 use crate::x509::{self, Certificate};
@@ -284,7 +284,8 @@ pub(crate) fn check_uri(token: &StatusListToken, uri: &str) -> Result<()> {
     if token.uri != uri {
         return Err(Error::StatusTokenUriMismatch(format!(
             "the document's list is {uri:?}, the token's sub is {:?}",
-            token.uri
+            token.uri,
+            uri = excerpt(uri)
         )));
     }
     Ok(())
@@ -295,7 +296,8 @@ fn check_typ(sign1: &Sign1) -> Result<()> {
     match typ {
         Some(Value::Text(t)) if t == STATUS_LIST_CWT_TYP => Ok(()),
         Some(other) => Err(Error::StatusTokenTypeMismatch(format!(
-            "protected typ is {other:?}, not {STATUS_LIST_CWT_TYP:?}"
+            "protected typ is {}, not {STATUS_LIST_CWT_TYP:?}",
+            crate::error::excerpt_value(other)
         ))),
         None => Err(Error::StatusTokenTypeMismatch(format!(
             "no protected typ; {STATUS_LIST_CWT_TYP:?} is required"
@@ -325,7 +327,7 @@ fn check_signer_certificate(
     Err(last_error.unwrap_or_else(|| {
         Error::StatusTokenWrongAuthority(format!(
             "the token's signer {:?} was issued by {:?}, not by the IACA of the document's authority",
-            leaf.subject(),
+            excerpt(leaf.subject()),
             leaf.issuer()
         ))
     }))

@@ -4,7 +4,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use time::OffsetDateTime;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 use crate::trust::list::{ListSource, show_time};
 use crate::x509::Certificate;
 
@@ -48,25 +48,29 @@ impl IssuingAuthority {
         }
         if !crate::country::is_alpha2(&country) {
             return Err(Error::InvalidArgument(format!(
-                "country {country:?} is not an ISO 3166-1 alpha-2 code"
+                "country {country:?} is not an ISO 3166-1 alpha-2 code",
+                country = excerpt(&country)
             )));
         }
         if iaca_certificates.is_empty() {
             return Err(Error::InvalidArgument(format!(
-                "authority {id:?} has no IACA certificate"
+                "authority {id:?} has no IACA certificate",
+                id = excerpt(&id)
             )));
         }
         if doc_types.is_empty() {
             return Err(Error::InvalidArgument(format!(
-                "authority {id:?} may issue no doc type"
+                "authority {id:?} may issue no doc type",
+                id = excerpt(&id)
             )));
         }
         for cert in &iaca_certificates {
             if cert.country() != Some(country.as_str()) {
                 return Err(Error::CountryMismatch(format!(
                     "IACA {:?} has country {:?}, authority {id:?} is {country}",
-                    cert.subject(),
-                    cert.country()
+                    excerpt(cert.subject()),
+                    cert.country(),
+                    id = excerpt(&id)
                 )));
             }
         }

@@ -127,38 +127,49 @@ impl DemoAuthority {
     }
 
     /// Writes the authority to `dir` (created if missing), one file per part
-    /// (see the [module documentation](self)); existing files are replaced.
+    /// (see the [module documentation](self)). The key files are written by
+    /// [`write_secret_file`]: readable by their owner only from the start,
+    /// and an existing key file is refused unless `overwrite` is
+    /// [`Overwrite::Replace`] (both are checked before anything is written).
     ///
     /// Refused with `io` naming the path when a directory or file cannot be
-    /// written, and with `invalid_key` when a key cannot be encoded.
-    pub fn save_to_dir(&self, dir: &Path) -> Result<()> {
+    /// written or a key file exists, and with `invalid_key` when a key
+    /// cannot be encoded.
+    pub fn save_to_dir(&self, dir: &Path, overwrite: Overwrite) -> Result<()> {
         std::fs::create_dir_all(dir).map_err(|e| io_error(dir, &e))?;
-        let description = serde_json::json!({
-            "id": self.authority.id(),
-            "country": self.authority.country(),
-            "name": self.authority.name(),
-            "docTypes": self.authority.doc_types(),
-        });
+        if overwrite == Overwrite::Refuse {
+            for key in [IACA_KEY_FILE, DS_KEY_FILE] {
+                refuse_existing(&dir.join(key))?;
+            }
+        }
+        let description = AuthorityFile {
+            id: self.authority.id().to_string(),
+            country: self.authority.country().to_string(),
+            name: self.authority.name().to_string(),
+            doc_types: self.authority.doc_types().iter().cloned().collect(),
+        };
         let description = serde_json::to_string_pretty(&description).map_err(|e| {
             Error::InvalidArgument(format!("{}: {e}", dir.join(AUTHORITY_FILE).display()))
         })?;
-        write_file(
-            &dir.join(IACA_CERTIFICATE_FILE),
-            &self.iaca_certificate.to_pem(),
-            false,
-        )?;
-        write_file(
+        write_secret_file(
             &dir.join(IACA_KEY_FILE),
             &self.iaca_key.to_pkcs8_pem()?,
-            true,
+            overwrite,
         )?;
-        write_file(
+        write_secret_file(
+            &dir.join(DS_KEY_FILE),
+            &self.ds_key.to_pkcs8_pem()?,
+            overwrite,
+        )?;
+        write_public_file(
+            &dir.join(IACA_CERTIFICATE_FILE),
+            &self.iaca_certificate.to_pem(),
+        )?;
+        write_public_file(
             &dir.join(DS_CERTIFICATE_FILE),
             &self.ds_certificate.to_pem(),
-            false,
         )?;
-        write_file(&dir.join(DS_KEY_FILE), &self.ds_key.to_pkcs8_pem()?, true)?;
-        write_file(&dir.join(AUTHORITY_FILE), &(description + "\n"), false)
+        write_public_file(&dir.join(AUTHORITY_FILE), &(description + "\n"))
     }
 
     /// Reads an authority written by [`DemoAuthority::save_to_dir`].
@@ -169,7 +180,7 @@ impl DemoAuthority {
     /// (`certificate_profile`); validity in time is left to the caller, who
     /// knows `now`. Refused with `io`: a file that cannot be read; with
     /// `invalid_argument`: an `authority.json` that is not `{"id", "country",
-    /// "name", "docTypes"}` with strings; with `certificate_malformed`: a
+    /// "name", "docTypes"}` with strings (an unknown member included); with `certificate_malformed`: a
     /// certificate file that is not exactly one PEM certificate; otherwise
     /// as [`IssuingAuthority::new`].
     pub fn load_from_dir(dir: &Path) -> Result<DemoAuthority> {
@@ -184,24 +195,8 @@ impl DemoAuthority {
         let path = dir.join(AUTHORITY_FILE);
         let text = read_file(&path)?;
         let bad = |detail: &str| Error::InvalidArgument(format!("{}: {detail}", path.display()));
-        let json: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| bad(&e.to_string()))?;
-        let field = |key: &str| {
-            json.get(key)
-                .and_then(serde_json::Value::as_str)
-                .ok_or_else(|| bad(&format!("{key:?} must be a string")))
-        };
-        let (id, country, name) = (field("id")?, field("country")?, field("name")?);
-        let doc_types = json
-            .get("docTypes")
-            .and_then(serde_json::Value::as_array)
-            .ok_or_else(|| bad("\"docTypes\" must be an array of strings"))?
-            .iter()
-            .map(|v| {
-                v.as_str()
-                    .ok_or_else(|| bad("\"docTypes\" must be an array of strings"))
-            })
-            .collect::<Result<Vec<&str>>>()?;
+        let file: AuthorityFile = serde_json::from_str(&text).map_err(|e| bad(&e.to_string()))?;
+        let (id, country, name, doc_types) = (file.id, file.country, file.name, file.doc_types);
         let authority =
             IssuingAuthority::new(id, country, name, vec![iaca_certificate.clone()], doc_types)?;
         Ok(DemoAuthority {
@@ -246,27 +241,81 @@ fn read_file(path: &Path) -> Result<String> {
 
 /// Writes `content` to `path`; a `secret` file is readable by its owner
 /// only on Unix.
-fn write_file(path: &Path, content: &str, secret: bool) -> Result<()> {
+/// Whether writing a private key may replace a file already at its path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overwrite {
+    /// An existing file is refused (`io`): a key is never lost silently.
+    Refuse,
+    /// An existing file is replaced, atomically.
+    Replace,
+}
+
+/// Writes a private key (or any secret text) to `path`: the one path by
+/// which the crate and its command-line tool put secrets on disk.
+///
+/// The file is created with mode 0600 (on Unix) by the call that creates
+/// it, so it is never readable by others, not even for a moment, and it is
+/// always a new file: no existing file is opened, so no symlink at `path`
+/// is followed and no permissions are changed after the fact. With
+/// [`Overwrite::Refuse`] an existing `path` is refused with `io`; with
+/// [`Overwrite::Replace`] the secret goes to a new file beside it, which is
+/// then renamed over `path`.
+pub fn write_secret_file(path: &Path, content: &str, overwrite: Overwrite) -> Result<()> {
     use std::io::Write as _;
+    let target = match overwrite {
+        Overwrite::Refuse => path.to_path_buf(),
+        Overwrite::Replace => {
+            let mut name = path.as_os_str().to_owned();
+            name.push(format!(".new-{}", std::process::id()));
+            std::path::PathBuf::from(name)
+        }
+    };
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.write(true).create_new(true);
     #[cfg(unix)]
-    if secret {
+    {
         use std::os::unix::fs::OpenOptionsExt as _;
         options.mode(0o600);
     }
-    #[cfg(not(unix))]
-    let _ = secret;
-    let mut file = options.open(path).map_err(|e| io_error(path, &e))?;
-    // `mode` applies only to a new file; tighten one that already existed.
-    #[cfg(unix)]
-    if secret {
-        use std::os::unix::fs::PermissionsExt as _;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| io_error(path, &e))?;
+    let mut file = options.open(&target).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists && overwrite == Overwrite::Refuse {
+            exists_error(path)
+        } else {
+            io_error(&target, &e)
+        }
+    })?;
+    let written = file
+        .write_all(content.as_bytes())
+        .and_then(|()| file.sync_all());
+    drop(file);
+    let finished = written.and_then(|()| match overwrite {
+        Overwrite::Refuse => Ok(()),
+        Overwrite::Replace => std::fs::rename(&target, path),
+    });
+    finished.map_err(|e| {
+        let _ = std::fs::remove_file(&target);
+        io_error(path, &e)
+    })
+}
+
+/// Refuses with `io` when something (a file, a directory, a symlink) is at `path`.
+fn refuse_existing(path: &Path) -> Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(_) => Err(exists_error(path)),
+        Err(_) => Ok(()),
     }
-    file.write_all(content.as_bytes())
-        .map_err(|e| io_error(path, &e))
+}
+
+fn exists_error(path: &Path) -> Error {
+    Error::Io(format!(
+        "{}: a key file is already there; it is not replaced unless asked to (--force)",
+        path.display()
+    ))
+}
+
+/// Writes a public file (certificate, description), replacing one already there.
+fn write_public_file(path: &Path, content: &str) -> Result<()> {
+    std::fs::write(path, content).map_err(|e| io_error(path, &e))
 }
 
 fn read_certificate(path: &Path) -> Result<Certificate> {
@@ -301,6 +350,17 @@ fn in_file(path: &Path, error: Error) -> Error {
         Error::InvalidKey(d) => Error::InvalidKey(at(d)),
         other => other,
     }
+}
+
+/// `authority.json`, member for member; members in the order written so
+/// far, an unknown member refused.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct AuthorityFile {
+    country: String,
+    doc_types: Vec<String>,
+    id: String,
+    name: String,
 }
 
 #[cfg(test)]
@@ -450,7 +510,7 @@ mod tests {
         for alg in Algorithm::ALL {
             let pl = generate("PL", "mObywatel Test", alg, 3).unwrap();
             let dir = TempDir::new(alg.name());
-            pl.save_to_dir(&dir.0).unwrap();
+            pl.save_to_dir(&dir.0, Overwrite::Refuse).unwrap();
             for file in [
                 IACA_CERTIFICATE_FILE,
                 IACA_KEY_FILE,
@@ -484,9 +544,59 @@ mod tests {
             let loaded = DemoAuthority::load_from_dir(&dir.0).unwrap();
             assert_same(&pl, &loaded);
             // Saving again over the same directory works.
-            loaded.save_to_dir(&dir.0).unwrap();
+            loaded.save_to_dir(&dir.0, Overwrite::Replace).unwrap();
             assert_same(&pl, &DemoAuthority::load_from_dir(&dir.0).unwrap());
         }
+    }
+
+    #[test]
+    fn secrets_are_created_private_and_never_replaced_unasked() {
+        let dir = TempDir::new("secrets");
+        std::fs::create_dir_all(&dir.0).unwrap();
+        let path = dir.0.join("key.pem");
+        write_secret_file(&path, "first", Overwrite::Refuse).unwrap();
+        let err = write_secret_file(&path, "second", Overwrite::Refuse).unwrap_err();
+        assert_eq!(err.code(), "io");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "first");
+        write_secret_file(&path, "third", Overwrite::Replace).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "third");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+            // A symlink planted at the key's path: its target is neither
+            // written nor chmod-ed, with or without Replace.
+            let target = dir.0.join("elsewhere");
+            std::fs::write(&target, "not yours").unwrap();
+            std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).unwrap();
+            let link = dir.0.join("link.pem");
+            std::os::unix::fs::symlink(&target, &link).unwrap();
+            assert_eq!(
+                write_secret_file(&link, "key", Overwrite::Refuse).map_err(|e| e.code()),
+                Err("io")
+            );
+            write_secret_file(&link, "key", Overwrite::Replace).unwrap();
+            assert_eq!(std::fs::read_to_string(&target).unwrap(), "not yours");
+            let mode = std::fs::metadata(&target).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o644);
+            assert_eq!(std::fs::read_to_string(&link).unwrap(), "key");
+        }
+        // An authority is not saved over existing keys unless asked.
+        let ua = generate("UA", "Diia Test", Algorithm::EdDsa, 6).unwrap();
+        let other = generate("UA", "Diia Test", Algorithm::EdDsa, 7).unwrap();
+        let authority_dir = TempDir::new("no-overwrite");
+        ua.save_to_dir(&authority_dir.0, Overwrite::Refuse).unwrap();
+        assert_eq!(
+            other
+                .save_to_dir(&authority_dir.0, Overwrite::Refuse)
+                .map_err(|e| e.code()),
+            Err("io")
+        );
+        assert_same(
+            &ua,
+            &DemoAuthority::load_from_dir(&authority_dir.0).unwrap(),
+        );
     }
 
     #[test]
@@ -502,12 +612,15 @@ mod tests {
         let ua = generate("UA", "Diia Test", Algorithm::Es256, 4).unwrap();
         let other = generate("UA", "Diia Test", Algorithm::Es256, 5).unwrap();
         let dir = TempDir::new("bad");
-        let reset = || ua.save_to_dir(&dir.0).unwrap();
+        let reset = || ua.save_to_dir(&dir.0, Overwrite::Replace).unwrap();
         let write =
             |file: &str, content: String| std::fs::write(dir.0.join(file), content).unwrap();
 
         reset();
-        write(DS_KEY_FILE, other.ds_key.to_pkcs8_pem().unwrap());
+        write(
+            DS_KEY_FILE,
+            other.ds_key.to_pkcs8_pem().unwrap().to_string(),
+        );
         assert_eq!(code(DemoAuthority::load_from_dir(&dir.0)), "invalid_key");
 
         reset();
@@ -516,7 +629,10 @@ mod tests {
 
         reset();
         write(IACA_CERTIFICATE_FILE, other.iaca_certificate.to_pem());
-        write(IACA_KEY_FILE, other.iaca_key.to_pkcs8_pem().unwrap());
+        write(
+            IACA_KEY_FILE,
+            other.iaca_key.to_pkcs8_pem().unwrap().to_string(),
+        );
         assert_eq!(
             code(DemoAuthority::load_from_dir(&dir.0)),
             "certificate_chain_invalid"
@@ -547,6 +663,20 @@ mod tests {
         assert_eq!(
             code(DemoAuthority::load_from_dir(&dir.0)),
             "invalid_argument"
+        );
+
+        reset();
+        write(
+            AUTHORITY_FILE,
+            r#"{"id":"UA:x","country":"UA","name":"x","docTypes":["mdl"],"doctypes":[]}"#.into(),
+        );
+        let unknown = DemoAuthority::load_from_dir(&dir.0)
+            .map(|_| ())
+            .unwrap_err();
+        assert_eq!(unknown.code(), "invalid_argument");
+        assert!(
+            unknown.to_string().contains("unknown field `doctypes`"),
+            "{unknown}"
         );
 
         reset();

@@ -71,7 +71,7 @@ use time::{OffsetDateTime, UtcOffset};
 use crate::cbor;
 use crate::cose::{self, Sign1, Sign1Options, Signer};
 use crate::country::is_alpha2;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 use crate::trust::IssuingAuthority;
 use crate::x509::{self, Certificate};
 
@@ -296,7 +296,8 @@ impl TrustList {
         let country = self.operator_country.as_str();
         if !is_alpha2(country) {
             return Err(Error::TrustListMalformed(format!(
-                "operatorCountry {country:?} is not an ISO 3166-1 alpha-2 code"
+                "operatorCountry {country:?} is not an ISO 3166-1 alpha-2 code",
+                country = excerpt(country)
             )));
         }
         if self.next_update <= self.issued {
@@ -314,17 +315,20 @@ impl TrustList {
             if authority.country() != country {
                 return Err(Error::TrustListForeignAuthority(format!(
                     "{country}'s list names {id:?} of {}",
-                    authority.country()
+                    authority.country(),
+                    id = excerpt(id)
                 )));
             }
             if !id.starts_with(&prefix) {
                 return Err(Error::TrustListForeignAuthority(format!(
-                    "{country}'s list names id {id:?}, outside its namespace {prefix:?}"
+                    "{country}'s list names id {id:?}, outside its namespace {prefix:?}",
+                    id = excerpt(id)
                 )));
             }
             if !ids.insert(id) {
                 return Err(Error::TrustListDuplicateAuthority(format!(
-                    "id {id:?} appears twice"
+                    "id {id:?} appears twice",
+                    id = excerpt(id)
                 )));
             }
             if authority.iaca_certificates().is_empty() {
@@ -332,10 +336,12 @@ impl TrustList {
             }
             for certificate in authority.iaca_certificates() {
                 check_listed_iaca(id, country, certificate)?;
-                if !certificates.insert(certificate.der()) {
+                // By the signed part: a malleated signature is the same certificate.
+                if !certificates.insert(certificate.tbs()) {
                     return Err(Error::TrustListDuplicateAuthority(format!(
                         "IACA {:?} is listed twice (again under {id:?})",
-                        certificate.subject()
+                        excerpt(certificate.subject()),
+                        id = excerpt(id)
                     )));
                 }
             }
@@ -387,14 +393,16 @@ fn check_listed_iaca(id: &str, country: &str, certificate: &Certificate) -> Resu
     if certificate.country() != Some(country) {
         return Err(Error::TrustListForeignAuthority(format!(
             "{country}'s list gives {id:?} the IACA {:?} of country {:?}",
-            certificate.subject(),
-            certificate.country()
+            excerpt(certificate.subject()),
+            certificate.country(),
+            id = excerpt(id)
         )));
     }
     if !certificate.is_ca() {
         return Err(Error::TrustListNotCa(format!(
             "{id:?}: {:?} is not a CA certificate",
-            certificate.subject()
+            excerpt(certificate.subject()),
+            id = excerpt(id)
         )));
     }
     x509::check_iaca_profile(certificate)
@@ -487,7 +495,12 @@ fn strict_map<'a>(value: &'a Value, allowed: &[&str], what: &str) -> Result<&'a 
     for (key, _) in map {
         match key {
             Value::Text(k) if allowed.contains(&k.as_str()) => {}
-            Value::Text(k) => return Err(malformed(format!("{what}: unknown key {k:?}"))),
+            Value::Text(k) => {
+                return Err(malformed(format!(
+                    "{what}: unknown key {k:?}",
+                    k = excerpt(k)
+                )));
+            }
             _ => return Err(malformed(format!("{what}: a key is not text"))),
         }
     }
@@ -521,7 +534,8 @@ fn parse_list(value: &Value) -> Result<TrustList> {
     let country = text(map, "operatorCountry", WHAT)?;
     if !is_alpha2(country) {
         return Err(malformed(format!(
-            "operatorCountry {country:?} is not an ISO 3166-1 alpha-2 code"
+            "operatorCountry {country:?} is not an ISO 3166-1 alpha-2 code",
+            country = excerpt(country)
         )));
     }
     let sequence = cbor::as_u64(
@@ -557,7 +571,8 @@ fn parse_authority(
     let name = text(map, "name", &what)?;
     if country != operator_country {
         return Err(Error::TrustListForeignAuthority(format!(
-            "{operator_country}'s list names {id:?} of {country}"
+            "{operator_country}'s list names {id:?} of {country}",
+            id = excerpt(id)
         )));
     }
     let doc_type_values = cbor::as_array(
@@ -569,11 +584,17 @@ fn parse_authority(
     for doc_type in doc_type_values {
         let doc_type = cbor::as_text(doc_type, &format!("{what}.docTypes")).map_err(shape)?;
         if !doc_types.insert(doc_type.to_string()) {
-            return Err(malformed(format!("{what}: doc type {doc_type:?} twice")));
+            return Err(malformed(format!(
+                "{what}: doc type {doc_type:?} twice",
+                doc_type = excerpt(doc_type)
+            )));
         }
     }
     if doc_types.is_empty() {
-        return Err(malformed(format!("{what} ({id:?}) may issue no doc type")));
+        return Err(malformed(format!(
+            "{what} ({id:?}) may issue no doc type",
+            id = excerpt(id)
+        )));
     }
     let certificate_values = cbor::as_array(
         cbor::map_require(map, "iacaCertificates", &what).map_err(shape)?,
@@ -582,7 +603,8 @@ fn parse_authority(
     .map_err(shape)?;
     if certificate_values.is_empty() {
         return Err(Error::TrustListEmptyCertificates(format!(
-            "{what} ({id:?}) has no IACA certificate"
+            "{what} ({id:?}) has no IACA certificate",
+            id = excerpt(id)
         )));
     }
     let mut certificates = Vec::new();
@@ -659,7 +681,8 @@ impl SignedTrustList {
             Some(Value::Text(t)) if t == TRUST_LIST_TYPE => {}
             Some(other) => {
                 return Err(Error::TrustListWrongType(format!(
-                    "protected typ is {other:?}, not {TRUST_LIST_TYPE:?}"
+                    "protected typ is {}, not {TRUST_LIST_TYPE:?}",
+                    crate::error::excerpt_value(other)
                 )));
             }
             None => {
@@ -698,7 +721,8 @@ impl SignedTrustList {
         let country = text(map, "operatorCountry", "trust list")?;
         if !is_alpha2(country) {
             return Err(malformed(format!(
-                "operatorCountry {country:?} is not an ISO 3166-1 alpha-2 code"
+                "operatorCountry {country:?} is not an ISO 3166-1 alpha-2 code",
+                country = excerpt(country)
             )));
         }
         Ok(country.to_string())
@@ -737,7 +761,7 @@ impl SignedTrustList {
         if signer.country() != Some(list.operator_country()) {
             return Err(Error::CountryMismatch(format!(
                 "trust-list signer {:?} has country {:?}, the list is {}'s",
-                signer.subject(),
+                excerpt(signer.subject()),
                 signer.country(),
                 list.operator_country()
             )));
@@ -762,7 +786,7 @@ fn check_signer_profile(signer: &Certificate) -> Result<()> {
     if signer.is_ca() {
         return Err(Error::CertificateProfile(format!(
             "trust-list signer {:?} is a CA certificate; lists are signed by an end-entity key",
-            signer.subject()
+            excerpt(signer.subject())
         )));
     }
     // A key made for documents or readers must not speak for a country's
@@ -775,14 +799,14 @@ fn check_signer_profile(signer: &Certificate) -> Result<()> {
     {
         return Err(Error::CertificateProfile(format!(
             "trust-list signer {:?} carries extended key usage {eku}, which is for documents or readers",
-            signer.subject()
+            excerpt(signer.subject())
         )));
     }
     match signer.key_usage() {
         Some(usage) if usage.digital_signature => Ok(()),
         _ => Err(Error::CertificateProfile(format!(
             "trust-list signer {:?} lacks keyUsage digitalSignature",
-            signer.subject()
+            excerpt(signer.subject())
         ))),
     }
 }
@@ -812,13 +836,13 @@ fn sign_payload(
     if *leaf.public_key() != signer.public_key() {
         return Err(Error::InvalidKey(format!(
             "the signing key is not the key of {:?}",
-            leaf.subject()
+            excerpt(leaf.subject())
         )));
     }
     if leaf.country() != Some(operator_country) {
         return Err(Error::CountryMismatch(format!(
             "signing certificate {:?} has country {:?}, the list is {operator_country}'s",
-            leaf.subject(),
+            excerpt(leaf.subject()),
             leaf.country()
         )));
     }
@@ -874,7 +898,8 @@ impl VerifiedTrustList {
 /// An anchor may be a root the chain leads to (whether or not the chain
 /// carries it) or the signer's own certificate (pinned directly). Each link
 /// must verify ([`Certificate::verify_issued_by`]) and every issuer on the
-/// way, the anchor included, must be a CA. A chain that reaches no anchor is
+/// way, the anchor included, must be a CA with keyUsage keyCertSign whose
+/// pathLenConstraint allows the intermediate CAs below it (RFC 5280 6.1.4). A chain that reaches no anchor is
 /// `trust_list_untrusted_operator`; one that does but holds a certificate
 /// outside its validity is `certificate_expired` or
 /// `certificate_not_yet_valid`.
@@ -903,51 +928,71 @@ pub(crate) fn verify_chain(
     Err(untrusted.unwrap_or_else(|| {
         Error::TrustListUntrustedOperator(format!(
             "no root is pinned for the signer {:?}",
-            signer.subject()
+            excerpt(signer.subject())
         ))
     }))
 }
 
 fn path_to_anchor(chain: &[Certificate], anchor: &Certificate, at: OffsetDateTime) -> Result<()> {
     let untrusted = |detail: String| {
-        Error::TrustListUntrustedOperator(format!("{detail} (pinned root {:?})", anchor.subject()))
+        Error::TrustListUntrustedOperator(format!(
+            "{detail} (pinned root {:?})",
+            excerpt(anchor.subject())
+        ))
     };
+    // Certificates are the same when their signed parts are: a copy of the
+    // anchor with its ECDSA signature malleated is still the anchor.
+    let is_anchor = |c: &Certificate| c.tbs() == anchor.tbs();
     let mut rest = chain.iter();
     let mut current = rest.next().ok_or(Error::X5ChainMissing)?;
     let mut path = Vec::new();
-    while current.der() != anchor.der() {
+    // Intermediate CA certificates below the issuer being checked, for
+    // pathLenConstraint (RFC 5280 6.1.4 (l), self-issued ones not counted).
+    let mut intermediates_below: u32 = 0;
+    while !is_anchor(current) {
         path.push(current);
-        match rest.next() {
-            Some(next) if next.der() != anchor.der() => {
-                current
-                    .verify_issued_by(next)
-                    .map_err(|e| untrusted(e.to_string()))?;
-                if !next.is_ca() {
-                    return Err(untrusted(format!(
-                        "{:?} issues certificates but is not a CA",
-                        next.subject()
-                    )));
-                }
-                current = next;
-            }
-            _ => {
-                current
-                    .verify_issued_by(anchor)
-                    .map_err(|e| untrusted(e.to_string()))?;
-                if !anchor.is_ca() {
-                    return Err(untrusted(format!(
-                        "{:?} issues certificates but is not a CA",
-                        anchor.subject()
-                    )));
-                }
-                break;
-            }
+        let issuer = match rest.next() {
+            Some(next) if !is_anchor(next) => next,
+            _ => anchor,
+        };
+        current
+            .verify_issued_by(issuer)
+            .map_err(|e| untrusted(e.to_string()))?;
+        check_issuer(issuer, intermediates_below).map_err(untrusted)?;
+        if issuer.tbs() == anchor.tbs() {
+            break;
         }
+        if issuer.subject_raw() != issuer.issuer_raw() {
+            intermediates_below = intermediates_below.saturating_add(1);
+        }
+        current = issuer;
     }
     for certificate in path {
         certificate.check_validity_at(at)?;
     }
     anchor.check_validity_at(at)
+}
+
+/// The RFC 5280 rules for a certificate that issues another one in a path
+/// (6.1.4 (k), (m), (n)): a CA, with keyUsage keyCertSign, whose
+/// pathLenConstraint allows the intermediate CAs below it. The pinned root
+/// is held to them too: a `pathlen:0` operator root has no sub-CA.
+fn check_issuer(issuer: &Certificate, intermediates_below: u32) -> std::result::Result<(), String> {
+    let name = excerpt(issuer.subject());
+    if !issuer.is_ca() {
+        return Err(format!("{name} issues certificates but is not a CA"));
+    }
+    if !issuer.key_usage().is_some_and(|ku| ku.key_cert_sign) {
+        return Err(format!(
+            "{name} issues certificates without keyUsage keyCertSign"
+        ));
+    }
+    match issuer.path_len_constraint() {
+        Some(limit) if intermediates_below > limit => Err(format!(
+            "{name} allows {limit} intermediate CA certificates below it (pathLenConstraint), the path has {intermediates_below}"
+        )),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]
@@ -1018,8 +1063,18 @@ mod tests {
             let path: Vec<Certificate> = path.iter().map(|c| (*c).clone()).collect();
             code(verify_chain(&path, std::slice::from_ref(anchor), at))
         };
-        assert_eq!(check(&[&signer, &intermediate], &root, AT), "ok");
-        assert_eq!(check(&[&signer, &intermediate, &root], &root, AT), "ok");
+        // The IACA profile has pathLenConstraint 0: the root may issue the
+        // intermediate, which may issue the signer, but no path may hold an
+        // intermediate CA below the root (tests/certificate_paths.rs has
+        // the paths a larger limit allows).
+        assert_eq!(
+            check(&[&signer, &intermediate], &root, AT),
+            "trust_list_untrusted_operator"
+        );
+        assert_eq!(
+            check(&[&signer, &intermediate, &root], &root, AT),
+            "trust_list_untrusted_operator"
+        );
         assert_eq!(check(&[&signer], &intermediate, AT), "ok");
         assert_eq!(check(&[&signer], &signer, AT), "ok");
         assert_eq!(
@@ -1040,19 +1095,11 @@ mod tests {
             "trust_list_untrusted_operator"
         );
         assert_eq!(
-            check(
-                &[&signer, &intermediate],
-                &root,
-                datetime!(2029-01-01 0:00 UTC)
-            ),
+            check(&[&signer], &intermediate, datetime!(2029-01-01 0:00 UTC)),
             "certificate_expired"
         );
         assert_eq!(
-            check(
-                &[&signer, &intermediate],
-                &root,
-                datetime!(2025-01-01 0:00 UTC)
-            ),
+            check(&[&signer], &intermediate, datetime!(2025-01-01 0:00 UTC)),
             "certificate_not_yet_valid"
         );
         let long = vec![signer.clone(); MAX_CHAIN_LENGTH + 1];
@@ -1071,8 +1118,8 @@ mod tests {
         // Any of several pinned roots will do (key rollover).
         assert_eq!(
             code(verify_chain(
-                &[signer.clone(), intermediate.clone()],
-                &[child, root],
+                std::slice::from_ref(&signer),
+                &[child, intermediate],
                 AT
             )),
             "ok"

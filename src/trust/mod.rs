@@ -13,9 +13,11 @@
 //! | [`list`] | the project's signed national trust list: format (CDDL), build, sign, verify |
 //! | [`store`] | [`TrustStore`]: pinned operators, held lists, rollback and staleness rules, persistence |
 //! | [`vical`] | ISO/IEC 18013-5 VICAL import (AAMVA and others), doc types enforced per certificate |
-//! | [`demo`] | demo authorities with their private keys, for examples and tests |
+//! | `demo` | demo authorities with their private keys, for examples and tests (feature `demo`) |
 
 mod authority;
+#[cfg(feature = "demo")]
+#[cfg_attr(docsrs, doc(cfg(feature = "demo")))]
 pub mod demo;
 pub mod list;
 mod policy;

@@ -34,9 +34,13 @@
 //!
 //! Pins are not saved: they are the app's configuration, and
 //! [`TrustStore::load_from`] verifies every saved list again against the
-//! pins of the store it loads into. Certificates are checked at the time the
-//! list was issued (it was accepted then; an operator certificate that has
-//! since expired must not erase the last good state), and stale lists are
+//! pins of the store it loads into, with every certificate checked at the
+//! `now` the caller passes, exactly as [`TrustStore::update`] does. Never at
+//! a time the list itself names: its `issued` (or a VICAL's `date`) is the
+//! signer's to choose, so a list signed today with a retired operator key
+//! could claim a date inside that key's certificate and be restored. A
+//! saved list whose operator certificate has since expired therefore
+//! refuses the load; the app fetches a current list instead. Stale lists are
 //! kept (verification refuses them while they are stale, and they still
 //! guard against rollback). A saved list older than the one held is
 //! ignored. Any other failure refuses the whole load with
@@ -51,7 +55,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::cbor;
 use crate::country::is_alpha2;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 use crate::trust::list::{ListSource, SignedTrustList, VerifiedTrustList};
 use crate::trust::vical::{SignedVical, SkippedEntry, VerifiedVical};
 use crate::trust::{IssuingAuthority, TrustedAuthorities};
@@ -115,7 +119,8 @@ impl TrustStore {
         TrustStore::default()
     }
 
-    /// Sets the grace period after nextUpdate (negative counts as zero).
+    /// Sets the grace period after nextUpdate (negative counts as zero; one
+    /// that carries nextUpdate past the last representable time ends there).
     pub fn with_grace(mut self, grace: Duration) -> TrustStore {
         self.grace = grace.max(Duration::ZERO);
         self
@@ -148,18 +153,19 @@ impl TrustStore {
     pub fn pin_operator(&mut self, country: &str, root: Certificate) -> Result<()> {
         if !is_alpha2(country) {
             return Err(Error::InvalidArgument(format!(
-                "country {country:?} is not an ISO 3166-1 alpha-2 code"
+                "country {country:?} is not an ISO 3166-1 alpha-2 code",
+                country = excerpt(country)
             )));
         }
         if root.country() != Some(country) {
             return Err(Error::CountryMismatch(format!(
                 "operator root {:?} has country {:?}, pinned for {country}",
-                root.subject(),
+                excerpt(root.subject()),
                 root.country()
             )));
         }
         let roots = self.operator_roots.entry(country.to_string()).or_default();
-        if !roots.contains(&root) {
+        if !roots.iter().any(|held| held.tbs() == root.tbs()) {
             roots.push(root);
         }
         Ok(())
@@ -176,7 +182,7 @@ impl TrustStore {
             ));
         }
         let anchors = self.vical_anchors.entry(provider.to_string()).or_default();
-        if !anchors.contains(&anchor) {
+        if !anchors.iter().any(|held| held.tbs() == anchor.tbs()) {
             anchors.push(anchor);
         }
         Ok(())
@@ -219,7 +225,8 @@ impl TrustStore {
         let provider = signed.claimed_provider()?;
         let anchors = self.vical_anchors.get(&provider).ok_or_else(|| {
             Error::TrustListUntrustedOperator(format!(
-                "no anchor is pinned for VICAL provider {provider:?}"
+                "no anchor is pinned for VICAL provider {provider:?}",
+                provider = excerpt(&provider)
             ))
         })?;
         let verified = signed.verify(anchors, now)?;
@@ -315,20 +322,20 @@ impl TrustStore {
     }
 
     /// Reads a state written by [`TrustStore::save_to`] and verifies every
-    /// list in it again against this store's pins (see the [module
-    /// documentation](self)); returns how many lists and VICALs are held
-    /// afterwards. On any failure (`trust_store_corrupt`, naming the
-    /// underlying code) the store is unchanged.
-    pub fn load_from(&mut self, bytes: &[u8]) -> Result<usize> {
+    /// list in it again against this store's pins, certificates at `now`
+    /// (see the [module documentation](self)); returns how many lists and
+    /// VICALs are held afterwards. On any failure (`trust_store_corrupt`,
+    /// naming the underlying code) the store is unchanged.
+    pub fn load_from(&mut self, bytes: &[u8], now: OffsetDateTime) -> Result<usize> {
         let corrupt = |e: Error| Error::TrustStoreCorrupt(format!("{e} ({})", e.code()));
         let value = cbor::decode(bytes).map_err(corrupt)?;
         let saved = read_state(&value).map_err(corrupt)?;
         let mut staged = self.clone();
         for bytes in saved.lists {
-            staged.restore_list(bytes).map_err(corrupt)?;
+            staged.restore_list(bytes, now).map_err(corrupt)?;
         }
         for bytes in saved.vicals {
-            staged.restore_vical(bytes).map_err(corrupt)?;
+            staged.restore_vical(bytes, now).map_err(corrupt)?;
         }
         *self = staged;
         Ok(self.lists.len() + self.vicals.len())
@@ -348,12 +355,13 @@ impl TrustStore {
         std::fs::rename(&temporary, path).map_err(io)
     }
 
-    /// [`TrustStore::load_from`] the file at `path`. Refused with `io` when
-    /// it cannot be read, otherwise as `load_from`.
-    pub fn load_from_path(&mut self, path: &Path) -> Result<usize> {
+    /// [`TrustStore::load_from`] the file at `path`, certificates checked at
+    /// `now`. Refused with `io` when it cannot be read, otherwise as
+    /// `load_from`.
+    pub fn load_from_path(&mut self, path: &Path, now: OffsetDateTime) -> Result<usize> {
         let bytes =
             std::fs::read(path).map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
-        self.load_from(&bytes)
+        self.load_from(&bytes, now)
     }
 
     // ----- internals -----
@@ -364,7 +372,8 @@ impl TrustStore {
             .map(Vec::as_slice)
             .ok_or_else(|| {
                 Error::TrustListUntrustedOperator(format!(
-                    "no operator root is pinned for {country:?}"
+                    "no operator root is pinned for {country:?}",
+                    country = excerpt(country)
                 ))
             })
     }
@@ -372,9 +381,11 @@ impl TrustStore {
     /// Applies this store's staleness limit to a source.
     fn stamp(&self, source: ListSource) -> ListSource {
         let limit = match self.stale_policy {
+            // A grace that carries nextUpdate past the end of the date range
+            // saturates there: an overflow must never read as "no limit".
             StalePolicy::FailClosed => source
                 .next_update()
-                .and_then(|next| next.checked_add(self.grace)),
+                .map(|next| next.saturating_add(self.grace)),
             StalePolicy::AllowStale => None,
         };
         source.with_stale_after(limit)
@@ -426,27 +437,26 @@ impl TrustStore {
         Ok(outcome)
     }
 
-    fn restore_list(&mut self, bytes: &[u8]) -> Result<()> {
+    fn restore_list(&mut self, bytes: &[u8], now: OffsetDateTime) -> Result<()> {
         let signed = SignedTrustList::from_slice(bytes)?;
-        let issued = signed.inspect_unverified()?.issued();
         let country = signed.claimed_operator_country()?;
-        let verified = signed.verify(self.pinned(&country)?, issued)?;
+        let verified = signed.verify(self.pinned(&country)?, now)?;
         match self.accept_list(verified, None) {
             Ok(_) | Err(Error::TrustListRollback(_)) => Ok(()),
             Err(e) => Err(e),
         }
     }
 
-    fn restore_vical(&mut self, bytes: &[u8]) -> Result<()> {
+    fn restore_vical(&mut self, bytes: &[u8], now: OffsetDateTime) -> Result<()> {
         let signed = SignedVical::from_slice(bytes)?;
         let provider = signed.claimed_provider()?;
-        let date = signed.claimed_date()?;
         let anchors = self.vical_anchors.get(&provider).ok_or_else(|| {
             Error::TrustListUntrustedOperator(format!(
-                "no anchor is pinned for VICAL provider {provider:?}"
+                "no anchor is pinned for VICAL provider {provider:?}",
+                provider = excerpt(&provider)
             ))
         })?;
-        let verified = signed.verify(anchors, date)?;
+        let verified = signed.verify(anchors, now)?;
         match self.accept_vical(verified, None) {
             Ok(_) | Err(Error::TrustListRollback(_)) => Ok(()),
             Err(e) => Err(e),

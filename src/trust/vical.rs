@@ -60,7 +60,7 @@ use x509_parser::prelude::{FromDer, X509Certificate};
 
 use crate::cbor;
 use crate::cose::Sign1;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 use crate::trust::IssuingAuthority;
 use crate::trust::list::{ListFormat, ListSource, SignedPayload, verify_chain};
 use crate::x509::{self, Certificate};
@@ -158,7 +158,7 @@ impl SignedVical {
         if !usages.is_empty() && !usages.iter().any(|u| u == EKU_VICAL_SIGNER) {
             return Err(Error::CertificateProfile(format!(
                 "VICAL signer {:?} has extended key usages {usages:?} but not {EKU_VICAL_SIGNER}",
-                signer.subject()
+                excerpt(signer.subject())
             )));
         }
         self.signed.sign1.verify(signer.public_key(), b"")?;
@@ -301,11 +301,11 @@ fn tdate(map: &[(Value, Value)], key: &str) -> Result<OffsetDateTime> {
 }
 
 /// Imports one certificateInfo, or says why not (with the subject when known).
-fn import_entry<'a>(
-    info: &'a Value,
+fn import_entry(
+    info: &Value,
     index: usize,
     provider: &str,
-    seen: &mut HashSet<&'a [u8]>,
+    seen: &mut HashSet<Vec<u8>>,
 ) -> std::result::Result<IssuingAuthority, (Option<String>, Error)> {
     let what = format!("certificateInfos[{index}]");
     let no_subject = |e: Error| (None, e);
@@ -320,7 +320,9 @@ fn import_entry<'a>(
     let certificate = Certificate::from_der(der).map_err(no_subject)?;
     let subject = Some(certificate.subject().to_string());
     let with_subject = |e: Error| (subject.clone(), e);
-    if !seen.insert(der) {
+    // By the signed part: a copy with a malleated signature is the same
+    // certificate, whatever its bytes.
+    if !seen.insert(certificate.tbs().to_vec()) {
         return Err(with_subject(Error::TrustListDuplicateAuthority(format!(
             "{what}: the certificate appears earlier in the VICAL"
         ))));
@@ -399,9 +401,6 @@ fn check_key_algorithm(der: &[u8]) -> Result<()> {
 
 /// The first 16 hex digits of the SHA-256 of `der`.
 fn fingerprint(der: &[u8]) -> String {
-    Sha256::digest(der)
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    let digest = Sha256::digest(der);
+    hex::encode(digest.get(..8).unwrap_or_default())
 }

@@ -8,7 +8,7 @@ use x509_parser::pem::Pem;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use crate::cose::{Algorithm, PublicKey};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 
 /// The key usage bits the crate checks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -34,6 +34,7 @@ pub struct Certificate {
     not_after: OffsetDateTime,
     public_key: PublicKey,
     is_ca: bool,
+    path_len_constraint: Option<u32>,
     key_usage: Option<KeyUsage>,
     extended_key_usages: Vec<String>,
     tbs: Vec<u8>,
@@ -111,18 +112,16 @@ impl Certificate {
         let extended_key_usages = cert
             .extended_key_usage()
             .map_err(|e| malformed(format!("extendedKeyUsage: {e}")))?
-            .map(|eku| {
-                eku.value
-                    .other
-                    .iter()
-                    .map(|oid| oid.to_id_string())
-                    .collect()
-            })
+            .map(|eku| every_extended_key_usage(eku.value))
             .unwrap_or_default();
-        let is_ca = cert
+        let basic_constraints = cert
             .basic_constraints()
             .map_err(|e| malformed(format!("basicConstraints: {e}")))?
-            .is_some_and(|bc| bc.value.ca);
+            .map(|bc| bc.value.clone());
+        let is_ca = basic_constraints.as_ref().is_some_and(|bc| bc.ca);
+        let path_len_constraint = basic_constraints
+            .filter(|bc| bc.ca)
+            .and_then(|bc| bc.path_len_constraint);
         let validity = cert.validity();
         Ok(Certificate {
             der: der.to_vec(),
@@ -135,6 +134,7 @@ impl Certificate {
             not_after: validity.not_after.to_datetime(),
             public_key,
             is_ca,
+            path_len_constraint,
             key_usage,
             extended_key_usages,
             tbs: cert.tbs_certificate.as_ref().to_vec(),
@@ -194,12 +194,22 @@ impl Certificate {
         self.is_ca
     }
 
+    /// The pathLenConstraint of a CA certificate's basicConstraints: how
+    /// many intermediate CA certificates may follow it in a path (RFC 5280
+    /// 4.2.1.9); `None` for no limit or no CA.
+    pub fn path_len_constraint(&self) -> Option<u32> {
+        self.path_len_constraint
+    }
+
     /// The keyUsage extension, if present.
     pub fn key_usage(&self) -> Option<KeyUsage> {
         self.key_usage
     }
 
-    /// The extended key usage OIDs, dotted.
+    /// Every extended key usage OID, dotted: the well-known ones
+    /// (serverAuth, clientAuth, codeSigning, emailProtection, timeStamping,
+    /// OCSPSigning, anyExtendedKeyUsage) first, then the others in the
+    /// certificate's order.
     pub fn extended_key_usages(&self) -> &[String] {
         &self.extended_key_usages
     }
@@ -291,15 +301,21 @@ impl Certificate {
     /// The certificate as one PEM `CERTIFICATE` block (64-column base64,
     /// `\n` line endings, a final newline).
     pub fn to_pem(&self) -> String {
-        let engine = base64::engine::general_purpose::STANDARD;
-        let mut pem = format!("-----BEGIN {PEM_LABEL_CERTIFICATE}-----\n");
-        // 48 bytes encode to exactly 64 base64 characters: one line each.
-        for chunk in self.der.chunks(48) {
-            pem.push_str(&engine.encode(chunk));
-            pem.push('\n');
-        }
-        pem.push_str(&format!("-----END {PEM_LABEL_CERTIFICATE}-----\n"));
-        pem
+        // RFC 7468 encoding cannot fail for a label this short and a
+        // certificate this crate parsed; base64 by hand is the fallback that
+        // keeps the signature infallible.
+        pem_rfc7468::encode_string(
+            PEM_LABEL_CERTIFICATE,
+            pem_rfc7468::LineEnding::LF,
+            &self.der,
+        )
+        .unwrap_or_else(|_| {
+            let engine = base64::engine::general_purpose::STANDARD;
+            format!(
+                "-----BEGIN {PEM_LABEL_CERTIFICATE}-----\n{}\n-----END {PEM_LABEL_CERTIFICATE}-----\n",
+                engine.encode(&self.der)
+            )
+        })
     }
 
     /// Checks that `now` lies inside the validity period, both ends included
@@ -311,7 +327,7 @@ impl Certificate {
         if now < self.not_before {
             return Err(Error::CertificateNotYetValid(format!(
                 "{:?} is valid from {}, checked at {}",
-                self.subject,
+                excerpt(&self.subject),
                 show_time(self.not_before),
                 show_time(now)
             )));
@@ -319,7 +335,7 @@ impl Certificate {
         if now > self.not_after {
             return Err(Error::CertificateExpired(format!(
                 "{:?} was valid until {}, checked at {}",
-                self.subject,
+                excerpt(&self.subject),
                 show_time(self.not_after),
                 show_time(now)
             )));
@@ -344,7 +360,9 @@ impl Certificate {
         if self.issuer_raw != issuer.subject_raw {
             return Err(invalid(format!(
                 "the issuer name of {:?} is {:?}, not the subject {:?} of the presumed issuer",
-                self.subject, self.issuer, issuer.subject
+                excerpt(&self.subject),
+                excerpt(&self.issuer),
+                excerpt(&issuer.subject)
             )));
         }
         let algorithm = signature_algorithm_from_oid(&self.signature_algorithm).ok_or_else(|| {
@@ -357,17 +375,17 @@ impl Certificate {
         if key.algorithm() != algorithm {
             return Err(invalid(format!(
                 "{:?} is signed with {} ({}), which does not fit the {} key of its issuer {:?}",
-                self.subject,
+                excerpt(&self.subject),
                 signature_algorithm_name(algorithm),
                 self.signature_algorithm,
                 key_kind(key),
-                issuer.subject
+                excerpt(&issuer.subject)
             )));
         }
         if self.signature_parameters_present {
             return Err(invalid(format!(
                 "{:?}: the parameters of {} must be absent",
-                self.subject,
+                excerpt(&self.subject),
                 signature_algorithm_name(algorithm)
             )));
         }
@@ -385,16 +403,37 @@ impl Certificate {
         .map_err(|e| {
             invalid(format!(
                 "{:?}: ECDSA signature is not valid DER: {e}",
-                self.subject
+                excerpt(&self.subject)
             ))
         })?;
         key.verify(algorithm, &self.tbs, &signature).map_err(|e| {
             invalid(format!(
                 "the signature of {:?} does not verify with the key of {:?}: {e}",
-                self.subject, issuer.subject
+                excerpt(&self.subject),
+                excerpt(&issuer.subject)
             ))
         })
     }
+}
+
+/// Every OID of an extendedKeyUsage extension. x509-parser files the
+/// well-known usages as flags and only the rest as OIDs; a rule such as "a
+/// signer with any extended key usage must have this one" must see them all.
+fn every_extended_key_usage(eku: &x509_parser::extensions::ExtendedKeyUsage<'_>) -> Vec<String> {
+    [
+        (eku.server_auth, "1.3.6.1.5.5.7.3.1"),
+        (eku.client_auth, "1.3.6.1.5.5.7.3.2"),
+        (eku.code_signing, "1.3.6.1.5.5.7.3.3"),
+        (eku.email_protection, "1.3.6.1.5.5.7.3.4"),
+        (eku.time_stamping, "1.3.6.1.5.5.7.3.8"),
+        (eku.ocsp_signing, "1.3.6.1.5.5.7.3.9"),
+        (eku.any, "2.5.29.37.0"),
+    ]
+    .into_iter()
+    .filter(|(present, _)| *present)
+    .map(|(_, oid)| oid.to_string())
+    .chain(eku.other.iter().map(|oid| oid.to_id_string()))
+    .collect()
 }
 
 /// RFC 3339 text of a time, for error messages.

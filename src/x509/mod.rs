@@ -26,11 +26,22 @@
 //! The algorithm must fit the issuer's key (ecdsa-with-SHA256 under a P-384
 //! key is refused), and the algorithm parameters must be absent (RFC 5758,
 //! RFC 8410).
+//!
+//! # Identity: what is signed, never the signature
+//!
+//! An ECDSA signature `(r, s)` has a twin `(r, n - s)` that verifies just
+//! the same (Wycheproof counts it valid, and so does this crate), so the
+//! same certificate, list or document can arrive under two encodings. No
+//! code may identify one by its signature or its whole encoding: pinned
+//! roots, chain anchors and duplicate IACAs are compared by
+//! [`Certificate::tbs`], held trust lists and VICALs by their payload.
+//! `tests/certificate_paths.rs` holds the twins to this rule.
 
 mod certificate;
 mod create;
 mod profile;
-#[cfg(test)]
+// The tests make their certificates with demo authorities.
+#[cfg(all(test, feature = "demo"))]
 mod tests;
 
 pub use certificate::{Certificate, KeyUsage};

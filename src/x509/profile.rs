@@ -3,7 +3,7 @@
 
 use time::OffsetDateTime;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 
 use super::certificate::Certificate;
 use super::{EKU_MDL_DOCUMENT_SIGNER, EKU_MDL_READER_AUTH};
@@ -11,7 +11,7 @@ use super::{EKU_MDL_DOCUMENT_SIGNER, EKU_MDL_READER_AUTH};
 // ----- Profile checks (ISO/IEC 18013-5 Annex B) -----
 
 pub(super) fn profile_error(role: &str, cert: &Certificate, detail: &str) -> Error {
-    Error::CertificateProfile(format!("{role} {:?}: {detail}", cert.subject()))
+    Error::CertificateProfile(format!("{role} {:?}: {detail}", excerpt(cert.subject())))
 }
 
 pub(super) fn require_country(role: &str, cert: &Certificate) -> Result<()> {
@@ -20,7 +20,10 @@ pub(super) fn require_country(role: &str, cert: &Certificate) -> Result<()> {
         Some(c) => Err(profile_error(
             role,
             cert,
-            &format!("countryName {c:?} is not two upper-case letters (ISO 3166-1 alpha-2)"),
+            &format!(
+                "countryName {c:?} is not two upper-case letters (ISO 3166-1 alpha-2)",
+                c = excerpt(c)
+            ),
         )),
         None => Err(profile_error(role, cert, "the subject has no countryName")),
     }
@@ -142,9 +145,9 @@ pub fn verify_document_signer(
     if ds.country() != iaca.country() {
         return Err(Error::CountryMismatch(format!(
             "Document Signer {:?} has country {:?}, its IACA {:?} has {:?}",
-            ds.subject(),
+            excerpt(ds.subject()),
             ds.country(),
-            iaca.subject(),
+            excerpt(iaca.subject()),
             iaca.country()
         )));
     }

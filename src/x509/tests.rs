@@ -147,7 +147,7 @@ fn demo_chain_for_every_algorithm() {
         let bundle = format!(
             "{}{}{}",
             ds.to_pem(),
-            ua.ds_key.to_pkcs8_pem().unwrap(),
+            ua.ds_key.to_pkcs8_pem().unwrap().as_str(),
             iaca.to_pem()
         );
         assert_eq!(

@@ -27,7 +27,7 @@ use docbridge::device_response::{DeviceAuth, DeviceResponse, DeviceSigned, Docum
 use docbridge::documents::Elements;
 use docbridge::documents::json::elements_to_json;
 use docbridge::error::Result;
-use docbridge::holder::{ReaderCheck, present};
+use docbridge::holder::{Consent, HolderPolicy, ReportUnreturned, Wallet};
 use docbridge::issuer::IssueOptions;
 use docbridge::issuer_signed::IssuerSigned;
 use docbridge::request::{DeviceRequest, ItemsRequest};
@@ -64,7 +64,9 @@ fn add_response(b: &mut Builder<'_>, case: ResponseCase<'_>) -> Result<()> {
     let transcript = b.case_file(id, "transcript.cbor", case.transcript.to_vec())?;
     let reader_key = case
         .reader_key
-        .map(|key| -> Result<String> { b.case_text(id, "reader.key.pem", key.to_pkcs8_pem()?) })
+        .map(|key| -> Result<String> {
+            b.case_text(id, "reader.key.pem", key.to_pkcs8_pem()?.to_string())
+        })
         .transpose()?;
     let status_tokens = case
         .status_token
@@ -117,22 +119,23 @@ fn licence_request(names: &[&str], doc_type: &str, transcript: &[u8]) -> Result<
     DeviceRequest::build(&[items], None, transcript)
 }
 
-/// The holder's answer to `request` from `stored`, device-signed by `device`.
+/// The holder's answer to `request` from `stored`, device-signed by `device`:
+/// everything asked approved, by a holder whose policy names unreturned doc
+/// types to every reader (so a verifier meets `documentErrors`).
 fn answer(
     stored: &IssuerSigned,
     request: &DeviceRequest,
     transcript: &[u8],
     device: &SoftwareKey,
 ) -> Result<DeviceResponse> {
-    Ok(present(
-        std::slice::from_ref(stored),
-        request,
-        transcript,
-        device,
-        ReaderCheck::Skip,
-        NOW,
-    )?
-    .response)
+    let mut wallet = Wallet::new(vec![stored.clone()]).with_policy(HolderPolicy {
+        report_unreturned: ReportUnreturned::Always,
+        ..HolderPolicy::default()
+    });
+    let prepared = wallet.prepare(request, transcript, &[], NOW)?;
+    Ok(wallet
+        .approve(&prepared, &Consent::all(&prepared), &[device])?
+        .response)
 }
 
 /// The response's first document.
@@ -424,7 +427,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
     )?;
 
     // Status tokens for presented documents.
-    let mut list = ManagedStatusList::new(STATUS_URI, StatusBits::Two, 64)?;
+    let mut list = ManagedStatusList::new_any_size(STATUS_URI, StatusBits::Two, 64)?;
     let reference = list.allocate(&mut b.rng(3012))?;
     let referenced = with_status(b, fx, reference.clone(), 3013)?;
     let small_request = licence_request(&["family_name", "age_over_18"], MDL, &backend)?;
@@ -510,7 +513,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         &presented,
         with_device_auth(
             document,
-            DeviceAuth::Mac(device_mac(&emac_key, &proximity, MDL)?),
+            DeviceAuth::Mac(device_mac(emac_key.as_slice(), &proximity, MDL)?),
         ),
     )
     .to_vec()?;

@@ -15,7 +15,8 @@ use docbridge::deps::p256;
 use docbridge::error::Result;
 use docbridge::request::{DeviceRequest, ItemsRequest};
 use docbridge::session::{
-    DeviceSession, ReaderSession, SessionEstablishment, generate_ephemeral_key, public_key_of,
+    DeviceSession, EphemeralKey, ReaderSession, SessionEstablishment, generate_ephemeral_key,
+    public_key_of,
 };
 use docbridge::transcript;
 
@@ -87,7 +88,9 @@ fn add(
 
 /// The PKCS#8 PEM of a P-256 private key.
 fn pem_of(key: &p256::SecretKey) -> Result<String> {
-    SoftwareKey::P256(p256::ecdsa::SigningKey::from(key)).to_pkcs8_pem()
+    SoftwareKey::P256(p256::ecdsa::SigningKey::from(key))
+        .to_pkcs8_pem()
+        .map(|pem| pem.to_string())
 }
 
 /// A DeviceEngagement-like map carrying EDeviceKeyBytes:
@@ -121,9 +124,11 @@ fn tampered(message: &[u8]) -> Result<Vec<u8>> {
 
 /// Adds every `session` case.
 pub(super) fn cases(b: &mut Builder<'_>) -> Result<()> {
-    let device_key = generate_ephemeral_key(&mut b.rng(6001));
-    let reader_key = generate_ephemeral_key(&mut b.rng(6002));
-    let stranger = generate_ephemeral_key(&mut b.rng(6003));
+    // Fixed keys: every case below replays one session from its files.
+    let fixed = |key: EphemeralKey| key.secret_key().clone();
+    let device_key = fixed(generate_ephemeral_key(&mut b.rng(6001)));
+    let reader_key = fixed(generate_ephemeral_key(&mut b.rng(6002)));
+    let stranger = fixed(generate_ephemeral_key(&mut b.rng(6003)));
     let e_device_key = public_key_of(&device_key);
     let e_reader_key = public_key_of(&reader_key);
     let engagement = engagement(&e_device_key)?;
@@ -153,12 +158,16 @@ pub(super) fn cases(b: &mut Builder<'_>) -> Result<()> {
         ("status", Value::from(10)),
     ]))?;
 
-    let mut reader = ReaderSession::new(&reader_key, &e_device_key, &transcript)?;
+    let mut reader = ReaderSession::new(
+        EphemeralKey::from_secret_key(reader_key.clone()),
+        &e_device_key,
+        &transcript,
+    )?;
     let establishment = reader.establishment(&request_1)?;
     let request_2_message = reader.encrypt(&request_2)?;
     let reader_end = reader.terminate()?;
     let (mut device, received) = DeviceSession::establish(
-        &device_key,
+        EphemeralKey::from_secret_key(device_key.clone()),
         &SessionEstablishment::from_slice(&establishment)?,
         &transcript,
     )?;

@@ -31,7 +31,7 @@ pub(super) fn cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
     let day = Duration::DAY;
 
     // A list of 64 two-bit entries and a document referencing a random entry.
-    let mut list = ManagedStatusList::new(STATUS_URI, StatusBits::Two, 64)?;
+    let mut list = ManagedStatusList::new_any_size(STATUS_URI, StatusBits::Two, 64)?;
     let reference = list.allocate(&mut b.rng(2001))?;
     let document = with_status(b, fx, reference.clone(), 2002)?.to_vec()?;
     let token_at = |list: &ManagedStatusList, by: &DemoAuthority| -> Result<Vec<u8>> {
@@ -177,8 +177,11 @@ pub(super) fn cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         Some(signed(&list.token(NOW + hour, NOW + 2 * day, None)?, ua)?),
         Expected::error("status_token_not_yet_valid"),
     )?;
-    let elsewhere =
-        ManagedStatusList::new("https://status.diia.example/lists/8", StatusBits::Two, 64)?;
+    let elsewhere = ManagedStatusList::new_any_size(
+        "https://status.diia.example/lists/8",
+        StatusBits::Two,
+        64,
+    )?;
     case(
         b,
         "status-token-wrong-sub",
