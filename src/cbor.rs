@@ -87,7 +87,9 @@ pub fn decode_with(bytes: &[u8], limits: &Limits) -> Result<Value> {
     };
     scanner.item(0)?;
     if scanner.pos != bytes.len() {
-        return Err(Error::CborTrailingBytes(bytes.len() - scanner.pos));
+        return Err(Error::CborTrailingBytes(
+            bytes.len().saturating_sub(scanner.pos),
+        ));
     }
     ciborium::de::from_reader(bytes).map_err(|e| Error::CborMalformed(e.to_string()))
 }
@@ -163,7 +165,7 @@ struct Scanner<'a> {
 
 impl Scanner<'_> {
     fn remaining(&self) -> usize {
-        self.input.len() - self.pos
+        self.input.len().saturating_sub(self.pos)
     }
 
     fn take(&mut self, n: usize) -> Result<&[u8]> {
@@ -216,7 +218,7 @@ impl Scanner<'_> {
     }
 
     fn count_item(&mut self) -> Result<()> {
-        self.items += 1;
+        self.items = self.items.saturating_add(1);
         if self.items > self.limits.max_items {
             return Err(Error::CborTooManyItems {
                 limit: self.limits.max_items,
@@ -228,7 +230,7 @@ impl Scanner<'_> {
     fn check_len(&self, claimed: u64, min_bytes_each: u64) -> Result<usize> {
         let available = self.remaining();
         let needed = claimed.saturating_mul(min_bytes_each);
-        if needed > available as u64 {
+        if needed > u64::try_from(available).unwrap_or(u64::MAX) {
             return Err(Error::CborLengthExceedsInput { claimed, available });
         }
         usize::try_from(claimed).map_err(|_| Error::CborLengthExceedsInput { claimed, available })
@@ -283,7 +285,7 @@ impl Scanner<'_> {
     }
 
     fn enter(&self, depth: usize) -> Result<usize> {
-        let next = depth + 1;
+        let next = depth.saturating_add(1);
         if next > self.limits.max_depth {
             return Err(Error::CborTooDeep {
                 limit: self.limits.max_depth,
@@ -309,7 +311,7 @@ fn describe_key(encoded: &[u8]) -> String {
             Err(_) => excerpt_bytes(encoded),
         },
         Ok(KeyIdentity::Integer(0, n)) => n.to_string(),
-        Ok(KeyIdentity::Integer(_, n)) => (-1 - i128::from(n)).to_string(),
+        Ok(KeyIdentity::Integer(_, n)) => (-1i128).saturating_sub(i128::from(n)).to_string(),
         _ => excerpt_bytes(encoded),
     }
 }
@@ -317,24 +319,24 @@ fn describe_key(encoded: &[u8]) -> String {
 /// The head of a CBOR item of `major` type with `argument`, in preferred form.
 pub(crate) fn head(major: u8, argument: u64) -> Vec<u8> {
     let m = major << 5;
-    match argument {
-        0..=23 => vec![m | argument as u8],
-        24..=0xff => vec![m | 24, argument as u8],
-        0x100..=0xffff => {
-            let mut v = vec![m | 25];
-            v.extend((argument as u16).to_be_bytes());
-            v
+    if let Ok(small) = u8::try_from(argument) {
+        if small <= 23 {
+            vec![m | small]
+        } else {
+            vec![m | 24, small]
         }
-        0x1_0000..=0xffff_ffff => {
-            let mut v = vec![m | 26];
-            v.extend((argument as u32).to_be_bytes());
-            v
-        }
-        _ => {
-            let mut v = vec![m | 27];
-            v.extend(argument.to_be_bytes());
-            v
-        }
+    } else if let Ok(two) = u16::try_from(argument) {
+        let mut v = vec![m | 25];
+        v.extend(two.to_be_bytes());
+        v
+    } else if let Ok(four) = u32::try_from(argument) {
+        let mut v = vec![m | 26];
+        v.extend(four.to_be_bytes());
+        v
+    } else {
+        let mut v = vec![m | 27];
+        v.extend(argument.to_be_bytes());
+        v
     }
 }
 

@@ -12,7 +12,7 @@
 use ciborium::value::Value;
 use coset::{
     AsCborValue, CoseKey, CoseSign1, CoseSign1Builder, HeaderBuilder, KeyType, Label,
-    RegisteredLabelWithPrivate, iana,
+    RegisteredLabelWithPrivate, iana, iana::EnumI64,
 };
 use p256::pkcs8::{
     DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding,
@@ -47,7 +47,7 @@ impl Algorithm {
 
     /// The COSE algorithm identifier.
     pub fn cose_id(self) -> i64 {
-        self.iana() as i64
+        self.iana().to_i64()
     }
 
     fn iana(self) -> iana::Algorithm {
@@ -208,11 +208,11 @@ impl PublicKey {
         match self {
             PublicKey::Ed25519(k) => coset::CoseKeyBuilder::new_okp_key()
                 .param(
-                    iana::OkpKeyParameter::Crv as i64,
-                    Value::from(iana::EllipticCurve::Ed25519 as i64),
+                    iana::OkpKeyParameter::Crv.to_i64(),
+                    Value::from(iana::EllipticCurve::Ed25519.to_i64()),
                 )
                 .param(
-                    iana::OkpKeyParameter::X as i64,
+                    iana::OkpKeyParameter::X.to_i64(),
                     Value::Bytes(k.to_bytes().to_vec()),
                 )
                 .build(),
@@ -257,21 +257,21 @@ impl PublicKey {
         };
         match &key.kty {
             KeyType::Assigned(iana::KeyType::OKP) => {
-                let crv = int_param(iana::OkpKeyParameter::Crv as i64);
+                let crv = int_param(iana::OkpKeyParameter::Crv.to_i64());
                 // An Ed448 key is well formed, for a signature algorithm the
                 // crate does not support: say that, rather than "unreadable"
                 // (COSE WG examples eddsa-02 and eddsa-sig-02).
-                if crv == Some(iana::EllipticCurve::Ed448 as i64) {
+                if crv == Some(iana::EllipticCurve::Ed448.to_i64()) {
                     return Err(Error::UnsupportedAlgorithm(
                         "EdDSA with Ed448 (only Ed25519 is supported)".into(),
                     ));
                 }
-                if crv != Some(iana::EllipticCurve::Ed25519 as i64) {
+                if crv != Some(iana::EllipticCurve::Ed25519.to_i64()) {
                     return Err(Error::InvalidKey(
                         "COSE_Key: OKP curve is not Ed25519".into(),
                     ));
                 }
-                let x = bytes_param(iana::OkpKeyParameter::X as i64, "x")?;
+                let x = bytes_param(iana::OkpKeyParameter::X.to_i64(), "x")?;
                 let x: &[u8; 32] = x
                     .try_into()
                     .map_err(|_| Error::InvalidKey("Ed25519 key must be 32 bytes".into()))?;
@@ -280,26 +280,29 @@ impl PublicKey {
                     .map_err(|e| Error::InvalidKey(format!("Ed25519: {e}")))
             }
             KeyType::Assigned(iana::KeyType::EC2) => {
-                let crv = int_param(iana::Ec2KeyParameter::Crv as i64);
-                let x = bytes_param(iana::Ec2KeyParameter::X as i64, "x")?;
-                let y = bytes_param(iana::Ec2KeyParameter::Y as i64, "y")?;
-                let mut sec1 = Vec::with_capacity(1 + x.len() + y.len());
+                let crv = int_param(iana::Ec2KeyParameter::Crv.to_i64());
+                let x = bytes_param(iana::Ec2KeyParameter::X.to_i64(), "x")?;
+                let y = bytes_param(iana::Ec2KeyParameter::Y.to_i64(), "y")?;
+                let mut sec1 =
+                    Vec::with_capacity(x.len().saturating_add(y.len()).saturating_add(1));
                 sec1.push(0x04);
                 sec1.extend_from_slice(x);
                 sec1.extend_from_slice(y);
-                if crv == Some(iana::EllipticCurve::P_256 as i64) && x.len() == 32 && y.len() == 32
+                if crv == Some(iana::EllipticCurve::P_256.to_i64())
+                    && x.len() == 32
+                    && y.len() == 32
                 {
                     p256::ecdsa::VerifyingKey::from_sec1_bytes(&sec1)
                         .map(PublicKey::P256)
                         .map_err(|e| Error::InvalidKey(format!("P-256: {e}")))
-                } else if crv == Some(iana::EllipticCurve::P_384 as i64)
+                } else if crv == Some(iana::EllipticCurve::P_384.to_i64())
                     && x.len() == 48
                     && y.len() == 48
                 {
                     p384::ecdsa::VerifyingKey::from_sec1_bytes(&sec1)
                         .map(PublicKey::P384)
                         .map_err(|e| Error::InvalidKey(format!("P-384: {e}")))
-                } else if crv == Some(iana::EllipticCurve::P_521 as i64) {
+                } else if crv == Some(iana::EllipticCurve::P_521.to_i64()) {
                     // Like Ed448 above: a real COSE signature curve (ES512),
                     // not one of the crate's.
                     Err(Error::UnsupportedAlgorithm(
@@ -722,7 +725,7 @@ fn refuse_unknown_algorithm_id(protected: &Value) -> Result<()> {
     let Value::Map(entries) = protected else {
         return Ok(());
     };
-    let alg_label = Value::from(iana::HeaderParameter::Alg as i64);
+    let alg_label = Value::from(iana::HeaderParameter::Alg.to_i64());
     for (_, value) in entries.iter().filter(|(label, _)| *label == alg_label) {
         if let Value::Integer(id) = value {
             let id = i128::from(*id);
@@ -736,7 +739,7 @@ fn refuse_unknown_algorithm_id(protected: &Value) -> Result<()> {
 
 fn protected_algorithm(protected: &coset::Header) -> Result<Algorithm> {
     match &protected.alg {
-        Some(RegisteredLabelWithPrivate::Assigned(a)) => Algorithm::from_cose_id(*a as i64),
+        Some(RegisteredLabelWithPrivate::Assigned(a)) => Algorithm::from_cose_id(a.to_i64()),
         Some(RegisteredLabelWithPrivate::PrivateUse(id)) => Algorithm::from_cose_id(*id),
         Some(RegisteredLabelWithPrivate::Text(t)) => Err(Error::UnsupportedAlgorithm(format!(
             "text algorithm {t:?}",
@@ -756,7 +759,7 @@ pub(crate) fn check_critical(protected: &coset::Header) -> Result<()> {
     for label in &protected.crit {
         // RFC 9052 section 3.1: a critical label must itself be protected.
         let id = match label {
-            RegisteredLabelWithPrivate::Assigned(h) => Some(*h as i64),
+            RegisteredLabelWithPrivate::Assigned(h) => Some(h.to_i64()),
             RegisteredLabelWithPrivate::PrivateUse(id) => Some(*id),
             RegisteredLabelWithPrivate::Text(_) => None,
         };
@@ -768,7 +771,7 @@ pub(crate) fn check_critical(protected: &coset::Header) -> Result<()> {
         }
         let understood = match label {
             RegisteredLabelWithPrivate::Assigned(h) => {
-                let id = *h as i64;
+                let id = h.to_i64();
                 id == HEADER_X5CHAIN || id == HEADER_TYP
             }
             RegisteredLabelWithPrivate::PrivateUse(id) => {
@@ -1037,10 +1040,10 @@ mod tests {
     fn unsupported_curves_and_algorithm_ids() {
         let okp = coset::CoseKeyBuilder::new_okp_key()
             .param(
-                iana::OkpKeyParameter::Crv as i64,
-                Value::from(iana::EllipticCurve::Ed448 as i64),
+                iana::OkpKeyParameter::Crv.to_i64(),
+                Value::from(iana::EllipticCurve::Ed448.to_i64()),
             )
-            .param(iana::OkpKeyParameter::X as i64, Value::Bytes(vec![9; 57]))
+            .param(iana::OkpKeyParameter::X.to_i64(), Value::Bytes(vec![9; 57]))
             .build();
         let ec2 = coset::CoseKeyBuilder::new_ec2_pub_key(
             iana::EllipticCurve::P_521,

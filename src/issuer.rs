@@ -18,6 +18,7 @@
 //! order) comes from an injected RNG: with a seeded RNG and a deterministic
 //! signer (Ed25519, RFC 6979 ECDSA) the output is reproducible byte for byte.
 
+use crate::int::u64_from_usize;
 use std::collections::BTreeMap;
 
 use rand_core::CryptoRng;
@@ -211,16 +212,20 @@ impl<'a> Issuer<'a> {
             return Err(Error::InvalidArgument("a document needs elements".into()));
         }
         let decoys = |real: usize| match self.options.decoy_bucket {
-            Some(bucket) if bucket > 0 => real.next_multiple_of(bucket) - real,
+            Some(bucket) if bucket > 0 => real
+                .checked_next_multiple_of(bucket)
+                .unwrap_or(real)
+                .saturating_sub(real),
             _ => 0,
         };
-        let total: usize = count
-            + elements
+        let total: usize = count.saturating_add(
+            elements
                 .values()
                 .filter(|ns| !ns.is_empty())
                 .map(|ns| decoys(ns.len()))
-                .sum::<usize>();
-        let mut digest_ids: Vec<u64> = (0..total as u64).collect();
+                .sum::<usize>(),
+        );
+        let mut digest_ids: Vec<u64> = (0..u64_from_usize(total)).collect();
         shuffle(&mut digest_ids, rng);
         let mut ids = digest_ids.into_iter();
         let mut next_id = || {
@@ -298,15 +303,19 @@ impl<'a> Issuer<'a> {
 }
 
 /// Fisher-Yates shuffle driven by the injected RNG.
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "i < values.len(), so i + 1 cannot overflow and bound is never 0"
+)]
 fn shuffle<R: CryptoRng + ?Sized>(values: &mut [u64], rng: &mut R) {
     for i in (1..values.len()).rev() {
-        let bound = (i + 1) as u64;
+        let bound = u64_from_usize(i + 1);
         // Rejection sampling keeps the permutation uniform.
         let zone = u64::MAX - (u64::MAX % bound);
         let j = loop {
             let r = rng.next_u64();
             if r < zone {
-                break (r % bound) as usize;
+                break usize::try_from(r % bound).unwrap_or(i);
             }
         };
         values.swap(i, j);

@@ -123,13 +123,19 @@
 //! # #[cfg(not(all(feature = "demo", feature = "getrandom")))]
 //! # fn main() {}
 //! ```
+// Lints as policy: library code never panics on input, never casts
+// lossily and never overflows silently. Each exception is a local `allow`
+// with its reason; tests are exempt.
 #![cfg_attr(
     not(test),
-    warn(
+    deny(
         clippy::unwrap_used,
         clippy::expect_used,
         clippy::indexing_slicing,
-        clippy::panic
+        clippy::panic,
+        clippy::as_conversions,
+        clippy::cast_possible_truncation,
+        clippy::arithmetic_side_effects
     )
 )]
 #![warn(missing_docs, unreachable_pub)]
@@ -148,6 +154,7 @@ pub mod engagement;
 pub mod error;
 pub mod holder;
 pub mod inspect;
+mod int;
 pub mod issuer;
 pub mod issuer_signed;
 pub mod mso;

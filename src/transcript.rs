@@ -19,6 +19,7 @@
 //! names itself; the holder signs over both, so the response is good for
 //! that verifier and that nonce only.
 
+use crate::int::u64_from_usize;
 use ciborium::value::Value;
 use sha2::{Digest, Sha256};
 
@@ -132,7 +133,7 @@ pub(crate) fn inner(session_transcript_bytes: &[u8]) -> Result<&[u8]> {
     cbor::as_array(&transcript, "SessionTranscript")?;
     // The inner bytes are a suffix of the input: tag 24 and the byte-string
     // head come first.
-    let start = session_transcript_bytes.len() - inner.len();
+    let start = session_transcript_bytes.len().saturating_sub(inner.len());
     session_transcript_bytes
         .get(start..)
         .ok_or_else(|| Error::InvalidStructure("SessionTranscriptBytes".into()))
@@ -148,7 +149,7 @@ pub(crate) fn authentication_bytes(
 ) -> Result<Vec<u8>> {
     let transcript = inner(session_transcript_bytes)?;
     let mut array = Vec::new();
-    array.extend(cbor::head(4, 2 + rest.len() as u64));
+    array.extend(cbor::head(4, u64_from_usize(rest.len()).saturating_add(2)));
     array.extend(cbor::encode(&Value::Text(context.into()))?);
     array.extend_from_slice(transcript);
     for item in rest {

@@ -52,7 +52,7 @@ pub(crate) fn text_member<'a>(json: &'a Json, name: &str) -> Result<&'a str> {
 /// Decodes base64url without padding, refusing text longer than any CBOR
 /// input the crate accepts before decoding it.
 pub(crate) fn decode_base64(text: &str, what: &str) -> Result<Vec<u8>> {
-    if text.len() / 4 * 3 > Limits::default().max_input_len {
+    if text.len().saturating_mul(3) / 4 > Limits::default().max_input_len {
         return Err(Error::DcapiMalformed(format!("{what} is too long")));
     }
     URL_SAFE_NO_PAD

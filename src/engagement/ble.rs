@@ -33,17 +33,17 @@ pub fn chunk_message(message: &[u8], mtu: usize) -> Result<Vec<Vec<u8>>> {
             "ATT MTU {mtu} is below the minimum {MIN_MTU}"
         )));
     }
-    let data_per_chunk = (mtu - 3).min(MAX_CHUNK) - 1;
+    let data_per_chunk = mtu.saturating_sub(3).min(MAX_CHUNK).saturating_sub(1);
     let mut pieces: Vec<&[u8]> = message.chunks(data_per_chunk).collect();
     if pieces.is_empty() {
         pieces.push(&[]);
     }
-    let last = pieces.len() - 1;
+    let last = pieces.len().saturating_sub(1);
     Ok(pieces
         .into_iter()
         .enumerate()
         .map(|(index, piece)| {
-            let mut chunk = Vec::with_capacity(piece.len() + 1);
+            let mut chunk = Vec::with_capacity(piece.len().saturating_add(1));
             chunk.push(if index == last {
                 CHUNK_LAST
             } else {

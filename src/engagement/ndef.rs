@@ -112,7 +112,7 @@ pub fn encode_message(records: &[NdefRecord]) -> crate::Result<Vec<u8>> {
         ));
     }
     let mut out = Vec::new();
-    let last = records.len() - 1;
+    let last = records.len().saturating_sub(1);
     for (index, record) in records.iter().enumerate() {
         let too_long = || crate::Error::InvalidArgument("NDEF type or ID over 255 bytes".into());
         let type_len = u8::try_from(record.record_type.len()).map_err(|_| too_long())?;

@@ -27,7 +27,7 @@ pub fn to_qr_uri(device_engagement: &[u8]) -> String {
 /// when the text is longer than the CBOR input limit allows.
 pub fn from_qr_uri(text: &str) -> Result<Vec<u8>> {
     let text = text.trim();
-    let max_text = Limits::default().max_input_len.saturating_mul(4) / 3 + 4;
+    let max_text = (Limits::default().max_input_len.saturating_mul(4) / 3).saturating_add(4);
     if text.len() > max_text {
         return Err(malformed("QR text longer than any DeviceEngagement"));
     }

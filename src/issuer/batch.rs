@@ -87,8 +87,8 @@ impl Issuer<'_> {
                 "each copy of a batch needs its own device key and status index".into(),
             ));
         }
-        let jitter = Duration::seconds(BATCH_TIME_JITTER_SECONDS as i64);
-        if validity.valid_until - validity.valid_from < jitter * 2 {
+        let jitter = jitter_seconds(BATCH_TIME_JITTER_SECONDS);
+        if validity.valid_until.checked_sub(jitter.saturating_mul(2)) < Some(validity.valid_from) {
             return Err(Error::InvalidArgument(format!(
                 "a batch's validity must span at least {} seconds",
                 2 * BATCH_TIME_JITTER_SECONDS
@@ -104,9 +104,9 @@ impl Issuer<'_> {
             let [signed, from, until] = &mut offsets;
             let earliest_signature = self.certificate.not_before();
             let copy_validity = ValidityInfo {
-                signed: (validity.signed - signed.draw(rng)).max(earliest_signature),
-                valid_from: validity.valid_from - from.draw(rng),
-                valid_until: validity.valid_until - until.draw(rng),
+                signed: earlier(validity.signed, signed.draw(rng))?.max(earliest_signature),
+                valid_from: earlier(validity.valid_from, from.draw(rng))?,
+                valid_until: earlier(validity.valid_until, until.draw(rng))?,
                 expected_update: validity.expected_update,
             };
             issued.push(self.with_status(copy.status_list.clone()).issue_document(
@@ -127,13 +127,26 @@ struct DistinctOffsets {
     drawn: BTreeSet<u64>,
 }
 
+/// `seconds` (at most [`BATCH_TIME_JITTER_SECONDS`]) as a duration.
+fn jitter_seconds(seconds: u64) -> Duration {
+    Duration::seconds(i64::try_from(seconds).unwrap_or(i64::MAX))
+}
+
+/// `time` moved back by `offset`, or `invalid_argument` before the first
+/// representable date.
+fn earlier(time: time::OffsetDateTime, offset: Duration) -> Result<time::OffsetDateTime> {
+    time.checked_sub(offset).ok_or_else(|| {
+        Error::InvalidArgument("a batch's validity lies at the start of the date range".into())
+    })
+}
+
 impl DistinctOffsets {
     fn draw<R: CryptoRng + ?Sized>(&mut self, rng: &mut R) -> Duration {
         // At most 64 of 3,601 values are taken: a free one comes quickly.
         loop {
             let seconds = rng.next_u64() % (BATCH_TIME_JITTER_SECONDS + 1);
             if self.drawn.insert(seconds) {
-                return Duration::seconds(seconds as i64);
+                return jitter_seconds(seconds);
             }
         }
     }

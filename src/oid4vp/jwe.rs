@@ -97,8 +97,8 @@ pub fn concat_kdf(
         out.extend_from_slice(data);
         Ok(out)
     };
-    let bits =
-        u32::try_from(key_len * 8).map_err(|_| Error::InvalidArgument("key length".into()))?;
+    let bits = u32::try_from(key_len.saturating_mul(8))
+        .map_err(|_| Error::InvalidArgument("key length".into()))?;
     let mut hash = Sha256::new();
     hash.update(1u32.to_be_bytes());
     hash.update(z);
@@ -192,7 +192,7 @@ fn malformed(what: &str) -> Error {
 }
 
 fn parse(compact: &str) -> Result<Parts<'_>> {
-    if compact.len() / 4 * 3 > Limits::default().max_input_len {
+    if compact.len().saturating_mul(3) / 4 > Limits::default().max_input_len {
         return Err(malformed("longer than any response"));
     }
     let mut parts = compact.split('.');

@@ -68,7 +68,7 @@ impl VpToken {
                 let text = response
                     .as_str()
                     .ok_or_else(|| malformed("a presentation is not text"))?;
-                if text.len() / 4 * 3 > Limits::default().max_input_len {
+                if text.len().saturating_mul(3) / 4 > Limits::default().max_input_len {
                     return Err(malformed("a presentation is too long"));
                 }
                 let bytes = URL_SAFE_NO_PAD

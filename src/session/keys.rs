@@ -8,6 +8,7 @@
 //! way from the static device key and the reader's ephemeral key.
 
 use ciborium::value::Value;
+use coset::iana::EnumI64 as _;
 use coset::{CoseKey, KeyType, Label, iana};
 use hkdf::Hkdf;
 use p256::elliptic_curve::Generate as _;
@@ -241,8 +242,8 @@ pub(crate) fn read_cose_key(inner: &[u8]) -> Result<PublicKey> {
         ))
     })?;
     let crv_label = match key.kty {
-        KeyType::Assigned(iana::KeyType::EC2) => iana::Ec2KeyParameter::Crv as i64,
-        KeyType::Assigned(iana::KeyType::OKP) => iana::OkpKeyParameter::Crv as i64,
+        KeyType::Assigned(iana::KeyType::EC2) => iana::Ec2KeyParameter::Crv.to_i64(),
+        KeyType::Assigned(iana::KeyType::OKP) => iana::OkpKeyParameter::Crv.to_i64(),
         ref other => {
             return Err(Error::InvalidKey(format!(
                 "ephemeral COSE_Key: key type {other:?} is not EC2 or OKP",
@@ -259,7 +260,7 @@ pub(crate) fn read_cose_key(inner: &[u8]) -> Result<PublicKey> {
             _ => None,
         });
     let is_p256 = matches!(key.kty, KeyType::Assigned(iana::KeyType::EC2))
-        && crv == Some(iana::EllipticCurve::P_256 as i64);
+        && crv == Some(iana::EllipticCurve::P_256.to_i64());
     if !is_p256 {
         return Err(Error::SessionUnsupportedCurve(format!(
             "ephemeral COSE_Key curve {crv:?} is not P-256"

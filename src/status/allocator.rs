@@ -11,6 +11,7 @@
 //! indexes, using per-block counts, when tries keep hitting used indexes.
 //! Both are uniform over the free indexes; allocation never loops forever.
 
+use crate::int::u64_from_usize;
 use rand_core::CryptoRng;
 
 use crate::error::{Error, Result};
@@ -45,10 +46,10 @@ impl IndexAllocator {
                 "a status list needs at least one entry".into(),
             ));
         }
-        if size > (MAX_LIST_BYTES as u64).saturating_mul(8) {
+        if size > u64_from_usize(MAX_LIST_BYTES).saturating_mul(8) {
             return Err(Error::StatusListTooLarge(format!(
                 "{size} entries; the limit is {}",
-                MAX_LIST_BYTES as u64 * 8
+                u64_from_usize(MAX_LIST_BYTES).saturating_mul(8)
             )));
         }
         let words = usize::try_from(size.div_ceil(WORD_BITS))
@@ -73,7 +74,7 @@ impl IndexAllocator {
 
     /// Number of unused indexes.
     pub fn free(&self) -> u64 {
-        self.size - self.used
+        self.size.saturating_sub(self.used)
     }
 
     /// Whether `index` is used (false past the end).
@@ -98,9 +99,9 @@ impl IndexAllocator {
         }
         *w |= bit;
         if let Some(count) = self.block_used.get_mut(word / BLOCK_WORDS) {
-            *count += 1;
+            *count = count.saturating_add(1);
         }
-        self.used += 1;
+        self.used = self.used.saturating_add(1);
         Ok(true)
     }
 
@@ -129,13 +130,17 @@ impl IndexAllocator {
     }
 
     /// The used indexes as a one-bit status list (1 = used), for storing.
+    #[allow(
+        clippy::arithmetic_side_effects,
+        reason = "w * 64 + bit stays below size, and bits - 1 runs only while bits != 0"
+    )]
     pub fn to_status_list(&self) -> Result<StatusList> {
         let mut list = StatusList::new(StatusBits::One, self.size)?;
         for (w, word) in self.words.iter().enumerate() {
             let mut bits = *word;
             while bits != 0 {
                 let bit = u64::from(bits.trailing_zeros());
-                list.set(w as u64 * WORD_BITS + bit, StatusValue::Invalid)?;
+                list.set(u64_from_usize(w) * WORD_BITS + bit, StatusValue::Invalid)?;
                 bits &= bits - 1;
             }
         }
@@ -151,7 +156,7 @@ impl IndexAllocator {
             if status == StatusValue::Valid {
                 continue;
             }
-            let index = index as u64;
+            let index = u64_from_usize(index);
             if index >= size {
                 return Err(Error::InvalidArgument(format!(
                     "index {index} is marked used in a list of {size}"
@@ -171,17 +176,22 @@ impl IndexAllocator {
     }
 
     /// The unused index of rank `rank` (0-based), in index order.
+    #[allow(
+        clippy::arithmetic_side_effects,
+        reason = "offsets stay below size (at most 2^27 entries) and counts below their block's capacity"
+    )]
     fn nth_free(&self, mut rank: u64) -> Option<u64> {
         for (b, used) in self.block_used.iter().enumerate() {
-            let first = b as u64 * BLOCK_WORDS as u64 * WORD_BITS;
-            let capacity = (BLOCK_WORDS as u64 * WORD_BITS).min(self.size.saturating_sub(first));
+            let first = u64_from_usize(b) * u64_from_usize(BLOCK_WORDS) * WORD_BITS;
+            let capacity =
+                (u64_from_usize(BLOCK_WORDS) * WORD_BITS).min(self.size.saturating_sub(first));
             let free = capacity - u64::from(*used);
             if rank >= free {
                 rank -= free;
                 continue;
             }
             for w in b * BLOCK_WORDS..((b + 1) * BLOCK_WORDS).min(self.words.len()) {
-                let base = w as u64 * WORD_BITS;
+                let base = u64_from_usize(w) * WORD_BITS;
                 let valid = self.size.saturating_sub(base).min(WORD_BITS);
                 let mask = if valid == WORD_BITS {
                     u64::MAX
@@ -206,6 +216,10 @@ impl IndexAllocator {
 }
 
 /// A uniform value in `0..bound` (`bound` > 0), by rejection sampling.
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "callers pass bound > 0 (a non-empty list, a non-zero free count)"
+)]
 fn uniform_below<R: CryptoRng + ?Sized>(rng: &mut R, bound: u64) -> u64 {
     let zone = u64::MAX - (u64::MAX % bound);
     loop {

@@ -47,16 +47,16 @@ pub(crate) fn inflate_bounded(
                 consumed,
             });
         }
-        let want = CHUNK.min(limit - produced);
+        let want = CHUNK.min(limit.saturating_sub(produced));
         let rest = input.get(consumed..).unwrap_or_default();
         let out = buffer.get_mut(..want).unwrap_or_default();
         let before_out = decompress.total_out();
         let status = decompress
             .decompress(rest, out, FlushDecompress::None)
             .map_err(|e| Error::StatusListMalformed(format!("lst is not a zlib stream: {e}")))?;
-        let made = to_usize(decompress.total_out() - before_out);
+        let made = to_usize(decompress.total_out().saturating_sub(before_out));
         sink(buffer.get(..made).unwrap_or_default());
-        produced += made;
+        produced = produced.saturating_add(made);
         let now_consumed = to_usize(decompress.total_in());
         match status {
             Status::StreamEnd => {

@@ -14,6 +14,7 @@
 //!
 //! A zip bomb is therefore refused, never inflated in full.
 
+use crate::int::u64_from_usize;
 use std::io::Write as _;
 
 use ciborium::value::Value;
@@ -64,9 +65,9 @@ impl StatusList {
     /// Refused with `status_list_too_large` above [`MAX_LIST_BYTES`].
     pub fn from_bytes(bits: StatusBits, bytes: Vec<u8>) -> Result<StatusList> {
         if bytes.len() > MAX_LIST_BYTES {
-            return Err(too_large(bytes.len() as u64));
+            return Err(too_large(u64_from_usize(bytes.len())));
         }
-        let len = (bytes.len() as u64).saturating_mul(bits.per_byte());
+        let len = u64_from_usize(bytes.len()).saturating_mul(bits.per_byte());
         Ok(StatusList { bits, len, bytes })
     }
 
@@ -153,7 +154,8 @@ impl StatusList {
     pub fn counts(&self) -> std::collections::BTreeMap<u8, u64> {
         let mut counts = std::collections::BTreeMap::new();
         for status in self.iter() {
-            *counts.entry(status.to_u8()).or_insert(0) += 1;
+            let count: &mut u64 = counts.entry(status.to_u8()).or_insert(0);
+            *count = count.saturating_add(1);
         }
         counts
     }
@@ -235,7 +237,7 @@ impl EncodedStatusList {
         let (byte, shift) = self.bits.position(index);
         let needed = byte
             .checked_add(1)
-            .filter(|n| *n <= MAX_LIST_BYTES as u64)
+            .filter(|n| *n <= u64_from_usize(MAX_LIST_BYTES))
             .ok_or_else(|| too_large(byte.saturating_add(1)))?;
         let needed = usize::try_from(needed).map_err(|_| too_large(needed))?;
         let mut last = 0u8;
@@ -247,7 +249,7 @@ impl EncodedStatusList {
         if inflation.produced < needed {
             return Err(out_of_range(
                 index,
-                (inflation.produced as u64).saturating_mul(self.bits.per_byte()),
+                u64_from_usize(inflation.produced).saturating_mul(self.bits.per_byte()),
             ));
         }
         Ok(StatusValue::from_u8(self.bits.read(last, shift)))
@@ -264,7 +266,7 @@ impl EncodedStatusList {
             bytes.extend_from_slice(chunk)
         })?;
         if !inflation.ended {
-            return Err(too_large(inflation.produced as u64));
+            return Err(too_large(u64_from_usize(inflation.produced)));
         }
         if inflation.consumed != self.lst.len() {
             return Err(Error::StatusListMalformed(format!(
@@ -279,7 +281,7 @@ impl EncodedStatusList {
 /// Bytes of a list of `len` entries of `bits`, within [`MAX_LIST_BYTES`].
 pub(crate) fn byte_len(bits: StatusBits, len: u64) -> Result<usize> {
     let bytes = bits.bytes_for(len).unwrap_or(u64::MAX);
-    if bytes > MAX_LIST_BYTES as u64 {
+    if bytes > u64_from_usize(MAX_LIST_BYTES) {
         return Err(too_large(bytes));
     }
     usize::try_from(bytes).map_err(|_| too_large(bytes))

@@ -403,6 +403,11 @@ pub(crate) fn numeric_date(value: &Value, name: &str, what: &str) -> Result<Offs
     let bad = || Error::InvalidStructure(format!("{what}: {name} is not a date"));
     let seconds = match value {
         Value::Integer(i) => i64::try_from(*i).map_err(|_| bad())?,
+        #[allow(
+            clippy::as_conversions,
+            clippy::cast_possible_truncation,
+            reason = "a finite float below 1e15 in magnitude, floored, fits an i64 exactly"
+        )]
         Value::Float(f) if f.is_finite() && f.abs() < 1e15 => f.floor() as i64,
         _ => return Err(bad()),
     };

@@ -123,29 +123,42 @@ impl StatusBits {
 
     /// Entries per byte: 8, 4, 2 or 1.
     pub fn per_byte(self) -> u64 {
-        8 / u64::from(self.get())
+        match self {
+            StatusBits::One => 8,
+            StatusBits::Two => 4,
+            StatusBits::Four => 2,
+            StatusBits::Eight => 1,
+        }
     }
 
     /// The largest value an entry can hold.
     pub fn max_value(self) -> u8 {
         match self {
-            StatusBits::Eight => u8::MAX,
-            other => (1u8 << other.get()) - 1,
+            StatusBits::One => 0b1,
+            StatusBits::Two => 0b11,
+            StatusBits::Four => 0x0f,
+            StatusBits::Eight => 0xff,
         }
     }
 
     /// Bytes needed for `entries` entries (rounded up), or `None` on overflow.
     pub fn bytes_for(self, entries: u64) -> Option<u64> {
-        Some(entries.checked_add(self.per_byte() - 1)? / self.per_byte())
+        let per_byte = self.per_byte();
+        entries
+            .checked_add(per_byte.saturating_sub(1))?
+            .checked_div(per_byte)
     }
 
     /// Where entry `index` lives: (byte offset, bit shift within the byte).
     /// Entries fill each byte from the least significant bit, as the draft
     /// requires.
+    #[allow(
+        clippy::arithmetic_side_effects,
+        reason = "per_byte is 1, 2, 4 or 8, and slot * bits is below 8"
+    )]
     pub fn position(self, index: u64) -> (u64, u8) {
         let per_byte = self.per_byte();
-        // index % per_byte < 8, so the shift fits in a u8.
-        let slot = (index % per_byte) as u8;
+        let slot = u8::try_from(index % per_byte).unwrap_or(0);
         (index / per_byte, slot * self.get())
     }
 

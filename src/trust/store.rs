@@ -338,7 +338,7 @@ impl TrustStore {
             staged.restore_vical(bytes, now).map_err(corrupt)?;
         }
         *self = staged;
-        Ok(self.lists.len() + self.vicals.len())
+        Ok(self.lists.len().saturating_add(self.vicals.len()))
     }
 
     /// [`TrustStore::save_to`] into the file at `path`, replaced atomically

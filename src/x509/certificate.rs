@@ -264,15 +264,16 @@ impl Certificate {
         let mut certificates = Vec::new();
         for (index, block) in Pem::iter_from_buffer(pem.as_bytes()).enumerate() {
             let block = block.map_err(|e| {
-                Error::CertificateMalformed(format!("PEM block {}: {e}", index + 1))
+                Error::CertificateMalformed(format!("PEM block {}: {e}", index.saturating_add(1)))
             })?;
             if block.label != PEM_LABEL_CERTIFICATE {
                 continue;
             }
             let certificate = Certificate::from_der(&block.contents).map_err(|e| match e {
-                Error::CertificateMalformed(detail) => {
-                    Error::CertificateMalformed(format!("PEM block {}: {detail}", index + 1))
-                }
+                Error::CertificateMalformed(detail) => Error::CertificateMalformed(format!(
+                    "PEM block {}: {detail}",
+                    index.saturating_add(1)
+                )),
                 other => other,
             })?;
             certificates.push(certificate);
@@ -311,7 +312,7 @@ impl Certificate {
             (Some(certificate), true) => Ok(certificate),
             _ => Err(Error::CertificateMalformed(format!(
                 "{} certificates where one is expected",
-                all.len() + 1
+                all.len().saturating_add(1)
             ))),
         }
     }

@@ -225,7 +225,7 @@ pub fn check_certificate(
                 )
             });
         }
-        checked += 1;
+        checked = checked.saturating_add(1);
     }
     let unchecked = if let Some(detail) = stale {
         Error::CrlStale(detail)
