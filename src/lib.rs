@@ -169,7 +169,7 @@ pub use documents::{Claims, DrivingLicence, Elements, ResidencePermit, VehicleRe
 pub use error::{Error, Result};
 pub use holder::{
     Consent, DeviceSigner, HolderPolicy, PreparedPresentation, Presentation, ReaderCheck,
-    ReaderIdentity, ReaderRoot, ReaderStatus, Wallet, present,
+    ReaderCrls, ReaderIdentity, ReaderRoot, ReaderStatus, Wallet, present,
 };
 pub use inspect::{UnverifiedDocument, inspect};
 pub use issuer::{BatchCopy, IssueOptions, Issuer};
