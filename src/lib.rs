@@ -178,8 +178,8 @@ pub use mso::{DigestAlgorithm, KeyAuthorizations, MobileSecurityObject, Validity
 pub use request::{DeviceRequest, DocRequest, ItemsRequest};
 pub use session::{DeviceSession, ReaderSession};
 pub use status::{
-    IdentifierList, IdentifierListReference, IdentifierListToken, ManagedStatusList, StatusBits,
-    StatusInputs, StatusListReference, StatusListToken, StatusOutcome, StatusPolicy,
+    BatchStatus, IdentifierList, IdentifierListReference, IdentifierListToken, ManagedStatusList,
+    StatusBits, StatusInputs, StatusListReference, StatusListToken, StatusOutcome, StatusPolicy,
     StatusReference, StatusValue,
 };
 #[cfg(feature = "demo")]
