@@ -45,7 +45,7 @@ mod wallet;
 
 pub use consent::Consent;
 pub use prepared::{PreparedPresentation, PreparedRequest, RequestedElement};
-pub use reader::{ReaderCheck, ReaderIdentity, ReaderRoot, ReaderStatus};
+pub use reader::{ReaderCheck, ReaderCrls, ReaderIdentity, ReaderRoot, ReaderStatus};
 pub use record::{DisclosureRecord, RecordedDocument, RecordedElement, RecordedReader};
 pub use wallet::{HolderPolicy, ReportUnreturned, Wallet};
 

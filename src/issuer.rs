@@ -133,16 +133,22 @@ impl<'a> Issuer<'a> {
     /// documents it issues. Each document needs its own index, so this is
     /// called per document.
     pub fn with_status_list(&self, reference: StatusListReference) -> Issuer<'a> {
-        self.with_status(Some(reference))
+        self.with_status_entries(Some(reference), self.options.identifier_list.clone())
     }
 
-    /// The same issuer, writing `reference` (or no status) into the MSO.
-    fn with_status(&self, reference: Option<StatusListReference>) -> Issuer<'a> {
+    /// The same issuer, writing exactly these entries (or none) into the
+    /// MSO's `status`.
+    fn with_status_entries(
+        &self,
+        status_list: Option<StatusListReference>,
+        identifier_list: Option<IdentifierListReference>,
+    ) -> Issuer<'a> {
         Issuer {
             signer: self.signer,
             certificate: self.certificate,
             options: IssueOptions {
-                status_list: reference,
+                status_list,
+                identifier_list,
                 ..self.options.clone()
             },
         }

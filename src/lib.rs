@@ -176,7 +176,7 @@ pub use documents::{Claims, DrivingLicence, Elements, ResidencePermit, VehicleRe
 pub use error::{Error, Result};
 pub use holder::{
     Consent, DeviceSigner, HolderPolicy, PreparedPresentation, Presentation, ReaderCheck,
-    ReaderIdentity, ReaderRoot, ReaderStatus, Wallet, present,
+    ReaderCrls, ReaderIdentity, ReaderRoot, ReaderStatus, Wallet, present,
 };
 pub use inspect::{UnverifiedDocument, inspect};
 pub use issuer::{BatchCopy, IssueOptions, Issuer};
@@ -185,8 +185,8 @@ pub use mso::{DigestAlgorithm, KeyAuthorizations, MobileSecurityObject, Validity
 pub use request::{DeviceRequest, DocRequest, ItemsRequest};
 pub use session::{DeviceSession, ReaderSession};
 pub use status::{
-    IdentifierList, IdentifierListReference, IdentifierListToken, ManagedStatusList, StatusBits,
-    StatusInputs, StatusListReference, StatusListToken, StatusOutcome, StatusPolicy,
+    BatchStatus, IdentifierList, IdentifierListReference, IdentifierListToken, ManagedStatusList,
+    StatusBits, StatusInputs, StatusListReference, StatusListToken, StatusOutcome, StatusPolicy,
     StatusReference, StatusValue,
 };
 #[cfg(feature = "demo")]

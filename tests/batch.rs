@@ -10,6 +10,9 @@ use common::{MDL_NS, NOW, rng, ukraine, validity};
 use docbridge::VerifyOptions;
 use docbridge::documents::samples;
 use docbridge::issuer::{BATCH_TIME_JITTER_SECONDS, BatchCopy};
+use docbridge::status::{
+    BatchStatus, IdentifierList, IdentifierListReference, IdentifierListToken, StatusValue,
+};
 use docbridge::{
     AcceptancePolicy, Algorithm, Consent, DeviceRequest, DrivingLicence, Issuer, IssuerSigned,
     ItemsRequest, ManagedStatusList, Signer, SoftwareKey, StatusBits, StatusPolicy,
@@ -18,6 +21,7 @@ use docbridge::{
 
 const COPIES: usize = 5;
 const URI: &str = "https://status.diia.example/lists/batch";
+const IDS_URI: &str = "https://status.diia.example/ids/batch";
 
 struct Batch {
     ua: docbridge::DemoAuthority,
@@ -34,9 +38,8 @@ fn batch() -> Batch {
     let mut draw = rng(3);
     let copies: Vec<BatchCopy> = keys
         .iter()
-        .map(|key| BatchCopy {
-            device_key: key.public_key(),
-            status_list: Some(list.allocate(&mut draw).unwrap()),
+        .map(|key| {
+            BatchCopy::new(key.public_key()).with_status_list(list.allocate(&mut draw).unwrap())
         })
         .collect();
     let issued = Issuer::new(&ua.ds_key, &ua.ds_certificate)
@@ -212,9 +215,10 @@ fn a_batch_needs_distinct_keys_and_indexes_and_room_to_move_its_times() {
         .allocate(&mut rng(7))
         .unwrap();
     let copy = |device_key: &docbridge::PublicKey, status| BatchCopy {
-        device_key: device_key.clone(),
         status_list: status,
+        ..BatchCopy::new(device_key.clone())
     };
+    let ids = |id: &[u8]| IdentifierListReference::new(id.to_vec(), IDS_URI).unwrap();
     let licence = samples::driving_licence_ua();
     let short = ValidityInfo::new(NOW, NOW, NOW + time::Duration::hours(1));
     for (name, copies, validity) in [
@@ -232,6 +236,14 @@ fn a_batch_needs_distinct_keys_and_indexes_and_room_to_move_its_times() {
             ],
             validity(),
         ),
+        (
+            "one identifier twice",
+            vec![
+                BatchCopy::new(key.clone()).with_identifier_list(ids(&[1; 16])),
+                BatchCopy::new(other.clone()).with_identifier_list(ids(&[1; 16])),
+            ],
+            validity(),
+        ),
         ("validity too short", vec![copy(&key, None)], short),
     ] {
         assert_eq!(
@@ -242,5 +254,199 @@ fn a_batch_needs_distinct_keys_and_indexes_and_room_to_move_its_times() {
             Err("invalid_argument"),
             "{name}"
         );
+    }
+}
+
+// ----- group revocation -----
+
+/// A batch listed in both mechanisms: each copy with its own status index
+/// and its own identifier.
+struct Listed {
+    ua: docbridge::DemoAuthority,
+    list: ManagedStatusList,
+    copies: Vec<BatchCopy>,
+    issued: Vec<IssuerSigned>,
+}
+
+fn listed_batch() -> Listed {
+    let ua = ukraine(Algorithm::EdDsa, 1);
+    let mut list = ManagedStatusList::new(URI, StatusBits::Two, 16_384).unwrap();
+    let mut draw = rng(30);
+    let copies: Vec<BatchCopy> = (0..COPIES as u64)
+        .map(|i| {
+            let key = SoftwareKey::generate(Algorithm::Es256, &mut rng(200 + i));
+            let id = vec![0xB0, i as u8, 0x5E, 0xED];
+            BatchCopy::new(key.public_key())
+                .with_status_list(list.allocate(&mut draw).unwrap())
+                .with_identifier_list(IdentifierListReference::new(id, IDS_URI).unwrap())
+        })
+        .collect();
+    // An identifier given to the issuer for a single document is not
+    // written into the copies: each carries only its own.
+    let issued = Issuer::new(&ua.ds_key, &ua.ds_certificate)
+        .unwrap()
+        .with_identifier_list(IdentifierListReference::new(vec![0xEE; 4], IDS_URI).unwrap())
+        .issue_batch(
+            &samples::driving_licence_ua(),
+            &copies,
+            &validity(),
+            &mut rng(31),
+        )
+        .unwrap();
+    Listed {
+        ua,
+        list,
+        copies,
+        issued,
+    }
+}
+
+impl Listed {
+    fn verify(&self, copy: &IssuerSigned, options: VerifyOptions<'_>) -> &'static str {
+        Verifier::new(
+            TrustedAuthorities::from_authorities([self.ua.authority.clone()]).unwrap(),
+            AcceptancePolicy::accept_all(),
+        )
+        .with_status_policy(StatusPolicy::fail_closed().allow_missing_token(true))
+        .verify(&copy.to_vec().unwrap(), &options)
+        .map_or_else(|e| e.code(), |_| "ok")
+    }
+}
+
+#[test]
+fn each_copy_carries_its_own_identifier_and_one_call_revokes_every_copy() {
+    let mut batch = listed_batch();
+    let statuses: Vec<_> = batch
+        .issued
+        .iter()
+        .map(|c| c.mso_unverified().unwrap().status.unwrap())
+        .collect();
+    for (status, copy) in statuses.iter().zip(&batch.copies) {
+        assert_eq!(status.status_list, copy.status_list);
+        assert_eq!(status.identifier_list, copy.identifier_list);
+    }
+    all_distinct(
+        "identifier",
+        statuses
+            .iter()
+            .map(|s| s.identifier_list.clone().unwrap().id)
+            .collect(),
+    );
+    // The issuer keeps the batch's entries, from the copies or read back
+    // from the documents.
+    let group = BatchStatus::of_copies(&batch.copies);
+    assert_eq!(BatchStatus::from_references(&statuses), group);
+    assert_eq!(group.status_lists().len(), COPIES);
+    assert_eq!(group.identifiers().len(), COPIES);
+
+    // Status list: one call sets every copy's entry, and only those.
+    let untouched = batch.list.allocate(&mut rng(32)).unwrap();
+    assert_eq!(
+        group.set_status(&mut batch.list, StatusValue::Invalid),
+        Ok(COPIES)
+    );
+    for entry in group.status_lists() {
+        assert_eq!(batch.list.get(entry.idx), Ok(StatusValue::Invalid));
+    }
+    assert_eq!(batch.list.get(untouched.idx), Ok(StatusValue::Valid));
+    let token = batch
+        .list
+        .token(
+            NOW - time::Duration::hours(1),
+            NOW + time::Duration::days(1),
+            None,
+        )
+        .unwrap()
+        .sign(
+            &batch.ua.ds_key,
+            std::slice::from_ref(&batch.ua.ds_certificate),
+        )
+        .unwrap();
+    for copy in &batch.issued {
+        assert_eq!(
+            batch.verify(copy, VerifyOptions::at(NOW).status_token(&token)),
+            "revoked"
+        );
+    }
+
+    // Identifier list: one call lists every copy's identifier.
+    let mut ids = IdentifierList::new();
+    assert_eq!(group.revoke_identifiers(&mut ids, IDS_URI), Ok(COPIES));
+    assert_eq!(ids.identifiers().len(), COPIES);
+    let token = IdentifierListToken::new(
+        IDS_URI,
+        ids.clone(),
+        NOW - time::Duration::hours(1),
+        NOW + time::Duration::days(1),
+    )
+    .unwrap()
+    .sign(
+        &batch.ua.ds_key,
+        std::slice::from_ref(&batch.ua.ds_certificate),
+    )
+    .unwrap();
+    for copy in &batch.issued {
+        assert_eq!(
+            batch.verify(copy, VerifyOptions::at(NOW).identifier_list_token(&token)),
+            "revoked"
+        );
+    }
+    // Reinstated, in one call too.
+    assert_eq!(group.reinstate_identifiers(&mut ids, IDS_URI), Ok(COPIES));
+    assert!(ids.identifiers().is_empty());
+}
+
+#[test]
+fn a_group_revocation_that_would_change_nothing_or_hits_a_bad_entry_is_refused_whole() {
+    let mut batch = listed_batch();
+    let group = BatchStatus::of_copies(&batch.copies);
+    let code = |r: docbridge::Result<usize>| r.map_err(|e| e.code());
+    // Another list: none of the batch's entries is in it.
+    let mut other =
+        ManagedStatusList::new("https://status.diia.example/other", StatusBits::Two, 16_384)
+            .unwrap();
+    assert_eq!(
+        code(group.set_status(&mut other, StatusValue::Invalid)),
+        Err("invalid_argument")
+    );
+    assert_eq!(
+        code(group.revoke_identifiers(&mut IdentifierList::new(), "https://other.example/ids")),
+        Err("invalid_argument")
+    );
+    // One entry never allocated in the list: nothing at all is set.
+    let mut with_stray = group.clone();
+    let mut stray = batch.copies[0].status_list.clone().unwrap();
+    stray.idx = (0..16_384)
+        .find(|&i| !batch.list.allocator().is_used(i))
+        .unwrap();
+    with_stray.add(&docbridge::status::StatusReference::from(stray));
+    let before = batch.list.clone();
+    assert_eq!(
+        code(with_stray.set_status(&mut batch.list, StatusValue::Invalid)),
+        Err("invalid_argument")
+    );
+    assert_eq!(batch.list, before);
+}
+
+#[test]
+fn an_identifier_given_to_the_issuer_for_one_document_is_not_shared_by_a_batch() {
+    let ua = ukraine(Algorithm::EdDsa, 1);
+    let copies: Vec<BatchCopy> = (0..2u64)
+        .map(|i| {
+            BatchCopy::new(SoftwareKey::generate(Algorithm::Es256, &mut rng(40 + i)).public_key())
+        })
+        .collect();
+    let issued = Issuer::new(&ua.ds_key, &ua.ds_certificate)
+        .unwrap()
+        .with_identifier_list(IdentifierListReference::new(vec![0xEE; 4], IDS_URI).unwrap())
+        .issue_batch(
+            &samples::driving_licence_ua(),
+            &copies,
+            &validity(),
+            &mut rng(41),
+        )
+        .unwrap();
+    for copy in &issued {
+        assert_eq!(copy.mso_unverified().unwrap().status, None);
     }
 }

@@ -660,3 +660,75 @@ fn the_verifier_checks_the_document_signer_when_asked() {
         assert_eq!(json["certificateRevocation"], "not_checked");
     }
 }
+
+#[test]
+fn a_crl_signer_certified_by_the_iaca_signs_its_crls_and_can_issue_nothing() {
+    use docbridge::x509::create_crl_signer;
+    for (i, alg) in Algorithm::ALL.into_iter().enumerate() {
+        let ua = ukraine(alg, 500 + i as u64);
+        let signer_key = docbridge::SoftwareKey::generate(alg, &mut common::rng(510 + i as u64));
+        let signer = create_crl_signer(
+            7,
+            common::CERT_FROM,
+            common::CERT_UNTIL,
+            &docbridge::Signer::public_key(&signer_key),
+            &ua.iaca_certificate,
+            &ua.iaca_key,
+        )
+        .unwrap();
+        // The authority's own name, another key; cRLSign and nothing else.
+        assert_eq!(signer.subject_raw(), ua.iaca_certificate.subject_raw());
+        assert_eq!(signer.issuer_raw(), ua.iaca_certificate.subject_raw());
+        assert!(!signer.is_ca());
+        let usage = signer.key_usage().unwrap();
+        assert!(usage.crl_sign && !usage.key_cert_sign && !usage.digital_signature);
+        assert_eq!(
+            signer.crl_distribution_points(),
+            ua.iaca_certificate.crl_distribution_points()
+        );
+
+        let mut spec = CrlSpec::new(2, ISSUED, NEXT);
+        spec.issuing_distribution_point = Some(POINT.into());
+        spec.revoke(
+            ua.ds_certificate.serial(),
+            ISSUED,
+            Some(RevocationReason::KeyCompromise),
+        );
+        let crl = create_crl(&spec, &ua.iaca_certificate, Some(&signer), &signer_key).unwrap();
+        let mut set = set_of(crl.clone());
+        // Without the signer certificate, nothing vouches for the CRL.
+        assert_eq!(
+            code(check_ds(&ua, &set, CrlPolicy::fail_closed(), NOW)),
+            "crl_signature_invalid",
+            "{alg:?}"
+        );
+        set.add_crl_signer(signer.clone());
+        assert_eq!(
+            code(check_ds(&ua, &set, CrlPolicy::fail_closed(), NOW)),
+            "certificate_revoked",
+            "{alg:?}"
+        );
+
+        if openssl_present() {
+            let dir = scratch(&format!("signer-{}", alg.name()));
+            std::fs::write(dir.join("signer.pem"), signer.to_pem()).unwrap();
+            std::fs::write(dir.join("crl.pem"), crl.to_pem()).unwrap();
+            let out = Command::new("openssl")
+                .args([
+                    "crl",
+                    "-in",
+                    "crl.pem",
+                    "-CAfile",
+                    "signer.pem",
+                    "-noout",
+                    "-verify",
+                ])
+                .current_dir(&dir)
+                .output()
+                .unwrap();
+            let said = String::from_utf8_lossy(&out.stderr).to_string()
+                + &String::from_utf8_lossy(&out.stdout);
+            assert!(said.contains("verify OK"), "{alg:?}: {said}");
+        }
+    }
+}

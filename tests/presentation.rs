@@ -427,6 +427,7 @@ fn round_trip_every_device_and_ds_algorithm_transcript_and_reader_check() {
             chain: vec![reader.cert.clone()],
             root: reader.root.clone(),
             root_label: "police".into(),
+            crl: docbridge::x509::crl::CrlOutcome::Disabled,
         }));
         for device_alg in Algorithm::ALL {
             seed += 10;
@@ -2157,6 +2158,7 @@ fn reader_status_is_per_document_request() {
                 chain: vec![reader.cert.clone()],
                 root: reader.root.clone(),
                 root_label: "police".into(),
+                crl: docbridge::x509::crl::CrlOutcome::Disabled,
             })),
             ReaderStatus::Unauthenticated("reader_auth_missing"),
         ]

@@ -16,6 +16,7 @@ use docbridge::trust::list::{ListFormat, TRUST_LIST_TYPE};
 use docbridge::trust::store::UpdateOutcome;
 use docbridge::trust::vical::EKU_VICAL_SIGNER;
 use docbridge::trust::{SignedVical, VerifiedVical};
+use docbridge::x509::crl::{CrlOutcome, CrlPolicy, CrlSet, CrlSpec, RevocationReason, create_crl};
 use docbridge::x509::{self, CertificateProfile, CertificateSpec};
 use docbridge::{
     AcceptancePolicy, Algorithm, Certificate, DemoAuthority, DeviceRequest, DrivingLicence, Issuer,
@@ -1764,4 +1765,95 @@ fn a_grace_period_past_the_end_of_time_still_sets_a_limit() {
         limit.is_some_and(|at| at >= datetime!(9999-12-31 0:00 UTC)),
         "{limit:?}"
     );
+}
+
+// ----- operator certificates under CRLs -----
+
+impl Operator {
+    /// The operator root's CRL, revoking `revoked` serials.
+    fn crls(&self, revoked: &[&[u8]], next_update: OffsetDateTime) -> CrlSet {
+        let mut spec = CrlSpec::new(1, ISSUED, next_update);
+        for serial in revoked {
+            spec.revoke(serial, ISSUED, Some(RevocationReason::KeyCompromise));
+        }
+        let crl = create_crl(&spec, &self.root, None, &self.root_key).unwrap();
+        let mut set = CrlSet::new();
+        set.insert("https://trust.example/operator.crl", crl);
+        set
+    }
+}
+
+#[test]
+fn a_trust_list_signed_by_a_revoked_operator_certificate_is_refused_and_changes_nothing() {
+    let ua_operator = operator("UA", 400);
+    let ua = authority("UA", "Diia", 401);
+    let strict = CrlPolicy::fail_closed();
+    let mut store = TrustStore::new();
+    store.pin_operator("UA", ua_operator.root.clone()).unwrap();
+    let first = ua_operator.publish(1, &[&ua]);
+    let update = store
+        .update_with_crls(&first, &ua_operator.crls(&[], NEXT_UPDATE), &strict, NOW)
+        .unwrap();
+    assert_eq!(
+        (update.outcome, update.crl),
+        (UpdateOutcome::Replaced, CrlOutcome::Good)
+    );
+    // The signer's key was compromised and its certificate revoked: the
+    // next edition it signs is refused, and the held list stays.
+    let revoked = ua_operator.crls(&[ua_operator.signer.serial()], NEXT_UPDATE);
+    let second = ua_operator.publish(2, &[&ua]);
+    assert_eq!(
+        code(store.update_with_crls(&second, &revoked, &strict, NOW)),
+        "certificate_revoked"
+    );
+    assert_eq!(store.list("UA").unwrap().list().sequence(), 1);
+    // A missing or stale CRL: refused, or passed as not checked.
+    assert_eq!(
+        code(store.update_with_crls(&second, &CrlSet::new(), &strict, NOW)),
+        "crl_missing"
+    );
+    let stale = ua_operator.crls(&[], datetime!(2026-11-20 0:00 UTC));
+    assert_eq!(
+        code(store.update_with_crls(&second, &stale, &strict, NOW)),
+        "crl_stale"
+    );
+    assert_eq!(store.list("UA").unwrap().list().sequence(), 1);
+    let offline = strict.allow_unchecked(true);
+    let update = store
+        .update_with_crls(&second, &stale, &offline, NOW)
+        .unwrap();
+    assert_eq!(update.crl, CrlOutcome::NotChecked);
+    assert_eq!(store.list("UA").unwrap().list().sequence(), 2);
+    // The plain update checks no CRL and says so.
+    let third = ua_operator.publish(3, &[&ua]);
+    assert_eq!(store.update(&third, NOW).unwrap().crl, CrlOutcome::Disabled);
+}
+
+#[test]
+fn a_vical_signed_by_a_revoked_provider_certificate_is_refused() {
+    let provider = operator("US", 410);
+    let issuer = authority("US", "Utopia DMV", 411);
+    let mdl_only: &[&str] = &[MDL];
+    let bytes = make_vical(
+        "Utopia VICAL",
+        1,
+        &provider,
+        vec![(&issuer.iaca_certificate, mdl_only)],
+    );
+    let strict = CrlPolicy::fail_closed();
+    let mut store = TrustStore::new();
+    store
+        .pin_vical_provider("Utopia VICAL", provider.root.clone())
+        .unwrap();
+    let revoked = provider.crls(&[provider.signer.serial()], NEXT_UPDATE);
+    assert_eq!(
+        code(store.update_vical_with_crls(&bytes, &revoked, &strict, NOW)),
+        "certificate_revoked"
+    );
+    assert!(store.vical("Utopia VICAL").is_none());
+    let update = store
+        .update_vical_with_crls(&bytes, &provider.crls(&[], NEXT_UPDATE), &strict, NOW)
+        .unwrap();
+    assert_eq!(update.crl, CrlOutcome::Good);
+    assert!(store.vical("Utopia VICAL").is_some());
 }

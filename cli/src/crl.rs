@@ -1,16 +1,28 @@
 //! `docbridge crl ...`: an issuing authority's certificate revocation list
 //! (RFC 5280), kept as a PEM (or DER) file and signed with the authority's
-//! IACA key; `show` prints one, verifying it when given the IACA.
+//! IACA key, or with a CRL signer key the IACA certified (`crl signer`, then
+//! `--signer` on `new` and `revoke`) so the IACA key can stay offline;
+//! `show` prints one, verifying it when given the IACA.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
+use docbridge::trust::demo::{Overwrite, write_secret_file};
+use docbridge::x509::create_crl_signer;
 use docbridge::x509::crl::{Crl, CrlSpec, RevocationReason, create_crl};
-use docbridge::{Certificate, DemoAuthority};
+use docbridge::{Certificate, DemoAuthority, Signer, SoftwareKey};
+use rand_core::Rng as _;
 use time::OffsetDateTime;
 
-use super::{ToolError, format_time, parse_time, read, write};
+use super::{ToolError, format_time, parse_time, read, system_rng, write};
+
+/// The CRL signer's certificate in a `crl signer` directory.
+const SIGNER_CERT_FILE: &str = "crl-signer.pem";
+/// The CRL signer's private key (PKCS#8 PEM) in a `crl signer` directory.
+const SIGNER_KEY_FILE: &str = "crl-signer.key";
+/// Default validity of a CRL signer certificate: one year.
+const DEFAULT_SIGNER_DAYS: i64 = 365;
 
 /// Default time until nextUpdate: seven days.
 const DEFAULT_VALID_FOR: i64 = 7 * 24 * 60 * 60;
@@ -24,6 +36,24 @@ pub(crate) enum CrlCommand {
     Revoke(RevokeArgs),
     /// Print a CRL; with --trust, verify its signature first.
     Show(ShowArgs),
+    /// Make a CRL signer: a new key, certified by the authority's IACA under
+    /// the IACA's own name with keyUsage cRLSign only.
+    Signer(SignerArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct SignerArgs {
+    /// Authority directory made by `authority new`; its IACA certifies.
+    #[arg(long)]
+    authority: PathBuf,
+    /// Days the signer certificate is valid from now (at most until the
+    /// IACA certificate expires).
+    #[arg(long, default_value_t = DEFAULT_SIGNER_DAYS)]
+    valid_days: i64,
+    /// Output directory: crl-signer.pem (certificate), crl-signer.key
+    /// (private key, PKCS#8 PEM, readable by the owner only).
+    #[arg(long)]
+    out: PathBuf,
 }
 
 /// thisUpdate and nextUpdate of a CRL being signed.
@@ -45,6 +75,9 @@ pub(crate) struct NewArgs {
     /// Authority directory made by `authority new`; its IACA signs.
     #[arg(long)]
     authority: PathBuf,
+    /// Directory made by `crl signer`: its key signs instead of the IACA's.
+    #[arg(long)]
+    signer: Option<PathBuf>,
     /// The cRLNumber.
     #[arg(long, default_value_t = 1)]
     number: u64,
@@ -65,6 +98,9 @@ pub(crate) struct RevokeArgs {
     /// Authority directory made by `authority new`; its IACA signs.
     #[arg(long)]
     authority: PathBuf,
+    /// Directory made by `crl signer`: its key signs instead of the IACA's.
+    #[arg(long)]
+    signer: Option<PathBuf>,
     /// The certificate to revoke, PEM or DER (its serial number is listed).
     #[arg(long, required_unless_present = "serial", conflicts_with = "serial")]
     certificate: Option<PathBuf>,
@@ -99,7 +135,101 @@ pub(crate) fn run(command: CrlCommand) -> Result<ExitCode, ToolError> {
         CrlCommand::New(args) => new(args),
         CrlCommand::Revoke(args) => revoke(args),
         CrlCommand::Show(args) => show(args),
+        CrlCommand::Signer(args) => signer(args),
     }
+}
+
+/// The key that signs an authority's CRLs: a CRL signer's, loaded from its
+/// directory and checked against the authority, or else the IACA's.
+struct CrlKey {
+    certificate: Option<Certificate>,
+    key: SoftwareKey,
+}
+
+impl CrlKey {
+    fn load(authority: &DemoAuthority, signer: Option<&Path>) -> Result<CrlKey, ToolError> {
+        let Some(dir) = signer else {
+            return Ok(CrlKey {
+                certificate: None,
+                key: authority.iaca_key.clone(),
+            });
+        };
+        let certificate = Certificate::load_one(&read(&dir.join(SIGNER_CERT_FILE))?)?;
+        let key_path = dir.join(SIGNER_KEY_FILE);
+        let pem = std::fs::read_to_string(&key_path)
+            .map_err(|e| ToolError(format!("{}: {e}", key_path.display())))?;
+        let key = SoftwareKey::from_pkcs8_pem(&pem)?;
+        if key.public_key() != *certificate.public_key() {
+            return Err(ToolError(format!(
+                "{}: the key does not match {}",
+                key_path.display(),
+                SIGNER_CERT_FILE
+            )));
+        }
+        // Refused here rather than by every verifier later.
+        certificate.verify_issued_by(&authority.iaca_certificate)?;
+        if certificate.subject_raw() != authority.iaca_certificate.subject_raw()
+            || !certificate.key_usage().is_some_and(|ku| ku.crl_sign)
+        {
+            return Err(ToolError(format!(
+                "{}: not a CRL signer of {:?} (the IACA's name and keyUsage cRLSign)",
+                dir.display(),
+                authority.iaca_certificate.subject()
+            )));
+        }
+        Ok(CrlKey {
+            certificate: Some(certificate),
+            key,
+        })
+    }
+
+    /// The certificate a CRL signed with this key verifies under.
+    fn verifying<'a>(&'a self, authority: &'a DemoAuthority) -> &'a Certificate {
+        self.certificate
+            .as_ref()
+            .unwrap_or(&authority.iaca_certificate)
+    }
+}
+
+fn signer(args: SignerArgs) -> Result<ExitCode, ToolError> {
+    let authority = DemoAuthority::load_from_dir(&args.authority)?;
+    let iaca = &authority.iaca_certificate;
+    let now = OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let until = super::later(now, time::Duration::days(args.valid_days))?.min(iaca.not_after());
+    let mut rng = system_rng();
+    let key = SoftwareKey::generate(authority.iaca_key.algorithm(), &mut rng);
+    // A random positive 63-bit serial: the IACA's other certificates must
+    // not share it, or revoking one would revoke both.
+    let serial = (rng.next_u64() >> 1).max(1);
+    let certificate = create_crl_signer(
+        serial,
+        now,
+        until,
+        &key.public_key(),
+        iaca,
+        &authority.iaca_key,
+    )?;
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| ToolError(format!("{}: {e}", args.out.display())))?;
+    write_secret_file(
+        &args.out.join(SIGNER_KEY_FILE),
+        &key.to_pkcs8_pem()?,
+        Overwrite::Refuse,
+    )?;
+    write(
+        &args.out.join(SIGNER_CERT_FILE),
+        certificate.to_pem().as_bytes(),
+    )?;
+    println!(
+        "CRL signer of {:?} (valid {} .. {}) written to {}",
+        iaca.subject(),
+        format_time(now),
+        format_time(until),
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn times(times: &Times) -> Result<(OffsetDateTime, OffsetDateTime), ToolError> {
@@ -116,14 +246,21 @@ fn times(times: &Times) -> Result<(OffsetDateTime, OffsetDateTime), ToolError> {
     Ok((this_update, next_update))
 }
 
-/// Signs `spec` with the authority's IACA key and writes it, PEM or DER.
+/// Signs `spec` with `key` under the authority's name and writes it, PEM
+/// or DER.
 fn sign_and_save(
     spec: &CrlSpec,
     authority: &DemoAuthority,
+    key: &CrlKey,
     out: &Path,
     der: bool,
 ) -> Result<Crl, ToolError> {
-    let crl = create_crl(spec, &authority.iaca_certificate, None, &authority.iaca_key)?;
+    let crl = create_crl(
+        spec,
+        &authority.iaca_certificate,
+        key.certificate.as_ref(),
+        &key.key,
+    )?;
     if der {
         write(out, crl.der())?;
     } else {
@@ -136,7 +273,8 @@ fn new(args: NewArgs) -> Result<ExitCode, ToolError> {
     let authority = DemoAuthority::load_from_dir(&args.authority)?;
     let (this_update, next_update) = times(&args.times)?;
     let spec = CrlSpec::new(args.number, this_update, next_update);
-    let crl = sign_and_save(&spec, &authority, &args.out, args.der)?;
+    let key = CrlKey::load(&authority, args.signer.as_deref())?;
+    let crl = sign_and_save(&spec, &authority, &key, &args.out, args.der)?;
     println!(
         "CRL {} of {:?} (valid {} .. {}, no entries) written to {}",
         args.number,
@@ -176,7 +314,11 @@ fn revoke(args: RevokeArgs) -> Result<ExitCode, ToolError> {
     let bytes = read(&args.file)?;
     let der = !bytes.trim_ascii_start().starts_with(b"-----BEGIN");
     let current = Crl::load(&bytes)?;
-    current.verify_signed_by(&authority.iaca_certificate)?;
+    let key = CrlKey::load(&authority, args.signer.as_deref())?;
+    // The current CRL may be signed by the IACA or by this CRL signer.
+    if current.verify_signed_by(key.verifying(&authority)).is_err() {
+        current.verify_signed_by(&authority.iaca_certificate)?;
+    }
     let serial = match (&args.certificate, &args.serial) {
         (Some(path), _) => Certificate::load_one(&read(path)?)?.serial().to_vec(),
         (None, Some(text)) => parse_serial(text)?,
@@ -201,7 +343,7 @@ fn revoke(args: RevokeArgs) -> Result<ExitCode, ToolError> {
     };
     let mut spec = CrlSpec::successor(&current, this_update, next_update);
     spec.revoke(&serial, date, reason);
-    let crl = sign_and_save(&spec, &authority, &args.file, der)?;
+    let crl = sign_and_save(&spec, &authority, &key, &args.file, der)?;
     println!(
         "serial {} revoked ({}); CRL {} of {:?} with {} entr{} written to {}",
         hex(&serial),

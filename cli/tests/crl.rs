@@ -376,3 +376,101 @@ fn verify_with_crls_and_identifier_lists() {
     assert_eq!(json["error"]["code"], "revoked");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_crl_signer_certified_by_the_iaca_signs_new_and_revoke() {
+    use docbridge::x509::crl::{CrlPolicy, CrlSet, check_certificate};
+    let dir = temp_dir("signer");
+    let ua = authority(&dir, "UA");
+    let signer_dir = dir.join("ua-crl-signer");
+    ok(&[
+        "crl",
+        "signer",
+        "--authority",
+        p(&ua),
+        "--out",
+        p(&signer_dir),
+    ]);
+    let iaca = Certificate::load_one(&std::fs::read(ua.join("iaca.pem")).unwrap()).unwrap();
+    let signer =
+        Certificate::load_one(&std::fs::read(signer_dir.join("crl-signer.pem")).unwrap()).unwrap();
+    assert_eq!(signer.subject_raw(), iaca.subject_raw());
+    assert!(signer.verify_issued_by(&iaca).is_ok());
+    assert!(!signer.is_ca());
+    assert!(signer.key_usage().unwrap().crl_sign);
+    assert_ne!(signer.public_key(), iaca.public_key());
+
+    // new and revoke sign with the CRL signer's key, under the IACA's name.
+    let crl = dir.join("ua.crl.pem");
+    let signer_arg = ["--signer", p(&signer_dir)];
+    let mut args = vec!["crl", "new", "--authority", p(&ua), "--out", p(&crl)];
+    args.extend(signer_arg);
+    ok(&args);
+    let first = Crl::load(&std::fs::read(&crl).unwrap()).unwrap();
+    assert!(first.verify_signed_by(&signer).is_ok());
+    assert_eq!(
+        first.verify_signed_by(&iaca).map_err(|e| e.code()),
+        Err("crl_signature_invalid")
+    );
+    let ds = ua.join("ds.pem");
+    let mut args = vec![
+        "crl",
+        "revoke",
+        p(&crl),
+        "--authority",
+        p(&ua),
+        "--certificate",
+        p(&ds),
+        "--reason",
+        "keyCompromise",
+    ];
+    args.extend(signer_arg);
+    ok(&args);
+    let second = Crl::load(&std::fs::read(&crl).unwrap()).unwrap();
+    assert!(second.verify_signed_by(&signer).is_ok());
+    assert_eq!(second.number_u64(), Some(2));
+    let signer_pem = signer_dir.join("crl-signer.pem");
+    let shown = ok(&["crl", "show", p(&crl), "--trust", p(&signer_pem)]);
+    assert!(!shown.contains("UNVERIFIED"), "{shown}");
+
+    // A verifier that holds the signer certificate reads the revocation.
+    let ds_cert = Certificate::load_one(&std::fs::read(&ds).unwrap()).unwrap();
+    let mut set = CrlSet::new();
+    for point in ds_cert.crl_distribution_points() {
+        set.insert(point.clone(), second.clone());
+    }
+    if set.is_empty() {
+        set.insert("https://crl.example/ua", second.clone());
+    }
+    let now = time::OffsetDateTime::now_utc() + time::Duration::minutes(1);
+    let check = |set: &CrlSet| {
+        check_certificate(
+            &ds_cert,
+            &iaca,
+            set,
+            &CrlPolicy::fail_closed(),
+            now,
+            time::Duration::minutes(5),
+        )
+        .map_err(|e| e.code())
+    };
+    assert_eq!(check(&set), Err("crl_signature_invalid"));
+    set.add_crl_signer(signer);
+    assert_eq!(check(&set), Err("certificate_revoked"));
+
+    // A directory whose certificate is not a CRL signer of this authority
+    // is refused before anything is signed.
+    let pl = authority(&dir, "PL");
+    let out = run(&[
+        "crl",
+        "new",
+        "--authority",
+        p(&pl),
+        "--signer",
+        p(&signer_dir),
+        "--out",
+        p(&dir.join("pl.crl.pem")),
+    ]);
+    assert!(!out.status.success());
+    assert!(!dir.join("pl.crl.pem").exists());
+}

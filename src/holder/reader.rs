@@ -8,9 +8,11 @@
 
 use time::OffsetDateTime;
 
-use crate::error::Result;
+use crate::clock::DEFAULT_CLOCK_SKEW;
+use crate::error::{Error, Result};
 use crate::request::DocRequest;
 use crate::x509::Certificate;
+use crate::x509::crl::{CrlOutcome, CrlPolicy, CrlSet, check_chain};
 
 /// A reader root the holder trusts, with the trust domain it stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +44,22 @@ pub struct ReaderIdentity {
     pub root: Certificate,
     /// The label the holder gave that root.
     pub root_label: String,
+    /// What the CRL check of the reader certificate found:
+    /// [`CrlOutcome::Disabled`] when the wallet holds no reader CRLs (see
+    /// [`crate::Wallet::with_reader_crls`]), [`CrlOutcome::NotChecked`]
+    /// when its CRL was missing or stale and the policy let it pass.
+    pub crl: CrlOutcome,
+}
+
+/// The CRLs the app fetched for its reader roots (keyed by distribution
+/// point, as the reader certificates name them) and what to do when one is
+/// missing or stale.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReaderCrls {
+    /// The CRLs, with any CRL signers the reader roots certified.
+    pub crls: CrlSet,
+    /// Missing or stale CRLs: refused (the default) or passed as not checked.
+    pub policy: CrlPolicy,
 }
 
 /// The outcome of the reader check for one document request.
@@ -80,10 +98,19 @@ pub enum ReaderCheck<'a> {
 }
 
 /// Checks the reader of one document request (see
-/// [`DocRequest::verify_reader`] for the checks and codes).
+/// [`DocRequest::verify_reader`] for the checks and codes), then, when
+/// `crls` is given, the reader certificate against them (see
+/// [`check_chain`]; the root that issued it is the anchor).
+///
+/// A revoked reader certificate (`certificate_revoked`) is refused under
+/// [`ReaderCheck::Flag`] too, not shown as merely unauthenticated: the
+/// reader claims an identity its root withdrew, which the holder must not
+/// be asked to weigh. Every other failure, a missing or stale CRL included,
+/// follows the check: refused under `Require`, reported under `Flag`.
 pub(crate) fn check_reader(
     doc_request: &DocRequest,
     reader_check: ReaderCheck<'_>,
+    crls: Option<&ReaderCrls>,
     session_transcript_bytes: &[u8],
     now: OffsetDateTime,
 ) -> Result<ReaderStatus> {
@@ -98,16 +125,31 @@ pub(crate) fn check_reader(
         .and_then(|reader| {
             let root = roots
                 .get(reader.root_index)
-                .ok_or_else(|| crate::Error::UntrustedReader(reader.leaf.subject().to_string()))?;
+                .ok_or_else(|| Error::UntrustedReader(reader.leaf.subject().to_string()))?;
+            let crl = match crls {
+                None => CrlOutcome::Disabled,
+                // The leaf alone: the root is the anchor, and the chain may
+                // carry certificates the reader check never relied on.
+                Some(crls) => check_chain(
+                    std::slice::from_ref(&reader.leaf),
+                    std::slice::from_ref(&root.certificate),
+                    &crls.crls,
+                    &crls.policy,
+                    now,
+                    DEFAULT_CLOCK_SKEW,
+                )?,
+            };
             Ok(ReaderIdentity {
                 certificate: reader.leaf,
                 chain: reader.chain,
                 root: root.certificate.clone(),
                 root_label: root.label.clone(),
+                crl,
             })
         });
     match outcome {
         Ok(identity) => Ok(ReaderStatus::Authenticated(Box::new(identity))),
+        Err(e @ Error::CertificateRevoked(_)) => Err(e),
         Err(e) if required => Err(e),
         Err(e) => Ok(ReaderStatus::Unauthenticated(e.code())),
     }

@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::holder::consent::Consent;
 use crate::holder::disclose::{disclose, signer_for};
 use crate::holder::prepared::{PreparedPresentation, PreparedRequest, RequestedElement};
-use crate::holder::reader::{ReaderCheck, ReaderRoot, ReaderStatus, check_reader};
+use crate::holder::reader::{ReaderCheck, ReaderCrls, ReaderRoot, ReaderStatus, check_reader};
 use crate::holder::record::DisclosureRecord;
 use crate::holder::{DeviceSigner, Presentation};
 use crate::issuer_signed::IssuerSigned;
@@ -56,6 +56,7 @@ pub struct Wallet {
     documents: Vec<IssuerSigned>,
     shown: Vec<u32>,
     policy: HolderPolicy,
+    reader_crls: Option<ReaderCrls>,
 }
 
 impl Wallet {
@@ -65,7 +66,31 @@ impl Wallet {
             shown: vec![0; documents.len()],
             documents,
             policy: HolderPolicy::default(),
+            reader_crls: None,
         }
+    }
+
+    /// The same wallet checking reader certificates against `crls` (see
+    /// [`Wallet::set_reader_crls`]).
+    pub fn with_reader_crls(mut self, crls: ReaderCrls) -> Wallet {
+        self.reader_crls = Some(crls);
+        self
+    }
+
+    /// From now on, [`Wallet::prepare`] checks each authenticated reader's
+    /// certificate against `crls`, the CRLs the app fetched from the
+    /// distribution points its reader certificates name (the library does
+    /// no I/O): a revoked reader is refused with `certificate_revoked`; a
+    /// missing or stale CRL as `crls.policy` says, and
+    /// [`crate::ReaderIdentity::crl`] tells which. Replaces the CRLs held
+    /// before, so the app calls it again after each fetch.
+    pub fn set_reader_crls(&mut self, crls: ReaderCrls) {
+        self.reader_crls = Some(crls);
+    }
+
+    /// The reader CRLs the wallet checks against, if any.
+    pub fn reader_crls(&self) -> Option<&ReaderCrls> {
+        self.reader_crls.as_ref()
     }
 
     /// How many times each stored document was disclosed, in storage order.
@@ -121,7 +146,13 @@ impl Wallet {
     ) -> Result<PreparedPresentation> {
         let mut requests = Vec::with_capacity(request.doc_requests().len());
         for doc_request in request.doc_requests() {
-            let reader = check_reader(doc_request, reader_check, session_transcript_bytes, now)?;
+            let reader = check_reader(
+                doc_request,
+                reader_check,
+                self.reader_crls.as_ref(),
+                session_transcript_bytes,
+                now,
+            )?;
             let items = doc_request.items_request();
             let copy = self.least_shown(&items.doc_type)?;
             let document = copy.and_then(|i| self.documents.get(i)).cloned();

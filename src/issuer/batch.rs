@@ -5,8 +5,9 @@
 //! that were shown one copy can join their records on any of its values.
 //! A batch gives the holder several copies that share nothing a verifier
 //! sees except the disclosed claims: each has its own device key, salts,
-//! digestIDs, status-list entry (the issuer revokes a batch by setting all
-//! of its entries) and its own `signed`, `validFrom` and `validUntil`, each
+//! digestIDs, status-list entry and identifier-list identifier (the issuer
+//! revokes a batch by changing all of them, see [`BatchStatus`]) and its
+//! own `signed`, `validFrom` and `validUntil`, each
 //! moved earlier by a different random number of seconds (at most
 //! [`BATCH_TIME_JITTER_SECONDS`]), so validity never grows. The holder
 //! shows each copy once (see [`crate::holder::Wallet`]).
@@ -22,7 +23,7 @@ use crate::error::{Error, Result};
 use crate::issuer::Issuer;
 use crate::issuer_signed::IssuerSigned;
 use crate::mso::ValidityInfo;
-use crate::status::StatusListReference;
+use crate::status::{BatchStatus, IdentifierListReference, StatusListReference, StatusReference};
 
 /// Most copies in one batch.
 pub const MAX_BATCH_COPIES: usize = 64;
@@ -31,11 +32,12 @@ pub const MAX_BATCH_COPIES: usize = 64;
 pub const BATCH_TIME_JITTER_SECONDS: u64 = 3600;
 
 /// One copy of a batch: the device key it is bound to and, for a listed
-/// document, its own status-list entry.
+/// document, its own status-list entry and identifier-list identifier.
 ///
 /// Copies share nothing a verifier sees but the disclosed claims: each has
-/// its own device key, salts, digestIDs and status-list entry (the issuer
-/// revokes a batch by setting all of its entries), and its `signed`,
+/// its own device key, salts, digestIDs, status-list entry and identifier
+/// (the issuer revokes a batch by changing all of them, see
+/// [`BatchStatus`]), and its `signed`,
 /// `validFrom` and `validUntil` moved earlier by a different random number
 /// of seconds (at most [`BATCH_TIME_JITTER_SECONDS`]), so validity never
 /// grows.
@@ -45,6 +47,55 @@ pub struct BatchCopy {
     pub device_key: PublicKey,
     /// The copy's status-list entry, if the document is listed.
     pub status_list: Option<StatusListReference>,
+    /// The copy's identifier-list entry (ISO/IEC 18013-5 second edition),
+    /// if the document is listed: an identifier of its own, never one
+    /// shared with another copy (see [`crate::status::batch`] for why).
+    pub identifier_list: Option<IdentifierListReference>,
+}
+
+impl BatchCopy {
+    /// A copy bound to `device_key`, in no status or identifier list.
+    pub fn new(device_key: PublicKey) -> BatchCopy {
+        BatchCopy {
+            device_key,
+            status_list: None,
+            identifier_list: None,
+        }
+    }
+
+    /// The same copy with its own status-list entry.
+    pub fn with_status_list(mut self, reference: StatusListReference) -> BatchCopy {
+        self.status_list = Some(reference);
+        self
+    }
+
+    /// The same copy with its own identifier-list entry.
+    pub fn with_identifier_list(mut self, reference: IdentifierListReference) -> BatchCopy {
+        self.identifier_list = Some(reference);
+        self
+    }
+
+    /// The MSO `status` the copy is issued with, if any.
+    fn status(&self) -> Option<StatusReference> {
+        if self.status_list.is_none() && self.identifier_list.is_none() {
+            return None;
+        }
+        Some(StatusReference {
+            status_list: self.status_list.clone(),
+            identifier_list: self.identifier_list.clone(),
+            other: Vec::new(),
+        })
+    }
+}
+
+impl BatchStatus {
+    /// The status-list entries and identifiers of `copies`, to revoke the
+    /// batch in one call ([`BatchStatus::set_status`],
+    /// [`BatchStatus::revoke_identifiers`]).
+    pub fn of_copies(copies: &[BatchCopy]) -> BatchStatus {
+        let statuses: Vec<StatusReference> = copies.iter().filter_map(BatchCopy::status).collect();
+        BatchStatus::from_references(&statuses)
+    }
 }
 
 impl Issuer<'_> {
@@ -52,7 +103,8 @@ impl Issuer<'_> {
     /// [`MAX_BATCH_COPIES`]), as single-use copies (see [`BatchCopy`]).
     ///
     /// Refused with `invalid_argument` for no copies or too many, two copies
-    /// with one device key or one status index, or a validity too short to
+    /// with one device key, one status index or one identifier (in the same
+    /// list), or a validity too short to
     /// move its times (less than twice [`BATCH_TIME_JITTER_SECONDS`]); and
     /// otherwise as [`Issuer::issue`].
     pub fn issue_batch<D: DocumentType, R: CryptoRng + ?Sized>(
@@ -82,9 +134,19 @@ impl Issuer<'_> {
             .map(|s| (s.uri.as_str(), s.idx))
             .collect();
         let listed = copies.iter().filter(|c| c.status_list.is_some()).count();
-        if keys.len() != copies.len() || indexes.len() != listed {
+        let identifiers: BTreeSet<(&str, &[u8])> = copies
+            .iter()
+            .filter_map(|c| c.identifier_list.as_ref())
+            .map(|r| (r.uri.as_str(), r.id.as_slice()))
+            .collect();
+        let identified = copies
+            .iter()
+            .filter(|c| c.identifier_list.is_some())
+            .count();
+        if keys.len() != copies.len() || indexes.len() != listed || identifiers.len() != identified
+        {
             return Err(Error::InvalidArgument(
-                "each copy of a batch needs its own device key and status index".into(),
+                "each copy of a batch needs its own device key, status index and identifier".into(),
             ));
         }
         let jitter = jitter_seconds(BATCH_TIME_JITTER_SECONDS);
@@ -109,12 +171,11 @@ impl Issuer<'_> {
                 valid_until: earlier(validity.valid_until, until.draw(rng))?,
                 expected_update: validity.expected_update,
             };
-            issued.push(self.with_status(copy.status_list.clone()).issue_document(
-                document,
-                &copy.device_key,
-                &copy_validity,
-                rng,
-            )?);
+            // Both entries come from the copy alone: one the issuer was
+            // given for a single document would be shared by every copy.
+            let issuer =
+                self.with_status_entries(copy.status_list.clone(), copy.identifier_list.clone());
+            issued.push(issuer.issue_document(document, &copy.device_key, &copy_validity, rng)?);
         }
         Ok(issued)
     }

@@ -20,6 +20,7 @@
 //! | [`identifier_list`] | [`IdentifierListReference`], [`IdentifierList`] and its signed CWT form [`IdentifierListToken`] |
 //! | [`check`] | [`StatusPolicy`], [`StatusOutcome`], [`StatusInputs`] and the check of one document's status |
 //! | [`managed`] | [`ManagedStatusList`]: an issuer's list with its URI and allocations, and its JSON file |
+//! | [`batch`] | [`BatchStatus`]: the entries and identifiers of one batch's copies, revoked (or suspended, or reinstated) in one call |
 //! | [`store`] | [`StatusListStore`]: where the list is kept, changed under exclusive access; [`FileStatusListStore`] locks its file and replaces it atomically |
 //!
 //! ## Who signs tokens
@@ -47,6 +48,7 @@
 //! as soon as the limit is passed. A zip bomb is refused, never inflated.
 
 pub mod allocator;
+pub mod batch;
 pub mod check;
 pub mod identifier_list;
 mod inflate;
@@ -58,6 +60,7 @@ pub mod token;
 pub mod value;
 
 pub use allocator::IndexAllocator;
+pub use batch::BatchStatus;
 pub use check::{StatusInputs, StatusOutcome, StatusPolicy, check_status, document_status_with};
 pub use identifier_list::{
     IDENTIFIER_LIST_CWT_TYP, IdentifierList, IdentifierListReference, IdentifierListToken,

@@ -14,6 +14,16 @@
 //! | the held sequence (VICAL: date) with other payload bytes | `trust_list_sequence_reused` |
 //! | now after nextUpdate + grace (default [`StalePolicy::FailClosed`], grace [`DEFAULT_GRACE`]) | `trust_list_stale`, on update and again at each verification |
 //! | a saved state that cannot be read or no longer verifies | `trust_store_corrupt` |
+//! | with [`TrustStore::update_with_crls`]: a CRL the app fetched lists the signer (or an intermediate of its chain) | `certificate_revoked` |
+//! | with [`TrustStore::update_with_crls`]: the signer's CRL is missing or stale and the [`CrlPolicy`] fails closed | `crl_missing`, `crl_stale` |
+//!
+//! An operator's signing key can be compromised like any other: the
+//! `*_with_crls` updates check the signer's chain, up to the pinned roots,
+//! against the CRLs the app fetched from the distribution points the
+//! chain names (the library does no I/O), and [`Update::crl`] says what
+//! was found. Saved lists are not checked again on
+//! [`TrustStore::load_from`]: they were checked when accepted, and the app
+//! replaces a list whose signer is revoked by fetching a current one.
 //!
 //! Every update is atomic: all checks run before the held list is replaced,
 //! so a refused update changes nothing, and an update for one country never
@@ -60,6 +70,7 @@ use crate::trust::list::{ListSource, SignedTrustList, VerifiedTrustList};
 use crate::trust::vical::{SignedVical, SkippedEntry, VerifiedVical};
 use crate::trust::{IssuingAuthority, TrustedAuthorities};
 use crate::x509::Certificate;
+use crate::x509::crl::{CrlOutcome, CrlPolicy, CrlSet, check_chain};
 
 /// The grace period after nextUpdate before a list counts as stale: none.
 /// Operators set nextUpdate with their own margin; an app that must work
@@ -99,6 +110,10 @@ pub struct Update {
     /// VICAL entries that were not imported, each with its reason (always
     /// empty for a trust list, whose rules refuse the whole list instead).
     pub skipped: Vec<SkippedEntry>,
+    /// What the CRL check of the signer's chain found:
+    /// [`CrlOutcome::Disabled`] for [`TrustStore::update`] and
+    /// [`TrustStore::update_vical`], which check no CRL.
+    pub crl: CrlOutcome,
 }
 
 /// Pinned operators and the signed lists accepted from them.
@@ -201,15 +216,46 @@ impl TrustStore {
     /// applies the rollback rules, refuses it when stale, and replaces that
     /// country's held list. A refused update changes nothing.
     pub fn update(&mut self, bytes: &[u8], now: OffsetDateTime) -> Result<Update> {
+        self.update_list(bytes, None, now)
+    }
+
+    /// [`TrustStore::update`], with the operator's signing chain also
+    /// checked against `crls` under `policy` (see
+    /// [`crate::x509::crl::check_chain`], the roots pinned for the list's
+    /// country as anchors) before anything changes: a revoked signer is
+    /// refused with `certificate_revoked`, a missing or stale CRL as
+    /// `policy` says ([`Update::crl`] reports `not_checked`).
+    pub fn update_with_crls(
+        &mut self,
+        bytes: &[u8],
+        crls: &CrlSet,
+        policy: &CrlPolicy,
+        now: OffsetDateTime,
+    ) -> Result<Update> {
+        self.update_list(bytes, Some((crls, policy)), now)
+    }
+
+    fn update_list(
+        &mut self,
+        bytes: &[u8],
+        crls: Option<(&CrlSet, &CrlPolicy)>,
+        now: OffsetDateTime,
+    ) -> Result<Update> {
         let signed = SignedTrustList::from_slice(bytes)?;
         let country = signed.claimed_operator_country()?;
-        let verified = signed.verify(self.pinned(&country)?, now)?;
+        let roots = self.pinned(&country)?;
+        let verified = signed.verify(roots, now)?;
+        let crl = match crls {
+            None => CrlOutcome::Disabled,
+            Some((crls, policy)) => verified.check_revocation(roots, crls, policy, now)?,
+        };
         let source = self.stamp(verified.source());
         let outcome = self.accept_list(verified, Some(now))?;
         Ok(Update {
             source,
             outcome,
             skipped: Vec::new(),
+            crl,
         })
     }
 
@@ -221,6 +267,29 @@ impl TrustStore {
     /// replaces that provider's held VICAL. Entries that cannot be imported
     /// are reported in [`Update::skipped`].
     pub fn update_vical(&mut self, bytes: &[u8], now: OffsetDateTime) -> Result<Update> {
+        self.update_vical_checked(bytes, None, now)
+    }
+
+    /// [`TrustStore::update_vical`], with the provider's signing chain also
+    /// checked against `crls` under `policy` (the anchors pinned for the
+    /// provider as trust anchors), as [`TrustStore::update_with_crls`] does
+    /// for a trust list.
+    pub fn update_vical_with_crls(
+        &mut self,
+        bytes: &[u8],
+        crls: &CrlSet,
+        policy: &CrlPolicy,
+        now: OffsetDateTime,
+    ) -> Result<Update> {
+        self.update_vical_checked(bytes, Some((crls, policy)), now)
+    }
+
+    fn update_vical_checked(
+        &mut self,
+        bytes: &[u8],
+        crls: Option<(&CrlSet, &CrlPolicy)>,
+        now: OffsetDateTime,
+    ) -> Result<Update> {
         let signed = SignedVical::from_slice(bytes)?;
         let provider = signed.claimed_provider()?;
         let anchors = self.vical_anchors.get(&provider).ok_or_else(|| {
@@ -230,6 +299,12 @@ impl TrustStore {
             ))
         })?;
         let verified = signed.verify(anchors, now)?;
+        let crl = match crls {
+            None => CrlOutcome::Disabled,
+            Some((crls, policy)) => {
+                check_chain(signed.chain(), anchors, crls, policy, now, Duration::ZERO)?
+            }
+        };
         let source = self.stamp(verified.source());
         let skipped = verified.skipped().to_vec();
         let outcome = self.accept_vical(verified, Some(now))?;
@@ -237,6 +312,7 @@ impl TrustStore {
             source,
             outcome,
             skipped,
+            crl,
         })
     }
 

@@ -115,6 +115,13 @@ pub enum CertificateProfile {
     /// no registered arc of its own; trust-list verifiers pin the
     /// operator's certificate or key instead of relying on an EKU.
     TrustListSigner,
+    /// A CRL signer (RFC 5280 6.3.3 (f)): a key an issuing authority
+    /// certifies, under the authority's own name, to sign its CRLs, so that
+    /// the IACA key can stay offline. keyUsage cRLSign (critical) only, no
+    /// basicConstraints (an end entity: it can issue no certificate), no
+    /// extendedKeyUsage. Made with [`create_crl_signer`], which gives it the
+    /// authority's subject name.
+    CrlSigner,
 }
 
 /// Creates a self-signed certificate for `key`'s public key, signed by `key`.
@@ -180,6 +187,59 @@ pub fn create_issued(
     issuer_cert: &Certificate,
     issuer_key: &dyn Signer,
 ) -> Result<Certificate> {
+    issue(spec, profile, None, subject_key, issuer_cert, issuer_key)
+}
+
+/// Creates a CRL signer certificate ([`CertificateProfile::CrlSigner`]) for
+/// `subject_key`, issued by the issuing authority `issuer_cert` (signed
+/// with `issuer_key`), serial `serial`, valid from `not_before` to
+/// `not_after`. Its subject is the authority's own name, copied byte for
+/// byte: a CRL issued under that name and signed by this key then counts
+/// as the authority's (see [`crate::x509::crl::CrlSet::add_crl_signer`]
+/// and [`crate::x509::crl::create_crl`]). Its cRLDistributionPoints are
+/// the authority's, so the signer is revoked through the authority's CRL.
+///
+/// Refused as [`create_issued`].
+pub fn create_crl_signer(
+    serial: u64,
+    not_before: OffsetDateTime,
+    not_after: OffsetDateTime,
+    subject_key: &PublicKey,
+    issuer_cert: &Certificate,
+    issuer_key: &dyn Signer,
+) -> Result<Certificate> {
+    // Only the serial and the times of the spec are read: the names come
+    // from the issuer certificate.
+    let spec = CertificateSpec {
+        common_name: String::new(),
+        country: String::new(),
+        organization: None,
+        serial,
+        not_before,
+        not_after,
+        issuer_contact: None,
+        crl_uri: None,
+    };
+    issue(
+        &spec,
+        CertificateProfile::CrlSigner,
+        Some(issuer_cert),
+        subject_key,
+        issuer_cert,
+        issuer_key,
+    )
+}
+
+/// [`create_issued`], with the subject name copied from `subject_name_of`
+/// when given, else built from `spec`.
+fn issue(
+    spec: &CertificateSpec,
+    profile: CertificateProfile,
+    subject_name_of: Option<&Certificate>,
+    subject_key: &PublicKey,
+    issuer_cert: &Certificate,
+    issuer_key: &dyn Signer,
+) -> Result<Certificate> {
     if issuer_key.public_key() != *issuer_cert.public_key() {
         return Err(Error::InvalidKey(format!(
             "the issuer key is not the key of the issuer certificate {:?}",
@@ -212,9 +272,17 @@ pub fn create_issued(
             .map_err(unreadable)?
             .map(|(_, points)| points),
     };
+    let subject = match subject_name_of {
+        Some(certificate) => x509_cert::Certificate::from_der(certificate.der())
+            .map_err(unreadable)?
+            .tbs_certificate()
+            .subject()
+            .clone(),
+        None => build_name(spec)?,
+    };
     let builder_profile = Profile {
         kind: profile,
-        subject: build_name(spec)?,
+        subject,
         issuer: issuer_tbs.subject().clone(),
         self_signed: false,
         authority_key_id,
@@ -444,6 +512,7 @@ impl BuilderProfile for Profile {
                 Some(OID_EKU_MDL_READER_AUTH),
             ),
             CertificateProfile::TrustListSigner => (KeyUsages::DigitalSignature.into(), None),
+            CertificateProfile::CrlSigner => (KeyUsages::CRLSign.into(), None),
         };
         let key_usage = x509_cert::ext::pkix::KeyUsage(usages);
         extensions.push((true, &key_usage).to_extension(subject, &extensions)?);

@@ -80,7 +80,8 @@ mod tests;
 
 pub use certificate::{Certificate, KeyUsage};
 pub use create::{
-    CertificateProfile, CertificateSpec, IssuerContact, create_issued, create_self_signed,
+    CertificateProfile, CertificateSpec, IssuerContact, create_crl_signer, create_issued,
+    create_self_signed,
 };
 pub use profile::{
     check_document_signer_profile, check_iaca_profile, check_reader_profile, verify_document_signer,
