@@ -16,6 +16,8 @@ mod common;
 
 use common::*;
 use docbridge::documents::samples;
+use docbridge::issuer::BatchCopy;
+use docbridge::status::{BatchStatus, FileStatusListStore, StatusListStore};
 use docbridge::x509::crl::{
     CrlPolicy, CrlSet, CrlSpec, RevocationReason, check_certificate, create_crl,
 };
@@ -186,6 +188,53 @@ fn withdrawing_through_a_status_list() {
     assert_eq!(withdraw_by_status_list().unwrap_err().code(), "revoked");
 }
 
+/// The batch-revocation snippet, after issuing a batch of three copies,
+/// each with its own status index and identifier, into a list kept in a
+/// file store.
+#[rustfmt::skip]
+fn revoke_a_batch() -> docbridge::Result<(ManagedStatusList, IdentifierList, Vec<u64>)> {
+    let ukraine = ukraine(docbridge::Algorithm::EdDsa, 0x2eb8);
+    let issuer = Issuer::new(&ukraine.ds_key, &ukraine.ds_certificate)?;
+    let dir = std::env::temp_dir().join(format!("docbridge-readme-batch-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| docbridge::Error::Io(e.to_string()))?;
+    let list = ManagedStatusList::new("https://status.diia.gov.ua/lists/1", StatusBits::Two, 16_384)?;
+    let store = FileStatusListStore::create(dir.join("list.json"), &list)?;
+    let mut draw = rng(0x2eb9);
+    let mut copies = Vec::new();
+    for i in 0..3u8 {
+        let reference = store.update(|list| list.allocate(&mut draw))?;
+        copies.push(
+            BatchCopy::new(device_key(docbridge::Algorithm::Es256, 0x2eba + u64::from(i)))
+                .with_status_list(reference)
+                .with_identifier_list(IdentifierListReference::new([0x42, i], "https://status.diia.gov.ua/ids/1")?),
+        );
+    }
+    issuer.issue_batch(&samples::driving_licence_ua(), &copies, &validity(), &mut draw)?;
+    let mut identifier_list = IdentifierList::new();
+
+    let group = BatchStatus::of_copies(&copies);                        // kept beside the batch
+    store.update(|list| group.set_status(list, StatusValue::Invalid))?; // every copy, one locked write
+    group.revoke_identifiers(&mut identifier_list, "https://status.diia.gov.ua/ids/1")?;
+
+    let indexes = copies.iter().filter_map(|c| c.status_list.as_ref()).map(|r| r.idx).collect();
+    let stored = store.load()?;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok((stored, identifier_list, indexes))
+}
+
+#[test]
+fn revoking_a_batch_in_one_call() {
+    let (list, identifiers, indexes) = revoke_a_batch().unwrap();
+    assert_eq!(indexes.len(), 3);
+    for idx in indexes {
+        assert_eq!(list.get(idx).unwrap(), StatusValue::Invalid);
+    }
+    for i in 0..3u8 {
+        assert!(identifiers.contains(&[0x42, i]));
+    }
+}
+
 /// The identifier-list snippet, then the check the prose describes.
 #[rustfmt::skip]
 fn withdraw_by_identifier_list() -> docbridge::Result<docbridge::VerifiedDocument> {
@@ -262,5 +311,5 @@ fn every_rust_snippet_of_the_readme_is_compiled_here() {
             "README snippet {blocks} is not in tests/readme_snippets.rs as written:\n{code}"
         );
     }
-    assert_eq!(blocks, 5, "one function here per README snippet");
+    assert_eq!(blocks, 6, "one function here per README snippet");
 }
