@@ -636,7 +636,9 @@ fn verified_elements(issuer_signed: &IssuerSigned, mso: &MobileSecurityObject) -
         let mut ns_elements = BTreeMap::new();
         for item_bytes in items {
             let item = item_bytes.item();
-            let name = format!("{ns}/{}", item.element_identifier);
+            // Named only when refused: formatting it for every element
+            // costs more than comparing its digest.
+            let name = || format!("{ns}/{}", item.element_identifier);
             if !seen_ids.insert(item.digest_id) {
                 return Err(Error::DuplicateElement(format!(
                     "digestID {} disclosed twice in {ns}",
@@ -644,17 +646,17 @@ fn verified_elements(issuer_signed: &IssuerSigned, mso: &MobileSecurityObject) -
                 )));
             }
             let expected = mso.digest(ns, item.digest_id).ok_or_else(|| {
-                Error::DigestMissing(format!("{name} (digestID {})", item.digest_id))
+                Error::DigestMissing(format!("{} (digestID {})", name(), item.digest_id))
             })?;
-            let actual = mso.digest_algorithm.digest(&item_bytes.tagged_bytes()?);
+            let actual = item_bytes.digest(mso.digest_algorithm);
             if actual != expected {
-                return Err(Error::DigestMismatch(name));
+                return Err(Error::DigestMismatch(name()));
             }
             if ns_elements
                 .insert(item.element_identifier.clone(), item.element_value.clone())
                 .is_some()
             {
-                return Err(Error::DuplicateElement(name));
+                return Err(Error::DuplicateElement(name()));
             }
         }
         elements.insert(ns.clone(), ns_elements);
