@@ -190,8 +190,8 @@ pub use trust::{
     TrustList, TrustStore, TrustedAuthorities, VerifiedTrustList,
 };
 pub use verifier::{
-    Presented, PresentedResponse, ResponseVerification, StatusTokens, VerifiedDocument, Verifier,
-    VerifyOptions,
+    CacheStats, Presented, PresentedResponse, ResponseVerification, StatusTokens, VerifiedDocument,
+    Verifier, VerifyOptions,
 };
 pub use x509::Certificate;
 pub use x509::crl::{Crl, CrlOutcome, CrlPolicy, CrlSet};
