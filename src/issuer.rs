@@ -256,7 +256,7 @@ impl<'a> Issuer<'a> {
                     element_identifier: identifier.clone(),
                     element_value: value.clone(),
                 })?;
-                digests.insert(digest_id, algorithm.digest(&item.tagged_bytes()?));
+                digests.insert(digest_id, item.digest(algorithm));
                 items.push(item);
             }
             if !items.is_empty() {

@@ -10,7 +10,7 @@ use ciborium::value::Value;
 use crate::cbor::{self, as_array, as_map, as_text, map_require};
 use crate::cose::Sign1;
 use crate::error::{Error, Result, excerpt};
-use crate::mso::MobileSecurityObject;
+use crate::mso::{DigestAlgorithm, MobileSecurityObject};
 
 /// One data element with its salt and digestID.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,7 +92,27 @@ impl IssuerSignedItemBytes {
 
     /// The full IssuerSignedItemBytes, `#6.24(bstr)`, as digested into the MSO.
     pub fn tagged_bytes(&self) -> Result<Vec<u8>> {
-        cbor::encode(&self.to_value())
+        let mut tagged = self.tagged_head();
+        tagged.extend_from_slice(&self.bytes);
+        Ok(tagged)
+    }
+
+    /// The digest of [`IssuerSignedItemBytes::tagged_bytes`], computed over
+    /// the head and the item's bytes in place: the verifier digests every
+    /// disclosed item, a portrait among them, and copying each first would
+    /// cost as much as the digest.
+    pub fn digest(&self, algorithm: DigestAlgorithm) -> Vec<u8> {
+        algorithm.digest_parts(&[&self.tagged_head(), &self.bytes])
+    }
+
+    /// The head of the tag-24 wrapper: tag 24, then the byte string's
+    /// length, in the preferred (shortest) form the CBOR encoder writes.
+    fn tagged_head(&self) -> Vec<u8> {
+        let mut head = cbor::head(6, cbor::TAG_ENCODED_CBOR);
+        // A slice length always fits in a u64 on the platforms Rust supports.
+        let len = u64::try_from(self.bytes.len()).unwrap_or(u64::MAX);
+        head.extend(cbor::head(2, len));
+        head
     }
 
     /// The tag-24 wrapper value.
@@ -223,5 +243,40 @@ impl IssuerSigned {
             items.retain(|i| keep(ns, &i.item.element_identifier));
         }
         self.name_spaces.retain(|(_, items)| !items.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The head written by hand is the one the CBOR encoder writes, at
+    /// every length where the preferred form of the length changes.
+    #[test]
+    fn tagged_bytes_and_digest_match_the_encoder() {
+        for len in [0usize, 23, 24, 255, 256, 65_535, 65_536] {
+            let item = IssuerSignedItemBytes {
+                bytes: vec![0x42; len],
+                item: IssuerSignedItem {
+                    digest_id: 0,
+                    random: Vec::new(),
+                    element_identifier: String::new(),
+                    element_value: Value::Null,
+                },
+            };
+            let encoded = cbor::encode(&item.to_value()).unwrap();
+            assert_eq!(item.tagged_bytes().unwrap(), encoded, "length {len}");
+            for algorithm in [
+                DigestAlgorithm::Sha256,
+                DigestAlgorithm::Sha384,
+                DigestAlgorithm::Sha512,
+            ] {
+                assert_eq!(
+                    item.digest(algorithm),
+                    algorithm.digest(&encoded),
+                    "length {len}"
+                );
+            }
+        }
     }
 }

@@ -34,7 +34,7 @@
 //! | [`documents`] | typed driving licence, vehicle registration, residence permit; claims JSON |
 //! | [`issuer`] | issuing |
 //! | [`trust`] | issuing authorities, the trusted set, acceptance policy, signed national trust lists and the [`TrustStore`], VICAL import, demo authorities |
-//! | [`verifier`] | the verification pipeline: [`Verifier::verify`], [`Verifier::verify_response`], [`VerifyOptions`], [`VerifiedDocument`] |
+//! | [`verifier`] | the verification pipeline: [`Verifier::verify`], [`Verifier::verify_response`], [`VerifyOptions`], [`VerifiedDocument`]; the Document Signer certificate cache |
 //! | `report` | JSON results, format `docbridge-verification/1` (feature `serde`, on by default) |
 //! | [`status`] | revocation and suspension: Token Status Lists (CWT), index allocation, identifier lists (ISO/IEC 18013-5 second edition), checking |
 //! | [`request`] | DeviceRequest / ItemsRequest, reader authentication |
@@ -197,8 +197,8 @@ pub use trust::{
     TrustList, TrustStore, TrustedAuthorities, VerifiedTrustList,
 };
 pub use verifier::{
-    Presented, PresentedResponse, ResponseVerification, StatusTokens, VerifiedDocument, Verifier,
-    VerifyOptions,
+    CacheStats, Presented, PresentedResponse, ResponseVerification, StatusTokens, VerifiedDocument,
+    Verifier, VerifyOptions,
 };
 pub use x509::Certificate;
 pub use x509::crl::{Crl, CrlOutcome, CrlPolicy, CrlSet};

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use ciborium::value::Value;
-use sha2::Digest as _;
 use time::OffsetDateTime;
 
 use crate::cbor::{self, as_array, as_map, as_text, map_get, map_require};
@@ -51,10 +50,22 @@ impl DigestAlgorithm {
 
     /// Digests `data`.
     pub fn digest(self, data: &[u8]) -> Vec<u8> {
+        self.digest_parts(&[data])
+    }
+
+    /// Digests the concatenation of `parts` without concatenating them.
+    pub fn digest_parts(self, parts: &[&[u8]]) -> Vec<u8> {
+        fn run<D: sha2::Digest>(parts: &[&[u8]]) -> Vec<u8> {
+            let mut hasher = D::new();
+            for part in parts {
+                hasher.update(part);
+            }
+            hasher.finalize().to_vec()
+        }
         match self {
-            DigestAlgorithm::Sha256 => sha2::Sha256::digest(data).to_vec(),
-            DigestAlgorithm::Sha384 => sha2::Sha384::digest(data).to_vec(),
-            DigestAlgorithm::Sha512 => sha2::Sha512::digest(data).to_vec(),
+            DigestAlgorithm::Sha256 => run::<sha2::Sha256>(parts),
+            DigestAlgorithm::Sha384 => run::<sha2::Sha384>(parts),
+            DigestAlgorithm::Sha512 => run::<sha2::Sha512>(parts),
         }
     }
 }

@@ -46,6 +46,7 @@
 //!    [`VerifiedDocument::status`] says what was found.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use time::{Duration, OffsetDateTime};
 
@@ -61,10 +62,12 @@ use crate::trust::{AcceptancePolicy, IssuingAuthority, TrustedAuthorities};
 use crate::x509::crl::{CrlOutcome, CrlPolicy, CrlSet, check_chain};
 use crate::x509::{self, Certificate};
 
+mod cache;
 mod input;
 mod options;
 mod verified;
 
+pub use cache::{CacheStats, DEFAULT_CAPACITY as DEFAULT_CERTIFICATE_CACHE_CAPACITY};
 pub use input::{Presented, PresentedResponse};
 pub use options::VerifyOptions;
 pub use verified::{ResponseVerification, VerifiedDocument};
@@ -95,6 +98,11 @@ const ISSUING_COUNTRY: &str = "issuing_country";
 /// Every refusal is an [`Error`] with a stable [`Error::code`]; with the
 /// `serde` feature, `docbridge::report::Report` turns an outcome into the
 /// documented JSON.
+///
+/// A verifier remembers the Document Signer certificates it has chained to
+/// its authorities (see [`Verifier::certificate_cache`]); its clones share
+/// that memory, which is sound because none of them can change the
+/// authorities.
 #[derive(Debug, Clone)]
 pub struct Verifier {
     authorities: TrustedAuthorities,
@@ -102,6 +110,7 @@ pub struct Verifier {
     clock_skew: Duration,
     status_policy: StatusPolicy,
     crl_policy: Option<CrlPolicy>,
+    cache: Arc<cache::CertificateCache>,
 }
 
 impl Verifier {
@@ -124,7 +133,30 @@ impl Verifier {
             clock_skew: DEFAULT_CLOCK_SKEW,
             status_policy: StatusPolicy::fail_closed(),
             crl_policy: None,
+            cache: Arc::new(cache::CertificateCache::new(cache::DEFAULT_CAPACITY)),
         }
+    }
+
+    /// Bounds the certificate cache at `capacity` Document Signer
+    /// certificates (default [`DEFAULT_CERTIFICATE_CACHE_CAPACITY`]; 0 turns
+    /// it off). The cache starts empty.
+    ///
+    /// The cache keeps the outcome of the checks that do not depend on the
+    /// time (both certificates' profiles and the IACA's signature over the
+    /// Document Signer's TBSCertificate); validity at `now`, the countries,
+    /// the authority's listed validity and its list's freshness run at every
+    /// verification. It never outlives the trust it was checked under: a
+    /// verifier's authorities never change, and a new trust store means a
+    /// new verifier ([`Verifier::from_store`]).
+    pub fn with_certificate_cache_capacity(mut self, capacity: usize) -> Verifier {
+        self.cache = Arc::new(cache::CertificateCache::new(capacity));
+        self
+    }
+
+    /// How the certificate cache has served this verifier (and its clones)
+    /// so far.
+    pub fn certificate_cache(&self) -> CacheStats {
+        self.cache.stats()
     }
 
     /// Sets what to do about document status (the default fails closed:
@@ -408,11 +440,21 @@ impl Verifier {
         let issuer_auth = issuer_signed.issuer_auth();
         let chain = issuer_auth.x5chain()?;
         let ds_der = chain.first().ok_or(Error::X5ChainMissing)?;
-        let ds = Certificate::from_der(ds_der)?;
+        // An entry answers only for the very bytes whose chain was checked:
+        // another encoding of the same TBSCertificate (an ECDSA twin, a
+        // damaged signature) is parsed and checked in full.
+        let cached = x509::tbs_of(ds_der)
+            .and_then(|tbs| self.cache.get(tbs))
+            .filter(|entry| entry.certificate.der() == ds_der.as_slice());
+        let ds = match &cached {
+            Some(entry) => Arc::clone(&entry.certificate),
+            None => Arc::new(Certificate::from_der(ds_der)?),
+        };
+        let chained = cached.as_ref().map_or(&[][..], |entry| &entry.chained);
 
         issuer_auth.verify(ds.public_key(), b"")?;
 
-        let authority = self.trusted_authority_for(&ds, now)?;
+        let authority = self.trusted_authority_for(&ds, chained, now)?;
         let certificate_revocation = self.check_revocation(&ds, authority, options)?;
 
         let mso = issuer_signed.mso_unverified()?;
@@ -521,23 +563,36 @@ impl Verifier {
         )
     }
 
-    /// Finds the trusted authority whose IACA issued `ds` and checks the chain.
+    /// Finds the trusted authority whose IACA issued `ds` and checks the
+    /// chain; `chained` names the candidates the certificate cache says `ds`
+    /// already passed the time-independent checks under.
     fn trusted_authority_for(
         &self,
-        ds: &Certificate,
+        ds: &Arc<Certificate>,
+        chained: &[(usize, usize)],
         now: OffsetDateTime,
     ) -> Result<&IssuingAuthority> {
         // Every candidate is tried: a renewed IACA may sit beside an expired
         // copy with the same name and key, and another list may vouch for the
         // same IACA. Of the refusals, the most telling one is kept.
         let mut refusal = None;
-        for (authority, iaca) in self.authorities.candidates_for(ds) {
-            let outcome = x509::verify_document_signer(ds, iaca, now).and_then(|()| {
-                authority.check_valid_at(now)?;
-                authority
-                    .source()
-                    .map_or(Ok(()), |source| source.check_fresh(now))
-            });
+        for (index, authority, iaca) in self.authorities.indexed_candidates_for(ds) {
+            let issued = if chained.contains(&index) {
+                self.cache.count_hit();
+                Ok(())
+            } else {
+                self.cache.count_chain_check();
+                x509::check_document_signer_issued_by(ds, iaca)
+                    .inspect(|()| self.cache.insert(ds, index))
+            };
+            let outcome = issued
+                .and_then(|()| x509::check_document_signer_at(ds, iaca, now))
+                .and_then(|()| {
+                    authority.check_valid_at(now)?;
+                    authority
+                        .source()
+                        .map_or(Ok(()), |source| source.check_fresh(now))
+                });
             match outcome {
                 Ok(()) => return Ok(authority),
                 Err(e) => crate::error::keep_most_telling(&mut refusal, e),
@@ -581,7 +636,9 @@ fn verified_elements(issuer_signed: &IssuerSigned, mso: &MobileSecurityObject) -
         let mut ns_elements = BTreeMap::new();
         for item_bytes in items {
             let item = item_bytes.item();
-            let name = format!("{ns}/{}", item.element_identifier);
+            // Named only when refused: formatting it for every element
+            // costs more than comparing its digest.
+            let name = || format!("{ns}/{}", item.element_identifier);
             if !seen_ids.insert(item.digest_id) {
                 return Err(Error::DuplicateElement(format!(
                     "digestID {} disclosed twice in {ns}",
@@ -589,17 +646,17 @@ fn verified_elements(issuer_signed: &IssuerSigned, mso: &MobileSecurityObject) -
                 )));
             }
             let expected = mso.digest(ns, item.digest_id).ok_or_else(|| {
-                Error::DigestMissing(format!("{name} (digestID {})", item.digest_id))
+                Error::DigestMissing(format!("{} (digestID {})", name(), item.digest_id))
             })?;
-            let actual = mso.digest_algorithm.digest(&item_bytes.tagged_bytes()?);
+            let actual = item_bytes.digest(mso.digest_algorithm);
             if actual != expected {
-                return Err(Error::DigestMismatch(name));
+                return Err(Error::DigestMismatch(name()));
             }
             if ns_elements
                 .insert(item.element_identifier.clone(), item.element_value.clone())
                 .is_some()
             {
-                return Err(Error::DuplicateElement(name));
+                return Err(Error::DuplicateElement(name()));
             }
         }
         elements.insert(ns.clone(), ns_elements);

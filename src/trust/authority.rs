@@ -255,6 +255,17 @@ impl TrustedAuthorities {
         &'a self,
         certificate: &Certificate,
     ) -> impl Iterator<Item = (&'a IssuingAuthority, &'a Certificate)> + 'a {
+        self.indexed_candidates_for(certificate)
+            .map(|(_, authority, iaca)| (authority, iaca))
+    }
+
+    /// [`TrustedAuthorities::candidates_for`], each with its place (authority
+    /// index, IACA index), which stays the same as long as the set does: the
+    /// verifier's certificate cache names candidates by it.
+    pub(crate) fn indexed_candidates_for<'a>(
+        &'a self,
+        certificate: &Certificate,
+    ) -> impl Iterator<Item = ((usize, usize), &'a IssuingAuthority, &'a Certificate)> + 'a {
         self.by_subject
             .get(certificate.issuer_raw())
             .map(|v| v.as_slice())
@@ -262,7 +273,7 @@ impl TrustedAuthorities {
             .iter()
             .filter_map(|(a, c)| {
                 let authority = self.authorities.get(*a)?;
-                Some((authority, authority.iaca_certificates.get(*c)?))
+                Some(((*a, *c), authority, authority.iaca_certificates.get(*c)?))
             })
     }
 }

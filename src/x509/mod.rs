@@ -83,9 +83,24 @@ pub use create::{
     CertificateProfile, CertificateSpec, IssuerContact, create_crl_signer, create_issued,
     create_self_signed,
 };
+pub(crate) use profile::{check_document_signer_at, check_document_signer_issued_by};
 pub use profile::{
     check_document_signer_profile, check_iaca_profile, check_reader_profile, verify_document_signer,
 };
+
+/// The TBSCertificate bytes of a DER certificate, found without parsing the
+/// rest: the first element of the outer SEQUENCE. Only a lookup key for
+/// the verifier's certificate cache; [`Certificate::from_der`] still judges
+/// every certificate it has not seen byte for byte.
+pub(crate) fn tbs_of(der: &[u8]) -> Option<&[u8]> {
+    use der::{Decode as _, Reader as _};
+    let mut reader = der::SliceReader::new(der).ok()?;
+    let outer = der::Header::decode(&mut reader).ok()?;
+    if outer.tag() != der::Tag::Sequence {
+        return None;
+    }
+    reader.tlv_bytes().ok()
+}
 
 /// Extended key usage of an mdoc Document Signer (ISO/IEC 18013-5 Annex B).
 pub const EKU_MDL_DOCUMENT_SIGNER: &str = "1.0.18013.5.1.2";

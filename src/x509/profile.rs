@@ -137,9 +137,26 @@ pub fn verify_document_signer(
     iaca: &Certificate,
     now: OffsetDateTime,
 ) -> Result<()> {
+    check_document_signer_issued_by(ds, iaca)?;
+    check_document_signer_at(ds, iaca, now)
+}
+
+/// Steps 1 and 2 of [`verify_document_signer`]: the checks that do not
+/// depend on the time, which the verifier's certificate cache remembers.
+pub(crate) fn check_document_signer_issued_by(ds: &Certificate, iaca: &Certificate) -> Result<()> {
     check_iaca_profile(iaca)?;
     check_document_signer_profile(ds)?;
-    ds.verify_issued_by(iaca)?;
+    ds.verify_issued_by(iaca)
+}
+
+/// Steps 3 and 4 of [`verify_document_signer`], which run at every `now`
+/// (step 4 is cheap and keeps its place after the validity checks, so the
+/// error reported stays the same with or without the cache).
+pub(crate) fn check_document_signer_at(
+    ds: &Certificate,
+    iaca: &Certificate,
+    now: OffsetDateTime,
+) -> Result<()> {
     iaca.check_validity_at(now)?;
     ds.check_validity_at(now)?;
     if ds.country() != iaca.country() {
