@@ -10,7 +10,7 @@ use docbridge::x509::crl::{Crl, CrlSpec, RevocationReason, create_crl};
 use docbridge::{Certificate, DemoAuthority};
 use time::OffsetDateTime;
 
-use super::{ToolError, format_time, parse_time, read, write};
+use super::{ToolError, format_time, parse_time, read_der, write};
 
 /// Default time until nextUpdate: seven days.
 const DEFAULT_VALID_FOR: i64 = 7 * 24 * 60 * 60;
@@ -165,7 +165,7 @@ fn parse_serial(text: &str) -> Result<Vec<u8>, ToolError> {
         .collect::<Option<Vec<u8>>>();
     match bytes {
         Some(bytes) if !bytes.is_empty() && bytes.iter().any(|b| *b != 0) => Ok(bytes),
-        _ => Err(ToolError(format!(
+        _ => Err(ToolError::invalid(format!(
             "--serial {text:?} is not a positive hexadecimal number"
         ))),
     }
@@ -173,21 +173,21 @@ fn parse_serial(text: &str) -> Result<Vec<u8>, ToolError> {
 
 fn revoke(args: RevokeArgs) -> Result<ExitCode, ToolError> {
     let authority = DemoAuthority::load_from_dir(&args.authority)?;
-    let bytes = read(&args.file)?;
+    let bytes = read_der(&args.file)?;
     let der = !bytes.trim_ascii_start().starts_with(b"-----BEGIN");
     let current = Crl::load(&bytes)?;
     current.verify_signed_by(&authority.iaca_certificate)?;
     let serial = match (&args.certificate, &args.serial) {
-        (Some(path), _) => Certificate::load_one(&read(path)?)?.serial().to_vec(),
+        (Some(path), _) => Certificate::load_one(&read_der(path)?)?.serial().to_vec(),
         (None, Some(text)) => parse_serial(text)?,
-        (None, None) => return Err(ToolError("give --certificate or --serial".into())),
+        (None, None) => return Err(ToolError::invalid("give --certificate or --serial".into())),
     };
     let reason = args
         .reason
         .as_deref()
         .map(|name| {
             RevocationReason::from_name(name).ok_or_else(|| {
-                ToolError(format!(
+                ToolError::invalid(format!(
                     "--reason {name:?} is not one of {}",
                     RevocationReason::ALL.map(RevocationReason::name).join(", ")
                 ))
@@ -216,11 +216,11 @@ fn revoke(args: RevokeArgs) -> Result<ExitCode, ToolError> {
 }
 
 fn show(args: ShowArgs) -> Result<ExitCode, ToolError> {
-    let crl = Crl::load(&read(&args.file)?)?;
+    let crl = Crl::load(&read_der(&args.file)?)?;
     let verified = match &args.trust {
         None => None,
         Some(path) => {
-            let iacas = Certificate::load_all(&read(path)?)?;
+            let iacas = Certificate::load_all(&read_der(path)?)?;
             // Any of the given certificates may have signed it (a renewed IACA).
             let mut outcome = Ok(());
             for iaca in &iacas {

@@ -18,7 +18,7 @@ use time::OffsetDateTime;
 
 use super::present::items_request;
 use super::{
-    ToolError, known_doc_types, parse_time, print_json, print_summary, read, read_text,
+    ToolError, known_doc_types, parse_time, print_json, print_summary, read_cbor, read_text,
     report_refusal, system_rng, trusted_from_certificates, write,
 };
 
@@ -109,7 +109,7 @@ pub(crate) fn run(command: DcapiCommand) -> Result<ExitCode, ToolError> {
 
 fn read_json(path: &Path) -> Result<serde_json::Value, ToolError> {
     serde_json::from_str(&read_text(path)?)
-        .map_err(|e| ToolError(format!("{}: {e}", path.display())))
+        .map_err(|e| ToolError::invalid(format!("{}: {e}", path.display())))
 }
 
 fn time_or_now(at: Option<&str>) -> Result<OffsetDateTime, ToolError> {
@@ -122,7 +122,7 @@ fn request(args: RequestArgs) -> Result<ExitCode, ToolError> {
     let pem = request
         .private_key()
         .to_pkcs8_pem(LineEnding::LF)
-        .map_err(|e| ToolError(format!("cannot encode the key: {e}")))?;
+        .map_err(|e| ToolError::invalid(format!("cannot encode the key: {e}")))?;
     // A one-time key: replacing an older one loses nothing.
     write_secret_file(&args.key_out, &pem, Overwrite::Replace)?;
     write(&args.out, request.request_json()?.to_string().as_bytes())?;
@@ -142,7 +142,7 @@ fn respond(args: RespondArgs) -> Result<ExitCode, ToolError> {
     let stored = args
         .documents
         .iter()
-        .map(|path| Ok(IssuerSigned::from_slice(&read(path)?)?))
+        .map(|path| Ok(IssuerSigned::from_slice(&read_cbor(path)?)?))
         .collect::<Result<Vec<_>, ToolError>>()?;
     let presentation = present(
         &stored,
@@ -166,7 +166,7 @@ fn respond(args: RespondArgs) -> Result<ExitCode, ToolError> {
 fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
     let now = time_or_now(args.at.as_deref())?;
     let key = p256::SecretKey::from_pkcs8_pem(&read_text(&args.key)?)
-        .map_err(|e| ToolError(format!("{}: {e}", args.key.display())))?;
+        .map_err(|e| ToolError::invalid(format!("{}: {e}", args.key.display())))?;
     let request = IsoMdocVerifierRequest::restore(&read_json(&args.request)?, key, &args.origin)?;
     let response = read_json(&args.response)?;
     let verifier = Verifier::new(

@@ -22,6 +22,7 @@ use docbridge::{
     VerifiedDocument, Verifier, VerifyOptions,
     documents::{Claims, DocumentType, DrivingLicence, ResidencePermit, VehicleRegistration},
 };
+use input::{read_cbor, read_der, read_text};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -41,6 +42,7 @@ macro_rules! println {
 mod crl;
 mod dcapi;
 mod engagement;
+mod input;
 mod oid4vp;
 mod present;
 mod status;
@@ -54,6 +56,10 @@ mod vectors;
     about = "Issue, inspect and verify cross-border mdoc documents"
 )]
 struct Cli {
+    /// How CBOR file arguments are encoded: detected from the content by
+    /// default (binary, base64url, base64 or hex); `-` reads standard input.
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    input_format: input::InputFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -274,17 +280,54 @@ struct VerifyArgs {
     file: PathBuf,
 }
 
-/// A failure of the tool itself, not a refused document.
-struct ToolError(String);
+/// A failure of the tool itself (a usage or file error), not a refused
+/// document: exit status 2.
+struct ToolError {
+    /// `invalid_argument`, `io`, or the library's code of the error.
+    code: &'static str,
+    message: String,
+}
+
+impl ToolError {
+    /// A wrong or unusable argument.
+    fn invalid(message: String) -> Self {
+        ToolError {
+            code: "invalid_argument",
+            message,
+        }
+    }
+
+    /// A file that cannot be read or written.
+    fn io(message: String) -> Self {
+        ToolError {
+            code: "io",
+            message,
+        }
+    }
+}
 
 impl From<Error> for ToolError {
     fn from(e: Error) -> Self {
-        ToolError(format!("{} ({})", e, e.code()))
+        ToolError {
+            code: e.code(),
+            message: format!("{} ({})", e, e.code()),
+        }
     }
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // Whether the user asked for JSON, known before parsing so that a usage
+    // error is JSON too.
+    let json = std::env::args_os().any(|arg| arg == "--json");
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if json && e.use_stderr() => {
+            print_tool_error(&ToolError::invalid(e.kind().to_string()));
+            return ExitCode::from(2);
+        }
+        Err(e) => e.exit(),
+    };
+    input::set_format(cli.input_format);
     let result = match cli.command {
         Command::Authority(AuthorityCommand::New(args)) => authority_new(args),
         Command::Key(KeyCommand::New {
@@ -310,8 +353,12 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(ToolError(message)) => {
-            eprintln!("docbridge: {message}");
+        Err(error) if json => {
+            print_tool_error(&error);
+            ExitCode::from(2)
+        }
+        Err(error) => {
+            eprintln!("docbridge: {}", error.message);
             ExitCode::from(2)
         }
     }
@@ -324,39 +371,6 @@ fn known_doc_types() -> Vec<String> {
         .collect()
 }
 
-/// The most the tool reads of any input file: the library's CBOR limit.
-/// Larger inputs are refused by the library (`cbor_too_large`) from their
-/// first `MAX_INPUT + 1` bytes, so a 1 GiB file costs 8 MiB, not 1 GiB.
-const MAX_INPUT: usize = docbridge::cbor::Limits::DEFAULT.max_input_len;
-
-/// Reads at most [`MAX_INPUT`] + 1 bytes of a file.
-fn read(path: &Path) -> Result<Vec<u8>, ToolError> {
-    use std::io::Read as _;
-    let error = |e: std::io::Error| ToolError(format!("{}: {e}", path.display()));
-    let file = std::fs::File::open(path).map_err(error)?;
-    let mut bytes = Vec::new();
-    file.take(
-        u64::try_from(MAX_INPUT)
-            .unwrap_or(u64::MAX)
-            .saturating_add(1),
-    )
-    .read_to_end(&mut bytes)
-    .map_err(error)?;
-    Ok(bytes)
-}
-
-/// Reads a text file (JSON, PEM) of at most [`MAX_INPUT`] bytes.
-fn read_text(path: &Path) -> Result<String, ToolError> {
-    let bytes = read(path)?;
-    if bytes.len() > MAX_INPUT {
-        return Err(ToolError(format!(
-            "{}: larger than {MAX_INPUT} bytes",
-            path.display()
-        )));
-    }
-    String::from_utf8(bytes).map_err(|e| ToolError(format!("{}: {e}", path.display())))
-}
-
 /// The library's overwrite rule for a `--force` flag.
 fn overwrite(force: bool) -> Overwrite {
     if force {
@@ -367,18 +381,29 @@ fn overwrite(force: bool) -> Overwrite {
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), ToolError> {
-    std::fs::write(path, bytes).map_err(|e| ToolError(format!("{}: {e}", path.display())))
+    std::fs::write(path, bytes).map_err(|e| ToolError::io(format!("{}: {e}", path.display())))
 }
 
+/// An RFC 3339 date-time; the message shows the form, since a date
+/// alone (`2026-11-29`) is the usual mistake.
 fn parse_time(text: &str) -> Result<OffsetDateTime, ToolError> {
-    OffsetDateTime::parse(text, &Rfc3339)
-        .map_err(|e| ToolError(format!("{text:?} is not an RFC 3339 date-time: {e}")))
+    OffsetDateTime::parse(text, &Rfc3339).map_err(|e| {
+        ToolError::invalid(format!(
+            "{text:?} is not an RFC 3339 date-time ({e}); give a date, a time and \
+             an offset, e.g. 2026-11-29T00:00:00Z"
+        ))
+    })
 }
 
 /// `at + by`, or a clear error instead of an overflow past year 9999.
 fn later(at: OffsetDateTime, by: time::Duration) -> Result<OffsetDateTime, ToolError> {
-    at.checked_add(by)
-        .ok_or_else(|| ToolError(format!("{at} + {by} is out of the supported date range")))
+    at.checked_add(by).ok_or_else(|| {
+        ToolError::invalid(format!(
+            "{} + {} days is out of the supported date range",
+            format_time(at),
+            by.whole_days()
+        ))
+    })
 }
 
 fn system_rng() -> docbridge::rng::SystemRng {
@@ -414,7 +439,7 @@ fn authority_new(args: AuthorityNewArgs) -> Result<ExitCode, ToolError> {
         &mut system_rng(),
     )?;
     std::fs::create_dir_all(&args.out)
-        .map_err(|e| ToolError(format!("{}: {e}", args.out.display())))?;
+        .map_err(|e| ToolError::io(format!("{}: {e}", args.out.display())))?;
     authority.save_to_dir(&args.out, overwrite(args.force))?;
     println!(
         "authority {:?} ({}) written to {}: IACA {:?}, DS {:?}",
@@ -447,8 +472,24 @@ fn key_new(
 
 fn issue(args: IssueArgs) -> Result<ExitCode, ToolError> {
     let authority = DemoAuthority::load_from_dir(&args.authority)?;
+    // Refused before anything is signed or a status index is spent: a
+    // verifier would refuse the document anyway (`doc_type_not_authorized`).
+    if !authority.authority.may_issue(&args.doc_type) {
+        return Err(ToolError::invalid(format!(
+            "the authority in {} may not issue {}: its authority.json lists {}",
+            args.authority.display(),
+            args.doc_type,
+            authority
+                .authority
+                .doc_types()
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
     let claims: serde_json::Value = serde_json::from_str(&read_text(&args.claims)?)
-        .map_err(|e| ToolError(format!("{}: {e}", args.claims.display())))?;
+        .map_err(|e| ToolError::invalid(format!("{}: {e}", args.claims.display())))?;
     let elements = elements_from_json(&args.doc_type, &claims)?;
     // An issuer must not sign a document its type calls incomplete.
     Claims::from_complete_elements(&args.doc_type, &elements)?;
@@ -497,11 +538,14 @@ fn trusted_from_certificates(
 ) -> Result<TrustedAuthorities, ToolError> {
     let mut trusted = TrustedAuthorities::new();
     for path in paths {
-        for (index, cert) in Certificate::load_all(&read(path)?)?.into_iter().enumerate() {
+        for (index, cert) in Certificate::load_all(&read_der(path)?)?
+            .into_iter()
+            .enumerate()
+        {
             let country = cert
                 .country()
                 .ok_or_else(|| {
-                    ToolError(format!(
+                    ToolError::invalid(format!(
                         "{}: certificate {:?} names no country",
                         path.display(),
                         cert.subject()
@@ -537,7 +581,7 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
         "pl" => AcceptancePolicy::polish_default(),
         "ua" => AcceptancePolicy::ukrainian_default(),
         other => {
-            return Err(ToolError(format!(
+            return Err(ToolError::invalid(format!(
                 "unknown policy {other:?}: all, pl or ua"
             )));
         }
@@ -555,8 +599,9 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
     {
         trusted.add(authority.clone())?;
     }
-    let bytes = read(&args.file)?;
-    let status_token = args.status_token.as_deref().map(read).transpose()?;
+    let bytes = read_cbor(&args.file)?;
+    check_kind(&args.file, &bytes, args.transcript.is_some())?;
+    let status_token = args.status_token.as_deref().map(read_cbor).transpose()?;
     let verifier = Verifier::new(trusted, policy).with_status_policy(
         StatusPolicy::fail_closed().allow_missing_token(args.allow_missing_status),
     );
@@ -572,13 +617,13 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
             Some((point, path)) if point.contains("://") => (point, path),
             _ => (given.as_str(), given.as_str()),
         };
-        if let Err(refused) = crls.insert_bytes(point, &read(Path::new(path))?) {
+        if let Err(refused) = crls.insert_bytes(point, &read_der(Path::new(path))?) {
             report_refusal(&refused, args.json);
             return Ok(ExitCode::from(1));
         }
     }
-    let identifier_list = args.identifier_list.as_deref().map(read).transpose()?;
-    let transcript = args.transcript.as_deref().map(read).transpose()?;
+    let identifier_list = args.identifier_list.as_deref().map(read_cbor).transpose()?;
+    let transcript = args.transcript.as_deref().map(read_cbor).transpose()?;
     let reader_key = args
         .reader_key
         .as_deref()
@@ -619,6 +664,46 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
     })
 }
 
+/// Names the mistake when `verify` is given a DeviceResponse without a
+/// transcript or an IssuerSigned with one: without this the library's
+/// error would describe the wrong structure's shape.
+fn check_kind(path: &Path, bytes: &[u8], with_transcript: bool) -> Result<(), ToolError> {
+    use docbridge::IssuerSigned;
+    use docbridge::device_response::DeviceResponse;
+    let file = input::shown(path);
+    if !with_transcript
+        && IssuerSigned::from_slice(bytes).is_err()
+        && DeviceResponse::from_slice(bytes).is_ok()
+    {
+        return Err(ToolError::invalid(format!(
+            "{file} is a DeviceResponse: add --transcript FILE (the SessionTranscriptBytes \
+             of the session it answered) to verify it"
+        )));
+    }
+    if with_transcript
+        && DeviceResponse::from_slice(bytes).is_err()
+        && IssuerSigned::from_slice(bytes).is_ok()
+    {
+        return Err(ToolError::invalid(format!(
+            "{file} is an IssuerSigned document, not a DeviceResponse: leave out \
+             --transcript (and --reader-key, --doc-type) to verify it"
+        )));
+    }
+    Ok(())
+}
+
+/// Prints a usage or file error as JSON, in the shape of a refusal in the
+/// library's reports, so that a caller reading `--json` output always gets
+/// JSON.
+fn print_tool_error(error: &ToolError) {
+    let json = serde_json::json!({
+        "format": docbridge::report::FORMAT,
+        "valid": false,
+        "error": {"code": error.code, "message": error.message},
+    });
+    println!("{json}");
+}
+
 /// Prints a report in the library's JSON shape (`docbridge::report`).
 fn print_json(report: &Report<'_>) {
     match serde_json::to_string(report) {
@@ -644,7 +729,7 @@ fn report_refusal(e: &Error, json: bool) {
 fn reader_key_from_pem(pem: &str) -> Result<docbridge::deps::p256::SecretKey, ToolError> {
     match SoftwareKey::from_pkcs8_pem(pem)? {
         SoftwareKey::P256(key) => Ok(docbridge::deps::p256::SecretKey::from(&key)),
-        _ => Err(ToolError(
+        _ => Err(ToolError::invalid(
             "the reader's ephemeral key must be a P-256 key".into(),
         )),
     }
@@ -714,20 +799,20 @@ fn sample_claims(doc_type: &str, country: &str) -> Result<ExitCode, ToolError> {
         (ResidencePermit::DOC_TYPE, "UA") => samples::residence_permit_ua().to_elements()?,
         (ResidencePermit::DOC_TYPE, "PL") => samples::residence_permit_pl().to_elements()?,
         _ => {
-            return Err(ToolError(format!(
+            return Err(ToolError::invalid(format!(
                 "no sample for {doc_type} from {country}; doc types: {}; countries: UA, PL",
                 known_doc_types().join(", ")
             )));
         }
     };
     let json = serde_json::to_string_pretty(&elements_to_json(&elements))
-        .map_err(|e| ToolError(e.to_string()))?;
+        .map_err(|e| ToolError::invalid(e.to_string()))?;
     println!("{json}");
     Ok(ExitCode::SUCCESS)
 }
 
 fn inspect(file: &Path) -> Result<ExitCode, ToolError> {
-    let doc = docbridge::inspect(&read(file)?)?;
+    let doc = docbridge::inspect(&read_cbor(file)?)?;
     println!("UNVERIFIED: decoded only; no signature, digest, certificate or date was checked.");
     println!("  docType:         {}", doc.mso.doc_type);
     println!("  algorithm:       {}", doc.algorithm);

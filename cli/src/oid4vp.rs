@@ -21,7 +21,7 @@ use time::OffsetDateTime;
 
 use super::present::items_request;
 use super::{
-    ToolError, known_doc_types, parse_time, print_json, print_summary, read, read_text,
+    ToolError, known_doc_types, parse_time, print_json, print_summary, read_cbor, read_text,
     report_refusal, system_rng, trusted_from_certificates, write,
 };
 
@@ -123,7 +123,7 @@ pub(crate) fn run(command: Oid4vpCommand) -> Result<ExitCode, ToolError> {
 
 fn read_json(path: &Path) -> Result<serde_json::Value, ToolError> {
     serde_json::from_str(&read_text(path)?)
-        .map_err(|e| ToolError(format!("{}: {e}", path.display())))
+        .map_err(|e| ToolError::invalid(format!("{}: {e}", path.display())))
 }
 
 fn time_or_now(at: Option<&str>) -> Result<OffsetDateTime, ToolError> {
@@ -147,7 +147,7 @@ fn request(args: RequestArgs) -> Result<ExitCode, ToolError> {
             origin: origin.clone(),
         },
         _ => {
-            return Err(ToolError(
+            return Err(ToolError::invalid(
                 "give --client-id with --response-uri, or --origin".into(),
             ));
         }
@@ -165,7 +165,7 @@ fn request(args: RequestArgs) -> Result<ExitCode, ToolError> {
     if let (Some(key), Some(path)) = (request.private_key(), &args.key_out) {
         let pem = key
             .to_pkcs8_pem(LineEnding::LF)
-            .map_err(|e| ToolError(format!("cannot encode the key: {e}")))?;
+            .map_err(|e| ToolError::invalid(format!("cannot encode the key: {e}")))?;
         // A one-time key: replacing an older one loses nothing.
         write_secret_file(path, &pem, Overwrite::Replace)?;
     }
@@ -184,7 +184,7 @@ fn respond(args: RespondArgs) -> Result<ExitCode, ToolError> {
     let stored = args
         .documents
         .iter()
-        .map(|path| Ok(IssuerSigned::from_slice(&read(path)?)?))
+        .map(|path| Ok(IssuerSigned::from_slice(&read_cbor(path)?)?))
         .collect::<Result<Vec<_>, ToolError>>()?;
     let now = time_or_now(args.at.as_deref())?;
     let transcript = request.session_transcript_bytes();
@@ -194,7 +194,7 @@ fn respond(args: RespondArgs) -> Result<ExitCode, ToolError> {
             DeviceRequest::build(std::slice::from_ref(&chosen.request), None, transcript)?;
         let document = stored
             .get(chosen.document)
-            .ok_or_else(|| ToolError("the selection names no stored document".into()))?;
+            .ok_or_else(|| ToolError::invalid("the selection names no stored document".into()))?;
         let presentation = present(
             std::slice::from_ref(document),
             &device_request,
@@ -222,7 +222,7 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
         .as_deref()
         .map(|path| {
             p256::SecretKey::from_pkcs8_pem(&read_text(path)?)
-                .map_err(|e| ToolError(format!("{}: {e}", path.display())))
+                .map_err(|e| ToolError::invalid(format!("{}: {e}", path.display())))
         })
         .transpose()?;
     let request =

@@ -13,7 +13,7 @@ use docbridge::status::{
 use docbridge::{Certificate, DemoAuthority, Error, ManagedStatusList, PublicKey, StatusListToken};
 use time::OffsetDateTime;
 
-use super::{ToolError, format_time, parse_time, read, read_text, write};
+use super::{ToolError, format_time, parse_time, read_cbor, read_der, read_text, write};
 
 /// Default lifetime of a token: one day.
 const DEFAULT_VALID_FOR: i64 = 24 * 60 * 60;
@@ -125,7 +125,7 @@ pub(crate) fn run(command: StatusListCommand) -> Result<ExitCode, ToolError> {
 /// Reads a status list file.
 pub(crate) fn load(path: &Path) -> Result<ManagedStatusList, ToolError> {
     ManagedStatusList::from_json(&read_text(path)?)
-        .map_err(|e| ToolError(format!("{}: {e} ({})", path.display(), e.code())))
+        .map_err(|e| ToolError::invalid(format!("{}: {e} ({})", path.display(), e.code())))
 }
 
 fn new(args: NewArgs) -> Result<ExitCode, ToolError> {
@@ -193,7 +193,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, ToolError> {
         Some(t) => parse_time(t)?,
         None => OffsetDateTime::now_utc(),
     };
-    let bytes = read(&args.token)?;
+    let bytes = read_cbor(&args.token)?;
     let verified = match &args.key {
         Some(path) => {
             let key = PublicKey::from_pem(&read_text(path)?)?;
@@ -202,7 +202,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, ToolError> {
         None => {
             let mut iacas = Vec::new();
             for path in &args.trust {
-                iacas.extend(Certificate::load_all(&read(path)?)?);
+                iacas.extend(Certificate::load_all(&read_der(path)?)?);
             }
             verify_status_list_token(&bytes, &iacas, now)
         }

@@ -18,7 +18,9 @@ use time::OffsetDateTime;
 
 use docbridge::trust::demo::write_secret_file;
 
-use super::{ToolError, format_time, parse_time, read, read_text, system_rng, write};
+use super::{
+    ToolError, format_time, parse_time, read_cbor, read_der, read_text, system_rng, write,
+};
 
 /// File names of an operator directory made by `trust-list operator`.
 const ROOT_FILE: &str = "root.pem";
@@ -166,7 +168,7 @@ fn operator(args: OperatorArgs) -> Result<ExitCode, ToolError> {
         &root_key,
     )?;
     std::fs::create_dir_all(&args.out)
-        .map_err(|e| ToolError(format!("{}: {e}", args.out.display())))?;
+        .map_err(|e| ToolError::invalid(format!("{}: {e}", args.out.display())))?;
     let overwrite = crate::overwrite(args.force);
     write_secret_file(
         &args.out.join(ROOT_KEY_FILE),
@@ -194,11 +196,13 @@ fn operator(args: OperatorArgs) -> Result<ExitCode, ToolError> {
 fn read_authority(dir: &Path) -> Result<IssuingAuthority, ToolError> {
     let path = dir.join(docbridge::trust::demo::AUTHORITY_FILE);
     let json: serde_json::Value = serde_json::from_str(&read_text(&path)?)
-        .map_err(|e| ToolError(format!("{}: {e}", path.display())))?;
+        .map_err(|e| ToolError::invalid(format!("{}: {e}", path.display())))?;
     let field = |key: &str| {
         json.get(key)
             .and_then(serde_json::Value::as_str)
-            .ok_or_else(|| ToolError(format!("{}: {key:?} must be a string", path.display())))
+            .ok_or_else(|| {
+                ToolError::invalid(format!("{}: {key:?} must be a string", path.display()))
+            })
     };
     let doc_types: Vec<String> = json
         .get("docTypes")
@@ -209,7 +213,7 @@ fn read_authority(dir: &Path) -> Result<IssuingAuthority, ToolError> {
                 .collect()
         })
         .unwrap_or_default();
-    let iaca = Certificate::load_all(&read(
+    let iaca = Certificate::load_all(&read_der(
         &dir.join(docbridge::trust::demo::IACA_CERTIFICATE_FILE),
     )?)?;
     Ok(IssuingAuthority::new(
@@ -255,8 +259,8 @@ fn build(args: BuildArgs) -> Result<ExitCode, ToolError> {
 
 fn sign(args: SignArgs) -> Result<ExitCode, ToolError> {
     let key = SoftwareKey::from_pkcs8_pem(&read_text(&args.key)?)?;
-    let chain = Certificate::load_all(&read(&args.cert)?)?;
-    let bytes = read(&args.file)?;
+    let chain = Certificate::load_all(&read_der(&args.cert)?)?;
+    let bytes = read_cbor(&args.file)?;
     let signed = match SignedTrustList::from_slice(&bytes) {
         Ok(signed) => signed.resign(&key, &chain)?,
         Err(_) => TrustList::from_payload(&bytes)?.sign(&key, &chain)?,
@@ -278,7 +282,7 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
         Some(t) => parse_time(t)?,
         None => OffsetDateTime::now_utc(),
     };
-    let bytes = read(&args.file)?;
+    let bytes = read_cbor(&args.file)?;
     let outcome = store.update(&bytes, now).and_then(|update| {
         let country = update.source.operator();
         store
@@ -302,7 +306,7 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
 }
 
 fn show(file: &Path) -> Result<ExitCode, ToolError> {
-    let bytes = read(file)?;
+    let bytes = read_cbor(file)?;
     println!("UNVERIFIED: decoded only; no signature, certificate or date was checked.");
     let list = match SignedTrustList::from_slice(&bytes) {
         Ok(signed) => {
@@ -327,11 +331,11 @@ fn show(file: &Path) -> Result<ExitCode, ToolError> {
 /// Pins each root for its own countryName.
 pub(crate) fn pin_roots(store: &mut TrustStore, paths: &[PathBuf]) -> Result<(), ToolError> {
     for path in paths {
-        for root in Certificate::load_all(&read(path)?)? {
+        for root in Certificate::load_all(&read_der(path)?)? {
             let country = root
                 .country()
                 .ok_or_else(|| {
-                    ToolError(format!(
+                    ToolError::invalid(format!(
                         "{}: operator root {:?} names no country",
                         path.display(),
                         root.subject()
@@ -354,7 +358,7 @@ pub(crate) fn store_from(
     let mut store = TrustStore::new();
     pin_roots(&mut store, roots)?;
     for path in lists {
-        let bytes = read(path)?;
+        let bytes = read_cbor(path)?;
         if let Err(e) = store.update(&bytes, now) {
             return Ok(Err(e));
         }
