@@ -17,9 +17,9 @@ use docbridge::status::{FileStatusListStore, StatusListStore};
 use docbridge::trust::demo::{Overwrite, write_secret_file};
 use docbridge::x509::crl::{CrlPolicy, CrlSet};
 use docbridge::{
-    AcceptancePolicy, Algorithm, Certificate, DemoAuthority, Error, Issuer, IssuingAuthority,
-    PublicKey, Signer, SoftwareKey, StatusPolicy, TrustedAuthorities, ValidityInfo,
-    VerifiedDocument, Verifier, VerifyOptions,
+    Algorithm, Certificate, DemoAuthority, Error, Issuer, IssuingAuthority, PublicKey, Signer,
+    SoftwareKey, StatusPolicy, TrustedAuthorities, ValidityInfo, VerifiedDocument, Verifier,
+    VerifyOptions,
     documents::{Claims, DocumentType, DrivingLicence, ResidencePermit, VehicleRegistration},
 };
 use input::{read_cbor, read_der, read_text};
@@ -44,6 +44,7 @@ mod dcapi;
 mod engagement;
 mod input;
 mod oid4vp;
+mod policy;
 mod present;
 mod status;
 mod trust_list;
@@ -229,9 +230,8 @@ struct VerifyArgs {
     /// (repeatable; each is pinned for its own countryName).
     #[arg(long = "operator-root")]
     operator_roots: Vec<PathBuf>,
-    /// Acceptance policy: all, pl (the Polish default) or ua (the Ukrainian default).
-    #[arg(long, default_value = "all")]
-    policy: String,
+    #[command(flatten)]
+    policy: policy::PolicyArgs,
     /// Doc types the trusted IACAs may issue (repeatable; default: the three known types).
     #[arg(long = "allow-doc-type")]
     allow_doc_types: Vec<String>,
@@ -282,6 +282,7 @@ struct VerifyArgs {
 
 /// A failure of the tool itself (a usage or file error), not a refused
 /// document: exit status 2.
+#[derive(Debug)]
 struct ToolError {
     /// `invalid_argument`, `io`, or the library's code of the error.
     code: &'static str,
@@ -576,16 +577,7 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
         Some(t) => parse_time(t)?,
         None => OffsetDateTime::now_utc(),
     };
-    let policy = match args.policy.as_str() {
-        "all" => AcceptancePolicy::accept_all(),
-        "pl" => AcceptancePolicy::polish_default(),
-        "ua" => AcceptancePolicy::ukrainian_default(),
-        other => {
-            return Err(ToolError::invalid(format!(
-                "unknown policy {other:?}: all, pl or ua"
-            )));
-        }
-    };
+    let policy = args.policy.policy()?;
     let mut trusted = match trust_list::store_from(&args.trust_lists, &args.operator_roots, now)? {
         Ok(store) => store.trusted_authorities()?,
         Err(refused) => {

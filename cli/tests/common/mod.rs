@@ -97,8 +97,10 @@ pub fn device_key(dir: &Path) -> (PathBuf, PathBuf) {
     (key, public)
 }
 
-/// A sample driving licence of `country` issued by `authority`, written to
-/// `dir/licence.cbor`, valid from 2026-11-01 to 2027-11-01.
+/// A sample driving licence issued by `authority` of `country` (the
+/// Polish sample with its issuing country replaced, so any country has
+/// one), written to `dir/licence.cbor`, valid from 2026-11-01 to
+/// 2027-11-01.
 pub fn issue_licence(dir: &Path, authority: &Path, country: &str, device_pub: &Path) -> PathBuf {
     let claims = dir.join("claims.json");
     let sample = ok(&[
@@ -106,9 +108,11 @@ pub fn issue_licence(dir: &Path, authority: &Path, country: &str, device_pub: &P
         "--doc-type",
         "org.iso.18013.5.1.mDL",
         "--country",
-        country,
+        "PL",
     ]);
-    std::fs::write(&claims, sample).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&sample).unwrap();
+    json["org.iso.18013.5.1"]["issuing_country"] = country.into();
+    std::fs::write(&claims, json.to_string()).unwrap();
     let out = dir.join("licence.cbor");
     ok(&[
         "issue",
