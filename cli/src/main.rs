@@ -49,6 +49,7 @@ mod present;
 mod status;
 mod trust_list;
 mod vectors;
+mod vical;
 
 #[derive(Parser)]
 #[command(
@@ -220,7 +221,7 @@ struct IssueArgs {
 #[derive(Args)]
 struct VerifyArgs {
     /// A trusted IACA certificate, PEM or DER (repeatable).
-    #[arg(long = "trust", required_unless_present = "trust_lists")]
+    #[arg(long = "trust", required_unless_present_any = ["trust_lists", "vicals"])]
     trust: Vec<PathBuf>,
     /// A signed trust list (repeatable): its authorities are trusted for the
     /// doc types it lists, once it verifies against an --operator-root.
@@ -230,6 +231,16 @@ struct VerifyArgs {
     /// (repeatable; each is pinned for its own countryName).
     #[arg(long = "operator-root")]
     operator_roots: Vec<PathBuf>,
+    /// A signed VICAL (AAMVA, Austroads, RDW; repeatable): its authorities
+    /// are trusted for the doc types it lists, once it verifies against a
+    /// --vical-root.
+    #[arg(long = "vical", requires = "vical_roots")]
+    vicals: Vec<PathBuf>,
+    /// A VICAL provider's root (or signer certificate), PEM or DER, as
+    /// `FILE` (pinned for every --vical given) or `PROVIDER=FILE` (for
+    /// that vicalProvider only). Repeatable.
+    #[arg(long = "vical-root", requires = "vicals")]
+    vical_roots: Vec<String>,
     #[command(flatten)]
     policy: policy::PolicyArgs,
     /// Doc types the trusted IACAs may issue (repeatable; default: the three known types).
@@ -578,13 +589,18 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
         None => OffsetDateTime::now_utc(),
     };
     let policy = args.policy.policy()?;
-    let mut trusted = match trust_list::store_from(&args.trust_lists, &args.operator_roots, now)? {
-        Ok(store) => store.trusted_authorities()?,
+    let mut store = match trust_list::store_from(&args.trust_lists, &args.operator_roots, now)? {
+        Ok(store) => store,
         Err(refused) => {
             report_refusal(&refused, args.json);
             return Ok(ExitCode::from(1));
         }
     };
+    if let Err(refused) = vical::add_to_store(&mut store, &args.vicals, &args.vical_roots, now)? {
+        report_refusal(&refused, args.json);
+        return Ok(ExitCode::from(1));
+    }
+    let mut trusted = store.trusted_authorities()?;
     for authority in trusted_from_certificates(&args.trust, &doc_types)?
         .authorities()
         .iter()

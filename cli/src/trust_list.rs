@@ -37,11 +37,12 @@ pub(crate) enum TrustListCommand {
     Build(BuildArgs),
     /// Sign an unsigned list, or re-sign a signed one (same payload).
     Sign(SignArgs),
-    /// Verify a signed list against the operator's pinned root.
+    /// Verify a signed list against the operator's pinned root, or a VICAL
+    /// against its provider's root (detected from the content).
     Verify(VerifyArgs),
-    /// Show a list's content WITHOUT verifying it.
+    /// Show a list's or a VICAL's content WITHOUT verifying it.
     Show {
-        /// The list (signed, or an unsigned payload).
+        /// The list (signed, or an unsigned payload) or VICAL.
         file: PathBuf,
     },
 }
@@ -109,8 +110,10 @@ pub(crate) struct SignArgs {
 
 #[derive(Args)]
 pub(crate) struct VerifyArgs {
-    /// The operator root pinned for the list's country, PEM or DER.
-    #[arg(long = "operator-root", required = true)]
+    /// The operator root pinned for the list's country, PEM or DER; for a
+    /// VICAL, its provider's root (or its signer certificate), also
+    /// accepted as --vical-root. Repeatable.
+    #[arg(long = "operator-root", visible_alias = "vical-root", required = true)]
     operator_roots: Vec<PathBuf>,
     /// Verification time, RFC 3339 (default: now).
     #[arg(long)]
@@ -283,6 +286,26 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
         None => OffsetDateTime::now_utc(),
     };
     let bytes = read_cbor(&args.file)?;
+    if let Some(signed) = crate::vical::detect(&bytes) {
+        let mut anchors = Vec::new();
+        for path in &args.operator_roots {
+            anchors.extend(Certificate::load_all(&read_der(path)?)?);
+        }
+        let outcome = signed.verify(&anchors, now);
+        match (&outcome, args.json) {
+            (_, true) => println!("{}", crate::vical::json(&outcome)),
+            (Ok(vical), false) => {
+                println!("VALID VICAL");
+                crate::vical::print_vical(vical);
+            }
+            (Err(e), false) => super::report_refusal(e, false),
+        }
+        return Ok(if outcome.is_ok() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
     let outcome = store.update(&bytes, now).and_then(|update| {
         let country = update.source.operator();
         store
@@ -307,6 +330,10 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
 
 fn show(file: &Path) -> Result<ExitCode, ToolError> {
     let bytes = read_cbor(file)?;
+    if let Some(signed) = crate::vical::detect(&bytes) {
+        crate::vical::show(&signed)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     println!("UNVERIFIED: decoded only; no signature, certificate or date was checked.");
     let list = match SignedTrustList::from_slice(&bytes) {
         Ok(signed) => {
