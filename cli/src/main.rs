@@ -47,6 +47,7 @@ mod oid4vp;
 mod policy;
 mod present;
 mod status;
+mod transcript;
 mod trust_list;
 mod vectors;
 mod vical;
@@ -86,7 +87,7 @@ enum Command {
     Present(present::PresentArgs),
     /// Make SessionTranscriptBytes.
     #[command(subcommand)]
-    Transcript(present::TranscriptCommand),
+    Transcript(transcript::TranscriptCommand),
     /// Certificate revocation lists (RFC 5280) of an issuing authority.
     #[command(subcommand)]
     Crl(crl::CrlCommand),
@@ -358,7 +359,7 @@ fn main() -> ExitCode {
         Command::Claims { doc_type, country } => sample_claims(&doc_type, &country),
         Command::Request(args) => present::request(args),
         Command::Present(args) => present::present_documents(args),
-        Command::Transcript(command) => present::transcript_command(command),
+        Command::Transcript(command) => transcript::run(command),
         Command::Dcapi(command) => dcapi::run(command),
         Command::Engagement(command) => engagement::run(command),
         Command::Oid4vp(command) => oid4vp::run(command),

@@ -4,15 +4,15 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand};
+use clap::Args;
 use docbridge::documents::{DrivingLicence, ResidencePermit, VehicleRegistration};
 use docbridge::{
     Certificate, DeviceRequest, IssuerSigned, ItemsRequest, ReaderCheck, ReaderRoot, ReaderStatus,
-    SoftwareKey, present, transcript,
+    SoftwareKey, present,
 };
 use time::OffsetDateTime;
 
-use super::{ToolError, parse_time, read_cbor, read_der, read_text, system_rng, write};
+use super::{ToolError, parse_time, read_cbor, read_der, read_text, write};
 
 #[derive(Args)]
 pub(crate) struct RequestArgs {
@@ -65,23 +65,6 @@ pub(crate) struct PresentArgs {
     /// The stored documents (binary CBOR IssuerSigned), one or more.
     #[arg(required = true)]
     documents: Vec<PathBuf>,
-}
-
-#[derive(Subcommand)]
-pub(crate) enum TranscriptCommand {
-    /// SessionTranscriptBytes for a backend-to-backend check: the verifier's
-    /// name and a fresh random nonce.
-    Backend {
-        /// The checking party's name.
-        #[arg(long)]
-        verifier: String,
-        /// The nonce as hex (default: 32 fresh random bytes).
-        #[arg(long)]
-        nonce_hex: Option<String>,
-        /// Output file (binary SessionTranscriptBytes).
-        #[arg(long)]
-        out: PathBuf,
-    },
 }
 
 fn main_namespace(doc_type: &str) -> Option<&'static str> {
@@ -224,44 +207,4 @@ pub(crate) fn present_documents(args: PresentArgs) -> Result<ExitCode, ToolError
         args.out.display()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-pub(crate) fn transcript_command(command: TranscriptCommand) -> Result<ExitCode, ToolError> {
-    match command {
-        TranscriptCommand::Backend {
-            verifier,
-            nonce_hex,
-            out,
-        } => {
-            let nonce = match nonce_hex {
-                Some(h) => decode_hex(&h)?,
-                None => {
-                    let mut n = vec![0u8; 32];
-                    rand_core::Rng::fill_bytes(&mut system_rng(), &mut n);
-                    n
-                }
-            };
-            let bytes = transcript::backend_nonce(&verifier, &nonce)?;
-            write(&out, &bytes)?;
-            println!("transcript for {verifier:?} written to {}", out.display());
-            Ok(ExitCode::SUCCESS)
-        }
-    }
-}
-
-fn decode_hex(text: &str) -> Result<Vec<u8>, ToolError> {
-    let text = text.trim();
-    if !text.len().is_multiple_of(2) {
-        return Err(ToolError::invalid(
-            "hex must have an even number of digits".into(),
-        ));
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| {
-            text.get(i..i + 2)
-                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
-                .ok_or_else(|| ToolError::invalid(format!("{text:?} is not hex")))
-        })
-        .collect()
 }
