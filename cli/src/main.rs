@@ -43,6 +43,7 @@ mod crl;
 mod dcapi;
 mod engagement;
 mod input;
+mod inspect;
 mod oid4vp;
 mod policy;
 mod present;
@@ -112,9 +113,14 @@ enum Command {
     /// response, the verifier's check.
     #[command(subcommand)]
     Oid4vp(oid4vp::Oid4vpCommand),
-    /// Show a document's content WITHOUT verifying it.
+    /// Show what a file is and what it says WITHOUT verifying it:
+    /// IssuerSigned, DeviceResponse, DeviceRequest, trust list, VICAL,
+    /// status token, DeviceEngagement (or QR URI), session message.
     Inspect {
-        /// The document (binary CBOR IssuerSigned).
+        /// Print JSON (`"unverified": true`, `"kind"`, the content).
+        #[arg(long)]
+        json: bool,
+        /// The file, detected from its content.
         file: PathBuf,
     },
     /// Print a sample claims file (the JSON `issue --claims` reads) for a
@@ -355,7 +361,7 @@ fn main() -> ExitCode {
         Command::StatusList(command) => status::run(command),
         Command::TrustList(command) => trust_list::run(command),
         Command::Vectors(command) => vectors::run(command),
-        Command::Inspect { file } => inspect(&file),
+        Command::Inspect { file, json } => inspect::run(&file, json),
         Command::Claims { doc_type, country } => sample_claims(&doc_type, &country),
         Command::Request(args) => present::request(args),
         Command::Present(args) => present::present_documents(args),
@@ -713,6 +719,11 @@ fn print_tool_error(error: &ToolError) {
     println!("{json}");
 }
 
+/// Prints a JSON value on one line.
+fn print_json_value(value: &serde_json::Value) {
+    println!("{value}");
+}
+
 /// Prints a report in the library's JSON shape (`docbridge::report`).
 fn print_json(report: &Report<'_>) {
     match serde_json::to_string(report) {
@@ -817,30 +828,5 @@ fn sample_claims(doc_type: &str, country: &str) -> Result<ExitCode, ToolError> {
     let json = serde_json::to_string_pretty(&elements_to_json(&elements))
         .map_err(|e| ToolError::invalid(e.to_string()))?;
     println!("{json}");
-    Ok(ExitCode::SUCCESS)
-}
-
-fn inspect(file: &Path) -> Result<ExitCode, ToolError> {
-    let doc = docbridge::inspect(&read_cbor(file)?)?;
-    println!("UNVERIFIED: decoded only; no signature, digest, certificate or date was checked.");
-    println!("  docType:         {}", doc.mso.doc_type);
-    println!("  algorithm:       {}", doc.algorithm);
-    println!("  digestAlgorithm: {}", doc.mso.digest_algorithm.name());
-    println!(
-        "  validity:        {} .. {}",
-        format_time(doc.mso.validity_info.valid_from),
-        format_time(doc.mso.validity_info.valid_until)
-    );
-    if let Some(list) = doc.mso.status.as_ref().and_then(|s| s.status_list.as_ref()) {
-        println!("  status list:     index {} of {}", list.idx, list.uri);
-    }
-    for cert in &doc.certificates {
-        println!(
-            "  certificate:     {} (issuer {})",
-            cert.subject(),
-            cert.issuer()
-        );
-    }
-    print_elements(&elements_to_json(&doc.elements));
     Ok(ExitCode::SUCCESS)
 }
