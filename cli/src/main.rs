@@ -11,16 +11,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use docbridge::documents::json::{elements_from_json, elements_to_json};
+use docbridge::documents::json::elements_to_json;
 use docbridge::report::Report;
-use docbridge::status::{FileStatusListStore, StatusListStore};
 use docbridge::trust::demo::{Overwrite, write_secret_file};
 use docbridge::x509::crl::{CrlPolicy, CrlSet};
 use docbridge::{
-    Algorithm, Certificate, DemoAuthority, Error, Issuer, IssuingAuthority, PublicKey, Signer,
-    SoftwareKey, StatusPolicy, TrustedAuthorities, ValidityInfo, VerifiedDocument, Verifier,
-    VerifyOptions,
-    documents::{Claims, DocumentType, DrivingLicence, ResidencePermit, VehicleRegistration},
+    Algorithm, Certificate, DemoAuthority, Error, IssuingAuthority, Signer, SoftwareKey,
+    StatusPolicy, TrustedAuthorities, VerifiedDocument, Verifier, VerifyOptions,
+    documents::{DocumentType, DrivingLicence, ResidencePermit, VehicleRegistration},
 };
 use input::{read_cbor, read_der, read_text};
 use time::OffsetDateTime;
@@ -44,6 +42,7 @@ mod dcapi;
 mod engagement;
 mod input;
 mod inspect;
+mod issue;
 mod oid4vp;
 mod policy;
 mod present;
@@ -77,7 +76,7 @@ enum Command {
     #[command(subcommand)]
     Key(KeyCommand),
     /// Issue a document (IssuerSigned, binary CBOR).
-    Issue(IssueArgs),
+    Issue(issue::IssueArgs),
     /// Verify a document (IssuerSigned) or, with --transcript, a
     /// DeviceResponse against trusted IACA certificates.
     Verify(VerifyArgs),
@@ -188,41 +187,6 @@ enum KeyCommand {
         #[arg(long)]
         force: bool,
     },
-}
-
-#[derive(Args)]
-struct IssueArgs {
-    /// Authority directory made by `authority new`.
-    #[arg(long)]
-    authority: PathBuf,
-    /// Doc type, e.g. org.iso.18013.5.1.mDL.
-    #[arg(long)]
-    doc_type: String,
-    /// Claims as JSON: {"NAMESPACE": {"ELEMENT": value}}.
-    #[arg(long)]
-    claims: PathBuf,
-    /// The holder's device public key (PEM).
-    #[arg(long)]
-    device_key: PathBuf,
-    /// When the document is signed, RFC 3339 (default: now). It must lie
-    /// within the Document Signer certificate's validity; validity may
-    /// start later.
-    #[arg(long)]
-    signed: Option<String>,
-    /// Start of validity, RFC 3339.
-    #[arg(long)]
-    valid_from: String,
-    /// End of validity, RFC 3339.
-    #[arg(long)]
-    valid_until: String,
-    /// Output file (binary CBOR).
-    #[arg(long)]
-    out: PathBuf,
-    /// A status list file (`status-list new`): a random unused index is
-    /// allocated for the document, written into its MSO and recorded in the
-    /// file.
-    #[arg(long)]
-    status_list: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -355,7 +319,7 @@ fn main() -> ExitCode {
             public,
             force,
         }) => key_new(&alg, &out, &public, overwrite(force)),
-        Command::Issue(args) => issue(args),
+        Command::Issue(args) => issue::run(args),
         Command::Verify(args) => verify(args),
         Command::Crl(command) => crl::run(command),
         Command::StatusList(command) => status::run(command),
@@ -485,68 +449,6 @@ fn key_new(
         key.algorithm(),
         out.display(),
         public.display()
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
-fn issue(args: IssueArgs) -> Result<ExitCode, ToolError> {
-    let authority = DemoAuthority::load_from_dir(&args.authority)?;
-    // Refused before anything is signed or a status index is spent: a
-    // verifier would refuse the document anyway (`doc_type_not_authorized`).
-    if !authority.authority.may_issue(&args.doc_type) {
-        return Err(ToolError::invalid(format!(
-            "the authority in {} may not issue {}: its authority.json lists {}",
-            args.authority.display(),
-            args.doc_type,
-            authority
-                .authority
-                .doc_types()
-                .iter()
-                .map(String::as_str)
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    }
-    let claims: serde_json::Value = serde_json::from_str(&read_text(&args.claims)?)
-        .map_err(|e| ToolError::invalid(format!("{}: {e}", args.claims.display())))?;
-    let elements = elements_from_json(&args.doc_type, &claims)?;
-    // An issuer must not sign a document its type calls incomplete.
-    Claims::from_complete_elements(&args.doc_type, &elements)?;
-    let device_key = PublicKey::from_pem(&read_text(&args.device_key)?)?;
-    let signed = match &args.signed {
-        Some(t) => parse_time(t)?,
-        None => OffsetDateTime::now_utc(),
-    };
-    let validity = ValidityInfo::new(
-        signed,
-        parse_time(&args.valid_from)?,
-        parse_time(&args.valid_until)?,
-    );
-    let mut issuer = Issuer::new(&authority.ds_key, &authority.ds_certificate)?;
-    // The index is recorded in the list (locked, replaced atomically) before
-    // the document is written, so concurrent issuances never share or lose
-    // one; an issuance that then fails leaves its index unused, never reused.
-    if let Some(path) = &args.status_list {
-        let reference =
-            FileStatusListStore::new(path).update(|list| list.allocate(&mut system_rng()))?;
-        println!("status list index {} of {}", reference.idx, reference.uri);
-        issuer = issuer.with_status_list(reference);
-    }
-    let document = issuer.issue(
-        &args.doc_type,
-        &elements,
-        &device_key,
-        &validity,
-        &mut system_rng(),
-    )?;
-    let bytes = document.to_vec()?;
-    write(&args.out, &bytes)?;
-    println!(
-        "{} issued by {:?} ({} bytes) written to {}",
-        args.doc_type,
-        authority.authority.name(),
-        bytes.len(),
-        args.out.display()
     );
     Ok(ExitCode::SUCCESS)
 }
