@@ -18,11 +18,18 @@ const DEFAULT_VALID_FOR: i64 = 7 * 24 * 60 * 60;
 #[derive(Subcommand)]
 pub(crate) enum CrlCommand {
     /// Create an empty CRL signed by an authority's IACA key.
+    #[command(
+        after_help = "Example:\n  docbridge crl new --authority ua/ --this-update 2026-11-01T00:00:00Z --next-update 2026-12-01T00:00:00Z --out ua.crl.pem"
+    )]
     New(NewArgs),
     /// Add a certificate to a CRL file and sign its successor in place
     /// (the CRL number goes up by one).
+    #[command(
+        after_help = "Example:\n  docbridge crl revoke ua.crl.pem --authority ua/ --certificate ua/ds.pem --reason keyCompromise --this-update 2026-11-10T00:00:00Z --next-update 2026-12-10T00:00:00Z"
+    )]
     Revoke(RevokeArgs),
     /// Print a CRL; with --trust, verify its signature first.
+    #[command(after_help = "Example:\n  docbridge crl show ua.crl.pem --trust ua/iaca.pem --json")]
     Show(ShowArgs),
 }
 

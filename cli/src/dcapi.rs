@@ -26,11 +26,20 @@ use super::{
 pub(crate) enum DcapiCommand {
     /// The website's request: `{"protocol": "org-iso-mdoc", "data": ...}`,
     /// and its one-time HPKE private key.
+    #[command(
+        after_help = "Example:\n  docbridge dcapi request --origin https://wynajem.example.pl --doc-type org.iso.18013.5.1.mDL --element family_name --out req.json --key-out reader.key.pem"
+    )]
     Request(RequestArgs),
     /// The wallet's answer to a request seen from an origin.
+    #[command(
+        after_help = "Example:\n  docbridge dcapi respond --request req.json --origin https://wynajem.example.pl --device-key device.key.pem --at 2026-11-29T12:00:00Z --out resp.json doc.cbor"
+    )]
     Respond(RespondArgs),
     /// The website's backend: open the answer and verify the document
     /// (prints what `verify` prints).
+    #[command(
+        after_help = "Example:\n  docbridge dcapi verify --request req.json --key reader.key.pem --origin https://wynajem.example.pl --trust ua/iaca.pem --at 2026-11-29T12:00:00Z --json resp.json"
+    )]
     Verify(VerifyArgs),
 }
 

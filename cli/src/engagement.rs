@@ -19,8 +19,14 @@ use super::{ToolError, system_rng, write};
 #[derive(Subcommand)]
 pub(crate) enum EngagementCommand {
     /// A QR engagement: prints the `mdoc:` URI (BLE, mdoc peripheral server).
+    #[command(
+        after_help = "Example:\n  docbridge engagement qr --key-out device-ephemeral.key.pem"
+    )]
     Qr(MakeArgs),
     /// An NFC static handover: writes the Handover Select message.
+    #[command(
+        after_help = "Example:\n  docbridge engagement nfc --key-out device-ephemeral.key.pem --out hs.bin"
+    )]
     Nfc {
         #[command(flatten)]
         make: MakeArgs,
@@ -29,6 +35,9 @@ pub(crate) enum EngagementCommand {
         out: PathBuf,
     },
     /// Read an engagement: a file holding `mdoc:` text or a Handover Select.
+    #[command(
+        after_help = "Examples:\n  docbridge engagement show hs.bin\n  docbridge engagement show qr.txt"
+    )]
     Show {
         /// The file.
         file: PathBuf,

@@ -79,11 +79,20 @@ enum Command {
     Issue(issue::IssueArgs),
     /// Verify a document (IssuerSigned) or, with --transcript, a
     /// DeviceResponse against trusted IACA certificates.
+    #[command(
+        after_help = "Examples:\n  docbridge verify --trust ua/iaca.pem --at 2026-11-29T12:00:00Z --json doc.cbor\n  docbridge verify --trust ua/iaca.pem --transcript t.bin --doc-type org.iso.18013.5.1.mDL resp.cbor\n  docbridge verify --trust-list ua-list.cbor --operator-root ua-op/root.pem --policy pl --accept-country LT doc.cbor"
+    )]
     Verify(VerifyArgs),
     /// Build a DeviceRequest (a reader's request), optionally reader-signed.
+    #[command(
+        after_help = "Example:\n  docbridge request --doc-type org.iso.18013.5.1.mDL --element family_name --element portrait --out req.cbor"
+    )]
     Request(present::RequestArgs),
     /// Answer a DeviceRequest from stored documents: selective disclosure
     /// and a device signature over the session transcript.
+    #[command(
+        after_help = "Example:\n  docbridge present --request req.cbor --device-key device.key.pem --transcript t.bin --out resp.cbor doc.cbor"
+    )]
     Present(present::PresentArgs),
     /// Make SessionTranscriptBytes.
     #[command(subcommand)]
@@ -115,6 +124,9 @@ enum Command {
     /// Show what a file is and what it says WITHOUT verifying it:
     /// IssuerSigned, DeviceResponse, DeviceRequest, trust list, VICAL,
     /// status token, DeviceEngagement (or QR URI), session message.
+    #[command(
+        after_help = "Examples:\n  docbridge inspect doc.cbor\n  docbridge inspect --json resp.cbor"
+    )]
     Inspect {
         /// Print JSON (`"unverified": true`, `"kind"`, the content).
         #[arg(long)]
@@ -124,6 +136,9 @@ enum Command {
     },
     /// Print a sample claims file (the JSON `issue --claims` reads) for a
     /// fictional holder, to start from.
+    #[command(
+        after_help = "Example:\n  docbridge claims --doc-type org.iso.18013.5.1.mDL --country UA > claims.json"
+    )]
     Claims {
         /// The doc type.
         #[arg(long)]
@@ -137,6 +152,9 @@ enum Command {
 #[derive(Subcommand)]
 enum AuthorityCommand {
     /// Create a demo authority: IACA and Document Signer keys and certificates.
+    #[command(
+        after_help = "Examples:\n  docbridge authority new --country UA --alg ed25519 --out ua/ --valid-from 2026-01-01T00:00:00Z --valid-until 2031-01-01T00:00:00Z\n  docbridge authority new --country LT --doc-type org.iso.18013.5.1.mDL --out lt/"
+    )]
     New(AuthorityNewArgs),
 }
 
@@ -172,6 +190,9 @@ struct AuthorityNewArgs {
 #[derive(Subcommand)]
 enum KeyCommand {
     /// Create a key pair: PKCS#8 PEM private key and SPKI PEM public key.
+    #[command(
+        after_help = "Example:\n  docbridge key new --alg es256 --out device.key.pem --public device.pub.pem"
+    )]
     New {
         /// Key algorithm: ed25519, es256 or es384.
         #[arg(long, default_value = "es256")]
@@ -258,7 +279,10 @@ struct VerifyArgs {
     /// "not checked" (default: refuse it); a listed one is always refused.
     #[arg(long, requires = "crls")]
     allow_unchecked_crl: bool,
-    /// The document (binary CBOR IssuerSigned).
+    /// The document: an IssuerSigned (as `issue` writes it), or with
+    /// --transcript a DeviceResponse (as `present` writes it); binary CBOR,
+    /// or its base64url, base64 or hex text (detected, or --input-format);
+    /// `-` reads standard input.
     file: PathBuf,
 }
 
@@ -731,4 +755,49 @@ fn sample_claims(doc_type: &str, country: &str) -> Result<ExitCode, ToolError> {
         .map_err(|e| ToolError::invalid(e.to_string()))?;
     println!("{json}");
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod help_tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// Every leaf command (one that does something) with its path.
+    fn leaves(command: &clap::Command, path: String, out: &mut Vec<(String, clap::Command)>) {
+        let subcommands: Vec<&clap::Command> = command
+            .get_subcommands()
+            .filter(|c| c.get_name() != "help")
+            .collect();
+        if subcommands.is_empty() {
+            out.push((path.clone(), command.clone()));
+        }
+        for sub in subcommands {
+            leaves(sub, format!("{path} {}", sub.get_name()), out);
+        }
+    }
+
+    /// Issue 15, item 8: every command's help ends with worked examples of
+    /// that very command.
+    #[test]
+    fn every_command_ends_its_help_with_examples_of_itself() {
+        let mut all = Vec::new();
+        leaves(&Cli::command(), "docbridge".into(), &mut all);
+        assert!(all.len() >= 30, "{} commands", all.len());
+        for (path, command) in all {
+            let after = command
+                .get_after_help()
+                .map(|h| h.to_string())
+                .unwrap_or_default();
+            assert!(after.starts_with("Example"), "{path} has no examples");
+            let examples: Vec<&str> = after.lines().skip(1).map(str::trim).collect();
+            assert!(!examples.is_empty(), "{path}");
+            for example in examples.iter().filter(|l| l.starts_with("docbridge")) {
+                assert!(
+                    example.starts_with(&format!("{path} ")),
+                    "{path}: {example}"
+                );
+            }
+        }
+    }
 }

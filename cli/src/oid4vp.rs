@@ -29,11 +29,20 @@ use super::{
 pub(crate) enum Oid4vpCommand {
     /// The verifier's authorization request (JSON), asking one document by
     /// DCQL; with --encrypt, also its one-time encryption key.
+    #[command(
+        after_help = "Examples:\n  docbridge oid4vp request --client-id x509_san_dns:verifier.example --response-uri https://verifier.example/response --doc-type org.iso.18013.5.1.mDL --element family_name --out req.json\n  docbridge oid4vp request --origin https://verifier.example --doc-type org.iso.18013.5.1.mDL --element family_name --encrypt --key-out reader.key.pem --out req.json"
+    )]
     Request(RequestArgs),
     /// The wallet's response parameters (JSON) to a request.
+    #[command(
+        after_help = "Example:\n  docbridge oid4vp respond --request req.json --device-key device.key.pem --at 2026-11-29T12:00:00Z --out resp.json doc.cbor"
+    )]
     Respond(RespondArgs),
     /// The verifier: read the response and verify each document (prints
     /// what `verify` prints, one line per document).
+    #[command(
+        after_help = "Example:\n  docbridge oid4vp verify --request req.json --trust ua/iaca.pem --at 2026-11-29T12:00:00Z --json resp.json"
+    )]
     Verify(VerifyArgs),
 }
 

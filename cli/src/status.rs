@@ -21,14 +21,26 @@ const DEFAULT_VALID_FOR: i64 = 24 * 60 * 60;
 #[derive(Subcommand)]
 pub(crate) enum StatusListCommand {
     /// Create a status list file: every entry VALID, no index allocated.
+    #[command(
+        after_help = "Example:\n  docbridge status-list new --uri https://status.diia.gov.ua/lists/1 --bits 2 --size 1000000 --out list.json"
+    )]
     New(NewArgs),
     /// Set the status of one entry of a status list file, in place.
+    #[command(
+        after_help = "Examples:\n  docbridge status-list set list.json --document listed.cbor --status revoked\n  docbridge status-list set list.json --index 513859 --status suspended"
+    )]
     Set(SetArgs),
     /// Sign a Status List Token (CWT) for a status list file with an
     /// authority's Document Signer key.
+    #[command(
+        after_help = "Example:\n  docbridge status-list token list.json --authority ua/ --issued-at 2026-11-29T00:00:00Z --valid-for 86400 --ttl 3600 --out token.cwt"
+    )]
     Token(TokenArgs),
     /// Verify a Status List Token and print the status of an entry: exit
     /// status 0 valid, 1 revoked or suspended, 3 the token was refused.
+    #[command(
+        after_help = "Examples:\n  docbridge status-list check token.cwt --document listed.cbor --trust ua/iaca.pem --at 2026-11-29T12:00:00Z\n  docbridge status-list check token.cwt --index 513859 --key ds.pub.pem --json"
+    )]
     Check(CheckArgs),
 }
 

@@ -32,15 +32,30 @@ const SIGNER_KEY_FILE: &str = "signer.key.pem";
 pub(crate) enum TrustListCommand {
     /// Create a demo trust-list operator: a root (the certificate apps pin)
     /// and a signing certificate under it, with their keys.
+    #[command(
+        after_help = "Example:\n  docbridge trust-list operator --country UA --out ua-op/ --valid-from 2026-01-01T00:00:00Z --valid-until 2031-01-01T00:00:00Z"
+    )]
     Operator(OperatorArgs),
     /// Build an unsigned trust list (CBOR payload) from authority directories.
+    #[command(
+        after_help = "Example:\n  docbridge trust-list build --country UA --sequence 1 --issued 2026-11-20T00:00:00Z --next-update 2026-12-20T00:00:00Z --authority ua/ --out ua-list.unsigned.cbor"
+    )]
     Build(BuildArgs),
     /// Sign an unsigned list, or re-sign a signed one (same payload).
+    #[command(
+        after_help = "Example:\n  docbridge trust-list sign --key ua-op/signer.key.pem --cert ua-op/signer.pem --out ua-list.cbor ua-list.unsigned.cbor"
+    )]
     Sign(SignArgs),
     /// Verify a signed list against the operator's pinned root, or a VICAL
     /// against its provider's root (detected from the content).
+    #[command(
+        after_help = "Examples:\n  docbridge trust-list verify --operator-root ua-op/root.pem --at 2026-11-29T12:00:00Z --json ua-list.cbor\n  docbridge trust-list verify --vical-root aamva_ca_root.crt --at 2025-11-18T18:40:00Z aamva-vical.cbor"
+    )]
     Verify(VerifyArgs),
     /// Show a list's or a VICAL's content WITHOUT verifying it.
+    #[command(
+        after_help = "Examples:\n  docbridge trust-list show ua-list.cbor\n  docbridge trust-list show aamva-vical.cbor"
+    )]
     Show {
         /// The list (signed, or an unsigned payload) or VICAL.
         file: PathBuf,
