@@ -11,9 +11,7 @@ use docbridge::deps::p256;
 use docbridge::deps::p256::pkcs8::{DecodePrivateKey as _, EncodePrivateKey as _, LineEnding};
 use docbridge::report::Report;
 use docbridge::trust::demo::{Overwrite, write_secret_file};
-use docbridge::{
-    AcceptancePolicy, IssuerSigned, ReaderCheck, SoftwareKey, Verifier, VerifyOptions, present,
-};
+use docbridge::{IssuerSigned, ReaderCheck, SoftwareKey, Verifier, VerifyOptions, present};
 use time::OffsetDateTime;
 
 use super::present::items_request;
@@ -86,6 +84,8 @@ pub(crate) struct RespondArgs {
 
 #[derive(Args)]
 pub(crate) struct VerifyArgs {
+    #[command(flatten)]
+    policy: crate::policy::PolicyArgs,
     /// The request JSON the website sent.
     #[arg(long)]
     request: PathBuf,
@@ -180,7 +180,7 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
     let response = read_json(&args.response)?;
     let verifier = Verifier::new(
         trusted_from_certificates(&args.trust, &known_doc_types())?,
-        AcceptancePolicy::accept_all(),
+        args.policy.policy()?,
     );
     let options = VerifyOptions::at(now).transcript(request.session_transcript_bytes());
     let outcome = request

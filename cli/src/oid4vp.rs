@@ -14,8 +14,7 @@ use docbridge::oid4vp::{DcqlQuery, ResponseMode, VerifierRequest, VpToken, Walle
 use docbridge::report::Report;
 use docbridge::trust::demo::{Overwrite, write_secret_file};
 use docbridge::{
-    AcceptancePolicy, DeviceRequest, IssuerSigned, ReaderCheck, SoftwareKey, Verifier,
-    VerifyOptions, present,
+    DeviceRequest, IssuerSigned, ReaderCheck, SoftwareKey, Verifier, VerifyOptions, present,
 };
 use time::OffsetDateTime;
 
@@ -100,6 +99,8 @@ pub(crate) struct RespondArgs {
 
 #[derive(Args)]
 pub(crate) struct VerifyArgs {
+    #[command(flatten)]
+    policy: crate::policy::PolicyArgs,
     /// The request JSON the verifier sent.
     #[arg(long)]
     request: PathBuf,
@@ -238,7 +239,7 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
         VerifierRequest::restore(&read_json(&args.request)?, key, args.origin.as_deref())?;
     let verifier = Verifier::new(
         trusted_from_certificates(&args.trust, &known_doc_types())?,
-        AcceptancePolicy::accept_all(),
+        args.policy.policy()?,
     );
     let transcript = request.session_transcript_bytes()?;
     let options = VerifyOptions::at(now).transcript(&transcript);
