@@ -168,7 +168,15 @@ pub(crate) fn read_engagement(path: &Path) -> Result<Vec<u8>, ToolError> {
 fn misplaced(text: &str) -> Option<String> {
     let text = text.trim_start();
     if let Some(rest) = text.strip_prefix("-----BEGIN ") {
-        let label = rest.split("-----").next().unwrap_or("").trim();
+        // Input-derived text in a message is cut to a short prefix.
+        let label: String = rest
+            .split("-----")
+            .next()
+            .unwrap_or("")
+            .trim()
+            .chars()
+            .take(40)
+            .collect();
         return Some(format!(
             "this is PEM text ({label}), not CBOR; a certificate goes to --trust, \
              --operator-root or --vical-root, a key to --key or --device-key; this \
@@ -309,6 +317,13 @@ mod tests {
         assert!(message.contains("text (base64url)"), "{message}");
         let message = decode(&[0xa0], InputFormat::Hex).unwrap_err();
         assert!(message.contains("binary, not hex"), "{message}");
+        let long = format!("-----BEGIN {}-----\n", "X".repeat(1000));
+        let message = decode(long.as_bytes(), InputFormat::Auto).unwrap_err();
+        assert!(
+            message.contains(&format!("PEM text ({})", "X".repeat(40))),
+            "{message}"
+        );
+        assert!(!message.contains(&"X".repeat(41)), "{message}");
         let message = decode(b"{\"a\": 1}", InputFormat::Auto).unwrap_err();
         assert!(message.contains("JSON"), "{message}");
         assert_eq!(decode(b"", InputFormat::Auto).unwrap_err(), "empty input");

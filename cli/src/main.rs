@@ -3,7 +3,11 @@
 //!
 //! A thin edge over the library: it reads files, reads the clock when `--at`
 //! is not given, and prints. Exit status: 0 success, 1 a document was
-//! refused, 2 a usage or file error.
+//! refused, 2 a usage or file error (JSON too with `--json`), 3 a status
+//! token refused by `status-list check` (its entry unknown, not revoked).
+//!
+//! Every file argument goes through [`input`]; every command's help ends
+//! with worked examples (checked by a unit test below).
 
 #![forbid(unsafe_code)]
 
