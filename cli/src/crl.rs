@@ -15,7 +15,7 @@ use docbridge::{Certificate, DemoAuthority, Signer, SoftwareKey};
 use rand_core::Rng as _;
 use time::OffsetDateTime;
 
-use super::{ToolError, format_time, parse_time, read, system_rng, write};
+use super::{ToolError, format_time, parse_time, read_der, read_text, system_rng, write};
 
 /// The CRL signer's certificate in a `crl signer` directory.
 const SIGNER_CERT_FILE: &str = "crl-signer.pem";
@@ -30,14 +30,22 @@ const DEFAULT_VALID_FOR: i64 = 7 * 24 * 60 * 60;
 #[derive(Subcommand)]
 pub(crate) enum CrlCommand {
     /// Create an empty CRL signed by an authority's IACA key.
+    #[command(
+        after_help = "Example:\n  docbridge crl new --authority ua/ --this-update 2026-11-01T00:00:00Z --next-update 2026-12-01T00:00:00Z --out ua.crl.pem"
+    )]
     New(NewArgs),
     /// Add a certificate to a CRL file and sign its successor in place
     /// (the CRL number goes up by one).
+    #[command(
+        after_help = "Example:\n  docbridge crl revoke ua.crl.pem --authority ua/ --certificate ua/ds.pem --reason keyCompromise --this-update 2026-11-10T00:00:00Z --next-update 2026-12-10T00:00:00Z"
+    )]
     Revoke(RevokeArgs),
     /// Print a CRL; with --trust, verify its signature first.
+    #[command(after_help = "Example:\n  docbridge crl show ua.crl.pem --trust ua/iaca.pem --json")]
     Show(ShowArgs),
     /// Make a CRL signer: a new key, certified by the authority's IACA under
     /// the IACA's own name with keyUsage cRLSign only.
+    #[command(after_help = "Example:\n  docbridge crl signer --authority ua/ --out ua-crl-signer/")]
     Signer(SignerArgs),
 }
 
@@ -154,13 +162,12 @@ impl CrlKey {
                 key: authority.iaca_key.clone(),
             });
         };
-        let certificate = Certificate::load_one(&read(&dir.join(SIGNER_CERT_FILE))?)?;
+        let certificate = Certificate::load_one(&read_der(&dir.join(SIGNER_CERT_FILE))?)?;
         let key_path = dir.join(SIGNER_KEY_FILE);
-        let pem = std::fs::read_to_string(&key_path)
-            .map_err(|e| ToolError(format!("{}: {e}", key_path.display())))?;
+        let pem = read_text(&key_path)?;
         let key = SoftwareKey::from_pkcs8_pem(&pem)?;
         if key.public_key() != *certificate.public_key() {
-            return Err(ToolError(format!(
+            return Err(ToolError::invalid(format!(
                 "{}: the key does not match {}",
                 key_path.display(),
                 SIGNER_CERT_FILE
@@ -171,7 +178,7 @@ impl CrlKey {
         if certificate.subject_raw() != authority.iaca_certificate.subject_raw()
             || !certificate.key_usage().is_some_and(|ku| ku.crl_sign)
         {
-            return Err(ToolError(format!(
+            return Err(ToolError::invalid(format!(
                 "{}: not a CRL signer of {:?} (the IACA's name and keyUsage cRLSign)",
                 dir.display(),
                 authority.iaca_certificate.subject()
@@ -212,7 +219,7 @@ fn signer(args: SignerArgs) -> Result<ExitCode, ToolError> {
         &authority.iaca_key,
     )?;
     std::fs::create_dir_all(&args.out)
-        .map_err(|e| ToolError(format!("{}: {e}", args.out.display())))?;
+        .map_err(|e| ToolError::io(format!("{}: {e}", args.out.display())))?;
     write_secret_file(
         &args.out.join(SIGNER_KEY_FILE),
         &key.to_pkcs8_pem()?,
@@ -303,7 +310,7 @@ fn parse_serial(text: &str) -> Result<Vec<u8>, ToolError> {
         .collect::<Option<Vec<u8>>>();
     match bytes {
         Some(bytes) if !bytes.is_empty() && bytes.iter().any(|b| *b != 0) => Ok(bytes),
-        _ => Err(ToolError(format!(
+        _ => Err(ToolError::invalid(format!(
             "--serial {text:?} is not a positive hexadecimal number"
         ))),
     }
@@ -311,7 +318,7 @@ fn parse_serial(text: &str) -> Result<Vec<u8>, ToolError> {
 
 fn revoke(args: RevokeArgs) -> Result<ExitCode, ToolError> {
     let authority = DemoAuthority::load_from_dir(&args.authority)?;
-    let bytes = read(&args.file)?;
+    let bytes = read_der(&args.file)?;
     let der = !bytes.trim_ascii_start().starts_with(b"-----BEGIN");
     let current = Crl::load(&bytes)?;
     let key = CrlKey::load(&authority, args.signer.as_deref())?;
@@ -320,16 +327,16 @@ fn revoke(args: RevokeArgs) -> Result<ExitCode, ToolError> {
         current.verify_signed_by(&authority.iaca_certificate)?;
     }
     let serial = match (&args.certificate, &args.serial) {
-        (Some(path), _) => Certificate::load_one(&read(path)?)?.serial().to_vec(),
+        (Some(path), _) => Certificate::load_one(&read_der(path)?)?.serial().to_vec(),
         (None, Some(text)) => parse_serial(text)?,
-        (None, None) => return Err(ToolError("give --certificate or --serial".into())),
+        (None, None) => return Err(ToolError::invalid("give --certificate or --serial".into())),
     };
     let reason = args
         .reason
         .as_deref()
         .map(|name| {
             RevocationReason::from_name(name).ok_or_else(|| {
-                ToolError(format!(
+                ToolError::invalid(format!(
                     "--reason {name:?} is not one of {}",
                     RevocationReason::ALL.map(RevocationReason::name).join(", ")
                 ))
@@ -358,11 +365,11 @@ fn revoke(args: RevokeArgs) -> Result<ExitCode, ToolError> {
 }
 
 fn show(args: ShowArgs) -> Result<ExitCode, ToolError> {
-    let crl = Crl::load(&read(&args.file)?)?;
+    let crl = Crl::load(&read_der(&args.file)?)?;
     let verified = match &args.trust {
         None => None,
         Some(path) => {
-            let iacas = Certificate::load_all(&read(path)?)?;
+            let iacas = Certificate::load_all(&read_der(path)?)?;
             // Any of the given certificates may have signed it (a renewed IACA).
             let mut outcome = Ok(());
             for iaca in &iacas {

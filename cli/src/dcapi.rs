@@ -11,14 +11,12 @@ use docbridge::deps::p256;
 use docbridge::deps::p256::pkcs8::{DecodePrivateKey as _, EncodePrivateKey as _, LineEnding};
 use docbridge::report::Report;
 use docbridge::trust::demo::{Overwrite, write_secret_file};
-use docbridge::{
-    AcceptancePolicy, IssuerSigned, ReaderCheck, SoftwareKey, Verifier, VerifyOptions, present,
-};
+use docbridge::{IssuerSigned, ReaderCheck, SoftwareKey, Verifier, VerifyOptions, present};
 use time::OffsetDateTime;
 
 use super::present::items_request;
 use super::{
-    ToolError, known_doc_types, parse_time, print_json, print_summary, read, read_text,
+    ToolError, known_doc_types, parse_time, print_json, print_summary, read_cbor, read_text,
     report_refusal, system_rng, trusted_from_certificates, write,
 };
 
@@ -26,11 +24,20 @@ use super::{
 pub(crate) enum DcapiCommand {
     /// The website's request: `{"protocol": "org-iso-mdoc", "data": ...}`,
     /// and its one-time HPKE private key.
+    #[command(
+        after_help = "Example:\n  docbridge dcapi request --origin https://wynajem.example.pl --doc-type org.iso.18013.5.1.mDL --element family_name --out req.json --key-out reader.key.pem"
+    )]
     Request(RequestArgs),
     /// The wallet's answer to a request seen from an origin.
+    #[command(
+        after_help = "Example:\n  docbridge dcapi respond --request req.json --origin https://wynajem.example.pl --device-key device.key.pem --at 2026-11-29T12:00:00Z --out resp.json doc.cbor"
+    )]
     Respond(RespondArgs),
     /// The website's backend: open the answer and verify the document
     /// (prints what `verify` prints).
+    #[command(
+        after_help = "Example:\n  docbridge dcapi verify --request req.json --key reader.key.pem --origin https://wynajem.example.pl --trust ua/iaca.pem --at 2026-11-29T12:00:00Z --json resp.json"
+    )]
     Verify(VerifyArgs),
 }
 
@@ -77,6 +84,8 @@ pub(crate) struct RespondArgs {
 
 #[derive(Args)]
 pub(crate) struct VerifyArgs {
+    #[command(flatten)]
+    policy: crate::policy::PolicyArgs,
     /// The request JSON the website sent.
     #[arg(long)]
     request: PathBuf,
@@ -109,7 +118,7 @@ pub(crate) fn run(command: DcapiCommand) -> Result<ExitCode, ToolError> {
 
 fn read_json(path: &Path) -> Result<serde_json::Value, ToolError> {
     serde_json::from_str(&read_text(path)?)
-        .map_err(|e| ToolError(format!("{}: {e}", path.display())))
+        .map_err(|e| ToolError::invalid(format!("{}: {e}", path.display())))
 }
 
 fn time_or_now(at: Option<&str>) -> Result<OffsetDateTime, ToolError> {
@@ -122,7 +131,7 @@ fn request(args: RequestArgs) -> Result<ExitCode, ToolError> {
     let pem = request
         .private_key()
         .to_pkcs8_pem(LineEnding::LF)
-        .map_err(|e| ToolError(format!("cannot encode the key: {e}")))?;
+        .map_err(|e| ToolError::invalid(format!("cannot encode the key: {e}")))?;
     // A one-time key: replacing an older one loses nothing.
     write_secret_file(&args.key_out, &pem, Overwrite::Replace)?;
     write(&args.out, request.request_json()?.to_string().as_bytes())?;
@@ -142,7 +151,7 @@ fn respond(args: RespondArgs) -> Result<ExitCode, ToolError> {
     let stored = args
         .documents
         .iter()
-        .map(|path| Ok(IssuerSigned::from_slice(&read(path)?)?))
+        .map(|path| Ok(IssuerSigned::from_slice(&read_cbor(path)?)?))
         .collect::<Result<Vec<_>, ToolError>>()?;
     let presentation = present(
         &stored,
@@ -166,12 +175,12 @@ fn respond(args: RespondArgs) -> Result<ExitCode, ToolError> {
 fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
     let now = time_or_now(args.at.as_deref())?;
     let key = p256::SecretKey::from_pkcs8_pem(&read_text(&args.key)?)
-        .map_err(|e| ToolError(format!("{}: {e}", args.key.display())))?;
+        .map_err(|e| ToolError::invalid(format!("{}: {e}", args.key.display())))?;
     let request = IsoMdocVerifierRequest::restore(&read_json(&args.request)?, key, &args.origin)?;
     let response = read_json(&args.response)?;
     let verifier = Verifier::new(
         trusted_from_certificates(&args.trust, &known_doc_types())?,
-        AcceptancePolicy::accept_all(),
+        args.policy.policy()?,
     );
     let options = VerifyOptions::at(now).transcript(request.session_transcript_bytes());
     let outcome = request

@@ -14,13 +14,19 @@ use docbridge::engagement::{
 use docbridge::session;
 use docbridge::trust::demo::{Overwrite, write_secret_file};
 
-use super::{ToolError, read, system_rng, write};
+use super::{ToolError, system_rng, write};
 
 #[derive(Subcommand)]
 pub(crate) enum EngagementCommand {
     /// A QR engagement: prints the `mdoc:` URI (BLE, mdoc peripheral server).
+    #[command(
+        after_help = "Example:\n  docbridge engagement qr --key-out device-ephemeral.key.pem"
+    )]
     Qr(MakeArgs),
     /// An NFC static handover: writes the Handover Select message.
+    #[command(
+        after_help = "Example:\n  docbridge engagement nfc --key-out device-ephemeral.key.pem --out hs.bin"
+    )]
     Nfc {
         #[command(flatten)]
         make: MakeArgs,
@@ -29,6 +35,9 @@ pub(crate) enum EngagementCommand {
         out: PathBuf,
     },
     /// Read an engagement: a file holding `mdoc:` text or a Handover Select.
+    #[command(
+        after_help = "Examples:\n  docbridge engagement show hs.bin\n  docbridge engagement show qr.txt"
+    )]
     Show {
         /// The file.
         file: PathBuf,
@@ -62,7 +71,7 @@ pub(crate) fn run(command: EngagementCommand) -> Result<ExitCode, ToolError> {
                 out.display()
             );
         }
-        EngagementCommand::Show { file } => show(&read(&file)?)?,
+        EngagementCommand::Show { file } => show(&crate::input::read_engagement(&file)?)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -81,7 +90,7 @@ fn engagement(make: &MakeArgs) -> Result<(DeviceEngagement, [u8; 16]), ToolError
     let pem = key
         .secret_key()
         .to_pkcs8_pem(LineEnding::LF)
-        .map_err(|e| ToolError(format!("cannot encode the key: {e}")))?;
+        .map_err(|e| ToolError::invalid(format!("cannot encode the key: {e}")))?;
     // A one-time key: replacing an older one loses nothing.
     write_secret_file(&make.key_out, &pem, Overwrite::Replace)?;
     let ble = BleOptions {
@@ -99,12 +108,14 @@ fn engagement(make: &MakeArgs) -> Result<(DeviceEngagement, [u8; 16]), ToolError
 fn decode_uuid(text: &str) -> Result<[u8; 16], ToolError> {
     let digits: Vec<u8> = text.bytes().filter(|b| *b != b'-').collect();
     if digits.len() != 32 || !digits.iter().all(u8::is_ascii_hexdigit) {
-        return Err(ToolError(format!("{text:?} is not a 128-bit UUID in hex")));
+        return Err(ToolError::invalid(format!(
+            "{text:?} is not a 128-bit UUID in hex"
+        )));
     }
     let mut uuid = [0u8; 16];
     for (byte, pair) in uuid.iter_mut().zip(digits.chunks(2)) {
-        let pair = std::str::from_utf8(pair).map_err(|_| ToolError("UUID".into()))?;
-        *byte = u8::from_str_radix(pair, 16).map_err(|_| ToolError("UUID".into()))?;
+        let pair = std::str::from_utf8(pair).map_err(|_| ToolError::invalid("UUID".into()))?;
+        *byte = u8::from_str_radix(pair, 16).map_err(|_| ToolError::invalid("UUID".into()))?;
     }
     Ok(uuid)
 }
@@ -122,7 +133,9 @@ fn show(input: &[u8]) -> Result<(), ToolError> {
         _ => {
             let message = Handover::from_slice(input)?;
             if message.kind != HandoverKind::Select {
-                return Err(ToolError("an NFC Handover Request, not a Select".into()));
+                return Err(ToolError::invalid(
+                    "an NFC Handover Request, not a Select".into(),
+                ));
             }
             println!("NFC Handover Select, version {:#04x}", message.version);
             for carrier in message.alternative_carriers()? {

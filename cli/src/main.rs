@@ -3,7 +3,11 @@
 //!
 //! A thin edge over the library: it reads files, reads the clock when `--at`
 //! is not given, and prints. Exit status: 0 success, 1 a document was
-//! refused, 2 a usage or file error.
+//! refused, 2 a usage or file error (JSON too with `--json`), 3 a status
+//! token refused by `status-list check` (its entry unknown, not revoked).
+//!
+//! Every file argument goes through [`input`]; every command's help ends
+//! with worked examples (checked by a unit test below).
 
 #![forbid(unsafe_code)]
 
@@ -11,17 +15,16 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use docbridge::documents::json::{elements_from_json, elements_to_json};
+use docbridge::documents::json::elements_to_json;
 use docbridge::report::Report;
-use docbridge::status::{FileStatusListStore, StatusListStore};
 use docbridge::trust::demo::{Overwrite, write_secret_file};
 use docbridge::x509::crl::{CrlPolicy, CrlSet};
 use docbridge::{
-    AcceptancePolicy, Algorithm, Certificate, DemoAuthority, Error, Issuer, IssuingAuthority,
-    PublicKey, Signer, SoftwareKey, StatusPolicy, TrustedAuthorities, ValidityInfo,
-    VerifiedDocument, Verifier, VerifyOptions,
-    documents::{Claims, DocumentType, DrivingLicence, ResidencePermit, VehicleRegistration},
+    Algorithm, Certificate, DemoAuthority, Error, IssuingAuthority, Signer, SoftwareKey,
+    StatusPolicy, TrustedAuthorities, VerifiedDocument, Verifier, VerifyOptions,
+    documents::{DocumentType, DrivingLicence, ResidencePermit, VehicleRegistration},
 };
+use input::{read_cbor, read_der, read_text};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -41,11 +44,17 @@ macro_rules! println {
 mod crl;
 mod dcapi;
 mod engagement;
+mod input;
+mod inspect;
+mod issue;
 mod oid4vp;
+mod policy;
 mod present;
 mod status;
+mod transcript;
 mod trust_list;
 mod vectors;
+mod vical;
 
 #[derive(Parser)]
 #[command(
@@ -54,6 +63,10 @@ mod vectors;
     about = "Issue, inspect and verify cross-border mdoc documents"
 )]
 struct Cli {
+    /// How CBOR file arguments are encoded: detected from the content by
+    /// default (binary, base64url, base64 or hex); `-` reads standard input.
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    input_format: input::InputFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -67,18 +80,27 @@ enum Command {
     #[command(subcommand)]
     Key(KeyCommand),
     /// Issue a document (IssuerSigned, binary CBOR).
-    Issue(IssueArgs),
+    Issue(issue::IssueArgs),
     /// Verify a document (IssuerSigned) or, with --transcript, a
     /// DeviceResponse against trusted IACA certificates.
+    #[command(
+        after_help = "Examples:\n  docbridge verify --trust ua/iaca.pem --at 2026-11-29T12:00:00Z --json doc.cbor\n  docbridge verify --trust ua/iaca.pem --transcript t.bin --doc-type org.iso.18013.5.1.mDL resp.cbor\n  docbridge verify --trust-list ua-list.cbor --operator-root ua-op/root.pem --policy pl --accept-country LT doc.cbor"
+    )]
     Verify(VerifyArgs),
     /// Build a DeviceRequest (a reader's request), optionally reader-signed.
+    #[command(
+        after_help = "Example:\n  docbridge request --doc-type org.iso.18013.5.1.mDL --element family_name --element portrait --out req.cbor"
+    )]
     Request(present::RequestArgs),
     /// Answer a DeviceRequest from stored documents: selective disclosure
     /// and a device signature over the session transcript.
+    #[command(
+        after_help = "Example:\n  docbridge present --request req.cbor --device-key device.key.pem --transcript t.bin --out resp.cbor doc.cbor"
+    )]
     Present(present::PresentArgs),
     /// Make SessionTranscriptBytes.
     #[command(subcommand)]
-    Transcript(present::TranscriptCommand),
+    Transcript(transcript::TranscriptCommand),
     /// Certificate revocation lists (RFC 5280) of an issuing authority.
     #[command(subcommand)]
     Crl(crl::CrlCommand),
@@ -103,13 +125,24 @@ enum Command {
     /// response, the verifier's check.
     #[command(subcommand)]
     Oid4vp(oid4vp::Oid4vpCommand),
-    /// Show a document's content WITHOUT verifying it.
+    /// Show what a file is and what it says WITHOUT verifying it:
+    /// IssuerSigned, DeviceResponse, DeviceRequest, trust list, VICAL,
+    /// status token, DeviceEngagement (or QR URI), session message.
+    #[command(
+        after_help = "Examples:\n  docbridge inspect doc.cbor\n  docbridge inspect --json resp.cbor"
+    )]
     Inspect {
-        /// The document (binary CBOR IssuerSigned).
+        /// Print JSON (`"unverified": true`, `"kind"`, the content).
+        #[arg(long)]
+        json: bool,
+        /// The file, detected from its content.
         file: PathBuf,
     },
     /// Print a sample claims file (the JSON `issue --claims` reads) for a
     /// fictional holder, to start from.
+    #[command(
+        after_help = "Example:\n  docbridge claims --doc-type org.iso.18013.5.1.mDL --country UA > claims.json"
+    )]
     Claims {
         /// The doc type.
         #[arg(long)]
@@ -123,6 +156,9 @@ enum Command {
 #[derive(Subcommand)]
 enum AuthorityCommand {
     /// Create a demo authority: IACA and Document Signer keys and certificates.
+    #[command(
+        after_help = "Examples:\n  docbridge authority new --country UA --alg ed25519 --out ua/ --valid-from 2026-01-01T00:00:00Z --valid-until 2031-01-01T00:00:00Z\n  docbridge authority new --country LT --doc-type org.iso.18013.5.1.mDL --out lt/"
+    )]
     New(AuthorityNewArgs),
 }
 
@@ -158,6 +194,9 @@ struct AuthorityNewArgs {
 #[derive(Subcommand)]
 enum KeyCommand {
     /// Create a key pair: PKCS#8 PEM private key and SPKI PEM public key.
+    #[command(
+        after_help = "Example:\n  docbridge key new --alg es256 --out device.key.pem --public device.pub.pem"
+    )]
     New {
         /// Key algorithm: ed25519, es256 or es384.
         #[arg(long, default_value = "es256")]
@@ -176,44 +215,9 @@ enum KeyCommand {
 }
 
 #[derive(Args)]
-struct IssueArgs {
-    /// Authority directory made by `authority new`.
-    #[arg(long)]
-    authority: PathBuf,
-    /// Doc type, e.g. org.iso.18013.5.1.mDL.
-    #[arg(long)]
-    doc_type: String,
-    /// Claims as JSON: {"NAMESPACE": {"ELEMENT": value}}.
-    #[arg(long)]
-    claims: PathBuf,
-    /// The holder's device public key (PEM).
-    #[arg(long)]
-    device_key: PathBuf,
-    /// When the document is signed, RFC 3339 (default: now). It must lie
-    /// within the Document Signer certificate's validity; validity may
-    /// start later.
-    #[arg(long)]
-    signed: Option<String>,
-    /// Start of validity, RFC 3339.
-    #[arg(long)]
-    valid_from: String,
-    /// End of validity, RFC 3339.
-    #[arg(long)]
-    valid_until: String,
-    /// Output file (binary CBOR).
-    #[arg(long)]
-    out: PathBuf,
-    /// A status list file (`status-list new`): a random unused index is
-    /// allocated for the document, written into its MSO and recorded in the
-    /// file.
-    #[arg(long)]
-    status_list: Option<PathBuf>,
-}
-
-#[derive(Args)]
 struct VerifyArgs {
     /// A trusted IACA certificate, PEM or DER (repeatable).
-    #[arg(long = "trust", required_unless_present = "trust_lists")]
+    #[arg(long = "trust", required_unless_present_any = ["trust_lists", "vicals"])]
     trust: Vec<PathBuf>,
     /// A signed trust list (repeatable): its authorities are trusted for the
     /// doc types it lists, once it verifies against an --operator-root.
@@ -223,9 +227,18 @@ struct VerifyArgs {
     /// (repeatable; each is pinned for its own countryName).
     #[arg(long = "operator-root")]
     operator_roots: Vec<PathBuf>,
-    /// Acceptance policy: all, pl (the Polish default) or ua (the Ukrainian default).
-    #[arg(long, default_value = "all")]
-    policy: String,
+    /// A signed VICAL (AAMVA, Austroads, RDW; repeatable): its authorities
+    /// are trusted for the doc types it lists, once it verifies against a
+    /// --vical-root.
+    #[arg(long = "vical", requires = "vical_roots")]
+    vicals: Vec<PathBuf>,
+    /// A VICAL provider's root (or signer certificate), PEM or DER, as
+    /// `FILE` (pinned for every --vical given) or `PROVIDER=FILE` (for
+    /// that vicalProvider only). Repeatable.
+    #[arg(long = "vical-root", requires = "vicals")]
+    vical_roots: Vec<String>,
+    #[command(flatten)]
+    policy: policy::PolicyArgs,
     /// Doc types the trusted IACAs may issue (repeatable; default: the three known types).
     #[arg(long = "allow-doc-type")]
     allow_doc_types: Vec<String>,
@@ -270,21 +283,62 @@ struct VerifyArgs {
     /// "not checked" (default: refuse it); a listed one is always refused.
     #[arg(long, requires = "crls")]
     allow_unchecked_crl: bool,
-    /// The document (binary CBOR IssuerSigned).
+    /// The document: an IssuerSigned (as `issue` writes it), or with
+    /// --transcript a DeviceResponse (as `present` writes it); binary CBOR,
+    /// or its base64url, base64 or hex text (detected, or --input-format);
+    /// `-` reads standard input.
     file: PathBuf,
 }
 
-/// A failure of the tool itself, not a refused document.
-struct ToolError(String);
+/// A failure of the tool itself (a usage or file error), not a refused
+/// document: exit status 2.
+#[derive(Debug)]
+struct ToolError {
+    /// `invalid_argument`, `io`, or the library's code of the error.
+    code: &'static str,
+    message: String,
+}
+
+impl ToolError {
+    /// A wrong or unusable argument.
+    fn invalid(message: String) -> Self {
+        ToolError {
+            code: "invalid_argument",
+            message,
+        }
+    }
+
+    /// A file that cannot be read or written.
+    fn io(message: String) -> Self {
+        ToolError {
+            code: "io",
+            message,
+        }
+    }
+}
 
 impl From<Error> for ToolError {
     fn from(e: Error) -> Self {
-        ToolError(format!("{} ({})", e, e.code()))
+        ToolError {
+            code: e.code(),
+            message: format!("{} ({})", e, e.code()),
+        }
     }
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // Whether the user asked for JSON, known before parsing so that a usage
+    // error is JSON too.
+    let json = std::env::args_os().any(|arg| arg == "--json");
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if json && e.use_stderr() => {
+            print_tool_error(&ToolError::invalid(e.kind().to_string()));
+            return ExitCode::from(2);
+        }
+        Err(e) => e.exit(),
+    };
+    input::set_format(cli.input_format);
     let result = match cli.command {
         Command::Authority(AuthorityCommand::New(args)) => authority_new(args),
         Command::Key(KeyCommand::New {
@@ -293,25 +347,29 @@ fn main() -> ExitCode {
             public,
             force,
         }) => key_new(&alg, &out, &public, overwrite(force)),
-        Command::Issue(args) => issue(args),
+        Command::Issue(args) => issue::run(args),
         Command::Verify(args) => verify(args),
         Command::Crl(command) => crl::run(command),
         Command::StatusList(command) => status::run(command),
         Command::TrustList(command) => trust_list::run(command),
         Command::Vectors(command) => vectors::run(command),
-        Command::Inspect { file } => inspect(&file),
+        Command::Inspect { file, json } => inspect::run(&file, json),
         Command::Claims { doc_type, country } => sample_claims(&doc_type, &country),
         Command::Request(args) => present::request(args),
         Command::Present(args) => present::present_documents(args),
-        Command::Transcript(command) => present::transcript_command(command),
+        Command::Transcript(command) => transcript::run(command),
         Command::Dcapi(command) => dcapi::run(command),
         Command::Engagement(command) => engagement::run(command),
         Command::Oid4vp(command) => oid4vp::run(command),
     };
     match result {
         Ok(code) => code,
-        Err(ToolError(message)) => {
-            eprintln!("docbridge: {message}");
+        Err(error) if json => {
+            print_tool_error(&error);
+            ExitCode::from(2)
+        }
+        Err(error) => {
+            eprintln!("docbridge: {}", error.message);
             ExitCode::from(2)
         }
     }
@@ -324,39 +382,6 @@ fn known_doc_types() -> Vec<String> {
         .collect()
 }
 
-/// The most the tool reads of any input file: the library's CBOR limit.
-/// Larger inputs are refused by the library (`cbor_too_large`) from their
-/// first `MAX_INPUT + 1` bytes, so a 1 GiB file costs 8 MiB, not 1 GiB.
-const MAX_INPUT: usize = docbridge::cbor::Limits::DEFAULT.max_input_len;
-
-/// Reads at most [`MAX_INPUT`] + 1 bytes of a file.
-fn read(path: &Path) -> Result<Vec<u8>, ToolError> {
-    use std::io::Read as _;
-    let error = |e: std::io::Error| ToolError(format!("{}: {e}", path.display()));
-    let file = std::fs::File::open(path).map_err(error)?;
-    let mut bytes = Vec::new();
-    file.take(
-        u64::try_from(MAX_INPUT)
-            .unwrap_or(u64::MAX)
-            .saturating_add(1),
-    )
-    .read_to_end(&mut bytes)
-    .map_err(error)?;
-    Ok(bytes)
-}
-
-/// Reads a text file (JSON, PEM) of at most [`MAX_INPUT`] bytes.
-fn read_text(path: &Path) -> Result<String, ToolError> {
-    let bytes = read(path)?;
-    if bytes.len() > MAX_INPUT {
-        return Err(ToolError(format!(
-            "{}: larger than {MAX_INPUT} bytes",
-            path.display()
-        )));
-    }
-    String::from_utf8(bytes).map_err(|e| ToolError(format!("{}: {e}", path.display())))
-}
-
 /// The library's overwrite rule for a `--force` flag.
 fn overwrite(force: bool) -> Overwrite {
     if force {
@@ -367,18 +392,29 @@ fn overwrite(force: bool) -> Overwrite {
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), ToolError> {
-    std::fs::write(path, bytes).map_err(|e| ToolError(format!("{}: {e}", path.display())))
+    std::fs::write(path, bytes).map_err(|e| ToolError::io(format!("{}: {e}", path.display())))
 }
 
+/// An RFC 3339 date-time; the message shows the form, since a date
+/// alone (`2026-11-29`) is the usual mistake.
 fn parse_time(text: &str) -> Result<OffsetDateTime, ToolError> {
-    OffsetDateTime::parse(text, &Rfc3339)
-        .map_err(|e| ToolError(format!("{text:?} is not an RFC 3339 date-time: {e}")))
+    OffsetDateTime::parse(text, &Rfc3339).map_err(|e| {
+        ToolError::invalid(format!(
+            "{text:?} is not an RFC 3339 date-time ({e}); give a date, a time and \
+             an offset, e.g. 2026-11-29T00:00:00Z"
+        ))
+    })
 }
 
 /// `at + by`, or a clear error instead of an overflow past year 9999.
 fn later(at: OffsetDateTime, by: time::Duration) -> Result<OffsetDateTime, ToolError> {
-    at.checked_add(by)
-        .ok_or_else(|| ToolError(format!("{at} + {by} is out of the supported date range")))
+    at.checked_add(by).ok_or_else(|| {
+        ToolError::invalid(format!(
+            "{} + {} days is out of the supported date range",
+            format_time(at),
+            by.whole_days()
+        ))
+    })
 }
 
 fn system_rng() -> docbridge::rng::SystemRng {
@@ -414,7 +450,7 @@ fn authority_new(args: AuthorityNewArgs) -> Result<ExitCode, ToolError> {
         &mut system_rng(),
     )?;
     std::fs::create_dir_all(&args.out)
-        .map_err(|e| ToolError(format!("{}: {e}", args.out.display())))?;
+        .map_err(|e| ToolError::io(format!("{}: {e}", args.out.display())))?;
     authority.save_to_dir(&args.out, overwrite(args.force))?;
     println!(
         "authority {:?} ({}) written to {}: IACA {:?}, DS {:?}",
@@ -445,63 +481,20 @@ fn key_new(
     Ok(ExitCode::SUCCESS)
 }
 
-fn issue(args: IssueArgs) -> Result<ExitCode, ToolError> {
-    let authority = DemoAuthority::load_from_dir(&args.authority)?;
-    let claims: serde_json::Value = serde_json::from_str(&read_text(&args.claims)?)
-        .map_err(|e| ToolError(format!("{}: {e}", args.claims.display())))?;
-    let elements = elements_from_json(&args.doc_type, &claims)?;
-    // An issuer must not sign a document its type calls incomplete.
-    Claims::from_complete_elements(&args.doc_type, &elements)?;
-    let device_key = PublicKey::from_pem(&read_text(&args.device_key)?)?;
-    let signed = match &args.signed {
-        Some(t) => parse_time(t)?,
-        None => OffsetDateTime::now_utc(),
-    };
-    let validity = ValidityInfo::new(
-        signed,
-        parse_time(&args.valid_from)?,
-        parse_time(&args.valid_until)?,
-    );
-    let mut issuer = Issuer::new(&authority.ds_key, &authority.ds_certificate)?;
-    // The index is recorded in the list (locked, replaced atomically) before
-    // the document is written, so concurrent issuances never share or lose
-    // one; an issuance that then fails leaves its index unused, never reused.
-    if let Some(path) = &args.status_list {
-        let reference =
-            FileStatusListStore::new(path).update(|list| list.allocate(&mut system_rng()))?;
-        println!("status list index {} of {}", reference.idx, reference.uri);
-        issuer = issuer.with_status_list(reference);
-    }
-    let document = issuer.issue(
-        &args.doc_type,
-        &elements,
-        &device_key,
-        &validity,
-        &mut system_rng(),
-    )?;
-    let bytes = document.to_vec()?;
-    write(&args.out, &bytes)?;
-    println!(
-        "{} issued by {:?} ({} bytes) written to {}",
-        args.doc_type,
-        authority.authority.name(),
-        bytes.len(),
-        args.out.display()
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
 fn trusted_from_certificates(
     paths: &[PathBuf],
     doc_types: &[String],
 ) -> Result<TrustedAuthorities, ToolError> {
     let mut trusted = TrustedAuthorities::new();
     for path in paths {
-        for (index, cert) in Certificate::load_all(&read(path)?)?.into_iter().enumerate() {
+        for (index, cert) in Certificate::load_all(&read_der(path)?)?
+            .into_iter()
+            .enumerate()
+        {
             let country = cert
                 .country()
                 .ok_or_else(|| {
-                    ToolError(format!(
+                    ToolError::invalid(format!(
                         "{}: certificate {:?} names no country",
                         path.display(),
                         cert.subject()
@@ -532,31 +525,28 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
         Some(t) => parse_time(t)?,
         None => OffsetDateTime::now_utc(),
     };
-    let policy = match args.policy.as_str() {
-        "all" => AcceptancePolicy::accept_all(),
-        "pl" => AcceptancePolicy::polish_default(),
-        "ua" => AcceptancePolicy::ukrainian_default(),
-        other => {
-            return Err(ToolError(format!(
-                "unknown policy {other:?}: all, pl or ua"
-            )));
-        }
-    };
-    let mut trusted = match trust_list::store_from(&args.trust_lists, &args.operator_roots, now)? {
-        Ok(store) => store.trusted_authorities()?,
+    let policy = args.policy.policy()?;
+    let mut store = match trust_list::store_from(&args.trust_lists, &args.operator_roots, now)? {
+        Ok(store) => store,
         Err(refused) => {
             report_refusal(&refused, args.json);
             return Ok(ExitCode::from(1));
         }
     };
+    if let Err(refused) = vical::add_to_store(&mut store, &args.vicals, &args.vical_roots, now)? {
+        report_refusal(&refused, args.json);
+        return Ok(ExitCode::from(1));
+    }
+    let mut trusted = store.trusted_authorities()?;
     for authority in trusted_from_certificates(&args.trust, &doc_types)?
         .authorities()
         .iter()
     {
         trusted.add(authority.clone())?;
     }
-    let bytes = read(&args.file)?;
-    let status_token = args.status_token.as_deref().map(read).transpose()?;
+    let bytes = read_cbor(&args.file)?;
+    check_kind(&args.file, &bytes, args.transcript.is_some())?;
+    let status_token = args.status_token.as_deref().map(read_cbor).transpose()?;
     let verifier = Verifier::new(trusted, policy).with_status_policy(
         StatusPolicy::fail_closed().allow_missing_token(args.allow_missing_status),
     );
@@ -572,13 +562,13 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
             Some((point, path)) if point.contains("://") => (point, path),
             _ => (given.as_str(), given.as_str()),
         };
-        if let Err(refused) = crls.insert_bytes(point, &read(Path::new(path))?) {
+        if let Err(refused) = crls.insert_bytes(point, &read_der(Path::new(path))?) {
             report_refusal(&refused, args.json);
             return Ok(ExitCode::from(1));
         }
     }
-    let identifier_list = args.identifier_list.as_deref().map(read).transpose()?;
-    let transcript = args.transcript.as_deref().map(read).transpose()?;
+    let identifier_list = args.identifier_list.as_deref().map(read_cbor).transpose()?;
+    let transcript = args.transcript.as_deref().map(read_cbor).transpose()?;
     let reader_key = args
         .reader_key
         .as_deref()
@@ -619,6 +609,51 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
     })
 }
 
+/// Names the mistake when `verify` is given a DeviceResponse without a
+/// transcript or an IssuerSigned with one: without this the library's
+/// error would describe the wrong structure's shape.
+fn check_kind(path: &Path, bytes: &[u8], with_transcript: bool) -> Result<(), ToolError> {
+    use docbridge::IssuerSigned;
+    use docbridge::device_response::DeviceResponse;
+    let file = input::shown(path);
+    if !with_transcript
+        && IssuerSigned::from_slice(bytes).is_err()
+        && DeviceResponse::from_slice(bytes).is_ok()
+    {
+        return Err(ToolError::invalid(format!(
+            "{file} is a DeviceResponse: add --transcript FILE (the SessionTranscriptBytes \
+             of the session it answered) to verify it"
+        )));
+    }
+    if with_transcript
+        && DeviceResponse::from_slice(bytes).is_err()
+        && IssuerSigned::from_slice(bytes).is_ok()
+    {
+        return Err(ToolError::invalid(format!(
+            "{file} is an IssuerSigned document, not a DeviceResponse: leave out \
+             --transcript (and --reader-key, --doc-type) to verify it"
+        )));
+    }
+    Ok(())
+}
+
+/// Prints a usage or file error as JSON, in the shape of a refusal in the
+/// library's reports, so that a caller reading `--json` output always gets
+/// JSON.
+fn print_tool_error(error: &ToolError) {
+    let json = serde_json::json!({
+        "format": docbridge::report::FORMAT,
+        "valid": false,
+        "error": {"code": error.code, "message": error.message},
+    });
+    println!("{json}");
+}
+
+/// Prints a JSON value on one line.
+fn print_json_value(value: &serde_json::Value) {
+    println!("{value}");
+}
+
 /// Prints a report in the library's JSON shape (`docbridge::report`).
 fn print_json(report: &Report<'_>) {
     match serde_json::to_string(report) {
@@ -644,7 +679,7 @@ fn report_refusal(e: &Error, json: bool) {
 fn reader_key_from_pem(pem: &str) -> Result<docbridge::deps::p256::SecretKey, ToolError> {
     match SoftwareKey::from_pkcs8_pem(pem)? {
         SoftwareKey::P256(key) => Ok(docbridge::deps::p256::SecretKey::from(&key)),
-        _ => Err(ToolError(
+        _ => Err(ToolError::invalid(
             "the reader's ephemeral key must be a P-256 key".into(),
         )),
     }
@@ -714,39 +749,59 @@ fn sample_claims(doc_type: &str, country: &str) -> Result<ExitCode, ToolError> {
         (ResidencePermit::DOC_TYPE, "UA") => samples::residence_permit_ua().to_elements()?,
         (ResidencePermit::DOC_TYPE, "PL") => samples::residence_permit_pl().to_elements()?,
         _ => {
-            return Err(ToolError(format!(
+            return Err(ToolError::invalid(format!(
                 "no sample for {doc_type} from {country}; doc types: {}; countries: UA, PL",
                 known_doc_types().join(", ")
             )));
         }
     };
     let json = serde_json::to_string_pretty(&elements_to_json(&elements))
-        .map_err(|e| ToolError(e.to_string()))?;
+        .map_err(|e| ToolError::invalid(e.to_string()))?;
     println!("{json}");
     Ok(ExitCode::SUCCESS)
 }
 
-fn inspect(file: &Path) -> Result<ExitCode, ToolError> {
-    let doc = docbridge::inspect(&read(file)?)?;
-    println!("UNVERIFIED: decoded only; no signature, digest, certificate or date was checked.");
-    println!("  docType:         {}", doc.mso.doc_type);
-    println!("  algorithm:       {}", doc.algorithm);
-    println!("  digestAlgorithm: {}", doc.mso.digest_algorithm.name());
-    println!(
-        "  validity:        {} .. {}",
-        format_time(doc.mso.validity_info.valid_from),
-        format_time(doc.mso.validity_info.valid_until)
-    );
-    if let Some(list) = doc.mso.status.as_ref().and_then(|s| s.status_list.as_ref()) {
-        println!("  status list:     index {} of {}", list.idx, list.uri);
+#[cfg(test)]
+mod help_tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// Every leaf command (one that does something) with its path.
+    fn leaves(command: &clap::Command, path: String, out: &mut Vec<(String, clap::Command)>) {
+        let subcommands: Vec<&clap::Command> = command
+            .get_subcommands()
+            .filter(|c| c.get_name() != "help")
+            .collect();
+        if subcommands.is_empty() {
+            out.push((path.clone(), command.clone()));
+        }
+        for sub in subcommands {
+            leaves(sub, format!("{path} {}", sub.get_name()), out);
+        }
     }
-    for cert in &doc.certificates {
-        println!(
-            "  certificate:     {} (issuer {})",
-            cert.subject(),
-            cert.issuer()
-        );
+
+    /// Issue 15, item 8: every command's help ends with worked examples of
+    /// that very command.
+    #[test]
+    fn every_command_ends_its_help_with_examples_of_itself() {
+        let mut all = Vec::new();
+        leaves(&Cli::command(), "docbridge".into(), &mut all);
+        assert!(all.len() >= 30, "{} commands", all.len());
+        for (path, command) in all {
+            let after = command
+                .get_after_help()
+                .map(|h| h.to_string())
+                .unwrap_or_default();
+            assert!(after.starts_with("Example"), "{path} has no examples");
+            let examples: Vec<&str> = after.lines().skip(1).map(str::trim).collect();
+            assert!(!examples.is_empty(), "{path}");
+            for example in examples.iter().filter(|l| l.starts_with("docbridge")) {
+                assert!(
+                    example.starts_with(&format!("{path} ")),
+                    "{path}: {example}"
+                );
+            }
+        }
     }
-    print_elements(&elements_to_json(&doc.elements));
-    Ok(ExitCode::SUCCESS)
 }

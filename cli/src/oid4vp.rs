@@ -14,14 +14,13 @@ use docbridge::oid4vp::{DcqlQuery, ResponseMode, VerifierRequest, VpToken, Walle
 use docbridge::report::Report;
 use docbridge::trust::demo::{Overwrite, write_secret_file};
 use docbridge::{
-    AcceptancePolicy, DeviceRequest, IssuerSigned, ReaderCheck, SoftwareKey, Verifier,
-    VerifyOptions, present,
+    DeviceRequest, IssuerSigned, ReaderCheck, SoftwareKey, Verifier, VerifyOptions, present,
 };
 use time::OffsetDateTime;
 
 use super::present::items_request;
 use super::{
-    ToolError, known_doc_types, parse_time, print_json, print_summary, read, read_text,
+    ToolError, known_doc_types, parse_time, print_json, print_summary, read_cbor, read_text,
     report_refusal, system_rng, trusted_from_certificates, write,
 };
 
@@ -29,11 +28,20 @@ use super::{
 pub(crate) enum Oid4vpCommand {
     /// The verifier's authorization request (JSON), asking one document by
     /// DCQL; with --encrypt, also its one-time encryption key.
+    #[command(
+        after_help = "Examples:\n  docbridge oid4vp request --client-id x509_san_dns:verifier.example --response-uri https://verifier.example/response --doc-type org.iso.18013.5.1.mDL --element family_name --out req.json\n  docbridge oid4vp request --origin https://verifier.example --doc-type org.iso.18013.5.1.mDL --element family_name --encrypt --key-out reader.key.pem --out req.json"
+    )]
     Request(RequestArgs),
     /// The wallet's response parameters (JSON) to a request.
+    #[command(
+        after_help = "Example:\n  docbridge oid4vp respond --request req.json --device-key device.key.pem --at 2026-11-29T12:00:00Z --out resp.json doc.cbor"
+    )]
     Respond(RespondArgs),
     /// The verifier: read the response and verify each document (prints
     /// what `verify` prints, one line per document).
+    #[command(
+        after_help = "Example:\n  docbridge oid4vp verify --request req.json --trust ua/iaca.pem --at 2026-11-29T12:00:00Z --json resp.json"
+    )]
     Verify(VerifyArgs),
 }
 
@@ -91,6 +99,8 @@ pub(crate) struct RespondArgs {
 
 #[derive(Args)]
 pub(crate) struct VerifyArgs {
+    #[command(flatten)]
+    policy: crate::policy::PolicyArgs,
     /// The request JSON the verifier sent.
     #[arg(long)]
     request: PathBuf,
@@ -123,7 +133,7 @@ pub(crate) fn run(command: Oid4vpCommand) -> Result<ExitCode, ToolError> {
 
 fn read_json(path: &Path) -> Result<serde_json::Value, ToolError> {
     serde_json::from_str(&read_text(path)?)
-        .map_err(|e| ToolError(format!("{}: {e}", path.display())))
+        .map_err(|e| ToolError::invalid(format!("{}: {e}", path.display())))
 }
 
 fn time_or_now(at: Option<&str>) -> Result<OffsetDateTime, ToolError> {
@@ -147,7 +157,7 @@ fn request(args: RequestArgs) -> Result<ExitCode, ToolError> {
             origin: origin.clone(),
         },
         _ => {
-            return Err(ToolError(
+            return Err(ToolError::invalid(
                 "give --client-id with --response-uri, or --origin".into(),
             ));
         }
@@ -165,7 +175,7 @@ fn request(args: RequestArgs) -> Result<ExitCode, ToolError> {
     if let (Some(key), Some(path)) = (request.private_key(), &args.key_out) {
         let pem = key
             .to_pkcs8_pem(LineEnding::LF)
-            .map_err(|e| ToolError(format!("cannot encode the key: {e}")))?;
+            .map_err(|e| ToolError::invalid(format!("cannot encode the key: {e}")))?;
         // A one-time key: replacing an older one loses nothing.
         write_secret_file(path, &pem, Overwrite::Replace)?;
     }
@@ -184,7 +194,7 @@ fn respond(args: RespondArgs) -> Result<ExitCode, ToolError> {
     let stored = args
         .documents
         .iter()
-        .map(|path| Ok(IssuerSigned::from_slice(&read(path)?)?))
+        .map(|path| Ok(IssuerSigned::from_slice(&read_cbor(path)?)?))
         .collect::<Result<Vec<_>, ToolError>>()?;
     let now = time_or_now(args.at.as_deref())?;
     let transcript = request.session_transcript_bytes();
@@ -194,7 +204,7 @@ fn respond(args: RespondArgs) -> Result<ExitCode, ToolError> {
             DeviceRequest::build(std::slice::from_ref(&chosen.request), None, transcript)?;
         let document = stored
             .get(chosen.document)
-            .ok_or_else(|| ToolError("the selection names no stored document".into()))?;
+            .ok_or_else(|| ToolError::invalid("the selection names no stored document".into()))?;
         let presentation = present(
             std::slice::from_ref(document),
             &device_request,
@@ -222,14 +232,14 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
         .as_deref()
         .map(|path| {
             p256::SecretKey::from_pkcs8_pem(&read_text(path)?)
-                .map_err(|e| ToolError(format!("{}: {e}", path.display())))
+                .map_err(|e| ToolError::invalid(format!("{}: {e}", path.display())))
         })
         .transpose()?;
     let request =
         VerifierRequest::restore(&read_json(&args.request)?, key, args.origin.as_deref())?;
     let verifier = Verifier::new(
         trusted_from_certificates(&args.trust, &known_doc_types())?,
-        AcceptancePolicy::accept_all(),
+        args.policy.policy()?,
     );
     let transcript = request.session_transcript_bytes()?;
     let options = VerifyOptions::at(now).transcript(&transcript);

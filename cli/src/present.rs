@@ -4,15 +4,15 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand};
+use clap::Args;
 use docbridge::documents::{DrivingLicence, ResidencePermit, VehicleRegistration};
 use docbridge::{
     Certificate, DeviceRequest, IssuerSigned, ItemsRequest, ReaderCheck, ReaderRoot, ReaderStatus,
-    SoftwareKey, present, transcript,
+    SoftwareKey, present,
 };
 use time::OffsetDateTime;
 
-use super::{ToolError, parse_time, read, read_text, system_rng, write};
+use super::{ToolError, parse_time, read_cbor, read_der, read_text, write};
 
 #[derive(Args)]
 pub(crate) struct RequestArgs {
@@ -67,23 +67,6 @@ pub(crate) struct PresentArgs {
     documents: Vec<PathBuf>,
 }
 
-#[derive(Subcommand)]
-pub(crate) enum TranscriptCommand {
-    /// SessionTranscriptBytes for a backend-to-backend check: the verifier's
-    /// name and a fresh random nonce.
-    Backend {
-        /// The checking party's name.
-        #[arg(long)]
-        verifier: String,
-        /// The nonce as hex (default: 32 fresh random bytes).
-        #[arg(long)]
-        nonce_hex: Option<String>,
-        /// Output file (binary SessionTranscriptBytes).
-        #[arg(long)]
-        out: PathBuf,
-    },
-}
-
 fn main_namespace(doc_type: &str) -> Option<&'static str> {
     match doc_type {
         DrivingLicence::DOC_TYPE => Some(DrivingLicence::NAMESPACE),
@@ -96,7 +79,7 @@ fn main_namespace(doc_type: &str) -> Option<&'static str> {
 fn load_certificates(paths: &[PathBuf]) -> Result<Vec<Certificate>, ToolError> {
     let mut certs = Vec::new();
     for path in paths {
-        certs.extend(Certificate::load_all(&read(path)?)?);
+        certs.extend(Certificate::load_all(&read_der(path)?)?);
     }
     Ok(certs)
 }
@@ -115,7 +98,7 @@ pub(crate) fn items_request(
             None => (
                 main_namespace(doc_type)
                     .ok_or_else(|| {
-                        ToolError(format!(
+                        ToolError::invalid(format!(
                             "{element:?}: give the namespace (namespace:element) for {doc_type}"
                         ))
                     })?
@@ -130,14 +113,14 @@ pub(crate) fn items_request(
 
 pub(crate) fn request(args: RequestArgs) -> Result<ExitCode, ToolError> {
     let items = items_request(&args.doc_type, &args.elements, args.retain)?;
-    let transcript = args.transcript.as_deref().map(read).transpose()?;
+    let transcript = args.transcript.as_deref().map(read_cbor).transpose()?;
     let request = match &args.reader_key {
         None => DeviceRequest::build(&[items], None, transcript.as_deref().unwrap_or_default())?,
         Some(key_path) => {
             let key = SoftwareKey::from_pkcs8_pem(&read_text(key_path)?)?;
             let chain = load_certificates(&args.reader_cert)?;
             let transcript = transcript
-                .ok_or_else(|| ToolError("a signed request needs --transcript".into()))?;
+                .ok_or_else(|| ToolError::invalid("a signed request needs --transcript".into()))?;
             DeviceRequest::build(&[items], Some((&key, &chain)), &transcript)?
         }
     };
@@ -158,13 +141,13 @@ pub(crate) fn request(args: RequestArgs) -> Result<ExitCode, ToolError> {
 }
 
 pub(crate) fn present_documents(args: PresentArgs) -> Result<ExitCode, ToolError> {
-    let request = DeviceRequest::from_slice(&read(&args.request)?)?;
+    let request = DeviceRequest::from_slice(&read_cbor(&args.request)?)?;
     let device_key = SoftwareKey::from_pkcs8_pem(&read_text(&args.device_key)?)?;
-    let transcript = read(&args.transcript)?;
+    let transcript = read_cbor(&args.transcript)?;
     let stored = args
         .documents
         .iter()
-        .map(|path| Ok(IssuerSigned::from_slice(&read(path)?)?))
+        .map(|path| Ok(IssuerSigned::from_slice(&read_cbor(path)?)?))
         .collect::<Result<Vec<_>, ToolError>>()?;
     // Each root is labelled with its file name ("police.pem" -> "police"),
     // so the output names the trust domain that vouched for the reader.
@@ -174,7 +157,7 @@ pub(crate) fn present_documents(args: PresentArgs) -> Result<ExitCode, ToolError
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        for certificate in Certificate::load_all(&read(path)?)? {
+        for certificate in Certificate::load_all(&read_der(path)?)? {
             roots.push(ReaderRoot::new(label.clone(), certificate));
         }
     }
@@ -224,42 +207,4 @@ pub(crate) fn present_documents(args: PresentArgs) -> Result<ExitCode, ToolError
         args.out.display()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-pub(crate) fn transcript_command(command: TranscriptCommand) -> Result<ExitCode, ToolError> {
-    match command {
-        TranscriptCommand::Backend {
-            verifier,
-            nonce_hex,
-            out,
-        } => {
-            let nonce = match nonce_hex {
-                Some(h) => decode_hex(&h)?,
-                None => {
-                    let mut n = vec![0u8; 32];
-                    rand_core::Rng::fill_bytes(&mut system_rng(), &mut n);
-                    n
-                }
-            };
-            let bytes = transcript::backend_nonce(&verifier, &nonce)?;
-            write(&out, &bytes)?;
-            println!("transcript for {verifier:?} written to {}", out.display());
-            Ok(ExitCode::SUCCESS)
-        }
-    }
-}
-
-fn decode_hex(text: &str) -> Result<Vec<u8>, ToolError> {
-    let text = text.trim();
-    if !text.len().is_multiple_of(2) {
-        return Err(ToolError("hex must have an even number of digits".into()));
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| {
-            text.get(i..i + 2)
-                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
-                .ok_or_else(|| ToolError(format!("{text:?} is not hex")))
-        })
-        .collect()
 }

@@ -13,7 +13,7 @@ use docbridge::status::{
 use docbridge::{Certificate, DemoAuthority, Error, ManagedStatusList, PublicKey, StatusListToken};
 use time::OffsetDateTime;
 
-use super::{ToolError, format_time, parse_time, read, read_text, write};
+use super::{ToolError, format_time, parse_time, read_cbor, read_der, read_text, write};
 
 /// Default lifetime of a token: one day.
 const DEFAULT_VALID_FOR: i64 = 24 * 60 * 60;
@@ -21,13 +21,26 @@ const DEFAULT_VALID_FOR: i64 = 24 * 60 * 60;
 #[derive(Subcommand)]
 pub(crate) enum StatusListCommand {
     /// Create a status list file: every entry VALID, no index allocated.
+    #[command(
+        after_help = "Example:\n  docbridge status-list new --uri https://status.diia.gov.ua/lists/1 --bits 2 --size 1000000 --out list.json"
+    )]
     New(NewArgs),
     /// Set the status of one entry of a status list file, in place.
+    #[command(
+        after_help = "Examples:\n  docbridge status-list set list.json --document listed.cbor --status revoked\n  docbridge status-list set list.json --index 513859 --status suspended"
+    )]
     Set(SetArgs),
     /// Sign a Status List Token (CWT) for a status list file with an
     /// authority's Document Signer key.
+    #[command(
+        after_help = "Example:\n  docbridge status-list token list.json --authority ua/ --issued-at 2026-11-29T00:00:00Z --valid-for 86400 --ttl 3600 --out token.cwt"
+    )]
     Token(TokenArgs),
-    /// Verify a Status List Token and print the status at an index.
+    /// Verify a Status List Token and print the status of an entry: exit
+    /// status 0 valid, 1 revoked or suspended, 3 the token was refused.
+    #[command(
+        after_help = "Examples:\n  docbridge status-list check token.cwt --document listed.cbor --trust ua/iaca.pem --at 2026-11-29T12:00:00Z\n  docbridge status-list check token.cwt --index 513859 --key ds.pub.pem --json"
+    )]
     Check(CheckArgs),
 }
 
@@ -55,12 +68,53 @@ pub(crate) struct NewArgs {
 pub(crate) struct SetArgs {
     /// The status list file (JSON), rewritten in place.
     file: PathBuf,
-    /// Index of the entry.
-    #[arg(long)]
-    index: u64,
-    /// valid, invalid (or revoked), suspended, or a number 0..=255.
+    #[command(flatten)]
+    entry: EntryArgs,
+    /// valid, revoked (or invalid), suspended, or a number 0..=255.
     #[arg(long)]
     status: String,
+}
+
+/// Which entry: by index, or the one a document names.
+#[derive(Args)]
+#[group(required = true, multiple = false)]
+pub(crate) struct EntryArgs {
+    /// Index of the entry.
+    #[arg(long)]
+    index: Option<u64>,
+    /// The document (IssuerSigned) whose status list entry it is: its MSO
+    /// names the index (and the list's URI, which must match).
+    #[arg(long)]
+    document: Option<PathBuf>,
+}
+
+impl EntryArgs {
+    /// The index, and the list URI the document names when one was given.
+    fn resolve(&self) -> Result<(u64, Option<String>), ToolError> {
+        match (self.index, &self.document) {
+            (Some(index), _) => Ok((index, None)),
+            (None, Some(path)) => {
+                let doc = docbridge::inspect(&read_cbor(path)?)?;
+                let list = doc.mso.status.and_then(|s| s.status_list).ok_or_else(|| {
+                    ToolError::invalid(format!(
+                        "{} references no status list",
+                        crate::input::shown(path)
+                    ))
+                })?;
+                Ok((list.idx, Some(list.uri)))
+            }
+            (None, None) => Err(ToolError::invalid("give --index or --document".into())),
+        }
+    }
+}
+
+/// The one set of names the tool reads and prints: valid, revoked,
+/// suspended (the library's INVALID is a revocation), or the number.
+fn status_name(status: StatusValue) -> String {
+    match status {
+        StatusValue::Invalid => "revoked".into(),
+        other => other.name(),
+    }
 }
 
 #[derive(Args)]
@@ -92,9 +146,8 @@ pub(crate) struct TokenArgs {
 pub(crate) struct CheckArgs {
     /// The token (binary CBOR COSE_Sign1).
     token: PathBuf,
-    /// Index to read.
-    #[arg(long)]
-    index: u64,
+    #[command(flatten)]
+    entry: EntryArgs,
     /// The list URI the token must be for (its `sub`).
     #[arg(long)]
     uri: Option<String>,
@@ -125,7 +178,7 @@ pub(crate) fn run(command: StatusListCommand) -> Result<ExitCode, ToolError> {
 /// Reads a status list file.
 pub(crate) fn load(path: &Path) -> Result<ManagedStatusList, ToolError> {
     ManagedStatusList::from_json(&read_text(path)?)
-        .map_err(|e| ToolError(format!("{}: {e} ({})", path.display(), e.code())))
+        .map_err(|e| ToolError::invalid(format!("{}: {e} ({})", path.display(), e.code())))
 }
 
 fn new(args: NewArgs) -> Result<ExitCode, ToolError> {
@@ -148,12 +201,25 @@ fn new(args: NewArgs) -> Result<ExitCode, ToolError> {
 
 fn set(args: SetArgs) -> Result<ExitCode, ToolError> {
     let status = StatusValue::from_name(&args.status)?;
+    let (index, named_uri) = args.entry.resolve()?;
     let (before, uri) = FileStatusListStore::new(&args.file).update(|list| {
-        let before = list.get(args.index)?;
-        list.set(args.index, status)?;
+        if let Some(named) = &named_uri
+            && named != list.uri()
+        {
+            return Err(Error::StatusTokenUriMismatch(format!(
+                "the document's entry is in {named:?}, this list is {:?}",
+                list.uri()
+            )));
+        }
+        let before = list.get(index)?;
+        list.set(index, status)?;
         Ok((before, list.uri().to_string()))
     })?;
-    println!("index {} of {uri}: {before} -> {status}", args.index);
+    println!(
+        "index {index} of {uri}: {} -> {}",
+        status_name(before),
+        status_name(status)
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -193,7 +259,9 @@ fn check(args: CheckArgs) -> Result<ExitCode, ToolError> {
         Some(t) => parse_time(t)?,
         None => OffsetDateTime::now_utc(),
     };
-    let bytes = read(&args.token)?;
+    let (index, named_uri) = args.entry.resolve()?;
+    let expected_uri = args.uri.clone().or(named_uri);
+    let bytes = read_cbor(&args.token)?;
     let verified = match &args.key {
         Some(path) => {
             let key = PublicKey::from_pem(&read_text(path)?)?;
@@ -202,13 +270,13 @@ fn check(args: CheckArgs) -> Result<ExitCode, ToolError> {
         None => {
             let mut iacas = Vec::new();
             for path in &args.trust {
-                iacas.extend(Certificate::load_all(&read(path)?)?);
+                iacas.extend(Certificate::load_all(&read_der(path)?)?);
             }
             verify_status_list_token(&bytes, &iacas, now)
         }
     };
     let outcome = verified.and_then(|token| {
-        if let Some(uri) = &args.uri
+        if let Some(uri) = &expected_uri
             && *uri != token.uri
         {
             return Err(Error::StatusTokenUriMismatch(format!(
@@ -216,31 +284,44 @@ fn check(args: CheckArgs) -> Result<ExitCode, ToolError> {
                 token.uri
             )));
         }
-        let status = token.status(args.index)?;
+        let status = token.status(index)?;
         Ok((token, status))
     });
     match (&outcome, args.json) {
-        (Ok((token, status)), true) => println!("{}", status_json(token, args.index, *status)),
+        (Ok((token, status)), true) => println!("{}", status_json(token, index, *status)),
         (Ok((token, status)), false) => println!(
             "{} index {} of {} (token issued {}, expires {})",
-            status.name().to_uppercase(),
-            args.index,
+            status_name(*status).to_uppercase(),
+            index,
             token.uri,
             format_time(token.issued_at),
             format_time(token.expires_at)
         ),
-        (Err(e), json) => super::report_refusal(e, json),
+        (Err(e), true) => println!(
+            "{}",
+            serde_json::json!({
+                "format": docbridge::report::FORMAT,
+                "tokenValid": false,
+                "valid": false,
+                "error": {"code": e.code(), "message": e.to_string()},
+            })
+        ),
+        (Err(e), false) => println!("TOKEN REFUSED: {} ({})", e, e.code()),
     }
+    // The token refused (3) is not the entry not valid (1): the first
+    // says nothing about the document.
     Ok(match outcome {
         Ok((_, StatusValue::Valid)) => ExitCode::SUCCESS,
-        _ => ExitCode::from(1),
+        Ok(_) => ExitCode::from(1),
+        Err(_) => ExitCode::from(3),
     })
 }
 
 fn status_json(token: &StatusListToken, index: u64, status: StatusValue) -> serde_json::Value {
     serde_json::json!({
+        "tokenValid": true,
         "valid": status == StatusValue::Valid,
-        "status": status.name(),
+        "status": status_name(status),
         "statusValue": status.to_u8(),
         "index": index,
         "uri": token.uri,

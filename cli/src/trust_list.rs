@@ -18,7 +18,9 @@ use time::OffsetDateTime;
 
 use docbridge::trust::demo::write_secret_file;
 
-use super::{ToolError, format_time, parse_time, read, read_text, system_rng, write};
+use super::{
+    ToolError, format_time, parse_time, read_cbor, read_der, read_text, system_rng, write,
+};
 
 /// File names of an operator directory made by `trust-list operator`.
 const ROOT_FILE: &str = "root.pem";
@@ -30,16 +32,32 @@ const SIGNER_KEY_FILE: &str = "signer.key.pem";
 pub(crate) enum TrustListCommand {
     /// Create a demo trust-list operator: a root (the certificate apps pin)
     /// and a signing certificate under it, with their keys.
+    #[command(
+        after_help = "Example:\n  docbridge trust-list operator --country UA --out ua-op/ --valid-from 2026-01-01T00:00:00Z --valid-until 2031-01-01T00:00:00Z"
+    )]
     Operator(OperatorArgs),
     /// Build an unsigned trust list (CBOR payload) from authority directories.
+    #[command(
+        after_help = "Example:\n  docbridge trust-list build --country UA --sequence 1 --issued 2026-11-20T00:00:00Z --next-update 2026-12-20T00:00:00Z --authority ua/ --out ua-list.unsigned.cbor"
+    )]
     Build(BuildArgs),
     /// Sign an unsigned list, or re-sign a signed one (same payload).
+    #[command(
+        after_help = "Example:\n  docbridge trust-list sign --key ua-op/signer.key.pem --cert ua-op/signer.pem --out ua-list.cbor ua-list.unsigned.cbor"
+    )]
     Sign(SignArgs),
-    /// Verify a signed list against the operator's pinned root.
+    /// Verify a signed list against the operator's pinned root, or a VICAL
+    /// against its provider's root (detected from the content).
+    #[command(
+        after_help = "Examples:\n  docbridge trust-list verify --operator-root ua-op/root.pem --at 2026-11-29T12:00:00Z --json ua-list.cbor\n  docbridge trust-list verify --vical-root aamva_ca_root.crt --at 2025-11-18T18:40:00Z aamva-vical.cbor"
+    )]
     Verify(VerifyArgs),
-    /// Show a list's content WITHOUT verifying it.
+    /// Show a list's or a VICAL's content WITHOUT verifying it.
+    #[command(
+        after_help = "Examples:\n  docbridge trust-list show ua-list.cbor\n  docbridge trust-list show aamva-vical.cbor"
+    )]
     Show {
-        /// The list (signed, or an unsigned payload).
+        /// The list (signed, or an unsigned payload) or VICAL.
         file: PathBuf,
     },
 }
@@ -107,8 +125,10 @@ pub(crate) struct SignArgs {
 
 #[derive(Args)]
 pub(crate) struct VerifyArgs {
-    /// The operator root pinned for the list's country, PEM or DER.
-    #[arg(long = "operator-root", required = true)]
+    /// The operator root pinned for the list's country, PEM or DER; for a
+    /// VICAL, its provider's root (or its signer certificate), also
+    /// accepted as --vical-root. Repeatable.
+    #[arg(long = "operator-root", visible_alias = "vical-root", required = true)]
     operator_roots: Vec<PathBuf>,
     /// Verification time, RFC 3339 (default: now).
     #[arg(long)]
@@ -166,7 +186,7 @@ fn operator(args: OperatorArgs) -> Result<ExitCode, ToolError> {
         &root_key,
     )?;
     std::fs::create_dir_all(&args.out)
-        .map_err(|e| ToolError(format!("{}: {e}", args.out.display())))?;
+        .map_err(|e| ToolError::invalid(format!("{}: {e}", args.out.display())))?;
     let overwrite = crate::overwrite(args.force);
     write_secret_file(
         &args.out.join(ROOT_KEY_FILE),
@@ -194,11 +214,13 @@ fn operator(args: OperatorArgs) -> Result<ExitCode, ToolError> {
 fn read_authority(dir: &Path) -> Result<IssuingAuthority, ToolError> {
     let path = dir.join(docbridge::trust::demo::AUTHORITY_FILE);
     let json: serde_json::Value = serde_json::from_str(&read_text(&path)?)
-        .map_err(|e| ToolError(format!("{}: {e}", path.display())))?;
+        .map_err(|e| ToolError::invalid(format!("{}: {e}", path.display())))?;
     let field = |key: &str| {
         json.get(key)
             .and_then(serde_json::Value::as_str)
-            .ok_or_else(|| ToolError(format!("{}: {key:?} must be a string", path.display())))
+            .ok_or_else(|| {
+                ToolError::invalid(format!("{}: {key:?} must be a string", path.display()))
+            })
     };
     let doc_types: Vec<String> = json
         .get("docTypes")
@@ -209,7 +231,7 @@ fn read_authority(dir: &Path) -> Result<IssuingAuthority, ToolError> {
                 .collect()
         })
         .unwrap_or_default();
-    let iaca = Certificate::load_all(&read(
+    let iaca = Certificate::load_all(&read_der(
         &dir.join(docbridge::trust::demo::IACA_CERTIFICATE_FILE),
     )?)?;
     Ok(IssuingAuthority::new(
@@ -255,8 +277,8 @@ fn build(args: BuildArgs) -> Result<ExitCode, ToolError> {
 
 fn sign(args: SignArgs) -> Result<ExitCode, ToolError> {
     let key = SoftwareKey::from_pkcs8_pem(&read_text(&args.key)?)?;
-    let chain = Certificate::load_all(&read(&args.cert)?)?;
-    let bytes = read(&args.file)?;
+    let chain = Certificate::load_all(&read_der(&args.cert)?)?;
+    let bytes = read_cbor(&args.file)?;
     let signed = match SignedTrustList::from_slice(&bytes) {
         Ok(signed) => signed.resign(&key, &chain)?,
         Err(_) => TrustList::from_payload(&bytes)?.sign(&key, &chain)?,
@@ -278,7 +300,27 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
         Some(t) => parse_time(t)?,
         None => OffsetDateTime::now_utc(),
     };
-    let bytes = read(&args.file)?;
+    let bytes = read_cbor(&args.file)?;
+    if let Some(signed) = crate::vical::detect(&bytes) {
+        let mut anchors = Vec::new();
+        for path in &args.operator_roots {
+            anchors.extend(Certificate::load_all(&read_der(path)?)?);
+        }
+        let outcome = signed.verify(&anchors, now);
+        match (&outcome, args.json) {
+            (_, true) => println!("{}", crate::vical::json(&outcome)),
+            (Ok(vical), false) => {
+                println!("VALID VICAL");
+                crate::vical::print_vical(vical);
+            }
+            (Err(e), false) => super::report_refusal(e, false),
+        }
+        return Ok(if outcome.is_ok() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
     let outcome = store.update(&bytes, now).and_then(|update| {
         let country = update.source.operator();
         store
@@ -302,7 +344,11 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, ToolError> {
 }
 
 fn show(file: &Path) -> Result<ExitCode, ToolError> {
-    let bytes = read(file)?;
+    let bytes = read_cbor(file)?;
+    if let Some(signed) = crate::vical::detect(&bytes) {
+        crate::vical::show(&signed)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     println!("UNVERIFIED: decoded only; no signature, certificate or date was checked.");
     let list = match SignedTrustList::from_slice(&bytes) {
         Ok(signed) => {
@@ -327,11 +373,11 @@ fn show(file: &Path) -> Result<ExitCode, ToolError> {
 /// Pins each root for its own countryName.
 pub(crate) fn pin_roots(store: &mut TrustStore, paths: &[PathBuf]) -> Result<(), ToolError> {
     for path in paths {
-        for root in Certificate::load_all(&read(path)?)? {
+        for root in Certificate::load_all(&read_der(path)?)? {
             let country = root
                 .country()
                 .ok_or_else(|| {
-                    ToolError(format!(
+                    ToolError::invalid(format!(
                         "{}: operator root {:?} names no country",
                         path.display(),
                         root.subject()
@@ -354,7 +400,7 @@ pub(crate) fn store_from(
     let mut store = TrustStore::new();
     pin_roots(&mut store, roots)?;
     for path in lists {
-        let bytes = read(path)?;
+        let bytes = read_cbor(path)?;
         if let Err(e) = store.update(&bytes, now) {
             return Ok(Err(e));
         }

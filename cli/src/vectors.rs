@@ -18,6 +18,7 @@ pub(crate) enum VectorsCommand {
     /// Run every case of a vectors directory against this build: one line
     /// per case (`ok <id>` or `FAIL <id>: expected ..., got ...`), then
     /// `N passed, M failed`. Exit status 1 if any case failed.
+    #[command(after_help = "Example:\n  docbridge vectors check test-vectors")]
     Check {
         /// The vectors directory (holding manifest.json).
         dir: PathBuf,

@@ -181,7 +181,7 @@ fn status_lists_through_the_command_line() {
         "--status",
         "revoked",
     ]);
-    assert!(out.ends_with("valid -> invalid\n"), "{out}");
+    assert!(out.ends_with("valid -> revoked\n"), "{out}");
     let token = dir.join("token.cwt");
     ok(&[
         "status-list",
@@ -249,7 +249,7 @@ fn status_lists_through_the_command_line() {
             j["valid"].as_bool(),
             j["uri"].as_str()
         ),
-        (Some("invalid"), Some(false), Some(uri))
+        (Some("revoked"), Some(false), Some(uri))
     );
     assert_eq!(j["ttl"], 3600);
     let out = check(&indexes[1], &["--uri", uri]);
@@ -289,6 +289,10 @@ fn status_lists_through_the_command_line() {
         "--json",
     ]);
     assert_eq!(json(&out)["error"]["code"], "status_token_expired");
+    // A refused token is not a revoked entry: its own exit status and
+    // member.
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(json(&out)["tokenValid"], false);
 
     // Suspend the second; the human output says so.
     ok(&[
@@ -394,7 +398,7 @@ fn the_drafts_token_checks_with_its_key() {
     assert_eq!(out.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&out.stdout)
-            .starts_with("INVALID index 0 of https://example.com/statuslists/1")
+            .starts_with("REVOKED index 0 of https://example.com/statuslists/1")
     );
     let out = run(&[
         "status-list",
