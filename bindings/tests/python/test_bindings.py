@@ -160,8 +160,19 @@ def expected_of(case):
     return expected
 
 
+def unexposed(case):
+    """A case that needs what the bindings do not expose yet: CRLs for the
+    Document Signer, or an identifier list."""
+    verifier = case.get("verifier", {})
+    return "crlPolicy" in verifier or bool(verifier.get("crls")) or "identifierListToken" in case["input"]
+
+
 manifest = json.loads(read("manifest.json"))
+skipped = [case["id"] for case in manifest["cases"] if unexposed(case)]
+print(f"skipped {len(skipped)} cases (CRLs and identifier lists are not in the bindings yet): {', '.join(skipped)}")
 for case in manifest["cases"]:
+    if unexposed(case):
+        continue
     expected = expected_of(case)
     try:
         actual = run_case(case)

@@ -263,8 +263,19 @@ func holderChecks() throws {
     }
 }
 
+// Cases that need what the bindings do not expose yet: CRLs for the
+// Document Signer, or an identifier list.
+func unexposed(_ c: Json) -> Bool {
+    let verifier = c["verifier"] as? Json ?? [:]
+    let crls = verifier["crls"] as? [Any] ?? []
+    let input = c["input"] as? Json ?? [:]
+    return verifier["crlPolicy"] != nil || !crls.isEmpty || input["identifierListToken"] != nil
+}
 let manifest = try! JSONSerialization.jsonObject(with: read("manifest.json")) as! Json
+let skipped = (manifest["cases"] as! [Json]).filter(unexposed).map { $0["id"] as! String }
+print("skipped \(skipped.count) cases (CRLs and identifier lists are not in the bindings yet): \(skipped.joined(separator: ", "))")
 for c in manifest["cases"] as! [Json] {
+    if unexposed(c) { continue }
     let expected = expectedOf(c)
     var actual: Json
     do {
