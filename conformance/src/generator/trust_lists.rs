@@ -162,6 +162,24 @@ pub(super) fn cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         "trust-list-at-next-update",
         "now one second later",
     )?;
+    b.derived_all(
+        "trust-list-accepted",
+        &[
+            (
+                "trust-list-signature-invalid",
+                "the last bit of the list's signature flipped",
+            ),
+            (
+                "trust-list-untrusted-operator",
+                "the same list signed by an operator whose root nobody pinned",
+            ),
+        ],
+    )?;
+    b.derived(
+        "trust-list-rollback",
+        "trust-list-newer-sequence-replaces",
+        "the two updates in the opposite order",
+    )?;
     let mut flipped = seq1.clone();
     if let Some(last) = flipped.last_mut() {
         *last ^= 0x01;
