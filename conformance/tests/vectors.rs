@@ -81,7 +81,7 @@ fn every_committed_case_passes() {
         .map(|c| c.line())
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(report.summary(), "206 passed, 0 failed");
+    assert_eq!(report.summary(), "221 passed, 0 failed");
     let counts: Vec<(&str, usize)> = count_by_kind(&manifest())
         .into_iter()
         .map(|(kind, n)| (kind.name(), n))
@@ -89,12 +89,12 @@ fn every_committed_case_passes() {
     assert_eq!(
         counts,
         [
-            ("issuer_signed", 115),
-            ("status", 28),
+            ("issuer_signed", 126),
+            ("status", 30),
             ("device_response", 17),
             ("device_request", 8),
-            ("trust_list", 23),
-            ("session", 15),
+            ("trust_list", 24),
+            ("session", 16),
         ]
     );
 }

@@ -110,6 +110,29 @@ fn ua_refused(
     ua_case(b, fx, id, description, document, Expected::error(code))
 }
 
+/// The valid case `id`: the small Ukrainian licence `document` as issued,
+/// the one every refused case of a group changes, so that each of them can
+/// name it in `derivedFrom`.
+fn base_case(
+    b: &mut Builder<'_>,
+    fx: &Fixtures,
+    id: &str,
+    group: &str,
+    document: &IssuerSigned,
+) -> Result<()> {
+    ua_case(
+        b,
+        fx,
+        id,
+        &format!(
+            "The small Ukrainian licence as issued by the ES256 authority, unchanged: the \
+             valid case the refused {group} cases each change in one place. Valid."
+        ),
+        document.to_vec()?,
+        accepted(MDL, "UA", &small_elements("UA")),
+    )
+}
+
 /// A case whose document is synthetic bytes too large to commit.
 fn synthetic_case(
     b: &mut Builder<'_>,
@@ -365,6 +388,19 @@ fn valid_variants(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         document.to_vec()?,
         None,
         Expected::error("not_accepted"),
+    )?;
+    b.derived_all(
+        "policy-polish-default-accepts-ua-licence",
+        &[
+            (
+                "policy-pair-for-another-doc-type",
+                "the policy's UA pairs reduced to the vehicle registration",
+            ),
+            (
+                "policy-accepts-nothing",
+                "the policy emptied (no country, no pair)",
+            ),
+        ],
     )
 }
 
@@ -373,6 +409,7 @@ fn valid_variants(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
 fn cbor_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
     let document = honest(b, fx, 1201)?;
     let bytes = document.to_vec()?;
+    base_case(b, fx, "valid-small-licence-cbor", "CBOR", &document)?;
 
     ua_refused(
         b,
@@ -636,6 +673,51 @@ fn cbor_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         signed_deep.to_vec()?,
         "cbor_too_deep",
     )?;
+    // An item is a map (one level) around its elementValue: 31 arrays reach
+    // depth 32 exactly, 32 arrays one past it.
+    for (id, arrays, seed) in [
+        ("cbor-signed-element-at-depth-limit", 31, 1203),
+        ("cbor-signed-element-one-past-depth-limit", 32, 1204),
+    ] {
+        let mut deep = Value::Bool(true);
+        for _ in 0..arrays {
+            deep = Value::Array(vec![deep]);
+        }
+        let mut elements = small_elements("UA");
+        if let Some(ns) = elements.get_mut(MDL_NS) {
+            ns.insert("deep".into(), deep);
+        }
+        let document = issue(
+            b,
+            &fx.ua()?.demo,
+            MDL,
+            &elements,
+            &fx.device_key()?,
+            &validity(),
+            IssueOptions::default(),
+            seed,
+        )?;
+        let (description, expected) = if arrays == 31 {
+            (
+                "The issuer signed an element nested 31 arrays deep: the item's embedded \
+                 bytes, decoded on their own, reach depth 32 exactly (the item map is one \
+                 level, each array one more). Valid.",
+                accepted(MDL, "UA", &elements),
+            )
+        } else {
+            (
+                "The issuer signed an element nested 32 arrays deep: the item's embedded \
+                 bytes, decoded on their own, reach depth 33, one past the limit.",
+                Expected::error("cbor_too_deep"),
+            )
+        };
+        ua_case(b, fx, id, description, document.to_vec()?, expected)?;
+    }
+    b.derived(
+        "cbor-signed-element-one-past-depth-limit",
+        "cbor-signed-element-at-depth-limit",
+        "one more array around the element deep, the document issued again",
+    )?;
     synthetic_case(
         b,
         fx,
@@ -661,6 +743,53 @@ fn cbor_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             length: 100_005,
         },
         "cbor_too_many_items",
+    )?;
+    b.derived_all(
+        "valid-small-licence-cbor",
+        &[
+            ("cbor-truncated-document", "the last byte removed"),
+            ("cbor-trailing-byte", "one byte 00 appended"),
+            (
+                "cbor-wrong-major-type",
+                "the top-level map replaced by an array of its two values",
+            ),
+            (
+                "cbor-signature-as-text",
+                "issuerAuth's signature replaced by the text \"signature\"",
+            ),
+            (
+                "cbor-indefinite-length-map",
+                "the top-level map's head a2 replaced by bf, and ff appended",
+            ),
+            (
+                "cbor-duplicate-map-key",
+                "the issuerAuth entry repeated at the end of the top-level map",
+            ),
+            (
+                "cbor-duplicate-key-in-item",
+                "the first item replaced by one whose embedded map holds digestID twice",
+            ),
+            (
+                "cbor-item-not-tag24",
+                "the tag 24 around the first item's byte string removed",
+            ),
+            (
+                "cbor-item-wrong-tag",
+                "the first item's tag 24 replaced by tag 25",
+            ),
+            (
+                "cbor-issuer-auth-cose-sign-tag",
+                "issuerAuth wrapped in tag 98",
+            ),
+            (
+                "cbor-item-invalid-utf8",
+                "the first item's embedded bytes replaced by 61 ff",
+            ),
+            (
+                "cbor-mso-payload-not-tag24",
+                "the MSO signed again as the payload itself, without tag 24 around its encoding",
+            ),
+        ],
     )
 }
 
@@ -669,6 +798,13 @@ fn cbor_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
 fn structure_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
     let ua = &fx.ua()?.demo;
     let document = honest(b, fx, 1301)?;
+    base_case(
+        b,
+        fx,
+        "valid-small-licence-structure",
+        "structure and date",
+        &document,
+    )?;
     ua_refused(
         b,
         fx,
@@ -760,6 +896,39 @@ fn structure_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         })?
         .to_vec()?,
         "cbor_unexpected_tag",
+    )?;
+    b.derived_all(
+        "valid-small-licence-structure",
+        &[
+            (
+                "structure-mso-without-validity-info",
+                "validityInfo removed from the MSO, which is signed again",
+            ),
+            (
+                "structure-value-digests-array",
+                "the MSO's valueDigests replaced by an empty array, the MSO signed again",
+            ),
+            (
+                "structure-item-without-random",
+                "the first item replaced by one without random",
+            ),
+            (
+                "structure-empty-namespace",
+                "every item of the namespace removed",
+            ),
+            (
+                "date-valid-until-month-13",
+                "validUntil set to tdate \"2027-13-01T00:00:00Z\", the MSO signed again",
+            ),
+            (
+                "date-valid-from-untagged",
+                "validFrom without its tag 0, the MSO signed again",
+            ),
+            (
+                "date-valid-from-epoch-tag1",
+                "validFrom replaced by the same instant as tag 1 (epoch seconds), the MSO signed again",
+            ),
+        ],
     )
 }
 
@@ -768,6 +937,7 @@ fn structure_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
 fn cose_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
     let ua = &fx.ua()?.demo;
     let document = honest(b, fx, 1401)?;
+    base_case(b, fx, "valid-small-licence-cose", "COSE", &document)?;
     let name_spaces: NameSpaces = document.name_spaces().to_vec();
     let payload = forge::mso_payload(&forge::mso_value(&document)?)?;
     let with_auth = |auth: Value| cbor::encode(&forge::issuer_signed_value(&name_spaces, auth));
@@ -990,6 +1160,49 @@ fn cose_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
          certificate.",
         IssuerSigned::new(name_spaces, auth).to_vec()?,
         "signature_invalid",
+    )?;
+    b.derived_all(
+        "valid-small-licence-cose",
+        &[
+            (
+                "cose-unknown-algorithm",
+                "the protected alg set to PS256 (-37)",
+            ),
+            (
+                "cose-algorithm-only-unprotected",
+                "alg moved from the protected to the unprotected header",
+            ),
+            (
+                "cose-unknown-critical-header",
+                "private label -65537 added to the protected header and listed in crit",
+            ),
+            ("cose-x5chain-absent", "x5chain removed"),
+            (
+                "cose-x5chain-empty-array",
+                "x5chain replaced by an empty array",
+            ),
+            (
+                "cose-x5chain-empty-bytes",
+                "x5chain replaced by an empty byte string",
+            ),
+            (
+                "cose-x5chain-garbage",
+                "x5chain replaced by the bytes \"garbage\"",
+            ),
+            (
+                "cose-x5chain-wrong-type",
+                "x5chain replaced by the integer 7",
+            ),
+            ("cose-three-parts", "issuerAuth's signature removed"),
+            (
+                "cose-detached-payload",
+                "issuerAuth's payload detached (nil)",
+            ),
+            (
+                "cose-signed-by-another-key",
+                "issuerAuth signed by another P-256 key",
+            ),
+        ],
     )
 }
 
@@ -1066,6 +1279,39 @@ fn certificate_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         "The Document Signer certificate starts on 2026-12-01, after now (2026-11-29).",
         bytes,
         "certificate_not_yet_valid",
+    )?;
+    // notBefore is inclusive: a certificate starting exactly at `now` is
+    // valid, one starting a second later is not. The MSO is signed at the
+    // certificate's notBefore (see `with_ds`).
+    for (id, not_before, expected, description) in [
+        (
+            "cert-ds-valid-from-now",
+            NOW,
+            accepted(MDL, "UA", &small_elements("UA")),
+            "The Document Signer certificate's notBefore is exactly now (and the MSO signed \
+             then): valid (no clock skew is applied to certificates; both ends are included).",
+        ),
+        (
+            "cert-ds-one-second-before-not-before",
+            NOW + Duration::SECOND,
+            Expected::error("certificate_not_yet_valid"),
+            "The Document Signer certificate's notBefore is one second after now (and the MSO \
+             signed then).",
+        ),
+    ] {
+        let bytes = with_ds(
+            b,
+            fx,
+            &ds_spec(not_before, CERT_UNTIL, "UA"),
+            CertificateProfile::DocumentSigner,
+            1530,
+        )?;
+        ua_case(b, fx, id, description, bytes, expected)?;
+    }
+    b.derived(
+        "cert-ds-one-second-before-not-before",
+        "cert-ds-valid-from-now",
+        "the Document Signer certificate's notBefore (and the MSO's signed) one second later",
     )?;
     let bytes = with_ds(
         b,
@@ -1258,6 +1504,11 @@ fn certificate_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             expected,
         )?;
     }
+    b.derived(
+        "cert-expired-one-second-after-not-after",
+        "cert-valid-at-not-after",
+        "now one second later",
+    )?;
 
     let licences_only = fixtures::authority(
         b,
@@ -1297,6 +1548,34 @@ fn certificate_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
 fn mso_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
     let ua = &fx.ua()?.demo;
     let document = honest(b, fx, 1601)?;
+    base_case(b, fx, "valid-small-licence-mso", "MSO", &document)?;
+    b.derived_all(
+        "valid-small-licence-mso",
+        &[
+            (
+                "mso-signed-before-certificate",
+                "the MSO's signed set to 2025-12-31T23:59:59Z, the MSO signed again",
+            ),
+            (
+                "mso-unsupported-digest-algorithm",
+                "the MSO's digestAlgorithm set to \"MD5\", the MSO signed again",
+            ),
+            (
+                "mso-digest-missing",
+                "one more item (digestID 999, age_over_21) disclosed",
+            ),
+            ("mso-digest-mismatch", "the first item's value changed"),
+            (
+                "mso-digest-over-bytes-as-received",
+                "the first item's digestID re-encoded in the two-byte form 18 xx",
+            ),
+            ("mso-duplicate-element", "the first item disclosed twice"),
+            (
+                "mso-device-key-off-curve",
+                "the device key's y coordinate changed, the MSO signed again",
+            ),
+        ],
+    )?;
     let device = fx.device_key()?;
 
     ua_refused(
@@ -1565,7 +1844,7 @@ fn trust_list_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
                    authority: docbridge::trust::IssuingAuthority| {
         TrustList::new("UA", sequence, issued, next_update, vec![authority])
     };
-    let cases: [(&str, &str, TrustList, Expected); 5] = [
+    let cases: [(&str, &str, TrustList, Expected); 8] = [
         (
             "via-trust-list-accepted",
             "The verifier trusts no IACA by hand: it pins the Ukrainian operator's root and \
@@ -1626,6 +1905,43 @@ fn trust_list_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             )?,
             Expected::error("doc_type_not_allowed"),
         ),
+        (
+            "via-trust-list-authority-valid-from-now",
+            "The Ukrainian list gives the issuing authority validFrom exactly now: valid (the \
+             listed validity includes both ends).",
+            ua_list(
+                6,
+                LIST_ISSUED,
+                LIST_NEXT_UPDATE,
+                listed(ua, &DOC_TYPES, Some(NOW), None)?,
+            )?,
+            accepted(MDL, "UA", &small),
+        ),
+        (
+            "via-trust-list-authority-valid-until-now",
+            "The Ukrainian list gives the issuing authority validUntil exactly now: valid (the \
+             listed validity includes both ends).",
+            ua_list(
+                7,
+                LIST_ISSUED,
+                LIST_NEXT_UPDATE,
+                listed(ua, &DOC_TYPES, None, Some(NOW))?,
+            )?,
+            accepted(MDL, "UA", &small),
+        ),
+        (
+            "via-trust-list-issued-in-the-future",
+            "The Ukrainian list says it was issued 2026-11-30, a day after now: valid. A list's \
+             issued is compared with its nextUpdate only; the signer's certificate validity at \
+             now and nextUpdate bound the list instead.",
+            ua_list(
+                8,
+                NOW + Duration::DAY,
+                LIST_NEXT_UPDATE,
+                listed(ua, &DOC_TYPES, None, None)?,
+            )?,
+            accepted(MDL, "UA", &small),
+        ),
     ];
     for (id, description, list, expected) in cases {
         let list = b.case_file(id, "ua-trust-list.cbor", fx.ua_operator.publish(&list)?)?;
@@ -1646,5 +1962,26 @@ fn trust_list_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             expected,
         )?;
     }
+    b.derived_all(
+        "via-trust-list-accepted",
+        &[
+            (
+                "via-trust-list-authority-not-yet-valid",
+                "the listed authority given validFrom 2026-11-30T12:00:00Z (the list's sequence 2)",
+            ),
+            (
+                "via-trust-list-authority-expired",
+                "the listed authority given validUntil 2026-11-28T12:00:00Z (the list's sequence 3)",
+            ),
+            (
+                "via-trust-list-stale",
+                "the list issued 2026-10-15 with nextUpdate 2026-11-15 (sequence 4)",
+            ),
+            (
+                "via-trust-list-doc-type-not-listed",
+                "the listed authority's docTypes reduced to the vehicle registration (sequence 5)",
+            ),
+        ],
+    )?;
     Ok(())
 }

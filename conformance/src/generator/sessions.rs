@@ -431,6 +431,20 @@ pub(super) fn cases(b: &mut Builder<'_>) -> Result<()> {
             ),
         ],
     )?;
+    // Every status ends the session (ISO/IEC 18013-5 Table 20), so a
+    // status-only message between two data messages ends it there.
+    let status_only = cbor::encode(&cbor::text_map([("status", Value::from(10))]))?;
+    add(
+        b,
+        "session-reader-status-between-responses",
+        "The first response, then a SessionData holding only status 10, then the second \
+         response: the status ends the session, so the second response is refused whatever \
+         its counter.",
+        &as_reader,
+        None,
+        &[&response_1_message, &status_only, &response_2_message],
+        Err("session_terminated"),
+    )?;
     let mut last_words = cbor::decode(&response_1_message)?;
     forge::map_set(&mut last_words, "status", Value::from(20))?;
     add(

@@ -60,6 +60,47 @@ pub(super) fn cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         Some(token_at(&list, ua)?),
         valid("valid"),
     )?;
+    b.derived_all(
+        "status-valid",
+        &[
+            ("status-revoked", "the token's entry for the index set to INVALID (1)"),
+            ("status-suspended", "the token's entry for the index set to SUSPENDED (2)"),
+            ("status-unrecognized-value", "the token's entry for the index set to 3"),
+            ("status-token-missing", "the token left out"),
+            (
+                "status-token-expired",
+                "the token issued two days ago with exp an hour ago",
+            ),
+            (
+                "status-token-exp-at-skew-boundary",
+                "the token issued a day ago with exp exactly now minus the clock skew",
+            ),
+            (
+                "status-token-not-yet-valid",
+                "the token's iat an hour after now (exp two days after now)",
+            ),
+            (
+                "status-token-wrong-sub",
+                "the token made for the list https://status.diia.example/lists/8",
+            ),
+            (
+                "status-token-wrong-authority",
+                "the token signed by the Polish Document Signer, the Polish authority trusted too",
+            ),
+            (
+                "status-token-wrong-typ",
+                "the token signed with protected typ \"application/cwt\" (exp an hour after now)",
+            ),
+            (
+                "status-token-signature-invalid",
+                "the last bit of the token's signature flipped (exp an hour after now)",
+            ),
+            (
+                "status-list-not-zlib",
+                "the token's lst replaced by bytes that are not a zlib stream (exp an hour after now)",
+            ),
+        ],
+    )?;
     for (id, value, code, name) in [
         (
             "status-revoked",
@@ -176,6 +217,33 @@ pub(super) fn cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         document.clone(),
         Some(signed(&list.token(NOW + hour, NOW + 2 * day, None)?, ua)?),
         Expected::error("status_token_not_yet_valid"),
+    )?;
+    case(
+        b,
+        "status-token-iat-at-skew-boundary",
+        "The token's iat is exactly now plus the 300 s clock skew: valid (a token is refused \
+         only when iat lies after now plus the skew).",
+        verifier.clone(),
+        document.clone(),
+        Some(signed(&list.token(NOW + skew, NOW + day, None)?, ua)?),
+        valid("valid"),
+    )?;
+    case(
+        b,
+        "status-token-iat-one-second-past-skew",
+        "The token's iat is now plus the 300 s clock skew plus one second: not yet valid.",
+        verifier.clone(),
+        document.clone(),
+        Some(signed(
+            &list.token(NOW + skew + Duration::SECOND, NOW + day, None)?,
+            ua,
+        )?),
+        Expected::error("status_token_not_yet_valid"),
+    )?;
+    b.derived(
+        "status-token-iat-one-second-past-skew",
+        "status-token-iat-at-skew-boundary",
+        "the token's iat one second later",
     )?;
     let elsewhere = ManagedStatusList::new_any_size(
         "https://status.diia.example/lists/8",

@@ -13,10 +13,10 @@ use super::{Builder, generator_error};
 use crate::format::{Case, Expected, Input, Kind, OperatorRoot, Source};
 use crate::runner::trust_list_outcome;
 use docbridge::cbor;
-use docbridge::cose::{Sign1Options, Signer as _, sign1};
+use docbridge::cose::{Sign1Options, Signer as _, SoftwareKey, sign1};
 use docbridge::error::Result;
 use docbridge::trust::TrustStore;
-use docbridge::trust::list::{TRUST_LIST_TYPE, TrustList};
+use docbridge::trust::list::{SignedTrustList, TRUST_LIST_TYPE, TrustList};
 use docbridge::trust::store::UpdateOutcome;
 use docbridge::x509::{self, Certificate, CertificateProfile};
 
@@ -89,6 +89,29 @@ pub(super) fn cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         &[&seq1, &seq1],
         held(1, UpdateOutcome::Unchanged, &both),
     )?;
+    // The same payload bytes signed again by a second signing key of the
+    // operator: "unchanged" compares payloads, not the COSE_Sign1 around them.
+    let second_key = SoftwareKey::generate(ua_op.key.algorithm(), &mut b.rng(5101));
+    let second_signer = x509::create_issued(
+        &spec("UA Trust List Signer 2", "UA", 5002),
+        CertificateProfile::TrustListSigner,
+        &second_key.public_key(),
+        &ua_op.root,
+        &ua_op.root_key,
+    )?;
+    let seq1_resigned = SignedTrustList::from_slice(&seq1)?
+        .resign(&second_key, &[second_signer])?
+        .as_bytes()
+        .to_vec();
+    run.add(
+        b,
+        "trust-list-same-payload-re-signed",
+        "Sequence 1, then the same payload bytes signed again by a second signing certificate \
+         of the operator (another key, under the pinned UA root): unchanged, because the store \
+         compares the payload bytes, not the signature, headers or chain around them.",
+        &[&seq1, &seq1_resigned],
+        held(1, UpdateOutcome::Unchanged, &both),
+    )?;
     run.add(
         b,
         "trust-list-rollback",
@@ -134,6 +157,29 @@ pub(super) fn cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
     ] {
         TrustListCase { now, ..run.clone() }.add(b, id, description, &[&seq1], expected)?;
     }
+    b.derived(
+        "trust-list-one-second-past-next-update",
+        "trust-list-at-next-update",
+        "now one second later",
+    )?;
+    b.derived_all(
+        "trust-list-accepted",
+        &[
+            (
+                "trust-list-signature-invalid",
+                "the last bit of the list's signature flipped",
+            ),
+            (
+                "trust-list-untrusted-operator",
+                "the same list signed by an operator whose root nobody pinned",
+            ),
+        ],
+    )?;
+    b.derived(
+        "trust-list-rollback",
+        "trust-list-newer-sequence-replaces",
+        "the two updates in the opposite order",
+    )?;
     let mut flipped = seq1.clone();
     if let Some(last) = flipped.last_mut() {
         *last ^= 0x01;
