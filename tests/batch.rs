@@ -450,3 +450,74 @@ fn an_identifier_given_to_the_issuer_for_one_document_is_not_shared_by_a_batch()
         assert_eq!(copy.mso_unverified().unwrap().status, None);
     }
 }
+
+/// Presents `document` from a wallet holding only it, signed by `signer`,
+/// and verifies the response.
+fn present_with(
+    verifier: &Verifier,
+    document: &IssuerSigned,
+    signer: &SoftwareKey,
+) -> docbridge::Result<docbridge::VerifiedDocument> {
+    let session = transcript::backend_nonce("rotation", &[0x70; 16]).unwrap();
+    let request = DeviceRequest::build(
+        &[ItemsRequest::new(DrivingLicence::DOC_TYPE).element(MDL_NS, "family_name", false)],
+        None,
+        &session,
+    )
+    .unwrap();
+    let mut wallet = Wallet::new(vec![document.clone()]);
+    let prepared = wallet.prepare(&request, &session, &[], NOW).unwrap();
+    let response = wallet
+        .approve(
+            &prepared,
+            &Consent::all(&prepared),
+            &[signer as &dyn Signer],
+        )?
+        .response;
+    verifier
+        .verify_response(
+            &response.to_vec().unwrap(),
+            &VerifyOptions::at(NOW).transcript(&session),
+        )?
+        .into_first()
+}
+
+#[test]
+fn a_document_is_rebound_to_a_new_device_key_by_reissuance() {
+    let batch = batch();
+    let verifier = verifier(&batch);
+    let old_key = &batch.keys[0];
+    let new_key = SoftwareKey::generate(Algorithm::Es256, &mut rng(0x7e));
+    // The phone's key changed: the issuer issues the same claims again,
+    // bound to the new key (a new batch of one).
+    let reissued = Issuer::new(&batch.ua.ds_key, &batch.ua.ds_certificate)
+        .unwrap()
+        .issue_batch(
+            &samples::driving_licence_ua(),
+            &[BatchCopy::new(new_key.public_key())],
+            &validity(),
+            &mut rng(0x7f),
+        )
+        .unwrap()
+        .remove(0);
+    let verified = present_with(&verifier, &reissued, &new_key).unwrap();
+    assert!(verified.holder_bound());
+    assert_eq!(verified.device_key(), &new_key.public_key());
+    // The wallet refuses (`invalid_key`) to sign an old copy with the new
+    // key, or the reissued document with the old one: no signer answers for
+    // a document bound to another key.
+    assert_eq!(
+        present_with(&verifier, &batch.copies[0], &new_key)
+            .map(|_| ())
+            .unwrap_err()
+            .code(),
+        "invalid_key"
+    );
+    assert_eq!(
+        present_with(&verifier, &reissued, old_key)
+            .map(|_| ())
+            .unwrap_err()
+            .code(),
+        "invalid_key"
+    );
+}
