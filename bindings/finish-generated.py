@@ -16,7 +16,9 @@ generation:
   `str(e)` is the message;
 - Swift: `uniffi.toml` sets `omit_localized_error_conformance`, and an
   extension makes `DocbridgeError` a `LocalizedError` whose
-  `errorDescription` is `description` (the Display text).
+  `errorDescription` is `description` (the Display text), and declares the
+  `CustomStringConvertible` that `description` already satisfies, so
+  `"\\(error)"` is the message too.
 
 Each edit must match the generated text exactly once; anything else fails
 the build, so a UniFFI upgrade that changes the templates is noticed.
@@ -46,8 +48,9 @@ SWIFT_FILE = "Docbridge.swift"
 SWIFT_ANCHOR = "extension DocbridgeError: Foundation.LocalizedError"
 SWIFT_EXTENSION = """
 // Added by bindings/finish-generated.py: the readable message for
-// `localizedDescription`, instead of a dump of the fields.
-extension DocbridgeError: Foundation.LocalizedError {
+// `localizedDescription` and string interpolation, instead of a dump of
+// the fields.
+extension DocbridgeError: Foundation.LocalizedError, Swift.CustomStringConvertible {
     public var errorDescription: String? { description }
 }
 """

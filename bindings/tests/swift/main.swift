@@ -271,7 +271,7 @@ func holderChecks() throws {
         // localizedDescription is the readable message (the LocalizedError
         // conformance added by bindings/finish-generated.py), not a field dump.
         record("errors: code and message", code == "invalid_argument" && reason == "invalid argument: nonce shorter than 16 bytes" &&
-               error.description == reason && error.localizedDescription == reason,
+               error.description == reason && error.localizedDescription == reason && "\(error)" == reason,
                "\(code): \(error.description) / \(error.localizedDescription)")
     }
     do {
