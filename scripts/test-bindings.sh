@@ -37,7 +37,7 @@ apt_install() {
 if [ ! -x "$CHROOT/usr/bin/swiftc" ] && [ ! -x "$CHROOT/usr/libexec/swift/bin/swiftc" ]; then
   step "Debian trixie chroot with swiftlang (once; kept in $CHROOT)"
   command -v debootstrap >/dev/null || apt_install debootstrap
-  rm -rf "$CHROOT.partial"
+  rm -rf "${CHROOT:?}.partial"
   debootstrap --variant=minbase trixie "$CHROOT.partial" >/dev/null
   chroot "$CHROOT.partial" sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends swiftlang libc6-dev >/dev/null && apt-get clean'
   mv "$CHROOT.partial" "$CHROOT"
@@ -51,11 +51,15 @@ cargo build --locked --quiet --release -p docbridge-ffi --features demo
 cargo build --locked --quiet -p uniffi-bindgen
 LIB=$ROOT/target/release/libdocbridge_ffi.so
 OUT=$ROOT/target/bindings
-rm -rf "$OUT/kotlin" "$OUT/swift" "$OUT/python" && mkdir -p "$OUT"
+rm -rf "${OUT:?}/kotlin" "${OUT:?}/swift" "${OUT:?}/python"
+mkdir -p "$OUT"
 for language in kotlin swift python; do
   target/debug/uniffi-bindgen generate --no-format --library "$LIB" --language "$language" \
     --out-dir "$OUT/$language" >/dev/null
 done
+# The readable error message in every language (see the script's header;
+# apps that package the bindings run the same step).
+python3 bindings/finish-generated.py "$OUT"
 VECTORS=$ROOT/test-vectors
 status=0
 result() { # name, exit status
@@ -93,7 +97,8 @@ set -e
 step "Swift (chroot: $CHROOT)"
 mountpoint -q "$CHROOT/proc" || { mount -t proc proc "$CHROOT/proc"; trap 'umount "$CHROOT/proc"' EXIT; }
 W=$CHROOT/work
-rm -rf "$W" && mkdir -p "$W/vectors"
+rm -rf "${W:?}"
+mkdir -p "$W/vectors"
 cp "$OUT/swift/"* "$LIB" bindings/tests/swift/main.swift "$W/"
 cp -r "$VECTORS/." "$W/vectors/"
 set +e

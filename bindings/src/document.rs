@@ -6,7 +6,7 @@ use std::time::SystemTime;
 
 use docbridge::documents::json::elements_to_json;
 use docbridge::documents::{DrivingPrivilege, DrivingPrivilegeCode, Sex as CoreSex};
-use docbridge::{Claims, StatusOutcome};
+use docbridge::{Claims, CrlOutcome, StatusOutcome};
 
 use crate::element::{Element, LocalDate, element_list};
 use crate::time::from_core;
@@ -41,6 +41,8 @@ pub struct VerifiedDocument {
     pub holder_bound: bool,
     /// What the status check found.
     pub status: DocumentStatus,
+    /// What the Document Signer certificate's CRL check found.
+    pub certificate_revocation: CertificateRevocation,
     /// The typed claims of the three document types.
     pub claims: DocumentClaims,
     /// Every verified element, namespace by namespace.
@@ -73,6 +75,29 @@ impl From<StatusOutcome> for DocumentStatus {
             StatusOutcome::Valid => DocumentStatus::Valid,
             StatusOutcome::NotChecked => DocumentStatus::NotChecked,
             StatusOutcome::Other(value) => DocumentStatus::Other { value },
+        }
+    }
+}
+
+/// What the CRL check of the Document Signer certificate found (a revoked
+/// certificate is refused with `certificate_revoked`, never an outcome).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum CertificateRevocation {
+    /// Every CRL for the certificate is current, signed by its issuer, and
+    /// does not list it.
+    Good,
+    /// No current CRL was at hand and the verifier's `CrlPolicy` allows that.
+    NotChecked,
+    /// The verifier has no `CrlPolicy` and no CRLs were given.
+    Disabled,
+}
+
+impl From<CrlOutcome> for CertificateRevocation {
+    fn from(outcome: CrlOutcome) -> CertificateRevocation {
+        match outcome {
+            CrlOutcome::Good => CertificateRevocation::Good,
+            CrlOutcome::NotChecked => CertificateRevocation::NotChecked,
+            CrlOutcome::Disabled => CertificateRevocation::Disabled,
         }
     }
 }
@@ -366,6 +391,7 @@ impl From<&docbridge::VerifiedDocument> for VerifiedDocument {
             expected_update: validity.expected_update.map(from_core),
             holder_bound: v.holder_bound(),
             status: v.status().into(),
+            certificate_revocation: v.certificate_revocation().into(),
             claims: typed_claims(v.claims()),
             elements: element_list(v.elements()),
             claims_json: elements_to_json(v.elements()).to_string(),

@@ -10,10 +10,10 @@
 ///
 /// Kotlin: `DocbridgeException.Refused` (`.code`, `.reason`); Swift:
 /// `DocbridgeError.Refused(code:reason:)`; Python: `DocbridgeError.Refused`
-/// (`.code`, `.reason`). `toString()` in Kotlin and `description` in Swift
-/// are the reason alone, the Display text. UniFFI 0.32 makes the Kotlin
-/// `message` and Python's `str()` of an error with fields a list of the
-/// fields (`code=..., reason=...`), so apps read `reason`.
+/// (`.code`, `.reason`). Kotlin's `message` and `toString()`, Swift's
+/// `description` and `localizedDescription` and Python's `str()` are the
+/// reason alone, the Display text, once `bindings/finish-generated.py` has
+/// run over the generated code (UniFFI 0.32 alone lists the fields there).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 #[uniffi::export(Display)]
 pub enum DocbridgeError {

@@ -7,7 +7,7 @@ use std::time::SystemTime;
 
 use docbridge::deps::time::Duration;
 use docbridge::{
-    AcceptancePolicy, Certificate, IssuingAuthority, StatusPolicy, StatusTokens,
+    AcceptancePolicy, Certificate, CrlSet, IssuingAuthority, StatusPolicy, StatusTokens,
     TrustedAuthorities, VerifyOptions,
 };
 
@@ -75,6 +75,46 @@ pub struct VerifierSettings {
     pub allow_missing_status_token: bool,
     /// Accept status values other than VALID, INVALID and SUSPENDED.
     pub accept_other_status_values: bool,
+    /// Check the Document Signer certificate against CRLs (RFC 5280) even
+    /// when none are given; `None` checks only when CRLs are passed to a
+    /// verification, failing closed.
+    #[uniffi(default = None)]
+    pub crl_policy: Option<CrlPolicy>,
+}
+
+/// What a verifier does when a certificate's CRL is missing or stale. A CRL
+/// that lists the certificate refuses it under every policy.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CrlPolicy {
+    /// False (fail closed): a missing CRL is `crl_missing`, a stale one
+    /// `crl_stale`. True (an offline phone): the certificate passes and
+    /// `certificateRevocation` says `NotChecked`.
+    pub allow_unchecked: bool,
+}
+
+/// A certificate revocation list the app fetched.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FetchedCrl {
+    /// The cRLDistributionPoints URI it was fetched from.
+    pub distribution_point: String,
+    /// The CRL, DER or PEM.
+    pub crl: Vec<u8>,
+}
+
+impl From<&CrlPolicy> for docbridge::CrlPolicy {
+    fn from(policy: &CrlPolicy) -> docbridge::CrlPolicy {
+        docbridge::CrlPolicy::fail_closed().allow_unchecked(policy.allow_unchecked)
+    }
+}
+
+/// Reads the fetched CRLs; one that cannot be read refuses the
+/// verification with its own code (`crl_malformed`), as the core does.
+pub(crate) fn crl_set(crls: Vec<FetchedCrl>) -> Result<CrlSet> {
+    let mut set = CrlSet::new();
+    for fetched in crls {
+        set.insert_bytes(fetched.distribution_point, &fetched.crl)?;
+    }
+    Ok(set)
 }
 
 /// A status-list token the app fetched, for the list at `uri`.
@@ -135,11 +175,13 @@ impl Verifier {
         let status = StatusPolicy::fail_closed()
             .allow_missing_token(settings.allow_missing_status_token)
             .accept_other_values(settings.accept_other_status_values);
-        Ok(Arc::new(Verifier {
-            inner: docbridge::Verifier::new(trusted, policy)
-                .with_clock_skew(Duration::seconds(i64::from(settings.clock_skew_seconds)))
-                .with_status_policy(status),
-        }))
+        let mut inner = docbridge::Verifier::new(trusted, policy)
+            .with_clock_skew(Duration::seconds(i64::from(settings.clock_skew_seconds)))
+            .with_status_policy(status);
+        if let Some(crl_policy) = &settings.crl_policy {
+            inner = inner.with_crl_policy(crl_policy.into());
+        }
+        Ok(Arc::new(Verifier { inner }))
     }
 
     /// The authorities this verifier trusts.
@@ -153,16 +195,29 @@ impl Verifier {
     }
 
     /// Verifies one IssuerSigned document at `now`, with the status-list
-    /// token its MSO references, if the app has fetched it.
+    /// token and the identifier list its MSO references, if the app has
+    /// fetched them, and the CRLs for its Document Signer certificate
+    /// (given CRLs are checked under the verifier's `CrlPolicy`, failing
+    /// closed when it has none).
+    #[uniffi::method(default(identifier_list_token = None, crls = []))]
     pub fn verify_issuer_signed(
         &self,
         issuer_signed: Vec<u8>,
         status_token: Option<Vec<u8>>,
         now: SystemTime,
+        identifier_list_token: Option<Vec<u8>>,
+        crls: Vec<FetchedCrl>,
     ) -> Result<VerifiedDocument> {
+        let crls = crl_set(crls)?;
         let mut options = VerifyOptions::at(to_core(now)?);
         if let Some(token) = &status_token {
             options = options.status_token(token);
+        }
+        if let Some(list) = &identifier_list_token {
+            options = options.identifier_list_token(list);
+        }
+        if !crls.is_empty() {
+            options = options.crls(&crls);
         }
         let verified = self.inner.verify(&issuer_signed, &options)?;
         Ok(VerifiedDocument::from(&verified))
@@ -173,6 +228,12 @@ impl Verifier {
     /// reader's ephemeral key when the holder may answer with deviceMac.
     /// Every returned document must verify: the first refusal is thrown,
     /// and a response without documents is `document_not_returned`.
+    /// Identifier lists are keyed by the URI documents reference, like
+    /// status tokens; CRLs are checked as in `verify_issuer_signed`.
+    // The new inputs are trailing arguments with defaults so that existing
+    // calls keep working; an options record would break every caller.
+    #[allow(clippy::too_many_arguments)]
+    #[uniffi::method(default(identifier_list_tokens = [], crls = []))]
     pub fn verify_device_response(
         &self,
         device_response: Vec<u8>,
@@ -180,17 +241,28 @@ impl Verifier {
         reader_ephemeral_key: Option<Arc<EphemeralKey>>,
         status_tokens: Vec<StatusToken>,
         now: SystemTime,
+        identifier_list_tokens: Vec<StatusToken>,
+        crls: Vec<FetchedCrl>,
     ) -> Result<Vec<VerifiedDocument>> {
+        let crls = crl_set(crls)?;
         let mut tokens = StatusTokens::new();
         for entry in status_tokens {
             tokens.insert(entry.uri, entry.token);
         }
+        let mut lists = StatusTokens::new();
+        for entry in identifier_list_tokens {
+            lists.insert(entry.uri, entry.token);
+        }
         let reader_key = reader_ephemeral_key.as_ref().map(|k| k.secret());
         let mut options = VerifyOptions::at(to_core(now)?)
             .transcript(&transcript)
-            .status_tokens(&tokens);
+            .status_tokens(&tokens)
+            .identifier_list_tokens(&lists);
         if let Some(key) = &reader_key {
             options = options.reader_key(key);
+        }
+        if !crls.is_empty() {
+            options = options.crls(&crls);
         }
         let verification = self.inner.verify_response(&device_response, &options)?;
         if verification.documents.is_empty() {
@@ -207,5 +279,28 @@ impl Verifier {
                 Err(refused) => Err(refused.clone().into()),
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::DocbridgeError;
+
+    #[test]
+    fn an_unreadable_crl_is_refused_with_crl_malformed() {
+        let fetched = FetchedCrl {
+            distribution_point: "https://pki.diia.example/iaca.crl".into(),
+            crl: vec![0x30, 0x03, 0x02, 0x01, 0x01],
+        };
+        let Err(DocbridgeError::Refused { code, .. }) = crl_set(vec![fetched]) else {
+            panic!("an unreadable CRL was accepted");
+        };
+        assert_eq!(code, "crl_malformed");
+    }
+
+    #[test]
+    fn no_crls_make_an_empty_set_so_the_check_stays_off() {
+        assert!(crl_set(Vec::new()).is_ok_and(|set| set.is_empty()));
     }
 }

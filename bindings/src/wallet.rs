@@ -7,12 +7,16 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::SystemTime;
 
-use docbridge::holder::{self, HolderPolicy, PreparedPresentation, ReaderStatus, ReportUnreturned};
+use docbridge::holder::{
+    self, HolderPolicy, PreparedPresentation, ReaderCrls, ReaderStatus, ReportUnreturned,
+};
 use docbridge::{Certificate, DeviceRequest, IssuerSigned};
 
+use crate::document::CertificateRevocation;
 use crate::error::Result;
 use crate::signer::{DeviceSigner, ForeignSigner};
 use crate::time::to_core;
+use crate::verifier::{CrlPolicy, FetchedCrl, crl_set};
 
 /// A reader root the app trusts, with the label it shows the user.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -85,6 +89,9 @@ pub struct ReaderIdentity {
     pub subject: String,
     /// The label of the trusted root that vouched for it.
     pub root_label: String,
+    /// What the CRL check of the reader certificate found: `Disabled` until
+    /// the app gives the wallet reader CRLs (`Wallet.setReaderCrls`).
+    pub certificate_revocation: CertificateRevocation,
 }
 
 /// A request as read: what to show on the consent screen. Pass it back to
@@ -107,6 +114,7 @@ impl ReaderRequest {
                         Some(ReaderIdentity {
                             subject: identity.certificate.subject().to_string(),
                             root_label: identity.root_label.clone(),
+                            certificate_revocation: identity.crl.into(),
                         }),
                         None,
                     ),
@@ -195,6 +203,23 @@ impl Wallet {
         }))
     }
 
+    /// From now on, `readRequest` checks each authenticated reader's
+    /// certificate against `crls`, the CRLs the app fetched from the
+    /// distribution points its reader certificates name: a revoked reader
+    /// is refused with `certificate_revoked` (whether reader authentication
+    /// is required or only reported), a missing or stale CRL as `policy`
+    /// says. Replaces the CRLs held before, so the app calls it again after
+    /// each fetch. An unreadable CRL is `crl_malformed`, and the CRLs held
+    /// before stay.
+    pub fn set_reader_crls(&self, crls: Vec<FetchedCrl>, policy: CrlPolicy) -> Result<()> {
+        let crls = crl_set(crls)?;
+        self.lock().set_reader_crls(ReaderCrls {
+            crls,
+            policy: (&policy).into(),
+        });
+        Ok(())
+    }
+
     /// Phase one: reads a DeviceRequest. Per document: what is asked,
     /// whether the wallet has it, and which reader asks (checked against
     /// `reader_roots` over the session transcript at `now`). An
@@ -252,5 +277,197 @@ impl Wallet {
             .lock()
             .approve(&request.prepared, &approved, &signers)?;
         Ok(presentation.response.to_vec()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use docbridge::x509::crl::{CrlSpec, RevocationReason, create_crl};
+    use docbridge::x509::{self, CertificateProfile, CertificateSpec};
+    use docbridge::{Algorithm, Signer, SoftwareKey, transcript};
+    use time::OffsetDateTime;
+
+    use super::*;
+    use crate::error::DocbridgeError;
+    use crate::request::{DocumentItems, ItemToRequest, build_device_request};
+
+    /// Where the police reader root publishes its CRL.
+    const POINT: &str = "https://readers.policja.pl.example/crl";
+    const CERT_FROM: i64 = 1_767_225_600; // 2026-01-01
+    const CERT_UNTIL: i64 = 1_924_992_000; // 2031-01-01
+    const ISSUED: i64 = 1_793_491_200; // 2026-11-01
+    const NEXT: i64 = 1_796_083_200; // 2026-12-01
+    const NOW: u64 = 1_795_953_600; // 2026-11-29 12:00
+
+    fn at(seconds: i64) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp(seconds).unwrap()
+    }
+
+    fn spec(common_name: &str, serial: u64, crl_uri: Option<&str>) -> CertificateSpec {
+        CertificateSpec {
+            common_name: common_name.into(),
+            country: "PL".into(),
+            organization: Some("Policja".into()),
+            serial,
+            not_before: at(CERT_FROM),
+            not_after: at(CERT_UNTIL),
+            issuer_contact: None,
+            crl_uri: crl_uri.map(Into::into),
+        }
+    }
+
+    /// A police reader root, a reader certificate naming [`POINT`], a
+    /// signed request from that reader, and the root's CRL revoking
+    /// `revoked` (the reader's serial, or another).
+    struct World {
+        root: Certificate,
+        request: Vec<u8>,
+        transcript: Vec<u8>,
+        crl_revoking_reader: Vec<u8>,
+        crl_revoking_another: Vec<u8>,
+    }
+
+    fn world() -> World {
+        let mut rng = docbridge::rng::system();
+        let root_key = SoftwareKey::generate(Algorithm::Es256, &mut rng);
+        let root = x509::create_self_signed(
+            &spec("Policja Reader Root", 1, None),
+            CertificateProfile::Iaca,
+            &root_key,
+        )
+        .unwrap();
+        let reader_key = SoftwareKey::generate(Algorithm::Es256, &mut rng);
+        let reader = x509::create_issued(
+            &spec("Policja Reader 0042", 42, Some(POINT)),
+            CertificateProfile::ReaderAuthentication,
+            &reader_key.public_key(),
+            &root,
+            &root_key,
+        )
+        .unwrap();
+        let crl = |serial: &[u8]| {
+            let mut spec = CrlSpec::new(1, at(ISSUED), at(NEXT));
+            spec.issuing_distribution_point = Some(POINT.into());
+            spec.revoke(serial, at(ISSUED), Some(RevocationReason::KeyCompromise));
+            create_crl(&spec, &root, None, &root_key)
+                .unwrap()
+                .der()
+                .to_vec()
+        };
+        let transcript = transcript::backend_nonce("reader CRL tests", &[7; 16]).unwrap();
+        let request = build_device_request(
+            vec![DocumentItems {
+                doc_type: "org.iso.18013.5.1.mDL".into(),
+                elements: vec![ItemToRequest {
+                    namespace: "org.iso.18013.5.1".into(),
+                    identifier: "family_name".into(),
+                    intent_to_retain: false,
+                }],
+            }],
+            Some(reader_key.to_pkcs8_pem().unwrap().to_string()),
+            vec![reader.der().to_vec()],
+            transcript.clone(),
+        )
+        .unwrap();
+        World {
+            crl_revoking_reader: crl(reader.serial()),
+            crl_revoking_another: crl(&[0x43]),
+            root,
+            request,
+            transcript,
+        }
+    }
+
+    impl World {
+        /// The reader CRL outcome of the one document request, or the code
+        /// the request was refused with.
+        fn read(&self, crls: Option<(Vec<u8>, bool)>) -> Result<CertificateRevocation, String> {
+            let policy = WalletPolicy {
+                require_reader_auth: true,
+                report_unreturned: ReportUnreturnedTo::AuthenticatedReaders,
+            };
+            let wallet = Wallet::new(Vec::new(), policy).unwrap();
+            if let Some((crl, allow_unchecked)) = crls {
+                let fetched = FetchedCrl {
+                    distribution_point: POINT.into(),
+                    crl,
+                };
+                let fetched = if fetched.crl.is_empty() {
+                    vec![]
+                } else {
+                    vec![fetched]
+                };
+                wallet
+                    .set_reader_crls(fetched, CrlPolicy { allow_unchecked })
+                    .unwrap();
+            }
+            let roots = vec![ReaderRoot {
+                label: "police".into(),
+                certificate: self.root.der().to_vec(),
+            }];
+            let now = UNIX_EPOCH + Duration::from_secs(NOW);
+            match wallet.read_request(self.request.clone(), self.transcript.clone(), roots, now) {
+                Ok(request) => {
+                    let documents = request.documents();
+                    let [document] = documents.as_slice() else {
+                        panic!("one document request expected");
+                    };
+                    let reader = document.reader.as_ref().expect("an authenticated reader");
+                    assert_eq!(reader.root_label, "police");
+                    Ok(reader.certificate_revocation)
+                }
+                Err(DocbridgeError::Refused { code, .. }) => Err(code),
+            }
+        }
+    }
+
+    #[test]
+    fn reader_crls_given_to_the_wallet_refuse_a_revoked_reader() {
+        let w = world();
+        assert_eq!(w.read(None), Ok(CertificateRevocation::Disabled));
+        assert_eq!(
+            w.read(Some((w.crl_revoking_another.clone(), false))),
+            Ok(CertificateRevocation::Good)
+        );
+        assert_eq!(
+            w.read(Some((w.crl_revoking_reader.clone(), true))),
+            Err("certificate_revoked".to_string())
+        );
+        // No CRL at hand: refused, or passed as not checked, as the policy says.
+        assert_eq!(
+            w.read(Some((Vec::new(), false))),
+            Err("crl_missing".to_string())
+        );
+        assert_eq!(
+            w.read(Some((Vec::new(), true))),
+            Ok(CertificateRevocation::NotChecked)
+        );
+    }
+
+    #[test]
+    fn an_unreadable_reader_crl_is_crl_malformed() {
+        let wallet = Wallet::new(
+            Vec::new(),
+            WalletPolicy {
+                require_reader_auth: false,
+                report_unreturned: ReportUnreturnedTo::Nobody,
+            },
+        )
+        .unwrap();
+        let fetched = FetchedCrl {
+            distribution_point: POINT.into(),
+            crl: b"not a CRL".to_vec(),
+        };
+        let Err(DocbridgeError::Refused { code, .. }) = wallet.set_reader_crls(
+            vec![fetched],
+            CrlPolicy {
+                allow_unchecked: true,
+            },
+        ) else {
+            panic!("an unreadable CRL was accepted");
+        };
+        assert_eq!(code, "crl_malformed");
     }
 }
