@@ -22,6 +22,8 @@
 //! the cost of decoding stays a small multiple of the input, however the
 //! maps nest.
 
+mod item;
+
 use std::collections::HashSet;
 
 use ciborium::value::Value;
@@ -73,6 +75,15 @@ pub fn decode(bytes: &[u8]) -> Result<Value> {
 /// Decodes one CBOR data item under the given limits; the input must hold
 /// exactly one item.
 pub fn decode_with(bytes: &[u8], limits: &Limits) -> Result<Value> {
+    scan(bytes, limits)?.to_value()
+}
+
+pub(crate) use item::Item;
+
+/// Checks one CBOR data item under the given limits, and everything else
+/// [`decode_with`] would refuse, without building it: the decoders of the
+/// crate's structures then read it in place ([`Item`]).
+pub(crate) fn scan<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Item<'a>> {
     if bytes.len() > limits.max_input_len {
         return Err(Error::CborTooLarge {
             len: bytes.len(),
@@ -84,6 +95,7 @@ pub fn decode_with(bytes: &[u8], limits: &Limits) -> Result<Value> {
         pos: 0,
         items: 0,
         limits,
+        not_a_value: None,
     };
     scanner.item(0)?;
     if scanner.pos != bytes.len() {
@@ -91,7 +103,12 @@ pub fn decode_with(bytes: &[u8], limits: &Limits) -> Result<Value> {
             bytes.len().saturating_sub(scanner.pos),
         ));
     }
-    ciborium::de::from_reader(bytes).map_err(|e| Error::CborMalformed(e.to_string()))
+    // Refused after every other check, where ciborium used to refuse it
+    // when it built the whole item, so the codes stay the same.
+    if let Some(reason) = scanner.not_a_value {
+        return Err(Error::CborMalformed(reason.into()));
+    }
+    Ok(Item::new(bytes))
 }
 
 /// What makes two map keys the same key, read from the scanned bytes
@@ -161,6 +178,11 @@ struct Scanner<'a> {
     pos: usize,
     items: usize,
     limits: &'a Limits,
+    /// The first well-formed item a ciborium `Value` cannot hold (a simple
+    /// value other than false, true, null and undefined; a negative bignum
+    /// below -2^127): the decoders read items in place and must refuse what
+    /// building the `Value` tree refused.
+    not_a_value: Option<&'static str>,
 }
 
 impl Scanner<'_> {
@@ -238,9 +260,18 @@ impl Scanner<'_> {
 
     fn item(&mut self, depth: usize) -> Result<()> {
         self.count_item()?;
+        let first = self.input.get(self.pos).copied();
         let (major, argument) = self.head()?;
         match major {
-            0 | 1 | 7 => Ok(()),
+            0 | 1 => Ok(()),
+            7 => {
+                // Heads 0xe0-0xf3 and 0xf8: simple values ciborium refuses.
+                let info = first.map_or(0, |b| b & 0x1f);
+                if info < 20 || info == 24 {
+                    self.not_a_value.get_or_insert("unassigned simple value");
+                }
+                Ok(())
+            }
             2 => {
                 let len = self.check_len(argument, 1)?;
                 self.take(len).map(|_| ())
@@ -279,8 +310,24 @@ impl Scanner<'_> {
             _ => {
                 // Major type 6: a tag around exactly one item.
                 let depth = self.enter(depth)?;
+                if argument == 3 {
+                    self.check_negative_bignum();
+                }
                 self.item(depth)
             }
+        }
+    }
+
+    /// ciborium reads a negative bignum of 16 bytes or fewer into an i128,
+    /// and refuses one below -2^127: 16 significant bytes, top bit set.
+    fn check_negative_bignum(&mut self) {
+        let rest = self.input.get(self.pos..).unwrap_or_default();
+        if let Ok(head) = item::read_head(rest)
+            && head.major == 2
+            && head.argument == 16
+            && head.rest.first().is_some_and(|b| *b >= 0x80)
+        {
+            self.not_a_value.get_or_insert("bignum too large");
         }
     }
 
