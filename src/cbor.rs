@@ -691,6 +691,48 @@ mod tests {
         );
     }
 
+    /// Values a ciborium `Value` cannot hold are refused by the scan, as
+    /// building the value used to refuse them: after every other check, so
+    /// the first code stays the one the crate always gave.
+    #[test]
+    fn refuses_what_a_value_cannot_hold_after_every_other_check() {
+        // simple(16), simple(32), and -2^128 as a negative bignum.
+        assert_eq!(code(&[0xf0]), "cbor_malformed");
+        assert_eq!(code(&[0xf8, 0x20]), "cbor_malformed");
+        let mut bignum = vec![0xc3, 0x50, 0x80];
+        bignum.resize(18, 0);
+        assert_eq!(code(&bignum), "cbor_malformed");
+        // The same length in a longer head, and the largest that fits.
+        let mut long_head = vec![0xc3, 0x58, 0x10, 0xff];
+        long_head.resize(19, 0);
+        assert_eq!(code(&long_head), "cbor_malformed");
+        let mut fits = vec![0xc3, 0x50, 0x7f];
+        fits.resize(18, 0xff);
+        assert_eq!(code(&fits), "ok");
+        // false, true, null, undefined and floats remain values.
+        assert_eq!(
+            code(&[0x85, 0xf4, 0xf5, 0xf6, 0xf7, 0xf9, 0x3c, 0x00]),
+            "ok"
+        );
+        // Other refusals come first, as when the value was built last.
+        assert_eq!(code(&[0xf0, 0x00]), "cbor_trailing_bytes");
+        let mut deep = vec![0x82, 0xf0];
+        deep.extend([0x81; 40]);
+        deep.push(0x00);
+        assert_eq!(code(&deep), "cbor_too_deep");
+        // The structures read in place refuse them too.
+        let mut issuer_signed = vec![0xa1];
+        issuer_signed.extend(head(3, 10));
+        issuer_signed.extend(b"issuerAuth");
+        issuer_signed.push(0xf0);
+        assert_eq!(
+            crate::IssuerSigned::from_slice(&issuer_signed)
+                .map(|_| ())
+                .map_err(|e| e.code()),
+            Err("cbor_malformed")
+        );
+    }
+
     #[test]
     fn null_and_undefined_are_the_same_key() {
         assert_eq!(code(&[0xa2, 0xf6, 0x01, 0xf7, 0x02]), "cbor_duplicate_key");
