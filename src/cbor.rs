@@ -116,7 +116,7 @@ pub(crate) fn scan<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Item<'a>> {
 /// (a text key with a longer length head than needed, an integer in a wider
 /// form, `undefined` beside `null`) have the same identity, so two readers
 /// cannot resolve them to different entries.
-#[derive(PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum KeyIdentity<'a> {
     /// An unsigned (major 0) or negative (major 1) integer and its argument.
     Integer(u8, u64),
@@ -124,6 +124,41 @@ enum KeyIdentity<'a> {
     String(u8, &'a [u8]),
     /// false, true, or null (`undefined` reads as null).
     Simple(u64),
+}
+
+/// The keys of one map seen so far. The maps of mdoc structures hold a
+/// handful of keys: those are compared in a small array, so scanning a map
+/// allocates nothing; a larger map moves to a hash set, whose cost per key
+/// stays constant however many keys a hostile map holds.
+#[derive(Default)]
+struct SeenKeys<'a> {
+    few: [Option<KeyIdentity<'a>>; SeenKeys::FEW],
+    many: HashSet<KeyIdentity<'a>>,
+}
+
+impl<'a> SeenKeys<'a> {
+    const FEW: usize = 16;
+
+    /// Records `key`; false when it was seen already.
+    fn insert(&mut self, key: KeyIdentity<'a>) -> bool {
+        if !self.many.is_empty() {
+            return self.many.insert(key);
+        }
+        for slot in &mut self.few {
+            match slot {
+                Some(seen) if *seen == key => return false,
+                Some(_) => {}
+                None => {
+                    *slot = Some(key);
+                    return true;
+                }
+            }
+        }
+        // All slots taken: every key so far moves to the set.
+        self.many
+            .extend(self.few.iter_mut().filter_map(Option::take));
+        self.many.insert(key)
+    }
 }
 
 /// The identity of the map key encoded in `key` (one whole, scanned item).
@@ -294,7 +329,7 @@ impl Scanner<'_> {
             5 => {
                 let depth = self.enter(depth)?;
                 let len = self.check_len(argument, 2)?;
-                let mut keys = HashSet::new();
+                let mut keys = SeenKeys::default();
                 for _ in 0..len {
                     let start = self.pos;
                     self.item(depth)?;
@@ -731,6 +766,29 @@ mod tests {
                 .map_err(|e| e.code()),
             Err("cbor_malformed")
         );
+    }
+
+    /// Small maps compare keys in an array, larger ones in a set: a
+    /// duplicate is found on either side of the switch.
+    #[test]
+    fn duplicate_keys_are_found_in_maps_of_any_size() {
+        for len in [2u64, 16, 17, 40] {
+            for last_key in [0, len - 1, 1000] {
+                let mut map = head(5, len + 1);
+                for key in 0..len {
+                    map.extend(head(0, key));
+                    map.push(0xf6);
+                }
+                map.extend(head(0, last_key));
+                map.push(0xf6);
+                let expected = if last_key < len {
+                    "cbor_duplicate_key"
+                } else {
+                    "ok"
+                };
+                assert_eq!(code(&map), expected, "{len} {last_key}");
+            }
+        }
     }
 
     #[test]

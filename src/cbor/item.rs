@@ -215,11 +215,17 @@ impl<'a> Item<'a> {
         if head.major != 5 {
             return Err(Error::InvalidStructure(format!("{what}: expected a map")));
         }
-        let items = split_items(head.rest, head.argument.saturating_mul(2))?;
-        let mut entries = Vec::with_capacity(items.len() / 2);
-        let mut items = items.into_iter();
-        while let (Some(key), Some(value)) = (items.next(), items.next()) {
-            entries.push((key, value));
+        // As in `split_items`: the scan proved the entries are there.
+        let capacity = usize::try_from(head.argument)
+            .unwrap_or(usize::MAX)
+            .min(head.rest.len());
+        let mut entries = Vec::with_capacity(capacity);
+        let mut rest = head.rest;
+        for _ in 0..head.argument {
+            let (key, after_key) = split_item(rest)?;
+            let (value, after_value) = split_item(after_key)?;
+            entries.push((Item { bytes: key }, Item { bytes: value }));
+            rest = after_value;
         }
         Ok(Map { entries })
     }
