@@ -400,25 +400,49 @@ fn describe_key(encoded: &[u8]) -> String {
 
 /// The head of a CBOR item of `major` type with `argument`, in preferred form.
 pub(crate) fn head(major: u8, argument: u64) -> Vec<u8> {
-    let m = major << 5;
-    if let Ok(small) = u8::try_from(argument) {
-        if small <= 23 {
-            vec![m | small]
+    Head::new(major, argument).as_slice().to_vec()
+}
+
+/// An item head in preferred form, held without allocating: the verifier
+/// writes one in front of every digested item.
+pub(crate) struct Head {
+    bytes: [u8; 9],
+    len: usize,
+}
+
+impl Head {
+    /// The head of an item of `major` type with `argument`.
+    pub(crate) fn new(major: u8, argument: u64) -> Head {
+        let m = major << 5;
+        let mut bytes = [0u8; 9];
+        let (first, len): (u8, usize) = if let Ok(small) = u8::try_from(argument) {
+            if small <= 23 {
+                (m | small, 1)
+            } else {
+                (m | 24, 2)
+            }
+        } else if u16::try_from(argument).is_ok() {
+            (m | 25, 3)
+        } else if u32::try_from(argument).is_ok() {
+            (m | 26, 5)
         } else {
-            vec![m | 24, small]
+            (m | 27, 9)
+        };
+        bytes[0] = first;
+        if len > 1 {
+            let argument = argument.to_be_bytes();
+            // The argument's low `len - 1` bytes, big-endian.
+            let from = argument.len().saturating_sub(len.saturating_sub(1));
+            if let (Some(to), Some(from)) = (bytes.get_mut(1..len), argument.get(from..)) {
+                to.copy_from_slice(from);
+            }
         }
-    } else if let Ok(two) = u16::try_from(argument) {
-        let mut v = vec![m | 25];
-        v.extend(two.to_be_bytes());
-        v
-    } else if let Ok(four) = u32::try_from(argument) {
-        let mut v = vec![m | 26];
-        v.extend(four.to_be_bytes());
-        v
-    } else {
-        let mut v = vec![m | 27];
-        v.extend(argument.to_be_bytes());
-        v
+        Head { bytes, len }
+    }
+
+    /// The encoded head.
+    pub(crate) fn as_slice(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or_default()
     }
 }
 
@@ -842,8 +866,13 @@ mod tests {
     #[test]
     fn heads_use_preferred_form() {
         assert_eq!(head(4, 3), vec![0x83]);
+        assert_eq!(head(2, 24), vec![0x58, 0x18]);
         assert_eq!(head(2, 300), vec![0x59, 0x01, 0x2c]);
-        assert_eq!(head(0, u64::MAX)[0], 0x1b);
+        assert_eq!(head(3, 70_000), vec![0x7a, 0x00, 0x01, 0x11, 0x70]);
+        assert_eq!(
+            head(0, u64::MAX),
+            vec![0x1b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]
+        );
     }
 
     #[test]

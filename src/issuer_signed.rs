@@ -103,27 +103,28 @@ impl IssuerSignedItemBytes {
 
     /// The full IssuerSignedItemBytes, `#6.24(bstr)`, as digested into the MSO.
     pub fn tagged_bytes(&self) -> Result<Vec<u8>> {
-        let mut tagged = self.tagged_head();
-        tagged.extend_from_slice(&self.bytes);
-        Ok(tagged)
+        let (tag, len) = self.tagged_head();
+        Ok([tag.as_slice(), len.as_slice(), &self.bytes].concat())
     }
 
     /// The digest of [`IssuerSignedItemBytes::tagged_bytes`], computed over
-    /// the head and the item's bytes in place: the verifier digests every
+    /// the heads and the item's bytes in place: the verifier digests every
     /// disclosed item, a portrait among them, and copying each first would
     /// cost as much as the digest.
     pub fn digest(&self, algorithm: DigestAlgorithm) -> Vec<u8> {
-        algorithm.digest_parts(&[&self.tagged_head(), &self.bytes])
+        let (tag, len) = self.tagged_head();
+        algorithm.digest_parts(&[tag.as_slice(), len.as_slice(), &self.bytes])
     }
 
-    /// The head of the tag-24 wrapper: tag 24, then the byte string's
+    /// The heads of the tag-24 wrapper: tag 24, then the byte string's
     /// length, in the preferred (shortest) form the CBOR encoder writes.
-    fn tagged_head(&self) -> Vec<u8> {
-        let mut head = cbor::head(6, cbor::TAG_ENCODED_CBOR);
+    fn tagged_head(&self) -> (cbor::Head, cbor::Head) {
         // A slice length always fits in a u64 on the platforms Rust supports.
         let len = u64::try_from(self.bytes.len()).unwrap_or(u64::MAX);
-        head.extend(cbor::head(2, len));
-        head
+        (
+            cbor::Head::new(6, cbor::TAG_ENCODED_CBOR),
+            cbor::Head::new(2, len),
+        )
     }
 
     /// The tag-24 wrapper value.
