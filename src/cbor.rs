@@ -75,7 +75,11 @@ pub fn decode(bytes: &[u8]) -> Result<Value> {
 /// Decodes one CBOR data item under the given limits; the input must hold
 /// exactly one item.
 pub fn decode_with(bytes: &[u8], limits: &Limits) -> Result<Value> {
-    scan(bytes, limits)?.to_value()
+    scan(bytes, limits)?;
+    // ciborium builds the tree here: its own recursion limit stays in force
+    // under any limits a caller sets ([`Item::to_value`] serves the crate's
+    // decoders, which keep the default depth).
+    ciborium::de::from_reader(bytes).map_err(|e| Error::CborMalformed(e.to_string()))
 }
 
 pub(crate) use item::Item;

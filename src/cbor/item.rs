@@ -96,14 +96,18 @@ fn split_item(bytes: &[u8]) -> Result<(&[u8], &[u8])> {
     Ok((item, rest))
 }
 
+/// The capacity for `count` items read from `bytes`: the scan proved they
+/// are there, and each takes a byte at least, so the capacity is bounded by
+/// the input as well.
+fn capacity(count: u64, bytes: &[u8]) -> usize {
+    usize::try_from(count)
+        .unwrap_or(usize::MAX)
+        .min(bytes.len())
+}
+
 /// Splits `count` whole items off `bytes`.
 fn split_items<'a>(mut bytes: &'a [u8], count: u64) -> Result<Vec<Item<'a>>> {
-    // The scan proved that `count` items follow; each takes a byte at least,
-    // so the capacity is bounded by the input as well.
-    let capacity = usize::try_from(count)
-        .unwrap_or(usize::MAX)
-        .min(bytes.len());
-    let mut items = Vec::with_capacity(capacity);
+    let mut items = Vec::with_capacity(capacity(count, bytes));
     for _ in 0..count {
         let (item, rest) = split_item(bytes)?;
         items.push(Item { bytes: item });
@@ -152,8 +156,64 @@ impl<'a> Item<'a> {
         read_head(self.bytes)
     }
 
-    /// The item as a ciborium `Value`, for what the crate keeps as one.
+    /// The item as a ciborium `Value`, for what the crate keeps as one:
+    /// the same value ciborium builds, with one allocation per string,
+    /// container or tag (ciborium grows each container as it reads it and
+    /// names every tag with a fresh `String`). Floats and bignums, rare in
+    /// mdoc structures, are left to ciborium.
     pub(crate) fn to_value(&self) -> Result<Value> {
+        let head = self.head()?;
+        Ok(match head.major {
+            0 | 1 => match self.integer() {
+                Some(i) => Value::Integer(
+                    ciborium::value::Integer::try_from(i)
+                        .map_err(|_| Error::CborMalformed("integer out of range".into()))?,
+                ),
+                None => return self.ciborium_value(),
+            },
+            2 => Value::Bytes(self.byte_string("byte string")?.to_vec()),
+            3 => Value::Text(self.text("text")?.to_owned()),
+            4 => {
+                let mut rest = head.rest;
+                let mut items = Vec::with_capacity(capacity(head.argument, rest));
+                for _ in 0..head.argument {
+                    let (item, after) = split_item(rest)?;
+                    items.push(Item { bytes: item }.to_value()?);
+                    rest = after;
+                }
+                Value::Array(items)
+            }
+            5 => {
+                let mut rest = head.rest;
+                let mut entries = Vec::with_capacity(capacity(head.argument, rest));
+                for _ in 0..head.argument {
+                    let (key, after_key) = split_item(rest)?;
+                    let (value, after_value) = split_item(after_key)?;
+                    entries.push((
+                        Item { bytes: key }.to_value()?,
+                        Item { bytes: value }.to_value()?,
+                    ));
+                    rest = after_value;
+                }
+                Value::Map(entries)
+            }
+            6 if head.argument == TAG_BIGNUM_POSITIVE || head.argument == TAG_BIGNUM_NEGATIVE => {
+                return self.ciborium_value();
+            }
+            6 => {
+                let (content, _) = split_item(head.rest)?;
+                Value::Tag(head.argument, Box::new(Item { bytes: content }.to_value()?))
+            }
+            _ => match self.bytes.first() {
+                Some(0xf4) => Value::Bool(false),
+                Some(0xf5) => Value::Bool(true),
+                Some(0xf6 | 0xf7) => Value::Null,
+                _ => return self.ciborium_value(),
+            },
+        })
+    }
+
+    fn ciborium_value(&self) -> Result<Value> {
         ciborium::de::from_reader(self.bytes).map_err(|e| Error::CborMalformed(e.to_string()))
     }
 
@@ -215,11 +275,7 @@ impl<'a> Item<'a> {
         if head.major != 5 {
             return Err(Error::InvalidStructure(format!("{what}: expected a map")));
         }
-        // As in `split_items`: the scan proved the entries are there.
-        let capacity = usize::try_from(head.argument)
-            .unwrap_or(usize::MAX)
-            .min(head.rest.len());
-        let mut entries = Vec::with_capacity(capacity);
+        let mut entries = Vec::with_capacity(capacity(head.argument, head.rest));
         let mut rest = head.rest;
         for _ in 0..head.argument {
             let (key, after_key) = split_item(rest)?;
@@ -351,11 +407,52 @@ mod tests {
             let bytes = super::super::as_bytes(&value, "x").map_err(|e| e.code());
             assert_eq!(item.byte_string("x").map_err(|e| e.code()), bytes);
             assert_eq!(item.to_value().unwrap(), value, "{input:02x?}");
+            assert_eq!(item.ciborium_value().unwrap(), value, "{input:02x?}");
             let integer = match &value {
                 Value::Integer(i) => Some(i128::from(*i)),
                 _ => None,
             };
             assert_eq!(item.integer(), integer, "{input:02x?}");
+        }
+    }
+
+    /// The tree built in place is the tree ciborium builds, for every
+    /// kind of item, nested.
+    #[test]
+    fn values_are_the_values_ciborium_builds() {
+        let portrait = vec![0x5a_u8; 5000];
+        let value = Value::Map(vec![
+            (Value::from(-3), Value::Bytes(portrait)),
+            (
+                Value::Text("ж".repeat(40)),
+                Value::Array(vec![
+                    Value::Bool(true),
+                    Value::Bool(false),
+                    Value::Null,
+                    Value::Float(1.5),
+                    Value::Float(1e300),
+                    Value::from(u64::MAX),
+                    Value::Integer(
+                        ciborium::value::Integer::try_from(-1i128 - i128::from(u64::MAX)).unwrap(),
+                    ),
+                    Value::Tag(1004, Box::new(Value::Text("2026-11-29".into()))),
+                    Value::Tag(24, Box::new(Value::Bytes(vec![0xa0]))),
+                    Value::from(u128::from(u64::MAX) + 1),
+                ]),
+            ),
+            (Value::Bool(false), Value::Map(vec![])),
+        ]);
+        let bytes = super::super::encode(&value).unwrap();
+        let item = scan(&bytes, &Limits::DEFAULT).unwrap();
+        assert_eq!(item.to_value().unwrap(), value);
+        // undefined reads as null, a half float as its value.
+        for (input, expected) in [
+            (&[0xf7][..], Value::Null),
+            (&[0xf9, 0x3c, 0x00], Value::Float(1.0)),
+            (&[0xc2, 0x41, 0x07], Value::from(7)),
+        ] {
+            let item = scan(input, &Limits::DEFAULT).unwrap();
+            assert_eq!(item.to_value().unwrap(), expected, "{input:02x?}");
         }
     }
 
