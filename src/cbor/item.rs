@@ -161,7 +161,7 @@ impl<'a> Item<'a> {
     /// container or tag (ciborium grows each container as it reads it and
     /// names every tag with a fresh `String`). Floats and bignums, rare in
     /// mdoc structures, are left to ciborium.
-    pub(crate) fn to_value(&self) -> Result<Value> {
+    pub(crate) fn to_value(self) -> Result<Value> {
         let head = self.head()?;
         Ok(match head.major {
             0 | 1 => match self.integer() {
@@ -228,7 +228,8 @@ impl<'a> Item<'a> {
         let head = self.head().ok()?;
         match head.major {
             0 => Some(i128::from(head.argument)),
-            1 => Some(-1i128 - i128::from(head.argument)),
+            // -1 - n never saturates for n < 2^64.
+            1 => Some((-1i128).saturating_sub(i128::from(head.argument))),
             6 if head.argument == TAG_BIGNUM_POSITIVE || head.argument == TAG_BIGNUM_NEGATIVE => {
                 let inner = read_head(head.rest).ok()?;
                 if inner.major != 2 {
@@ -251,7 +252,7 @@ impl<'a> Item<'a> {
                 Some(if head.argument == TAG_BIGNUM_POSITIVE {
                     magnitude
                 } else {
-                    -1i128 - magnitude
+                    (-1i128).saturating_sub(magnitude)
                 })
             }
             _ => None,
