@@ -15,12 +15,14 @@
 //! | a map key that is not an integer, string, boolean or null | `cbor_malformed` | - |
 //! | bytes after the item | `cbor_trailing_bytes` | - |
 //! | anything else not well-formed | `cbor_malformed` | - |
+//! | a simple value other than false, true, null, undefined; a negative bignum below -2^127 | `cbor_malformed` (after every other check) | - |
 //!
-//! Only after the scan passes is the item turned into a [`Value`], so no
-//! allocation is ever sized by a length the input claims but does not hold.
-//! Keys are compared on the bytes the scan already walked, never re-encoded:
-//! the cost of decoding stays a small multiple of the input, however the
-//! maps nest.
+//! Only after the scan passes is the item turned into a [`Value`] (by
+//! [`decode`]) or read in place by the crate's structure decoders (see
+//! `item`), so no allocation is ever sized by a length the input claims but
+//! does not hold. Keys are compared on the bytes the scan already walked,
+//! never re-encoded: the cost of decoding stays a small multiple of the
+//! input, however the maps nest.
 
 mod item;
 
