@@ -6,14 +6,66 @@
 //!
 //! Run with `cargo bench --bench ratios` (add `-- quick` for fewer rounds,
 //! `-- only TEXT` for the cases whose name contains TEXT).
+//!
+//! A counting global allocator gives each case's allocations per
+//! verification (and per decode alone), printed beside the times.
 
 mod fixtures;
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use fixtures::IssueCase;
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
+
+/// Counts allocations (and their bytes) and passes every call to the
+/// system allocator unchanged.
+struct Counting;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+static ALLOCATED_BYTES: AtomicU64 = AtomicU64::new(0);
+
+// SAFETY: every call is forwarded to the system allocator as received; the
+// counters only observe.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        ALLOCATED_BYTES.fetch_add(layout.size() as u64, Ordering::Relaxed);
+        // SAFETY: forwarded as received.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded as received.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        ALLOCATED_BYTES.fetch_add(new_size as u64, Ordering::Relaxed);
+        // SAFETY: forwarded as received.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Allocations (reallocations included) and bytes allocated by one run of
+/// `f` (the runner is single-threaded here).
+fn allocations(f: &mut dyn FnMut()) -> (u64, u64) {
+    let (count, bytes) = (
+        ALLOCATIONS.load(Ordering::Relaxed),
+        ALLOCATED_BYTES.load(Ordering::Relaxed),
+    );
+    f();
+    (
+        ALLOCATIONS.load(Ordering::Relaxed) - count,
+        ALLOCATED_BYTES.load(Ordering::Relaxed) - bytes,
+    )
+}
 
 /// The time one timed batch should take.
 const BATCH: Duration = Duration::from_millis(5);
@@ -118,6 +170,21 @@ fn main() {
         println!(
             "| {} | warm | {t:.0} | {:.0} (no chain) | {:.2} |",
             case.name, baselines[0].0, baselines[0].1
+        );
+    }
+
+    println!(
+        "\n| case | allocations per verification (warm cache) | KB allocated | of which decoding |"
+    );
+    println!("|---|---|---|---|");
+    for case in &cases {
+        case.run(); // warms the certificate cache
+        let (count, bytes) = allocations(&mut || case.run());
+        let (decode, _) = allocations(&mut || case.decode());
+        println!(
+            "| {} | {count} | {:.1} | {decode} |",
+            case.name,
+            bytes as f64 / 1000.0
         );
     }
 

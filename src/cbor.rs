@@ -15,12 +15,16 @@
 //! | a map key that is not an integer, string, boolean or null | `cbor_malformed` | - |
 //! | bytes after the item | `cbor_trailing_bytes` | - |
 //! | anything else not well-formed | `cbor_malformed` | - |
+//! | a simple value other than false, true, null, undefined; a negative bignum below -2^127 | `cbor_malformed` (after every other check) | - |
 //!
-//! Only after the scan passes is the item turned into a [`Value`], so no
-//! allocation is ever sized by a length the input claims but does not hold.
-//! Keys are compared on the bytes the scan already walked, never re-encoded:
-//! the cost of decoding stays a small multiple of the input, however the
-//! maps nest.
+//! Only after the scan passes is the item turned into a [`Value`] (by
+//! [`decode`]) or read in place by the crate's structure decoders (see
+//! `item`), so no allocation is ever sized by a length the input claims but
+//! does not hold. Keys are compared on the bytes the scan already walked,
+//! never re-encoded: the cost of decoding stays a small multiple of the
+//! input, however the maps nest.
+
+mod item;
 
 use std::collections::HashSet;
 
@@ -73,6 +77,19 @@ pub fn decode(bytes: &[u8]) -> Result<Value> {
 /// Decodes one CBOR data item under the given limits; the input must hold
 /// exactly one item.
 pub fn decode_with(bytes: &[u8], limits: &Limits) -> Result<Value> {
+    scan(bytes, limits)?;
+    // ciborium builds the tree here: its own recursion limit stays in force
+    // under any limits a caller sets ([`Item::to_value`] serves the crate's
+    // decoders, which keep the default depth).
+    ciborium::de::from_reader(bytes).map_err(|e| Error::CborMalformed(e.to_string()))
+}
+
+pub(crate) use item::Item;
+
+/// Checks one CBOR data item under the given limits, and everything else
+/// [`decode_with`] would refuse, without building it: the decoders of the
+/// crate's structures then read it in place ([`Item`]).
+pub(crate) fn scan<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Item<'a>> {
     if bytes.len() > limits.max_input_len {
         return Err(Error::CborTooLarge {
             len: bytes.len(),
@@ -84,6 +101,7 @@ pub fn decode_with(bytes: &[u8], limits: &Limits) -> Result<Value> {
         pos: 0,
         items: 0,
         limits,
+        not_a_value: None,
     };
     scanner.item(0)?;
     if scanner.pos != bytes.len() {
@@ -91,7 +109,12 @@ pub fn decode_with(bytes: &[u8], limits: &Limits) -> Result<Value> {
             bytes.len().saturating_sub(scanner.pos),
         ));
     }
-    ciborium::de::from_reader(bytes).map_err(|e| Error::CborMalformed(e.to_string()))
+    // Refused after every other check, where ciborium used to refuse it
+    // when it built the whole item, so the codes stay the same.
+    if let Some(reason) = scanner.not_a_value {
+        return Err(Error::CborMalformed(reason.into()));
+    }
+    Ok(Item::new(bytes))
 }
 
 /// What makes two map keys the same key, read from the scanned bytes
@@ -99,7 +122,7 @@ pub fn decode_with(bytes: &[u8], limits: &Limits) -> Result<Value> {
 /// (a text key with a longer length head than needed, an integer in a wider
 /// form, `undefined` beside `null`) have the same identity, so two readers
 /// cannot resolve them to different entries.
-#[derive(PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum KeyIdentity<'a> {
     /// An unsigned (major 0) or negative (major 1) integer and its argument.
     Integer(u8, u64),
@@ -107,6 +130,41 @@ enum KeyIdentity<'a> {
     String(u8, &'a [u8]),
     /// false, true, or null (`undefined` reads as null).
     Simple(u64),
+}
+
+/// The keys of one map seen so far. The maps of mdoc structures hold a
+/// handful of keys: those are compared in a small array, so scanning a map
+/// allocates nothing; a larger map moves to a hash set, whose cost per key
+/// stays constant however many keys a hostile map holds.
+#[derive(Default)]
+struct SeenKeys<'a> {
+    few: [Option<KeyIdentity<'a>>; SeenKeys::FEW],
+    many: HashSet<KeyIdentity<'a>>,
+}
+
+impl<'a> SeenKeys<'a> {
+    const FEW: usize = 16;
+
+    /// Records `key`; false when it was seen already.
+    fn insert(&mut self, key: KeyIdentity<'a>) -> bool {
+        if !self.many.is_empty() {
+            return self.many.insert(key);
+        }
+        for slot in &mut self.few {
+            match slot {
+                Some(seen) if *seen == key => return false,
+                Some(_) => {}
+                None => {
+                    *slot = Some(key);
+                    return true;
+                }
+            }
+        }
+        // All slots taken: every key so far moves to the set.
+        self.many
+            .extend(self.few.iter_mut().filter_map(Option::take));
+        self.many.insert(key)
+    }
 }
 
 /// The identity of the map key encoded in `key` (one whole, scanned item).
@@ -161,6 +219,11 @@ struct Scanner<'a> {
     pos: usize,
     items: usize,
     limits: &'a Limits,
+    /// The first well-formed item a ciborium `Value` cannot hold (a simple
+    /// value other than false, true, null and undefined; a negative bignum
+    /// below -2^127): the decoders read items in place and must refuse what
+    /// building the `Value` tree refused.
+    not_a_value: Option<&'static str>,
 }
 
 impl Scanner<'_> {
@@ -238,9 +301,18 @@ impl Scanner<'_> {
 
     fn item(&mut self, depth: usize) -> Result<()> {
         self.count_item()?;
+        let first = self.input.get(self.pos).copied();
         let (major, argument) = self.head()?;
         match major {
-            0 | 1 | 7 => Ok(()),
+            0 | 1 => Ok(()),
+            7 => {
+                // Heads 0xe0-0xf3 and 0xf8: simple values ciborium refuses.
+                let info = first.map_or(0, |b| b & 0x1f);
+                if info < 20 || info == 24 {
+                    self.not_a_value.get_or_insert("unassigned simple value");
+                }
+                Ok(())
+            }
             2 => {
                 let len = self.check_len(argument, 1)?;
                 self.take(len).map(|_| ())
@@ -263,7 +335,7 @@ impl Scanner<'_> {
             5 => {
                 let depth = self.enter(depth)?;
                 let len = self.check_len(argument, 2)?;
-                let mut keys = HashSet::new();
+                let mut keys = SeenKeys::default();
                 for _ in 0..len {
                     let start = self.pos;
                     self.item(depth)?;
@@ -279,8 +351,24 @@ impl Scanner<'_> {
             _ => {
                 // Major type 6: a tag around exactly one item.
                 let depth = self.enter(depth)?;
+                if argument == 3 {
+                    self.check_negative_bignum();
+                }
                 self.item(depth)
             }
+        }
+    }
+
+    /// ciborium reads a negative bignum of 16 bytes or fewer into an i128,
+    /// and refuses one below -2^127: 16 significant bytes, top bit set.
+    fn check_negative_bignum(&mut self) {
+        let rest = self.input.get(self.pos..).unwrap_or_default();
+        if let Ok(head) = item::read_head(rest)
+            && head.major == 2
+            && head.argument == 16
+            && head.rest.first().is_some_and(|b| *b >= 0x80)
+        {
+            self.not_a_value.get_or_insert("bignum too large");
         }
     }
 
@@ -318,25 +406,49 @@ fn describe_key(encoded: &[u8]) -> String {
 
 /// The head of a CBOR item of `major` type with `argument`, in preferred form.
 pub(crate) fn head(major: u8, argument: u64) -> Vec<u8> {
-    let m = major << 5;
-    if let Ok(small) = u8::try_from(argument) {
-        if small <= 23 {
-            vec![m | small]
+    Head::new(major, argument).as_slice().to_vec()
+}
+
+/// An item head in preferred form, held without allocating: the verifier
+/// writes one in front of every digested item.
+pub(crate) struct Head {
+    bytes: [u8; 9],
+    len: usize,
+}
+
+impl Head {
+    /// The head of an item of `major` type with `argument`.
+    pub(crate) fn new(major: u8, argument: u64) -> Head {
+        let m = major << 5;
+        let mut bytes = [0u8; 9];
+        let (first, len): (u8, usize) = if let Ok(small) = u8::try_from(argument) {
+            if small <= 23 {
+                (m | small, 1)
+            } else {
+                (m | 24, 2)
+            }
+        } else if u16::try_from(argument).is_ok() {
+            (m | 25, 3)
+        } else if u32::try_from(argument).is_ok() {
+            (m | 26, 5)
         } else {
-            vec![m | 24, small]
+            (m | 27, 9)
+        };
+        bytes[0] = first;
+        if len > 1 {
+            let argument = argument.to_be_bytes();
+            // The argument's low `len - 1` bytes, big-endian.
+            let from = argument.len().saturating_sub(len.saturating_sub(1));
+            if let (Some(to), Some(from)) = (bytes.get_mut(1..len), argument.get(from..)) {
+                to.copy_from_slice(from);
+            }
         }
-    } else if let Ok(two) = u16::try_from(argument) {
-        let mut v = vec![m | 25];
-        v.extend(two.to_be_bytes());
-        v
-    } else if let Ok(four) = u32::try_from(argument) {
-        let mut v = vec![m | 26];
-        v.extend(four.to_be_bytes());
-        v
-    } else {
-        let mut v = vec![m | 27];
-        v.extend(argument.to_be_bytes());
-        v
+        Head { bytes, len }
+    }
+
+    /// The encoded head.
+    pub(crate) fn as_slice(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or_default()
     }
 }
 
@@ -644,6 +756,71 @@ mod tests {
         );
     }
 
+    /// Values a ciborium `Value` cannot hold are refused by the scan, as
+    /// building the value used to refuse them: after every other check, so
+    /// the first code stays the one the crate always gave.
+    #[test]
+    fn refuses_what_a_value_cannot_hold_after_every_other_check() {
+        // simple(16), simple(32), and -2^128 as a negative bignum.
+        assert_eq!(code(&[0xf0]), "cbor_malformed");
+        assert_eq!(code(&[0xf8, 0x20]), "cbor_malformed");
+        let mut bignum = vec![0xc3, 0x50, 0x80];
+        bignum.resize(18, 0);
+        assert_eq!(code(&bignum), "cbor_malformed");
+        // The same length in a longer head, and the largest that fits.
+        let mut long_head = vec![0xc3, 0x58, 0x10, 0xff];
+        long_head.resize(19, 0);
+        assert_eq!(code(&long_head), "cbor_malformed");
+        let mut fits = vec![0xc3, 0x50, 0x7f];
+        fits.resize(18, 0xff);
+        assert_eq!(code(&fits), "ok");
+        // false, true, null, undefined and floats remain values.
+        assert_eq!(
+            code(&[0x85, 0xf4, 0xf5, 0xf6, 0xf7, 0xf9, 0x3c, 0x00]),
+            "ok"
+        );
+        // Other refusals come first, as when the value was built last.
+        assert_eq!(code(&[0xf0, 0x00]), "cbor_trailing_bytes");
+        let mut deep = vec![0x82, 0xf0];
+        deep.extend([0x81; 40]);
+        deep.push(0x00);
+        assert_eq!(code(&deep), "cbor_too_deep");
+        // The structures read in place refuse them too.
+        let mut issuer_signed = vec![0xa1];
+        issuer_signed.extend(head(3, 10));
+        issuer_signed.extend(b"issuerAuth");
+        issuer_signed.push(0xf0);
+        assert_eq!(
+            crate::IssuerSigned::from_slice(&issuer_signed)
+                .map(|_| ())
+                .map_err(|e| e.code()),
+            Err("cbor_malformed")
+        );
+    }
+
+    /// Small maps compare keys in an array, larger ones in a set: a
+    /// duplicate is found on either side of the switch.
+    #[test]
+    fn duplicate_keys_are_found_in_maps_of_any_size() {
+        for len in [2u64, 16, 17, 40] {
+            for last_key in [0, len - 1, 1000] {
+                let mut map = head(5, len + 1);
+                for key in 0..len {
+                    map.extend(head(0, key));
+                    map.push(0xf6);
+                }
+                map.extend(head(0, last_key));
+                map.push(0xf6);
+                let expected = if last_key < len {
+                    "cbor_duplicate_key"
+                } else {
+                    "ok"
+                };
+                assert_eq!(code(&map), expected, "{len} {last_key}");
+            }
+        }
+    }
+
     #[test]
     fn null_and_undefined_are_the_same_key() {
         assert_eq!(code(&[0xa2, 0xf6, 0x01, 0xf7, 0x02]), "cbor_duplicate_key");
@@ -695,8 +872,13 @@ mod tests {
     #[test]
     fn heads_use_preferred_form() {
         assert_eq!(head(4, 3), vec![0x83]);
+        assert_eq!(head(2, 24), vec![0x58, 0x18]);
         assert_eq!(head(2, 300), vec![0x59, 0x01, 0x2c]);
-        assert_eq!(head(0, u64::MAX)[0], 0x1b);
+        assert_eq!(head(3, 70_000), vec![0x7a, 0x00, 0x01, 0x11, 0x70]);
+        assert_eq!(
+            head(0, u64::MAX),
+            vec![0x1b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]
+        );
     }
 
     #[test]

@@ -586,7 +586,9 @@ impl Sign1 {
 
     /// The DER certificates of the x5chain header (label 33), leaf first;
     /// looked for in the protected header, then the unprotected one.
-    pub fn x5chain(&self) -> Result<Vec<Vec<u8>>> {
+    /// Borrowed, not copied: a verification reads the chain of every
+    /// document it checks.
+    pub fn x5chain(&self) -> Result<Vec<&[u8]>> {
         let label = Label::Int(HEADER_X5CHAIN);
         let found = self
             .inner
@@ -599,11 +601,11 @@ impl Sign1 {
             .map(|(_, v)| v);
         let certs = match found {
             None => return Err(Error::X5ChainMissing),
-            Some(Value::Bytes(der)) => vec![der.clone()],
+            Some(Value::Bytes(der)) => vec![der.as_slice()],
             Some(Value::Array(items)) => items
                 .iter()
                 .map(|item| match item {
-                    Value::Bytes(der) => Ok(der.clone()),
+                    Value::Bytes(der) => Ok(der.as_slice()),
                     _ => Err(Error::CoseMalformed(
                         "x5chain entries must be byte strings".into(),
                     )),
@@ -1002,7 +1004,7 @@ mod tests {
         for unprotected in [kid_undefined, kid_text, others] {
             let bytes = with_headers(&key, None, &unprotected);
             let parsed = Sign1::from_slice(&bytes).unwrap();
-            assert_eq!(parsed.x5chain().unwrap(), vec![vec![1, 2, 3]]);
+            assert_eq!(parsed.x5chain().unwrap(), vec![&[1u8, 2, 3][..]]);
             parsed.verify(&key.public_key(), b"").unwrap();
         }
     }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use ciborium::value::Value;
 use coset::{AsCborValue, CoseMac0};
 
-use crate::cbor::{self, as_array, as_map, as_text, map_get, map_require};
+use crate::cbor::{self, Item, as_map, as_text};
 use crate::cose::{self, PublicKey, Sign1};
 use crate::error::{Error, Result, excerpt};
 use crate::issuer_signed::IssuerSigned;
@@ -183,42 +183,19 @@ impl DeviceSigned {
         ]))
     }
 
-    fn from_value(value: &Value, doc_type: &str) -> Result<DeviceSigned> {
-        let map = as_map(value, "DeviceSigned")?;
-        let name_spaces_bytes = cbor::untag24(
-            map_require(map, "nameSpaces", "DeviceSigned")?,
-            "DeviceNameSpacesBytes",
-        )?
-        .to_vec();
-        cbor::decode(&name_spaces_bytes)?;
-        let auth = as_map(
-            map_require(map, "deviceAuth", "DeviceSigned")?,
-            "deviceAuth",
-        )?;
-        let device_auth = match (map_get(auth, "deviceSignature"), map_get(auth, "deviceMac")) {
-            (Some(sig), None) => DeviceAuth::Signature(Sign1::from_value(sig.clone())?),
-            (None, Some(mac)) => {
-                let mac = match mac {
-                    Value::Tag(17, inner) => inner.as_ref().clone(),
-                    Value::Tag(tag, _) => {
-                        return Err(Error::CborUnexpectedTag(format!(
-                            "deviceMac: tag {tag} where 17 or none is allowed"
-                        )));
-                    }
-                    other => other.clone(),
-                };
-                let mac = CoseMac0::from_cbor_value(cose::without_unread_unprotected(mac))
-                    .map_err(|e| {
-                        Error::CoseMalformed(format!(
-                            "deviceMac: {}",
-                            cose::describe_cose_error(&e)
-                        ))
-                    })?;
-                // The rule of COSE_Sign1: a critical label the crate does
-                // not understand refuses the structure.
-                crate::cose::check_critical(&mac.protected.header)?;
-                DeviceAuth::Mac(mac)
-            }
+    fn from_item(item: Item<'_>, doc_type: &str) -> Result<DeviceSigned> {
+        let map = item.map("DeviceSigned")?;
+        let name_spaces = map
+            .require("nameSpaces", "DeviceSigned")?
+            .untag24("DeviceNameSpacesBytes")?;
+        cbor::scan(name_spaces, &cbor::Limits::DEFAULT)?;
+        let name_spaces_bytes = name_spaces.to_vec();
+        let auth = map
+            .require("deviceAuth", "DeviceSigned")?
+            .map("deviceAuth")?;
+        let device_auth = match (auth.get("deviceSignature"), auth.get("deviceMac")) {
+            (Some(sig), None) => DeviceAuth::Signature(Sign1::from_value(sig.to_value()?)?),
+            (None, Some(mac)) => DeviceAuth::Mac(device_mac(mac.to_value()?)?),
             (None, None) => return Err(Error::DeviceAuthMissing(doc_type.to_string())),
             (Some(_), Some(_)) => {
                 return Err(Error::InvalidStructure(
@@ -231,6 +208,26 @@ impl DeviceSigned {
             device_auth,
         })
     }
+}
+
+/// Reads deviceMac: a COSE_Mac0, untagged or tagged with 17.
+fn device_mac(mac: Value) -> Result<CoseMac0> {
+    let mac = match mac {
+        Value::Tag(17, inner) => *inner,
+        Value::Tag(tag, _) => {
+            return Err(Error::CborUnexpectedTag(format!(
+                "deviceMac: tag {tag} where 17 or none is allowed"
+            )));
+        }
+        other => other,
+    };
+    let mac = CoseMac0::from_cbor_value(cose::without_unread_unprotected(mac)).map_err(|e| {
+        Error::CoseMalformed(format!("deviceMac: {}", cose::describe_cose_error(&e)))
+    })?;
+    // The rule of COSE_Sign1: a critical label the crate does not
+    // understand refuses the structure.
+    crate::cose::check_critical(&mac.protected.header)?;
+    Ok(mac)
 }
 
 /// Elements a holder could not return, with their error codes, per namespace.
@@ -293,22 +290,21 @@ impl Document {
         Ok(cbor::text_map(entries))
     }
 
-    fn from_value(value: &Value) -> Result<Document> {
+    fn from_item(item: Item<'_>) -> Result<Document> {
         let what = "Document";
-        let map = as_map(value, what)?;
-        let doc_type = as_text(map_require(map, "docType", what)?, "docType")?.to_string();
-        let issuer_signed = IssuerSigned::from_value(map_require(map, "issuerSigned", what)?)?;
-        let device_signed =
-            DeviceSigned::from_value(map_require(map, "deviceSigned", what)?, &doc_type)?;
+        let map = item.map(what)?;
+        let doc_type = map.require("docType", what)?.text("docType")?.to_string();
+        let issuer_signed = IssuerSigned::from_item(map.require("issuerSigned", what)?)?;
+        let device_signed = DeviceSigned::from_item(map.require("deviceSigned", what)?, &doc_type)?;
         let mut errors = ElementErrors::new();
-        if let Some(e) = map_get(map, "errors") {
-            for (ns, elements) in as_map(e, "errors")? {
-                let ns = as_text(ns, "errors namespace")?;
+        if let Some(e) = map.get("errors") {
+            for (ns, elements) in e.map("errors")?.entries() {
+                let ns = ns.text("errors namespace")?;
                 let mut codes = BTreeMap::new();
-                for (element, code) in as_map(elements, "errors items")? {
+                for (element, code) in elements.map("errors items")?.entries() {
                     codes.insert(
-                        as_text(element, "errors element")?.to_string(),
-                        error_code(code)?,
+                        element.text("errors element")?.to_string(),
+                        error_code(*code)?,
                     );
                 }
                 errors.insert(ns.to_string(), codes);
@@ -324,7 +320,7 @@ impl Document {
 }
 
 /// `items`, refused with `invalid_structure` when there are more than `max`.
-pub(crate) fn limited<'a>(items: &'a [Value], max: usize, what: &str) -> Result<&'a [Value]> {
+pub(crate) fn limited<'a, T>(items: &'a [T], max: usize, what: &str) -> Result<&'a [T]> {
     if items.len() > max {
         return Err(Error::InvalidStructure(format!(
             "{} {what}, more than the {max} accepted",
@@ -338,8 +334,7 @@ pub(crate) fn limited<'a>(items: &'a [Value], max: usize, what: &str) -> Result<
 /// Document or a DeviceResponse given where another of the three is
 /// `expected`: the three are told apart by their keys, and a caller who
 /// passed the wrong one needs to hear that, not "unknown key".
-pub(crate) fn refuse_other_kind(map: &[(Value, Value)], expected: &str) -> Result<()> {
-    let has = |key| map_get(map, key).is_some();
+pub(crate) fn refuse_other_kind(has: impl Fn(&str) -> bool, expected: &str) -> Result<()> {
     let (found, advice) = if has("version") && (has("documents") || has("status")) {
         (
             "DeviceResponse",
@@ -369,12 +364,12 @@ pub(crate) fn refuse_other_kind(map: &[(Value, Value)], expected: &str) -> Resul
     )))
 }
 
-fn error_code(value: &Value) -> Result<ErrorCode> {
-    match value {
-        Value::Integer(i) => i64::try_from(*i)
+fn error_code(item: Item<'_>) -> Result<ErrorCode> {
+    match item.integer() {
+        Some(i) => i64::try_from(i)
             .map(ErrorCode::from_code)
             .map_err(|_| Error::InvalidStructure("error code out of range".into())),
-        _ => Err(Error::InvalidStructure(
+        None => Err(Error::InvalidStructure(
             "error code must be an integer".into(),
         )),
     }
@@ -426,41 +421,46 @@ pub struct DeviceResponse {
 impl DeviceResponse {
     /// Decodes a DeviceResponse (bounded decoding).
     pub fn from_slice(bytes: &[u8]) -> Result<DeviceResponse> {
-        DeviceResponse::from_value(&cbor::decode(bytes)?)
+        DeviceResponse::from_item(cbor::scan(bytes, &cbor::Limits::DEFAULT)?)
     }
 
-    /// Reads a DeviceResponse from its CBOR map.
+    /// Reads a DeviceResponse from its CBOR map: encodes it and reads it as
+    /// [`DeviceResponse::from_slice`] does, under the same limits and rules.
     pub fn from_value(value: &Value) -> Result<DeviceResponse> {
+        DeviceResponse::from_slice(&cbor::encode(value)?)
+    }
+
+    /// Reads a DeviceResponse in place from its scanned map.
+    fn from_item(item: Item<'_>) -> Result<DeviceResponse> {
         let what = "DeviceResponse";
-        let map = as_map(value, what)?;
-        refuse_other_kind(map, what)?;
-        let version = as_text(map_require(map, "version", what)?, "version")?.to_string();
+        let map = item.map(what)?;
+        refuse_other_kind(|key| map.get(key).is_some(), what)?;
+        let version = map.require("version", what)?.text("version")?.to_string();
         if !version.starts_with("1.") {
             return Err(Error::InvalidStructure(format!(
                 "DeviceResponse version {version:?} is not 1.x",
                 version = excerpt(&version)
             )));
         }
-        let documents = match map_get(map, "documents") {
-            Some(docs) => limited(as_array(docs, "documents")?, MAX_DOCUMENTS, "documents")?
+        let documents = match map.get("documents") {
+            Some(docs) => limited(&docs.array("documents")?, MAX_DOCUMENTS, "documents")?
                 .iter()
-                .map(Document::from_value)
+                .map(|document| Document::from_item(*document))
                 .collect::<Result<Vec<_>>>()?,
             None => Vec::new(),
         };
         let mut document_errors = Vec::new();
-        if let Some(errors) = map_get(map, "documentErrors") {
-            for entry in as_array(errors, "documentErrors")? {
-                for (doc_type, code) in as_map(entry, "DocumentError")? {
+        if let Some(errors) = map.get("documentErrors") {
+            for entry in errors.array("documentErrors")? {
+                for (doc_type, code) in entry.map("DocumentError")?.entries() {
                     document_errors.push((
-                        as_text(doc_type, "DocumentError docType")?.to_string(),
-                        error_code(code)?,
+                        doc_type.text("DocumentError docType")?.to_string(),
+                        error_code(*code)?,
                     ));
                 }
             }
         }
-        let status =
-            ResponseStatus::from_code(cbor::as_u64(map_require(map, "status", what)?, "status")?);
+        let status = ResponseStatus::from_code(map.require("status", what)?.u64("status")?);
         Ok(DeviceResponse {
             version,
             documents,

@@ -7,7 +7,7 @@
 
 use ciborium::value::Value;
 
-use crate::cbor::{self, as_array, as_map, as_text, map_require};
+use crate::cbor::{self, Item};
 use crate::cose::Sign1;
 use crate::error::{Error, Result, excerpt};
 use crate::mso::{DigestAlgorithm, MobileSecurityObject};
@@ -39,18 +39,18 @@ impl IssuerSignedItem {
         ])
     }
 
-    fn from_value(value: &Value) -> Result<IssuerSignedItem> {
+    /// Reads the item in place from its scanned map.
+    fn from_item(item: Item<'_>) -> Result<IssuerSignedItem> {
         let what = "IssuerSignedItem";
-        let map = as_map(value, what)?;
+        let map = item.map(what)?;
         Ok(IssuerSignedItem {
-            digest_id: cbor::as_u64(map_require(map, "digestID", what)?, "digestID")?,
-            random: cbor::as_bytes(map_require(map, "random", what)?, "random")?.to_vec(),
-            element_identifier: as_text(
-                map_require(map, "elementIdentifier", what)?,
-                "elementIdentifier",
-            )?
-            .to_string(),
-            element_value: map_require(map, "elementValue", what)?.clone(),
+            digest_id: map.require("digestID", what)?.u64("digestID")?,
+            random: map.require("random", what)?.byte_string("random")?.to_vec(),
+            element_identifier: map
+                .require("elementIdentifier", what)?
+                .text("elementIdentifier")?
+                .to_string(),
+            element_value: map.require("elementValue", what)?.to_value()?,
         })
     }
 }
@@ -72,8 +72,19 @@ impl IssuerSignedItemBytes {
 
     /// Reads an item from its tag-24 wrapper value.
     pub fn from_value(value: &Value) -> Result<IssuerSignedItemBytes> {
-        let bytes = cbor::untag24(value, "IssuerSignedItemBytes")?;
-        let item = IssuerSignedItem::from_value(&cbor::decode(bytes)?)?;
+        IssuerSignedItemBytes::from_inner(cbor::untag24(value, "IssuerSignedItemBytes")?)
+    }
+
+    /// Reads an item from its scanned tag-24 wrapper: the item is decoded
+    /// once, from the received bytes, which are kept beside it.
+    fn from_item(item: Item<'_>) -> Result<IssuerSignedItemBytes> {
+        IssuerSignedItemBytes::from_inner(item.untag24("IssuerSignedItemBytes")?)
+    }
+
+    /// Reads an item from the content of its tag-24 byte string, under
+    /// limits counted afresh.
+    fn from_inner(bytes: &[u8]) -> Result<IssuerSignedItemBytes> {
+        let item = IssuerSignedItem::from_item(cbor::scan(bytes, &cbor::Limits::DEFAULT)?)?;
         Ok(IssuerSignedItemBytes {
             bytes: bytes.to_vec(),
             item,
@@ -92,27 +103,28 @@ impl IssuerSignedItemBytes {
 
     /// The full IssuerSignedItemBytes, `#6.24(bstr)`, as digested into the MSO.
     pub fn tagged_bytes(&self) -> Result<Vec<u8>> {
-        let mut tagged = self.tagged_head();
-        tagged.extend_from_slice(&self.bytes);
-        Ok(tagged)
+        let (tag, len) = self.tagged_head();
+        Ok([tag.as_slice(), len.as_slice(), &self.bytes].concat())
     }
 
     /// The digest of [`IssuerSignedItemBytes::tagged_bytes`], computed over
-    /// the head and the item's bytes in place: the verifier digests every
+    /// the heads and the item's bytes in place: the verifier digests every
     /// disclosed item, a portrait among them, and copying each first would
     /// cost as much as the digest.
     pub fn digest(&self, algorithm: DigestAlgorithm) -> Vec<u8> {
-        algorithm.digest_parts(&[&self.tagged_head(), &self.bytes])
+        let (tag, len) = self.tagged_head();
+        algorithm.digest_parts(&[tag.as_slice(), len.as_slice(), &self.bytes])
     }
 
-    /// The head of the tag-24 wrapper: tag 24, then the byte string's
+    /// The heads of the tag-24 wrapper: tag 24, then the byte string's
     /// length, in the preferred (shortest) form the CBOR encoder writes.
-    fn tagged_head(&self) -> Vec<u8> {
-        let mut head = cbor::head(6, cbor::TAG_ENCODED_CBOR);
+    fn tagged_head(&self) -> (cbor::Head, cbor::Head) {
         // A slice length always fits in a u64 on the platforms Rust supports.
         let len = u64::try_from(self.bytes.len()).unwrap_or(u64::MAX);
-        head.extend(cbor::head(2, len));
-        head
+        (
+            cbor::Head::new(6, cbor::TAG_ENCODED_CBOR),
+            cbor::Head::new(2, len),
+        )
     }
 
     /// The tag-24 wrapper value.
@@ -142,32 +154,39 @@ impl IssuerSigned {
 
     /// Decodes an IssuerSigned from CBOR bytes (bounded by [`cbor::Limits::DEFAULT`]).
     pub fn from_slice(bytes: &[u8]) -> Result<IssuerSigned> {
-        IssuerSigned::from_value(&cbor::decode(bytes)?)
+        IssuerSigned::from_item(cbor::scan(bytes, &cbor::Limits::DEFAULT)?)
     }
 
-    /// Reads an IssuerSigned from its CBOR map. `nameSpaces` may be absent
-    /// (a document presented with no issuer-signed element).
+    /// Reads an IssuerSigned from its CBOR map: encodes it and reads it as
+    /// [`IssuerSigned::from_slice`] does, under the same limits and rules.
     pub fn from_value(value: &Value) -> Result<IssuerSigned> {
+        IssuerSigned::from_slice(&cbor::encode(value)?)
+    }
+
+    /// Reads an IssuerSigned in place from its scanned map. `nameSpaces`
+    /// may be absent (a document presented with no issuer-signed element).
+    pub(crate) fn from_item(item: Item<'_>) -> Result<IssuerSigned> {
         let what = "IssuerSigned";
-        let map = as_map(value, what)?;
-        crate::device_response::refuse_other_kind(map, what)?;
+        let map = item.map(what)?;
+        crate::device_response::refuse_other_kind(|key| map.get(key).is_some(), what)?;
         // A closed map (ISO/IEC 18013-5 CDDL): a corrupted key must not turn
         // into "no elements disclosed".
-        for (key, _) in map {
-            if !matches!(key, Value::Text(k) if k == "nameSpaces" || k == "issuerAuth") {
+        for (key, _) in map.entries() {
+            if !(key.is_text("nameSpaces") || key.is_text("issuerAuth")) {
                 return Err(Error::InvalidStructure(format!(
                     "IssuerSigned: unknown key {}",
-                    crate::error::excerpt_value(key)
+                    crate::error::excerpt_value(&key.to_value()?)
                 )));
             }
         }
         let mut name_spaces = Vec::new();
-        if let Some(ns_value) = cbor::map_get(map, "nameSpaces") {
-            for (ns, items) in as_map(ns_value, "nameSpaces")? {
-                let ns = as_text(ns, "namespace")?;
-                let items = as_array(items, "namespace items")?
-                    .iter()
-                    .map(IssuerSignedItemBytes::from_value)
+        if let Some(ns_value) = map.get("nameSpaces") {
+            for (ns, items) in ns_value.map("nameSpaces")?.entries() {
+                let ns = ns.text("namespace")?;
+                let items = items
+                    .array("namespace items")?
+                    .into_iter()
+                    .map(IssuerSignedItemBytes::from_item)
                     .collect::<Result<Vec<_>>>()?;
                 if items.is_empty() {
                     return Err(Error::InvalidStructure(format!(
@@ -178,7 +197,7 @@ impl IssuerSigned {
                 name_spaces.push((ns.to_string(), items));
             }
         }
-        let issuer_auth = Sign1::from_value(map_require(map, "issuerAuth", what)?.clone())?;
+        let issuer_auth = Sign1::from_value(map.require("issuerAuth", what)?.to_value()?)?;
         Ok(IssuerSigned {
             name_spaces,
             issuer_auth,
@@ -221,18 +240,22 @@ impl IssuerSigned {
     /// The MobileSecurityObjectBytes content as received: the issuerAuth
     /// payload is `#6.24(bstr .cbor MobileSecurityObject)`.
     pub fn mso_bytes(&self) -> Result<Vec<u8>> {
+        self.mso_slice().map(<[u8]>::to_vec)
+    }
+
+    /// [`IssuerSigned::mso_bytes`] in place, inside the issuerAuth payload.
+    fn mso_slice(&self) -> Result<&[u8]> {
         let payload = self
             .issuer_auth
             .payload()
             .ok_or_else(|| Error::CoseMalformed("issuerAuth has no payload".into()))?;
-        let wrapper = cbor::decode(payload)?;
-        Ok(cbor::untag24(&wrapper, "MobileSecurityObjectBytes")?.to_vec())
+        cbor::scan(payload, &cbor::Limits::DEFAULT)?.untag24("MobileSecurityObjectBytes")
     }
 
     /// Decodes the MSO WITHOUT verifying it: only [`crate::VerifiedDocument::mso`]
     /// may be trusted.
     pub fn mso_unverified(&self) -> Result<MobileSecurityObject> {
-        MobileSecurityObject::from_slice(&self.mso_bytes()?)
+        MobileSecurityObject::from_slice(self.mso_slice()?)
     }
 
     /// Keeps only the items for which `keep(namespace, element)` is true, and

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use ciborium::value::Value;
 use time::OffsetDateTime;
 
-use crate::cbor::{self, as_array, as_map, as_text, map_get, map_require};
+use crate::cbor::{self, Item, as_array, as_map, as_text, map_get};
 use crate::cose::PublicKey;
 use crate::error::{Error, Result, excerpt};
 use crate::status::StatusReference;
@@ -116,11 +116,10 @@ impl ValidityInfo {
         Ok(cbor::text_map(entries))
     }
 
-    fn from_value(value: &Value) -> Result<ValidityInfo> {
-        let map = as_map(value, "validityInfo")?;
-        let field = |key: &str| -> Result<OffsetDateTime> {
-            cbor::read_tdate(map_require(map, key, "validityInfo")?, key)
-        };
+    fn from_item(item: Item<'_>) -> Result<ValidityInfo> {
+        let map = item.map("validityInfo")?;
+        let field =
+            |key: &str| -> Result<OffsetDateTime> { map.require(key, "validityInfo")?.tdate(key) };
         let valid_from = field("validFrom")?;
         let valid_until = field("validUntil")?;
         // An empty validity is no validity: a clock skew around both ends
@@ -134,8 +133,9 @@ impl ValidityInfo {
             signed: field("signed")?,
             valid_from,
             valid_until,
-            expected_update: map_get(map, "expectedUpdate")
-                .map(|v| cbor::read_tdate(v, "expectedUpdate"))
+            expected_update: map
+                .get("expectedUpdate")
+                .map(|v| v.tdate("expectedUpdate"))
                 .transpose()?,
         })
     }
@@ -226,18 +226,17 @@ impl DeviceKeyInfo {
         Ok(cbor::text_map(entries))
     }
 
-    fn from_value(value: &Value) -> Result<DeviceKeyInfo> {
-        let map = as_map(value, "deviceKeyInfo")?;
+    fn from_item(item: Item<'_>) -> Result<DeviceKeyInfo> {
+        let map = item.map("deviceKeyInfo")?;
         Ok(DeviceKeyInfo {
-            device_key: PublicKey::from_cose_key_value(map_require(
-                map,
-                "deviceKey",
-                "deviceKeyInfo",
-            )?)?,
-            key_authorizations: map_get(map, "keyAuthorizations")
-                .map(KeyAuthorizations::from_value)
+            device_key: PublicKey::from_cose_key_value(
+                &map.require("deviceKey", "deviceKeyInfo")?.to_value()?,
+            )?,
+            key_authorizations: map
+                .get("keyAuthorizations")
+                .map(|v| KeyAuthorizations::from_value(&v.to_value()?))
                 .transpose()?,
-            key_info: map_get(map, "keyInfo").cloned(),
+            key_info: map.get("keyInfo").map(|v| v.to_value()).transpose()?,
         })
     }
 }
@@ -321,11 +320,23 @@ impl MobileSecurityObject {
         Ok(Value::Map(entries))
     }
 
-    /// Reads an MSO from its CBOR map.
+    /// Reads an MSO from its CBOR map: encodes it and reads it as
+    /// [`MobileSecurityObject::from_slice`] does, under the same limits and
+    /// rules.
     pub fn from_value(value: &Value) -> Result<MobileSecurityObject> {
-        let map = as_map(value, "MobileSecurityObject")?;
+        MobileSecurityObject::from_slice(&cbor::encode(value)?)
+    }
+
+    /// Reads an MSO from the bytes inside MobileSecurityObjectBytes.
+    pub fn from_slice(bytes: &[u8]) -> Result<MobileSecurityObject> {
+        MobileSecurityObject::from_item(cbor::scan(bytes, &cbor::Limits::DEFAULT)?)
+    }
+
+    /// Reads an MSO in place from its scanned map.
+    fn from_item(item: Item<'_>) -> Result<MobileSecurityObject> {
         let what = "MobileSecurityObject";
-        let version = as_text(map_require(map, "version", what)?, "version")?.to_string();
+        let map = item.map(what)?;
+        let version = map.require("version", what)?.text("version")?.to_string();
         // Minor versions stay compatible; another major version is another format.
         if !version.starts_with("1.") {
             return Err(Error::InvalidStructure(format!(
@@ -333,32 +344,38 @@ impl MobileSecurityObject {
                 version = excerpt(&version)
             )));
         }
-        let digest_algorithm = DigestAlgorithm::from_name(as_text(
-            map_require(map, "digestAlgorithm", what)?,
-            "digestAlgorithm",
-        )?)?;
+        let digest_algorithm = DigestAlgorithm::from_name(
+            map.require("digestAlgorithm", what)?
+                .text("digestAlgorithm")?,
+        )?;
         let mut value_digests = ValueDigests::new();
-        for (ns, by_id) in as_map(map_require(map, "valueDigests", what)?, "valueDigests")? {
-            let ns = as_text(ns, "valueDigests namespace")?;
+        for (ns, by_id) in map
+            .require("valueDigests", what)?
+            .map("valueDigests")?
+            .entries()
+        {
+            let ns = ns.text("valueDigests namespace")?;
             let mut digests = BTreeMap::new();
-            for (id, digest) in as_map(by_id, "valueDigests entry")? {
-                let id = cbor::as_u64(id, "digestID")?;
-                let digest = cbor::as_bytes(digest, "digest")?;
+            for (id, digest) in by_id.map("valueDigests entry")?.entries() {
+                let id = id.u64("digestID")?;
+                let digest = digest.byte_string("digest")?;
                 digests.insert(id, digest.to_vec());
             }
             value_digests.insert(ns.to_string(), digests);
         }
-        let device_key_info = DeviceKeyInfo::from_value(map_require(map, "deviceKeyInfo", what)?)?;
-        let doc_type = as_text(map_require(map, "docType", what)?, "docType")?.to_string();
-        let validity_info = ValidityInfo::from_value(map_require(map, "validityInfo", what)?)?;
-        let status = map_get(map, "status")
-            .map(StatusReference::from_value)
+        let device_key_info = DeviceKeyInfo::from_item(map.require("deviceKeyInfo", what)?)?;
+        let doc_type = map.require("docType", what)?.text("docType")?.to_string();
+        let validity_info = ValidityInfo::from_item(map.require("validityInfo", what)?)?;
+        let status = map
+            .get("status")
+            .map(|v| StatusReference::from_value(&v.to_value()?))
             .transpose()?;
         let other = map
+            .entries()
             .iter()
-            .filter(|(k, _)| !matches!(k, Value::Text(t) if KNOWN_FIELDS.contains(&t.as_str())))
-            .cloned()
-            .collect();
+            .filter(|(k, _)| !KNOWN_FIELDS.iter().any(|known| k.is_text(known)))
+            .map(|(k, v)| Ok((k.to_value()?, v.to_value()?)))
+            .collect::<Result<Vec<_>>>()?;
         Ok(MobileSecurityObject {
             version,
             digest_algorithm,
@@ -369,11 +386,6 @@ impl MobileSecurityObject {
             status,
             other,
         })
-    }
-
-    /// Reads an MSO from the bytes inside MobileSecurityObjectBytes.
-    pub fn from_slice(bytes: &[u8]) -> Result<MobileSecurityObject> {
-        MobileSecurityObject::from_value(&cbor::decode(bytes)?)
     }
 
     /// The digest recorded for (`namespace`, `digest_id`), if any.

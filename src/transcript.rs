@@ -127,10 +127,12 @@ fn wrap(transcript: Value) -> Result<Vec<u8>> {
 /// The SessionTranscript array inside SessionTranscriptBytes, as received;
 /// checks that the bytes are tag 24 around one well-formed CBOR array.
 pub(crate) fn inner(session_transcript_bytes: &[u8]) -> Result<&[u8]> {
-    let value = cbor::decode(session_transcript_bytes)?;
-    let inner = cbor::untag24(&value, "SessionTranscriptBytes")?;
-    let transcript = cbor::decode(inner)?;
-    cbor::as_array(&transcript, "SessionTranscript")?;
+    // Checked in place: every device authentication reads the transcript,
+    // and building it as a value only to splice in its bytes cost a dozen
+    // allocations.
+    let outer = cbor::scan(session_transcript_bytes, &cbor::Limits::DEFAULT)?;
+    let inner = outer.untag24("SessionTranscriptBytes")?;
+    cbor::scan(inner, &cbor::Limits::DEFAULT)?.array("SessionTranscript")?;
     // The inner bytes are a suffix of the input: tag 24 and the byte-string
     // head come first.
     let start = session_transcript_bytes.len().saturating_sub(inner.len());
@@ -150,12 +152,17 @@ pub(crate) fn authentication_bytes(
     let transcript = inner(session_transcript_bytes)?;
     let mut array = Vec::new();
     array.extend(cbor::head(4, u64_from_usize(rest.len()).saturating_add(2)));
-    array.extend(cbor::encode(&Value::Text(context.into()))?);
+    array.extend(cbor::head(3, u64_from_usize(context.len())));
+    array.extend(context.as_bytes());
     array.extend_from_slice(transcript);
     for item in rest {
-        array.extend(cbor::encode(item)?);
+        ciborium::ser::into_writer(item, &mut array)
+            .map_err(|e| Error::InvalidArgument(format!("cannot encode CBOR: {e}")))?;
     }
-    cbor::encode(&cbor::tag24(array))
+    // `#6.24(bstr)` around the array, written as the encoder writes it.
+    let tag = cbor::Head::new(6, cbor::TAG_ENCODED_CBOR);
+    let len = cbor::Head::new(2, u64_from_usize(array.len()));
+    Ok([tag.as_slice(), len.as_slice(), &array].concat())
 }
 
 #[cfg(test)]

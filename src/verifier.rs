@@ -445,7 +445,7 @@ impl Verifier {
         // damaged signature) is parsed and checked in full.
         let cached = x509::tbs_of(ds_der)
             .and_then(|tbs| self.cache.get(tbs))
-            .filter(|entry| entry.certificate.der() == ds_der.as_slice());
+            .filter(|entry| entry.certificate.der() == *ds_der);
         let ds = match &cached {
             Some(entry) => Arc::clone(&entry.certificate),
             None => Arc::new(Certificate::from_der(ds_der)?),

@@ -158,4 +158,20 @@ fn hostile_input_is_refused_at_the_cost_of_its_size() {
             input.len()
         );
     }
+    // Structures are read in place from the scanned bytes: refusing one of
+    // the wrong shape builds nothing of it (as a CBOR value tree, these
+    // inputs took 6 MiB and 12 MiB).
+    for (name, input) in [
+        ("100,000 tiny items", hostile::tiny_items()),
+        (
+            "8 MiB nested through values",
+            hostile::nested_through_values(hostile::NEAR_LIMIT),
+        ),
+    ] {
+        for refuse in [&issuer_signed as Refuse, &response] {
+            let (code, _, peak) = measure(&input, refuse);
+            assert_eq!(code, "invalid_structure", "{name}");
+            assert!(peak < 64 * 1024, "{name}: peak heap {peak} bytes");
+        }
+    }
 }
