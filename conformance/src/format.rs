@@ -1,6 +1,6 @@
 //! The manifest of a vectors directory, as Rust types, and its JSON form.
 //!
-//! `manifest.json` is `{"format": "docbridge-test-vectors/2", "description",
+//! `manifest.json` is `{"format": "docbridge-test-vectors/3", "description",
 //! "cases": [Case, ...]}`. Every path is relative to the vectors directory
 //! (forward slashes, no `..`); binary inputs are files (`.cbor`, `.der`,
 //! `.bin`), keys and certificates PEM, times RFC 3339 in UTC. Objects hold
@@ -15,7 +15,8 @@
 //!   "now": RFC 3339,
 //!   ? "verifier": Verifier,            ; issuer_signed, status, device_response
 //!   "input": { ... per kind ... },
-//!   "expected": {"valid": true, ...} / {"valid": false, "error": code},
+//!   "expected": {"valid": true, ...} / {"valid": false, "error": code}
+//!               / {"valid": true, "documents": [2* outcome]},  ; device_response, 2+ documents
 //!   ? "derivedFrom": {"case": id, "change": tstr},   ; refused cases made from a valid one
 //! }
 //! Verifier = {
@@ -415,7 +416,8 @@ pub struct StatusPolicySpec {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expected {
     /// `{"valid": true, ...}`: the members besides `valid`, by kind (see
-    /// `test-vectors/README.md`).
+    /// `test-vectors/README.md`); for a DeviceResponse of two or more
+    /// documents, `documents` alone, each document's outcome.
     Valid(Map<String, Json>),
     /// `{"valid": false, "error": code}`.
     Invalid(String),
@@ -425,6 +427,23 @@ impl Expected {
     /// The refusal with `code`.
     pub fn error(code: &str) -> Expected {
         Expected::Invalid(code.to_string())
+    }
+
+    /// Whether the outcome refuses anything: the whole case, or one
+    /// document of a response (`documents`). A refused case is the one a
+    /// `derivedFrom` may name a valid case for.
+    pub fn refuses(&self) -> bool {
+        match self {
+            Expected::Invalid(_) => true,
+            Expected::Valid(members) => members
+                .get(DOCUMENTS)
+                .and_then(Json::as_array)
+                .is_some_and(|documents| {
+                    documents
+                        .iter()
+                        .any(|d| d.get("valid") == Some(&Json::Bool(false)))
+                }),
+        }
     }
 
     /// The outcome as JSON.
@@ -685,7 +704,8 @@ impl Case {
             )
         })?;
         let expected = Expected::from_json(&case.expected)?;
-        if case.derived_from.is_some() && matches!(expected, Expected::Valid(_)) {
+        check_documents(case.kind, &expected).map_err(|detail| bad(what, &detail))?;
+        if case.derived_from.is_some() && !expected.refuses() {
             // Only a refused case is made from a valid one by one change.
             return Err(bad(what, "\"derivedFrom\" on a valid case"));
         }
@@ -700,6 +720,44 @@ impl Case {
         })
     }
 }
+
+/// The `documents` member of an outcome: only for a `device_response`,
+/// only alone beside `valid`, two or more entries, each a document's
+/// outcome (valid with its members, or refused) and none a list itself.
+fn check_documents(kind: Kind, expected: &Expected) -> std::result::Result<(), String> {
+    let Expected::Valid(members) = expected else {
+        return Ok(());
+    };
+    let Some(documents) = members.get(DOCUMENTS) else {
+        return Ok(());
+    };
+    if kind != Kind::DeviceResponse {
+        return Err(format!(
+            "\"{DOCUMENTS}\" in the outcome of kind {}",
+            kind.name()
+        ));
+    }
+    if members.len() != 1 {
+        return Err(format!("\"{DOCUMENTS}\" beside other members"));
+    }
+    let entries = documents
+        .as_array()
+        .filter(|entries| entries.len() >= 2)
+        .ok_or_else(|| format!("\"{DOCUMENTS}\" must list two or more outcomes"))?;
+    for entry in entries {
+        match Expected::from_json(entry).map_err(|e| e.to_string())? {
+            Expected::Valid(inner) if inner.contains_key(DOCUMENTS) => {
+                return Err(format!("\"{DOCUMENTS}\" inside a document's outcome"));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The member of a `device_response` outcome listing each document's
+/// outcome, for a response holding two or more documents.
+pub const DOCUMENTS: &str = "documents";
 
 impl VerifierConfig {
     /// The configuration as JSON.

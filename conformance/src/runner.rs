@@ -17,8 +17,8 @@ use time::{Duration, OffsetDateTime};
 
 use crate::MANIFEST_FILE;
 use crate::format::{
-    Case, Expected, Input, Kind, Manifest, PolicySpec, SessionInput, SessionRole, Source,
-    VerifierConfig,
+    Case, DOCUMENTS, Expected, Input, Kind, Manifest, PolicySpec, SessionInput, SessionRole,
+    Source, VerifierConfig,
 };
 use docbridge::cose::{PublicKey, SoftwareKey};
 use docbridge::deps::p256;
@@ -31,7 +31,9 @@ use docbridge::session::{
 use docbridge::status::StatusPolicy;
 use docbridge::trust::store::{Update, UpdateOutcome};
 use docbridge::trust::{AcceptancePolicy, IssuingAuthority, TrustStore, TrustedAuthorities};
-use docbridge::verifier::{StatusTokens, VerifiedDocument, Verifier, VerifyOptions};
+use docbridge::verifier::{
+    ResponseVerification, StatusTokens, VerifiedDocument, Verifier, VerifyOptions,
+};
 use docbridge::x509::Certificate;
 use docbridge::x509::crl::{CrlOutcome, CrlPolicy, CrlSet};
 
@@ -309,8 +311,7 @@ fn execute(case: &Case, files: &dyn Files) -> Result<Result<Map<String, Json>>> 
             }
             Ok(verifier
                 .verify_response(&response, &options)
-                .and_then(|verification| verification.into_first())
-                .map(|verified| document_members(&verified)))
+                .and_then(response_members))
         }
         (
             Input::DeviceRequest {
@@ -560,6 +561,33 @@ pub(crate) fn document_members(verified: &VerifiedDocument) -> Map<String, Json>
         members.insert("certificateRevocation".into(), revocation.name().into());
     }
     members
+}
+
+/// The members of a verified DeviceResponse's outcome: the first
+/// document's members when it holds one (or the refusal when it holds
+/// none), and `documents`, each document's outcome in response order, when
+/// it holds two or more, so a refused second document is seen beside a
+/// valid first one.
+pub(crate) fn response_members(verification: ResponseVerification) -> Result<Map<String, Json>> {
+    if verification.documents.len() < 2 {
+        return verification
+            .into_first()
+            .map(|verified| document_members(&verified));
+    }
+    let documents = verification
+        .documents
+        .iter()
+        .map(|outcome| {
+            match outcome {
+                Ok(verified) => Expected::Valid(document_members(verified)),
+                Err(refused) => Expected::Invalid(refused.code().to_string()),
+            }
+            .to_json()
+        })
+        .collect();
+    let mut members = Map::new();
+    members.insert(DOCUMENTS.into(), Json::Array(documents));
+    Ok(members)
 }
 
 /// [`document_members`] from its parts.

@@ -304,7 +304,7 @@ impl Builder<'_> {
         let valid: BTreeSet<String> = self
             .cases
             .iter()
-            .filter(|c| matches!(c.expected, Expected::Valid(_)))
+            .filter(|c| !c.expected.refuses())
             .map(|c| c.id.clone())
             .collect();
         for case in &mut self.cases {

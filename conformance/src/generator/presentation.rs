@@ -17,7 +17,7 @@ use super::fixtures::{
 };
 use super::status::{STATUS_URI, signed, with_status};
 use super::{Builder, forge, generator_error};
-use crate::format::{Case, Expected, Input, Kind, StatusTokenEntry, VerifierConfig};
+use crate::format::{Case, DOCUMENTS, Expected, Input, Kind, StatusTokenEntry, VerifierConfig};
 use crate::runner::{document_outcome, request_members};
 use docbridge::cbor;
 use docbridge::cose::{Algorithm, Signer as _, SoftwareKey};
@@ -191,6 +191,38 @@ fn with_device_auth(document: &Document, auth: DeviceAuth) -> Document {
     )
 }
 
+/// `document` with its family_name item's value replaced by another
+/// text: the MSO digest is the one defect (a value of another type would
+/// break the type check too), and the device signature, which does not
+/// cover issuer items, still verifies.
+fn family_name_tampered(document: &Document) -> Result<Document> {
+    let mut items = document.issuer_signed().name_spaces().to_vec();
+    let item = items
+        .iter_mut()
+        .flat_map(|(_, items)| items.iter_mut())
+        .find(|item| item.item().element_identifier == "family_name")
+        .ok_or_else(|| generator_error("no family_name item"))?;
+    let mut changed = item.item().clone();
+    changed.element_value = Value::Text("Коваленко".into());
+    *item = docbridge::issuer_signed::IssuerSignedItemBytes::encode(changed)?;
+    Ok(Document::new(
+        document.doc_type().to_string(),
+        IssuerSigned::new(items, document.issuer_signed().issuer_auth().clone()),
+        document.device_signed().clone(),
+        document.errors().clone(),
+    ))
+}
+
+/// The outcome of a response of two or more documents: each document's.
+fn per_document(outcomes: &[Expected]) -> Expected {
+    let mut members = serde_json::Map::new();
+    members.insert(
+        DOCUMENTS.into(),
+        serde_json::Value::Array(outcomes.iter().map(Expected::to_json).collect()),
+    );
+    Expected::Valid(members)
+}
+
 /// The P-256 private key of a software key.
 fn p256_secret(key: &SoftwareKey) -> Result<p256::SecretKey> {
     match key {
@@ -342,17 +374,6 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             expected: Expected::error("device_auth_missing"),
         },
     )?;
-    let mut items = document.issuer_signed().name_spaces().to_vec();
-    // family_name, a text, gets another text: the digest is the one
-    // defect (a value of another type would break the type check too).
-    let item = items
-        .iter_mut()
-        .flat_map(|(_, items)| items.iter_mut())
-        .find(|item| item.item().element_identifier == "family_name")
-        .ok_or_else(|| generator_error("no family_name item"))?;
-    let mut changed = item.item().clone();
-    changed.element_value = Value::Text("Коваленко".into());
-    *item = docbridge::issuer_signed::IssuerSignedItemBytes::encode(changed)?;
     add_response(
         b,
         ResponseCase {
@@ -361,16 +382,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
                               device signature still verifies (it does not cover issuer \
                               items), the MSO digest does not.",
             verifier: verifier.clone(),
-            response: with_document(
-                &response,
-                Document::new(
-                    document.doc_type().to_string(),
-                    IssuerSigned::new(items, document.issuer_signed().issuer_auth().clone()),
-                    document.device_signed().clone(),
-                    document.errors().clone(),
-                ),
-            )
-            .to_vec()?,
+            response: with_document(&response, family_name_tampered(document)?).to_vec()?,
             transcript: &backend,
             reader_key: None,
             status_token: None,
@@ -450,6 +462,83 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             status_token: None,
             expected: Expected::error("untrusted_issuer"),
         },
+    )?;
+
+    // Two documents in one response, each verified on its own: the
+    // outcome lists both, so a refused one is seen beside a valid one.
+    let ua_answer = answer(&stored, &request, &backend, device)?;
+    let pl_answer = answer(&polish, &request, &backend, device)?;
+    let ua_document = first_document(&ua_answer)?;
+    let pl_document = first_document(&pl_answer)?;
+    let two_documents = |first: Document| DeviceResponse {
+        documents: vec![first, pl_document.clone()],
+        ..ua_answer.clone()
+    };
+    let ua_accepted = accepted(&disclosed, "not_referenced");
+    let pl_accepted = Expected::Valid(document_outcome(
+        MDL,
+        "PL",
+        "not_referenced",
+        elements_to_json(&subset(&sample_elements(MDL, "PL")?, MDL_NS, &DISCLOSED)),
+    ));
+    let both_trusted = VerifierConfig::trusting(vec![ua.trusted.clone(), pl.trusted.clone()]);
+    add_response(
+        b,
+        ResponseCase {
+            id: "response-two-documents",
+            description: "One DeviceResponse holding the Ukrainian and the Polish licence, each \
+                          device-signed for the same transcript; the verifier trusts both \
+                          authorities: each document's outcome is listed, both valid.",
+            verifier: both_trusted.clone(),
+            response: two_documents(ua_document.clone()).to_vec()?,
+            transcript: &backend,
+            reader_key: None,
+            status_token: None,
+            expected: per_document(&[ua_accepted.clone(), pl_accepted.clone()]),
+        },
+    )?;
+    add_response(
+        b,
+        ResponseCase {
+            id: "response-second-document-refused",
+            description: "The same two-document response; the verifier trusts only the \
+                          Ukrainian authority: the first document is valid, the second \
+                          refused on its own, without refusing the first.",
+            verifier: verifier.clone(),
+            response: two_documents(ua_document.clone()).to_vec()?,
+            transcript: &backend,
+            reader_key: None,
+            status_token: None,
+            expected: per_document(&[ua_accepted.clone(), Expected::error("untrusted_issuer")]),
+        },
+    )?;
+    add_response(
+        b,
+        ResponseCase {
+            id: "response-first-document-refused",
+            description: "The two-document response with the first document's family_name \
+                          value changed: the first is refused (its MSO digest), the second \
+                          still valid.",
+            verifier: both_trusted,
+            response: two_documents(family_name_tampered(ua_document)?).to_vec()?,
+            transcript: &backend,
+            reader_key: None,
+            status_token: None,
+            expected: per_document(&[Expected::error("digest_mismatch"), pl_accepted]),
+        },
+    )?;
+    b.derived_all(
+        "response-two-documents",
+        &[
+            (
+                "response-second-document-refused",
+                "the Polish authority removed from the verifier's trusted IACAs",
+            ),
+            (
+                "response-first-document-refused",
+                "the first document's family_name item's value replaced by another text",
+            ),
+        ],
     )?;
 
     // Status tokens for presented documents.
