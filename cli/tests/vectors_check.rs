@@ -115,7 +115,7 @@ fn check_fails_with_status_1_and_says_why() {
         ),
         "{stdout}"
     );
-    assert!(stdout.ends_with("\n220 passed, 1 failed\n"), "{stdout}");
+    assert!(stdout.ends_with("\n223 passed, 1 failed\n"), "{stdout}");
 
     // No manifest at all: a tool error (status 2), not a verdict.
     let empty = TempDir::new("cli-empty");
