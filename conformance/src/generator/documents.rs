@@ -1128,6 +1128,27 @@ fn cose_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             IssueOptions::default(),
             1410 + index,
         )?;
+        let intact = format!("valid-small-licence-{}", alg_slug(alg));
+        b.document_case(
+            Kind::IssuerSigned,
+            &intact,
+            &format!(
+                "The small Ukrainian licence issued by the {} authority, unchanged: the valid \
+                 case cose-signature-bit-flipped-{} changes. Valid.",
+                alg_title(alg),
+                alg_slug(alg)
+            ),
+            NOW,
+            VerifierConfig::trusting(vec![authority.trusted.clone()]),
+            document.to_vec()?,
+            None,
+            accepted(MDL, "UA", &small_elements("UA")),
+        )?;
+        b.derived(
+            &format!("cose-signature-bit-flipped-{}", alg_slug(alg)),
+            &intact,
+            "the last bit of issuerAuth's signature flipped",
+        )?;
         let mut cose = document.issuer_auth().clone().into_cose();
         if let Some(last) = cose.signature.last_mut() {
             *last ^= 0x01;
@@ -1714,7 +1735,9 @@ fn mso_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         &device,
         &validity(),
         IssueOptions::default(),
-        1602,
+        // The seed of valid-small-licence-mso: the same salts and digest
+        // IDs, so the one value is the only change.
+        1601,
     )?;
     ua_refused(
         b,
@@ -1732,7 +1755,7 @@ fn mso_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         &device,
         &validity(),
         IssueOptions::default(),
-        1603,
+        1601,
     )?;
     ua_refused(
         b,
@@ -1741,6 +1764,19 @@ fn mso_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         "The Ukrainian Document Signer signed issuing_country \"PL\".",
         document.to_vec()?,
         "country_mismatch",
+    )?;
+    b.derived_all(
+        "valid-small-licence-mso",
+        &[
+            (
+                "claims-element-of-wrong-type",
+                "age_over_18 issued as the text \"yes\" instead of true",
+            ),
+            (
+                "claims-issuing-country-mismatch",
+                "issuing_country issued as \"PL\" instead of \"UA\"",
+            ),
+        ],
     )
 }
 

@@ -282,10 +282,12 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             },
         )?;
         if alg == Algorithm::Es256 {
-            es256 = Some(response);
+            es256 = Some((stored, response));
         }
     }
-    let response = es256.ok_or_else(|| generator_error("no ES256 response"))?;
+    // The ES256 document and its response: the refused cases below change
+    // one thing of them.
+    let (stored, response) = es256.ok_or_else(|| generator_error("no ES256 response"))?;
     add_response(
         b,
         ResponseCase {
@@ -413,16 +415,6 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         ],
     )?;
     let device = fx.device(Algorithm::Es256)?;
-    let stored = issue(
-        b,
-        &ua.demo,
-        MDL,
-        &licence,
-        &device.public_key(),
-        &validity(),
-        IssueOptions::default(),
-        3010,
-    )?;
     let request_permit = licence_request(&DISCLOSED, super::fixtures::PERMIT, &backend)?;
     add_response(
         b,
@@ -524,8 +516,33 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             transcript: &backend,
             reader_key: None,
             status_token: None,
-            expected: per_document(&[Expected::error("digest_mismatch"), pl_accepted]),
+            expected: per_document(&[Expected::error("digest_mismatch"), pl_accepted.clone()]),
         },
+    )?;
+    add_response(
+        b,
+        ResponseCase {
+            id: "response-polish-licence",
+            description: "The Polish licence alone, device-signed for the backend transcript; \
+                          the verifier trusts the Polish authority: valid.",
+            verifier: VerifierConfig::trusting(vec![pl.trusted.clone()]),
+            response: pl_answer.to_vec()?,
+            transcript: &backend,
+            reader_key: None,
+            status_token: None,
+            expected: pl_accepted,
+        },
+    )?;
+    b.derived(
+        "response-issuer-untrusted",
+        "response-polish-licence",
+        "the verifier trusts the Ukrainian authority instead of the Polish one",
+    )?;
+    b.derived(
+        "response-no-document",
+        "response-device-signature-es256",
+        "the reader asked for a residence permit, which the holder does not hold: no \
+         document, a documentErrors entry for the permit",
     )?;
     b.derived_all(
         "response-two-documents",
@@ -821,31 +838,20 @@ fn requests(b: &mut Builder<'_>) -> Result<()> {
         CertificateProfile::ReaderAuthentication,
         None,
     )?;
+    // The police PKI again (same seed: same root and keys) with one change
+    // to the reader certificate each, so the refused requests differ from
+    // request-reader-authenticated by that change alone.
     let expired = reader_pki(
         b,
-        "Police 2025",
-        3103,
+        "Police",
+        3101,
         CertificateProfile::ReaderAuthentication,
         Some(datetime!(2026-06-01 0:00 UTC)),
     )?;
-    let wrong_eku = reader_pki(
-        b,
-        "Police DS",
-        3104,
-        CertificateProfile::DocumentSigner,
-        None,
-    )?;
+    let wrong_eku = reader_pki(b, "Police", 3101, CertificateProfile::DocumentSigner, None)?;
     let police_root = b.file(
         "trust/readers/police/root.pem",
         police.root.to_pem().into_bytes(),
-    )?;
-    let expired_root = b.file(
-        "trust/readers/police-2025/root.pem",
-        expired.root.to_pem().into_bytes(),
-    )?;
-    let wrong_eku_root = b.file(
-        "trust/readers/police-ds/root.pem",
-        wrong_eku.root.to_pem().into_bytes(),
     )?;
 
     let session = transcript::backend_nonce("Polish police reader", &[0x22; 16])?;
@@ -952,7 +958,7 @@ fn requests(b: &mut Builder<'_>) -> Result<()> {
         "The reader certificate ended on 2026-06-01.",
         signed_by(&expired, std::slice::from_ref(&licence_items))?,
         &session,
-        &expired_root,
+        &police_root,
         Expected::error("certificate_expired"),
     )?;
     add_request(
@@ -962,7 +968,7 @@ fn requests(b: &mut Builder<'_>) -> Result<()> {
          the reader one (1.0.18013.5.1.6).",
         signed_by(&wrong_eku, std::slice::from_ref(&licence_items))?,
         &session,
-        &wrong_eku_root,
+        &police_root,
         Expected::error("certificate_profile"),
     )?;
     b.derived_all(
@@ -980,6 +986,15 @@ fn requests(b: &mut Builder<'_>) -> Result<()> {
             (
                 "request-items-tampered",
                 "resident_address added to the signed ItemsRequest",
+            ),
+            (
+                "request-reader-certificate-expired",
+                "the reader certificate's notAfter 2026-06-01, before now",
+            ),
+            (
+                "request-reader-certificate-wrong-eku",
+                "the reader certificate made with the Document Signer profile (extended key \
+                 usage 1.0.18013.5.1.2 instead of 1.0.18013.5.1.6)",
             ),
         ],
     )
