@@ -14,7 +14,7 @@
 //!   "kind": "issuer_signed" / "status" / "device_response" / "device_request" / "trust_list" / "session",
 //!   "now": RFC 3339,
 //!   ? "verifier": Verifier,            ; issuer_signed, status, device_response
-//!   "input": { ... per kind ... },
+//!   "input": { ... per kind ... },     ; device_response: ? "hpkeKey" (an HPKE-encrypted response)
 //!   "expected": {"valid": true, ...} / {"valid": false, "error": code}
 //!               / {"valid": true, "documents": [2* outcome]},  ; device_response, 2+ documents
 //!   ? "derivedFrom": {"case": id, "change": tstr},   ; refused cases made from a valid one
@@ -159,6 +159,10 @@ pub enum Input {
         transcript: Source,
         /// The reader's ephemeral P-256 private key (PKCS#8 PEM), for deviceMac.
         reader_key: Option<String>,
+        /// The verifier's P-256 HPKE private key (PKCS#8 PEM): `response` is
+        /// then an EncryptedResponse (ISO/IEC TS 18013-7 Annex C), opened
+        /// with the SessionTranscript inside `transcript` as HPKE `info`.
+        hpke_key: Option<String>,
         /// Status List Tokens the app fetched, by the URI documents reference.
         status_tokens: Vec<StatusTokenEntry>,
     },
@@ -571,6 +575,7 @@ impl Case {
                 response,
                 transcript,
                 reader_key,
+                hpke_key,
                 status_tokens,
             } => (
                 Some(verifier.clone()),
@@ -579,6 +584,7 @@ impl Case {
                         response: response.clone(),
                         transcript: transcript.clone(),
                         reader_key: reader_key.clone(),
+                        hpke_key: hpke_key.clone(),
                         status_tokens: status_tokens.clone(),
                     },
                     &what,
@@ -673,6 +679,7 @@ impl Case {
                     response: input.response,
                     transcript: input.transcript,
                     reader_key: input.reader_key,
+                    hpke_key: input.hpke_key,
                     status_tokens: input.status_tokens,
                 }
             }
@@ -828,6 +835,8 @@ struct ResponseInputJson {
     transcript: Source,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     reader_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    hpke_key: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     status_tokens: Vec<StatusTokenEntry>,
 }

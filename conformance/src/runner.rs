@@ -20,7 +20,10 @@ use crate::format::{
     Case, DOCUMENTS, Expected, Input, Kind, Manifest, PolicySpec, SessionInput, SessionRole,
     Source, VerifierConfig,
 };
+use docbridge::cbor;
 use docbridge::cose::{PublicKey, SoftwareKey};
+use docbridge::dcapi::EncryptedResponse;
+use docbridge::deps::ciborium::value::Value;
 use docbridge::deps::p256;
 use docbridge::documents::json::elements_to_json;
 use docbridge::error::{Error, Result};
@@ -278,6 +281,7 @@ fn execute(case: &Case, files: &dyn Files) -> Result<Result<Map<String, Json>>> 
                 response,
                 transcript,
                 reader_key,
+                hpke_key,
                 status_tokens,
             },
             Kind::DeviceResponse,
@@ -292,6 +296,14 @@ fn execute(case: &Case, files: &dyn Files) -> Result<Result<Map<String, Json>>> 
             };
             let response = load(files, response)?;
             let transcript = load(files, transcript)?;
+            let response = match hpke_key {
+                None => response,
+                Some(path) => match open_encrypted(&response, &transcript, &p256_key(files, path)?)
+                {
+                    Ok(opened) => opened,
+                    Err(refused) => return Ok(Err(refused)),
+                },
+            };
             let reader_key = reader_key
                 .as_ref()
                 .map(|path| p256_key(files, path))
@@ -365,6 +377,24 @@ fn execute(case: &Case, files: &dyn Files) -> Result<Result<Map<String, Json>>> 
             kind.name()
         ))),
     }
+}
+
+/// The DeviceResponse inside an EncryptedResponse (ISO/IEC TS 18013-7
+/// Annex C), opened with the verifier's HPKE key and, as HPKE `info`, the
+/// SessionTranscript array inside the tag-24 SessionTranscriptBytes.
+fn open_encrypted(sealed: &[u8], transcript: &[u8], key: &p256::SecretKey) -> Result<Vec<u8>> {
+    let session_transcript = match cbor::decode(transcript)? {
+        Value::Tag(24, inner) => match *inner {
+            Value::Bytes(bytes) => bytes,
+            _ => {
+                return Err(Error::CborNotTag24(
+                    "the transcript's tag 24 holds no bytes".into(),
+                ));
+            }
+        },
+        _ => return Err(Error::CborNotTag24("the transcript is not tag 24".into())),
+    };
+    EncryptedResponse::from_slice(sealed)?.open(key, &session_transcript)
 }
 
 /// The verifier a case spells out; the inner error is a trust list the

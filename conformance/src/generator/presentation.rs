@@ -21,6 +21,7 @@ use crate::format::{Case, DOCUMENTS, Expected, Input, Kind, StatusTokenEntry, Ve
 use crate::runner::{document_outcome, request_members};
 use docbridge::cbor;
 use docbridge::cose::{Algorithm, Signer as _, SoftwareKey};
+use docbridge::dcapi::{EncryptedResponse, EncryptionInfo};
 use docbridge::deps::p256;
 use docbridge::device_auth::device_authentication_bytes;
 use docbridge::device_response::{DeviceAuth, DeviceResponse, DeviceSigned, Document};
@@ -41,6 +42,7 @@ const DISCLOSED: [&str; 3] = ["family_name", "birth_date", "portrait"];
 /// Adds every `device_response` and `device_request` case.
 pub(super) fn cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
     responses(b, fx)?;
+    online_responses(b, fx)?;
     requests(b)
 }
 
@@ -54,6 +56,8 @@ struct ResponseCase<'a> {
     response: Vec<u8>,
     transcript: &'a [u8],
     reader_key: Option<&'a SoftwareKey>,
+    /// The verifier's HPKE key when the response is an EncryptedResponse.
+    hpke_key: Option<&'a SoftwareKey>,
     status_token: Option<Vec<u8>>,
     expected: Expected,
 }
@@ -66,6 +70,12 @@ fn add_response(b: &mut Builder<'_>, case: ResponseCase<'_>) -> Result<()> {
         .reader_key
         .map(|key| -> Result<String> {
             b.case_text(id, "reader.key.pem", key.to_pkcs8_pem()?.to_string())
+        })
+        .transpose()?;
+    let hpke_key = case
+        .hpke_key
+        .map(|key| -> Result<String> {
+            b.case_text(id, "hpke.key.pem", key.to_pkcs8_pem()?.to_string())
         })
         .transpose()?;
     let status_tokens = case
@@ -88,6 +98,7 @@ fn add_response(b: &mut Builder<'_>, case: ResponseCase<'_>) -> Result<()> {
             response,
             transcript,
             reader_key,
+            hpke_key,
             status_tokens,
         },
         expected: case.expected,
@@ -277,6 +288,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
                 response: response.to_vec()?,
                 transcript: &backend,
                 reader_key: None,
+                hpke_key: None,
                 status_token: None,
                 expected: accepted(&disclosed, "not_referenced"),
             },
@@ -299,6 +311,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             response: response.to_vec()?,
             transcript: &other_session,
             reader_key: None,
+            hpke_key: None,
             status_token: None,
             expected: Expected::error("device_signature_invalid"),
         },
@@ -323,6 +336,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             .to_vec()?,
             transcript: &backend,
             reader_key: None,
+            hpke_key: None,
             status_token: None,
             expected: Expected::error("doc_type_mismatch"),
         },
@@ -353,6 +367,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             .to_vec()?,
             transcript: &backend,
             reader_key: None,
+            hpke_key: None,
             status_token: None,
             expected: Expected::error("device_key_unauthorized"),
         },
@@ -372,6 +387,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             response: cbor::encode(&value)?,
             transcript: &backend,
             reader_key: None,
+            hpke_key: None,
             status_token: None,
             expected: Expected::error("device_auth_missing"),
         },
@@ -387,6 +403,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             response: with_document(&response, family_name_tampered(document)?).to_vec()?,
             transcript: &backend,
             reader_key: None,
+            hpke_key: None,
             status_token: None,
             expected: Expected::error("digest_mismatch"),
         },
@@ -426,6 +443,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             response: answer(&stored, &request_permit, &backend, device)?.to_vec()?,
             transcript: &backend,
             reader_key: None,
+            hpke_key: None,
             status_token: None,
             expected: Expected::error("document_not_returned"),
         },
@@ -451,6 +469,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             response: answer(&polish, &request, &backend, device)?.to_vec()?,
             transcript: &backend,
             reader_key: None,
+            hpke_key: None,
             status_token: None,
             expected: Expected::error("untrusted_issuer"),
         },
@@ -485,6 +504,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             response: two_documents(ua_document.clone()).to_vec()?,
             transcript: &backend,
             reader_key: None,
+            hpke_key: None,
             status_token: None,
             expected: per_document(&[ua_accepted.clone(), pl_accepted.clone()]),
         },
@@ -500,6 +520,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             response: two_documents(ua_document.clone()).to_vec()?,
             transcript: &backend,
             reader_key: None,
+            hpke_key: None,
             status_token: None,
             expected: per_document(&[ua_accepted.clone(), Expected::error("untrusted_issuer")]),
         },
@@ -515,6 +536,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             response: two_documents(family_name_tampered(ua_document)?).to_vec()?,
             transcript: &backend,
             reader_key: None,
+            hpke_key: None,
             status_token: None,
             expected: per_document(&[Expected::error("digest_mismatch"), pl_accepted.clone()]),
         },
@@ -529,6 +551,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             response: pl_answer.to_vec()?,
             transcript: &backend,
             reader_key: None,
+            hpke_key: None,
             status_token: None,
             expected: pl_accepted,
         },
@@ -580,6 +603,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             response: response.clone(),
             transcript: &backend,
             reader_key: None,
+            hpke_key: None,
             status_token: Some(signed(
                 &list.token(NOW - hour, NOW + hour, None)?,
                 &ua.demo,
@@ -597,6 +621,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             response: response.clone(),
             transcript: &backend,
             reader_key: None,
+            hpke_key: None,
             status_token: Some(signed(
                 &list.token(NOW - hour, NOW + hour, None)?,
                 &ua.demo,
@@ -613,6 +638,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             response,
             transcript: &backend,
             reader_key: None,
+            hpke_key: None,
             status_token: None,
             expected: Expected::error("status_token_missing"),
         },
@@ -661,6 +687,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             response: mac_response.clone(),
             transcript: &proximity,
             reader_key: Some(&reader_key),
+            hpke_key: None,
             status_token: None,
             expected: accepted(&disclosed, "not_referenced"),
         },
@@ -676,6 +703,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             response: mac_response.clone(),
             transcript: &proximity,
             reader_key: Some(&other_reader),
+            hpke_key: None,
             status_token: None,
             expected: Expected::error("device_mac_invalid"),
         },
@@ -691,6 +719,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             response: mac_response,
             transcript: &proximity,
             reader_key: None,
+            hpke_key: None,
             status_token: None,
             expected: Expected::error("invalid_argument"),
         },
@@ -747,9 +776,232 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             response: ed_response.to_vec()?,
             transcript: &proximity,
             reader_key: Some(&reader_key),
+            hpke_key: None,
             status_token: None,
             expected: Expected::error("session_unsupported_curve"),
         },
+    )
+}
+
+/// Responses made for the online presentation forms: the OpenID4VP
+/// handovers (ISO/IEC 18013-7 draft, OpenID4VP 1.0 redirect and Digital
+/// Credentials API) and the DC API `org-iso-mdoc` response sealed with HPKE
+/// (ISO/IEC TS 18013-7 Annex C). Each transcript is what the verifier
+/// builds from its own request; the holder signs over the same bytes.
+fn online_responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
+    let ua = fx.ua()?;
+    let verifier = VerifierConfig::trusting(vec![ua.trusted.clone()]);
+    let device = fx.device(Algorithm::Es256)?;
+    let licence = sample_elements(MDL, "UA")?;
+    let disclosed = subset(&licence, MDL_NS, &DISCLOSED);
+    let stored = issue(
+        b,
+        &ua.demo,
+        MDL,
+        &licence,
+        &device.public_key(),
+        &validity(),
+        IssueOptions::default(),
+        3040,
+    )?;
+    let accepted = Expected::Valid(document_outcome(
+        MDL,
+        "UA",
+        "not_referenced",
+        elements_to_json(&disclosed),
+    ));
+    const CLIENT_ID: &str = "x509_san_dns:verifier.mobywatel.example";
+    const RESPONSE_URI: &str = "https://verifier.mobywatel.example/response";
+    const ORIGIN: &str = "https://verifier.mobywatel.example";
+    const OTHER_ORIGIN: &str = "https://verifier.other.example";
+    const NONCE: &str = "nonce-2026-11-29-0001";
+    let presented = |transcript: &[u8]| -> Result<Vec<u8>> {
+        let request = licence_request(&DISCLOSED, MDL, transcript)?;
+        answer(&stored, &request, transcript, device)?.to_vec()
+    };
+    let forms: [(&str, String, Vec<u8>); 3] = [
+        (
+            "response-openid4vp-iso-18013-7",
+            format!(
+                "A presentation over OpenID4VP in the ISO/IEC 18013-7 draft form: transcript \
+                 [null, null, [SHA-256(CBOR [client_id, mdoc_generated_nonce]), \
+                 SHA-256(CBOR [response_uri, mdoc_generated_nonce]), nonce]] with client_id \
+                 {CLIENT_ID:?}, response_uri {RESPONSE_URI:?}, nonce {NONCE:?}, \
+                 mdoc_generated_nonce \"mdoc-nonce-0001\": valid."
+            ),
+            transcript::openid4vp(CLIENT_ID, RESPONSE_URI, NONCE, "mdoc-nonce-0001")?,
+        ),
+        (
+            "response-openid4vp-redirect",
+            format!(
+                "A presentation over OpenID4VP 1.0 (redirect, direct_post): transcript [null, \
+                 null, [\"OpenID4VPHandover\", SHA-256(CBOR [client_id, nonce, null, \
+                 response_uri])]] with client_id {CLIENT_ID:?}, nonce {NONCE:?}, \
+                 response_uri {RESPONSE_URI:?}, no encryption key (null): valid."
+            ),
+            docbridge::oid4vp::handover::session_transcript_bytes(
+                CLIENT_ID,
+                NONCE,
+                None,
+                RESPONSE_URI,
+            )?,
+        ),
+        (
+            "response-openid4vp-dc-api",
+            format!(
+                "A presentation over OpenID4VP 1.0 through the Digital Credentials API \
+                 (dc_api): transcript [null, null, [\"OpenID4VPDCAPIHandover\", SHA-256(CBOR \
+                 [origin, nonce, null])]] with origin {ORIGIN:?}, nonce {NONCE:?}: valid."
+            ),
+            docbridge::oid4vp::handover::dc_api_session_transcript_bytes(ORIGIN, NONCE, None)?,
+        ),
+    ];
+    for (id, description, transcript) in &forms {
+        add_response(
+            b,
+            ResponseCase {
+                id,
+                description,
+                verifier: verifier.clone(),
+                response: presented(transcript)?,
+                transcript,
+                reader_key: None,
+                hpke_key: None,
+                status_token: None,
+                expected: accepted.clone(),
+            },
+        )?;
+    }
+    let dc_api = &forms
+        .get(2)
+        .ok_or_else(|| generator_error("no DC API form"))?
+        .2;
+    add_response(
+        b,
+        ResponseCase {
+            id: "response-openid4vp-dc-api-other-origin",
+            description: "The DC API response above, verified by a verifier at another origin \
+                          (its transcript built with origin \"https://verifier.other.example\"): \
+                          the device signature covers the first origin only.",
+            verifier: verifier.clone(),
+            response: presented(dc_api)?,
+            transcript: &docbridge::oid4vp::handover::dc_api_session_transcript_bytes(
+                OTHER_ORIGIN,
+                NONCE,
+                None,
+            )?,
+            reader_key: None,
+            hpke_key: None,
+            status_token: None,
+            expected: Expected::error("device_signature_invalid"),
+        },
+    )?;
+    b.derived(
+        "response-openid4vp-dc-api-other-origin",
+        "response-openid4vp-dc-api",
+        "the verifier's transcript built with another origin",
+    )?;
+
+    // org-iso-mdoc over the DC API: the response sealed to the verifier's
+    // HPKE key, with the SessionTranscript array as HPKE info.
+    let hpke = SoftwareKey::generate(Algorithm::Es256, &mut b.rng(3041));
+    let recipient = p256_secret(&hpke)?.public_key();
+    let info = EncryptionInfo::new(vec![0x31; 16], recipient)?;
+    let sealed_for = |origin: &str| -> Result<(Vec<u8>, Vec<u8>)> {
+        let session_transcript =
+            docbridge::dcapi::encryption_info::session_transcript(info.base64(), origin)?;
+        let transcript = cbor::encode(&cbor::tag24(session_transcript.clone()))?;
+        Ok((session_transcript, transcript))
+    };
+    let (session_transcript, transcript) = sealed_for(ORIGIN)?;
+    let encrypted = EncryptedResponse::seal(
+        &recipient,
+        &session_transcript,
+        &presented(&transcript)?,
+        &mut b.rng(3042),
+    )?;
+    let sealed = encrypted.to_vec()?;
+    // ["dcapi", {"enc"}]: the ciphertext left out.
+    let without_cipher_text = cbor::encode(&Value::Array(vec![
+        Value::Text("dcapi".into()),
+        cbor::text_map([("enc", Value::Bytes(encrypted.enc.clone()))]),
+    ]))?;
+    let other_hpke = SoftwareKey::generate(Algorithm::Es256, &mut b.rng(3043));
+    let (_, other_origin_transcript) = sealed_for(OTHER_ORIGIN)?;
+    for (id, description, response, transcript, key, expected) in [
+        (
+            "response-dcapi-hpke",
+            "A presentation through the Digital Credentials API (org-iso-mdoc, ISO/IEC TS \
+             18013-7 Annex C): the DeviceResponse sealed with HPKE (base mode, \
+             DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, AES-128-GCM, info the SessionTranscript \
+             array [null, null, [\"dcapi\", SHA-256(CBOR [Base64EncryptionInfo, origin])]], \
+             empty aad) to the verifier's key (hpkeKey); the response file is the \
+             EncryptedResponse [\"dcapi\", {\"enc\", \"cipherText\"}]. Opened and verified: \
+             valid.",
+            &sealed,
+            &transcript,
+            &hpke,
+            accepted.clone(),
+        ),
+        (
+            "response-dcapi-hpke-other-key",
+            "The sealed response opened with another P-256 key: it does not open.",
+            &sealed,
+            &transcript,
+            &other_hpke,
+            Expected::error("response_decryption_failed"),
+        ),
+        (
+            "response-dcapi-hpke-other-origin",
+            "The sealed response opened by a verifier at another origin (its transcript, the \
+             HPKE info, built with origin \"https://verifier.other.example\"): it does not \
+             open.",
+            &sealed,
+            &other_origin_transcript,
+            &hpke,
+            Expected::error("response_decryption_failed"),
+        ),
+        (
+            "response-dcapi-hpke-malformed",
+            "The EncryptedResponse without its cipherText: [\"dcapi\", {\"enc\"}] is not an \
+             EncryptedResponse.",
+            &without_cipher_text,
+            &transcript,
+            &hpke,
+            Expected::error("dcapi_malformed"),
+        ),
+    ] {
+        add_response(
+            b,
+            ResponseCase {
+                id,
+                description,
+                verifier: verifier.clone(),
+                response: response.clone(),
+                transcript,
+                reader_key: None,
+                hpke_key: Some(key),
+                status_token: None,
+                expected,
+            },
+        )?;
+    }
+    b.derived_all(
+        "response-dcapi-hpke",
+        &[
+            (
+                "response-dcapi-hpke-other-key",
+                "the verifier's HPKE key replaced by another P-256 key",
+            ),
+            (
+                "response-dcapi-hpke-other-origin",
+                "the verifier's transcript built with another origin",
+            ),
+            (
+                "response-dcapi-hpke-malformed",
+                "the EncryptedResponse's cipherText left out",
+            ),
+        ],
     )
 }
 
