@@ -27,6 +27,7 @@
 //!   "statusPolicy": {"allowMissingToken": bool, "acceptOtherValues": bool},
 //!   ? "crlPolicy": {"allowUnchecked": bool},        ; present: CRLs are checked
 //!   ? "crls": [+ {"distributionPoint": tstr, "crl": Source}],
+//!   ? "vicals": [+ Source], ? "vicalAnchors": [+ {"provider": tstr, "certificate": path}],
 //! }
 //! Source = path / {"prefix": hex, "fill": hex byte, "length": uint}   ; synthetic bytes
 //! ```
@@ -323,6 +324,26 @@ pub struct VerifierConfig {
     /// The CRLs the app fetched, each with the distribution point it came from.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub crls: Vec<CrlEntry>,
+    /// Signed ISO/IEC 18013-5 VICALs, taken in order at `now` by the same
+    /// trust store, each verified against the anchors pinned for its
+    /// provider in `vical_anchors`; their authorities may issue exactly the
+    /// doc types their entries list.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vicals: Vec<Source>,
+    /// The anchors pinned per VICAL provider (`vicalProvider`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vical_anchors: Vec<VicalAnchor>,
+}
+
+/// An anchor pinned for a VICAL provider: its root, or its signing
+/// certificate itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VicalAnchor {
+    /// The provider, as its VICALs name it in `vicalProvider`.
+    pub provider: String,
+    /// The anchor certificate (PEM file).
+    pub certificate: String,
 }
 
 /// The CRL policy ([`docbridge::x509::crl::CrlPolicy`]).
@@ -357,6 +378,8 @@ impl VerifierConfig {
             status_policy: StatusPolicySpec::default(),
             crl_policy: None,
             crls: Vec::new(),
+            vicals: Vec::new(),
+            vical_anchors: Vec::new(),
         }
     }
 }

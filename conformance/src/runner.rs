@@ -405,13 +405,25 @@ fn build_verifier(
     files: &dyn Files,
 ) -> Result<Result<Verifier>> {
     let mut trusted = TrustedAuthorities::new();
-    if !config.trust_lists.is_empty() || !config.operator_roots.is_empty() {
+    if !config.trust_lists.is_empty()
+        || !config.operator_roots.is_empty()
+        || !config.vicals.is_empty()
+        || !config.vical_anchors.is_empty()
+    {
         let mut store = TrustStore::new();
         for root in &config.operator_roots {
             store.pin_operator(&root.country, certificate(files, &root.certificate)?)?;
         }
+        for anchor in &config.vical_anchors {
+            store.pin_vical_provider(&anchor.provider, certificate(files, &anchor.certificate)?)?;
+        }
         for list in &config.trust_lists {
             if let Err(refused) = store.update(&load(files, list)?, now) {
+                return Ok(Err(refused));
+            }
+        }
+        for vical in &config.vicals {
+            if let Err(refused) = store.update_vical(&load(files, vical)?, now) {
                 return Ok(Err(refused));
             }
         }
