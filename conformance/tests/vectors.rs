@@ -81,7 +81,7 @@ fn every_committed_case_passes() {
         .map(|c| c.line())
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(report.summary(), "243 passed, 0 failed");
+    assert_eq!(report.summary(), "246 passed, 0 failed");
     let counts: Vec<(&str, usize)> = count_by_kind(&manifest())
         .into_iter()
         .map(|(kind, n)| (kind.name(), n))
@@ -89,7 +89,7 @@ fn every_committed_case_passes() {
     assert_eq!(
         counts,
         [
-            ("issuer_signed", 134),
+            ("issuer_signed", 137),
             ("status", 30),
             ("device_response", 29),
             ("device_request", 8),
@@ -576,7 +576,7 @@ fn every_derivation_names_a_valid_case() {
         assert!(case.expected.refuses(), "{}", case.id);
         assert!(!derivation.change.is_empty(), "{}", case.id);
     }
-    assert_eq!(derived, 135);
+    assert_eq!(derived, 142);
 }
 
 fn schema_errors(manifest: &serde_json::Value) -> Vec<String> {
