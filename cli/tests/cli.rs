@@ -123,12 +123,14 @@ fn issue_verify_and_inspect_through_the_command_line() {
     assert_eq!(json["issuingCountry"], "UA");
     assert_eq!(json["claims"], claims);
     // Byte for byte the library's report of the same verification: the
-    // tool names a certificate-configured authority by path and subject.
+    // tool gives a certificate-configured authority its path as id and
+    // the IACA's organizationName as name.
     let iaca_certificate = Certificate::load_one(&std::fs::read(&iaca).unwrap()).unwrap();
+    assert_eq!(json["authority"], "UA Issuing Authority");
     let authority = IssuingAuthority::new(
         format!("{}#0", iaca.display()),
         "UA",
-        iaca_certificate.subject(),
+        IssuingAuthority::name_from_certificate(&iaca_certificate),
         vec![iaca_certificate.clone()],
         docbridge::trust::CROSS_BORDER_DOC_TYPES,
     )
