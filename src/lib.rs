@@ -28,6 +28,7 @@
 //! | [`clock`] | the clock-skew allowance every time check shares (the library never reads the clock) |
 //! | [`cbor`] | bounded decoding (size, depth, item count), tag 24, tdate, full-date |
 //! | [`cose`] | algorithms, keys, the [`Signer`] trait, COSE_Sign1 |
+//! | [`provider`] | the crypto provider every signature, ECDH, HKDF, HMAC and digest goes through: pure Rust by default, aws-lc-rs with the `aws-lc-rs` feature |
 //! | [`x509`] | certificates: reading, Annex B profiles, DS -> IACA chain, demo creation; certificate revocation lists ([`x509::crl`]) |
 //! | [`mso`] | the Mobile Security Object |
 //! | [`issuer_signed`] | IssuerSigned and its tag-24 items, bytes kept as received |
@@ -159,6 +160,7 @@ pub mod issuer;
 pub mod issuer_signed;
 pub mod mso;
 pub mod oid4vp;
+pub mod provider;
 #[cfg(feature = "serde")]
 pub mod report;
 pub mod request;
