@@ -35,7 +35,7 @@
 //! | [`documents`] | typed driving licence, vehicle registration, residence permit; claims JSON |
 //! | [`issuer`] | issuing |
 //! | [`trust`] | issuing authorities, the trusted set, acceptance policy, signed national trust lists and the [`TrustStore`], VICAL import, demo authorities |
-//! | [`verifier`] | the verification pipeline: [`Verifier::verify`], [`Verifier::verify_response`], [`VerifyOptions`], [`VerifiedDocument`]; the Document Signer certificate cache |
+//! | [`verifier`] | the verification pipeline: [`Verifier::verify`], [`Verifier::verify_response`], [`VerifyOptions`], [`VerifiedDocument`]; the Document Signer certificate cache; bulk verification ([`Verifier::verify_many`], on every core with the `rayon` feature) |
 //! | `report` | JSON results, format `docbridge-verification/1` (feature `serde`, on by default) |
 //! | [`status`] | revocation and suspension: Token Status Lists (CWT), index allocation, identifier lists (ISO/IEC 18013-5 second edition), checking |
 //! | [`request`] | DeviceRequest / ItemsRequest, reader authentication |
