@@ -2,7 +2,10 @@
 //! signature and digest operations it cannot avoid, timed alone in the same
 //! process, interleaved batch by batch (these machines are noisy: absolute
 //! times move, ratios hold). Then peak memory over 10,000 verifications and
-//! the speed-up on two threads.
+//! the speed-up on two threads; the scale cases (a 10,000-authority trust
+//! store, a status lookup in a 1,000,000-entry list, bulk verification on one
+//! and two threads with `--features rayon`); and with `--features aws-lc-rs`
+//! each primitive under both crypto providers.
 //!
 //! Run with `cargo bench --bench ratios` (add `-- quick` for fewer rounds,
 //! `-- only TEXT` for the cases whose name contains TEXT).
@@ -17,6 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use fixtures::IssueCase;
+use fixtures::scale::{StatusCase, TrustStoreCase, verify};
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 
@@ -142,7 +146,11 @@ fn main() {
     let mut cases = fixtures::verification_cases();
     cases.retain(|c| only.is_none_or(|o| c.name.contains(o.as_str())));
 
-    println!("docbridge verification: time and ratio to its unavoidable crypto, same run");
+    println!(
+        "docbridge verification: time and ratio to its unavoidable crypto, same run \
+         (crypto provider: {})",
+        docbridge::provider::get_default().name()
+    );
     println!(
         "(fastest of {rounds} interleaved batches; crypto = signature verifications + digests"
     );
@@ -203,10 +211,18 @@ fn main() {
         baselines[0].0, baselines[0].1
     );
 
-    // Memory and threads on the Ed25519 response, the phone's case.
-    let Some(case) = cases.iter().find(|c| c.name.starts_with("Ed25519")) else {
-        return;
-    };
+    // Memory first: the scale cases below raise the resident set's
+    // high-water mark, which would hide growth under it.
+    if let Some(case) = cases.iter().find(|c| c.name.starts_with("Ed25519")) {
+        memory_and_threads(case, quick);
+    }
+    scale(quick);
+    providers(rounds);
+}
+
+/// Peak memory over 10,000 verifications of the Ed25519 response (the
+/// phone's case), then the same work on two threads.
+fn memory_and_threads(case: &fixtures::Case, quick: bool) {
     let runs = if quick { 2_000 } else { 10_000 };
     let before = peak_rss_kib();
     let start = Instant::now();
@@ -238,4 +254,163 @@ fn main() {
         two_threads.as_secs_f64() * 1e3,
         one_thread.as_secs_f64() / two_threads.as_secs_f64()
     );
+}
+
+/// A trust store of 10,000 authorities, a status lookup in a 1,000,000-entry
+/// list, and bulk verification on one and two threads.
+fn scale(quick: bool) {
+    let rounds = if quick { 3 } else { 7 };
+    let count = if quick { 1_000 } else { 10_000 };
+    println!("\n| scale case | µs | baseline µs | ratio |");
+    println!("|---|---|---|---|");
+    let store = TrustStoreCase::new(count);
+    let (t, b) = compare(
+        rounds,
+        &mut || {
+            std::hint::black_box(store.load());
+        },
+        &mut [&mut || store.parse_only()],
+    );
+    println!(
+        "| trust store: load {} authorities from their IACA certificates | {t:.0} | {:.0} (reading the certificates alone) | {:.2} |",
+        store.len(),
+        b[0].0,
+        b[0].1
+    );
+    let large = docbridge::Verifier::new(store.load(), docbridge::AcceptancePolicy::accept_all())
+        .with_certificate_cache_capacity(0);
+    let single = store.single.clone().with_certificate_cache_capacity(0);
+    let (t, b) = compare(
+        rounds * 3,
+        &mut || verify(&large, &store.document),
+        &mut [&mut || verify(&single, &store.document)],
+    );
+    println!(
+        "| verify one document against those {} authorities | {t:.0} | {:.0} (against its one authority) | {:.2} |",
+        store.len(),
+        b[0].0,
+        b[0].1
+    );
+
+    let status = StatusCase::new();
+    let mut n = 0usize;
+    let (t, b) = compare(
+        rounds * 3,
+        &mut || {
+            status.lookup(n);
+            n = n.wrapping_add(1);
+        },
+        &mut [&mut || status.decode_all()],
+    );
+    println!(
+        "| status lookup in a {}-entry list ({:.1} kB token; scattered indexes) | {t:.1} | {:.0} (inflating the whole list) | {:.3} |",
+        StatusCase::ENTRIES,
+        status.token_len as f64 / 1000.0,
+        b[0].0,
+        b[0].1
+    );
+    bulk(quick, rounds);
+}
+
+/// Bulk verification of Ed25519 documents on one and on two threads, and
+/// one by one, per document.
+#[cfg(feature = "rayon")]
+fn bulk(quick: bool, rounds: usize) {
+    let count = if quick { 128 } else { 512 };
+    let (verifier, documents) = fixtures::scale::bulk_documents(count);
+    let options = docbridge::VerifyOptions::at(fixtures::NOW);
+    let pool = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a thread pool")
+    };
+    let (one, two) = (pool(1), pool(2));
+    let per_document = |f: &mut dyn FnMut()| {
+        let start = Instant::now();
+        f();
+        start.elapsed().as_secs_f64() * 1e6 / count as f64
+    };
+    let (mut alone, mut on_one, mut on_two) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        alone.push(per_document(&mut || {
+            for document in &documents {
+                verify(&verifier, document);
+            }
+        }));
+        on_one.push(per_document(&mut || {
+            let results = one.install(|| verifier.verify_many(&documents, &options));
+            assert!(results.iter().all(Result::is_ok));
+        }));
+        on_two.push(per_document(&mut || {
+            let results = two.install(|| verifier.verify_many(&documents, &options));
+            assert!(results.iter().all(Result::is_ok));
+        }));
+    }
+    let (alone, on_one, on_two) = (fastest(&alone), fastest(&on_one), fastest(&on_two));
+    println!(
+        "| bulk verification, {count} Ed25519 documents, per document: one thread | {on_one:.0} | {alone:.0} (one by one) | {:.2} |",
+        on_one / alone
+    );
+    println!(
+        "| bulk verification, {count} Ed25519 documents, per document: two threads | {on_two:.0} | {alone:.0} (one by one) | {:.2} (speed-up {:.2}x over one thread) |",
+        on_two / alone,
+        on_one / on_two
+    );
+}
+
+#[cfg(not(feature = "rayon"))]
+fn bulk(_quick: bool, _rounds: usize) {
+    println!("(bulk verification on two threads: run with `--features rayon`)");
+}
+
+/// The fast provider's primitives beside the pure-Rust ones, same run.
+#[cfg(feature = "aws-lc-rs")]
+fn providers(rounds: usize) {
+    use docbridge::provider::{AWS_LC, CryptoProvider, RUST_CRYPTO};
+    use docbridge::{Algorithm, DigestAlgorithm, Signer as _, SoftwareKey};
+
+    let mut rng = ChaCha20Rng::seed_from_u64(99);
+    let message = vec![0x5a_u8; 1_000];
+    let portrait = vec![0xa5_u8; 20 * 1024];
+    let p256 = SoftwareKey::generate(Algorithm::Es256, &mut rng);
+    let p384 = SoftwareKey::generate(Algorithm::Es384, &mut rng);
+    let ed = SoftwareKey::generate(Algorithm::EdDsa, &mut rng);
+    let secret = <p256::SecretKey as p256::elliptic_curve::Generate>::generate_from_rng(&mut rng);
+    let peer = <p256::SecretKey as p256::elliptic_curve::Generate>::generate_from_rng(&mut rng)
+        .public_key();
+    println!("\n| primitive | aws-lc-rs µs | pure Rust µs | ratio |");
+    println!("|---|---|---|---|");
+    let row = |name: &str, op: &dyn Fn(&dyn CryptoProvider)| {
+        let (t, b) = compare(rounds, &mut || op(&AWS_LC), &mut [&mut || op(&RUST_CRYPTO)]);
+        println!("| {name} | {t:.1} | {:.1} | {:.2} |", b[0].0, b[0].1);
+    };
+    for (name, key) in [
+        ("P-256 verify", &p256),
+        ("P-384 verify", &p384),
+        ("Ed25519 verify (strict, both dalek)", &ed),
+    ] {
+        let signature = key.sign(&message).expect("signing");
+        let public = key.public_key();
+        row(name, &|p| {
+            p.verify(&public, &message, &signature).expect("verifies")
+        });
+    }
+    row("P-256 ECDH", &|p| {
+        std::hint::black_box(p.ecdh_p256(&secret, &peer).expect("ECDH"));
+    });
+    row("SHA-256 of 20 KB", &|p| {
+        std::hint::black_box(p.digest(DigestAlgorithm::Sha256, &[&portrait]));
+    });
+    row("HKDF-SHA-256 + HMAC-SHA-256 (1 kB)", &|p| {
+        let mut key = [0u8; 32];
+        p.hkdf_sha256(&message[..32], &message[..32], b"EMacKey", &mut key)
+            .expect("HKDF");
+        std::hint::black_box(p.hmac_sha256(&key, &message).expect("HMAC"));
+    });
+}
+
+#[cfg(not(feature = "aws-lc-rs"))]
+fn providers(_rounds: usize) {
+    println!("(the fast provider beside the pure-Rust one: run with `--features aws-lc-rs`)");
 }

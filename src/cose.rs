@@ -18,7 +18,6 @@ use p256::pkcs8::{
     DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding,
 };
 use rand_core::CryptoRng;
-use signature::{Signer as _, Verifier as _};
 
 use crate::cbor;
 use crate::error::{Error, Result, excerpt};
@@ -125,7 +124,8 @@ impl PublicKey {
     /// ES384, r || s) over `message` under `alg`, which must fit the key.
     ///
     /// Ed25519 uses `verify_strict`, which refuses small-order keys and
-    /// non-canonical signatures.
+    /// non-canonical signatures. The arithmetic is the installed
+    /// [`crate::provider`]'s.
     pub fn verify(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> Result<()> {
         if alg != self.algorithm() {
             return Err(Error::AlgorithmKeyMismatch {
@@ -133,21 +133,7 @@ impl PublicKey {
                 key: self.kind().into(),
             });
         }
-        let bad = |e: signature::Error| Error::SignatureInvalid(format!("{alg}: {e}"));
-        match self {
-            PublicKey::Ed25519(key) => {
-                let sig = ed25519_dalek::Signature::from_slice(signature).map_err(bad)?;
-                key.verify_strict(message, &sig).map_err(bad)
-            }
-            PublicKey::P256(key) => {
-                let sig = p256::ecdsa::Signature::from_slice(signature).map_err(bad)?;
-                key.verify(message, &sig).map_err(bad)
-            }
-            PublicKey::P384(key) => {
-                let sig = p384::ecdsa::Signature::from_slice(signature).map_err(bad)?;
-                key.verify(message, &sig).map_err(bad)
-            }
-        }
+        crate::provider::get_default().verify(self, message, signature)
     }
 
     /// Reads a DER SubjectPublicKeyInfo.
@@ -477,21 +463,7 @@ impl Signer for SoftwareKey {
     }
 
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
-        let failed = |e: signature::Error| Error::SigningFailed(e.to_string());
-        match self {
-            SoftwareKey::Ed25519(k) => {
-                let sig: ed25519_dalek::Signature = k.try_sign(message).map_err(failed)?;
-                Ok(sig.to_bytes().to_vec())
-            }
-            SoftwareKey::P256(k) => {
-                let sig: p256::ecdsa::Signature = k.try_sign(message).map_err(failed)?;
-                Ok(sig.to_bytes().to_vec())
-            }
-            SoftwareKey::P384(k) => {
-                let sig: p384::ecdsa::Signature = k.try_sign(message).map_err(failed)?;
-                Ok(sig.to_bytes().to_vec())
-            }
-        }
+        crate::provider::get_default().sign(self, message)
     }
 }
 

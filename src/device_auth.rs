@@ -11,7 +11,7 @@
 
 use ciborium::value::Value;
 use coset::{RegisteredLabelWithPrivate, iana};
-use hmac::{KeyInit, Mac};
+use subtle::ConstantTimeEq as _;
 
 use crate::cbor;
 use crate::device_response::{DeviceAuth, Document};
@@ -97,11 +97,16 @@ pub(crate) fn verify_device_auth(
                 b"",
                 &payload,
             );
-            let mut hmac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_slice())
+            let expected = crate::provider::get_default()
+                .hmac_sha256(key.as_slice(), &data)
                 .map_err(|e| Error::DeviceMacInvalid(e.to_string()))?;
-            hmac.update(&data);
-            hmac.verify_slice(&mac.tag)
-                .map_err(|_| Error::DeviceMacInvalid(document.doc_type().to_string()))
+            // Compared in constant time: a tag compared byte by byte would
+            // tell an attacker how many leading bytes it has right.
+            if bool::from(expected.as_slice().ct_eq(mac.tag.as_slice())) {
+                Ok(())
+            } else {
+                Err(Error::DeviceMacInvalid(document.doc_type().to_string()))
+            }
         }
     }
 }

@@ -28,13 +28,14 @@
 //! | [`clock`] | the clock-skew allowance every time check shares (the library never reads the clock) |
 //! | [`cbor`] | bounded decoding (size, depth, item count), tag 24, tdate, full-date |
 //! | [`cose`] | algorithms, keys, the [`Signer`] trait, COSE_Sign1 |
+//! | [`provider`] | the crypto provider every signature, ECDH, HKDF, HMAC and digest goes through: pure Rust by default, aws-lc-rs with the `aws-lc-rs` feature |
 //! | [`x509`] | certificates: reading, Annex B profiles, DS -> IACA chain, demo creation; certificate revocation lists ([`x509::crl`]) |
 //! | [`mso`] | the Mobile Security Object |
 //! | [`issuer_signed`] | IssuerSigned and its tag-24 items, bytes kept as received |
 //! | [`documents`] | typed driving licence, vehicle registration, residence permit; claims JSON |
 //! | [`issuer`] | issuing |
 //! | [`trust`] | issuing authorities, the trusted set, acceptance policy, signed national trust lists and the [`TrustStore`], VICAL import, demo authorities |
-//! | [`verifier`] | the verification pipeline: [`Verifier::verify`], [`Verifier::verify_response`], [`VerifyOptions`], [`VerifiedDocument`]; the Document Signer certificate cache |
+//! | [`verifier`] | the verification pipeline: [`Verifier::verify`], [`Verifier::verify_response`], [`VerifyOptions`], [`VerifiedDocument`]; the Document Signer certificate cache; bulk verification ([`Verifier::verify_many`], on every core with the `rayon` feature) |
 //! | `report` | JSON results, format `docbridge-verification/1` (feature `serde`, on by default) |
 //! | [`status`] | revocation and suspension: Token Status Lists (CWT), index allocation, identifier lists (ISO/IEC 18013-5 second edition), checking |
 //! | [`request`] | DeviceRequest / ItemsRequest, reader authentication |
@@ -159,6 +160,7 @@ pub mod issuer;
 pub mod issuer_signed;
 pub mod mso;
 pub mod oid4vp;
+pub mod provider;
 #[cfg(feature = "serde")]
 pub mod report;
 pub mod request;

@@ -55,18 +55,7 @@ impl DigestAlgorithm {
 
     /// Digests the concatenation of `parts` without concatenating them.
     pub fn digest_parts(self, parts: &[&[u8]]) -> Vec<u8> {
-        fn run<D: sha2::Digest>(parts: &[&[u8]]) -> Vec<u8> {
-            let mut hasher = D::new();
-            for part in parts {
-                hasher.update(part);
-            }
-            hasher.finalize().to_vec()
-        }
-        match self {
-            DigestAlgorithm::Sha256 => run::<sha2::Sha256>(parts),
-            DigestAlgorithm::Sha384 => run::<sha2::Sha384>(parts),
-            DigestAlgorithm::Sha512 => run::<sha2::Sha512>(parts),
-        }
+        crate::provider::get_default().digest(self, parts)
     }
 }
 

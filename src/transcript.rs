@@ -20,8 +20,8 @@
 //! that verifier and that nonce only.
 
 use crate::int::u64_from_usize;
+use crate::mso::DigestAlgorithm;
 use ciborium::value::Value;
-use sha2::{Digest, Sha256};
 
 use crate::cbor;
 use crate::cose::PublicKey;
@@ -83,7 +83,9 @@ pub fn openid4vp(
             Value::Text(first.into()),
             Value::Text(mdoc_generated_nonce.into()),
         ]))?;
-        Ok(Value::Bytes(Sha256::digest(&encoded).to_vec()))
+        Ok(Value::Bytes(
+            crate::provider::get_default().digest(DigestAlgorithm::Sha256, &[&encoded]),
+        ))
     };
     wrap(Value::Array(vec![
         Value::Null,

@@ -62,6 +62,7 @@ use crate::trust::{AcceptancePolicy, IssuingAuthority, TrustedAuthorities};
 use crate::x509::crl::{CrlOutcome, CrlPolicy, CrlSet, check_chain};
 use crate::x509::{self, Certificate};
 
+mod bulk;
 mod cache;
 mod input;
 mod options;

@@ -10,15 +10,14 @@
 use ciborium::value::Value;
 use coset::iana::EnumI64 as _;
 use coset::{CoseKey, KeyType, Label, iana};
-use hkdf::Hkdf;
 use p256::elliptic_curve::Generate as _;
 use rand_core::CryptoRng;
-use sha2::{Digest as _, Sha256};
 use zeroize::Zeroizing;
 
 use crate::cbor;
 use crate::cose::PublicKey;
 use crate::error::{Error, Result, excerpt};
+use crate::mso::DigestAlgorithm;
 
 /// HKDF `info` for the key that encrypts messages from the reader.
 pub const INFO_SK_READER: &[u8] = b"SKReader";
@@ -154,8 +153,7 @@ pub(crate) fn p256_point(key: &PublicKey, what: &str) -> Result<p256::PublicKey>
 /// from memory when dropped.
 pub fn shared_secret(private: &p256::SecretKey, public: &PublicKey) -> Result<Zeroizing<[u8; 32]>> {
     let point = p256_point(public, "the peer's key")?;
-    let shared = private.diffie_hellman(&point);
-    Ok(Zeroizing::new((*shared.raw_secret_bytes()).into()))
+    crate::provider::get_default().ecdh_p256(private, &point)
 }
 
 /// HKDF-SHA-256 with salt SHA-256(SessionTranscriptBytes) and a 32-byte output.
@@ -164,13 +162,12 @@ fn hkdf_32(
     session_transcript_bytes: &[u8],
     info: &[u8],
 ) -> Result<Zeroizing<[u8; 32]>> {
-    let salt = Sha256::digest(session_transcript_bytes);
-    let hkdf = Hkdf::<Sha256>::new(Some(salt.as_slice()), zab);
+    let provider = crate::provider::get_default();
+    let salt = provider.digest(DigestAlgorithm::Sha256, &[session_transcript_bytes]);
     let mut okm = Zeroizing::new([0u8; 32]);
     // 32 bytes is far below HKDF's 255 * 32 limit, so this cannot fail; the
-    // error is still mapped rather than unwrapped.
-    hkdf.expand(info, okm.as_mut_slice())
-        .map_err(|_| Error::InvalidArgument("HKDF output length".into()))?;
+    // error is still passed on rather than unwrapped.
+    provider.hkdf_sha256(&salt, zab, info, okm.as_mut_slice())?;
     Ok(okm)
 }
 
