@@ -406,6 +406,17 @@ pub enum Error {
     /// the request's).
     #[error("OpenID4VP response to another request: {0}")]
     Oid4vpStateMismatch(String),
+    /// A signed OpenID4VP request object (JAR, RFC 9101) is not a compact
+    /// JWS of the documented shape: not three base64url parts, header or
+    /// claims not JSON objects, `typ` not `oauth-authz-req+jwt`, no `x5c`.
+    #[error("malformed request object: {0}")]
+    RequestObjectMalformed(String),
+    /// A signed request object is addressed (`aud`) to another wallet.
+    #[error("request object for another audience: {0}")]
+    RequestObjectAudience(String),
+    /// A signed request object is past its `exp`.
+    #[error("request object expired: {0}")]
+    RequestObjectExpired(String),
 }
 
 /// One table gives both [`Error::code`] and [`Error::ALL_CODES`], so the
@@ -528,6 +539,9 @@ error_codes! {
     Error::CredentialMissing(_) => "credential_missing",
     Error::Oid4vpClientMismatch(_) => "oid4vp_client_mismatch",
     Error::Oid4vpStateMismatch(_) => "oid4vp_state_mismatch",
+    Error::RequestObjectMalformed(_) => "request_object_malformed",
+    Error::RequestObjectAudience(_) => "request_object_audience",
+    Error::RequestObjectExpired(_) => "request_object_expired",
 }
 
 /// Keeps the first refusal that is not a chain failure: an IACA with the

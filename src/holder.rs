@@ -27,6 +27,12 @@
 //! label, transcript hash, the elements disclosed with intentToRetain and
 //! those refused) for the app's history.
 //!
+//! An OpenID4VP DCQL query (by redirect or through the Digital Credentials
+//! API) goes through the same two phases: [`Wallet::prepare_dcql`] (or
+//! [`Wallet::prepare_openid4vp`]) lays it out the same way, with the
+//! credential query each request answers and the queries the wallet
+//! cannot answer, and [`Wallet::approve_vp_token`] answers with a vp_token.
+//!
 //! [`present`] is the one-call form for a holder that agrees to everything
 //! asked (backends, tests, the command-line tool): prepare, approve all.
 //!
@@ -38,13 +44,16 @@
 
 mod consent;
 mod disclose;
+mod online;
 mod prepared;
 mod reader;
 mod record;
 mod wallet;
 
 pub use consent::Consent;
-pub use prepared::{PreparedPresentation, PreparedRequest, RequestedElement};
+pub use prepared::{
+    PreparedPresentation, PreparedRequest, RequestedElement, UnansweredQuery, UnansweredReason,
+};
 pub use reader::{ReaderCheck, ReaderCrls, ReaderIdentity, ReaderRoot, ReaderStatus};
 pub use record::{DisclosureRecord, RecordedDocument, RecordedElement, RecordedReader};
 pub use wallet::{HolderPolicy, ReportUnreturned, Wallet};

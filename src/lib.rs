@@ -40,13 +40,13 @@
 //! | [`status`] | revocation and suspension: Token Status Lists (CWT), index allocation, identifier lists (ISO/IEC 18013-5 second edition), checking |
 //! | [`request`] | DeviceRequest / ItemsRequest, reader authentication |
 //! | [`transcript`] | SessionTranscriptBytes builders: proximity, OpenID4VP, backend nonce |
-//! | [`holder`] | presentation in two phases: [`Wallet::prepare`] (what is asked, by which reader under which root), [`Wallet::approve`] (only what the holder consents to; nothing approved, no Document) |
+//! | [`holder`] | presentation in two phases: [`Wallet::prepare`] (what is asked, by which reader under which root), [`Wallet::approve`] (only what the holder consents to; nothing approved, no Document); OpenID4VP DCQL queries on the same screen ([`Wallet::prepare_dcql`], [`Wallet::approve_vp_token`]) |
 //! | [`device_response`] | DeviceResponse, Document, DeviceSigned |
 //! | [`device_auth`] | device authentication: deviceSignature and deviceMac |
 //! | [`session`] | proximity session encryption: ECDH, HKDF session keys, AES-256-GCM messages |
-//! | [`oid4vp`] | OpenID4VP 1.0 for `mso_mdoc`: handovers, JWK thumbprints |
+//! | [`oid4vp`] | OpenID4VP 1.0 for `mso_mdoc`: DCQL, requests (signed ones under `x509_san_dns` / `x509_hash`), vp_token, JWE responses, handovers, JWK thumbprints |
 //! | [`dcapi`] | W3C Digital Credentials API: `org-iso-mdoc` (ISO/IEC TS 18013-7 Annex C, HPKE) |
-//! | [`engagement`] | device engagement: DeviceEngagement, QR `mdoc:` URI, NFC handover, BLE framing; engagement to session in one call |
+//! | [`engagement`] | device engagement: DeviceEngagement (typed BLE and Wi-Fi Aware options), QR `mdoc:` URI, NFC handover, BLE framing; engagement to session in one call |
 //! | [`mod@inspect`] | decoding without verifying, clearly marked |
 //! | [`rng`] | which RNG the API takes (`rand_core` 0.10) and where to get one; the system RNG (feature `getrandom`) |
 //!

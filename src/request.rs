@@ -214,24 +214,7 @@ impl DocRequest {
             .map(|der| Certificate::from_der(der))
             .collect::<Result<Vec<_>>>()?;
         let leaf = chain.first().ok_or(Error::X5ChainMissing)?.clone();
-        x509::check_reader_profile(&leaf)?;
-        leaf.check_validity_at(now)?;
-        let root_index = reader_roots
-            .iter()
-            .position(|root| leaf.verify_issued_by(root).is_ok())
-            .ok_or_else(|| Error::UntrustedReader(excerpt(leaf.subject()).to_string()))?;
-        let root = reader_roots
-            .get(root_index)
-            .ok_or_else(|| Error::UntrustedReader(excerpt(leaf.subject()).to_string()))?;
-        // A pinned end-entity certificate must not act as a root: anyone
-        // holding its key could mint reader certificates under any name.
-        if !root.is_ca() || !root.key_usage().is_some_and(|ku| ku.key_cert_sign) {
-            return Err(Error::CertificateProfile(format!(
-                "reader root {:?} is not a CA certificate with keyCertSign",
-                excerpt(root.subject())
-            )));
-        }
-        root.check_validity_at(now)?;
+        let root_index = reader_root_index(&leaf, reader_roots, now)?;
         let payload =
             reader_authentication_bytes(session_transcript_bytes, &self.items_request_bytes)?;
         auth.verify_detached(leaf.public_key(), &payload, b"")?;
@@ -241,6 +224,35 @@ impl DocRequest {
             root_index,
         })
     }
+}
+
+/// Which of `reader_roots` issued the reader certificate `leaf`, checking
+/// the reader profile, both validities at `now` and that the root is a CA
+/// with keyCertSign (`untrusted_reader` when none issued it).
+pub(crate) fn reader_root_index(
+    leaf: &Certificate,
+    reader_roots: &[Certificate],
+    now: OffsetDateTime,
+) -> Result<usize> {
+    x509::check_reader_profile(leaf)?;
+    leaf.check_validity_at(now)?;
+    let root_index = reader_roots
+        .iter()
+        .position(|root| leaf.verify_issued_by(root).is_ok())
+        .ok_or_else(|| Error::UntrustedReader(excerpt(leaf.subject()).to_string()))?;
+    let root = reader_roots
+        .get(root_index)
+        .ok_or_else(|| Error::UntrustedReader(excerpt(leaf.subject()).to_string()))?;
+    // A pinned end-entity certificate must not act as a root: anyone
+    // holding its key could mint reader certificates under any name.
+    if !root.is_ca() || !root.key_usage().is_some_and(|ku| ku.key_cert_sign) {
+        return Err(Error::CertificateProfile(format!(
+            "reader root {:?} is not a CA certificate with keyCertSign",
+            excerpt(root.subject())
+        )));
+    }
+    root.check_validity_at(now)?;
+    Ok(root_index)
 }
 
 /// A reader whose readerAuth verified: its certificate, the chain it sent

@@ -13,7 +13,7 @@ use docbridge::engagement::handover::{self, AlternativeCarrier, PowerState};
 use docbridge::engagement::ndef::{NdefRecord, Tnf};
 use docbridge::engagement::{
     BleOptions, DeviceEngagement, DeviceRetrievalMethod, EngagementChannel, Handover, HandoverKind,
-    from_qr_uri, holder_start, reader_from_nfc, reader_from_qr, to_qr_uri,
+    WifiAwareOptions, from_qr_uri, holder_start, reader_from_nfc, reader_from_qr, to_qr_uri,
 };
 use docbridge::session::{self, SessionEstablishment};
 use docbridge::{Error, PublicKey};
@@ -309,6 +309,82 @@ fn built_engagements_round_trip_over_qr_and_nfc() {
                 .data
                 .as_deref(),
             Some(&b"DeviceResponse"[..])
+        );
+    }
+}
+
+#[test]
+fn wifi_aware_options_are_typed_and_unknown_options_kept() {
+    let mut rng = ChaCha20Rng::seed_from_u64(15);
+    let device_key = session::generate_ephemeral_key(&mut rng)
+        .secret_key()
+        .clone();
+    let options = WifiAwareOptions {
+        passphrase: Some("kot-w-butach".into()),
+        operating_class: Some(81),
+        channel_number: Some(6),
+        supported_bands: Some(vec![0x01, 0x04]),
+        other: vec![(Value::Integer(7.into()), Value::Text("later".into()))],
+    };
+    let engagement = DeviceEngagement::new(
+        &session::public_key_of(&device_key),
+        vec![DeviceRetrievalMethod::from_wifi_aware_options(&options)],
+    )
+    .unwrap();
+    let read = DeviceEngagement::from_slice(engagement.bytes()).unwrap();
+    assert_eq!(read.to_vec().unwrap(), engagement.bytes());
+    let method = &read.retrieval_methods()[0];
+    assert_eq!(method.kind, 3);
+    assert_eq!(method.version, 1);
+    assert_eq!(method.wifi_aware().unwrap(), Some(options.clone()));
+    assert_eq!(method.ble().unwrap(), None);
+    // The options map as ISO/IEC 18013-5 8.2.2.2 lays it out, then the
+    // unknown option.
+    assert_eq!(
+        cbor::encode(&method.options).unwrap(),
+        hex::decode("a5006c6b6f742d772d62757461636801185102060342010407656c61746572").unwrap()
+    );
+    // Every option is optional.
+    let empty = DeviceRetrievalMethod::from_wifi_aware_options(&WifiAwareOptions::default());
+    assert_eq!(empty.options, Value::Map(Vec::new()));
+    assert_eq!(
+        empty.wifi_aware().unwrap(),
+        Some(WifiAwareOptions::default())
+    );
+    // The untyped constructor and the typed reading agree.
+    let untyped = DeviceRetrievalMethod::from_wifi_aware(vec![
+        (Value::Integer(2.into()), Value::Integer(149.into())),
+        (Value::Integer((-1).into()), Value::Bool(true)),
+    ]);
+    assert_eq!(
+        untyped.wifi_aware().unwrap(),
+        Some(WifiAwareOptions {
+            channel_number: Some(149),
+            other: vec![(Value::Integer((-1).into()), Value::Bool(true))],
+            ..WifiAwareOptions::default()
+        })
+    );
+    assert_eq!(
+        DeviceRetrievalMethod::from_nfc(255, 255)
+            .wifi_aware()
+            .unwrap(),
+        None
+    );
+    // Known options of the wrong type, or given twice.
+    for bad in [
+        vec![(Value::Integer(0.into()), Value::Bytes(vec![1]))],
+        vec![(Value::Integer(1.into()), Value::Integer((-1).into()))],
+        vec![(Value::Integer(2.into()), Value::Text("6".into()))],
+        vec![(Value::Integer(3.into()), Value::Integer(1.into()))],
+        vec![
+            (Value::Integer(2.into()), Value::Integer(6.into())),
+            (Value::Integer(2.into()), Value::Integer(11.into())),
+        ],
+    ] {
+        assert_eq!(
+            code(DeviceRetrievalMethod::from_wifi_aware(bad.clone()).wifi_aware()),
+            "engagement_malformed",
+            "{bad:?}"
         );
     }
 }

@@ -2298,6 +2298,18 @@ const NOT_TRIGGERABLE: &[(&str, &str)] = &[];
 /// which the coverage test checks.
 const ELSEWHERE: &[(&str, &str)] = &[
     ("oid4vp_state_mismatch", "OpenID4VP, tests/oid4vp_flow.rs"),
+    (
+        "request_object_malformed",
+        "OpenID4VP signed requests, tests/oid4vp_jar.rs",
+    ),
+    (
+        "request_object_audience",
+        "OpenID4VP signed requests, tests/oid4vp_jar.rs",
+    ),
+    (
+        "request_object_expired",
+        "OpenID4VP signed requests, tests/oid4vp_jar.rs",
+    ),
     ("oid4vp_client_mismatch", "OpenID4VP, tests/oid4vp_flow.rs"),
     ("credential_missing", "OpenID4VP DCQL, tests/oid4vp_flow.rs"),
     ("jwe_wrong_key", "OpenID4VP, tests/oid4vp.rs"),

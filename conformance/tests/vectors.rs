@@ -265,6 +265,9 @@ fn every_error_code_is_covered_by_a_case_or_excused_with_a_reason() {
             "oid4vp_client_mismatch",
             "oid4vp_malformed",
             "oid4vp_state_mismatch",
+            "request_object_audience",
+            "request_object_expired",
+            "request_object_malformed",
             "signing_failed",
             "status_list_full"
         ]

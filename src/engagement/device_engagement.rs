@@ -22,6 +22,7 @@
 
 use ciborium::value::Value;
 
+use super::wifi_aware::WifiAwareOptions;
 use crate::cbor;
 use crate::cose::PublicKey;
 use crate::error::{Error, Result};
@@ -48,7 +49,8 @@ const KEY_DEVICE_RETRIEVAL: i64 = 2;
 /// One entry of DeviceRetrievalMethods: `[type, version, options]`.
 ///
 /// The options map is kept as received; [`DeviceRetrievalMethod::ble`]
-/// reads the BLE options.
+/// and [`DeviceRetrievalMethod::wifi_aware`] read the BLE and Wi-Fi Aware
+/// options.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeviceRetrievalMethod {
     /// 1 NFC, 2 BLE, 3 Wi-Fi Aware; other values are kept.
@@ -137,13 +139,34 @@ impl DeviceRetrievalMethod {
     }
 
     /// A Wi-Fi Aware retrieval method (version 1) with its options map
-    /// (passphrase, channel and band information) as the caller builds it.
+    /// as the caller builds it (see [`DeviceRetrievalMethod::from_wifi_aware_options`]
+    /// for the typed form).
     pub fn from_wifi_aware(options: Vec<(Value, Value)>) -> DeviceRetrievalMethod {
         DeviceRetrievalMethod {
             kind: RETRIEVAL_WIFI_AWARE,
             version: 1,
             options: Value::Map(options),
         }
+    }
+
+    /// A Wi-Fi Aware retrieval method (version 1) with typed options
+    /// (passphrase, channel and band information, any other options after).
+    pub fn from_wifi_aware_options(options: &WifiAwareOptions) -> DeviceRetrievalMethod {
+        DeviceRetrievalMethod {
+            kind: RETRIEVAL_WIFI_AWARE,
+            version: 1,
+            options: options.to_value(),
+        }
+    }
+
+    /// The Wi-Fi Aware options, if this is a Wi-Fi Aware method
+    /// (`engagement_malformed` when a known option has the wrong type or is
+    /// given twice). Unknown options are in [`WifiAwareOptions::other`].
+    pub fn wifi_aware(&self) -> Result<Option<WifiAwareOptions>> {
+        if self.kind != RETRIEVAL_WIFI_AWARE {
+            return Ok(None);
+        }
+        WifiAwareOptions::from_value(&self.options).map(Some)
     }
 
     /// The BLE options, if this is a BLE method (`engagement_malformed` when
@@ -398,18 +421,18 @@ pub(crate) fn malformed(what: &str) -> Error {
     Error::EngagementMalformed(what.to_string())
 }
 
-fn int(key: i64) -> Value {
+pub(crate) fn int(key: i64) -> Value {
     Value::Integer(key.into())
 }
 
-fn int_key(key: &Value) -> Option<i64> {
+pub(crate) fn int_key(key: &Value) -> Option<i64> {
     match key {
         Value::Integer(i) => i64::try_from(*i).ok(),
         _ => None,
     }
 }
 
-fn uint(value: &Value, what: &str) -> Result<u64> {
+pub(crate) fn uint(value: &Value, what: &str) -> Result<u64> {
     match value {
         Value::Integer(i) => u64::try_from(*i).map_err(|_| malformed(what)),
         _ => Err(malformed(&format!("{what} is not an unsigned integer"))),

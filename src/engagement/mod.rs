@@ -22,6 +22,7 @@
 //! | [`handover`] | NFC static handover: Handover Select / Request, the transcript's NFC Handover |
 //! | [`start`] | reader and holder: engagement to session in one call |
 //! | [`ble`] | BLE GATT chunking and State characteristic transitions |
+//! | [`wifi_aware`] | the Wi-Fi Aware retrieval options, typed, unknown options kept |
 //!
 //! Malformed engagements, URIs, NDEF messages and handovers are
 //! `engagement_malformed`; malformed BLE transport is `session_malformed`.
@@ -32,6 +33,7 @@ pub mod handover;
 pub mod ndef;
 pub mod qr;
 pub mod start;
+pub mod wifi_aware;
 
 pub use device_engagement::{BleOptions, DeviceEngagement, DeviceRetrievalMethod};
 pub use handover::{Handover, HandoverKind, nfc_handover};
@@ -39,3 +41,4 @@ pub use qr::{from_qr_uri, to_qr_uri};
 pub use start::{
     EngagementChannel, HolderStart, ReaderStart, holder_start, reader_from_nfc, reader_from_qr,
 };
+pub use wifi_aware::WifiAwareOptions;

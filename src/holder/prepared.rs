@@ -30,6 +30,8 @@ pub struct PreparedRequest {
     pub(crate) copy: Option<usize>,
     pub(crate) copy_already_shown: bool,
     pub(crate) elements: Vec<RequestedElement>,
+    /// The DCQL credential query this request answers (online requests).
+    pub(crate) credential_query_id: Option<String>,
 }
 
 impl PreparedRequest {
@@ -60,6 +62,13 @@ impl PreparedRequest {
         &self.elements
     }
 
+    /// The id of the DCQL credential query this request answers, for a
+    /// request prepared from an OpenID4VP query (see
+    /// [`crate::holder::Wallet::prepare_dcql`]); `None` for a DeviceRequest.
+    pub fn credential_query_id(&self) -> Option<&str> {
+        self.credential_query_id.as_deref()
+    }
+
     /// Whether `namespace`/`element` is requested and the held document has it.
     pub fn offers(&self, namespace: &str, element: &str) -> bool {
         self.elements
@@ -76,12 +85,43 @@ pub struct PreparedPresentation {
     pub(crate) session_transcript_bytes: Vec<u8>,
     pub(crate) now: time::OffsetDateTime,
     pub(crate) requests: Vec<PreparedRequest>,
+    pub(crate) unanswered: Vec<UnansweredQuery>,
+}
+
+/// Why the wallet cannot answer a DCQL credential query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnansweredReason {
+    /// The query asks for another format than `mso_mdoc`.
+    OtherFormat,
+    /// No stored document has the doc type with every claim of some claim
+    /// set (with an allowed value).
+    NoMatchingDocument,
+}
+
+/// A DCQL credential query the wallet cannot answer, shown to the holder
+/// so the consent screen says what the verifier will not get.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnansweredQuery {
+    /// The credential query id.
+    pub id: String,
+    /// The doc type asked for (empty for another format).
+    pub doc_type: String,
+    /// Why it cannot be answered.
+    pub reason: UnansweredReason,
 }
 
 impl PreparedPresentation {
     /// The document requests, in request order.
     pub fn requests(&self) -> &[PreparedRequest] {
         &self.requests
+    }
+
+    /// The DCQL credential queries the wallet cannot answer (each optional:
+    /// a required one makes preparing fail with `credential_missing`), in
+    /// query order; always empty for a DeviceRequest, whose unheld
+    /// documents are requests with [`PreparedRequest::held`] false.
+    pub fn unanswered(&self) -> &[UnansweredQuery] {
+        &self.unanswered
     }
 
     /// The session transcript the response will be bound to.

@@ -178,12 +178,14 @@ impl Wallet {
                 copy,
                 copy_already_shown: copy.and_then(|i| self.shown.get(i)).is_some_and(|&n| n > 0),
                 elements,
+                credential_query_id: None,
             });
         }
         Ok(PreparedPresentation {
             session_transcript_bytes: session_transcript_bytes.to_vec(),
             now,
             requests,
+            unanswered: Vec::new(),
         })
     }
 
@@ -205,6 +207,19 @@ impl Wallet {
         consent: &Consent,
         signers: &[&dyn DeviceSigner],
     ) -> Result<Presentation> {
+        self.approve_returned(prepared, consent, signers)
+            .map(|(presentation, _)| presentation)
+    }
+
+    /// [`Wallet::approve`], with whether each request got a Document (in
+    /// request order), so an online answer can split the documents by
+    /// credential query.
+    pub(crate) fn approve_returned(
+        &mut self,
+        prepared: &PreparedPresentation,
+        consent: &Consent,
+        signers: &[&dyn DeviceSigner],
+    ) -> Result<(Presentation, Vec<bool>)> {
         consent.check_against(prepared)?;
         let mut documents = Vec::new();
         let mut document_errors = Vec::new();
@@ -252,7 +267,7 @@ impl Wallet {
                 *count = count.saturating_add(1);
             }
         }
-        Ok(Presentation {
+        let presentation = Presentation {
             response: DeviceResponse {
                 version: DEVICE_RESPONSE_VERSION.to_string(),
                 documents,
@@ -265,7 +280,8 @@ impl Wallet {
                 .map(|r| r.reader.clone())
                 .collect(),
             record,
-        })
+        };
+        Ok((presentation, returned))
     }
 
     fn reports_unreturned_to(&self, reader: &ReaderStatus) -> bool {

@@ -264,7 +264,7 @@ impl CredentialQuery {
 
     /// The claim ids of the first claim set the document satisfies (every
     /// claim when there are no sets), or `None`.
-    fn satisfied_by(&self, document: &IssuerSigned) -> Option<Option<Vec<String>>> {
+    pub(crate) fn satisfied_by(&self, document: &IssuerSigned) -> Option<Option<Vec<String>>> {
         let present = |claim: &ClaimQuery| {
             document.name_spaces().iter().any(|(ns, items)| {
                 ns == &claim.namespace

@@ -227,6 +227,32 @@ impl VerifierRequest {
         Json::Object(request)
     }
 
+    /// The request as a signed request object (JAR, see [`super::jar`]),
+    /// signed by `signer` whose reader certificate heads `chain`: the
+    /// request's parameters with `aud` [`super::jar::SELF_ISSUED_AUDIENCE`]
+    /// for `direct_post`, and `expected_origins` `[origin]` for the DC API.
+    /// The client id must be the certificate's (`x509_san_dns:` naming one
+    /// of its dNSNames, or [`super::jar::x509_hash_client_id`]), else the
+    /// wallet refuses it.
+    pub fn signed_request_object(
+        &self,
+        signer: &dyn crate::cose::Signer,
+        chain: &[crate::x509::Certificate],
+    ) -> Result<String> {
+        let mut claims = self.to_json();
+        if let Json::Object(map) = &mut claims {
+            match &self.mode {
+                ResponseMode::DirectPost { .. } => {
+                    map.insert("aud".into(), json!(super::jar::SELF_ISSUED_AUDIENCE));
+                }
+                ResponseMode::DcApi { origin } => {
+                    map.insert("expected_origins".into(), json!([origin]));
+                }
+            }
+        }
+        super::jar::sign_request_object(&claims, signer, chain)
+    }
+
     /// Reads the wallet's response parameters (`{"vp_token", "state"}`, or
     /// `{"response": JWE}` in the `.jwt` modes): the vp_token, checked to
     /// answer the query. Verify each DeviceResponse in it against

@@ -10,9 +10,8 @@
 //! | `x509_san_dns:` client id | `response_uri`'s host is the client id's DNS name | `oid4vp_client_mismatch` |
 //! | DC API, `expected_origins` present (signed requests) | the browser's origin is listed | `oid4vp_client_mismatch` |
 //!
-//! Verifying the signature of a signed request object (JAR) against the
-//! x509 chain is not done here: the app hands this module the request's
-//! claims after that check.
+//! A signed request object (JAR) is verified by [`super::jar`], which then
+//! reads its claims here.
 
 use rand_core::CryptoRng;
 use serde_json::{Value as Json, json};

@@ -39,6 +39,7 @@ pub struct Certificate {
     extended_key_usages: Vec<String>,
     serial: Vec<u8>,
     crl_distribution_points: Vec<String>,
+    dns_names: Vec<String>,
     tbs: Vec<u8>,
     signature_algorithm: String,
     signature_parameters_present: bool,
@@ -125,6 +126,22 @@ impl Certificate {
             .filter(|bc| bc.ca)
             .and_then(|bc| bc.path_len_constraint);
         let crl_distribution_points = crl_distribution_point_uris(&cert)?;
+        let dns_names = cert
+            .subject_alternative_name()
+            .map_err(|e| malformed(format!("subjectAltName: {e}")))?
+            .map(|san| {
+                san.value
+                    .general_names
+                    .iter()
+                    .filter_map(|name| match name {
+                        x509_parser::extensions::GeneralName::DNSName(dns) => {
+                            Some((*dns).to_string())
+                        }
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         let validity = cert.validity();
         Ok(Certificate {
             der: der.to_vec(),
@@ -142,6 +159,7 @@ impl Certificate {
             extended_key_usages,
             serial: normalized_serial(cert.raw_serial()),
             crl_distribution_points,
+            dns_names,
             tbs: cert.tbs_certificate.as_ref().to_vec(),
             signature_algorithm: cert.signature_algorithm.algorithm.to_id_string(),
             signature_parameters_present: cert.signature_algorithm.parameters.is_some(),
@@ -250,6 +268,12 @@ impl Certificate {
     /// uniformResourceIdentifier names), in order; empty when there is none.
     pub fn crl_distribution_points(&self) -> &[String] {
         &self.crl_distribution_points
+    }
+
+    /// The dNSName entries of subjectAltName, in certificate order (what an
+    /// OpenID4VP `x509_san_dns:` client identifier is checked against).
+    pub fn dns_names(&self) -> &[String] {
+        &self.dns_names
     }
 
     /// The DER bytes of the TBSCertificate, as signed.

@@ -19,7 +19,7 @@ use x509_cert::ext::pkix::crl::dp::DistributionPoint;
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 use x509_cert::ext::pkix::{
     AuthorityKeyIdentifier, BasicConstraints, CrlDistributionPoints, ExtendedKeyUsage,
-    IssuerAltName, KeyUsages, SubjectKeyIdentifier,
+    IssuerAltName, KeyUsages, SubjectAltName, SubjectKeyIdentifier,
 };
 use x509_cert::ext::{Extension, ToExtension};
 use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
@@ -142,6 +142,7 @@ pub fn create_self_signed(
     let subject = build_name(spec)?;
     let public_key = key.public_key();
     let builder_profile = Profile {
+        subject_alt_name: None,
         kind: profile,
         subject: subject.clone(),
         issuer: subject,
@@ -187,7 +188,40 @@ pub fn create_issued(
     issuer_cert: &Certificate,
     issuer_key: &dyn Signer,
 ) -> Result<Certificate> {
-    issue(spec, profile, None, subject_key, issuer_cert, issuer_key)
+    issue(
+        spec,
+        profile,
+        None,
+        &[],
+        subject_key,
+        issuer_cert,
+        issuer_key,
+    )
+}
+
+/// Creates a reader authentication certificate
+/// ([`CertificateProfile::ReaderAuthentication`]) naming `dns_name` in
+/// subjectAltName: the certificate an online verifier signs its OpenID4VP
+/// requests with under the `x509_san_dns:` client identifier prefix.
+///
+/// Refused as [`create_issued`], and `invalid_argument` for a name that is
+/// not IA5 text.
+pub fn create_reader_for_domain(
+    spec: &CertificateSpec,
+    dns_name: &str,
+    subject_key: &PublicKey,
+    issuer_cert: &Certificate,
+    issuer_key: &dyn Signer,
+) -> Result<Certificate> {
+    issue(
+        spec,
+        CertificateProfile::ReaderAuthentication,
+        None,
+        &[dns_name.to_string()],
+        subject_key,
+        issuer_cert,
+        issuer_key,
+    )
 }
 
 /// Creates a CRL signer certificate ([`CertificateProfile::CrlSigner`]) for
@@ -224,6 +258,7 @@ pub fn create_crl_signer(
         &spec,
         CertificateProfile::CrlSigner,
         Some(issuer_cert),
+        &[],
         subject_key,
         issuer_cert,
         issuer_key,
@@ -236,6 +271,7 @@ fn issue(
     spec: &CertificateSpec,
     profile: CertificateProfile,
     subject_name_of: Option<&Certificate>,
+    dns_names: &[String],
     subject_key: &PublicKey,
     issuer_cert: &Certificate,
     issuer_key: &dyn Signer,
@@ -280,7 +316,18 @@ fn issue(
             .clone(),
         None => build_name(spec)?,
     };
+    let subject_alt_name = if dns_names.is_empty() {
+        None
+    } else {
+        Some(SubjectAltName(
+            dns_names
+                .iter()
+                .map(|name| ia5("subjectAltName dNSName", name).map(GeneralName::DnsName))
+                .collect::<Result<Vec<_>>>()?,
+        ))
+    };
     let builder_profile = Profile {
+        subject_alt_name,
         kind: profile,
         subject,
         issuer: issuer_tbs.subject().clone(),
@@ -463,6 +510,8 @@ pub(super) struct Profile {
     issuer_alt_name: Option<IssuerAltName>,
     /// cRLDistributionPoints, when there are any.
     crl_distribution_points: Option<CrlDistributionPoints>,
+    /// subjectAltName, when there is one.
+    subject_alt_name: Option<SubjectAltName>,
 }
 
 impl BuilderProfile for Profile {
@@ -526,6 +575,10 @@ impl BuilderProfile for Profile {
         }
         if let Some(points) = &self.crl_distribution_points {
             extensions.push((false, points).to_extension(subject, &extensions)?);
+        }
+        // Non-critical: the subject name is not empty (RFC 5280 4.2.1.6).
+        if let Some(san) = &self.subject_alt_name {
+            extensions.push((false, san).to_extension(subject, &extensions)?);
         }
         Ok(extensions)
     }

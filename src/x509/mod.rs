@@ -81,7 +81,7 @@ mod tests;
 pub use certificate::{Certificate, KeyUsage};
 pub use create::{
     CertificateProfile, CertificateSpec, IssuerContact, create_crl_signer, create_issued,
-    create_self_signed,
+    create_reader_for_domain, create_self_signed,
 };
 pub(crate) use profile::{check_document_signer_at, check_document_signer_issued_by};
 pub use profile::{
