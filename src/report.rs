@@ -8,7 +8,10 @@
 //! of a success, all always present (`null` when absent):
 //!
 //! - **document** ([`VerifiedDocument`]): `docType`, `issuingCountry`,
-//!   `authority` (name), `authorityId`, `documentSigner` (subject),
+//!   `authority` (the authority's name: the one its trust list or VICAL
+//!   gives, else its IACA certificate's organizationName or commonName, see
+//!   [`IssuingAuthority::name_from_certificate`]), `authorityId`,
+//!   `documentSigner` (subject),
 //!   `trustSource` (`null` for an authority configured by hand, else
 //!   `{format, operator, sequence, issued, nextUpdate}`), `signed`,
 //!   `validFrom`, `validUntil`, `expectedUpdate`, `holderBound`, `status`

@@ -245,7 +245,13 @@ struct VerifyArgs {
     /// Verification time, RFC 3339 (default: now).
     #[arg(long)]
     at: Option<String>,
-    /// Print JSON.
+    /// Print JSON (the library's report, `docbridge-verification/1`).
+    /// `"authority"` is the authority's name whatever vouched for it: the
+    /// name a trust list or VICAL gives it, else (an IACA given with
+    /// --trust, a VICAL entry without issuingAuthority) its IACA
+    /// certificate's organizationName, else its commonName;
+    /// `"trustSource"` says which source vouched (`null` for --trust,
+    /// else its `format`, `trust_list` or `vical`, and operator).
     #[arg(long)]
     json: bool,
     /// The verifier's SessionTranscriptBytes (binary, the tag-24 form): FILE
@@ -502,7 +508,7 @@ fn trusted_from_certificates(
                 })?
                 .to_string();
             let id = format!("{}#{index}", path.display());
-            let name = cert.subject().to_string();
+            let name = IssuingAuthority::name_from_certificate(&cert);
             trusted.add(IssuingAuthority::new(
                 id,
                 country,

@@ -273,3 +273,91 @@ fn verify_trusts_a_vicals_authorities_for_its_doc_types() {
         (Some(1), &"trust_list_untrusted_operator".into())
     );
 }
+
+/// `"authority"` in `verify --json` is the authority's name whichever
+/// source vouched for it: the name a trust list or VICAL gives it, else its
+/// IACA certificate's organizationName (what `authority new` writes as its
+/// name), never the certificate's whole subject; `"trustSource"` says
+/// which source it was.
+#[test]
+fn the_authority_is_named_the_same_whatever_the_trust_source() {
+    let dir = temp_dir("vical-authority-name");
+    let lt = new_authority(&dir, "LT", &[]);
+    let (_, public) = device_key(&dir);
+    let doc = issue_licence(&dir, &lt, "LT", &public);
+    let iaca = Certificate::load_one(&std::fs::read(lt.join("iaca.pem")).unwrap()).unwrap();
+    assert_eq!(iaca.organization().as_deref(), Some("LT Issuing Authority"));
+    let operator = dir.join("operator");
+    ok(&[
+        "trust-list",
+        "operator",
+        "--country",
+        "LT",
+        "--valid-from",
+        "2026-01-01T00:00:00Z",
+        "--valid-until",
+        "2031-01-01T00:00:00Z",
+        "--out",
+        p(&operator),
+    ]);
+    let unsigned = dir.join("lt.unsigned.cbor");
+    ok(&[
+        "trust-list",
+        "build",
+        "--country",
+        "LT",
+        "--sequence",
+        "1",
+        "--issued",
+        "2026-11-01T00:00:00Z",
+        "--next-update",
+        "2026-12-01T00:00:00Z",
+        "--authority",
+        p(&lt),
+        "--out",
+        p(&unsigned),
+    ]);
+    let list = dir.join("lt.cbor");
+    ok(&[
+        "trust-list",
+        "sign",
+        "--key",
+        p(&operator.join("signer.key.pem")),
+        "--cert",
+        p(&operator.join("signer.pem")),
+        "--out",
+        p(&list),
+        p(&unsigned),
+    ]);
+    let vical = dir.join("lt.vical");
+    std::fs::write(
+        &vical,
+        make_vical(&operator, "Baltic VICAL", &iaca, &["org.iso.18013.5.1.mDL"]),
+    )
+    .unwrap();
+    let root = operator.join("root.pem");
+    let verified = |trust: &[&str]| {
+        let mut args = vec!["verify"];
+        args.extend_from_slice(trust);
+        args.extend(["--at", "2026-11-29T12:00:00Z", "--json", p(&doc)]);
+        let json: serde_json::Value = serde_json::from_str(&ok(&args)).unwrap();
+        assert_eq!(json["valid"], true, "{json}");
+        (
+            json["authority"].clone(),
+            json["trustSource"]["format"].clone(),
+        )
+    };
+    let name = serde_json::Value::from("LT Issuing Authority");
+    assert_eq!(
+        verified(&["--trust", p(&lt.join("iaca.pem"))]),
+        (name.clone(), serde_json::Value::Null)
+    );
+    assert_eq!(
+        verified(&["--trust-list", p(&list), "--operator-root", p(&root)]),
+        (name.clone(), "trust_list".into())
+    );
+    assert_eq!(
+        verified(&["--vical", p(&vical), "--vical-root", p(&root)]),
+        (name, "vical".into())
+    );
+}

@@ -1,6 +1,6 @@
 //! The manifest of a vectors directory, as Rust types, and its JSON form.
 //!
-//! `manifest.json` is `{"format": "docbridge-test-vectors/2", "description",
+//! `manifest.json` is `{"format": "docbridge-test-vectors/3", "description",
 //! "cases": [Case, ...]}`. Every path is relative to the vectors directory
 //! (forward slashes, no `..`); binary inputs are files (`.cbor`, `.der`,
 //! `.bin`), keys and certificates PEM, times RFC 3339 in UTC. Objects hold
@@ -14,8 +14,9 @@
 //!   "kind": "issuer_signed" / "status" / "device_response" / "device_request" / "trust_list" / "session",
 //!   "now": RFC 3339,
 //!   ? "verifier": Verifier,            ; issuer_signed, status, device_response
-//!   "input": { ... per kind ... },
-//!   "expected": {"valid": true, ...} / {"valid": false, "error": code},
+//!   "input": { ... per kind ... },     ; device_response: ? "hpkeKey" (an HPKE-encrypted response)
+//!   "expected": {"valid": true, ...} / {"valid": false, "error": code}
+//!               / {"valid": true, "documents": [2* outcome]},  ; device_response, 2+ documents
 //!   ? "derivedFrom": {"case": id, "change": tstr},   ; refused cases made from a valid one
 //! }
 //! Verifier = {
@@ -26,6 +27,7 @@
 //!   "statusPolicy": {"allowMissingToken": bool, "acceptOtherValues": bool},
 //!   ? "crlPolicy": {"allowUnchecked": bool},        ; present: CRLs are checked
 //!   ? "crls": [+ {"distributionPoint": tstr, "crl": Source}],
+//!   ? "vicals": [+ Source], ? "vicalAnchors": [+ {"provider": tstr, "certificate": path}],
 //! }
 //! Source = path / {"prefix": hex, "fill": hex byte, "length": uint}   ; synthetic bytes
 //! ```
@@ -158,6 +160,10 @@ pub enum Input {
         transcript: Source,
         /// The reader's ephemeral P-256 private key (PKCS#8 PEM), for deviceMac.
         reader_key: Option<String>,
+        /// The verifier's P-256 HPKE private key (PKCS#8 PEM): `response` is
+        /// then an EncryptedResponse (ISO/IEC TS 18013-7 Annex C), opened
+        /// with the SessionTranscript inside `transcript` as HPKE `info`.
+        hpke_key: Option<String>,
         /// Status List Tokens the app fetched, by the URI documents reference.
         status_tokens: Vec<StatusTokenEntry>,
     },
@@ -318,6 +324,26 @@ pub struct VerifierConfig {
     /// The CRLs the app fetched, each with the distribution point it came from.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub crls: Vec<CrlEntry>,
+    /// Signed ISO/IEC 18013-5 VICALs, taken in order at `now` by the same
+    /// trust store, each verified against the anchors pinned for its
+    /// provider in `vical_anchors`; their authorities may issue exactly the
+    /// doc types their entries list.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vicals: Vec<Source>,
+    /// The anchors pinned per VICAL provider (`vicalProvider`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vical_anchors: Vec<VicalAnchor>,
+}
+
+/// An anchor pinned for a VICAL provider: its root, or its signing
+/// certificate itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VicalAnchor {
+    /// The provider, as its VICALs name it in `vicalProvider`.
+    pub provider: String,
+    /// The anchor certificate (PEM file).
+    pub certificate: String,
 }
 
 /// The CRL policy ([`docbridge::x509::crl::CrlPolicy`]).
@@ -352,6 +378,8 @@ impl VerifierConfig {
             status_policy: StatusPolicySpec::default(),
             crl_policy: None,
             crls: Vec::new(),
+            vicals: Vec::new(),
+            vical_anchors: Vec::new(),
         }
     }
 }
@@ -415,7 +443,8 @@ pub struct StatusPolicySpec {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expected {
     /// `{"valid": true, ...}`: the members besides `valid`, by kind (see
-    /// `test-vectors/README.md`).
+    /// `test-vectors/README.md`); for a DeviceResponse of two or more
+    /// documents, `documents` alone, each document's outcome.
     Valid(Map<String, Json>),
     /// `{"valid": false, "error": code}`.
     Invalid(String),
@@ -425,6 +454,23 @@ impl Expected {
     /// The refusal with `code`.
     pub fn error(code: &str) -> Expected {
         Expected::Invalid(code.to_string())
+    }
+
+    /// Whether the outcome refuses anything: the whole case, or one
+    /// document of a response (`documents`). A refused case is the one a
+    /// `derivedFrom` may name a valid case for.
+    pub fn refuses(&self) -> bool {
+        match self {
+            Expected::Invalid(_) => true,
+            Expected::Valid(members) => members
+                .get(DOCUMENTS)
+                .and_then(Json::as_array)
+                .is_some_and(|documents| {
+                    documents
+                        .iter()
+                        .any(|d| d.get("valid") == Some(&Json::Bool(false)))
+                }),
+        }
     }
 
     /// The outcome as JSON.
@@ -552,6 +598,7 @@ impl Case {
                 response,
                 transcript,
                 reader_key,
+                hpke_key,
                 status_tokens,
             } => (
                 Some(verifier.clone()),
@@ -560,6 +607,7 @@ impl Case {
                         response: response.clone(),
                         transcript: transcript.clone(),
                         reader_key: reader_key.clone(),
+                        hpke_key: hpke_key.clone(),
                         status_tokens: status_tokens.clone(),
                     },
                     &what,
@@ -654,6 +702,7 @@ impl Case {
                     response: input.response,
                     transcript: input.transcript,
                     reader_key: input.reader_key,
+                    hpke_key: input.hpke_key,
                     status_tokens: input.status_tokens,
                 }
             }
@@ -685,7 +734,8 @@ impl Case {
             )
         })?;
         let expected = Expected::from_json(&case.expected)?;
-        if case.derived_from.is_some() && matches!(expected, Expected::Valid(_)) {
+        check_documents(case.kind, &expected).map_err(|detail| bad(what, &detail))?;
+        if case.derived_from.is_some() && !expected.refuses() {
             // Only a refused case is made from a valid one by one change.
             return Err(bad(what, "\"derivedFrom\" on a valid case"));
         }
@@ -700,6 +750,44 @@ impl Case {
         })
     }
 }
+
+/// The `documents` member of an outcome: only for a `device_response`,
+/// only alone beside `valid`, two or more entries, each a document's
+/// outcome (valid with its members, or refused) and none a list itself.
+fn check_documents(kind: Kind, expected: &Expected) -> std::result::Result<(), String> {
+    let Expected::Valid(members) = expected else {
+        return Ok(());
+    };
+    let Some(documents) = members.get(DOCUMENTS) else {
+        return Ok(());
+    };
+    if kind != Kind::DeviceResponse {
+        return Err(format!(
+            "\"{DOCUMENTS}\" in the outcome of kind {}",
+            kind.name()
+        ));
+    }
+    if members.len() != 1 {
+        return Err(format!("\"{DOCUMENTS}\" beside other members"));
+    }
+    let entries = documents
+        .as_array()
+        .filter(|entries| entries.len() >= 2)
+        .ok_or_else(|| format!("\"{DOCUMENTS}\" must list two or more outcomes"))?;
+    for entry in entries {
+        match Expected::from_json(entry).map_err(|e| e.to_string())? {
+            Expected::Valid(inner) if inner.contains_key(DOCUMENTS) => {
+                return Err(format!("\"{DOCUMENTS}\" inside a document's outcome"));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The member of a `device_response` outcome listing each document's
+/// outcome, for a response holding two or more documents.
+pub const DOCUMENTS: &str = "documents";
 
 impl VerifierConfig {
     /// The configuration as JSON.
@@ -770,6 +858,8 @@ struct ResponseInputJson {
     transcript: Source,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     reader_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    hpke_key: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     status_tokens: Vec<StatusTokenEntry>,
 }

@@ -64,7 +64,7 @@ pub use generator::{VectorSet, generate};
 pub use runner::{CaseReport, Files, Report, run_dir, run_manifest};
 
 /// The `format` value of a manifest this crate writes and reads.
-pub const FORMAT: &str = "docbridge-test-vectors/2";
+pub const FORMAT: &str = "docbridge-test-vectors/3";
 /// The manifest's file name in a vectors directory.
 pub const MANIFEST_FILE: &str = "manifest.json";
 /// The JSON Schema of the manifest in a vectors directory.

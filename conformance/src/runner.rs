@@ -17,10 +17,13 @@ use time::{Duration, OffsetDateTime};
 
 use crate::MANIFEST_FILE;
 use crate::format::{
-    Case, Expected, Input, Kind, Manifest, PolicySpec, SessionInput, SessionRole, Source,
-    VerifierConfig,
+    Case, DOCUMENTS, Expected, Input, Kind, Manifest, PolicySpec, SessionInput, SessionRole,
+    Source, VerifierConfig,
 };
+use docbridge::cbor;
 use docbridge::cose::{PublicKey, SoftwareKey};
+use docbridge::dcapi::EncryptedResponse;
+use docbridge::deps::ciborium::value::Value;
 use docbridge::deps::p256;
 use docbridge::documents::json::elements_to_json;
 use docbridge::error::{Error, Result};
@@ -31,7 +34,9 @@ use docbridge::session::{
 use docbridge::status::StatusPolicy;
 use docbridge::trust::store::{Update, UpdateOutcome};
 use docbridge::trust::{AcceptancePolicy, IssuingAuthority, TrustStore, TrustedAuthorities};
-use docbridge::verifier::{StatusTokens, VerifiedDocument, Verifier, VerifyOptions};
+use docbridge::verifier::{
+    ResponseVerification, StatusTokens, VerifiedDocument, Verifier, VerifyOptions,
+};
 use docbridge::x509::Certificate;
 use docbridge::x509::crl::{CrlOutcome, CrlPolicy, CrlSet};
 
@@ -276,6 +281,7 @@ fn execute(case: &Case, files: &dyn Files) -> Result<Result<Map<String, Json>>> 
                 response,
                 transcript,
                 reader_key,
+                hpke_key,
                 status_tokens,
             },
             Kind::DeviceResponse,
@@ -290,6 +296,14 @@ fn execute(case: &Case, files: &dyn Files) -> Result<Result<Map<String, Json>>> 
             };
             let response = load(files, response)?;
             let transcript = load(files, transcript)?;
+            let response = match hpke_key {
+                None => response,
+                Some(path) => match open_encrypted(&response, &transcript, &p256_key(files, path)?)
+                {
+                    Ok(opened) => opened,
+                    Err(refused) => return Ok(Err(refused)),
+                },
+            };
             let reader_key = reader_key
                 .as_ref()
                 .map(|path| p256_key(files, path))
@@ -309,8 +323,7 @@ fn execute(case: &Case, files: &dyn Files) -> Result<Result<Map<String, Json>>> 
             }
             Ok(verifier
                 .verify_response(&response, &options)
-                .and_then(|verification| verification.into_first())
-                .map(|verified| document_members(&verified)))
+                .and_then(response_members))
         }
         (
             Input::DeviceRequest {
@@ -366,6 +379,24 @@ fn execute(case: &Case, files: &dyn Files) -> Result<Result<Map<String, Json>>> 
     }
 }
 
+/// The DeviceResponse inside an EncryptedResponse (ISO/IEC TS 18013-7
+/// Annex C), opened with the verifier's HPKE key and, as HPKE `info`, the
+/// SessionTranscript array inside the tag-24 SessionTranscriptBytes.
+fn open_encrypted(sealed: &[u8], transcript: &[u8], key: &p256::SecretKey) -> Result<Vec<u8>> {
+    let session_transcript = match cbor::decode(transcript)? {
+        Value::Tag(24, inner) => match *inner {
+            Value::Bytes(bytes) => bytes,
+            _ => {
+                return Err(Error::CborNotTag24(
+                    "the transcript's tag 24 holds no bytes".into(),
+                ));
+            }
+        },
+        _ => return Err(Error::CborNotTag24("the transcript is not tag 24".into())),
+    };
+    EncryptedResponse::from_slice(sealed)?.open(key, &session_transcript)
+}
+
 /// The verifier a case spells out; the inner error is a trust list the
 /// store refused (an outcome), the outer one a harness failure.
 fn build_verifier(
@@ -374,13 +405,25 @@ fn build_verifier(
     files: &dyn Files,
 ) -> Result<Result<Verifier>> {
     let mut trusted = TrustedAuthorities::new();
-    if !config.trust_lists.is_empty() || !config.operator_roots.is_empty() {
+    if !config.trust_lists.is_empty()
+        || !config.operator_roots.is_empty()
+        || !config.vicals.is_empty()
+        || !config.vical_anchors.is_empty()
+    {
         let mut store = TrustStore::new();
         for root in &config.operator_roots {
             store.pin_operator(&root.country, certificate(files, &root.certificate)?)?;
         }
+        for anchor in &config.vical_anchors {
+            store.pin_vical_provider(&anchor.provider, certificate(files, &anchor.certificate)?)?;
+        }
         for list in &config.trust_lists {
             if let Err(refused) = store.update(&load(files, list)?, now) {
+                return Ok(Err(refused));
+            }
+        }
+        for vical in &config.vicals {
+            if let Err(refused) = store.update_vical(&load(files, vical)?, now) {
                 return Ok(Err(refused));
             }
         }
@@ -560,6 +603,33 @@ pub(crate) fn document_members(verified: &VerifiedDocument) -> Map<String, Json>
         members.insert("certificateRevocation".into(), revocation.name().into());
     }
     members
+}
+
+/// The members of a verified DeviceResponse's outcome: the first
+/// document's members when it holds one (or the refusal when it holds
+/// none), and `documents`, each document's outcome in response order, when
+/// it holds two or more, so a refused second document is seen beside a
+/// valid first one.
+pub(crate) fn response_members(verification: ResponseVerification) -> Result<Map<String, Json>> {
+    if verification.documents.len() < 2 {
+        return verification
+            .into_first()
+            .map(|verified| document_members(&verified));
+    }
+    let documents = verification
+        .documents
+        .iter()
+        .map(|outcome| {
+            match outcome {
+                Ok(verified) => Expected::Valid(document_members(verified)),
+                Err(refused) => Expected::Invalid(refused.code().to_string()),
+            }
+            .to_json()
+        })
+        .collect();
+    let mut members = Map::new();
+    members.insert(DOCUMENTS.into(), Json::Array(documents));
+    Ok(members)
 }
 
 /// [`document_members`] from its parts.

@@ -86,6 +86,19 @@ impl IssuingAuthority {
         })
     }
 
+    /// The name of an authority whose trust source gives none (an IACA
+    /// certificate configured by hand, a VICAL entry without
+    /// `issuingAuthority`): the IACA certificate's organizationName, else
+    /// its commonName, else its whole subject. A trust list or a VICAL
+    /// naming the authority gives that name instead, so that one authority
+    /// is called the same whichever source vouched for it.
+    pub fn name_from_certificate(iaca: &Certificate) -> String {
+        iaca.organization()
+            .filter(|name| !name.is_empty())
+            .or_else(|| iaca.common_name().filter(|name| !name.is_empty()))
+            .unwrap_or_else(|| iaca.subject().to_string())
+    }
+
     /// Limits the authority to `[valid_from, valid_until]` (either end may be
     /// open), as a trust list may; [`crate::Verifier`] refuses documents
     /// outside it (`authority_not_yet_valid`, `authority_expired`).

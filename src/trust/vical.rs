@@ -27,7 +27,9 @@
 //! Each entry becomes an [`IssuingAuthority`] that may issue exactly the
 //! entry's doc types (the best-known implementations parse them but do not
 //! enforce them), with the id `vical:<provider>:<first 16 hex digits of the
-//! certificate's SHA-256>`. An entry that cannot be used is skipped and
+//! certificate's SHA-256>` and the name `issuingAuthority`, or without it
+//! the certificate's organizationName or commonName
+//! ([`IssuingAuthority::name_from_certificate`]). An entry that cannot be used is skipped and
 //! reported ([`VerifiedVical::skipped`]), never fatal to the import:
 //!
 //! | entry problem | code |
@@ -341,7 +343,7 @@ fn import_entry(
     };
     let name = match optional_text("issuingAuthority").map_err(with_subject)? {
         Some(n) if !n.is_empty() => n.to_string(),
-        _ => certificate.subject().to_string(),
+        _ => IssuingAuthority::name_from_certificate(&certificate),
     };
     let id = format!("vical:{provider}:{}", fingerprint(der));
     IssuingAuthority::new(id, country, name, vec![certificate], doc_types).map_err(with_subject)

@@ -159,6 +159,26 @@ impl Certificate {
         &self.subject
     }
 
+    /// The subject's first organizationName, if present and readable as
+    /// text. Read from the DER on each call: only names shown to people
+    /// need it.
+    pub fn organization(&self) -> Option<String> {
+        let (_, parsed) = X509Certificate::from_der(&self.der).ok()?;
+        parsed
+            .subject()
+            .iter_organization()
+            .find_map(|attribute| attribute.as_str().ok().map(str::to_string))
+    }
+
+    /// The subject's first commonName, if present and readable as text.
+    pub fn common_name(&self) -> Option<String> {
+        let (_, parsed) = X509Certificate::from_der(&self.der).ok()?;
+        parsed
+            .subject()
+            .iter_common_name()
+            .find_map(|attribute| attribute.as_str().ok().map(str::to_string))
+    }
+
     /// The issuer name as text.
     pub fn issuer(&self) -> &str {
         &self.issuer

@@ -267,6 +267,24 @@ fn created_extensions_and_criticality() {
         cert.subject(),
         "C=UA, O=Міністерство цифрової трансформації, CN=Дія IACA"
     );
+    assert_eq!(
+        cert.organization().as_deref(),
+        Some("Міністерство цифрової трансформації")
+    );
+    assert_eq!(cert.common_name().as_deref(), Some("Дія IACA"));
+    // An authority configured from the certificate alone is named by its
+    // organization, else its common name, never by the whole subject.
+    assert_eq!(
+        crate::trust::IssuingAuthority::name_from_certificate(&cert),
+        "Міністерство цифрової трансформації"
+    );
+    let without_organization =
+        create_self_signed(&spec("Дія IACA", "UA", 2), CertificateProfile::Iaca, &key).unwrap();
+    assert_eq!(without_organization.organization(), None);
+    assert_eq!(
+        crate::trust::IssuingAuthority::name_from_certificate(&without_organization),
+        "Дія IACA"
+    );
 }
 
 /// The URIs of a certificate's issuerAltName and of its CRL distribution

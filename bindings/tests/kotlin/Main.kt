@@ -275,6 +275,7 @@ fun main(args: Array<String>) {
     val manifest = JsonParser.parseString(File(vectors, "manifest.json").readText()).asJsonObject
     for (c in manifest["cases"].asJsonArray) {
         val case = c.asJsonObject
+        if (case["expected"].asJsonObject.has("documents") || case["input"].asJsonObject.has("hpkeKey") || case["verifier"]?.asJsonObject?.has("vicals") == true) continue // per-document outcomes, sealed responses, VICALs: not in the bindings
         val expected = expectedOf(case)
         val actual = try { runCase(case) } catch (e: DocbridgeException.Refused) { refused(e.code) }
         record(case["id"].asString, actual == expected) { "expected $expected, got $actual" }

@@ -177,6 +177,8 @@ def expected_of(case):
 
 manifest = json.loads(read("manifest.json"))
 for case in manifest["cases"]:
+    if "documents" in case["expected"] or "hpkeKey" in case["input"] or "vicals" in case.get("verifier", {}):  # per-document outcomes, sealed responses, VICALs: not in the bindings
+        continue
     expected = expected_of(case)
     try:
         actual = run_case(case)

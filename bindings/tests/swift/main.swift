@@ -284,6 +284,7 @@ func holderChecks() throws {
 
 let manifest = try! JSONSerialization.jsonObject(with: read("manifest.json")) as! Json
 for c in manifest["cases"] as! [Json] {
+    if (c["expected"] as? Json)?["documents"] != nil || (c["input"] as? Json)?["hpkeKey"] != nil || (c["verifier"] as? Json)?["vicals"] != nil { continue } // per-document outcomes, sealed responses, VICALs: not in the bindings
     let expected = expectedOf(c)
     var actual: Json
     do {

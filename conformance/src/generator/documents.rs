@@ -1128,6 +1128,27 @@ fn cose_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             IssueOptions::default(),
             1410 + index,
         )?;
+        let intact = format!("valid-small-licence-{}", alg_slug(alg));
+        b.document_case(
+            Kind::IssuerSigned,
+            &intact,
+            &format!(
+                "The small Ukrainian licence issued by the {} authority, unchanged: the valid \
+                 case cose-signature-bit-flipped-{} changes. Valid.",
+                alg_title(alg),
+                alg_slug(alg)
+            ),
+            NOW,
+            VerifierConfig::trusting(vec![authority.trusted.clone()]),
+            document.to_vec()?,
+            None,
+            accepted(MDL, "UA", &small_elements("UA")),
+        )?;
+        b.derived(
+            &format!("cose-signature-bit-flipped-{}", alg_slug(alg)),
+            &intact,
+            "the last bit of issuerAuth's signature flipped",
+        )?;
         let mut cose = document.issuer_auth().clone().into_cose();
         if let Some(last) = cose.signature.last_mut() {
             *last ^= 0x01;
@@ -1256,6 +1277,25 @@ fn certificate_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         CertificateProfile::DocumentSigner,
         1501,
     )?;
+    // Every Document Signer variant below has the key and salts of this
+    // one (seed 1501): the certificate field named is the one change.
+    let valid_ds = with_ds(
+        b,
+        fx,
+        &ds_spec(CERT_FROM, CERT_UNTIL, "UA"),
+        CertificateProfile::DocumentSigner,
+        1501,
+    )?;
+    ua_case(
+        b,
+        fx,
+        "cert-ds-valid",
+        "A Document Signer certificate of the Annex B profile under the trusted IACA, valid \
+         2026-01-01 to 2031-01-01: the valid case each cert-ds refusal changes in one \
+         certificate field. Valid.",
+        valid_ds,
+        accepted(MDL, "UA", &small_elements("UA")),
+    )?;
     ua_refused(
         b,
         fx,
@@ -1270,7 +1310,7 @@ fn certificate_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         fx,
         &ds_spec(datetime!(2026-12-01 0:00 UTC), CERT_UNTIL, "UA"),
         CertificateProfile::DocumentSigner,
-        1503,
+        1501,
     )?;
     ua_refused(
         b,
@@ -1308,6 +1348,34 @@ fn certificate_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         )?;
         ua_case(b, fx, id, description, bytes, expected)?;
     }
+    b.derived_all(
+        "cert-ds-valid",
+        &[
+            (
+                "cert-ds-expired",
+                "the Document Signer certificate's notAfter 2026-11-15, before now",
+            ),
+            (
+                "cert-ds-not-yet-valid",
+                "the Document Signer certificate's notBefore 2026-12-01, after now (and the \
+                 MSO signed then)",
+            ),
+            (
+                "cert-ds-wrong-eku",
+                "the Document Signer certificate made with the reader-authentication profile \
+                 (extended key usage 1.0.18013.5.1.6)",
+            ),
+            (
+                "cert-ds-is-a-ca",
+                "the Document Signer certificate made with the IACA profile (cA, keyCertSign, \
+                 no Document Signer extended key usage)",
+            ),
+            (
+                "cert-ds-country-mismatch",
+                "the Document Signer certificate's countryName PL",
+            ),
+        ],
+    )?;
     b.derived(
         "cert-ds-one-second-before-not-before",
         "cert-ds-valid-from-now",
@@ -1318,7 +1386,7 @@ fn certificate_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         fx,
         &ds_spec(CERT_FROM, CERT_UNTIL, "UA"),
         CertificateProfile::ReaderAuthentication,
-        1505,
+        1501,
     )?;
     ua_refused(
         b,
@@ -1334,7 +1402,7 @@ fn certificate_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         fx,
         &ds_spec(CERT_FROM, CERT_UNTIL, "UA"),
         CertificateProfile::Iaca,
-        1507,
+        1501,
     )?;
     ua_refused(
         b,
@@ -1350,7 +1418,7 @@ fn certificate_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         fx,
         &ds_spec(CERT_FROM, CERT_UNTIL, "PL"),
         CertificateProfile::DocumentSigner,
-        1509,
+        1501,
     )?;
     ua_refused(
         b,
@@ -1409,6 +1477,21 @@ fn certificate_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         "A Polish document; the verifier trusts only the Ukrainian authority.",
         document.to_vec()?,
         "untrusted_issuer",
+    )?;
+    b.document_case(
+        Kind::IssuerSigned,
+        "cert-polish-issuer-trusted",
+        "The same Polish document; the verifier trusts the Polish authority: valid.",
+        NOW,
+        VerifierConfig::trusting(vec![pl.trusted.clone()]),
+        document.to_vec()?,
+        None,
+        accepted(MDL, "PL", &small_elements("PL")),
+    )?;
+    b.derived(
+        "cert-untrusted-issuer",
+        "cert-polish-issuer-trusted",
+        "the verifier trusts the Ukrainian authority instead of the Polish one",
     )?;
 
     // A trusted "IACA" that is no CA: a self-signed Document Signer profile.
@@ -1540,6 +1623,25 @@ fn certificate_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         document.to_vec()?,
         None,
         Expected::error("doc_type_not_allowed"),
+    )?;
+    b.document_case(
+        Kind::IssuerSigned,
+        "trust-doc-type-allowed",
+        "The same residence permit; the verifier trusts the authority for driving licences \
+         and residence permits: valid.",
+        NOW,
+        VerifierConfig::trusting(vec![TrustedIaca {
+            doc_types: vec![MDL.into(), PERMIT.into()],
+            ..licences_only.trusted.clone()
+        }]),
+        document.to_vec()?,
+        None,
+        accepted(PERMIT, "UA", &permit),
+    )?;
+    b.derived(
+        "trust-doc-type-not-allowed",
+        "trust-doc-type-allowed",
+        "the residence permit removed from the authority's trusted docTypes",
     )
 }
 
@@ -1714,7 +1816,9 @@ fn mso_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         &device,
         &validity(),
         IssueOptions::default(),
-        1602,
+        // The seed of valid-small-licence-mso: the same salts and digest
+        // IDs, so the one value is the only change.
+        1601,
     )?;
     ua_refused(
         b,
@@ -1732,7 +1836,7 @@ fn mso_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         &device,
         &validity(),
         IssueOptions::default(),
-        1603,
+        1601,
     )?;
     ua_refused(
         b,
@@ -1741,6 +1845,19 @@ fn mso_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         "The Ukrainian Document Signer signed issuing_country \"PL\".",
         document.to_vec()?,
         "country_mismatch",
+    )?;
+    b.derived_all(
+        "valid-small-licence-mso",
+        &[
+            (
+                "claims-element-of-wrong-type",
+                "age_over_18 issued as the text \"yes\" instead of true",
+            ),
+            (
+                "claims-issuing-country-mismatch",
+                "issuing_country issued as \"PL\" instead of \"UA\"",
+            ),
+        ],
     )
 }
 

@@ -26,6 +26,7 @@
 //! | `presentation` | kinds `device_response` and `device_request` |
 //! | `trust_lists` | kind `trust_list` |
 //! | `sessions` | kind `session` |
+//! | `vicals` | kind `issuer_signed`: a VICAL in the verifier's trust store |
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::convert::Infallible;
@@ -49,6 +50,7 @@ mod revocation;
 mod sessions;
 mod status;
 mod trust_lists;
+mod vicals;
 
 /// A seeded RNG, type-erased so the generator's code is not generic.
 pub(crate) type SeededRng = Box<dyn TryCryptoRng<Error = Infallible>>;
@@ -179,6 +181,7 @@ where
     revocation::cases(&mut builder, &fixtures)?;
     presentation::cases(&mut builder, &fixtures)?;
     trust_lists::cases(&mut builder, &fixtures)?;
+    vicals::cases(&mut builder, &fixtures)?;
     sessions::cases(&mut builder)?;
     builder.finish()
 }
@@ -304,7 +307,7 @@ impl Builder<'_> {
         let valid: BTreeSet<String> = self
             .cases
             .iter()
-            .filter(|c| matches!(c.expected, Expected::Valid(_)))
+            .filter(|c| !c.expected.refuses())
             .map(|c| c.id.clone())
             .collect();
         for case in &mut self.cases {

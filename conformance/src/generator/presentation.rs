@@ -17,10 +17,11 @@ use super::fixtures::{
 };
 use super::status::{STATUS_URI, signed, with_status};
 use super::{Builder, forge, generator_error};
-use crate::format::{Case, Expected, Input, Kind, StatusTokenEntry, VerifierConfig};
+use crate::format::{Case, DOCUMENTS, Expected, Input, Kind, StatusTokenEntry, VerifierConfig};
 use crate::runner::{document_outcome, request_members};
 use docbridge::cbor;
 use docbridge::cose::{Algorithm, Signer as _, SoftwareKey};
+use docbridge::dcapi::{EncryptedResponse, EncryptionInfo};
 use docbridge::deps::p256;
 use docbridge::device_auth::device_authentication_bytes;
 use docbridge::device_response::{DeviceAuth, DeviceResponse, DeviceSigned, Document};
@@ -41,6 +42,7 @@ const DISCLOSED: [&str; 3] = ["family_name", "birth_date", "portrait"];
 /// Adds every `device_response` and `device_request` case.
 pub(super) fn cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
     responses(b, fx)?;
+    online_responses(b, fx)?;
     requests(b)
 }
 
@@ -54,6 +56,8 @@ struct ResponseCase<'a> {
     response: Vec<u8>,
     transcript: &'a [u8],
     reader_key: Option<&'a SoftwareKey>,
+    /// The verifier's HPKE key when the response is an EncryptedResponse.
+    hpke_key: Option<&'a SoftwareKey>,
     status_token: Option<Vec<u8>>,
     expected: Expected,
 }
@@ -66,6 +70,12 @@ fn add_response(b: &mut Builder<'_>, case: ResponseCase<'_>) -> Result<()> {
         .reader_key
         .map(|key| -> Result<String> {
             b.case_text(id, "reader.key.pem", key.to_pkcs8_pem()?.to_string())
+        })
+        .transpose()?;
+    let hpke_key = case
+        .hpke_key
+        .map(|key| -> Result<String> {
+            b.case_text(id, "hpke.key.pem", key.to_pkcs8_pem()?.to_string())
         })
         .transpose()?;
     let status_tokens = case
@@ -88,6 +98,7 @@ fn add_response(b: &mut Builder<'_>, case: ResponseCase<'_>) -> Result<()> {
             response,
             transcript,
             reader_key,
+            hpke_key,
             status_tokens,
         },
         expected: case.expected,
@@ -191,6 +202,38 @@ fn with_device_auth(document: &Document, auth: DeviceAuth) -> Document {
     )
 }
 
+/// `document` with its family_name item's value replaced by another
+/// text: the MSO digest is the one defect (a value of another type would
+/// break the type check too), and the device signature, which does not
+/// cover issuer items, still verifies.
+fn family_name_tampered(document: &Document) -> Result<Document> {
+    let mut items = document.issuer_signed().name_spaces().to_vec();
+    let item = items
+        .iter_mut()
+        .flat_map(|(_, items)| items.iter_mut())
+        .find(|item| item.item().element_identifier == "family_name")
+        .ok_or_else(|| generator_error("no family_name item"))?;
+    let mut changed = item.item().clone();
+    changed.element_value = Value::Text("Коваленко".into());
+    *item = docbridge::issuer_signed::IssuerSignedItemBytes::encode(changed)?;
+    Ok(Document::new(
+        document.doc_type().to_string(),
+        IssuerSigned::new(items, document.issuer_signed().issuer_auth().clone()),
+        document.device_signed().clone(),
+        document.errors().clone(),
+    ))
+}
+
+/// The outcome of a response of two or more documents: each document's.
+fn per_document(outcomes: &[Expected]) -> Expected {
+    let mut members = serde_json::Map::new();
+    members.insert(
+        DOCUMENTS.into(),
+        serde_json::Value::Array(outcomes.iter().map(Expected::to_json).collect()),
+    );
+    Expected::Valid(members)
+}
+
 /// The P-256 private key of a software key.
 fn p256_secret(key: &SoftwareKey) -> Result<p256::SecretKey> {
     match key {
@@ -245,15 +288,18 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
                 response: response.to_vec()?,
                 transcript: &backend,
                 reader_key: None,
+                hpke_key: None,
                 status_token: None,
                 expected: accepted(&disclosed, "not_referenced"),
             },
         )?;
         if alg == Algorithm::Es256 {
-            es256 = Some(response);
+            es256 = Some((stored, response));
         }
     }
-    let response = es256.ok_or_else(|| generator_error("no ES256 response"))?;
+    // The ES256 document and its response: the refused cases below change
+    // one thing of them.
+    let (stored, response) = es256.ok_or_else(|| generator_error("no ES256 response"))?;
     add_response(
         b,
         ResponseCase {
@@ -265,6 +311,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             response: response.to_vec()?,
             transcript: &other_session,
             reader_key: None,
+            hpke_key: None,
             status_token: None,
             expected: Expected::error("device_signature_invalid"),
         },
@@ -289,6 +336,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             .to_vec()?,
             transcript: &backend,
             reader_key: None,
+            hpke_key: None,
             status_token: None,
             expected: Expected::error("doc_type_mismatch"),
         },
@@ -319,6 +367,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             .to_vec()?,
             transcript: &backend,
             reader_key: None,
+            hpke_key: None,
             status_token: None,
             expected: Expected::error("device_key_unauthorized"),
         },
@@ -338,21 +387,11 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             response: cbor::encode(&value)?,
             transcript: &backend,
             reader_key: None,
+            hpke_key: None,
             status_token: None,
             expected: Expected::error("device_auth_missing"),
         },
     )?;
-    let mut items = document.issuer_signed().name_spaces().to_vec();
-    // family_name, a text, gets another text: the digest is the one
-    // defect (a value of another type would break the type check too).
-    let item = items
-        .iter_mut()
-        .flat_map(|(_, items)| items.iter_mut())
-        .find(|item| item.item().element_identifier == "family_name")
-        .ok_or_else(|| generator_error("no family_name item"))?;
-    let mut changed = item.item().clone();
-    changed.element_value = Value::Text("Коваленко".into());
-    *item = docbridge::issuer_signed::IssuerSignedItemBytes::encode(changed)?;
     add_response(
         b,
         ResponseCase {
@@ -361,18 +400,10 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
                               device signature still verifies (it does not cover issuer \
                               items), the MSO digest does not.",
             verifier: verifier.clone(),
-            response: with_document(
-                &response,
-                Document::new(
-                    document.doc_type().to_string(),
-                    IssuerSigned::new(items, document.issuer_signed().issuer_auth().clone()),
-                    document.device_signed().clone(),
-                    document.errors().clone(),
-                ),
-            )
-            .to_vec()?,
+            response: with_document(&response, family_name_tampered(document)?).to_vec()?,
             transcript: &backend,
             reader_key: None,
+            hpke_key: None,
             status_token: None,
             expected: Expected::error("digest_mismatch"),
         },
@@ -401,16 +432,6 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         ],
     )?;
     let device = fx.device(Algorithm::Es256)?;
-    let stored = issue(
-        b,
-        &ua.demo,
-        MDL,
-        &licence,
-        &device.public_key(),
-        &validity(),
-        IssueOptions::default(),
-        3010,
-    )?;
     let request_permit = licence_request(&DISCLOSED, super::fixtures::PERMIT, &backend)?;
     add_response(
         b,
@@ -422,6 +443,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             response: answer(&stored, &request_permit, &backend, device)?.to_vec()?,
             transcript: &backend,
             reader_key: None,
+            hpke_key: None,
             status_token: None,
             expected: Expected::error("document_not_returned"),
         },
@@ -447,9 +469,116 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             response: answer(&polish, &request, &backend, device)?.to_vec()?,
             transcript: &backend,
             reader_key: None,
+            hpke_key: None,
             status_token: None,
             expected: Expected::error("untrusted_issuer"),
         },
+    )?;
+
+    // Two documents in one response, each verified on its own: the
+    // outcome lists both, so a refused one is seen beside a valid one.
+    let ua_answer = answer(&stored, &request, &backend, device)?;
+    let pl_answer = answer(&polish, &request, &backend, device)?;
+    let ua_document = first_document(&ua_answer)?;
+    let pl_document = first_document(&pl_answer)?;
+    let two_documents = |first: Document| DeviceResponse {
+        documents: vec![first, pl_document.clone()],
+        ..ua_answer.clone()
+    };
+    let ua_accepted = accepted(&disclosed, "not_referenced");
+    let pl_accepted = Expected::Valid(document_outcome(
+        MDL,
+        "PL",
+        "not_referenced",
+        elements_to_json(&subset(&sample_elements(MDL, "PL")?, MDL_NS, &DISCLOSED)),
+    ));
+    let both_trusted = VerifierConfig::trusting(vec![ua.trusted.clone(), pl.trusted.clone()]);
+    add_response(
+        b,
+        ResponseCase {
+            id: "response-two-documents",
+            description: "One DeviceResponse holding the Ukrainian and the Polish licence, each \
+                          device-signed for the same transcript; the verifier trusts both \
+                          authorities: each document's outcome is listed, both valid.",
+            verifier: both_trusted.clone(),
+            response: two_documents(ua_document.clone()).to_vec()?,
+            transcript: &backend,
+            reader_key: None,
+            hpke_key: None,
+            status_token: None,
+            expected: per_document(&[ua_accepted.clone(), pl_accepted.clone()]),
+        },
+    )?;
+    add_response(
+        b,
+        ResponseCase {
+            id: "response-second-document-refused",
+            description: "The same two-document response; the verifier trusts only the \
+                          Ukrainian authority: the first document is valid, the second \
+                          refused on its own, without refusing the first.",
+            verifier: verifier.clone(),
+            response: two_documents(ua_document.clone()).to_vec()?,
+            transcript: &backend,
+            reader_key: None,
+            hpke_key: None,
+            status_token: None,
+            expected: per_document(&[ua_accepted.clone(), Expected::error("untrusted_issuer")]),
+        },
+    )?;
+    add_response(
+        b,
+        ResponseCase {
+            id: "response-first-document-refused",
+            description: "The two-document response with the first document's family_name \
+                          value changed: the first is refused (its MSO digest), the second \
+                          still valid.",
+            verifier: both_trusted,
+            response: two_documents(family_name_tampered(ua_document)?).to_vec()?,
+            transcript: &backend,
+            reader_key: None,
+            hpke_key: None,
+            status_token: None,
+            expected: per_document(&[Expected::error("digest_mismatch"), pl_accepted.clone()]),
+        },
+    )?;
+    add_response(
+        b,
+        ResponseCase {
+            id: "response-polish-licence",
+            description: "The Polish licence alone, device-signed for the backend transcript; \
+                          the verifier trusts the Polish authority: valid.",
+            verifier: VerifierConfig::trusting(vec![pl.trusted.clone()]),
+            response: pl_answer.to_vec()?,
+            transcript: &backend,
+            reader_key: None,
+            hpke_key: None,
+            status_token: None,
+            expected: pl_accepted,
+        },
+    )?;
+    b.derived(
+        "response-issuer-untrusted",
+        "response-polish-licence",
+        "the verifier trusts the Ukrainian authority instead of the Polish one",
+    )?;
+    b.derived(
+        "response-no-document",
+        "response-device-signature-es256",
+        "the reader asked for a residence permit, which the holder does not hold: no \
+         document, a documentErrors entry for the permit",
+    )?;
+    b.derived_all(
+        "response-two-documents",
+        &[
+            (
+                "response-second-document-refused",
+                "the Polish authority removed from the verifier's trusted IACAs",
+            ),
+            (
+                "response-first-document-refused",
+                "the first document's family_name item's value replaced by another text",
+            ),
+        ],
     )?;
 
     // Status tokens for presented documents.
@@ -474,6 +603,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             response: response.clone(),
             transcript: &backend,
             reader_key: None,
+            hpke_key: None,
             status_token: Some(signed(
                 &list.token(NOW - hour, NOW + hour, None)?,
                 &ua.demo,
@@ -491,6 +621,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             response: response.clone(),
             transcript: &backend,
             reader_key: None,
+            hpke_key: None,
             status_token: Some(signed(
                 &list.token(NOW - hour, NOW + hour, None)?,
                 &ua.demo,
@@ -507,6 +638,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             response,
             transcript: &backend,
             reader_key: None,
+            hpke_key: None,
             status_token: None,
             expected: Expected::error("status_token_missing"),
         },
@@ -555,6 +687,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             response: mac_response.clone(),
             transcript: &proximity,
             reader_key: Some(&reader_key),
+            hpke_key: None,
             status_token: None,
             expected: accepted(&disclosed, "not_referenced"),
         },
@@ -570,6 +703,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             response: mac_response.clone(),
             transcript: &proximity,
             reader_key: Some(&other_reader),
+            hpke_key: None,
             status_token: None,
             expected: Expected::error("device_mac_invalid"),
         },
@@ -585,6 +719,7 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             response: mac_response,
             transcript: &proximity,
             reader_key: None,
+            hpke_key: None,
             status_token: None,
             expected: Expected::error("invalid_argument"),
         },
@@ -641,9 +776,232 @@ fn responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             response: ed_response.to_vec()?,
             transcript: &proximity,
             reader_key: Some(&reader_key),
+            hpke_key: None,
             status_token: None,
             expected: Expected::error("session_unsupported_curve"),
         },
+    )
+}
+
+/// Responses made for the online presentation forms: the OpenID4VP
+/// handovers (ISO/IEC 18013-7 draft, OpenID4VP 1.0 redirect and Digital
+/// Credentials API) and the DC API `org-iso-mdoc` response sealed with HPKE
+/// (ISO/IEC TS 18013-7 Annex C). Each transcript is what the verifier
+/// builds from its own request; the holder signs over the same bytes.
+fn online_responses(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
+    let ua = fx.ua()?;
+    let verifier = VerifierConfig::trusting(vec![ua.trusted.clone()]);
+    let device = fx.device(Algorithm::Es256)?;
+    let licence = sample_elements(MDL, "UA")?;
+    let disclosed = subset(&licence, MDL_NS, &DISCLOSED);
+    let stored = issue(
+        b,
+        &ua.demo,
+        MDL,
+        &licence,
+        &device.public_key(),
+        &validity(),
+        IssueOptions::default(),
+        3040,
+    )?;
+    let accepted = Expected::Valid(document_outcome(
+        MDL,
+        "UA",
+        "not_referenced",
+        elements_to_json(&disclosed),
+    ));
+    const CLIENT_ID: &str = "x509_san_dns:verifier.mobywatel.example";
+    const RESPONSE_URI: &str = "https://verifier.mobywatel.example/response";
+    const ORIGIN: &str = "https://verifier.mobywatel.example";
+    const OTHER_ORIGIN: &str = "https://verifier.other.example";
+    const NONCE: &str = "nonce-2026-11-29-0001";
+    let presented = |transcript: &[u8]| -> Result<Vec<u8>> {
+        let request = licence_request(&DISCLOSED, MDL, transcript)?;
+        answer(&stored, &request, transcript, device)?.to_vec()
+    };
+    let forms: [(&str, String, Vec<u8>); 3] = [
+        (
+            "response-openid4vp-iso-18013-7",
+            format!(
+                "A presentation over OpenID4VP in the ISO/IEC 18013-7 draft form: transcript \
+                 [null, null, [SHA-256(CBOR [client_id, mdoc_generated_nonce]), \
+                 SHA-256(CBOR [response_uri, mdoc_generated_nonce]), nonce]] with client_id \
+                 {CLIENT_ID:?}, response_uri {RESPONSE_URI:?}, nonce {NONCE:?}, \
+                 mdoc_generated_nonce \"mdoc-nonce-0001\": valid."
+            ),
+            transcript::openid4vp(CLIENT_ID, RESPONSE_URI, NONCE, "mdoc-nonce-0001")?,
+        ),
+        (
+            "response-openid4vp-redirect",
+            format!(
+                "A presentation over OpenID4VP 1.0 (redirect, direct_post): transcript [null, \
+                 null, [\"OpenID4VPHandover\", SHA-256(CBOR [client_id, nonce, null, \
+                 response_uri])]] with client_id {CLIENT_ID:?}, nonce {NONCE:?}, \
+                 response_uri {RESPONSE_URI:?}, no encryption key (null): valid."
+            ),
+            docbridge::oid4vp::handover::session_transcript_bytes(
+                CLIENT_ID,
+                NONCE,
+                None,
+                RESPONSE_URI,
+            )?,
+        ),
+        (
+            "response-openid4vp-dc-api",
+            format!(
+                "A presentation over OpenID4VP 1.0 through the Digital Credentials API \
+                 (dc_api): transcript [null, null, [\"OpenID4VPDCAPIHandover\", SHA-256(CBOR \
+                 [origin, nonce, null])]] with origin {ORIGIN:?}, nonce {NONCE:?}: valid."
+            ),
+            docbridge::oid4vp::handover::dc_api_session_transcript_bytes(ORIGIN, NONCE, None)?,
+        ),
+    ];
+    for (id, description, transcript) in &forms {
+        add_response(
+            b,
+            ResponseCase {
+                id,
+                description,
+                verifier: verifier.clone(),
+                response: presented(transcript)?,
+                transcript,
+                reader_key: None,
+                hpke_key: None,
+                status_token: None,
+                expected: accepted.clone(),
+            },
+        )?;
+    }
+    let dc_api = &forms
+        .get(2)
+        .ok_or_else(|| generator_error("no DC API form"))?
+        .2;
+    add_response(
+        b,
+        ResponseCase {
+            id: "response-openid4vp-dc-api-other-origin",
+            description: "The DC API response above, verified by a verifier at another origin \
+                          (its transcript built with origin \"https://verifier.other.example\"): \
+                          the device signature covers the first origin only.",
+            verifier: verifier.clone(),
+            response: presented(dc_api)?,
+            transcript: &docbridge::oid4vp::handover::dc_api_session_transcript_bytes(
+                OTHER_ORIGIN,
+                NONCE,
+                None,
+            )?,
+            reader_key: None,
+            hpke_key: None,
+            status_token: None,
+            expected: Expected::error("device_signature_invalid"),
+        },
+    )?;
+    b.derived(
+        "response-openid4vp-dc-api-other-origin",
+        "response-openid4vp-dc-api",
+        "the verifier's transcript built with another origin",
+    )?;
+
+    // org-iso-mdoc over the DC API: the response sealed to the verifier's
+    // HPKE key, with the SessionTranscript array as HPKE info.
+    let hpke = SoftwareKey::generate(Algorithm::Es256, &mut b.rng(3041));
+    let recipient = p256_secret(&hpke)?.public_key();
+    let info = EncryptionInfo::new(vec![0x31; 16], recipient)?;
+    let sealed_for = |origin: &str| -> Result<(Vec<u8>, Vec<u8>)> {
+        let session_transcript =
+            docbridge::dcapi::encryption_info::session_transcript(info.base64(), origin)?;
+        let transcript = cbor::encode(&cbor::tag24(session_transcript.clone()))?;
+        Ok((session_transcript, transcript))
+    };
+    let (session_transcript, transcript) = sealed_for(ORIGIN)?;
+    let encrypted = EncryptedResponse::seal(
+        &recipient,
+        &session_transcript,
+        &presented(&transcript)?,
+        &mut b.rng(3042),
+    )?;
+    let sealed = encrypted.to_vec()?;
+    // ["dcapi", {"enc"}]: the ciphertext left out.
+    let without_cipher_text = cbor::encode(&Value::Array(vec![
+        Value::Text("dcapi".into()),
+        cbor::text_map([("enc", Value::Bytes(encrypted.enc.clone()))]),
+    ]))?;
+    let other_hpke = SoftwareKey::generate(Algorithm::Es256, &mut b.rng(3043));
+    let (_, other_origin_transcript) = sealed_for(OTHER_ORIGIN)?;
+    for (id, description, response, transcript, key, expected) in [
+        (
+            "response-dcapi-hpke",
+            "A presentation through the Digital Credentials API (org-iso-mdoc, ISO/IEC TS \
+             18013-7 Annex C): the DeviceResponse sealed with HPKE (base mode, \
+             DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, AES-128-GCM, info the SessionTranscript \
+             array [null, null, [\"dcapi\", SHA-256(CBOR [Base64EncryptionInfo, origin])]], \
+             empty aad) to the verifier's key (hpkeKey); the response file is the \
+             EncryptedResponse [\"dcapi\", {\"enc\", \"cipherText\"}]. Opened and verified: \
+             valid.",
+            &sealed,
+            &transcript,
+            &hpke,
+            accepted.clone(),
+        ),
+        (
+            "response-dcapi-hpke-other-key",
+            "The sealed response opened with another P-256 key: it does not open.",
+            &sealed,
+            &transcript,
+            &other_hpke,
+            Expected::error("response_decryption_failed"),
+        ),
+        (
+            "response-dcapi-hpke-other-origin",
+            "The sealed response opened by a verifier at another origin (its transcript, the \
+             HPKE info, built with origin \"https://verifier.other.example\"): it does not \
+             open.",
+            &sealed,
+            &other_origin_transcript,
+            &hpke,
+            Expected::error("response_decryption_failed"),
+        ),
+        (
+            "response-dcapi-hpke-malformed",
+            "The EncryptedResponse without its cipherText: [\"dcapi\", {\"enc\"}] is not an \
+             EncryptedResponse.",
+            &without_cipher_text,
+            &transcript,
+            &hpke,
+            Expected::error("dcapi_malformed"),
+        ),
+    ] {
+        add_response(
+            b,
+            ResponseCase {
+                id,
+                description,
+                verifier: verifier.clone(),
+                response: response.clone(),
+                transcript,
+                reader_key: None,
+                hpke_key: Some(key),
+                status_token: None,
+                expected,
+            },
+        )?;
+    }
+    b.derived_all(
+        "response-dcapi-hpke",
+        &[
+            (
+                "response-dcapi-hpke-other-key",
+                "the verifier's HPKE key replaced by another P-256 key",
+            ),
+            (
+                "response-dcapi-hpke-other-origin",
+                "the verifier's transcript built with another origin",
+            ),
+            (
+                "response-dcapi-hpke-malformed",
+                "the EncryptedResponse's cipherText left out",
+            ),
+        ],
     )
 }
 
@@ -732,31 +1090,20 @@ fn requests(b: &mut Builder<'_>) -> Result<()> {
         CertificateProfile::ReaderAuthentication,
         None,
     )?;
+    // The police PKI again (same seed: same root and keys) with one change
+    // to the reader certificate each, so the refused requests differ from
+    // request-reader-authenticated by that change alone.
     let expired = reader_pki(
         b,
-        "Police 2025",
-        3103,
+        "Police",
+        3101,
         CertificateProfile::ReaderAuthentication,
         Some(datetime!(2026-06-01 0:00 UTC)),
     )?;
-    let wrong_eku = reader_pki(
-        b,
-        "Police DS",
-        3104,
-        CertificateProfile::DocumentSigner,
-        None,
-    )?;
+    let wrong_eku = reader_pki(b, "Police", 3101, CertificateProfile::DocumentSigner, None)?;
     let police_root = b.file(
         "trust/readers/police/root.pem",
         police.root.to_pem().into_bytes(),
-    )?;
-    let expired_root = b.file(
-        "trust/readers/police-2025/root.pem",
-        expired.root.to_pem().into_bytes(),
-    )?;
-    let wrong_eku_root = b.file(
-        "trust/readers/police-ds/root.pem",
-        wrong_eku.root.to_pem().into_bytes(),
     )?;
 
     let session = transcript::backend_nonce("Polish police reader", &[0x22; 16])?;
@@ -863,7 +1210,7 @@ fn requests(b: &mut Builder<'_>) -> Result<()> {
         "The reader certificate ended on 2026-06-01.",
         signed_by(&expired, std::slice::from_ref(&licence_items))?,
         &session,
-        &expired_root,
+        &police_root,
         Expected::error("certificate_expired"),
     )?;
     add_request(
@@ -873,7 +1220,7 @@ fn requests(b: &mut Builder<'_>) -> Result<()> {
          the reader one (1.0.18013.5.1.6).",
         signed_by(&wrong_eku, std::slice::from_ref(&licence_items))?,
         &session,
-        &wrong_eku_root,
+        &police_root,
         Expected::error("certificate_profile"),
     )?;
     b.derived_all(
@@ -891,6 +1238,15 @@ fn requests(b: &mut Builder<'_>) -> Result<()> {
             (
                 "request-items-tampered",
                 "resident_address added to the signed ItemsRequest",
+            ),
+            (
+                "request-reader-certificate-expired",
+                "the reader certificate's notAfter 2026-06-01, before now",
+            ),
+            (
+                "request-reader-certificate-wrong-eku",
+                "the reader certificate made with the Document Signer profile (extended key \
+                 usage 1.0.18013.5.1.2 instead of 1.0.18013.5.1.6)",
             ),
         ],
     )

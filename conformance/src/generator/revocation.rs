@@ -325,7 +325,60 @@ fn crl_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         )],
         Expected::error("crl_unknown_critical_extension"),
     )?;
-    Ok(())
+    b.derived_all(
+        "crl-good",
+        &[
+            (
+                "crl-certificate-revoked",
+                "the CRL lists the Document Signer's serial number (keyCompromise)",
+            ),
+            ("crl-missing", "no CRL given"),
+            (
+                "crl-of-another-authority",
+                "the Polish IACA's current CRL given instead, from its own distribution point",
+            ),
+            (
+                "crl-for-another-distribution-point",
+                "the CRL carries an issuingDistributionPoint naming \
+                 https://pki.diia.example/other.crl",
+            ),
+            (
+                "crl-signature-invalid",
+                "the last bit of the CRL's signature flipped",
+            ),
+            (
+                "crl-not-yet-valid",
+                "the CRL's thisUpdate an hour after now",
+            ),
+            (
+                "crl-malformed",
+                "the CRL's bytes replaced by a text that is not DER",
+            ),
+            (
+                "crl-delta-unsupported",
+                "the CRL's cRLNumber extension (2.5.29.20) renamed deltaCRLIndicator \
+                 (2.5.29.27)",
+            ),
+            (
+                "crl-unknown-critical-extension",
+                "a critical extension the crate does not know (2.5.29.99, the bytes of an \
+                 issuingDistributionPoint naming the CRL's own point) added to the CRL",
+            ),
+        ],
+    )?;
+    b.derived_all(
+        "crl-stale-allowed-by-policy",
+        &[
+            (
+                "crl-stale",
+                "the CRL policy fails closed (allowUnchecked false)",
+            ),
+            (
+                "crl-revoked-under-lenient-policy",
+                "the stale CRL lists the Document Signer's serial number",
+            ),
+        ],
+    )
 }
 
 fn identifier_list_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
@@ -407,7 +460,7 @@ fn identifier_list_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         "identifier-list-expired",
         "The identifier list was issued two days ago and expired an hour ago.",
         &verifier,
-        Some(token(&[], NOW - 2 * day, NOW - hour)?),
+        Some(token(&[&[0xab, 0xcd]], NOW - 2 * day, NOW - hour)?),
         Expected::error("status_token_expired"),
     )?;
     add(
@@ -494,6 +547,29 @@ fn identifier_list_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         Some(status_token.clone()),
         Some(token(&[&reference.id], NOW - hour, NOW + day)?),
         Expected::error("revoked"),
+    )?;
+    b.derived_all(
+        "identifier-list-valid",
+        &[
+            (
+                "identifier-listed",
+                "the document's identifier 1d002a added to the list",
+            ),
+            (
+                "identifier-list-expired",
+                "the list's iat two days before now and its exp an hour before now",
+            ),
+            ("identifier-list-missing", "no identifier list given"),
+            (
+                "identifier-list-malformed",
+                "the list's \"identifiers\" an empty array instead of a map",
+            ),
+        ],
+    )?;
+    b.derived(
+        "both-mechanisms-identifier-listed",
+        "both-mechanisms-valid",
+        "the document's identifier 1d002a added to the identifier list",
     )?;
     case(
         b,

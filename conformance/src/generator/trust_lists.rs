@@ -40,7 +40,7 @@ pub(super) fn cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
     };
     let seq1 = ua_op.publish(&list(1, &both)?)?;
     let seq2 = ua_op.publish(&list(2, &[diia_es256])?)?;
-    let seq2_other = ua_op.publish(&list(2, &[diia_eddsa])?)?;
+    let seq1_other = ua_op.publish(&list(1, &[diia_es256])?)?;
     let seq3 = ua_op.publish(&list(3, &both)?)?;
     let held = |sequence: u64, outcome: UpdateOutcome, authorities: &[&Authority]| {
         Expected::Valid(trust_list_outcome(
@@ -123,8 +123,9 @@ pub(super) fn cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
     run.add(
         b,
         "trust-list-sequence-reused",
-        "Sequence 2, then another list also numbered 2 with other content: equivocation.",
-        &[&seq2, &seq2_other],
+        "Sequence 1, then another list also numbered 1 with other content (one authority \
+         instead of two): equivocation.",
+        &[&seq1, &seq1_other],
         Expected::error("trust_list_sequence_reused"),
     )?;
     let stale = ua_op.publish(&TrustList::new(
@@ -132,7 +133,7 @@ pub(super) fn cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         1,
         datetime!(2026-10-15 0:00 UTC),
         datetime!(2026-11-15 0:00 UTC),
-        vec![diia_es256.demo.authority.clone()],
+        both.iter().map(|a| a.demo.authority.clone()).collect(),
     )?)?;
     run.add(
         b,
@@ -180,6 +181,16 @@ pub(super) fn cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         "trust-list-newer-sequence-replaces",
         "the two updates in the opposite order",
     )?;
+    b.derived(
+        "trust-list-sequence-reused",
+        "trust-list-same-list-again",
+        "the second update another list also numbered 1, listing the ES256 authority only",
+    )?;
+    b.derived(
+        "trust-list-stale",
+        "trust-list-accepted",
+        "the list's issued 2026-10-15 and nextUpdate 2026-11-15, before now",
+    )?;
     let mut flipped = seq1.clone();
     if let Some(last) = flipped.last_mut() {
         *last ^= 0x01;
@@ -201,6 +212,50 @@ pub(super) fn cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
             &[&authority.demo.iaca_certificate],
         )
     };
+    let by_hand = list_value("UA", 1, vec![ua_entry(diia_es256)])?;
+    run.add(
+        b,
+        "trust-list-signed-by-hand",
+        "A list payload written field by field (version 1, one entry for the ES256 \
+         authority, all three doc types) and signed with the protected typ by the operator's \
+         signing certificate: the valid case the hand-made refused lists each change in one \
+         place.",
+        &[&sign_raw(ua_op, &by_hand, Some(TRUST_LIST_TYPE))?],
+        held(1, UpdateOutcome::Replaced, &[diia_es256]),
+    )?;
+    b.derived_all(
+        "trust-list-signed-by-hand",
+        &[
+            ("trust-list-without-typ", "the protected typ left out"),
+            ("trust-list-version-2", "version set to 2"),
+            (
+                "trust-list-unknown-key",
+                "a top-level key \"comment\": \"x\" added",
+            ),
+            (
+                "trust-list-duplicate-authority",
+                "a second entry with the same id, listing the EdDSA authority's IACA",
+            ),
+            (
+                "trust-list-empty-certificates",
+                "the entry's iacaCertificates an empty array",
+            ),
+            (
+                "trust-list-not-ca",
+                "the entry's IACA certificate replaced by the authority's Document Signer \
+                 certificate",
+            ),
+            (
+                "trust-list-signer-country-mismatch",
+                "signed by a signing certificate for the same key under the same root whose \
+                 countryName is PL",
+            ),
+            (
+                "trust-list-signed-by-the-root",
+                "signed with the operator's root key, the root certificate in x5chain",
+            ),
+        ],
+    )?;
     let untyped = sign_raw(
         ua_op,
         &list_value("UA", 1, vec![ua_entry(diia_es256)])?,
@@ -242,6 +297,31 @@ pub(super) fn cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         &[&fx.rogue_operator.publish(&list(1, &both)?)?],
         Expected::error("trust_list_untrusted_operator"),
     )?;
+    let polish = fx.pl_operator.publish(&TrustList::new(
+        "PL",
+        1,
+        LIST_ISSUED,
+        LIST_NEXT_UPDATE,
+        vec![fx.pl()?.demo.authority.clone()],
+    )?)?;
+    let pl_authority = &fx.pl()?.demo.authority;
+    run.add(
+        b,
+        "trust-list-polish-accepted",
+        "The Polish operator's list, sequence 1, one Polish authority; both operators' roots \
+         are pinned.",
+        &[&polish],
+        Expected::Valid(trust_list_outcome(
+            "PL",
+            1,
+            UpdateOutcome::Replaced,
+            vec![(
+                pl_authority.id().to_string(),
+                "PL".to_string(),
+                pl_authority.doc_types().iter().cloned().collect(),
+            )],
+        )),
+    )?;
     TrustListCase {
         roots: vec![ua_op.pinned()?],
         ..run.clone()
@@ -250,14 +330,13 @@ pub(super) fn cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         b,
         "trust-list-no-root-pinned-for-country",
         "A Polish list; only the Ukrainian operator's root is pinned.",
-        &[&fx.pl_operator.publish(&TrustList::new(
-            "PL",
-            1,
-            LIST_ISSUED,
-            LIST_NEXT_UPDATE,
-            vec![fx.pl()?.demo.authority.clone()],
-        )?)?],
+        &[&polish],
         Expected::error("trust_list_untrusted_operator"),
+    )?;
+    b.derived(
+        "trust-list-no-root-pinned-for-country",
+        "trust-list-polish-accepted",
+        "the Polish operator's root not pinned",
     )?;
     let foreign = list_value(
         "PL",
@@ -410,8 +489,21 @@ pub(super) fn cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
         "trust-list-saved-state-corrupt",
         "A saved state whose list no longer verifies (its signature's last bit flipped): \
          the load is refused as a whole before any update.",
-        &[&seq1],
+        &[&seq2],
         Expected::error("trust_store_corrupt"),
+    )?;
+    b.derived_all(
+        "trust-list-saved-state-then-newer",
+        &[
+            (
+                "trust-list-saved-state-blocks-rollback",
+                "the saved state holds sequence 3 instead of 1",
+            ),
+            (
+                "trust-list-saved-state-corrupt",
+                "the last bit of the saved list's signature flipped",
+            ),
+        ],
     )
 }
 
