@@ -327,6 +327,10 @@ impl Verifier {
 }
 
 /// The outcome of one document of a DeviceResponse.
+// Each outcome is built once and lowered across the FFI at once, where
+// the record is copied out whole anyway; a Box would be one more
+// indirection that UniFFI's type mapping does not carry.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 pub enum DocumentOutcome {
     /// The document verified.
