@@ -45,3 +45,15 @@ pub fn openid4vp_transcript(
 pub fn backend_nonce_transcript(verifier: String, nonce: Vec<u8>) -> Result<Vec<u8>> {
     Ok(docbridge::transcript::backend_nonce(&verifier, &nonce)?)
 }
+
+/// ISO/IEC TS 18013-7 Annex C (Digital Credentials API) transcript: the
+/// Base64EncryptionInfo the reader put in its request and the origin the
+/// browser or platform reports for the reader's page. The reader builds it
+/// from its own request, never from the wallet's answer, so a response
+/// meant for another origin does not open.
+#[uniffi::export]
+pub fn dcapi_transcript(base64_encryption_info: String, origin: String) -> Result<Vec<u8>> {
+    let array =
+        docbridge::dcapi::encryption_info::session_transcript(&base64_encryption_info, &origin)?;
+    Ok(docbridge::cbor::encode(&docbridge::cbor::tag24(array))?)
+}

@@ -12,7 +12,7 @@ use docbridge::{
 };
 
 use crate::document::VerifiedDocument;
-use crate::error::Result;
+use crate::error::{DocbridgeError, Result};
 use crate::session::EphemeralKey;
 use crate::time::to_core;
 use crate::trust::{AuthorityInfo, TrustStore, authority_info};
@@ -229,7 +229,9 @@ impl Verifier {
     /// Every returned document must verify: the first refusal is thrown,
     /// and a response without documents is `document_not_returned`.
     /// Identifier lists are keyed by the URI documents reference, like
-    /// status tokens; CRLs are checked as in `verify_issuer_signed`.
+    /// status tokens; CRLs are checked as in `verify_issuer_signed`. Use
+    /// `verify_device_response_documents` to keep the valid documents of a
+    /// response whose other documents are refused.
     // The new inputs are trailing arguments with defaults so that existing
     // calls keep working; an options record would break every caller.
     #[allow(clippy::too_many_arguments)]
@@ -244,6 +246,43 @@ impl Verifier {
         identifier_list_tokens: Vec<StatusToken>,
         crls: Vec<FetchedCrl>,
     ) -> Result<Vec<VerifiedDocument>> {
+        self.verify_device_response_documents(
+            device_response,
+            transcript,
+            reader_ephemeral_key,
+            status_tokens,
+            now,
+            identifier_list_tokens,
+            crls,
+        )?
+        .into_iter()
+        .map(|outcome| match outcome {
+            DocumentOutcome::Valid { document } => Ok(document),
+            DocumentOutcome::Refused { code, reason } => {
+                Err(DocbridgeError::Refused { code, reason })
+            }
+        })
+        .collect()
+    }
+
+    /// Verifies a DeviceResponse like `verify_device_response`, but each
+    /// document on its own: one outcome per document, in response order,
+    /// so an app shows the valid licence beside a refused second document.
+    /// Thrown only when the response itself is refused before any document
+    /// (it does not decode, the transcript is unusable, a CRL cannot be
+    /// read) or holds no document (`document_not_returned`).
+    #[allow(clippy::too_many_arguments)]
+    #[uniffi::method(default(identifier_list_tokens = [], crls = []))]
+    pub fn verify_device_response_documents(
+        &self,
+        device_response: Vec<u8>,
+        transcript: Vec<u8>,
+        reader_ephemeral_key: Option<Arc<EphemeralKey>>,
+        status_tokens: Vec<StatusToken>,
+        now: SystemTime,
+        identifier_list_tokens: Vec<StatusToken>,
+        crls: Vec<FetchedCrl>,
+    ) -> Result<Vec<DocumentOutcome>> {
         let crls = crl_set(crls)?;
         let mut tokens = StatusTokens::new();
         for entry in status_tokens {
@@ -271,15 +310,42 @@ impl Verifier {
             verification.into_first()?;
             return Ok(Vec::new());
         }
-        verification
+        Ok(verification
             .documents
             .iter()
             .map(|outcome| match outcome {
-                Ok(verified) => Ok(VerifiedDocument::from(verified)),
-                Err(refused) => Err(refused.clone().into()),
+                Ok(verified) => DocumentOutcome::Valid {
+                    document: VerifiedDocument::from(verified),
+                },
+                Err(refused) => DocumentOutcome::Refused {
+                    code: refused.code().to_string(),
+                    reason: refused.to_string(),
+                },
             })
-            .collect()
+            .collect())
     }
+}
+
+/// The outcome of one document of a DeviceResponse.
+// Each outcome is built once and lowered across the FFI at once, where
+// the record is copied out whole anyway; a Box would be one more
+// indirection that UniFFI's type mapping does not carry.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum DocumentOutcome {
+    /// The document verified.
+    Valid {
+        /// What it says, and who vouched for it.
+        document: VerifiedDocument,
+    },
+    /// The document was refused; the response's other documents stand on
+    /// their own.
+    Refused {
+        /// The stable error code (`digest_mismatch`, ...).
+        code: String,
+        /// The readable reason.
+        reason: String,
+    },
 }
 
 #[cfg(test)]
@@ -297,6 +363,111 @@ mod tests {
             panic!("an unreadable CRL was accepted");
         };
         assert_eq!(code, "crl_malformed");
+    }
+
+    /// A file of the shared conformance vectors.
+    fn vector(path: &str) -> Vec<u8> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors");
+        std::fs::read(root.join(path)).unwrap()
+    }
+
+    /// The verifier of the two-document vectors: only the Ukrainian
+    /// authority is trusted.
+    fn ukrainian_verifier() -> Arc<Verifier> {
+        let iaca = TrustedIaca {
+            id: "UA:diia-es256".into(),
+            country: "UA".into(),
+            name: "Diia ES256".into(),
+            certificate: vector("trust/ua-diia-es256/iaca.pem"),
+            doc_types: vec!["org.iso.18013.5.1.mDL".into()],
+        };
+        let settings = VerifierSettings {
+            acceptance: Acceptance::All,
+            clock_skew_seconds: 300,
+            allow_missing_status_token: false,
+            accept_other_status_values: false,
+            crl_policy: None,
+        };
+        Verifier::new(None, vec![iaca], settings).unwrap()
+    }
+
+    /// 2026-11-29T12:00:00Z, the vectors' `now`.
+    fn now() -> SystemTime {
+        SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_795_953_600)
+    }
+
+    #[test]
+    fn a_refused_second_document_leaves_the_first_valid() {
+        let case = "cases/response-second-document-refused";
+        let verifier = ukrainian_verifier();
+        let response = vector(&format!("{case}/response.cbor"));
+        let transcript = vector(&format!("{case}/transcript.cbor"));
+        let outcomes = verifier
+            .verify_device_response_documents(
+                response.clone(),
+                transcript.clone(),
+                None,
+                vec![],
+                now(),
+                vec![],
+                vec![],
+            )
+            .unwrap();
+        let [
+            DocumentOutcome::Valid { document },
+            DocumentOutcome::Refused { code, .. },
+        ] = outcomes.as_slice()
+        else {
+            panic!("expected a valid and a refused document, got {outcomes:?}");
+        };
+        assert_eq!(document.doc_type, "org.iso.18013.5.1.mDL");
+        assert_eq!(document.issuing_country, "UA");
+        assert_eq!(code, "untrusted_issuer");
+        // The all-or-nothing call throws the second document's refusal.
+        let Err(DocbridgeError::Refused { code, .. }) = verifier.verify_device_response(
+            response,
+            transcript,
+            None,
+            vec![],
+            now(),
+            vec![],
+            vec![],
+        ) else {
+            panic!("the refused document was accepted");
+        };
+        assert_eq!(code, "untrusted_issuer");
+    }
+
+    #[test]
+    fn a_sealed_dcapi_response_opens_and_verifies() {
+        let case = "cases/response-dcapi-hpke";
+        let key = EphemeralKey::from_pkcs8_pem(
+            String::from_utf8(vector(&format!("{case}/hpke.key.pem"))).unwrap(),
+        )
+        .unwrap();
+        let transcript = vector(&format!("{case}/transcript.cbor"));
+        let response = crate::dcapi::open_dcapi_response(
+            vector(&format!("{case}/response.cbor")),
+            transcript.clone(),
+            key,
+        )
+        .unwrap();
+        let outcomes = ukrainian_verifier()
+            .verify_device_response_documents(
+                response,
+                transcript,
+                None,
+                vec![],
+                now(),
+                vec![],
+                vec![],
+            )
+            .unwrap();
+        let [DocumentOutcome::Valid { document }] = outcomes.as_slice() else {
+            panic!("expected one valid document, got {outcomes:?}");
+        };
+        assert_eq!(document.doc_type, "org.iso.18013.5.1.mDL");
+        assert_eq!(document.issuing_country, "UA");
     }
 
     #[test]
