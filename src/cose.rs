@@ -215,8 +215,11 @@ impl PublicKey {
     }
 
     /// Reads a COSE_Key CBOR value.
+    ///
+    /// A `kid` (label 2) that is not a byte string is ignored rather than
+    /// refused: see [`without_unread_key_id`].
     pub fn from_cose_key_value(value: &Value) -> Result<PublicKey> {
-        let key = CoseKey::from_cbor_value(value.clone())
+        let key = CoseKey::from_cbor_value(without_unread_key_id(value.clone()))
             .map_err(|e| Error::InvalidKey(format!("COSE_Key: {}", describe_cose_error(&e))))?;
         PublicKey::from_cose_key(&key)
     }
@@ -678,6 +681,32 @@ pub(crate) fn without_unread_unprotected(value: Value) -> Value {
     Value::Array(parts)
 }
 
+/// The COSE_Key label of `kid` (RFC 9052 section 7.1).
+const COSE_KEY_KID: i64 = 2;
+
+/// A COSE_Key (as a CBOR map) without a `kid` that is not a byte string.
+///
+/// The crate never reads a key's `kid`: a key is identified by its
+/// coordinates. RFC 9052 makes `kid` a byte string, and coset refuses the
+/// whole key otherwise, yet a deployed OpenID4VP wallet writes its MSO device
+/// key's `kid` as text (`../shared/vectors/external/openid4vp`, the
+/// animo DeviceResponse), which would make every document it holds
+/// `invalid_key`. As with the unread unprotected header parameters
+/// ([`without_unread_unprotected`]), such a `kid` is dropped before coset
+/// sees the key; a byte-string `kid` and every other parameter stay as they
+/// are and are checked as before.
+pub(crate) fn without_unread_key_id(value: Value) -> Value {
+    let Value::Map(mut entries) = value else {
+        return value;
+    };
+    entries.retain(|(label, value)| {
+        let is_kid =
+            matches!(label, Value::Integer(i) if i128::from(*i) == i128::from(COSE_KEY_KID));
+        !is_kid || matches!(value, Value::Bytes(_))
+    });
+    Value::Map(entries)
+}
+
 /// A coset error in words. CBOR `undefined` and `null` both reach coset as
 /// `Value::Null` (ciborium reads the two simple values alike), which coset
 /// calls "nul"; the message names both rather than one that may be wrong.
@@ -996,6 +1025,30 @@ mod tests {
             assert_eq!(err.code(), "cose_malformed");
             assert!(err.to_string().contains(message), "{err}");
         }
+    }
+
+    #[test]
+    fn a_text_key_id_is_ignored_and_other_key_parameters_stay_strict() {
+        let key = SoftwareKey::generate(Algorithm::Es256, &mut FixedRng(13)).public_key();
+        let Value::Map(entries) = key.to_cose_key_value().unwrap() else {
+            panic!("a COSE_Key is a map");
+        };
+        let with = |label: i64, value: Value| {
+            let mut entries = entries.clone();
+            entries.push((Value::from(label), value));
+            Value::Map(entries)
+        };
+        // A text or byte-string kid: the same key.
+        for kid in [Value::Text("1".into()), Value::Bytes(b"1".to_vec())] {
+            assert_eq!(PublicKey::from_cose_key_value(&with(2, kid)).unwrap(), key);
+        }
+        // Another typed parameter of the wrong type is still refused
+        // (key_ops, label 4, must be an array).
+        assert_eq!(
+            PublicKey::from_cose_key_value(&with(4, Value::Text("sign".into())))
+                .map_err(|e| e.code()),
+            Err("invalid_key")
+        );
     }
 
     #[test]

@@ -231,7 +231,7 @@ pub fn decode_ephemeral_key(bytes: &[u8]) -> Result<PublicKey> {
 /// brainpool) gets `session_unsupported_curve` rather than `invalid_key`,
 /// so a caller can tell "valid but not supported here" from garbage.
 pub(crate) fn read_cose_key(inner: &[u8]) -> Result<PublicKey> {
-    let value = cbor::decode(inner)?;
+    let value = crate::cose::without_unread_key_id(cbor::decode(inner)?);
     let key = <CoseKey as coset::AsCborValue>::from_cbor_value(value).map_err(|e| {
         Error::InvalidKey(format!(
             "ephemeral COSE_Key: {}",
