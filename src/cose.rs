@@ -217,7 +217,8 @@ impl PublicKey {
     /// Reads a COSE_Key CBOR value.
     ///
     /// A `kid` (label 2) that is not a byte string is ignored rather than
-    /// refused: see [`without_unread_key_id`].
+    /// refused: the crate never reads a key's `kid`, and a deployed
+    /// OpenID4VP wallet writes it as text.
     pub fn from_cose_key_value(value: &Value) -> Result<PublicKey> {
         let key = CoseKey::from_cbor_value(without_unread_key_id(value.clone()))
             .map_err(|e| Error::InvalidKey(format!("COSE_Key: {}", describe_cose_error(&e))))?;
