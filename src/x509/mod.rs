@@ -80,8 +80,9 @@ mod tests;
 
 pub use certificate::{Certificate, KeyUsage};
 pub use create::{
-    CertificateProfile, CertificateSpec, IssuerContact, create_crl_signer, create_issued,
-    create_reader_for_domain, create_self_signed,
+    CertificateProfile, CertificateSpec, IssuerContact, OID_UNKNOWN_EXTENSION, ProfileBreach,
+    create_crl_signer, create_issued, create_issued_breaching, create_reader_for_domain,
+    create_self_signed, create_self_signed_breaching,
 };
 pub(crate) use profile::{check_document_signer_at, check_document_signer_issued_by};
 pub use profile::{
