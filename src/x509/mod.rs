@@ -13,7 +13,9 @@
 //! algorithm signs deterministically (Ed25519, and ECDSA with RFC 6979 nonces),
 //! so the same keys and inputs give the same bytes. The issuer's key is any
 //! [`crate::Signer`], so an IACA key kept in an HSM can issue Document Signer
-//! certificates too.
+//! certificates too. Negative tests and vectors break a profile in one
+//! named field with [`ProfileBreach`] ([`create_self_signed_breaching`],
+//! [`create_issued_breaching`]), still through the builder.
 //!
 //! Certificate revocation lists are in [`crl`]: reading, checking a
 //! certificate against the CRLs the app fetched, and creating them.
