@@ -29,7 +29,9 @@ use x509_cert::time::{Time, Validity};
 use crate::cose::{Algorithm, PublicKey, Signer};
 use crate::error::{Error, Result};
 
-use super::certificate::{Certificate, ECDSA_WITH_SHA256, ECDSA_WITH_SHA384, ED25519, show_time};
+use super::certificate::{
+    Certificate, ECDSA_WITH_SHA256, ECDSA_WITH_SHA384, ED25519, KeyUsage, show_time,
+};
 use super::{EKU_MDL_DOCUMENT_SIGNER, EKU_MDL_READER_AUTH};
 
 // ----- Creating certificates -----
@@ -124,6 +126,69 @@ pub enum CertificateProfile {
     CrlSigner,
 }
 
+/// Departures from a [`CertificateProfile`], made on purpose so that
+/// negative test vectors differ from a valid certificate in one field
+/// only. A certificate made with any of them breaks the profile it names
+/// and must be refused by a verifier.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileBreach {
+    /// The keyUsage bits written instead of the profile's; with no bit set
+    /// (`KeyUsage::default()`), the keyUsage extension is left out.
+    pub key_usage: Option<KeyUsage>,
+    /// The subject countryName written instead of
+    /// [`CertificateSpec::country`], as a PrintableString, without the
+    /// two-upper-case-letters check (it must still be printable ASCII).
+    pub country: Option<String>,
+    /// One more extension, critical, of [`OID_UNKNOWN_EXTENSION`] with a DER
+    /// NULL value, which no certificate reader knows: such a certificate
+    /// is refused by [`Certificate::from_der`] itself.
+    pub unknown_critical_extension: bool,
+}
+
+/// The extension [`ProfileBreach::unknown_critical_extension`] adds: under
+/// IANA's example enterprise number 32473 (RFC 5612), which no
+/// specification uses.
+pub const OID_UNKNOWN_EXTENSION: &str = "1.3.6.1.4.1.32473.1";
+
+/// [`create_self_signed`] departing from `profile` as `breach` says,
+/// returning the DER (a certificate with an unknown critical extension is
+/// no [`Certificate`]). The signature is not checked after signing.
+///
+/// Refused as [`create_self_signed`].
+pub fn create_self_signed_breaching(
+    spec: &CertificateSpec,
+    profile: CertificateProfile,
+    breach: &ProfileBreach,
+    key: &dyn Signer,
+) -> Result<Vec<u8>> {
+    self_signed_der(spec, profile, breach, key)
+}
+
+/// [`create_issued`] departing from `profile` as `breach` says, returning
+/// the DER as [`create_self_signed_breaching`] does. The signature is not
+/// checked after signing.
+///
+/// Refused as [`create_issued`].
+pub fn create_issued_breaching(
+    spec: &CertificateSpec,
+    profile: CertificateProfile,
+    breach: &ProfileBreach,
+    subject_key: &PublicKey,
+    issuer_cert: &Certificate,
+    issuer_key: &dyn Signer,
+) -> Result<Vec<u8>> {
+    issue_der(
+        spec,
+        profile,
+        breach,
+        None,
+        &[],
+        subject_key,
+        issuer_cert,
+        issuer_key,
+    )
+}
+
 /// Creates a self-signed certificate for `key`'s public key, signed by `key`.
 ///
 /// `key` is any [`Signer`]: a [`crate::cose::SoftwareKey`] or an HSM-backed
@@ -139,11 +204,34 @@ pub fn create_self_signed(
     profile: CertificateProfile,
     key: &dyn Signer,
 ) -> Result<Certificate> {
-    let subject = build_name(spec)?;
+    let certificate = Certificate::from_der(&self_signed_der(
+        spec,
+        profile,
+        &ProfileBreach::default(),
+        key,
+    )?)?;
+    certificate.verify_issued_by(&certificate).map_err(|e| {
+        Error::SigningFailed(format!(
+            "the new certificate does not verify under its own key: {e}"
+        ))
+    })?;
+    Ok(certificate)
+}
+
+/// The DER of a self-signed certificate, as [`create_self_signed`] and
+/// [`create_self_signed_breaching`] make it.
+fn self_signed_der(
+    spec: &CertificateSpec,
+    profile: CertificateProfile,
+    breach: &ProfileBreach,
+    key: &dyn Signer,
+) -> Result<Vec<u8>> {
+    let subject = subject_name(spec, breach)?;
     let public_key = key.public_key();
     let builder_profile = Profile {
         subject_alt_name: None,
         kind: profile,
+        breach: breach.clone(),
         subject: subject.clone(),
         issuer: subject,
         self_signed: true,
@@ -159,13 +247,7 @@ pub fn create_self_signed(
             .map(crl_distribution_points)
             .transpose()?,
     };
-    let certificate = build(spec, builder_profile, &public_key, key)?;
-    certificate.verify_issued_by(&certificate).map_err(|e| {
-        Error::SigningFailed(format!(
-            "the new certificate does not verify under its own key: {e}"
-        ))
-    })?;
-    Ok(certificate)
+    build_der(spec, builder_profile, &public_key, key)
 }
 
 /// Creates a certificate for `subject_key`, issued by `issuer_cert` and
@@ -276,6 +358,37 @@ fn issue(
     issuer_cert: &Certificate,
     issuer_key: &dyn Signer,
 ) -> Result<Certificate> {
+    let certificate = Certificate::from_der(&issue_der(
+        spec,
+        profile,
+        &ProfileBreach::default(),
+        subject_name_of,
+        dns_names,
+        subject_key,
+        issuer_cert,
+        issuer_key,
+    )?)?;
+    certificate.verify_issued_by(issuer_cert).map_err(|e| {
+        Error::SigningFailed(format!(
+            "the new certificate does not verify under its issuer: {e}"
+        ))
+    })?;
+    Ok(certificate)
+}
+
+/// The DER of an issued certificate, as [`issue`] and
+/// [`create_issued_breaching`] make it.
+#[allow(clippy::too_many_arguments)]
+fn issue_der(
+    spec: &CertificateSpec,
+    profile: CertificateProfile,
+    breach: &ProfileBreach,
+    subject_name_of: Option<&Certificate>,
+    dns_names: &[String],
+    subject_key: &PublicKey,
+    issuer_cert: &Certificate,
+    issuer_key: &dyn Signer,
+) -> Result<Vec<u8>> {
     if issuer_key.public_key() != *issuer_cert.public_key() {
         return Err(Error::InvalidKey(format!(
             "the issuer key is not the key of the issuer certificate {:?}",
@@ -314,7 +427,7 @@ fn issue(
             .tbs_certificate()
             .subject()
             .clone(),
-        None => build_name(spec)?,
+        None => subject_name(spec, breach)?,
     };
     let subject_alt_name = if dns_names.is_empty() {
         None
@@ -329,6 +442,7 @@ fn issue(
     let builder_profile = Profile {
         subject_alt_name,
         kind: profile,
+        breach: breach.clone(),
         subject,
         issuer: issuer_tbs.subject().clone(),
         self_signed: false,
@@ -336,13 +450,7 @@ fn issue(
         issuer_alt_name,
         crl_distribution_points,
     };
-    let certificate = build(spec, builder_profile, subject_key, issuer_key)?;
-    certificate.verify_issued_by(issuer_cert).map_err(|e| {
-        Error::SigningFailed(format!(
-            "the new certificate does not verify under its issuer: {e}"
-        ))
-    })?;
-    Ok(certificate)
+    build_der(spec, builder_profile, subject_key, issuer_key)
 }
 
 /// OID of countryName (RFC 4519).
@@ -367,6 +475,22 @@ pub(super) fn build_name(spec: &CertificateSpec) -> Result<Name> {
             spec.country
         )));
     }
+    encode_name(spec, &spec.country)
+}
+
+/// The subject name of `spec`, with the countryName of `breach` when it
+/// has one (unchecked).
+fn subject_name(spec: &CertificateSpec, breach: &ProfileBreach) -> Result<Name> {
+    match &breach.country {
+        Some(country) => encode_name(spec, country),
+        None => build_name(spec),
+    }
+}
+
+/// The subject name of `spec` with `country` as its countryName, which the
+/// caller has checked (or breaks on purpose).
+fn encode_name(spec: &CertificateSpec, country: &str) -> Result<Name> {
+    let bad = |detail: String| Error::InvalidArgument(detail);
     if spec.common_name.is_empty() {
         return Err(bad("the common name is empty".into()));
     }
@@ -376,10 +500,8 @@ pub(super) fn build_name(spec: &CertificateSpec) -> Result<Name> {
     let encoding = |what: &str, e: der::Error| bad(format!("{what}: {e}"));
     let mut attributes = vec![(
         OID_COUNTRY_NAME,
-        Any::encode_from(
-            &PrintableStringRef::new(&spec.country).map_err(|e| encoding("country", e))?,
-        )
-        .map_err(|e| encoding("country", e))?,
+        Any::encode_from(&PrintableStringRef::new(country).map_err(|e| encoding("country", e))?)
+            .map_err(|e| encoding("country", e))?,
     )];
     if let Some(organization) = &spec.organization {
         attributes.push((
@@ -451,13 +573,14 @@ pub(super) fn x509_time(what: &str, t: OffsetDateTime) -> Result<Time> {
         .map_err(|e| Error::InvalidArgument(format!("{what} {}: {e}", show_time(t))))
 }
 
-/// Builds and signs a certificate with the x509-cert builder.
-pub(super) fn build(
+/// Builds and signs a certificate with the x509-cert builder, returning
+/// its DER.
+fn build_der(
     spec: &CertificateSpec,
     profile: Profile,
     subject_key: &PublicKey,
     signer: &dyn Signer,
-) -> Result<Certificate> {
+) -> Result<Vec<u8>> {
     if spec.serial == 0 {
         return Err(Error::InvalidArgument(
             "the serial number must be positive (RFC 5280 4.1.2.2)".into(),
@@ -494,13 +617,14 @@ pub(super) fn build(
         return Err(error);
     }
     let built = built.map_err(|e| failed(e.to_string()))?;
-    let der = built.to_der().map_err(|e| failed(e.to_string()))?;
-    Certificate::from_der(&der)
+    built.to_der().map_err(|e| failed(e.to_string()))
 }
 
 /// The x509-cert builder profile for the crate's certificate profiles.
 pub(super) struct Profile {
     kind: CertificateProfile,
+    /// Departures from `kind`, for negative test vectors.
+    breach: ProfileBreach,
     subject: Name,
     issuer: Name,
     self_signed: bool,
@@ -563,8 +687,26 @@ impl BuilderProfile for Profile {
             CertificateProfile::TrustListSigner => (KeyUsages::DigitalSignature.into(), None),
             CertificateProfile::CrlSigner => (KeyUsages::CRLSign.into(), None),
         };
-        let key_usage = x509_cert::ext::pkix::KeyUsage(usages);
-        extensions.push((true, &key_usage).to_extension(subject, &extensions)?);
+        let usages = match self.breach.key_usage {
+            Some(bits) => {
+                let mut usages = der::flagset::FlagSet::empty();
+                for (set, bit) in [
+                    (bits.digital_signature, KeyUsages::DigitalSignature),
+                    (bits.key_cert_sign, KeyUsages::KeyCertSign),
+                    (bits.crl_sign, KeyUsages::CRLSign),
+                ] {
+                    if set {
+                        usages |= bit;
+                    }
+                }
+                usages
+            }
+            None => usages,
+        };
+        if !usages.is_empty() {
+            let key_usage = x509_cert::ext::pkix::KeyUsage(usages);
+            extensions.push((true, &key_usage).to_extension(subject, &extensions)?);
+        }
         if let Some(eku) = eku {
             let eku = ExtendedKeyUsage(vec![eku]);
             extensions.push((true, &eku).to_extension(subject, &extensions)?);
@@ -579,6 +721,13 @@ impl BuilderProfile for Profile {
         // Non-critical: the subject name is not empty (RFC 5280 4.2.1.6).
         if let Some(san) = &self.subject_alt_name {
             extensions.push((false, san).to_extension(subject, &extensions)?);
+        }
+        if self.breach.unknown_critical_extension {
+            extensions.push(Extension {
+                extn_id: ObjectIdentifier::new_unwrap(OID_UNKNOWN_EXTENSION),
+                critical: true,
+                extn_value: OctetString::new(der::asn1::Null.to_der()?)?,
+            });
         }
         Ok(extensions)
     }

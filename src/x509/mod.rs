@@ -13,7 +13,9 @@
 //! algorithm signs deterministically (Ed25519, and ECDSA with RFC 6979 nonces),
 //! so the same keys and inputs give the same bytes. The issuer's key is any
 //! [`crate::Signer`], so an IACA key kept in an HSM can issue Document Signer
-//! certificates too.
+//! certificates too. Negative tests and vectors break a profile in one
+//! named field with [`ProfileBreach`] ([`create_self_signed_breaching`],
+//! [`create_issued_breaching`]), still through the builder.
 //!
 //! Certificate revocation lists are in [`crl`]: reading, checking a
 //! certificate against the CRLs the app fetched, and creating them.
@@ -80,8 +82,9 @@ mod tests;
 
 pub use certificate::{Certificate, KeyUsage};
 pub use create::{
-    CertificateProfile, CertificateSpec, IssuerContact, create_crl_signer, create_issued,
-    create_reader_for_domain, create_self_signed,
+    CertificateProfile, CertificateSpec, IssuerContact, OID_UNKNOWN_EXTENSION, ProfileBreach,
+    create_crl_signer, create_issued, create_issued_breaching, create_reader_for_domain,
+    create_self_signed, create_self_signed_breaching,
 };
 pub(crate) use profile::{check_document_signer_at, check_document_signer_issued_by};
 pub use profile::{

@@ -59,6 +59,130 @@ fn unrecognised_critical_extensions_are_refused() {
 }
 
 #[test]
+fn profile_breaches_change_the_one_field_named() {
+    let mut rng = ChaCha20Rng::seed_from_u64(41);
+    let iaca_key = SoftwareKey::generate(Algorithm::Es256, &mut rng);
+    let ds_key = SoftwareKey::generate(Algorithm::Es256, &mut rng).public_key();
+    let iaca_spec = spec("Breach IACA", "UA", 1);
+    let iaca = create_self_signed(&iaca_spec, CertificateProfile::Iaca, &iaca_key).unwrap();
+    let ds_spec = spec("Breach DS", "UA", 2);
+    let ds = |breach: &ProfileBreach| {
+        create_issued_breaching(
+            &ds_spec,
+            CertificateProfile::DocumentSigner,
+            breach,
+            &ds_key,
+            &iaca,
+            &iaca_key,
+        )
+    };
+    // No breach: the very bytes of the checked constructor.
+    let plain = create_issued(
+        &ds_spec,
+        CertificateProfile::DocumentSigner,
+        &ds_key,
+        &iaca,
+        &iaca_key,
+    )
+    .unwrap();
+    assert_eq!(ds(&ProfileBreach::default()).unwrap(), plain.der());
+    assert_eq!(
+        create_self_signed_breaching(
+            &iaca_spec,
+            CertificateProfile::Iaca,
+            &ProfileBreach::default(),
+            &iaca_key
+        )
+        .unwrap(),
+        iaca.der()
+    );
+
+    let ku_only = |key_usage: KeyUsage| ProfileBreach {
+        key_usage: Some(key_usage),
+        ..ProfileBreach::default()
+    };
+    let no_digital_signature = KeyUsage {
+        crl_sign: true,
+        ..KeyUsage::default()
+    };
+    let made = Certificate::from_der(&ds(&ku_only(no_digital_signature)).unwrap()).unwrap();
+    made.verify_issued_by(&iaca).unwrap();
+    assert_eq!(made.key_usage(), Some(no_digital_signature));
+    assert_eq!(made.extended_key_usages(), plain.extended_key_usages());
+    assert_eq!(made.subject(), plain.subject());
+    assert_eq!(
+        code(check_document_signer_profile(&made)),
+        "certificate_profile"
+    );
+
+    let made = Certificate::from_der(&ds(&ku_only(KeyUsage::default())).unwrap()).unwrap();
+    assert_eq!(made.key_usage(), None);
+    assert_eq!(
+        code(check_document_signer_profile(&made)),
+        "certificate_profile"
+    );
+
+    let made = Certificate::from_der(
+        &ds(&ProfileBreach {
+            country: Some("ua".into()),
+            ..ProfileBreach::default()
+        })
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(made.country(), Some("ua"));
+    assert_eq!(made.key_usage(), plain.key_usage());
+    assert_eq!(
+        code(check_document_signer_profile(&made)),
+        "certificate_profile"
+    );
+
+    let der = ds(&ProfileBreach {
+        unknown_critical_extension: true,
+        ..ProfileBreach::default()
+    })
+    .unwrap();
+    let (_, parsed) = X509Certificate::from_der(&der).unwrap();
+    let extension = parsed
+        .extensions()
+        .iter()
+        .find(|e| e.oid.to_id_string() == OID_UNKNOWN_EXTENSION)
+        .unwrap();
+    assert!(extension.critical);
+    assert_eq!(extension.value, [0x05, 0x00]);
+    assert_eq!(code(Certificate::from_der(&der)), "certificate_profile");
+
+    let iaca_without = |key_usage: KeyUsage| {
+        Certificate::from_der(
+            &create_self_signed_breaching(
+                &iaca_spec,
+                CertificateProfile::Iaca,
+                &ku_only(key_usage),
+                &iaca_key,
+            )
+            .unwrap(),
+        )
+        .unwrap()
+    };
+    for bits in [
+        KeyUsage {
+            crl_sign: true,
+            ..KeyUsage::default()
+        },
+        KeyUsage {
+            key_cert_sign: true,
+            ..KeyUsage::default()
+        },
+    ] {
+        let made = iaca_without(bits);
+        made.verify_issued_by(&made).unwrap();
+        assert!(made.is_ca());
+        assert_eq!(made.key_usage(), Some(bits));
+        assert_eq!(code(check_iaca_profile(&made)), "certificate_profile");
+    }
+}
+
+#[test]
 fn demo_chain_for_every_algorithm() {
     for (i, alg) in Algorithm::ALL.into_iter().enumerate() {
         let seed = i as u64;

@@ -38,6 +38,7 @@ pub(super) fn cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
     structure_cases(b, fx)?;
     cose_cases(b, fx)?;
     certificate_cases(b, fx)?;
+    super::profiles::cases(b, fx)?;
     mso_cases(b, fx)?;
     time_cases(b, fx)?;
     trust_list_cases(b, fx)?;
@@ -66,7 +67,7 @@ fn honest(b: &Builder<'_>, fx: &Fixtures, seed: u64) -> Result<IssuerSigned> {
 }
 
 /// The outcome of verifying a document of `elements` with no status.
-fn accepted(doc_type: &str, country: &str, elements: &Elements) -> Expected {
+pub(super) fn accepted(doc_type: &str, country: &str, elements: &Elements) -> Expected {
     Expected::Valid(document_outcome(
         doc_type,
         country,
@@ -77,7 +78,7 @@ fn accepted(doc_type: &str, country: &str, elements: &Elements) -> Expected {
 
 /// A case verified at [`NOW`] by a verifier trusting only the Ukrainian
 /// ES256 authority.
-fn ua_case(
+pub(super) fn ua_case(
     b: &mut Builder<'_>,
     fx: &Fixtures,
     id: &str,
@@ -99,7 +100,7 @@ fn ua_case(
 }
 
 /// [`ua_case`] expecting the refusal `code`.
-fn ua_refused(
+pub(super) fn ua_refused(
     b: &mut Builder<'_>,
     fx: &Fixtures,
     id: &str,
@@ -1231,7 +1232,7 @@ fn cose_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
 
 /// A document signed by `key` whose certificate is `ds`, made with
 /// `profile` under the Ukrainian ES256 IACA.
-fn with_ds(
+pub(super) fn with_ds(
     b: &Builder<'_>,
     fx: &Fixtures,
     spec: &CertificateSpec,
@@ -1262,14 +1263,25 @@ fn with_ds(
         .to_vec()
 }
 
+/// The spec of the Document Signer whose fields the cert-ds cases change
+/// (made with the key of seed 1501 by [`with_ds`]).
+pub(super) fn ds_spec(
+    not_before: OffsetDateTime,
+    not_after: OffsetDateTime,
+    country: &str,
+) -> CertificateSpec {
+    CertificateSpec {
+        organization: Some("Diia ES256".into()),
+        not_before,
+        not_after,
+        ..spec("Diia ES256 Document Signer 2", country, 77)
+    }
+}
+
+/// The seed of the key and salts of the cert-ds cases (see [`with_ds`]).
+pub(super) const DS_SEED: u64 = 1501;
+
 fn certificate_cases(b: &mut Builder<'_>, fx: &Fixtures) -> Result<()> {
-    let ds_spec =
-        |not_before: OffsetDateTime, not_after: OffsetDateTime, country: &str| CertificateSpec {
-            organization: Some("Diia ES256".into()),
-            not_before,
-            not_after,
-            ..spec("Diia ES256 Document Signer 2", country, 77)
-        };
     let bytes = with_ds(
         b,
         fx,

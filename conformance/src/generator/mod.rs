@@ -46,6 +46,7 @@ mod documents;
 mod fixtures;
 mod forge;
 mod presentation;
+mod profiles;
 mod revocation;
 mod sessions;
 mod status;
