@@ -80,6 +80,13 @@ pub struct VerifierSettings {
     /// verification, failing closed.
     #[uniffi(default = None)]
     pub crl_policy: Option<CrlPolicy>,
+    /// CRL signer certificates (PEM or DER): certificates an authority
+    /// issued under its own name, with another key and keyUsage cRLSign, to
+    /// sign its CRLs while its IACA key stays offline. A CRL they sign is
+    /// checked like one the IACA signed; without them it is
+    /// `crl_signature_invalid`.
+    #[uniffi(default = [])]
+    pub crl_signers: Vec<Vec<u8>>,
 }
 
 /// What a verifier does when a certificate's CRL is missing or stale. A CRL
@@ -109,12 +116,26 @@ impl From<&CrlPolicy> for docbridge::CrlPolicy {
 
 /// Reads the fetched CRLs; one that cannot be read refuses the
 /// verification with its own code (`crl_malformed`), as the core does.
-pub(crate) fn crl_set(crls: Vec<FetchedCrl>) -> Result<CrlSet> {
+/// The CRL signers go with them, already read by [`crl_signers`].
+pub(crate) fn crl_set(crls: Vec<FetchedCrl>, signers: &[Certificate]) -> Result<CrlSet> {
     let mut set = CrlSet::new();
     for fetched in crls {
         set.insert_bytes(fetched.distribution_point, &fetched.crl)?;
     }
+    for signer in signers {
+        set.add_crl_signer(signer.clone());
+    }
     Ok(set)
+}
+
+/// Reads CRL signer certificates (PEM or DER) when they are configured, so
+/// an unreadable one is refused there (`certificate_malformed`) and not at
+/// each verification.
+pub(crate) fn crl_signers(certificates: &[Vec<u8>]) -> Result<Vec<Certificate>> {
+    certificates
+        .iter()
+        .map(|bytes| Ok(Certificate::load_one(bytes)?))
+        .collect()
 }
 
 /// A status-list token the app fetched, for the list at `uri`.
@@ -131,6 +152,7 @@ pub struct StatusToken {
 #[derive(Debug, uniffi::Object)]
 pub struct Verifier {
     inner: docbridge::Verifier,
+    crl_signers: Vec<Certificate>,
 }
 
 #[uniffi::export]
@@ -144,6 +166,7 @@ impl Verifier {
         iacas: Vec<TrustedIaca>,
         settings: VerifierSettings,
     ) -> Result<Arc<Verifier>> {
+        let crl_signers = crl_signers(&settings.crl_signers)?;
         let mut trusted = match &store {
             Some(store) => store.lock().trusted_authorities()?,
             None => TrustedAuthorities::new(),
@@ -181,7 +204,7 @@ impl Verifier {
         if let Some(crl_policy) = &settings.crl_policy {
             inner = inner.with_crl_policy(crl_policy.into());
         }
-        Ok(Arc::new(Verifier { inner }))
+        Ok(Arc::new(Verifier { inner, crl_signers }))
     }
 
     /// The authorities this verifier trusts.
@@ -208,7 +231,7 @@ impl Verifier {
         identifier_list_token: Option<Vec<u8>>,
         crls: Vec<FetchedCrl>,
     ) -> Result<VerifiedDocument> {
-        let crls = crl_set(crls)?;
+        let crls = crl_set(crls, &self.crl_signers)?;
         let mut options = VerifyOptions::at(to_core(now)?);
         if let Some(token) = &status_token {
             options = options.status_token(token);
@@ -283,7 +306,7 @@ impl Verifier {
         identifier_list_tokens: Vec<StatusToken>,
         crls: Vec<FetchedCrl>,
     ) -> Result<Vec<DocumentOutcome>> {
-        let crls = crl_set(crls)?;
+        let crls = crl_set(crls, &self.crl_signers)?;
         let mut tokens = StatusTokens::new();
         for entry in status_tokens {
             tokens.insert(entry.uri, entry.token);
@@ -359,7 +382,7 @@ mod tests {
             distribution_point: "https://pki.diia.example/iaca.crl".into(),
             crl: vec![0x30, 0x03, 0x02, 0x01, 0x01],
         };
-        let Err(DocbridgeError::Refused { code, .. }) = crl_set(vec![fetched]) else {
+        let Err(DocbridgeError::Refused { code, .. }) = crl_set(vec![fetched], &[]) else {
             panic!("an unreadable CRL was accepted");
         };
         assert_eq!(code, "crl_malformed");
@@ -387,6 +410,7 @@ mod tests {
             allow_missing_status_token: false,
             accept_other_status_values: false,
             crl_policy: None,
+            crl_signers: vec![],
         };
         Verifier::new(None, vec![iaca], settings).unwrap()
     }
@@ -470,8 +494,173 @@ mod tests {
         assert_eq!(document.issuing_country, "UA");
     }
 
+    /// A demo authority, a document its Document Signer issued, the
+    /// authority's CRL signer and a CRL that signer signed revoking the
+    /// Document Signer, at the distribution point the DS certificate names.
+    #[cfg(feature = "demo")]
+    struct DelegatedCrl {
+        iaca: TrustedIaca,
+        document: Vec<u8>,
+        signer: Vec<u8>,
+        crl: FetchedCrl,
+    }
+
+    #[cfg(feature = "demo")]
+    fn delegated_crl() -> DelegatedCrl {
+        use docbridge::x509::crl::{CrlSpec, RevocationReason, create_crl};
+        use docbridge::{Algorithm, Signer, SoftwareKey};
+
+        let day = Duration::days(1);
+        let today = docbridge::deps::time::OffsetDateTime::now_utc();
+        let (from, until) = (today - day * 30, today + day * 365);
+        let mut rng = docbridge::rng::system();
+        let authority = docbridge::DemoAuthority::generate(
+            "UA",
+            "Diia Signer Test",
+            Algorithm::Es256,
+            &["org.iso.18013.5.1.mDL"],
+            from,
+            until,
+            &mut rng,
+        )
+        .unwrap();
+        let signer_key = SoftwareKey::generate(Algorithm::Es256, &mut rng);
+        let signer = docbridge::x509::create_crl_signer(
+            77,
+            from,
+            until,
+            &signer_key.public_key(),
+            &authority.iaca_certificate,
+            &authority.iaca_key,
+        )
+        .unwrap();
+        let ds = &authority.ds_certificate;
+        let [point] = ds.crl_distribution_points() else {
+            panic!("the demo Document Signer names one distribution point");
+        };
+        let mut spec = CrlSpec::new(1, today - day, today + day * 7);
+        spec.revoke(
+            ds.serial(),
+            today - day,
+            Some(RevocationReason::KeyCompromise),
+        );
+        let crl = create_crl(
+            &spec,
+            &authority.iaca_certificate,
+            Some(&signer),
+            &signer_key,
+        )
+        .unwrap();
+        let issuer = crate::issuer::DocumentIssuer::new(
+            authority.ds_key.to_pkcs8_pem().unwrap().to_string(),
+            ds.der().to_vec(),
+        )
+        .unwrap();
+        let device = crate::signer::DeviceKey::generate(crate::signer::SigningAlgorithm::Es256);
+        let document = issuer
+            .issue(
+                "org.iso.18013.5.1.mDL".into(),
+                r#"{"org.iso.18013.5.1": {"family_name": "Shevchenko"}}"#.into(),
+                crate::signer::SigningAlgorithm::Es256,
+                device.public_key().unwrap(),
+                SystemTime::now() - std::time::Duration::from_secs(3600),
+                SystemTime::now() + std::time::Duration::from_secs(86_400),
+            )
+            .unwrap();
+        DelegatedCrl {
+            iaca: TrustedIaca {
+                id: authority.authority.id().to_string(),
+                country: "UA".into(),
+                name: "Diia Signer Test".into(),
+                certificate: authority.iaca_certificate.der().to_vec(),
+                doc_types: vec!["org.iso.18013.5.1.mDL".into()],
+            },
+            document,
+            signer: signer.der().to_vec(),
+            crl: FetchedCrl {
+                distribution_point: point.clone(),
+                crl: crl.der().to_vec(),
+            },
+        }
+    }
+
+    /// The code `verify_issuer_signed` refuses the document with, given the
+    /// delegated CRL, by a verifier configured with `crl_signers`.
+    #[cfg(feature = "demo")]
+    fn refusal(world: &DelegatedCrl, crl_signers: Vec<Vec<u8>>) -> String {
+        let settings = VerifierSettings {
+            acceptance: Acceptance::All,
+            clock_skew_seconds: 300,
+            allow_missing_status_token: false,
+            accept_other_status_values: false,
+            crl_policy: None,
+            crl_signers,
+        };
+        let verifier = Verifier::new(None, vec![world.iaca.clone()], settings).unwrap();
+        let outcome = verifier.verify_issuer_signed(
+            world.document.clone(),
+            None,
+            SystemTime::now(),
+            None,
+            vec![world.crl.clone()],
+        );
+        let Err(DocbridgeError::Refused { code, .. }) = outcome else {
+            panic!("the document was accepted: {outcome:?}");
+        };
+        code
+    }
+
+    #[cfg(feature = "demo")]
+    #[test]
+    fn a_crl_from_a_delegated_signer_revokes_only_with_the_signers_certificate() {
+        let world = delegated_crl();
+        assert_eq!(refusal(&world, vec![]), "crl_signature_invalid");
+        assert_eq!(
+            refusal(&world, vec![world.signer.clone()]),
+            "certificate_revoked"
+        );
+        // Without the CRL the same document verifies: the refusal above
+        // is the CRL's.
+        let settings = VerifierSettings {
+            acceptance: Acceptance::All,
+            clock_skew_seconds: 300,
+            allow_missing_status_token: false,
+            accept_other_status_values: false,
+            crl_policy: None,
+            crl_signers: vec![world.signer.clone()],
+        };
+        let verifier = Verifier::new(None, vec![world.iaca.clone()], settings).unwrap();
+        let verified = verifier
+            .verify_issuer_signed(
+                world.document.clone(),
+                None,
+                SystemTime::now(),
+                None,
+                vec![],
+            )
+            .unwrap();
+        assert_eq!(verified.doc_type, "org.iso.18013.5.1.mDL");
+    }
+
+    #[test]
+    fn an_unreadable_crl_signer_is_refused_when_the_verifier_is_built() {
+        let settings = VerifierSettings {
+            acceptance: Acceptance::All,
+            clock_skew_seconds: 300,
+            allow_missing_status_token: false,
+            accept_other_status_values: false,
+            crl_policy: None,
+            crl_signers: vec![vec![0x30, 0x03, 0x02, 0x01, 0x01]],
+        };
+        let Err(DocbridgeError::Refused { code, .. }) = Verifier::new(None, vec![], settings)
+        else {
+            panic!("an unreadable CRL signer was accepted");
+        };
+        assert_eq!(code, "certificate_malformed");
+    }
+
     #[test]
     fn no_crls_make_an_empty_set_so_the_check_stays_off() {
-        assert!(crl_set(Vec::new()).is_ok_and(|set| set.is_empty()));
+        assert!(crl_set(Vec::new(), &[]).is_ok_and(|set| set.is_empty()));
     }
 }

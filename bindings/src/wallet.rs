@@ -16,7 +16,7 @@ use crate::document::CertificateRevocation;
 use crate::error::Result;
 use crate::signer::{DeviceSigner, ForeignSigner};
 use crate::time::to_core;
-use crate::verifier::{CrlPolicy, FetchedCrl, crl_set};
+use crate::verifier::{CrlPolicy, FetchedCrl, crl_set, crl_signers as read_crl_signers};
 
 /// A reader root the app trusts, with the label it shows the user.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -209,10 +209,21 @@ impl Wallet {
     /// is refused with `certificate_revoked` (whether reader authentication
     /// is required or only reported), a missing or stale CRL as `policy`
     /// says. Replaces the CRLs held before, so the app calls it again after
-    /// each fetch. An unreadable CRL is `crl_malformed`, and the CRLs held
-    /// before stay.
-    pub fn set_reader_crls(&self, crls: Vec<FetchedCrl>, policy: CrlPolicy) -> Result<()> {
-        let crls = crl_set(crls)?;
+    /// each fetch. `crl_signers` are the certificates (PEM or DER) of CRL
+    /// signers a reader root delegated its CRLs to (its own name, another
+    /// key, keyUsage cRLSign); a CRL one of them signed is
+    /// `crl_signature_invalid` without it. An unreadable CRL is
+    /// `crl_malformed`, an unreadable signer certificate
+    /// `certificate_malformed`, and the CRLs held before stay.
+    #[uniffi::method(default(crl_signers = []))]
+    pub fn set_reader_crls(
+        &self,
+        crls: Vec<FetchedCrl>,
+        policy: CrlPolicy,
+        crl_signers: Vec<Vec<u8>>,
+    ) -> Result<()> {
+        let signers = read_crl_signers(&crl_signers)?;
+        let crls = crl_set(crls, &signers)?;
         self.lock().set_reader_crls(ReaderCrls {
             crls,
             policy: (&policy).into(),
@@ -327,6 +338,10 @@ mod tests {
         transcript: Vec<u8>,
         crl_revoking_reader: Vec<u8>,
         crl_revoking_another: Vec<u8>,
+        /// A CRL signer the root certified (its name, another key, cRLSign).
+        crl_signer: Vec<u8>,
+        /// The reader revoked by a CRL the CRL signer signed.
+        crl_by_signer_revoking_reader: Vec<u8>,
     }
 
     fn world() -> World {
@@ -347,15 +362,23 @@ mod tests {
             &root_key,
         )
         .unwrap();
-        let crl = |serial: &[u8]| {
+        let signer_key = SoftwareKey::generate(Algorithm::Es256, &mut rng);
+        let signer = x509::create_crl_signer(
+            7,
+            at(CERT_FROM),
+            at(CERT_UNTIL),
+            &signer_key.public_key(),
+            &root,
+            &root_key,
+        )
+        .unwrap();
+        let crl_signed_by = |serial: &[u8], by: Option<&Certificate>, key: &SoftwareKey| {
             let mut spec = CrlSpec::new(1, at(ISSUED), at(NEXT));
             spec.issuing_distribution_point = Some(POINT.into());
             spec.revoke(serial, at(ISSUED), Some(RevocationReason::KeyCompromise));
-            create_crl(&spec, &root, None, &root_key)
-                .unwrap()
-                .der()
-                .to_vec()
+            create_crl(&spec, &root, by, key).unwrap().der().to_vec()
         };
+        let crl = |serial: &[u8]| crl_signed_by(serial, None, &root_key);
         let transcript = transcript::backend_nonce("reader CRL tests", &[7; 16]).unwrap();
         let request = build_device_request(
             vec![DocumentItems {
@@ -374,6 +397,12 @@ mod tests {
         World {
             crl_revoking_reader: crl(reader.serial()),
             crl_revoking_another: crl(&[0x43]),
+            crl_by_signer_revoking_reader: crl_signed_by(
+                reader.serial(),
+                Some(&signer),
+                &signer_key,
+            ),
+            crl_signer: signer.der().to_vec(),
             root,
             request,
             transcript,
@@ -384,6 +413,15 @@ mod tests {
         /// The reader CRL outcome of the one document request, or the code
         /// the request was refused with.
         fn read(&self, crls: Option<(Vec<u8>, bool)>) -> Result<CertificateRevocation, String> {
+            self.read_with_signers(crls, Vec::new())
+        }
+
+        /// As [`World::read`], the wallet also given `crl_signers`.
+        fn read_with_signers(
+            &self,
+            crls: Option<(Vec<u8>, bool)>,
+            crl_signers: Vec<Vec<u8>>,
+        ) -> Result<CertificateRevocation, String> {
             let policy = WalletPolicy {
                 require_reader_auth: true,
                 report_unreturned: ReportUnreturnedTo::AuthenticatedReaders,
@@ -400,7 +438,7 @@ mod tests {
                     vec![fetched]
                 };
                 wallet
-                    .set_reader_crls(fetched, CrlPolicy { allow_unchecked })
+                    .set_reader_crls(fetched, CrlPolicy { allow_unchecked }, crl_signers)
                     .unwrap();
             }
             let roots = vec![ReaderRoot {
@@ -465,9 +503,63 @@ mod tests {
             CrlPolicy {
                 allow_unchecked: true,
             },
+            vec![],
         ) else {
             panic!("an unreadable CRL was accepted");
         };
         assert_eq!(code, "crl_malformed");
+    }
+
+    #[test]
+    fn a_crl_from_the_roots_crl_signer_needs_the_signers_certificate() {
+        let w = world();
+        let crl = Some((w.crl_by_signer_revoking_reader.clone(), false));
+        // The root's key does not verify it: refused, not passed.
+        assert_eq!(
+            w.read(crl.clone()),
+            Err("crl_signature_invalid".to_string())
+        );
+        assert_eq!(
+            w.read_with_signers(crl, vec![w.crl_signer.clone()]),
+            Err("certificate_revoked".to_string())
+        );
+    }
+
+    #[test]
+    fn an_unreadable_crl_signer_is_certificate_malformed_and_keeps_the_crls() {
+        let w = world();
+        let policy = WalletPolicy {
+            require_reader_auth: true,
+            report_unreturned: ReportUnreturnedTo::AuthenticatedReaders,
+        };
+        let wallet = Wallet::new(Vec::new(), policy).unwrap();
+        let fetched = || FetchedCrl {
+            distribution_point: POINT.into(),
+            crl: w.crl_revoking_reader.clone(),
+        };
+        let strict = || CrlPolicy {
+            allow_unchecked: false,
+        };
+        wallet
+            .set_reader_crls(vec![fetched()], strict(), vec![])
+            .unwrap();
+        let Err(DocbridgeError::Refused { code, .. }) =
+            wallet.set_reader_crls(vec![], strict(), vec![b"not a certificate".to_vec()])
+        else {
+            panic!("an unreadable CRL signer was accepted");
+        };
+        assert_eq!(code, "certificate_malformed");
+        // The CRL held before still refuses the reader.
+        let roots = vec![ReaderRoot {
+            label: "police".into(),
+            certificate: w.root.der().to_vec(),
+        }];
+        let now = UNIX_EPOCH + Duration::from_secs(NOW);
+        let Err(DocbridgeError::Refused { code, .. }) =
+            wallet.read_request(w.request.clone(), w.transcript.clone(), roots, now)
+        else {
+            panic!("the revoked reader was accepted");
+        };
+        assert_eq!(code, "certificate_revoked");
     }
 }
