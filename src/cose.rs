@@ -22,6 +22,9 @@ use rand_core::CryptoRng;
 use crate::cbor;
 use crate::error::{Error, Result, excerpt};
 
+mod structure;
+pub(crate) use structure::to_be_authenticated;
+
 /// COSE header label of `x5chain` (RFC 9360).
 pub const HEADER_X5CHAIN: i64 = 33;
 /// COSE header label of `typ` (RFC 9596).
@@ -629,13 +632,7 @@ impl Sign1 {
         payload: &[u8],
         external_aad: &[u8],
     ) -> Result<()> {
-        let tbs = coset::sig_structure_data(
-            coset::SignatureContext::CoseSign1,
-            self.inner.protected.clone(),
-            None,
-            external_aad,
-            payload,
-        );
+        let tbs = to_be_authenticated("Signature1", &self.inner.protected, external_aad, payload)?;
         key.verify(self.algorithm, &tbs, &self.inner.signature)
     }
 

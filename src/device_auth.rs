@@ -91,12 +91,7 @@ pub(crate) fn verify_device_auth(
                     Error::SessionUnsupportedCurve(_) | Error::InvalidArgument(_) => e,
                     other => Error::DeviceMacInvalid(format!("key agreement: {other}")),
                 })?;
-            let data = coset::mac_structure_data(
-                coset::MacContext::CoseMac0,
-                mac.protected.clone(),
-                b"",
-                &payload,
-            );
+            let data = crate::cose::to_be_authenticated("MAC0", &mac.protected, b"", &payload)?;
             let expected = crate::provider::get_default()
                 .hmac_sha256(key.as_slice(), &data)
                 .map_err(|e| Error::DeviceMacInvalid(e.to_string()))?;
