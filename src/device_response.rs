@@ -263,6 +263,12 @@ impl Document {
         &self.doc_type
     }
 
+    /// The issuer-signed half, to take the disclosed items out of (see
+    /// [`IssuerSigned::take_name_spaces`]).
+    pub(crate) fn issuer_signed_mut(&mut self) -> &mut IssuerSigned {
+        &mut self.issuer_signed
+    }
+
     /// The issuer-signed part.
     pub fn issuer_signed(&self) -> &IssuerSigned {
         &self.issuer_signed

@@ -96,6 +96,12 @@ impl IssuerSignedItemBytes {
         &self.item
     }
 
+    /// The decoded item, its received bytes dropped (the verifier moves a
+    /// verified element's value into its result rather than copying it).
+    pub(crate) fn into_item(self) -> IssuerSignedItem {
+        self.item
+    }
+
     /// The encoded IssuerSignedItem, the content of the tag-24 byte string.
     pub fn inner_bytes(&self) -> &[u8] {
         &self.bytes
@@ -230,6 +236,13 @@ impl IssuerSigned {
     /// The disclosed items per namespace, in received order.
     pub fn name_spaces(&self) -> &[(String, Vec<IssuerSignedItemBytes>)] {
         &self.name_spaces
+    }
+
+    /// Takes the disclosed items out, leaving none: the verifier takes them
+    /// from a structure it decoded itself and moves each verified element's
+    /// value into its result instead of copying it.
+    pub(crate) fn take_name_spaces(&mut self) -> Vec<(String, Vec<IssuerSignedItemBytes>)> {
+        std::mem::take(&mut self.name_spaces)
     }
 
     /// The issuer's COSE_Sign1 over the MSO.

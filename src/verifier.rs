@@ -51,10 +51,10 @@ use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
 
 use crate::device_auth;
-use crate::device_response::{DeviceResponse, Document, ElementErrors};
+use crate::device_response::{DeviceResponse, Document, ElementErrors, ErrorCode, ResponseStatus};
 use crate::documents::{Claims, Elements};
 use crate::error::{Error, Result};
-use crate::issuer_signed::IssuerSigned;
+use crate::issuer_signed::{IssuerSigned, IssuerSignedItemBytes};
 use crate::mso::{MobileSecurityObject, ValidityInfo};
 use crate::status::StatusPolicy;
 use crate::status::check::{StatusInputs, document_status_with};
@@ -256,14 +256,18 @@ impl Verifier {
     ) -> Result<VerifiedDocument> {
         match presented.into() {
             Presented::IssuerSignedBytes(bytes) => {
-                self.verify_issuer_signed(&IssuerSigned::from_slice(bytes)?, options)
+                let mut issuer_signed = IssuerSigned::from_slice(bytes)?;
+                let disclosed = Disclosed::Owned(issuer_signed.take_name_spaces());
+                self.verify_issuer_signed(&issuer_signed, disclosed, options)
             }
             Presented::IssuerSigned(issuer_signed) => {
-                self.verify_issuer_signed(issuer_signed, options)
+                let disclosed = Disclosed::Borrowed(issuer_signed.name_spaces());
+                self.verify_issuer_signed(issuer_signed, disclosed, options)
             }
             Presented::Document(document) => {
                 let transcript = required_transcript(options, "a Document")?;
-                self.verify_document(document, transcript, options)
+                let disclosed = Disclosed::Borrowed(document.issuer_signed().name_spaces());
+                self.verify_document(document, disclosed, transcript, options)
             }
         }
     }
@@ -342,20 +346,60 @@ impl Verifier {
         response: impl Into<PresentedResponse<'a>>,
         options: &VerifyOptions<'_>,
     ) -> Result<ResponseVerification> {
-        let decoded;
-        let response = match response.into() {
+        match response.into() {
             PresentedResponse::Bytes(bytes) => {
-                decoded = DeviceResponse::from_slice(bytes)?;
-                &decoded
+                let response = DeviceResponse::from_slice(bytes)?;
+                let transcript = required_transcript(options, "a DeviceResponse")?;
+                let doc_types = doc_types(&response);
+                // Decoded here, so each document's disclosed items move into
+                // its result instead of being copied.
+                let documents = response
+                    .documents
+                    .into_iter()
+                    .map(|mut document| {
+                        let disclosed =
+                            Disclosed::Owned(document.issuer_signed_mut().take_name_spaces());
+                        self.verify_document(&document, disclosed, transcript, options)
+                    })
+                    .collect();
+                Self::response_outcome(
+                    response.status,
+                    doc_types,
+                    documents,
+                    response.document_errors,
+                    options,
+                )
             }
-            PresentedResponse::Decoded(response) => response,
-        };
-        let transcript = required_transcript(options, "a DeviceResponse")?;
-        let documents: Vec<Result<VerifiedDocument>> = response
-            .documents
-            .iter()
-            .map(|document| self.verify_document(document, transcript, options))
-            .collect();
+            PresentedResponse::Decoded(response) => {
+                let transcript = required_transcript(options, "a DeviceResponse")?;
+                let documents = response
+                    .documents
+                    .iter()
+                    .map(|document| {
+                        let disclosed = Disclosed::Borrowed(document.issuer_signed().name_spaces());
+                        self.verify_document(document, disclosed, transcript, options)
+                    })
+                    .collect();
+                Self::response_outcome(
+                    response.status,
+                    doc_types(response),
+                    documents,
+                    response.document_errors.clone(),
+                    options,
+                )
+            }
+        }
+    }
+
+    /// The outcome of a response whose documents were verified: refused as
+    /// a whole only when one device key is required and they differ.
+    fn response_outcome(
+        status: ResponseStatus,
+        doc_types: Vec<String>,
+        documents: Vec<Result<VerifiedDocument>>,
+        document_errors: Vec<(String, ErrorCode)>,
+        options: &VerifyOptions<'_>,
+    ) -> Result<ResponseVerification> {
         let one_device_key = crate::device_response::one_device_key(
             documents
                 .iter()
@@ -369,14 +413,10 @@ impl Verifier {
             )));
         }
         Ok(ResponseVerification {
-            status: response.status,
-            doc_types: response
-                .documents
-                .iter()
-                .map(|d| d.doc_type().to_string())
-                .collect(),
+            status,
+            doc_types,
             documents,
-            document_errors: response.document_errors.clone(),
+            document_errors,
             one_device_key,
         })
     }
@@ -385,6 +425,7 @@ impl Verifier {
     fn verify_issuer_signed(
         &self,
         issuer_signed: &IssuerSigned,
+        disclosed: Disclosed<'_>,
         options: &VerifyOptions<'_>,
     ) -> Result<VerifiedDocument> {
         if options.session_transcript().is_some() {
@@ -394,7 +435,12 @@ impl Verifier {
                     .into(),
             ));
         }
-        self.issuer_data_authentication(issuer_signed, options.expected_doc_type(), options)
+        self.issuer_data_authentication(
+            issuer_signed,
+            disclosed,
+            options.expected_doc_type(),
+            options,
+        )
     }
 
     /// Issuer data authentication, then device authentication of one
@@ -402,6 +448,7 @@ impl Verifier {
     fn verify_document(
         &self,
         document: &Document,
+        disclosed: Disclosed<'_>,
         transcript: &[u8],
         options: &VerifyOptions<'_>,
     ) -> Result<VerifiedDocument> {
@@ -415,6 +462,7 @@ impl Verifier {
         }
         let mut verified = self.issuer_data_authentication(
             document.issuer_signed(),
+            disclosed,
             Some(document.doc_type()),
             options,
         )?;
@@ -434,6 +482,7 @@ impl Verifier {
     fn issuer_data_authentication(
         &self,
         issuer_signed: &IssuerSigned,
+        disclosed: Disclosed<'_>,
         expected_doc_type: Option<&str>,
         options: &VerifyOptions<'_>,
     ) -> Result<VerifiedDocument> {
@@ -487,7 +536,18 @@ impl Verifier {
             )));
         }
 
-        let elements = verified_elements(issuer_signed, &mso)?;
+        let elements = match disclosed {
+            Disclosed::Borrowed(name_spaces) => verified_elements(
+                name_spaces.iter().map(|(ns, items)| (ns, items.iter())),
+                &mso,
+            )?,
+            Disclosed::Owned(name_spaces) => verified_elements(
+                name_spaces
+                    .into_iter()
+                    .map(|(ns, items)| (ns, items.into_iter())),
+                &mso,
+            )?,
+        };
         check_issuing_country(&elements, authority.country())?;
         self.check_validity(&mso.validity_info, now)?;
 
@@ -625,44 +685,102 @@ impl Verifier {
     }
 }
 
+/// The disclosed items of one document: borrowed from a structure the
+/// caller holds, or owned when the verifier decoded the bytes itself, so
+/// that each verified element's value moves into the result (a portrait
+/// is copied once less).
+enum Disclosed<'a> {
+    Borrowed(&'a [(String, Vec<IssuerSignedItemBytes>)]),
+    Owned(Vec<(String, Vec<IssuerSignedItemBytes>)>),
+}
+
+/// A disclosed item as [`verified_elements`] takes it: its bytes to digest,
+/// then its identifier and value, copied from a borrowed item or moved out
+/// of an owned one.
+trait DisclosedItem {
+    fn bytes(&self) -> &IssuerSignedItemBytes;
+    fn into_element(self) -> (String, ciborium::value::Value);
+}
+
+impl DisclosedItem for &IssuerSignedItemBytes {
+    fn bytes(&self) -> &IssuerSignedItemBytes {
+        self
+    }
+
+    fn into_element(self) -> (String, ciborium::value::Value) {
+        let item = self.item();
+        (item.element_identifier.clone(), item.element_value.clone())
+    }
+}
+
+impl DisclosedItem for IssuerSignedItemBytes {
+    fn bytes(&self) -> &IssuerSignedItemBytes {
+        self
+    }
+
+    fn into_element(self) -> (String, ciborium::value::Value) {
+        let item = self.into_item();
+        (item.element_identifier, item.element_value)
+    }
+}
+
 /// Checks every disclosed item against the MSO digests and collects the
 /// verified elements.
-fn verified_elements(issuer_signed: &IssuerSigned, mso: &MobileSecurityObject) -> Result<Elements> {
+fn verified_elements<N, I>(
+    name_spaces: impl IntoIterator<Item = (N, I)>,
+    mso: &MobileSecurityObject,
+) -> Result<Elements>
+where
+    N: AsRef<str> + Into<String>,
+    I: Iterator<Item: DisclosedItem>,
+{
     let mut elements: Elements = BTreeMap::new();
-    for (ns, items) in issuer_signed.name_spaces() {
-        if elements.contains_key(ns) {
-            return Err(Error::DuplicateElement(format!("namespace {ns} twice")));
+    for (ns, items) in name_spaces {
+        let ns_name = ns.as_ref();
+        if elements.contains_key(ns_name) {
+            return Err(Error::DuplicateElement(format!(
+                "namespace {ns_name} twice"
+            )));
         }
         let mut seen_ids = BTreeSet::new();
         let mut ns_elements = BTreeMap::new();
-        for item_bytes in items {
+        for disclosed in items {
+            let item_bytes = disclosed.bytes();
             let item = item_bytes.item();
             // Named only when refused: formatting it for every element
             // costs more than comparing its digest.
-            let name = || format!("{ns}/{}", item.element_identifier);
+            let name = || format!("{ns_name}/{}", item.element_identifier);
             if !seen_ids.insert(item.digest_id) {
                 return Err(Error::DuplicateElement(format!(
-                    "digestID {} disclosed twice in {ns}",
+                    "digestID {} disclosed twice in {ns_name}",
                     item.digest_id
                 )));
             }
-            let expected = mso.digest(ns, item.digest_id).ok_or_else(|| {
+            let expected = mso.digest(ns_name, item.digest_id).ok_or_else(|| {
                 Error::DigestMissing(format!("{} (digestID {})", name(), item.digest_id))
             })?;
             let actual = item_bytes.digest(mso.digest_algorithm);
             if actual != expected {
                 return Err(Error::DigestMismatch(name()));
             }
-            if ns_elements
-                .insert(item.element_identifier.clone(), item.element_value.clone())
-                .is_some()
-            {
-                return Err(Error::DuplicateElement(name()));
+            let (identifier, value) = disclosed.into_element();
+            if ns_elements.contains_key(&identifier) {
+                return Err(Error::DuplicateElement(format!("{ns_name}/{identifier}")));
             }
+            ns_elements.insert(identifier, value);
         }
-        elements.insert(ns.clone(), ns_elements);
+        elements.insert(ns.into(), ns_elements);
     }
     Ok(elements)
+}
+
+/// The doc type of each document of `response`, in response order.
+fn doc_types(response: &DeviceResponse) -> Vec<String> {
+    response
+        .documents
+        .iter()
+        .map(|d| d.doc_type().to_string())
+        .collect()
 }
 
 /// The transcript `what` is verified against, or `invalid_argument`.
