@@ -8,7 +8,9 @@
 //! each primitive under both crypto providers.
 //!
 //! Run with `cargo bench --bench ratios` (add `-- quick` for fewer rounds,
-//! `-- only TEXT` for the cases whose name contains TEXT).
+//! `-- only TEXT` for the cases whose name contains TEXT, `-- profile` to
+//! only verify those cases with a warm cache for three seconds each, for a
+//! profiler; `-- only issuing profile` issues for three seconds).
 //!
 //! A counting global allocator gives each case's allocations per
 //! verification (and per decode alone), printed beside the times.
@@ -145,6 +147,22 @@ fn main() {
         .and_then(|i| args.get(i + 1));
     let mut cases = fixtures::verification_cases();
     cases.retain(|c| only.is_none_or(|o| c.name.contains(o.as_str())));
+    if std::env::args().any(|a| a == "profile") {
+        for case in &cases {
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(3) {
+                case.run();
+            }
+        }
+        if only.is_some_and(|o| "issuing".contains(o.as_str())) {
+            let (issue, mut rng) = (IssueCase::new(), ChaCha20Rng::seed_from_u64(70));
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(3) {
+                issue.run(&mut rng);
+            }
+        }
+        return;
+    }
 
     println!(
         "docbridge verification: time and ratio to its unavoidable crypto, same run \

@@ -1,6 +1,6 @@
 //! Issue 13's isomdl comparison: the ISO/IEC 18013-5 Annex D DeviceResponse
-//! (deviceMac, P-256) verified by docbridge (pure-Rust provider, warm
-//! certificate cache) and by the same checks assembled from isomdl 0.2's
+//! (deviceMac, P-256) verified by docbridge (its default crypto provider,
+//! pure Rust unless the `aws-lc-rs` feature is on; warm certificate cache) and by the same checks assembled from isomdl 0.2's
 //! public calls, batches of the two alternating in one process; prints the
 //! fastest batch of each and the ratio docbridge / isomdl.
 //!
@@ -31,7 +31,9 @@
 //! time. Skips with a notice when `../shared/vectors/external` is absent.
 //!
 //! Run with `cargo bench -p docbridge-interop --bench isomdl_ratio`
-//! (`-- quick` for fewer rounds).
+//! (`-- quick` for fewer rounds); add `--features aws-lc-rs` for docbridge
+//! under its aws-lc-rs crypto provider (isomdl's side is the same either
+//! way).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -326,11 +328,17 @@ fn main() {
     }
     println!(
         "fastest of {batches} batches of {per_batch} (alternating, one process):\n  \
-         docbridge (pure Rust, warm certificate cache) {:>9.1} µs\n  \
-         isomdl 0.2 (assembled from its public calls)  {:>9.1} µs\n  \
-         ratio docbridge / isomdl                      {:>9.2}x",
+         {:<50} {:>9.1} µs\n  \
+         {:<50} {:>9.1} µs\n  \
+         {:<50} {:>9.2}x",
+        format!(
+            "docbridge ({}, warm certificate cache)",
+            docbridge::provider::get_default().name()
+        ),
         micros(best_docbridge),
+        "isomdl 0.2 (assembled from its public calls)",
         micros(best_isomdl),
+        "ratio docbridge / isomdl",
         best_docbridge.as_secs_f64() / best_isomdl.as_secs_f64()
     );
 }
