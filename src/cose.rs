@@ -818,16 +818,19 @@ pub fn sign1(signer: &dyn Signer, payload: &[u8], options: &Sign1Options) -> Res
             )
         }
     }
+    let protected = coset::ProtectedHeader {
+        original_data: None,
+        header: protected.build(),
+    };
+    let tbs = to_be_authenticated("Signature1", &protected, &options.external_aad, payload)?;
     let builder = CoseSign1Builder::new()
-        .protected(protected.build())
-        .unprotected(unprotected.build());
+        .protected(protected.header)
+        .unprotected(unprotected.build())
+        .signature(signer.sign(&tbs)?);
     let builder = if options.detached {
         builder
-            .try_create_detached_signature(payload, &options.external_aad, |tbs| signer.sign(tbs))?
     } else {
-        builder
-            .payload(payload.to_vec())
-            .try_create_signature(&options.external_aad, |tbs| signer.sign(tbs))?
+        builder.payload(payload.to_vec())
     };
     // Round-trip through the encoding so the protected header carries the exact
     // bytes a verifier will see.

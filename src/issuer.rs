@@ -176,9 +176,9 @@ impl<'a> Issuer<'a> {
         validity: &ValidityInfo,
         rng: &mut R,
     ) -> Result<IssuerSigned> {
-        self.issue(
+        self.issue_owned(
             D::DOC_TYPE,
-            &document.to_elements()?,
+            document.to_elements()?,
             device_key,
             validity,
             rng,
@@ -194,6 +194,19 @@ impl<'a> Issuer<'a> {
         &self,
         doc_type: &str,
         elements: &Elements,
+        device_key: &PublicKey,
+        validity: &ValidityInfo,
+        rng: &mut R,
+    ) -> Result<IssuerSigned> {
+        self.issue_owned(doc_type, elements.clone(), device_key, validity, rng)
+    }
+
+    /// [`Issuer::issue`] with elements of its own, whose values move into
+    /// the items rather than being copied (a portrait among them).
+    fn issue_owned<R: CryptoRng + ?Sized>(
+        &self,
+        doc_type: &str,
+        elements: Elements,
         device_key: &PublicKey,
         validity: &ValidityInfo,
         rng: &mut R,
@@ -253,8 +266,8 @@ impl<'a> Issuer<'a> {
                 let item = IssuerSignedItemBytes::encode(IssuerSignedItem {
                     digest_id,
                     random,
-                    element_identifier: identifier.clone(),
-                    element_value: value.clone(),
+                    element_identifier: identifier,
+                    element_value: value,
                 })?;
                 digests.insert(digest_id, item.digest(algorithm));
                 items.push(item);
@@ -266,8 +279,8 @@ impl<'a> Issuer<'a> {
                     rng.fill_bytes(&mut decoy);
                     digests.insert(next_id()?, decoy);
                 }
-                name_spaces.push((ns.clone(), items));
                 value_digests.insert(ns.clone(), digests);
+                name_spaces.push((ns, items));
             }
         }
 
@@ -290,8 +303,15 @@ impl<'a> Issuer<'a> {
                 }),
             other: Vec::new(),
         };
-        let (mso_wrapped, _) = cbor::tag24_of(&mso.to_value()?)?;
-        let payload = cbor::encode(&mso_wrapped)?;
+        // MobileSecurityObjectBytes, `#6.24(bstr)`, wrapped around the
+        // encoding in place rather than through a second encoding pass.
+        let inner = cbor::encode(&mso.to_value()?)?;
+        let payload = [
+            cbor::Head::new(6, cbor::TAG_ENCODED_CBOR).as_slice(),
+            cbor::Head::new(2, u64_from_usize(inner.len())).as_slice(),
+            &inner,
+        ]
+        .concat();
         let issuer_auth = sign1(
             self.signer,
             &payload,
