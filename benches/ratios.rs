@@ -172,6 +172,7 @@ fn main() {
     println!(
         "(fastest of {rounds} interleaved batches; crypto = signature verifications + digests"
     );
+    println!(" + reading the device key from its COSE_Key (a point decompression for Ed25519)");
     println!(" [+ ECDH, HKDF, HMAC for deviceMac]; with a warm certificate cache the DS");
     println!(" chain signature is no longer unavoidable and leaves the crypto sum)\n");
     println!("| case | certificate cache | µs | crypto µs | ratio |");

@@ -132,10 +132,12 @@ enum KeyIdentity<'a> {
     Simple(u64),
 }
 
-/// The keys of one map seen so far. The maps of mdoc structures hold a
-/// handful of keys: those are compared in a small array, so scanning a map
-/// allocates nothing; a larger map moves to a hash set, whose cost per key
-/// stays constant however many keys a hostile map holds.
+/// The keys of one map seen so far. The maps of mdoc structures hold at
+/// most a few dozen keys (the largest are an MSO's digests of one
+/// namespace, one per element of a licence): those are compared in a small
+/// array, so scanning a map allocates nothing and hashes nothing; a larger
+/// map moves to a hash set, whose cost per key stays constant however many
+/// keys a hostile map holds.
 #[derive(Default)]
 struct SeenKeys<'a> {
     few: [Option<KeyIdentity<'a>>; SeenKeys::FEW],
@@ -143,7 +145,7 @@ struct SeenKeys<'a> {
 }
 
 impl<'a> SeenKeys<'a> {
-    const FEW: usize = 16;
+    const FEW: usize = 32;
 
     /// Records `key`; false when it was seen already.
     fn insert(&mut self, key: KeyIdentity<'a>) -> bool {

@@ -106,7 +106,14 @@ impl IssuerSignedItemBytes {
         // Serialised from borrowed fields: building the `Value` map first
         // (as `to_value` does) would copy every value, a portrait among
         // them, only to encode it. Same bytes; a unit test holds them equal.
-        let mut bytes = Vec::new();
+        // Sized for the value's content up front, so a portrait is not
+        // copied at every doubling of the buffer.
+        let content = match &item.element_value {
+            Value::Bytes(b) => b.len(),
+            Value::Text(t) => t.len(),
+            _ => 0,
+        };
+        let mut bytes = Vec::with_capacity(content.saturating_add(128));
         ciborium::ser::into_writer(&ItemEncoding::of(&item), &mut bytes)
             .map_err(|e| Error::InvalidArgument(format!("cannot encode CBOR: {e}")))?;
         Ok(IssuerSignedItemBytes { bytes, item })
