@@ -273,6 +273,36 @@ fn memory_and_threads(case: &fixtures::Case, quick: bool) {
         two_threads.as_secs_f64() * 1e3,
         one_thread.as_secs_f64() / two_threads.as_secs_f64()
     );
+    // The same for the case's crypto alone, which shares nothing between
+    // threads: the speed-up this machine's two cores give at best.
+    let (crypto_one, crypto_two) =
+        on_one_and_two_threads(runs, &|| case.crypto.run_without_chain());
+    println!(
+        "its crypto alone, {runs} times: {:.0} ms on one thread, {:.0} ms on two (speed-up {:.2}x: the machine's ceiling)",
+        crypto_one.as_secs_f64() * 1e3,
+        crypto_two.as_secs_f64() * 1e3,
+        crypto_one.as_secs_f64() / crypto_two.as_secs_f64()
+    );
+}
+
+/// `runs` calls of `f` on one thread, then split over two.
+fn on_one_and_two_threads(runs: usize, f: &(dyn Fn() + Sync)) -> (Duration, Duration) {
+    let start = Instant::now();
+    for _ in 0..runs {
+        f();
+    }
+    let one = start.elapsed();
+    let start = Instant::now();
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| {
+                for _ in 0..runs / 2 {
+                    f();
+                }
+            });
+        }
+    });
+    (one, start.elapsed())
 }
 
 /// A trust store of 10,000 authorities, a status lookup in a 1,000,000-entry
