@@ -467,3 +467,95 @@ fn subject_alt_names_of_a_real_reader_certificate_are_read() {
     let root = std::fs::read(format!("{OPENID4VP}/mdocts_animo-mdoc-05_root_cert.pem")).unwrap();
     assert!(Certificate::load_one(&root).unwrap().dns_names().is_empty());
 }
+
+/// Where the rental root publishes its CRL in the CRL test.
+const RENTAL_CRL: &str = "https://rentals.example.pl/crl";
+
+#[test]
+fn a_signed_request_is_checked_against_the_wallets_reader_crls() {
+    use docbridge::ReaderCrls;
+    use docbridge::x509::crl::{CrlOutcome, CrlPolicy, CrlSet, CrlSpec, create_crl};
+    use time::macros::datetime;
+
+    let rentals = root("Rentals CA", 1);
+    let key = SoftwareKey::generate(Algorithm::Es256, &mut rng(2));
+    let certificate = x509::create_reader_for_domain(
+        &CertificateSpec {
+            crl_uri: Some(RENTAL_CRL.into()),
+            ..spec("Wynajem", 2)
+        },
+        DOMAIN,
+        &key.public_key(),
+        &rentals.certificate,
+        &rentals.key,
+    )
+    .unwrap();
+    let verifier_key = Party { key, certificate };
+    let jws = direct_post(CLIENT, 3)
+        .signed_request_object(
+            &verifier_key.key,
+            std::slice::from_ref(&verifier_key.certificate),
+        )
+        .unwrap();
+    let crl_revoking = |serials: &[&[u8]]| {
+        let mut spec = CrlSpec::new(
+            1,
+            datetime!(2026-11-01 0:00 UTC),
+            datetime!(2026-12-01 0:00 UTC),
+        );
+        spec.issuing_distribution_point = Some(RENTAL_CRL.into());
+        for serial in serials {
+            spec.revoke(serial, datetime!(2026-11-01 0:00 UTC), None);
+        }
+        let mut set = CrlSet::new();
+        set.insert(
+            RENTAL_CRL,
+            create_crl(&spec, &rentals.certificate, None, &rentals.key).unwrap(),
+        );
+        set
+    };
+    let verify = |crls: Option<ReaderCrls>| {
+        let mut wallet = Wallet::new(Vec::new());
+        if let Some(crls) = crls {
+            wallet.set_reader_crls(crls);
+        }
+        wallet.verify_signed_request(jws.as_bytes(), &REDIRECT, &roots(&rentals), NOW)
+    };
+
+    // No reader CRLs held: not consulted, and said so.
+    assert_eq!(verify(None).unwrap().reader.crl, CrlOutcome::Disabled);
+    // A current CRL listing another serial: good.
+    let good = ReaderCrls {
+        crls: crl_revoking(&[&[0x77]]),
+        policy: CrlPolicy::fail_closed(),
+    };
+    let signed = verify(Some(good)).unwrap();
+    assert_eq!(signed.reader.crl, CrlOutcome::Good);
+    assert_eq!(signed.reader.root_label, "car rental");
+    // The verifier's own serial revoked: refused, whatever the policy.
+    for allow_unchecked in [false, true] {
+        let revoked = ReaderCrls {
+            crls: crl_revoking(&[verifier_key.certificate.serial()]),
+            policy: CrlPolicy::fail_closed().allow_unchecked(allow_unchecked),
+        };
+        assert_eq!(code(verify(Some(revoked))), "certificate_revoked");
+    }
+    // No CRL for its distribution point: refused, or passed as not checked.
+    assert_eq!(code(verify(Some(ReaderCrls::default()))), "crl_missing");
+    let offline = ReaderCrls {
+        crls: CrlSet::new(),
+        policy: CrlPolicy::fail_closed().allow_unchecked(true),
+    };
+    assert_eq!(
+        verify(Some(offline)).unwrap().reader.crl,
+        CrlOutcome::NotChecked
+    );
+    // The plain call consults no CRL.
+    assert_eq!(
+        SignedRequest::verify(jws.as_bytes(), &REDIRECT, &roots(&rentals), NOW)
+            .unwrap()
+            .reader
+            .crl,
+        CrlOutcome::Disabled
+    );
+}

@@ -29,11 +29,11 @@ use crate::holder::consent::Consent;
 use crate::holder::prepared::{
     PreparedPresentation, PreparedRequest, RequestedElement, UnansweredQuery, UnansweredReason,
 };
-use crate::holder::reader::ReaderStatus;
+use crate::holder::reader::{ReaderRoot, ReaderStatus};
 use crate::holder::wallet::Wallet;
 use crate::holder::{DeviceSigner, Presentation};
 use crate::oid4vp::dcql::{CredentialQuery, DcqlQuery, MSO_MDOC};
-use crate::oid4vp::{VpToken, WalletRequest};
+use crate::oid4vp::{Expected, SignedRequest, VpToken, WalletRequest};
 
 /// One credential query matched to a stored copy and a claim set.
 struct Matched<'q> {
@@ -43,6 +43,22 @@ struct Matched<'q> {
 }
 
 impl Wallet {
+    /// Verifies a signed OpenID4VP request object against `roots` at `now`
+    /// ([`SignedRequest::verify`]) and the verifier's certificate against
+    /// this wallet's reader CRLs ([`Wallet::set_reader_crls`]), as a
+    /// readerAuth reader's is; without reader CRLs its outcome is
+    /// [`crate::CrlOutcome::Disabled`]. See
+    /// [`SignedRequest::verify_with_crls`] for the codes.
+    pub fn verify_signed_request(
+        &self,
+        request_object: &[u8],
+        expected: &Expected<'_>,
+        roots: &[ReaderRoot],
+        now: OffsetDateTime,
+    ) -> Result<SignedRequest> {
+        SignedRequest::verify_with_crls(request_object, expected, roots, self.reader_crls(), now)
+    }
+
     /// Phase one for an OpenID4VP request: [`Wallet::prepare_dcql`] with the
     /// request's query and session transcript.
     pub fn prepare_openid4vp(

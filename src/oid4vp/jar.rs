@@ -31,6 +31,11 @@
 //! `oid4vp_client_mismatch` (another prefix, a certificate that does not
 //! carry the client identifier, a `client_id` other than the one the
 //! request came with), `request_object_audience`, `request_object_expired`.
+//! With reader CRLs ([`SignedRequest::verify_with_crls`], or
+//! [`crate::Wallet::verify_signed_request`] with the wallet's own), the
+//! verifier's certificate is checked against them as a readerAuth reader's
+//! is: `certificate_revoked`, and when its CRL is missing or stale and the
+//! policy refuses that, `crl_missing` or `crl_expired`.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -40,12 +45,13 @@ use time::OffsetDateTime;
 
 use super::wallet_request::WalletRequest;
 use crate::cbor::Limits;
+use crate::clock::DEFAULT_CLOCK_SKEW;
 use crate::cose::{Algorithm, PublicKey, Signer};
 use crate::error::{Error, Result, excerpt};
-use crate::holder::{ReaderIdentity, ReaderRoot};
+use crate::holder::{ReaderCrls, ReaderIdentity, ReaderRoot};
 use crate::request::reader_root_index;
 use crate::x509::Certificate;
-use crate::x509::crl::CrlOutcome;
+use crate::x509::crl::{CrlOutcome, check_chain};
 
 /// The JWS `typ` of a request object (RFC 9101 section 10.8).
 pub const REQUEST_OBJECT_TYPE: &str = "oauth-authz-req+jwt";
@@ -261,10 +267,28 @@ impl SignedRequest {
     /// Verifies a request object (the `request` parameter, or the body
     /// fetched from `request_uri`) against the holder's reader roots at
     /// `now`, and reads it (see the module docs for the checks and codes).
+    /// No CRL is consulted: the reader's [`ReaderIdentity::crl`] is
+    /// [`CrlOutcome::Disabled`].
     pub fn verify(
         request_object: &[u8],
         expected: &Expected<'_>,
         roots: &[ReaderRoot],
+        now: OffsetDateTime,
+    ) -> Result<SignedRequest> {
+        SignedRequest::verify_with_crls(request_object, expected, roots, None, now)
+    }
+
+    /// [`SignedRequest::verify`], and, when `crls` is given, the verifier's
+    /// certificate against them with the root that issued it as the anchor,
+    /// as [`crate::Wallet::prepare`] checks a readerAuth reader: a revoked
+    /// certificate is `certificate_revoked` whatever the policy; a missing
+    /// or stale CRL is `crl_missing` or `crl_expired` unless the policy lets
+    /// it pass as [`CrlOutcome::NotChecked`].
+    pub fn verify_with_crls(
+        request_object: &[u8],
+        expected: &Expected<'_>,
+        roots: &[ReaderRoot],
+        crls: Option<&ReaderCrls>,
         now: OffsetDateTime,
     ) -> Result<SignedRequest> {
         let jws = CompactJws::parse(request_object)?;
@@ -297,6 +321,19 @@ impl SignedRequest {
             .get(reader_root_index(&leaf, &root_certificates, now)?)
             .ok_or_else(|| Error::UntrustedReader(excerpt(leaf.subject()).to_string()))?;
         jws.verify(leaf.public_key())?;
+        // The leaf alone: the root is the anchor, and the rest of x5c was
+        // never relied on.
+        let crl = match crls {
+            None => CrlOutcome::Disabled,
+            Some(crls) => check_chain(
+                std::slice::from_ref(&leaf),
+                std::slice::from_ref(&root.certificate),
+                &crls.crls,
+                &crls.policy,
+                now,
+                DEFAULT_CLOCK_SKEW,
+            )?,
+        };
 
         let claims: Json = serde_json::from_slice(&jws.payload)
             .map_err(|_| malformed("the claims are not JSON"))?;
@@ -350,7 +387,7 @@ impl SignedRequest {
                 chain,
                 root: root.certificate.clone(),
                 root_label: root.label.clone(),
-                crl: CrlOutcome::Disabled,
+                crl,
             },
         })
     }
