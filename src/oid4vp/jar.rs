@@ -35,7 +35,7 @@
 //! [`crate::Wallet::verify_signed_request`] with the wallet's own), the
 //! verifier's certificate is checked against them as a readerAuth reader's
 //! is: `certificate_revoked`, and when its CRL is missing or stale and the
-//! policy refuses that, `crl_missing` or `crl_expired`.
+//! policy refuses that, `crl_missing` or `crl_stale`.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -282,7 +282,7 @@ impl SignedRequest {
     /// certificate against them with the root that issued it as the anchor,
     /// as [`crate::Wallet::prepare`] checks a readerAuth reader: a revoked
     /// certificate is `certificate_revoked` whatever the policy; a missing
-    /// or stale CRL is `crl_missing` or `crl_expired` unless the policy lets
+    /// or stale CRL is `crl_missing` or `crl_stale` unless the policy lets
     /// it pass as [`CrlOutcome::NotChecked`].
     pub fn verify_with_crls(
         request_object: &[u8],
