@@ -11,16 +11,21 @@
 //! HPKE `info` and the AEAD cannot tell which input differs.
 //! Then the same check runs over OpenID4VP 1.0 with `direct_post.jwt`.
 //!
+//! The wallet answers as an app does: it prepares what the request asks
+//! for (the consent screen's content), the holder approves part of it (the
+//! name and `age_over_18`, not the driving privileges), and only what was
+//! approved is disclosed; the website verifies exactly those elements.
+//!
 //! Run with `cargo run --example online_check` (seeded RNG, fixed time).
 
 use docbridge::dcapi::{IsoMdocVerifierRequest, IsoMdocWalletRequest};
 use docbridge::documents::samples;
 use docbridge::oid4vp::dcql::CredentialQuery;
-use docbridge::oid4vp::{DcqlQuery, ResponseMode, VerifierRequest, VpToken, WalletRequest};
+use docbridge::oid4vp::{DcqlQuery, ResponseMode, VerifierRequest, WalletRequest};
 use docbridge::{
-    AcceptancePolicy, Algorithm, DemoAuthority, DeviceRequest, DrivingLicence, Issuer,
-    IssuerSigned, ItemsRequest, ReaderCheck, Signer, SoftwareKey, TrustedAuthorities, ValidityInfo,
-    VerifiedDocument, Verifier, VerifyOptions, present,
+    AcceptancePolicy, Algorithm, Consent, DemoAuthority, DrivingLicence, Issuer, ItemsRequest,
+    PreparedPresentation, ReaderStatus, Signer as _, SoftwareKey, TrustedAuthorities, ValidityInfo,
+    VerifiedDocument, Verifier, VerifyOptions, Wallet,
 };
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
@@ -55,7 +60,7 @@ fn main() -> Result<(), docbridge::Error> {
         ),
         &mut rng,
     )?;
-    let wallet = [licence];
+    let wallet = Wallet::new(vec![licence]);
 
     // The rental company's backend trusts the Ukrainian authority and
     // accepts what Polish rules accept.
@@ -76,23 +81,26 @@ fn main() -> Result<(), docbridge::Error> {
         request_json.to_string().len()
     );
 
-    // The browser hands the wallet the request and the website's origin.
+    // The browser hands the wallet the request and the website's origin;
+    // the holder approves the name and age, not the driving privileges.
     let answer = |origin: &str, json: &serde_json::Value, rng: &mut ChaCha20Rng| {
         let seen = IsoMdocWalletRequest::from_json(json, origin)?;
-        let presentation = present(
-            &wallet,
+        let mut wallet = wallet.clone();
+        // An unsigned request: no reader roots to check it against.
+        let prepared = wallet.prepare(
             seen.device_request(),
             seen.session_transcript_bytes(),
-            &device_key,
-            ReaderCheck::Skip,
+            &[],
             now,
         )?;
+        show_consent_screen(&prepared);
+        let presentation = wallet.approve(&prepared, &holder_consent(), &[&device_key])?;
         seen.respond(&presentation.response.to_vec()?, rng)
     };
     let response = answer(WEBSITE, &request_json, &mut rng)?;
     let bytes = request.open_response(&response)?;
     let verified = verify(&verifier, &bytes, request.session_transcript_bytes(), now)?;
-    report(&verified);
+    report(&verified)?;
 
     // A site that relays the website's request gets an answer bound to its
     // own origin; the website cannot open it.
@@ -128,7 +136,13 @@ fn main() -> Result<(), docbridge::Error> {
         true,
         &mut rng,
     )?;
-    let params = wallet_answers_oid4vp(&wallet, &device_key, &request.to_json(), now, &mut rng)?;
+    let params = wallet_answers_oid4vp(
+        &mut wallet.clone(),
+        &device_key,
+        &request.to_json(),
+        now,
+        &mut rng,
+    )?;
     let token = request.read_response(&params)?;
     for responses in token.presentations.values() {
         for bytes in responses {
@@ -137,40 +151,61 @@ fn main() -> Result<(), docbridge::Error> {
                 bytes,
                 &request.session_transcript_bytes()?,
                 now,
-            )?);
+            )?)?;
         }
     }
     Ok(())
 }
 
-/// The wallet reads an OpenID4VP request, matches its DCQL query, presents
-/// each chosen document over the request's transcript and answers.
+/// What the consent screen lists: each document asked for and the
+/// elements the wallet could disclose from it.
+fn show_consent_screen(prepared: &PreparedPresentation) {
+    for request in prepared.requests() {
+        let elements: Vec<&str> = request
+            .elements()
+            .iter()
+            .map(|e| e.element.as_str())
+            .collect();
+        println!(
+            "consent screen: {} asks for {} ({:?})",
+            reader_name(request.reader()),
+            request.doc_type(),
+            elements
+        );
+    }
+}
+
+fn reader_name(reader: &ReaderStatus) -> String {
+    match reader.identity() {
+        Some(identity) => identity.root_label.clone(),
+        None => "an unauthenticated website".into(),
+    }
+}
+
+/// The holder's choice: the name and `age_over_18`, not the driving
+/// privileges.
+fn holder_consent() -> Consent {
+    Consent::none()
+        .approve(DrivingLicence::DOC_TYPE, NAMESPACE, "family_name")
+        .approve(DrivingLicence::DOC_TYPE, NAMESPACE, "age_over_18")
+}
+
+/// The wallet reads an OpenID4VP request, matches its DCQL query (the
+/// consent screen's content), and answers with what the holder approved.
 fn wallet_answers_oid4vp(
-    wallet: &[IssuerSigned],
-    device_key: &dyn Signer,
+    wallet: &mut Wallet,
+    device_key: &SoftwareKey,
     request: &serde_json::Value,
     now: OffsetDateTime,
     rng: &mut ChaCha20Rng,
 ) -> Result<serde_json::Value, docbridge::Error> {
     let seen = WalletRequest::from_json(request, None)?;
-    let mut token = VpToken::default();
-    for chosen in seen.query().select(wallet)? {
-        let transcript = seen.session_transcript_bytes();
-        let device_request =
-            DeviceRequest::build(std::slice::from_ref(&chosen.request), None, transcript)?;
-        let document = wallet
-            .get(chosen.document)
-            .ok_or_else(|| docbridge::Error::InvalidArgument("no such document".into()))?;
-        let presentation = present(
-            std::slice::from_ref(document),
-            &device_request,
-            transcript,
-            device_key,
-            ReaderCheck::Skip,
-            now,
-        )?;
-        token.add(&chosen.id, presentation.response.to_vec()?);
-    }
+    // An unsigned request: the verifier is not authenticated, and says so.
+    let reader = ReaderStatus::Unauthenticated("reader_auth_missing");
+    let prepared = wallet.prepare_openid4vp(&seen, reader, now)?;
+    show_consent_screen(&prepared);
+    let (token, _presentation) =
+        wallet.approve_vp_token(&prepared, &holder_consent(), &[device_key])?;
     seen.respond(&token, rng)
 }
 
@@ -186,21 +221,30 @@ fn verify(
         .into_doc_type(DrivingLicence::DOC_TYPE)
 }
 
-fn report(verified: &VerifiedDocument) {
+/// Prints what the website verified; fails the example if it received an
+/// element the holder did not approve.
+fn report(verified: &VerifiedDocument) -> Result<(), docbridge::Error> {
     let value = |name: &str| {
         verified
             .element(NAMESPACE, name)
             .map_or_else(|| "-".to_string(), |v| format!("{v:?}"))
     };
     println!(
-        "verified {} from {} (holder bound: {}): family_name {}, age_over_18 {}, {} elements",
+        "verified {} from {} (holder bound: {}): family_name {}, age_over_18 {}, driving_privileges {}, {} elements",
         verified.doc_type(),
         verified.issuing_country(),
         verified.holder_bound(),
         value("family_name"),
         value("age_over_18"),
+        value("driving_privileges"),
         verified.elements().values().map(|m| m.len()).sum::<usize>()
     );
+    if verified.element(NAMESPACE, "driving_privileges").is_some() {
+        return Err(docbridge::Error::InvalidArgument(
+            "the website received driving_privileges, which the holder declined".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Prints the refusal's code; an acceptance fails the example.
