@@ -16,6 +16,7 @@
 //! | [`signer`] | `DeviceSigner`, implemented by the app over its keystore; `DeviceKey`, a software key |
 //! | [`issuer`] | `DocumentIssuer` for backends, `DemoAuthority` for tests and demos (feature `demo`) |
 //! | [`wallet`] | `Wallet`: stored documents, `readRequest`, `respond` with the user's consent |
+//! | [`openid4vp`] | OpenID4VP 1.0: the verifier's request and its answer; the wallet's `readOpenid4vpRequest`, `readSignedOpenid4vpRequest` and `respondOpenid4vp` |
 //! | [`request`] | building a DeviceRequest (the reader's side) |
 //! | [`session`] | `ReaderSession` / `DeviceSession`, ephemeral keys |
 //! | [`transcript`] | session transcript builders: proximity, OpenID4VP, Digital Credentials API, backend nonce |
@@ -39,6 +40,7 @@ pub mod document;
 pub mod element;
 pub mod error;
 pub mod issuer;
+pub mod openid4vp;
 pub mod request;
 pub mod session;
 pub mod signer;
@@ -53,6 +55,7 @@ pub use error::DocbridgeError;
 #[cfg(feature = "demo")]
 pub use issuer::DemoAuthority;
 pub use issuer::DocumentIssuer;
+pub use openid4vp::{Openid4vpRequest, Openid4vpVerifierRequest};
 pub use session::{DeviceSession, EphemeralKey, ReaderSession};
 pub use signer::{DeviceKey, DeviceSigner};
 pub use trust::TrustStore;

@@ -105,42 +105,77 @@ pub struct ReaderRequest {
 impl ReaderRequest {
     /// Per requested document: doc type, elements, the reader.
     pub fn documents(&self) -> Vec<RequestedDocument> {
-        self.prepared
-            .requests()
-            .iter()
-            .map(|r| {
-                let (reader, reader_error) = match r.reader() {
-                    ReaderStatus::Authenticated(identity) => (
-                        Some(ReaderIdentity {
-                            subject: identity.certificate.subject().to_string(),
-                            root_label: identity.root_label.clone(),
-                            certificate_revocation: identity.crl.into(),
-                        }),
-                        None,
-                    ),
-                    ReaderStatus::Unauthenticated(code) => (None, Some((*code).to_string())),
-                    ReaderStatus::NotChecked => (None, None),
-                };
-                RequestedDocument {
-                    doc_type: r.doc_type().to_string(),
-                    held: r.held(),
-                    copy_already_shown: r.copy_already_shown(),
-                    elements: r
-                        .elements()
-                        .iter()
-                        .map(|e| RequestedElement {
-                            namespace: e.namespace.clone(),
-                            identifier: e.element.clone(),
-                            intent_to_retain: e.intent_to_retain,
-                            available: e.available,
-                        })
-                        .collect(),
-                    reader,
-                    reader_error,
-                }
-            })
-            .collect()
+        requested_documents(&self.prepared)
     }
+}
+
+/// What the consent screen shows of `prepared`, per requested document.
+pub(crate) fn requested_documents(prepared: &PreparedPresentation) -> Vec<RequestedDocument> {
+    prepared
+        .requests()
+        .iter()
+        .map(|r| {
+            let (reader, reader_error) = match r.reader() {
+                ReaderStatus::Authenticated(identity) => (
+                    Some(ReaderIdentity {
+                        subject: identity.certificate.subject().to_string(),
+                        root_label: identity.root_label.clone(),
+                        certificate_revocation: identity.crl.into(),
+                    }),
+                    None,
+                ),
+                ReaderStatus::Unauthenticated(code) => (None, Some((*code).to_string())),
+                ReaderStatus::NotChecked => (None, None),
+            };
+            RequestedDocument {
+                doc_type: r.doc_type().to_string(),
+                held: r.held(),
+                copy_already_shown: r.copy_already_shown(),
+                elements: r
+                    .elements()
+                    .iter()
+                    .map(|e| RequestedElement {
+                        namespace: e.namespace.clone(),
+                        identifier: e.element.clone(),
+                        intent_to_retain: e.intent_to_retain,
+                        available: e.available,
+                    })
+                    .collect(),
+                reader,
+                reader_error,
+            }
+        })
+        .collect()
+}
+
+/// The core's reader roots from the records the app passed.
+pub(crate) fn core_roots(roots: Vec<ReaderRoot>) -> docbridge::Result<Vec<holder::ReaderRoot>> {
+    roots
+        .into_iter()
+        .map(|r| {
+            Ok(holder::ReaderRoot::new(
+                r.label,
+                Certificate::load_one(&r.certificate)?,
+            ))
+        })
+        .collect()
+}
+
+/// The app's signers, each checked once for its algorithm and key.
+pub(crate) fn core_signers(
+    signers: Vec<Arc<dyn DeviceSigner>>,
+) -> docbridge::Result<Vec<ForeignSigner>> {
+    signers.into_iter().map(ForeignSigner::new).collect()
+}
+
+/// The user's approvals as the core's consent.
+pub(crate) fn core_consent(consent: &[Consent]) -> holder::Consent {
+    consent
+        .iter()
+        .flat_map(|c| c.elements.iter().map(move |e| (&c.doc_type, e)))
+        .fold(holder::Consent::none(), |all, (doc_type, e)| {
+            all.approve(doc_type, &e.namespace, &e.identifier)
+        })
 }
 
 /// The elements the user approved for one doc type.
@@ -169,7 +204,7 @@ pub struct Wallet {
 }
 
 impl Wallet {
-    fn lock(&self) -> MutexGuard<'_, holder::Wallet> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, holder::Wallet> {
         // `approve` counts shown copies only once the response is built, so
         // a poisoned lock holds no half-change.
         self.inner
@@ -245,15 +280,7 @@ impl Wallet {
     ) -> Result<Arc<ReaderRequest>> {
         let now = to_core(now)?;
         let request = DeviceRequest::from_slice(&request)?;
-        let roots = reader_roots
-            .into_iter()
-            .map(|r| {
-                Ok(holder::ReaderRoot::new(
-                    r.label,
-                    Certificate::load_one(&r.certificate)?,
-                ))
-            })
-            .collect::<docbridge::Result<Vec<_>>>()?;
+        let roots = core_roots(reader_roots)?;
         let prepared = self.lock().prepare(&request, &transcript, &roots, now)?;
         Ok(Arc::new(ReaderRequest { prepared }))
     }
@@ -270,23 +297,14 @@ impl Wallet {
         consent: Vec<Consent>,
         signers: Vec<Arc<dyn DeviceSigner>>,
     ) -> Result<Vec<u8>> {
-        let signers = signers
-            .into_iter()
-            .map(ForeignSigner::new)
-            .collect::<docbridge::Result<Vec<_>>>()?;
+        let signers = core_signers(signers)?;
         let signers: Vec<&dyn docbridge::Signer> = signers
             .iter()
             .map(|s| s as &dyn docbridge::Signer)
             .collect();
-        let approved = consent
-            .iter()
-            .flat_map(|c| c.elements.iter().map(move |e| (&c.doc_type, e)))
-            .fold(holder::Consent::none(), |all, (doc_type, e)| {
-                all.approve(doc_type, &e.namespace, &e.identifier)
-            });
-        let presentation = self
-            .lock()
-            .approve(&request.prepared, &approved, &signers)?;
+        let presentation =
+            self.lock()
+                .approve(&request.prepared, &core_consent(&consent), &signers)?;
         Ok(presentation.response.to_vec()?)
     }
 }

@@ -261,6 +261,26 @@ fun holderChecks() {
         !text.contains("1990-02-03") && !text.contains("Olena") && text.contains("Shevchenko")) { "a declined or unrequested value found" }
     val nothing = String(wallet.respond(request, emptyList(), listOf(signer)), Charsets.ISO_8859_1)
     record("consent: nothing approved, no document", !nothing.contains("issuerSigned") && !nothing.contains("deviceSigned")) { nothing }
+    // OpenID4VP 1.0, direct_post.jwt: the verifier's request, the wallet's
+    // consent (the same approval), the encrypted answer read back and verified.
+    val client = "x509_san_dns:wynajem.example.pl"
+    val claimPaths = listOf("family_name", "birth_date", "age_over_18").joinToString(",") { "{\"path\": [\"$ns\", \"$it\"]}" }
+    val oidRequest = Openid4vpVerifierRequest(client,
+        Openid4vpResponseMode.DirectPost("https://wynajem.example.pl/oid4vp/response"),
+        """{"credentials": [{"id": "licence", "format": "mso_mdoc", "meta": {"doctype_value": "$mdl"}, "claims": [$claimPaths]}]}""",
+        true)
+    val oidRead = wallet.readOpenid4vpRequest(oidRequest.requestJson(), null, now)
+    val oidDocs = oidRead.documents()
+    record("openid4vp: the request is read", oidDocs.size == 1 && oidDocs[0].readerError == "reader_auth_missing" &&
+        oidDocs[0].elements.map { it.identifier }.sorted() == listOf("age_over_18", "birth_date", "family_name") &&
+        oidRead.clientId() == client && oidRead.unanswered().isEmpty()) { "$oidDocs" }
+    val oidAnswer = wallet.respondOpenid4vp(oidRead, consent, listOf(signer))
+    val oidPresentations = oidRequest.readResponse(oidAnswer)
+    val oidVerified = verifier.verifyDeviceResponse(oidPresentations[0].deviceResponses[0],
+        oidRequest.sessionTranscript(), null, emptyList(), now)[0]
+    record("openid4vp: round trip, the answer encrypted, only the approved elements",
+        oidPresentations.map { it.queryId } == listOf("licence") && !oidAnswer.contains("Shevchenko") && oidVerified.holderBound &&
+        JsonParser.parseString(oidVerified.claimsJson) == JsonParser.parseString("""{"$ns": {"family_name": "Shevchenko", "age_over_18": true}}""")) { "$oidVerified" }
     try {
         verifier.verifyDeviceResponse(response, backendNonceTranscript("another backend", ByteArray(16)), null, emptyList(), now)
         record("errors: a replayed response is refused", false) { "accepted" }

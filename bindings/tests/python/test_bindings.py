@@ -268,6 +268,28 @@ record("consent: the declined element is absent from the response bytes",
 nothing = wallet.respond(request, [], [signer])
 record("consent: nothing approved, no document",
        b"issuerSigned" not in nothing and b"deviceSigned" not in nothing, nothing.hex())
+# OpenID4VP 1.0, direct_post.jwt: the verifier's request, the wallet's
+# consent (the same approval), the encrypted answer read back and verified.
+CLIENT = "x509_san_dns:wynajem.example.pl"
+oid_request = db.Openid4vpVerifierRequest(
+    CLIENT, db.Openid4vpResponseMode.DIRECT_POST(response_uri="https://wynajem.example.pl/oid4vp/response"),
+    json.dumps({"credentials": [{"id": "licence", "format": "mso_mdoc", "meta": {"doctype_value": MDL},
+                                 "claims": [{"path": [NS, name]} for name in ("family_name", "birth_date", "age_over_18")]}]}),
+    True)
+oid_read = wallet.read_openid4vp_request(oid_request.request_json(), None, NOW)
+oid_docs = oid_read.documents()
+record("openid4vp: the request is read", len(oid_docs) == 1 and oid_docs[0].reader_error == "reader_auth_missing"
+       and sorted(e.identifier for e in oid_docs[0].elements) == ["age_over_18", "birth_date", "family_name"]
+       and oid_read.client_id() == CLIENT and oid_read.unanswered() == [], f"{oid_docs}")
+oid_answer = wallet.respond_openid4vp(oid_read, consent, [signer])
+oid_presentations = oid_request.read_response(oid_answer)
+oid_verified = verifier.verify_device_response(oid_presentations[0].device_responses[0],
+                                               oid_request.session_transcript(), None, [], NOW)[0]
+record("openid4vp: round trip, the answer encrypted, only the approved elements",
+       [p.query_id for p in oid_presentations] == ["licence"] and "Shevchenko" not in oid_answer
+       and oid_verified.holder_bound
+       and json.loads(oid_verified.claims_json) == {NS: {"family_name": "Shevchenko", "age_over_18": True}},
+       f"{oid_verified}")
 try:
     verifier.verify_device_response(response, db.backend_nonce_transcript("another backend", bytes(16)), None, [], NOW)
     record("errors: a replayed response is refused", False, "accepted")

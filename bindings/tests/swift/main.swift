@@ -273,6 +273,28 @@ func holderChecks() throws {
            !bytes.contains("1990-02-03") && !bytes.contains("Olena") && bytes.contains("Shevchenko"), "a declined or unrequested value found")
     let nothing = String(decoding: try wallet.respond(request: request, consent: [], signers: [signer]), as: UTF8.self)
     record("consent: nothing approved, no document", !nothing.contains("issuerSigned") && !nothing.contains("deviceSigned"), nothing)
+    // OpenID4VP 1.0, direct_post.jwt: the verifier's request, the wallet's
+    // consent (the same approval), the encrypted answer read back and verified.
+    let client = "x509_san_dns:wynajem.example.pl"
+    let claimPaths = ["family_name", "birth_date", "age_over_18"].map { "{\"path\": [\"\(ns)\", \"\($0)\"]}" }.joined(separator: ",")
+    let oidRequest = try Openid4vpVerifierRequest(
+        clientId: client, mode: .directPost(responseUri: "https://wynajem.example.pl/oid4vp/response"),
+        dcqlQueryJson: "{\"credentials\": [{\"id\": \"licence\", \"format\": \"mso_mdoc\", \"meta\": {\"doctype_value\": \"\(mdl)\"}, \"claims\": [\(claimPaths)]}]}",
+        encrypt: true)
+    let oidRead = try wallet.readOpenid4vpRequest(requestJson: oidRequest.requestJson(), origin: nil, now: now)
+    let oidDocs = oidRead.documents()
+    record("openid4vp: the request is read", oidDocs.count == 1 && oidDocs[0].readerError == "reader_auth_missing" &&
+           oidDocs[0].elements.map { $0.identifier }.sorted() == ["age_over_18", "birth_date", "family_name"] &&
+           oidRead.clientId() == client && oidRead.unanswered().isEmpty, "\(oidDocs)")
+    let oidAnswer = try wallet.respondOpenid4vp(request: oidRead, consent: consent, signers: [signer])
+    let oidPresentations = try oidRequest.readResponse(responseJson: oidAnswer)
+    let oidVerified = try verifier.verifyDeviceResponse(deviceResponse: oidPresentations[0].deviceResponses[0],
+                                                        transcript: oidRequest.sessionTranscript(), readerEphemeralKey: nil,
+                                                        statusTokens: [], now: now)[0]
+    record("openid4vp: round trip, the answer encrypted, only the approved elements",
+           oidPresentations.map { $0.queryId } == ["licence"] && !oidAnswer.contains("Shevchenko") && oidVerified.holderBound &&
+           same(parse(oidVerified.claimsJson), parse("{\"\(ns)\": {\"family_name\": \"Shevchenko\", \"age_over_18\": true}}")),
+           "\(oidVerified)")
     do {
         _ = try verifier.verifyDeviceResponse(deviceResponse: response, transcript: backendNonceTranscript(verifier: "another backend", nonce: Data(count: 16)),
                                               readerEphemeralKey: nil, statusTokens: [], now: now)
