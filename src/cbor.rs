@@ -334,22 +334,7 @@ impl Scanner<'_> {
                 }
                 Ok(())
             }
-            5 => {
-                let depth = self.enter(depth)?;
-                let len = self.check_len(argument, 2)?;
-                let mut keys = SeenKeys::default();
-                for _ in 0..len {
-                    let start = self.pos;
-                    self.item(depth)?;
-                    let input = self.input;
-                    let key = input.get(start..self.pos).ok_or_else(truncated)?;
-                    if !keys.insert(key_identity(key)?) {
-                        return Err(Error::CborDuplicateKey(describe_key(key)));
-                    }
-                    self.item(depth)?;
-                }
-                Ok(())
-            }
+            5 => self.map(depth, argument),
             _ => {
                 // Major type 6: a tag around exactly one item.
                 let depth = self.enter(depth)?;
@@ -359,6 +344,28 @@ impl Scanner<'_> {
                 self.item(depth)
             }
         }
+    }
+
+    /// The entries of a map of `argument` pairs, each key checked against
+    /// the keys before it. Out of line so that only map levels carry the
+    /// key array on the stack (about 0.8 KiB), not every array and tag
+    /// level of a deeply nested item.
+    #[inline(never)]
+    fn map(&mut self, depth: usize, argument: u64) -> Result<()> {
+        let depth = self.enter(depth)?;
+        let len = self.check_len(argument, 2)?;
+        let mut keys = SeenKeys::default();
+        for _ in 0..len {
+            let start = self.pos;
+            self.item(depth)?;
+            let input = self.input;
+            let key = input.get(start..self.pos).ok_or_else(truncated)?;
+            if !keys.insert(key_identity(key)?) {
+                return Err(Error::CborDuplicateKey(describe_key(key)));
+            }
+            self.item(depth)?;
+        }
+        Ok(())
     }
 
     /// ciborium reads a negative bignum of 16 bytes or fewer into an i128,

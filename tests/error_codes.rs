@@ -66,8 +66,25 @@ fn code<T>(result: docbridge::Result<T>) -> &'static str {
 }
 
 /// The code of verifying `document` at `now` with a verifier trusting `ua`.
+///
+/// Checked both ways the verifier reads a document: borrowed (the decoded
+/// structure handed over) and from its bytes, where the verifier owns what
+/// it decoded and moves the verified elements out instead of copying them.
+/// Where the bytes decode at all, the refusal must be the same.
 fn verify_code(authority: &DemoAuthority, document: &IssuerSigned) -> &'static str {
-    code(verifier(&[authority]).verify(document, &VerifyOptions::at(NOW)))
+    let verifier = verifier(&[authority]);
+    let options = VerifyOptions::at(NOW);
+    let borrowed = code(verifier.verify(document, &options));
+    if let Ok(bytes) = document.to_vec()
+        && IssuerSigned::from_slice(&bytes).is_ok()
+    {
+        assert_eq!(
+            code(verifier.verify(&bytes[..], &options)),
+            borrowed,
+            "the document from its bytes is refused otherwise"
+        );
+    }
+    borrowed
 }
 
 /// The code of verifying encoded bytes with a verifier trusting `ua()`.

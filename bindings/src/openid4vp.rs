@@ -173,20 +173,30 @@ impl Wallet {
         Ok(Arc::new(Openid4vpRequest { request, prepared }))
     }
 
-    /// Phase one for a signed request object (the `request` parameter, or
-    /// the body the app fetched from `request_uri`): verified against
-    /// `reader_roots` at `now` and against the wallet's reader CRLs
-    /// (`Wallet.setReaderCrls`), then read as `readOpenid4vpRequest` reads
-    /// an unsigned one, with the verifier authenticated. `client_id` is the
-    /// one the request came with by redirect or QR code (the object's must
-    /// equal it; its `aud` must then be `https://self-issued.me/v2`);
-    /// `None` with `origin` over the Digital Credentials API. Codes: those
-    /// of the core's `SignedRequest::verify_with_crls` (`signature_invalid`,
-    /// `untrusted_reader`, `oid4vp_client_mismatch`, `certificate_revoked`,
-    /// ...).
+    /// Phase one for a signed request object (the compact JWS of the
+    /// `request` parameter, or the body the app fetched from
+    /// `request_uri`): verified against `reader_roots` at `now` and against
+    /// the wallet's reader CRLs (`Wallet.setReaderCrls`), then read as
+    /// `readOpenid4vpRequest` reads an unsigned one, with the verifier
+    /// authenticated.
+    ///
+    /// How the request arrived decides what the object must say:
+    /// - by redirect or QR code (`origin` `None`): `client_id` is the one the
+    ///   request came with, required; the object's must equal it and its
+    ///   `aud` must be `https://self-issued.me/v2` (a request_uri fetched by
+    ///   POST whose `aud` names the wallet's own issuer is not supported);
+    /// - over the Digital Credentials API (`origin` the website's origin):
+    ///   no `client_id` (the object alone carries it; giving one is
+    ///   `invalid_argument`), no `aud` required, and the origin must be one
+    ///   of the object's `expected_origins`.
+    ///
+    /// Codes: those of the core's `SignedRequest::verify_with_crls`
+    /// (`request_object_malformed`, `signature_invalid`, `untrusted_reader`,
+    /// `oid4vp_client_mismatch`, `request_object_audience`,
+    /// `certificate_revoked`, `crl_missing`, ...), and `invalid_argument`.
     pub fn read_signed_openid4vp_request(
         &self,
-        request_object: Vec<u8>,
+        request_object: String,
         client_id: Option<String>,
         origin: Option<String>,
         reader_roots: Vec<ReaderRoot>,
@@ -194,13 +204,35 @@ impl Wallet {
     ) -> Result<Arc<Openid4vpRequest>> {
         let now = to_core(now)?;
         let roots = core_roots(reader_roots)?;
-        let expected = Expected {
-            client_id: client_id.as_deref(),
-            audience: client_id.as_ref().map(|_| SELF_ISSUED_AUDIENCE),
-            origin: origin.as_deref(),
+        let expected = match (&client_id, &origin) {
+            (Some(client_id), None) => Expected {
+                client_id: Some(client_id),
+                audience: Some(SELF_ISSUED_AUDIENCE),
+                origin: None,
+            },
+            (None, Some(origin)) => Expected {
+                client_id: None,
+                audience: None,
+                origin: Some(origin),
+            },
+            (None, None) => {
+                return Err(Error::InvalidArgument(
+                    "a request by redirect or QR code needs the client_id it came with".into(),
+                )
+                .into());
+            }
+            (Some(_), Some(_)) => {
+                return Err(Error::InvalidArgument(
+                    "over the Digital Credentials API the request object alone carries the \
+                     client_id: pass the origin only"
+                        .into(),
+                )
+                .into());
+            }
         };
         let wallet = self.lock();
-        let signed = wallet.verify_signed_request(&request_object, &expected, &roots, now)?;
+        let signed =
+            wallet.verify_signed_request(request_object.as_bytes(), &expected, &roots, now)?;
         let reader = ReaderStatus::Authenticated(Box::new(signed.reader));
         let prepared = wallet.prepare_openid4vp(&signed.request, reader, now)?;
         Ok(Arc::new(Openid4vpRequest {
@@ -213,7 +245,10 @@ impl Wallet {
     /// verifier (or hand back through the Digital Credentials API),
     /// disclosing only what `consent` approves, each document signed by
     /// the signer among `signers` that holds its device key. Consent to an
-    /// element the request does not offer is `invalid_argument`.
+    /// element the request does not offer is `invalid_argument`. The
+    /// copies shown are counted when the documents are signed, before the
+    /// answer is encrypted to the verifier's key (read and checked with the
+    /// request, so only a failing random source could still stop it).
     pub fn respond_openid4vp(
         &self,
         request: Arc<Openid4vpRequest>,
@@ -243,18 +278,25 @@ fn parse_json(text: &str, what: &str) -> Result<serde_json::Value> {
 mod tests {
     use std::time::{Duration, UNIX_EPOCH};
 
+    use docbridge::deps::time::OffsetDateTime;
+    use docbridge::x509::crl::{CrlSpec, create_crl};
     use docbridge::x509::{self, CertificateProfile, CertificateSpec};
     use docbridge::{Algorithm, Signer as _, SoftwareKey};
 
     use super::*;
+    use crate::document::CertificateRevocation;
     use crate::issuer::DemoAuthority;
     use crate::signer::{DeviceKey, SigningAlgorithm};
-    use crate::verifier::{Acceptance, TrustedIaca, Verifier, VerifierSettings};
+    use crate::verifier::{
+        Acceptance, CrlPolicy, FetchedCrl, TrustedIaca, Verifier, VerifierSettings,
+    };
     use crate::wallet::{ElementId, ReportUnreturnedTo, WalletPolicy};
 
     const MDL: &str = "org.iso.18013.5.1.mDL";
     const NS: &str = "org.iso.18013.5.1";
     const CLIENT: &str = "x509_san_dns:wynajem.example.pl";
+    /// Where the rental root publishes its CRL.
+    const RENTAL_CRL: &str = "https://rentals.example.pl/crl";
 
     fn at(seconds: u64) -> SystemTime {
         UNIX_EPOCH + Duration::from_secs(seconds)
@@ -451,7 +493,7 @@ mod tests {
     }
 
     #[test]
-    fn a_signed_request_names_its_verifier_and_a_foreign_one_is_refused() {
+    fn a_signed_request_names_its_verifier_and_a_revoked_or_foreign_one_is_refused() {
         let w = world(true);
         let mut rng = docbridge::rng::system();
         let spec = |name: &str, serial: u64| CertificateSpec {
@@ -459,10 +501,8 @@ mod tests {
             country: "PL".into(),
             organization: Some(name.into()),
             serial,
-            not_before: docbridge::deps::time::OffsetDateTime::from_unix_timestamp(1_767_225_600)
-                .unwrap(),
-            not_after: docbridge::deps::time::OffsetDateTime::from_unix_timestamp(1_924_992_000)
-                .unwrap(),
+            not_before: OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap(),
+            not_after: OffsetDateTime::from_unix_timestamp(1_924_992_000).unwrap(),
             issuer_contact: None,
             crl_uri: None,
         };
@@ -472,7 +512,10 @@ mod tests {
                 .unwrap();
         let reader_key = SoftwareKey::generate(Algorithm::Es256, &mut rng);
         let reader = x509::create_reader_for_domain(
-            &spec("Wynajem", 2),
+            &CertificateSpec {
+                crl_uri: Some(RENTAL_CRL.into()),
+                ..spec("Wynajem", 2)
+            },
             "wynajem.example.pl",
             &reader_key.public_key(),
             &root,
@@ -490,10 +533,10 @@ mod tests {
         let read = w
             .wallet
             .read_signed_openid4vp_request(
-                object.clone().into_bytes(),
+                object.clone(),
                 Some(CLIENT.into()),
                 None,
-                roots,
+                roots.clone(),
                 now(),
             )
             .unwrap();
@@ -501,6 +544,65 @@ mod tests {
         let identity = asked.reader.unwrap();
         assert_eq!(identity.root_label, "car rental");
         assert_eq!(identity.subject, reader.subject());
+        assert_eq!(
+            identity.certificate_revocation,
+            CertificateRevocation::Disabled
+        );
+        // How it arrived must be said: a client_id by redirect, or an origin.
+        for (client_id, origin) in [
+            (None, None),
+            (
+                Some(CLIENT.to_string()),
+                Some("https://wynajem.example.pl".into()),
+            ),
+        ] {
+            assert_eq!(
+                code(w.wallet.read_signed_openid4vp_request(
+                    object.clone(),
+                    client_id,
+                    origin,
+                    roots.clone(),
+                    now(),
+                )),
+                "invalid_argument"
+            );
+        }
+        // Once the wallet holds the root's CRL revoking the verifier.
+        let mut crl = CrlSpec::new(
+            1,
+            OffsetDateTime::from_unix_timestamp(1_793_491_200).unwrap(),
+            OffsetDateTime::from_unix_timestamp(1_796_083_200).unwrap(),
+        );
+        crl.issuing_distribution_point = Some(RENTAL_CRL.into());
+        crl.revoke(
+            reader.serial(),
+            OffsetDateTime::from_unix_timestamp(1_793_491_200).unwrap(),
+            None,
+        );
+        let crl = create_crl(&crl, &root, None, &root_key).unwrap();
+        let revoking = vec![FetchedCrl {
+            distribution_point: RENTAL_CRL.into(),
+            crl: crl.der().to_vec(),
+        }];
+        w.wallet
+            .set_reader_crls(
+                revoking,
+                CrlPolicy {
+                    allow_unchecked: true,
+                },
+                vec![],
+            )
+            .unwrap();
+        assert_eq!(
+            code(w.wallet.read_signed_openid4vp_request(
+                object.clone(),
+                Some(CLIENT.into()),
+                None,
+                roots.clone(),
+                now(),
+            )),
+            "certificate_revoked"
+        );
         // Under roots that did not issue the verifier's certificate.
         let other_key = SoftwareKey::generate(Algorithm::Es256, &mut rng);
         let other =
@@ -512,7 +614,7 @@ mod tests {
         }];
         assert_eq!(
             code(w.wallet.read_signed_openid4vp_request(
-                object.into_bytes(),
+                object,
                 Some(CLIENT.into()),
                 None,
                 foreign,

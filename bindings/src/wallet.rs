@@ -205,8 +205,8 @@ pub struct Wallet {
 
 impl Wallet {
     pub(crate) fn lock(&self) -> MutexGuard<'_, holder::Wallet> {
-        // `approve` counts shown copies only once the response is built, so
-        // a poisoned lock holds no half-change.
+        // `approve` and `approve_vp_token` count shown copies only once the
+        // documents are signed, so a poisoned lock holds no half-change.
         self.inner
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -6,8 +6,9 @@
 //!
 //! A signed request (`openid4vp-v1-signed`) carries `{"request": JWS}`:
 //! [`signed_request_json`] builds it, [`signed_request_object`] gives the
-//! wallet the JWS for [`crate::oid4vp::SignedRequest::verify`] (with the
-//! browser's origin, checked against the object's `expected_origins`).
+//! wallet the JWS for [`crate::Wallet::verify_signed_request`] or
+//! [`crate::oid4vp::SignedRequest::verify`] (with the browser's origin,
+//! checked against the object's `expected_origins`).
 
 use serde_json::{Value as Json, json};
 

@@ -22,8 +22,9 @@
 //!
 //! `request_uri` stays with the app: [`RequestReference::read`] says which
 //! URI to fetch (and with which method), the app fetches it, and
-//! [`SignedRequest::verify`] takes the body bytes. The library does no
-//! HTTP.
+//! [`crate::Wallet::verify_signed_request`] (which also checks the
+//! verifier against the wallet's reader CRLs) or [`SignedRequest::verify`]
+//! takes the body bytes. The library does no HTTP.
 //!
 //! Refusals: `request_object_malformed` (shape, `typ`, no `x5c`),
 //! `unsupported_algorithm` (`alg` not the leaf key's), `signature_invalid`,

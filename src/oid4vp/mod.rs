@@ -3,7 +3,7 @@
 //! ```text
 //! verifier                                         wallet
 //! VerifierRequest::new(client, mode, DCQL) ─ request ─► WalletRequest::from_json(request, origin?)
-//!   keeps nonce, state, encryption key                (signed: SignedRequest::verify(JWS, roots))
+//!   keeps nonce, state, encryption key                (signed: Wallet::verify_signed_request(JWS, roots))
 //!   (signed_request_object(signer, chain))            Wallet::prepare_openid4vp -> consent screen
 //!                                                     Wallet::approve_vp_token(consent) -> VpToken
 //! read_response(params) -> VpToken ◄─ {vp_token} / {response: JWE} ─ respond(VpToken)
