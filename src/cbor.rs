@@ -468,6 +468,24 @@ pub fn tag24(encoded: Vec<u8>) -> Value {
     Value::Tag(TAG_ENCODED_CBOR, Box::new(Value::Bytes(encoded)))
 }
 
+/// The heads of `#6.24(bstr)` around `content_len` bytes: tag 24, then the
+/// byte string's length, in the preferred (shortest) form the encoder
+/// writes. For digesting or writing the wrapper without copying the content
+/// into a `Value` first.
+pub(crate) fn tag24_heads(content_len: usize) -> (Head, Head) {
+    (
+        Head::new(6, TAG_ENCODED_CBOR),
+        Head::new(2, crate::int::u64_from_usize(content_len)),
+    )
+}
+
+/// `#6.24(bstr)` around `content` (already-encoded CBOR), as the encoder
+/// writes it.
+pub(crate) fn tag24_bytes(content: &[u8]) -> Vec<u8> {
+    let (tag, len) = tag24_heads(content.len());
+    [tag.as_slice(), len.as_slice(), content].concat()
+}
+
 /// Encodes `value` and wraps it as `#6.24(bstr)`, returning the wrapper and
 /// the inner bytes.
 pub fn tag24_of(value: &Value) -> Result<(Value, Vec<u8>)> {

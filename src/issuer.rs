@@ -305,13 +305,7 @@ impl<'a> Issuer<'a> {
         };
         // MobileSecurityObjectBytes, `#6.24(bstr)`, wrapped around the
         // encoding in place rather than through a second encoding pass.
-        let inner = cbor::encode(&mso.to_value()?)?;
-        let payload = [
-            cbor::Head::new(6, cbor::TAG_ENCODED_CBOR).as_slice(),
-            cbor::Head::new(2, u64_from_usize(inner.len())).as_slice(),
-            &inner,
-        ]
-        .concat();
+        let payload = cbor::tag24_bytes(&cbor::encode(&mso.to_value()?)?);
         let issuer_auth = sign1(
             self.signer,
             &payload,

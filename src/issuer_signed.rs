@@ -158,8 +158,7 @@ impl IssuerSignedItemBytes {
 
     /// The full IssuerSignedItemBytes, `#6.24(bstr)`, as digested into the MSO.
     pub fn tagged_bytes(&self) -> Result<Vec<u8>> {
-        let (tag, len) = self.tagged_head();
-        Ok([tag.as_slice(), len.as_slice(), &self.bytes].concat())
+        Ok(cbor::tag24_bytes(&self.bytes))
     }
 
     /// The digest of [`IssuerSignedItemBytes::tagged_bytes`], computed over
@@ -167,19 +166,8 @@ impl IssuerSignedItemBytes {
     /// disclosed item, a portrait among them, and copying each first would
     /// cost as much as the digest.
     pub fn digest(&self, algorithm: DigestAlgorithm) -> Vec<u8> {
-        let (tag, len) = self.tagged_head();
+        let (tag, len) = cbor::tag24_heads(self.bytes.len());
         algorithm.digest_parts(&[tag.as_slice(), len.as_slice(), &self.bytes])
-    }
-
-    /// The heads of the tag-24 wrapper: tag 24, then the byte string's
-    /// length, in the preferred (shortest) form the CBOR encoder writes.
-    fn tagged_head(&self) -> (cbor::Head, cbor::Head) {
-        // A slice length always fits in a u64 on the platforms Rust supports.
-        let len = u64::try_from(self.bytes.len()).unwrap_or(u64::MAX);
-        (
-            cbor::Head::new(6, cbor::TAG_ENCODED_CBOR),
-            cbor::Head::new(2, len),
-        )
     }
 
     /// The tag-24 wrapper value.

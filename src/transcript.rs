@@ -161,10 +161,7 @@ pub(crate) fn authentication_bytes(
         ciborium::ser::into_writer(item, &mut array)
             .map_err(|e| Error::InvalidArgument(format!("cannot encode CBOR: {e}")))?;
     }
-    // `#6.24(bstr)` around the array, written as the encoder writes it.
-    let tag = cbor::Head::new(6, cbor::TAG_ENCODED_CBOR);
-    let len = cbor::Head::new(2, u64_from_usize(array.len()));
-    Ok([tag.as_slice(), len.as_slice(), &array].concat())
+    Ok(cbor::tag24_bytes(&array))
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use coset::{CborSerializable, ProtectedHeader};
 
 use crate::cbor::Head;
 use crate::error::{Error, Result};
+use crate::int::u64_from_usize;
 
 /// `context`, the protected header's bytes, `external_aad` and `payload` as
 /// the four-element array both structures are.
@@ -26,10 +27,10 @@ pub(crate) fn to_be_authenticated(
 ) -> Result<Vec<u8>> {
     let protected = protected_bytes(protected)?;
     let heads = [
-        Head::new(3, len(context.len())),
-        Head::new(2, len(protected.len())),
-        Head::new(2, len(external_aad.len())),
-        Head::new(2, len(payload.len())),
+        Head::new(3, u64_from_usize(context.len())),
+        Head::new(2, u64_from_usize(protected.len())),
+        Head::new(2, u64_from_usize(external_aad.len())),
+        Head::new(2, u64_from_usize(payload.len())),
     ];
     // Only a hint: the lengths are of slices already in memory.
     let capacity = [
@@ -69,12 +70,6 @@ fn protected_bytes(protected: &ProtectedHeader) -> Result<Cow<'_, [u8]>> {
         .to_vec()
         .map(Cow::Owned)
         .map_err(|e| Error::CoseMalformed(format!("cannot encode the protected header: {e}")))
-}
-
-/// A length as a CBOR argument (a `usize` always fits in a `u64` on the
-/// targets Rust supports; saturating keeps the conversion lossless).
-fn len(n: usize) -> u64 {
-    u64::try_from(n).unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]
