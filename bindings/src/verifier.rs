@@ -307,14 +307,8 @@ impl Verifier {
         crls: Vec<FetchedCrl>,
     ) -> Result<Vec<DocumentOutcome>> {
         let crls = crl_set(crls, &self.crl_signers)?;
-        let mut tokens = StatusTokens::new();
-        for entry in status_tokens {
-            tokens.insert(entry.uri, entry.token);
-        }
-        let mut lists = StatusTokens::new();
-        for entry in identifier_list_tokens {
-            lists.insert(entry.uri, entry.token);
-        }
+        let tokens = by_uri(status_tokens);
+        let lists = by_uri(identifier_list_tokens);
         let reader_key = reader_ephemeral_key.as_ref().map(|k| k.secret());
         let mut options = VerifyOptions::at(to_core(now)?)
             .transcript(&transcript)
@@ -369,6 +363,11 @@ pub enum DocumentOutcome {
         /// The readable reason.
         reason: String,
     },
+}
+
+/// Fetched tokens keyed by the URI a document names.
+fn by_uri(tokens: Vec<StatusToken>) -> StatusTokens {
+    tokens.into_iter().map(|t| (t.uri, t.token)).collect()
 }
 
 #[cfg(test)]
