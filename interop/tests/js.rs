@@ -12,8 +12,11 @@
 //! `.ci/run` sets): then they fail. Disagreements found are listed in
 //! `interop/README.md`.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+
+use std::path::PathBuf;
+
+use common::node::{node_ready, run_script};
 
 use docbridge::deps::serde_json::{self, Value as Json, json};
 use docbridge::documents::json::elements_to_json;
@@ -48,33 +51,6 @@ const WANTED: [&str; 5] = [
     "driving_privileges",
 ];
 
-fn js_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("js")
-}
-
-/// Whether Node and the installed packages are there; a one-line notice
-/// (or, when `DOCBRIDGE_REQUIRE_NODE=1`, a failure) when not.
-fn node_ready() -> bool {
-    let required = std::env::var("DOCBRIDGE_REQUIRE_NODE").is_ok_and(|v| v == "1");
-    let missing = match Command::new("node").arg("--version").output() {
-        Err(_) => Some("node is not installed".to_string()),
-        Ok(out) if !out.status.success() => Some("node --version failed".to_string()),
-        Ok(_) if !js_dir().join("node_modules/@auth0/mdl").is_dir() => Some(format!(
-            "the packages are not installed (npm ci --prefix {})",
-            js_dir().display()
-        )),
-        Ok(_) => None,
-    };
-    match missing {
-        None => true,
-        Some(why) if required => panic!("DOCBRIDGE_REQUIRE_NODE=1 but {why}"),
-        Some(why) => {
-            eprintln!("notice: skipping the JavaScript round trips: {why}");
-            false
-        }
-    }
-}
-
 /// A scratch directory of its own for one test.
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
@@ -83,33 +59,6 @@ fn scratch(name: &str) -> PathBuf {
     ));
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-/// Runs `auth0-mdl.mjs <command>` on `cases` in one Node process and
-/// returns the outcome of each.
-fn run_js(dir: &Path, command: &str, cases: &[Json]) -> Vec<Json> {
-    let cases_path = dir.join(format!("{command}.json"));
-    std::fs::write(&cases_path, serde_json::to_vec_pretty(cases).unwrap()).unwrap();
-    let out = Command::new("node")
-        .current_dir(js_dir())
-        .arg("auth0-mdl.mjs")
-        .arg(command)
-        .arg(&cases_path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "node {command}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let outcomes: Vec<Json> = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "node {command} printed no JSON array ({e}): {}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    });
-    assert_eq!(outcomes.len(), cases.len());
-    outcomes
 }
 
 fn rng(seed: u64) -> ChaCha20Rng {
@@ -136,10 +85,6 @@ fn verifier(authority: &DemoAuthority) -> Verifier {
 
 fn transcript_bytes() -> Vec<u8> {
     backend_nonce("interop reader", &[9; 32]).unwrap()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn js_alg(alg: Algorithm) -> &'static str {
@@ -172,7 +117,7 @@ fn claims(only_wanted: bool) -> Json {
 
 #[test]
 fn the_js_library_issues_and_presents_and_docbridge_verifies() {
-    if !node_ready() {
+    if !node_ready("@auth0/mdl", "the JavaScript round trips") {
         return;
     }
     let dir = scratch("issue");
@@ -202,7 +147,7 @@ fn the_js_library_issues_and_presents_and_docbridge_verifies() {
                     "deviceKeyPem": device.to_pkcs8_pem().unwrap().as_str(),
                     "deviceAlg": js_alg(device_alg),
                     "wanted": WANTED.map(|e| [MDL_NS, e]),
-                    "transcriptHex": hex(&transcript_bytes()),
+                    "transcriptHex": hex::encode(transcript_bytes()),
                     "out": response,
                 });
                 let context = format!("DS {ds_alg}, device {device_alg}, kid {kid}");
@@ -211,7 +156,7 @@ fn the_js_library_issues_and_presents_and_docbridge_verifies() {
         }
     }
     let inputs: Vec<Json> = cases.iter().map(|c| c.0.clone()).collect();
-    let outcomes = run_js(&dir, "issue", &inputs);
+    let outcomes = run_script("auth0-mdl.mjs", "issue", &dir, &inputs);
     assert_eq!(outcomes.len(), 18);
     for ((_, context, ua, device, response), outcome) in cases.iter().zip(outcomes) {
         assert_eq!(outcome, json!({"ok": true}), "{context}");
@@ -273,7 +218,7 @@ fn docbridge_presentation(ua: &DemoAuthority, device: &SoftwareKey) -> Vec<u8> {
 
 #[test]
 fn docbridge_issues_and_presents_and_the_js_library_verifies() {
-    if !node_ready() {
+    if !node_ready("@auth0/mdl", "the JavaScript round trips") {
         return;
     }
     let dir = scratch("verify");
@@ -295,7 +240,7 @@ fn docbridge_issues_and_presents_and_the_js_library_verifies() {
                 let input = json!({
                     "iacaPem": ua.iaca_certificate.to_pem(),
                     "response": response,
-                    "transcriptHex": hex(&transcript_bytes()),
+                    "transcriptHex": hex::encode(transcript_bytes()),
                     "disableCertificateChainValidation": skip_chain,
                 });
                 let expected = if ds_alg == Algorithm::EdDsa && !skip_chain {
@@ -312,7 +257,7 @@ fn docbridge_issues_and_presents_and_the_js_library_verifies() {
         }
     }
     let inputs: Vec<Json> = cases.iter().map(|c| c.0.clone()).collect();
-    let outcomes = run_js(&dir, "verify", &inputs);
+    let outcomes = run_script("auth0-mdl.mjs", "verify", &dir, &inputs);
     assert_eq!(outcomes.len(), 12);
     for ((_, expected, context), outcome) in cases.iter().zip(outcomes) {
         assert_eq!(&outcome, expected, "{context}");

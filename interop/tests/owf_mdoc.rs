@@ -13,10 +13,11 @@
 //! Needs Node and `npm ci --prefix interop/js`; without them the test says
 //! so on one line and passes, unless `DOCBRIDGE_REQUIRE_NODE=1`.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-use docbridge::deps::serde_json::{self, Value as Json, json};
+use common::node::{node_ready, run_script};
+
+use docbridge::deps::serde_json::{Value as Json, json};
 use docbridge::documents::samples;
 use docbridge::engagement::{
     BleOptions, DeviceEngagement, DeviceRetrievalMethod, WifiAwareOptions, reader_from_qr,
@@ -40,67 +41,8 @@ const FROM: OffsetDateTime = datetime!(2026-01-01 0:00 UTC);
 const UNTIL: OffsetDateTime = datetime!(2031-01-01 0:00 UTC);
 const NOW: OffsetDateTime = datetime!(2026-11-29 12:00 UTC);
 
-fn js_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("js")
-}
-
-/// Whether Node and the package are there; a one-line notice (or, when
-/// `DOCBRIDGE_REQUIRE_NODE=1`, a failure) when not.
-fn node_ready() -> bool {
-    let required = std::env::var("DOCBRIDGE_REQUIRE_NODE").is_ok_and(|v| v == "1");
-    let missing = match Command::new("node").arg("--version").output() {
-        Err(_) => Some("node is not installed".to_string()),
-        Ok(out) if !out.status.success() => Some("node --version failed".to_string()),
-        Ok(_) if !js_dir().join("node_modules/@owf/mdoc").is_dir() => Some(format!(
-            "the packages are not installed (npm ci --prefix {})",
-            js_dir().display()
-        )),
-        Ok(_) => None,
-    };
-    match missing {
-        None => true,
-        Some(why) if required => panic!("DOCBRIDGE_REQUIRE_NODE=1 but {why}"),
-        Some(why) => {
-            eprintln!("notice: skipping the @owf/mdoc byte-equality check: {why}");
-            false
-        }
-    }
-}
-
 fn rng(seed: u64) -> ChaCha20Rng {
     ChaCha20Rng::seed_from_u64(seed)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Runs `owf-mdoc.mjs reencode` on `cases` in one Node process.
-fn reencode(cases: &[Json]) -> Vec<Json> {
-    let dir = std::env::temp_dir().join(format!("docbridge-interop-owf-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let cases_path = dir.join("reencode.json");
-    std::fs::write(&cases_path, serde_json::to_vec(cases).unwrap()).unwrap();
-    let out = Command::new("node")
-        .current_dir(js_dir())
-        .arg("owf-mdoc.mjs")
-        .arg("reencode")
-        .arg(&cases_path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "node reencode: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let outcomes: Vec<Json> = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "node reencode printed no JSON array ({e}): {}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    });
-    assert_eq!(outcomes.len(), cases.len());
-    outcomes
 }
 
 fn reader_certificate() -> (SoftwareKey, Vec<docbridge::Certificate>) {
@@ -132,7 +74,7 @@ fn reader_certificate() -> (SoftwareKey, Vec<docbridge::Certificate>) {
 
 #[test]
 fn owf_mdoc_reads_and_rewrites_docbridge_structures_byte_for_byte() {
-    if !node_ready() {
+    if !node_ready("@owf/mdoc", "the @owf/mdoc byte-equality check") {
         return;
     }
     // The holder's engagement, scanned by the reader: the transcript.
@@ -223,12 +165,17 @@ fn owf_mdoc_reads_and_rewrites_docbridge_structures_byte_for_byte() {
     ];
     let cases: Vec<Json> = written
         .iter()
-        .map(|(kind, bytes)| json!({"kind": kind, "hex": hex(bytes)}))
+        .map(|(kind, bytes)| json!({"kind": kind, "hex": hex::encode(bytes)}))
         .collect();
-    let outcomes = reencode(&cases);
+    let dir = std::env::temp_dir().join(format!("docbridge-interop-owf-{}", std::process::id()));
+    let outcomes = run_script("owf-mdoc.mjs", "reencode", &dir, &cases);
     for ((kind, bytes), outcome) in written.iter().zip(&outcomes) {
         assert_eq!(outcome["ok"], true, "{kind}: {}", outcome["error"]);
-        assert_eq!(outcome["hex"], hex(bytes), "{kind} re-encoded differently");
+        assert_eq!(
+            outcome["hex"],
+            hex::encode(bytes),
+            "{kind} re-encoded differently"
+        );
     }
     assert_eq!(outcomes[0]["fields"], json!({"version": "1.0"}));
     assert_eq!(

@@ -1,0 +1,3 @@
+//! Helpers shared by the interop tests.
+
+pub mod node;
