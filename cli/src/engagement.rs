@@ -107,21 +107,10 @@ fn engagement(make: &MakeArgs) -> Result<(DeviceEngagement, [u8; 16]), ToolError
 
 fn decode_uuid(text: &str) -> Result<[u8; 16], ToolError> {
     let digits: Vec<u8> = text.bytes().filter(|b| *b != b'-').collect();
-    if digits.len() != 32 || !digits.iter().all(u8::is_ascii_hexdigit) {
-        return Err(ToolError::invalid(format!(
-            "{text:?} is not a 128-bit UUID in hex"
-        )));
-    }
     let mut uuid = [0u8; 16];
-    for (byte, pair) in uuid.iter_mut().zip(digits.chunks(2)) {
-        let pair = std::str::from_utf8(pair).map_err(|_| ToolError::invalid("UUID".into()))?;
-        *byte = u8::from_str_radix(pair, 16).map_err(|_| ToolError::invalid("UUID".into()))?;
-    }
+    hex::decode_to_slice(&digits, &mut uuid)
+        .map_err(|_| ToolError::invalid(format!("{text:?} is not a 128-bit UUID in hex")))?;
     Ok(uuid)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn show(input: &[u8]) -> Result<(), ToolError> {
@@ -156,7 +145,7 @@ fn show(input: &[u8]) -> Result<(), ToolError> {
     println!("DeviceEngagement version {}", engagement.version());
     println!(
         "  EDeviceKey (COSE_Key): {}",
-        hex(engagement.e_device_key_cose())
+        hex::encode(engagement.e_device_key_cose())
     );
     for method in engagement.retrieval_methods() {
         match method.ble()? {
@@ -164,10 +153,10 @@ fn show(input: &[u8]) -> Result<(), ToolError> {
                 "  BLE: peripheral server {} (UUID {}), central client {} (UUID {})",
                 ble.peripheral_server_mode,
                 ble.peripheral_server_uuid
-                    .map_or_else(|| "-".into(), |u| hex(&u)),
+                    .map_or_else(|| "-".into(), hex::encode),
                 ble.central_client_mode,
                 ble.central_client_uuid
-                    .map_or_else(|| "-".into(), |u| hex(&u)),
+                    .map_or_else(|| "-".into(), hex::encode),
             ),
             None => println!(
                 "  retrieval method type {} version {}",
