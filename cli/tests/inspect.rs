@@ -7,7 +7,7 @@ mod common;
 #[path = "../../tests/common/external.rs"]
 mod external;
 
-use common::{EXTERNAL, ok, p, temp_dir, usage_error};
+use common::{EXTERNAL, new_operator, ok, p, sign_list, temp_dir, usage_error};
 
 fn inspect_json(path: &str) -> serde_json::Value {
     let json: serde_json::Value = serde_json::from_str(&ok(&["inspect", "--json", path])).unwrap();
@@ -79,18 +79,7 @@ fn project_formats_and_qr_uris_are_detected_too() {
     assert_eq!(json["kind"], "DeviceEngagement (QR mdoc: URI)");
 
     let operator = dir.join("op");
-    ok(&[
-        "trust-list",
-        "operator",
-        "--country",
-        "UA",
-        "--valid-from",
-        "2026-01-01T00:00:00Z",
-        "--valid-until",
-        "2031-01-01T00:00:00Z",
-        "--out",
-        p(&operator),
-    ]);
+    new_operator(&operator, "UA");
     let payload = dir.join("list.unsigned.cbor");
     ok(&[
         "trust-list",
@@ -105,17 +94,7 @@ fn project_formats_and_qr_uris_are_detected_too() {
         p(&payload),
     ]);
     let list = dir.join("list.cbor");
-    ok(&[
-        "trust-list",
-        "sign",
-        "--key",
-        p(&operator.join("signer.key.pem")),
-        "--cert",
-        p(&operator.join("signer.pem")),
-        "--out",
-        p(&list),
-        p(&payload),
-    ]);
+    sign_list(&operator, &payload, &list);
     let json = inspect_json(p(&list));
     assert_eq!(json["kind"], "trust list");
     assert_eq!(

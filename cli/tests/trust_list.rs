@@ -1,34 +1,10 @@
 //! The `trust-list` commands and `verify --trust-list` of the command-line tool.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_docbridge");
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("docbridge-cli-tl-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().unwrap()
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = run(args);
-    assert!(
-        out.status.success(),
-        "docbridge {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
+use common::{new_operator as make_operator, ok, p, run, sign_list, temp_dir};
 
 const FROM: &str = "2026-01-01T00:00:00Z";
 const UNTIL: &str = "2031-01-01T00:00:00Z";
@@ -54,18 +30,7 @@ fn new_authority(dir: &Path, country: &str) -> PathBuf {
 
 fn new_operator(dir: &Path, country: &str) -> PathBuf {
     let out = dir.join(format!("{country}-operator"));
-    ok(&[
-        "trust-list",
-        "operator",
-        "--country",
-        country,
-        "--valid-from",
-        FROM,
-        "--valid-until",
-        UNTIL,
-        "--out",
-        p(&out),
-    ]);
+    make_operator(&out, country);
     out
 }
 
@@ -95,17 +60,7 @@ fn build_and_sign(
         p(&unsigned),
     ]);
     let signed = dir.join(format!("{country}-{sequence}.cbor"));
-    ok(&[
-        "trust-list",
-        "sign",
-        "--key",
-        p(&operator.join("signer.key.pem")),
-        "--cert",
-        p(&operator.join("signer.pem")),
-        "--out",
-        p(&signed),
-        p(&unsigned),
-    ]);
+    sign_list(operator, &unsigned, &signed);
     signed
 }
 
@@ -213,17 +168,7 @@ fn build_sign_verify_show_and_verify_documents_with_a_list() {
 
     // Re-signing a signed list keeps its payload.
     let resigned = dir.join("resigned.cbor");
-    ok(&[
-        "trust-list",
-        "sign",
-        "--key",
-        p(&ua_op.join("signer.key.pem")),
-        "--cert",
-        p(&ua_op.join("signer.pem")),
-        "--out",
-        p(&resigned),
-        p(&list),
-    ]);
+    sign_list(&ua_op, &list, &resigned);
     let a = docbridge::SignedTrustList::from_slice(&std::fs::read(&list).unwrap()).unwrap();
     let b = docbridge::SignedTrustList::from_slice(&std::fs::read(&resigned).unwrap()).unwrap();
     assert_eq!(a.payload(), b.payload());

@@ -15,7 +15,10 @@ use docbridge::trust::vical::SignedVical;
 use docbridge::{Certificate, SoftwareKey};
 use time::macros::datetime;
 
-use common::{EXTERNAL, device_key, issue_licence, new_authority, ok, p, run, temp_dir};
+use common::{
+    EXTERNAL, device_key, issue_licence, new_authority, new_operator, ok, p, run, sign_list,
+    temp_dir,
+};
 
 fn vical_path(name: &str) -> String {
     format!("{EXTERNAL}/vical/{name}")
@@ -206,18 +209,7 @@ fn verify_trusts_a_vicals_authorities_for_its_doc_types() {
     let operator = dir.join("provider");
     let other = dir.join("other");
     for out in [&operator, &other] {
-        ok(&[
-            "trust-list",
-            "operator",
-            "--country",
-            "LT",
-            "--valid-from",
-            "2026-01-01T00:00:00Z",
-            "--valid-until",
-            "2031-01-01T00:00:00Z",
-            "--out",
-            p(out),
-        ]);
+        new_operator(out, "LT");
     }
     let mdl = dir.join("mdl.vical");
     std::fs::write(
@@ -288,18 +280,7 @@ fn the_authority_is_named_the_same_whatever_the_trust_source() {
     let iaca = Certificate::load_one(&std::fs::read(lt.join("iaca.pem")).unwrap()).unwrap();
     assert_eq!(iaca.organization().as_deref(), Some("LT Issuing Authority"));
     let operator = dir.join("operator");
-    ok(&[
-        "trust-list",
-        "operator",
-        "--country",
-        "LT",
-        "--valid-from",
-        "2026-01-01T00:00:00Z",
-        "--valid-until",
-        "2031-01-01T00:00:00Z",
-        "--out",
-        p(&operator),
-    ]);
+    new_operator(&operator, "LT");
     let unsigned = dir.join("lt.unsigned.cbor");
     ok(&[
         "trust-list",
@@ -318,17 +299,7 @@ fn the_authority_is_named_the_same_whatever_the_trust_source() {
         p(&unsigned),
     ]);
     let list = dir.join("lt.cbor");
-    ok(&[
-        "trust-list",
-        "sign",
-        "--key",
-        p(&operator.join("signer.key.pem")),
-        "--cert",
-        p(&operator.join("signer.pem")),
-        "--out",
-        p(&list),
-        p(&unsigned),
-    ]);
+    sign_list(&operator, &unsigned, &list);
     let vical = dir.join("lt.vical");
     std::fs::write(
         &vical,

@@ -90,6 +90,39 @@ pub fn new_authority(dir: &Path, country: &str, doc_types: &[&str]) -> PathBuf {
     out
 }
 
+/// A demo trust-list operator of `country` in `out` (its signer key and
+/// certificate), valid 2026 to 2031.
+pub fn new_operator(out: &Path, country: &str) {
+    ok(&[
+        "trust-list",
+        "operator",
+        "--country",
+        country,
+        "--valid-from",
+        "2026-01-01T00:00:00Z",
+        "--valid-until",
+        "2031-01-01T00:00:00Z",
+        "--out",
+        p(out),
+    ]);
+}
+
+/// Signs the trust list `list` (unsigned or signed: a signed one keeps its
+/// payload) with `operator`'s signer into `out`.
+pub fn sign_list(operator: &Path, list: &Path, out: &Path) {
+    ok(&[
+        "trust-list",
+        "sign",
+        "--key",
+        p(&operator.join("signer.key.pem")),
+        "--cert",
+        p(&operator.join("signer.pem")),
+        "--out",
+        p(out),
+        p(list),
+    ]);
+}
+
 /// A demo device key pair in `dir`: (private, public).
 pub fn device_key(dir: &Path) -> (PathBuf, PathBuf) {
     let (key, public) = (dir.join("device.key.pem"), dir.join("device.pub.pem"));
