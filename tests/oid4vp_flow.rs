@@ -10,14 +10,13 @@ mod common;
 mod external;
 
 use common::*;
-use docbridge::documents::samples;
 use docbridge::holder::{ReaderCheck, present};
 use docbridge::oid4vp::dcql::CredentialQuery;
 use docbridge::oid4vp::{DcqlQuery, ResponseMode, VerifierRequest, VpToken, WalletRequest};
 use docbridge::request::DeviceRequest;
 use docbridge::{
-    Algorithm, DrivingLicence, Issuer, IssuerSigned, ResidencePermit, Signer as _, SoftwareKey,
-    VehicleRegistration, Verifier, VerifyOptions,
+    DrivingLicence, IssuerSigned, ResidencePermit, SoftwareKey, VehicleRegistration, Verifier,
+    VerifyOptions,
 };
 use serde_json::{Value as Json, json};
 
@@ -42,36 +41,7 @@ struct Wallet {
 }
 
 fn wallet_and_verifier() -> (Wallet, Verifier) {
-    let ukraine = ukraine(Algorithm::Es256, 70);
-    let device = SoftwareKey::generate(Algorithm::Es256, &mut rng(71));
-    let issuer = Issuer::new(&ukraine.ds_key, &ukraine.ds_certificate).unwrap();
-    let key = device.public_key();
-    let stored = vec![
-        issuer
-            .issue_document(
-                &samples::driving_licence_ua(),
-                &key,
-                &validity(),
-                &mut rng(72),
-            )
-            .unwrap(),
-        issuer
-            .issue_document(
-                &samples::vehicle_registration_ua(),
-                &key,
-                &validity(),
-                &mut rng(73),
-            )
-            .unwrap(),
-        issuer
-            .issue_document(
-                &samples::residence_permit_ua(),
-                &key,
-                &validity(),
-                &mut rng(74),
-            )
-            .unwrap(),
-    ];
+    let (ukraine, device, stored) = ukrainian_holder(70);
     (Wallet { stored, device }, verifier(&[&ukraine]))
 }
 

@@ -9,15 +9,13 @@ mod common;
 
 use common::*;
 use docbridge::dcapi::{self, IsoMdocVerifierRequest, IsoMdocWalletRequest};
-use docbridge::documents::samples;
 use docbridge::holder::{
     RequestedElement, UnansweredQuery, UnansweredReason, Wallet as HolderWallet,
 };
 use docbridge::oid4vp::{DcqlQuery, ResponseMode, VerifierRequest, VpToken, WalletRequest};
 use docbridge::{
-    Algorithm, Consent, DrivingLicence, HolderPolicy, Issuer, IssuerSigned, ItemsRequest,
-    ReaderStatus, ResidencePermit, Signer as _, SoftwareKey, VehicleRegistration, Verifier,
-    VerifyOptions,
+    Consent, DrivingLicence, HolderPolicy, IssuerSigned, ItemsRequest, ReaderStatus,
+    ResidencePermit, SoftwareKey, VehicleRegistration, Verifier, VerifyOptions,
 };
 use serde_json::{Value as Json, json};
 
@@ -36,36 +34,7 @@ fn code<T: std::fmt::Debug>(result: docbridge::Result<T>) -> &'static str {
 
 /// A licence, a vehicle registration and a residence permit, one device key.
 fn holder() -> (Vec<IssuerSigned>, SoftwareKey, Verifier) {
-    let ukraine = ukraine(Algorithm::Es256, 80);
-    let device = SoftwareKey::generate(Algorithm::Es256, &mut rng(81));
-    let issuer = Issuer::new(&ukraine.ds_key, &ukraine.ds_certificate).unwrap();
-    let key = device.public_key();
-    let stored = vec![
-        issuer
-            .issue_document(
-                &samples::driving_licence_ua(),
-                &key,
-                &validity(),
-                &mut rng(82),
-            )
-            .unwrap(),
-        issuer
-            .issue_document(
-                &samples::vehicle_registration_ua(),
-                &key,
-                &validity(),
-                &mut rng(83),
-            )
-            .unwrap(),
-        issuer
-            .issue_document(
-                &samples::residence_permit_ua(),
-                &key,
-                &validity(),
-                &mut rng(84),
-            )
-            .unwrap(),
-    ];
+    let (ukraine, device, stored) = ukrainian_holder(80);
     (stored, device, verifier(&[&ukraine]))
 }
 

@@ -1,6 +1,7 @@
-//! Shared fixtures of the integration tests `issue_verify`, `error_codes`
-//! and `byte_flip`: seeded RNGs, demo authorities, fixed times, and helpers
-//! to forge correctly signed documents whose content is chosen by the test.
+//! Shared fixtures of the integration tests: seeded RNGs, demo
+//! authorities, fixed times, a holder of three Ukrainian documents, and
+//! helpers to forge correctly signed documents whose content is chosen by
+//! the test.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
@@ -88,6 +89,45 @@ pub fn verifier(authorities: &[&DemoAuthority]) -> Verifier {
 /// A device key of `alg` from `seed`.
 pub fn device_key(alg: Algorithm, seed: u64) -> PublicKey {
     SoftwareKey::generate(alg, &mut rng(seed)).public_key()
+}
+
+/// A Ukrainian driving licence, vehicle registration and residence permit
+/// issued to one ES256 device key: the authority made from `seed`, the
+/// device key from `seed + 1`, the documents from `seed + 2` to `seed + 4`.
+pub fn ukrainian_holder(seed: u64) -> (DemoAuthority, SoftwareKey, Vec<IssuerSigned>) {
+    use docbridge::documents::samples;
+
+    let authority = ukraine(Algorithm::Es256, seed);
+    let device = SoftwareKey::generate(Algorithm::Es256, &mut rng(seed + 1));
+    let issuer = docbridge::Issuer::new(&authority.ds_key, &authority.ds_certificate).unwrap();
+    let key = device.public_key();
+    let stored = vec![
+        issuer
+            .issue_document(
+                &samples::driving_licence_ua(),
+                &key,
+                &validity(),
+                &mut rng(seed + 2),
+            )
+            .unwrap(),
+        issuer
+            .issue_document(
+                &samples::vehicle_registration_ua(),
+                &key,
+                &validity(),
+                &mut rng(seed + 3),
+            )
+            .unwrap(),
+        issuer
+            .issue_document(
+                &samples::residence_permit_ua(),
+                &key,
+                &validity(),
+                &mut rng(seed + 4),
+            )
+            .unwrap(),
+    ];
+    (authority, device, stored)
 }
 
 /// The MSO validity used by the fixtures.
