@@ -10,7 +10,9 @@
 //! Run with `cargo bench --bench ratios` (add `-- quick` for fewer rounds,
 //! `-- only TEXT` for the cases whose name contains TEXT, `-- profile` to
 //! only verify those cases with a warm cache for three seconds each, for a
-//! profiler; `-- only issuing profile` issues for three seconds).
+//! profiler; `-- only issuing profile` issues for three seconds;
+//! `-- only TEXT profile N` verifies N times instead, for comparing two
+//! builds by instruction count under `perf stat`).
 //!
 //! A counting global allocator gives each case's allocations per
 //! verification (and per decode alone), printed beside the times.
@@ -158,18 +160,24 @@ fn main() {
         .and_then(|i| args.get(i + 1));
     let mut cases = fixtures::verification_cases();
     cases.retain(|c| only.is_none_or(|o| c.name.contains(o.as_str())));
-    if std::env::args().any(|a| a == "profile") {
+    if let Some(at) = args.iter().position(|a| a == "profile") {
+        // A count after `profile` fixes the work rather than the time.
+        let count = args.get(at + 1).and_then(|n| n.parse::<u64>().ok());
         for case in &cases {
             let start = Instant::now();
-            while start.elapsed() < Duration::from_secs(3) {
+            let mut done = 0u64;
+            while count.map_or(start.elapsed() < Duration::from_secs(3), |n| done < n) {
                 case.run();
+                done += 1;
             }
         }
         if only.is_some_and(|o| "issuing".contains(o.as_str())) {
             let (issue, mut rng) = (IssueCase::new(), ChaCha20Rng::seed_from_u64(70));
             let start = Instant::now();
-            while start.elapsed() < Duration::from_secs(3) {
+            let mut done = 0u64;
+            while count.map_or(start.elapsed() < Duration::from_secs(3), |n| done < n) {
                 issue.run(&mut rng);
+                done += 1;
             }
         }
         return;

@@ -141,7 +141,9 @@ enum KeyIdentity<'a> {
 #[derive(Default)]
 struct SeenKeys<'a> {
     few: [Option<KeyIdentity<'a>>; SeenKeys::FEW],
-    many: HashSet<KeyIdentity<'a>>,
+    /// Made only when a map outgrows `few`: building a hash set seeds its
+    /// hasher from a thread-local, which every small map would pay for.
+    many: Option<HashSet<KeyIdentity<'a>>>,
 }
 
 impl<'a> SeenKeys<'a> {
@@ -149,8 +151,8 @@ impl<'a> SeenKeys<'a> {
 
     /// Records `key`; false when it was seen already.
     fn insert(&mut self, key: KeyIdentity<'a>) -> bool {
-        if !self.many.is_empty() {
-            return self.many.insert(key);
+        if let Some(many) = &mut self.many {
+            return many.insert(key);
         }
         for slot in &mut self.few {
             match slot {
@@ -163,9 +165,10 @@ impl<'a> SeenKeys<'a> {
             }
         }
         // All slots taken: every key so far moves to the set.
-        self.many
-            .extend(self.few.iter_mut().filter_map(Option::take));
-        self.many.insert(key)
+        let many = self
+            .many
+            .insert(self.few.iter_mut().filter_map(Option::take).collect());
+        many.insert(key)
     }
 }
 

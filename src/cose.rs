@@ -516,7 +516,7 @@ impl Sign1 {
             && let Some(Value::Bytes(protected)) = parts.first()
             && !protected.is_empty()
         {
-            refuse_unknown_algorithm_id(&cbor::decode(protected)?)?;
+            refuse_unknown_algorithm_id(cbor::scan(protected, &cbor::Limits::DEFAULT)?)?;
         }
         let inner = CoseSign1::from_cbor_value(without_unread_unprotected(value))
             .map_err(|e| Error::CoseMalformed(describe_cose_error(&e)))?;
@@ -722,14 +722,21 @@ pub(crate) fn describe_cose_error(error: &coset::CoseError) -> String {
 /// formed: it names an algorithm the crate does not support, so it gets
 /// `unsupported_algorithm` like any other (COSE WG example sign-fail-03,
 /// `alg: -999`). Supported identifiers pass through to coset.
-fn refuse_unknown_algorithm_id(protected: &Value) -> Result<()> {
-    let Value::Map(entries) = protected else {
+fn refuse_unknown_algorithm_id(protected: cbor::Item<'_>) -> Result<()> {
+    // Read in place: building a `Value` tree of the header only to look up
+    // one label cost about as much as coset's reading of the whole
+    // COSE_Sign1 (by a profile of the verification).
+    if !protected.is_map() {
         return Ok(());
-    };
-    let alg_label = Value::from(iana::HeaderParameter::Alg.to_i64());
-    for (_, value) in entries.iter().filter(|(label, _)| *label == alg_label) {
-        if let Value::Integer(id) = value {
-            let id = i128::from(*id);
+    }
+    let alg_label = i128::from(iana::HeaderParameter::Alg.to_i64());
+    let entries = protected.map("protected header")?;
+    for (_, value) in entries
+        .entries()
+        .iter()
+        .filter(|(label, _)| label.integer() == Some(alg_label))
+    {
+        if let Some(id) = value.integer() {
             i64::try_from(id)
                 .map_err(|_| Error::UnsupportedAlgorithm(format!("COSE algorithm {id}")))
                 .and_then(Algorithm::from_cose_id)?;

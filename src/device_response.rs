@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use ciborium::value::Value;
 use coset::{AsCborValue, CoseMac0};
 
-use crate::cbor::{self, Item, as_map, as_text};
+use crate::cbor::{self, Item};
 use crate::cose::{self, PublicKey, Sign1};
 use crate::error::{Error, Result, excerpt};
 use crate::issuer_signed::IssuerSigned;
@@ -149,13 +149,15 @@ impl DeviceSigned {
 
     /// The device-signed elements, decoded.
     pub fn name_spaces(&self) -> Result<BTreeMap<String, BTreeMap<String, Value>>> {
-        let value = cbor::decode(&self.name_spaces_bytes)?;
+        // Read in place: every verified presentation reads these, most often
+        // an empty map, which a `Value` tree would cost a 4 KiB buffer for.
+        let scanned = cbor::scan(&self.name_spaces_bytes, &cbor::Limits::DEFAULT)?;
         let mut out = BTreeMap::new();
-        for (ns, elements) in as_map(&value, "DeviceNameSpaces")? {
-            let ns = as_text(ns, "device namespace")?;
+        for (ns, elements) in scanned.map("DeviceNameSpaces")?.entries() {
+            let ns = ns.text("device namespace")?;
             let mut items = BTreeMap::new();
-            for (id, v) in as_map(elements, "device-signed items")? {
-                items.insert(as_text(id, "device element")?.to_string(), v.clone());
+            for (id, v) in elements.map("device-signed items")?.entries() {
+                items.insert(id.text("device element")?.to_string(), v.to_value()?);
             }
             out.insert(ns.to_string(), items);
         }
