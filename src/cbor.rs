@@ -117,6 +117,69 @@ pub(crate) fn scan<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Item<'a>> {
     Ok(Item::new(bytes))
 }
 
+/// Scans a map whose keys are exactly the text strings `keys`, each once
+/// and in any order, and returns their values in the order of `keys`, in
+/// one pass: the shape of every IssuerSignedItem, read once per disclosed
+/// element, for which [`scan`] then [`Item::map`] and a search per key
+/// walked the item three times.
+///
+/// `Some` only when [`scan`] under the same limits accepts `bytes` and the
+/// map holds these keys and no other; `None` for anything else (an extra,
+/// missing or repeated key, a non-text key, any error), so that the caller
+/// reads the item the general way and refuses it with the same error as
+/// before.
+pub(crate) fn scan_keyed_map<'a, const N: usize>(
+    bytes: &'a [u8],
+    limits: &Limits,
+    keys: [&str; N],
+) -> Option<[Item<'a>; N]> {
+    if bytes.len() > limits.max_input_len {
+        return None;
+    }
+    let mut scanner = Scanner {
+        input: bytes,
+        pos: 0,
+        items: 0,
+        limits,
+        not_a_value: None,
+    };
+    scanner.count_item().ok()?;
+    let (major, count) = scanner.head().ok()?;
+    if major != 5 || count != u64::try_from(N).ok()? {
+        return None;
+    }
+    let depth = scanner.enter(0).ok()?;
+    let mut found: [Option<Item<'a>>; N] = [None; N];
+    for _ in 0..N {
+        // The key, as `Scanner::item` reads a text string; equal to one of
+        // `keys`, so it is UTF-8, and distinct keys cannot be duplicates.
+        scanner.count_item().ok()?;
+        let (major, len) = scanner.head().ok()?;
+        if major != 3 {
+            return None;
+        }
+        let len = scanner.check_len(len, 1).ok()?;
+        let key = scanner.take(len).ok()?;
+        let slot = keys.iter().position(|k| k.as_bytes() == key)?;
+        let start = scanner.pos;
+        scanner.item(depth).ok()?;
+        let value = bytes.get(start..scanner.pos)?;
+        let entry = found.get_mut(slot)?;
+        if entry.is_some() {
+            return None;
+        }
+        *entry = Some(Item::new(value));
+    }
+    if scanner.pos != bytes.len() || scanner.not_a_value.is_some() {
+        return None;
+    }
+    let mut values = [Item::new(&[]); N];
+    for (value, entry) in values.iter_mut().zip(found) {
+        *value = entry?;
+    }
+    Some(values)
+}
+
 /// What makes two map keys the same key, read from the scanned bytes
 /// without decoding or re-encoding them: equal values encoded differently
 /// (a text key with a longer length head than needed, an integer in a wider
