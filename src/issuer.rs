@@ -29,8 +29,8 @@ use crate::documents::{DocumentType, Elements};
 use crate::error::{Error, Result, excerpt};
 use crate::issuer_signed::{IssuerSigned, IssuerSignedItem, IssuerSignedItemBytes};
 use crate::mso::{
-    DeviceKeyInfo, DigestAlgorithm, KeyAuthorizations, MSO_VERSION, MobileSecurityObject,
-    ValidityInfo,
+    DeviceKeyInfo, Digest, DigestAlgorithm, KeyAuthorizations, MAX_DIGEST_LEN, MSO_VERSION,
+    MobileSecurityObject, ValidityInfo,
 };
 use crate::status::{IdentifierListReference, StatusListReference, StatusReference};
 use crate::x509::Certificate;
@@ -253,7 +253,7 @@ impl<'a> Issuer<'a> {
         };
 
         let algorithm = self.options.digest_algorithm;
-        let digest_len = algorithm.digest(b"").len();
+        let digest_len = algorithm.output_len();
         let mut name_spaces = Vec::new();
         let mut value_digests = BTreeMap::new();
         for (ns, ns_elements) in elements {
@@ -275,8 +275,14 @@ impl<'a> Issuer<'a> {
             if !items.is_empty() {
                 // A decoy is a digest of nothing: random bytes no item hashes to.
                 for _ in 0..decoys(items.len()) {
-                    let mut decoy = vec![0u8; digest_len];
-                    rng.fill_bytes(&mut decoy);
+                    let mut random = [0u8; MAX_DIGEST_LEN];
+                    let decoy = random.get_mut(..digest_len).ok_or_else(|| {
+                        Error::InvalidArgument(format!("a digest of {digest_len} bytes"))
+                    })?;
+                    rng.fill_bytes(decoy);
+                    let decoy = Digest::from_slice(decoy).ok_or_else(|| {
+                        Error::InvalidArgument(format!("a digest of {digest_len} bytes"))
+                    })?;
                     digests.insert(next_id()?, decoy);
                 }
                 value_digests.insert(ns.clone(), digests);

@@ -10,7 +10,7 @@ use ciborium::value::Value;
 use crate::cbor::{self, Item};
 use crate::cose::Sign1;
 use crate::error::{Error, Result, excerpt};
-use crate::mso::{DigestAlgorithm, MobileSecurityObject};
+use crate::mso::{Digest, DigestAlgorithm, MobileSecurityObject};
 
 /// One data element with its salt and digestID.
 #[derive(Debug, Clone, PartialEq)]
@@ -189,7 +189,7 @@ impl IssuerSignedItemBytes {
     /// the heads and the item's bytes in place: the verifier digests every
     /// disclosed item, a portrait among them, and copying each first would
     /// cost as much as the digest.
-    pub fn digest(&self, algorithm: DigestAlgorithm) -> Vec<u8> {
+    pub fn digest(&self, algorithm: DigestAlgorithm) -> Digest {
         let (tag, len) = cbor::tag24_heads(self.bytes.len());
         algorithm.digest_parts(&[tag.as_slice(), len.as_slice(), &self.bytes])
     }

@@ -12,6 +12,10 @@ use crate::cose::PublicKey;
 use crate::error::{Error, Result, excerpt};
 use crate::status::StatusReference;
 
+mod digest;
+
+pub use digest::{Digest, MAX_DIGEST_LEN};
+
 /// The MSO version this crate writes and reads.
 pub const MSO_VERSION: &str = "1.0";
 
@@ -48,13 +52,22 @@ impl DigestAlgorithm {
         }
     }
 
+    /// The length of the algorithm's digests, in bytes: 32, 48 or 64.
+    pub fn output_len(self) -> usize {
+        match self {
+            DigestAlgorithm::Sha256 => 32,
+            DigestAlgorithm::Sha384 => 48,
+            DigestAlgorithm::Sha512 => 64,
+        }
+    }
+
     /// Digests `data`.
-    pub fn digest(self, data: &[u8]) -> Vec<u8> {
+    pub fn digest(self, data: &[u8]) -> Digest {
         self.digest_parts(&[data])
     }
 
     /// Digests the concatenation of `parts` without concatenating them.
-    pub fn digest_parts(self, parts: &[&[u8]]) -> Vec<u8> {
+    pub fn digest_parts(self, parts: &[&[u8]]) -> Digest {
         crate::provider::get_default().digest(self, parts)
     }
 }
@@ -231,7 +244,7 @@ impl DeviceKeyInfo {
 }
 
 /// Digests per namespace, by digestID.
-pub type ValueDigests = BTreeMap<String, BTreeMap<u64, Vec<u8>>>;
+pub type ValueDigests = BTreeMap<String, BTreeMap<u64, Digest>>;
 
 /// The Mobile Security Object.
 #[derive(Debug, Clone, PartialEq)]
@@ -274,7 +287,7 @@ impl MobileSecurityObject {
                 Value::Map(
                     by_id
                         .iter()
-                        .map(|(id, d)| (Value::from(*id), Value::Bytes(d.clone())))
+                        .map(|(id, d)| (Value::from(*id), Value::Bytes(d.to_vec())))
                         .collect(),
                 ),
             )
@@ -348,7 +361,14 @@ impl MobileSecurityObject {
             for (id, digest) in by_id.map("valueDigests entry")?.entries() {
                 let id = id.u64("digestID")?;
                 let digest = digest.byte_string("digest")?;
-                digests.insert(id, digest.to_vec());
+                let digest = Digest::from_slice(digest).ok_or_else(|| {
+                    Error::InvalidStructure(format!(
+                        "valueDigests: a digest of {} bytes, longer than any digest \
+                         algorithm's {MAX_DIGEST_LEN}",
+                        digest.len()
+                    ))
+                })?;
+                digests.insert(id, digest);
             }
             value_digests.insert(ns.to_string(), digests);
         }
@@ -378,10 +398,9 @@ impl MobileSecurityObject {
     }
 
     /// The digest recorded for (`namespace`, `digest_id`), if any.
-    pub fn digest(&self, namespace: &str, digest_id: u64) -> Option<&[u8]> {
+    pub fn digest(&self, namespace: &str, digest_id: u64) -> Option<&Digest> {
         self.value_digests
             .get(namespace)
             .and_then(|m| m.get(&digest_id))
-            .map(Vec::as_slice)
     }
 }

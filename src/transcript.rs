@@ -84,7 +84,9 @@ pub fn openid4vp(
             Value::Text(mdoc_generated_nonce.into()),
         ]))?;
         Ok(Value::Bytes(
-            crate::provider::get_default().digest(DigestAlgorithm::Sha256, &[&encoded]),
+            crate::provider::get_default()
+                .digest(DigestAlgorithm::Sha256, &[&encoded])
+                .to_vec(),
         ))
     };
     wrap(Value::Array(vec![

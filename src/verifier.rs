@@ -760,7 +760,7 @@ where
                 Error::DigestMissing(format!("{} (digestID {})", name(), item.digest_id))
             })?;
             let actual = item_bytes.digest(mso.digest_algorithm);
-            if actual != expected {
+            if actual != *expected {
                 return Err(Error::DigestMismatch(name()));
             }
             let (identifier, value) = disclosed.into_element();

@@ -92,7 +92,7 @@ fn decoys_pad_every_namespace_to_the_bucket_and_the_document_still_verifies() {
             );
             let length = algorithm.digest(b"").len();
             assert!(digests.values().all(|d| d.len() == length));
-            let distinct: BTreeSet<&Vec<u8>> = digests.values().collect();
+            let distinct: BTreeSet<&docbridge::mso::Digest> = digests.values().collect();
             assert_eq!(distinct.len(), 32);
             // Every disclosed element still verifies against its digest.
             let verified = verifier(&[&ukraine(Algorithm::EdDsa, 1)])

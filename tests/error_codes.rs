@@ -1481,6 +1481,55 @@ fn digest_mismatch() {
     assert_eq!(value_code(&ua, &value), "digest_mismatch");
 }
 
+/// The MSO's digest for `digest_id` in the main namespace, replaced.
+fn set_mso_digest(mso: &mut Value, digest_id: u64, digest: Vec<u8>) {
+    let Value::Map(digests) = map_at(map_at(mso, "valueDigests"), MDL_NS) else {
+        panic!("not a map")
+    };
+    let entry = digests
+        .iter_mut()
+        .find(|(id, _)| *id == Value::from(digest_id))
+        .expect("the digestID");
+    entry.1 = Value::Bytes(digest);
+}
+
+#[test]
+fn digest_longer_than_any_algorithm() {
+    let ua = ua();
+    let ns = honest_name_spaces();
+    // 65 bytes: no digest algorithm writes one, and a digest is held in
+    // 64. Refused as a malformed MSO, even for an element not disclosed.
+    let undisclosed = name_spaces(&[(
+        MDL_NS,
+        vec![(0, "family_name", Value::Text("Шевченко".into()))],
+    )]);
+    let document = forged(&ua, undisclosed, &ns, |mso| {
+        set_mso_digest(mso, 2, vec![0xd1; 65])
+    });
+    assert_eq!(verify_code(&ua, &document), "invalid_structure");
+    // 64 bytes under SHA-256 is the wrong length, yet holdable: it is the
+    // digest that does not match, as before digests were held inline.
+    let document = forged(&ua, ns.clone(), &ns, |mso| {
+        set_mso_digest(mso, 2, vec![0xd1; 64])
+    });
+    assert_eq!(verify_code(&ua, &document), "digest_mismatch");
+    let undisclosed = name_spaces(&[(
+        MDL_NS,
+        vec![(0, "family_name", Value::Text("Шевченко".into()))],
+    )]);
+    let document = forged(&ua, undisclosed, &ns, |mso| {
+        set_mso_digest(mso, 2, vec![0xd1; 64])
+    });
+    assert_eq!(
+        verifier(&[&ua])
+            .verify(&document, &VerifyOptions::at(NOW))
+            .unwrap()
+            .elements()[MDL_NS]
+            .len(),
+        1
+    );
+}
+
 #[test]
 fn duplicate_element() {
     let ua = ua();

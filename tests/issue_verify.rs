@@ -526,7 +526,7 @@ fn sha384_and_sha512_verify() {
                 for item in items {
                     let digest = mso.digest(ns, item.item().digest_id).unwrap();
                     assert_eq!(digest.len(), len);
-                    assert_eq!(digest, alg.digest(&item.tagged_bytes().unwrap()));
+                    assert_eq!(*digest, alg.digest(&item.tagged_bytes().unwrap()));
                 }
             }
             // The MSO names the algorithm as ISO/IEC 18013-5 spells it.

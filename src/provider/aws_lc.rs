@@ -15,7 +15,7 @@ use super::CryptoProvider;
 use super::rust_crypto::{RUST_CRYPTO, verify_ed25519_strict};
 use crate::cose::{PublicKey, SoftwareKey};
 use crate::error::{Error, Result};
-use crate::mso::DigestAlgorithm;
+use crate::mso::{Digest, DigestAlgorithm};
 
 /// The aws-lc-rs provider.
 #[derive(Debug, Clone, Copy, Default)]
@@ -65,7 +65,7 @@ impl CryptoProvider for AwsLc {
         RUST_CRYPTO.sign(key, message)
     }
 
-    fn digest(&self, algorithm: DigestAlgorithm, parts: &[&[u8]]) -> Vec<u8> {
+    fn digest(&self, algorithm: DigestAlgorithm, parts: &[&[u8]]) -> Digest {
         let mut context = digest::Context::new(match algorithm {
             DigestAlgorithm::Sha256 => &digest::SHA256,
             DigestAlgorithm::Sha384 => &digest::SHA384,
@@ -74,7 +74,11 @@ impl CryptoProvider for AwsLc {
         for part in parts {
             context.update(part);
         }
-        context.finish().as_ref().to_vec()
+        // AWS-LC's SHA-2 outputs are 32, 48 and 64 bytes, which a Digest
+        // holds; were one ever longer, the pure-Rust digest stands in
+        // rather than a truncated or empty one.
+        Digest::from_slice(context.finish().as_ref())
+            .unwrap_or_else(|| RUST_CRYPTO.digest(algorithm, parts))
     }
 
     fn hmac_sha256(&self, key: &[u8], message: &[u8]) -> Result<[u8; 32]> {

@@ -34,7 +34,7 @@ use zeroize::Zeroizing;
 
 use crate::cose::{PublicKey, SoftwareKey};
 use crate::error::Result;
-use crate::mso::DigestAlgorithm;
+use crate::mso::{Digest, DigestAlgorithm};
 
 #[cfg(feature = "aws-lc-rs")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aws-lc-rs")))]
@@ -60,8 +60,9 @@ pub trait CryptoProvider: Send + Sync + std::fmt::Debug {
     /// takes. Code: `signing_failed`.
     fn sign(&self, key: &SoftwareKey, message: &[u8]) -> Result<Vec<u8>>;
 
-    /// The digest of the concatenation of `parts`.
-    fn digest(&self, algorithm: DigestAlgorithm, parts: &[&[u8]]) -> Vec<u8>;
+    /// The digest of the concatenation of `parts`, of the algorithm's
+    /// [`output_len`](DigestAlgorithm::output_len).
+    fn digest(&self, algorithm: DigestAlgorithm, parts: &[&[u8]]) -> Digest;
 
     /// HMAC-SHA-256 of `message` under `key`. Code: `invalid_argument` (a
     /// key the provider refuses; HMAC itself takes any length).

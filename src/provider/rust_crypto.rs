@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 use super::CryptoProvider;
 use crate::cose::{PublicKey, SoftwareKey};
 use crate::error::{Error, Result};
-use crate::mso::DigestAlgorithm;
+use crate::mso::{Digest, DigestAlgorithm};
 
 /// The pure-Rust provider (ed25519-dalek, p256, p384, sha2, hmac, hkdf).
 #[derive(Debug, Clone, Copy, Default)]
@@ -58,18 +58,18 @@ impl CryptoProvider for RustCrypto {
         }
     }
 
-    fn digest(&self, algorithm: DigestAlgorithm, parts: &[&[u8]]) -> Vec<u8> {
-        fn run<D: sha2::Digest>(parts: &[&[u8]]) -> Vec<u8> {
+    fn digest(&self, algorithm: DigestAlgorithm, parts: &[&[u8]]) -> Digest {
+        fn run<D: sha2::Digest>(parts: &[&[u8]]) -> sha2::digest::Output<D> {
             let mut hasher = D::new();
             for part in parts {
                 hasher.update(part);
             }
-            hasher.finalize().to_vec()
+            hasher.finalize()
         }
         match algorithm {
-            DigestAlgorithm::Sha256 => run::<sha2::Sha256>(parts),
-            DigestAlgorithm::Sha384 => run::<sha2::Sha384>(parts),
-            DigestAlgorithm::Sha512 => run::<sha2::Sha512>(parts),
+            DigestAlgorithm::Sha256 => Digest::from(<[u8; 32]>::from(run::<sha2::Sha256>(parts))),
+            DigestAlgorithm::Sha384 => Digest::from(<[u8; 48]>::from(run::<sha2::Sha384>(parts))),
+            DigestAlgorithm::Sha512 => Digest::from(<[u8; 64]>::from(run::<sha2::Sha512>(parts))),
         }
     }
 

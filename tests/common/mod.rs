@@ -191,7 +191,7 @@ pub fn mso_for(
         for item in items {
             digests.push((
                 Value::from(item.item().digest_id),
-                Value::Bytes(alg.digest(&item.tagged_bytes().unwrap())),
+                Value::Bytes(alg.digest(&item.tagged_bytes().unwrap()).to_vec()),
             ));
         }
     }
