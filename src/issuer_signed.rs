@@ -250,11 +250,14 @@ impl IssuerSigned {
         if let Some(ns_value) = map.get("nameSpaces") {
             for (ns, items) in ns_value.map("nameSpaces")?.entries() {
                 let ns = ns.text("namespace")?;
-                let items = items
-                    .array("namespace items")?
-                    .into_iter()
-                    .map(IssuerSignedItemBytes::from_item)
-                    .collect::<Result<Vec<_>>>()?;
+                // Sized up front: a collected `Result` iterator cannot tell
+                // its length, and growing by doubling moved every decoded
+                // item twice for a licence.
+                let scanned = items.array("namespace items")?;
+                let mut items = Vec::with_capacity(scanned.len());
+                for item in scanned {
+                    items.push(IssuerSignedItemBytes::from_item(item)?);
+                }
                 if items.is_empty() {
                     return Err(Error::InvalidStructure(format!(
                         "namespace {ns:?} holds no item",
