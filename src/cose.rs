@@ -223,7 +223,13 @@ impl PublicKey {
     /// refused: the crate never reads a key's `kid`, and a deployed
     /// OpenID4VP wallet writes it as text.
     pub fn from_cose_key_value(value: &Value) -> Result<PublicKey> {
-        let key = CoseKey::from_cbor_value(without_unread_key_id(value.clone()))
+        PublicKey::from_owned_cose_key_value(value.clone())
+    }
+
+    /// [`PublicKey::from_cose_key_value`] of a value the caller no longer
+    /// needs (an MSO's device key, decoded for this), without a copy.
+    pub(crate) fn from_owned_cose_key_value(value: Value) -> Result<PublicKey> {
+        let key = CoseKey::from_cbor_value(without_unread_key_id(value))
             .map_err(|e| Error::InvalidKey(format!("COSE_Key: {}", describe_cose_error(&e))))?;
         PublicKey::from_cose_key(&key)
     }

@@ -231,8 +231,8 @@ impl DeviceKeyInfo {
     fn from_item(item: Item<'_>) -> Result<DeviceKeyInfo> {
         let map = item.map("deviceKeyInfo")?;
         Ok(DeviceKeyInfo {
-            device_key: PublicKey::from_cose_key_value(
-                &map.require("deviceKey", "deviceKeyInfo")?.to_value()?,
+            device_key: PublicKey::from_owned_cose_key_value(
+                map.require("deviceKey", "deviceKeyInfo")?.to_value()?,
             )?,
             key_authorizations: map
                 .get("keyAuthorizations")

@@ -45,6 +45,7 @@
 //!    (`revoked`, `suspended`, `status_token_missing`, ...);
 //!    [`VerifiedDocument::status`] says what was found.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -744,6 +745,8 @@ where
         }
         let mut seen_ids = BTreeSet::new();
         let mut ns_elements = BTreeMap::new();
+        // Looked up once per namespace rather than once per element.
+        let ns_digests = mso.value_digests.get(ns_name);
         for disclosed in items {
             let item_bytes = disclosed.bytes();
             let item = item_bytes.item();
@@ -756,18 +759,27 @@ where
                     item.digest_id
                 )));
             }
-            let expected = mso.digest(ns_name, item.digest_id).ok_or_else(|| {
-                Error::DigestMissing(format!("{} (digestID {})", name(), item.digest_id))
-            })?;
+            let expected = ns_digests
+                .and_then(|digests| digests.get(&item.digest_id))
+                .ok_or_else(|| {
+                    Error::DigestMissing(format!("{} (digestID {})", name(), item.digest_id))
+                })?;
             let actual = item_bytes.digest(mso.digest_algorithm);
             if actual != *expected {
                 return Err(Error::DigestMismatch(name()));
             }
             let (identifier, value) = disclosed.into_element();
-            if ns_elements.contains_key(&identifier) {
-                return Err(Error::DuplicateElement(format!("{ns_name}/{identifier}")));
+            match ns_elements.entry(identifier) {
+                Entry::Occupied(twice) => {
+                    return Err(Error::DuplicateElement(format!(
+                        "{ns_name}/{}",
+                        twice.key()
+                    )));
+                }
+                Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
             }
-            ns_elements.insert(identifier, value);
         }
         elements.insert(ns.into(), ns_elements);
     }
