@@ -11,7 +11,7 @@ use coset::{AsCborValue, CoseMac0};
 use crate::cbor::{self, Item};
 use crate::cose::{self, PublicKey, Sign1};
 use crate::error::{Error, Result, excerpt};
-use crate::issuer_signed::IssuerSigned;
+use crate::issuer_signed::{DecodedItem, IssuerSigned, NameSpaces};
 
 /// DeviceResponse version written and accepted.
 pub const DEVICE_RESPONSE_VERSION: &str = "1.0";
@@ -265,12 +265,6 @@ impl Document {
         &self.doc_type
     }
 
-    /// The issuer-signed half, to take the disclosed items out of (see
-    /// [`IssuerSigned::take_name_spaces`]).
-    pub(crate) fn issuer_signed_mut(&mut self) -> &mut IssuerSigned {
-        &mut self.issuer_signed
-    }
-
     /// The issuer-signed part.
     pub fn issuer_signed(&self) -> &IssuerSigned {
         &self.issuer_signed
@@ -298,11 +292,17 @@ impl Document {
         Ok(cbor::text_map(entries))
     }
 
-    fn from_item(item: Item<'_>) -> Result<Document> {
+    /// Reads a Document in place, keeping each disclosed item as a `T`
+    /// beside a Document that holds none.
+    fn parts_from_item<'a, T: DecodedItem<'a>>(
+        item: Item<'a>,
+    ) -> Result<(Document, NameSpaces<T>)> {
         let what = "Document";
         let map = item.map(what)?;
         let doc_type = map.require("docType", what)?.text("docType")?.to_string();
-        let issuer_signed = IssuerSigned::from_item(map.require("issuerSigned", what)?)?;
+        let (name_spaces, issuer_auth) =
+            IssuerSigned::parts_from_item(map.require("issuerSigned", what)?)?;
+        let issuer_signed = IssuerSigned::new(Vec::new(), issuer_auth);
         let device_signed = DeviceSigned::from_item(map.require("deviceSigned", what)?, &doc_type)?;
         let mut errors = ElementErrors::new();
         if let Some(e) = map.get("errors") {
@@ -318,12 +318,15 @@ impl Document {
                 errors.insert(ns.to_string(), codes);
             }
         }
-        Ok(Document {
-            doc_type,
-            issuer_signed,
-            device_signed,
-            errors,
-        })
+        Ok((
+            Document {
+                doc_type,
+                issuer_signed,
+                device_signed,
+                errors,
+            },
+            name_spaces,
+        ))
     }
 }
 
@@ -440,6 +443,25 @@ impl DeviceResponse {
 
     /// Reads a DeviceResponse in place from its scanned map.
     fn from_item(item: Item<'_>) -> Result<DeviceResponse> {
+        let (mut response, name_spaces) = DeviceResponse::parts_from_item(item)?;
+        for (document, name_spaces) in response.documents.iter_mut().zip(name_spaces) {
+            document.issuer_signed.set_name_spaces(name_spaces);
+        }
+        Ok(response)
+    }
+
+    /// Reads a DeviceResponse as [`DeviceResponse::from_slice`] does,
+    /// keeping each document's disclosed items as `T`s beside documents that
+    /// hold none (one entry per document, in order).
+    pub(crate) fn parts_from_slice<'a, T: DecodedItem<'a>>(
+        bytes: &'a [u8],
+    ) -> Result<(DeviceResponse, Vec<NameSpaces<T>>)> {
+        DeviceResponse::parts_from_item(cbor::scan(bytes, &cbor::Limits::DEFAULT)?)
+    }
+
+    fn parts_from_item<'a, T: DecodedItem<'a>>(
+        item: Item<'a>,
+    ) -> Result<(DeviceResponse, Vec<NameSpaces<T>>)> {
         let what = "DeviceResponse";
         let map = item.map(what)?;
         refuse_other_kind(|key| map.get(key).is_some(), what)?;
@@ -450,13 +472,15 @@ impl DeviceResponse {
                 version = excerpt(&version)
             )));
         }
-        let documents = match map.get("documents") {
-            Some(docs) => limited(&docs.array("documents")?, MAX_DOCUMENTS, "documents")?
-                .iter()
-                .map(|document| Document::from_item(*document))
-                .collect::<Result<Vec<_>>>()?,
-            None => Vec::new(),
-        };
+        let mut documents = Vec::new();
+        let mut name_spaces = Vec::new();
+        if let Some(docs) = map.get("documents") {
+            for document in limited(&docs.array("documents")?, MAX_DOCUMENTS, "documents")? {
+                let (document, items) = Document::parts_from_item(*document)?;
+                documents.push(document);
+                name_spaces.push(items);
+            }
+        }
         let mut document_errors = Vec::new();
         if let Some(errors) = map.get("documentErrors") {
             for entry in errors.array("documentErrors")? {
@@ -469,12 +493,15 @@ impl DeviceResponse {
             }
         }
         let status = ResponseStatus::from_code(map.require("status", what)?.u64("status")?);
-        Ok(DeviceResponse {
-            version,
-            documents,
-            document_errors,
-            status,
-        })
+        Ok((
+            DeviceResponse {
+                version,
+                documents,
+                document_errors,
+                status,
+            },
+            name_spaces,
+        ))
     }
 
     /// Encodes the response.

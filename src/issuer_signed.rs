@@ -12,6 +12,10 @@ use crate::cose::Sign1;
 use crate::error::{Error, Result, excerpt};
 use crate::mso::{Digest, DigestAlgorithm, MobileSecurityObject};
 
+mod read;
+
+pub(crate) use read::{DecodedItem, ReceivedItem};
+
 /// One data element with its salt and digestID.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IssuerSignedItem {
@@ -37,42 +41,6 @@ impl IssuerSignedItem {
             ),
             ("elementValue", self.element_value.clone()),
         ])
-    }
-
-    /// Reads an item of the usual shape (the four keys, nothing else) in
-    /// one pass; `None` when it has another shape or anything in it is
-    /// refused, for [`IssuerSignedItem::from_item`] to read or refuse as it
-    /// always has: what this accepts, that reads to the same item.
-    fn read_plain(bytes: &[u8]) -> Option<IssuerSignedItem> {
-        let [digest_id, random, element_identifier, element_value] = cbor::scan_keyed_map(
-            bytes,
-            &cbor::Limits::DEFAULT,
-            ["digestID", "random", "elementIdentifier", "elementValue"],
-        )?;
-        Some(IssuerSignedItem {
-            digest_id: digest_id.u64("digestID").ok()?,
-            random: random.byte_string("random").ok()?.to_vec(),
-            element_identifier: element_identifier
-                .text("elementIdentifier")
-                .ok()?
-                .to_string(),
-            element_value: element_value.to_value().ok()?,
-        })
-    }
-
-    /// Reads the item in place from its scanned map.
-    fn from_item(item: Item<'_>) -> Result<IssuerSignedItem> {
-        let what = "IssuerSignedItem";
-        let map = item.map(what)?;
-        Ok(IssuerSignedItem {
-            digest_id: map.require("digestID", what)?.u64("digestID")?,
-            random: map.require("random", what)?.byte_string("random")?.to_vec(),
-            element_identifier: map
-                .require("elementIdentifier", what)?
-                .text("elementIdentifier")?
-                .to_string(),
-            element_value: map.require("elementValue", what)?.to_value()?,
-        })
     }
 }
 
@@ -145,19 +113,11 @@ impl IssuerSignedItemBytes {
         IssuerSignedItemBytes::from_inner(cbor::untag24(value, "IssuerSignedItemBytes")?)
     }
 
-    /// Reads an item from its scanned tag-24 wrapper: the item is decoded
-    /// once, from the received bytes, which are kept beside it.
-    fn from_item(item: Item<'_>) -> Result<IssuerSignedItemBytes> {
-        IssuerSignedItemBytes::from_inner(item.untag24("IssuerSignedItemBytes")?)
-    }
-
     /// Reads an item from the content of its tag-24 byte string, under
-    /// limits counted afresh.
+    /// limits counted afresh; the bytes are kept beside the item.
     fn from_inner(bytes: &[u8]) -> Result<IssuerSignedItemBytes> {
-        let item = match IssuerSignedItem::read_plain(bytes) {
-            Some(item) => item,
-            None => IssuerSignedItem::from_item(cbor::scan(bytes, &cbor::Limits::DEFAULT)?)?,
-        };
+        // Read first: refused bytes are not copied.
+        let item = read::item_fields(bytes)?.into_item();
         Ok(IssuerSignedItemBytes {
             bytes: bytes.to_vec(),
             item,
@@ -167,12 +127,6 @@ impl IssuerSignedItemBytes {
     /// The decoded item.
     pub fn item(&self) -> &IssuerSignedItem {
         &self.item
-    }
-
-    /// The decoded item, its received bytes dropped (the verifier moves a
-    /// verified element's value into its result rather than copying it).
-    pub(crate) fn into_item(self) -> IssuerSignedItem {
-        self.item
     }
 
     /// The encoded IssuerSignedItem, the content of the tag-24 byte string.
@@ -190,8 +144,7 @@ impl IssuerSignedItemBytes {
     /// disclosed item, a portrait among them, and copying each first would
     /// cost as much as the digest.
     pub fn digest(&self, algorithm: DigestAlgorithm) -> Digest {
-        let (tag, len) = cbor::tag24_heads(self.bytes.len());
-        algorithm.digest_parts(&[tag.as_slice(), len.as_slice(), &self.bytes])
+        digest_of_content(&self.bytes, algorithm)
     }
 
     /// The tag-24 wrapper value.
@@ -199,6 +152,16 @@ impl IssuerSignedItemBytes {
         cbor::tag24(self.bytes.clone())
     }
 }
+
+/// The digest of `#6.24(bstr)` around `content`, computed over the heads
+/// and the content in place.
+fn digest_of_content(content: &[u8], algorithm: DigestAlgorithm) -> Digest {
+    let (tag, len) = cbor::tag24_heads(content.len());
+    algorithm.digest_parts(&[tag.as_slice(), len.as_slice(), content])
+}
+
+/// Disclosed items per namespace, in received order, kept as `T`.
+pub(crate) type NameSpaces<T> = Vec<(String, Vec<T>)>;
 
 /// IssuerSigned: namespaces of disclosed items and the issuer's signature.
 #[derive(Debug, Clone)]
@@ -233,6 +196,25 @@ impl IssuerSigned {
     /// Reads an IssuerSigned in place from its scanned map. `nameSpaces`
     /// may be absent (a document presented with no issuer-signed element).
     pub(crate) fn from_item(item: Item<'_>) -> Result<IssuerSigned> {
+        let (name_spaces, issuer_auth) = IssuerSigned::parts_from_item(item)?;
+        Ok(IssuerSigned {
+            name_spaces,
+            issuer_auth,
+        })
+    }
+
+    /// Reads an IssuerSigned as [`IssuerSigned::from_slice`] does, keeping
+    /// each disclosed item as a `T`: its disclosed items and issuerAuth.
+    pub(crate) fn parts_from_slice<'a, T: DecodedItem<'a>>(
+        bytes: &'a [u8],
+    ) -> Result<(NameSpaces<T>, Sign1)> {
+        IssuerSigned::parts_from_item(cbor::scan(bytes, &cbor::Limits::DEFAULT)?)
+    }
+
+    /// Reads an IssuerSigned in place, keeping each disclosed item as a `T`.
+    pub(crate) fn parts_from_item<'a, T: DecodedItem<'a>>(
+        item: Item<'a>,
+    ) -> Result<(NameSpaces<T>, Sign1)> {
         let what = "IssuerSigned";
         let map = item.map(what)?;
         crate::device_response::refuse_other_kind(|key| map.get(key).is_some(), what)?;
@@ -256,7 +238,7 @@ impl IssuerSigned {
                 let scanned = items.array("namespace items")?;
                 let mut items = Vec::with_capacity(scanned.len());
                 for item in scanned {
-                    items.push(IssuerSignedItemBytes::from_item(item)?);
+                    items.push(T::read(item)?);
                 }
                 if items.is_empty() {
                     return Err(Error::InvalidStructure(format!(
@@ -268,10 +250,7 @@ impl IssuerSigned {
             }
         }
         let issuer_auth = Sign1::from_value(map.require("issuerAuth", what)?.to_value()?)?;
-        Ok(IssuerSigned {
-            name_spaces,
-            issuer_auth,
-        })
+        Ok((name_spaces, issuer_auth))
     }
 
     /// Encodes the IssuerSigned as a CBOR map.
@@ -302,11 +281,10 @@ impl IssuerSigned {
         &self.name_spaces
     }
 
-    /// Takes the disclosed items out, leaving none: the verifier takes them
-    /// from a structure it decoded itself and moves each verified element's
-    /// value into its result instead of copying it.
-    pub(crate) fn take_name_spaces(&mut self) -> Vec<(String, Vec<IssuerSignedItemBytes>)> {
-        std::mem::take(&mut self.name_spaces)
+    /// Puts in the disclosed items a decoder read beside the rest (see
+    /// [`IssuerSigned::parts_from_item`]).
+    pub(crate) fn set_name_spaces(&mut self, name_spaces: NameSpaces<IssuerSignedItemBytes>) {
+        self.name_spaces = name_spaces;
     }
 
     /// The issuer's COSE_Sign1 over the MSO.
@@ -381,154 +359,6 @@ mod tests {
                 expected
             );
         }
-    }
-
-    /// An item's map with `entries` in that order, encoded.
-    fn item_map(entries: &[(&str, Value)]) -> Vec<u8> {
-        let map = Value::Map(
-            entries
-                .iter()
-                .map(|(k, v)| (Value::Text((*k).into()), v.clone()))
-                .collect(),
-        );
-        cbor::encode(&map).unwrap()
-    }
-
-    /// The one-pass reading accepts only what the general one (scan, then
-    /// key by key) accepts, and reads it to the same item. Checked on items
-    /// of the usual kinds and some unusual ones, and on every truncation
-    /// and many one-byte changes of each.
-    #[test]
-    fn one_pass_reading_agrees_with_the_general_one() {
-        let random = Value::Bytes(vec![7; 16]);
-        let name = Value::Text("family_name".into());
-        let privileges = Value::Array(vec![cbor::text_map([
-            ("vehicle_category_code", Value::Text("B".into())),
-            (
-                "issue_date",
-                Value::Tag(1004, Box::new(Value::Text("2020-01-01".into()))),
-            ),
-        ])]);
-        let mut seeds = vec![
-            item_map(&[
-                ("digestID", Value::from(3)),
-                ("random", random.clone()),
-                ("elementIdentifier", name.clone()),
-                ("elementValue", Value::Text("Шевченко".into())),
-            ]),
-            item_map(&[
-                ("elementValue", privileges.clone()),
-                ("elementIdentifier", name.clone()),
-                ("random", random.clone()),
-                ("digestID", Value::from(u64::MAX)),
-            ]),
-            item_map(&[
-                ("digestID", Value::from(-1)),
-                ("random", random.clone()),
-                ("elementIdentifier", name.clone()),
-                ("elementValue", Value::Null),
-            ]),
-            item_map(&[
-                ("digestID", Value::from(1)),
-                ("random", random.clone()),
-                ("elementIdentifier", name.clone()),
-                ("elementValue", Value::Bool(true)),
-                ("extra", Value::Null),
-            ]),
-            item_map(&[
-                ("digestID", Value::from(1)),
-                ("random", random.clone()),
-                ("elementValue", Value::Bytes(vec![0xff; 30])),
-            ]),
-        ];
-        // A digestID as a bignum, a key with a longer length head than
-        // needed, and a key given twice, written by hand.
-        let tail = {
-            let mut tail = cbor::encode(&Value::Text("random".into())).unwrap();
-            tail.extend(cbor::encode(&random).unwrap());
-            tail.extend(cbor::encode(&Value::Text("elementIdentifier".into())).unwrap());
-            tail.extend(cbor::encode(&name).unwrap());
-            tail.extend(cbor::encode(&Value::Text("elementValue".into())).unwrap());
-            tail.extend(cbor::encode(&Value::from(5)).unwrap());
-            tail
-        };
-        let digest_id_key = cbor::encode(&Value::Text("digestID".into())).unwrap();
-        let mut bignum = vec![0xa4];
-        bignum.extend(&digest_id_key);
-        bignum.extend([0xc2, 0x41, 0x09]);
-        bignum.extend(&tail);
-        let mut long_head = vec![0xa4, 0x78, 0x08];
-        long_head.extend(b"digestID");
-        long_head.push(0x09);
-        long_head.extend(&tail);
-        // A negative bignum of 16 bytes below -2^127, which ciborium cannot
-        // hold: refused after the scan, as an unassigned simple value is.
-        let mut huge = vec![0xa4];
-        huge.extend(&digest_id_key);
-        huge.push(0x01);
-        huge.extend(&tail[..tail.len() - 1]);
-        huge.extend([0xc3, 0x50, 0x80]);
-        huge.extend([0; 15]);
-        seeds.extend([bignum, long_head, huge]);
-
-        let mut read_in_one_pass = 0;
-        for seed in seeds {
-            let mut inputs: Vec<Vec<u8>> = (0..=seed.len()).map(|n| seed[..n].to_vec()).collect();
-            inputs.push([&seed[..], &[0x00]].concat());
-            for at in 0..seed.len() {
-                for byte in [
-                    0x00,
-                    0x01,
-                    0x17,
-                    0x18,
-                    0x1b,
-                    0x1f,
-                    0x3f,
-                    0x40,
-                    0x5f,
-                    0x60,
-                    0x7f,
-                    0x80,
-                    0x9f,
-                    0xa0,
-                    0xa3,
-                    0xa4,
-                    0xa5,
-                    0xbf,
-                    0xc0,
-                    0xc2,
-                    0xc3,
-                    0xd8,
-                    0xe0,
-                    0xf3,
-                    0xf6,
-                    0xf7,
-                    0xf8,
-                    0xff,
-                    seed[at] ^ 0x01,
-                    seed[at] ^ 0x20,
-                ] {
-                    let mut changed = seed.clone();
-                    changed[at] = byte;
-                    inputs.push(changed);
-                }
-            }
-            for input in inputs {
-                let general = cbor::scan(&input, &cbor::Limits::DEFAULT)
-                    .and_then(IssuerSignedItem::from_item);
-                if let Some(item) = IssuerSignedItem::read_plain(&input) {
-                    read_in_one_pass += 1;
-                    assert_eq!(
-                        Some(&item),
-                        general.as_ref().ok(),
-                        "{}",
-                        hex::encode(&input)
-                    );
-                }
-            }
-        }
-        // The one-pass reading is what reads the usual items.
-        assert!(read_in_one_pass > 100, "{read_in_one_pass}");
     }
 
     /// The head written by hand is the one the CBOR encoder writes, at

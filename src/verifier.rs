@@ -55,8 +55,8 @@ use crate::device_auth;
 use crate::device_response::{DeviceResponse, Document, ElementErrors, ErrorCode, ResponseStatus};
 use crate::documents::{Claims, Elements};
 use crate::error::{Error, Result};
-use crate::issuer_signed::{IssuerSigned, IssuerSignedItemBytes};
-use crate::mso::{MobileSecurityObject, ValidityInfo};
+use crate::issuer_signed::{IssuerSigned, IssuerSignedItemBytes, NameSpaces, ReceivedItem};
+use crate::mso::{Digest, DigestAlgorithm, MobileSecurityObject, ValidityInfo};
 use crate::status::StatusPolicy;
 use crate::status::check::{StatusInputs, document_status_with};
 use crate::trust::{AcceptancePolicy, IssuingAuthority, TrustedAuthorities};
@@ -257,8 +257,9 @@ impl Verifier {
     ) -> Result<VerifiedDocument> {
         match presented.into() {
             Presented::IssuerSignedBytes(bytes) => {
-                let mut issuer_signed = IssuerSigned::from_slice(bytes)?;
-                let disclosed = Disclosed::Owned(issuer_signed.take_name_spaces());
+                let (name_spaces, issuer_auth) = IssuerSigned::parts_from_slice(bytes)?;
+                let issuer_signed = IssuerSigned::new(Vec::new(), issuer_auth);
+                let disclosed = Disclosed::Received(name_spaces);
                 self.verify_issuer_signed(&issuer_signed, disclosed, options)
             }
             Presented::IssuerSigned(issuer_signed) => {
@@ -349,18 +350,19 @@ impl Verifier {
     ) -> Result<ResponseVerification> {
         match response.into() {
             PresentedResponse::Bytes(bytes) => {
-                let response = DeviceResponse::from_slice(bytes)?;
+                // Decoded here, with each document's disclosed items read
+                // beside it as `ReceivedItem`s: their bytes stay where they
+                // arrived and their values move into the result.
+                let (response, name_spaces) = DeviceResponse::parts_from_slice(bytes)?;
                 let transcript = required_transcript(options, "a DeviceResponse")?;
                 let doc_types = doc_types(&response);
-                // Decoded here, so each document's disclosed items move into
-                // its result instead of being copied.
                 let documents = response
                     .documents
-                    .into_iter()
-                    .map(|mut document| {
-                        let disclosed =
-                            Disclosed::Owned(document.issuer_signed_mut().take_name_spaces());
-                        self.verify_document(&document, disclosed, transcript, options)
+                    .iter()
+                    .zip(name_spaces)
+                    .map(|(document, name_spaces)| {
+                        let disclosed = Disclosed::Received(name_spaces);
+                        self.verify_document(document, disclosed, transcript, options)
                     })
                     .collect();
                 Self::response_outcome(
@@ -542,7 +544,7 @@ impl Verifier {
                 name_spaces.iter().map(|(ns, items)| (ns, items.iter())),
                 &mso,
             )?,
-            Disclosed::Owned(name_spaces) => verified_elements(
+            Disclosed::Received(name_spaces) => verified_elements(
                 name_spaces
                     .into_iter()
                     .map(|(ns, items)| (ns, items.into_iter())),
@@ -687,25 +689,35 @@ impl Verifier {
 }
 
 /// The disclosed items of one document: borrowed from a structure the
-/// caller holds, or owned when the verifier decoded the bytes itself, so
-/// that each verified element's value moves into the result (a portrait
-/// is copied once less).
+/// caller holds, or read by the verifier from bytes the caller lent, so
+/// that no item's bytes are copied and each verified element's value moves
+/// into the result (a portrait is copied twice less).
 enum Disclosed<'a> {
     Borrowed(&'a [(String, Vec<IssuerSignedItemBytes>)]),
-    Owned(Vec<(String, Vec<IssuerSignedItemBytes>)>),
+    Received(NameSpaces<ReceivedItem<'a>>),
 }
 
-/// A disclosed item as [`verified_elements`] takes it: its bytes to digest,
-/// then its identifier and value, copied from a borrowed item or moved out
-/// of an owned one.
+/// A disclosed item as [`verified_elements`] takes it: what its digest is
+/// checked by, then its identifier and value, copied from a borrowed item
+/// or moved out of a received one.
 trait DisclosedItem {
-    fn bytes(&self) -> &IssuerSignedItemBytes;
+    fn digest_id(&self) -> u64;
+    fn element_identifier(&self) -> &str;
+    fn digest(&self, algorithm: DigestAlgorithm) -> Digest;
     fn into_element(self) -> (String, ciborium::value::Value);
 }
 
 impl DisclosedItem for &IssuerSignedItemBytes {
-    fn bytes(&self) -> &IssuerSignedItemBytes {
-        self
+    fn digest_id(&self) -> u64 {
+        self.item().digest_id
+    }
+
+    fn element_identifier(&self) -> &str {
+        &self.item().element_identifier
+    }
+
+    fn digest(&self, algorithm: DigestAlgorithm) -> Digest {
+        IssuerSignedItemBytes::digest(self, algorithm)
     }
 
     fn into_element(self) -> (String, ciborium::value::Value) {
@@ -714,14 +726,21 @@ impl DisclosedItem for &IssuerSignedItemBytes {
     }
 }
 
-impl DisclosedItem for IssuerSignedItemBytes {
-    fn bytes(&self) -> &IssuerSignedItemBytes {
-        self
+impl DisclosedItem for ReceivedItem<'_> {
+    fn digest_id(&self) -> u64 {
+        ReceivedItem::digest_id(self)
+    }
+
+    fn element_identifier(&self) -> &str {
+        ReceivedItem::element_identifier(self)
+    }
+
+    fn digest(&self, algorithm: DigestAlgorithm) -> Digest {
+        ReceivedItem::digest(self, algorithm)
     }
 
     fn into_element(self) -> (String, ciborium::value::Value) {
-        let item = self.into_item();
-        (item.element_identifier, item.element_value)
+        ReceivedItem::into_element(self)
     }
 }
 
@@ -748,23 +767,21 @@ where
         // Looked up once per namespace rather than once per element.
         let ns_digests = mso.value_digests.get(ns_name);
         for disclosed in items {
-            let item_bytes = disclosed.bytes();
-            let item = item_bytes.item();
+            let digest_id = disclosed.digest_id();
             // Named only when refused: formatting it for every element
             // costs more than comparing its digest.
-            let name = || format!("{ns_name}/{}", item.element_identifier);
-            if !seen_ids.insert(item.digest_id) {
+            let name = || format!("{ns_name}/{}", disclosed.element_identifier());
+            if !seen_ids.insert(digest_id) {
                 return Err(Error::DuplicateElement(format!(
-                    "digestID {} disclosed twice in {ns_name}",
-                    item.digest_id
+                    "digestID {digest_id} disclosed twice in {ns_name}"
                 )));
             }
             let expected = ns_digests
-                .and_then(|digests| digests.get(&item.digest_id))
+                .and_then(|digests| digests.get(&digest_id))
                 .ok_or_else(|| {
-                    Error::DigestMissing(format!("{} (digestID {})", name(), item.digest_id))
+                    Error::DigestMissing(format!("{} (digestID {digest_id})", name()))
                 })?;
-            let actual = item_bytes.digest(mso.digest_algorithm);
+            let actual = disclosed.digest(mso.digest_algorithm);
             if actual != *expected {
                 return Err(Error::DigestMismatch(name()));
             }
