@@ -12,7 +12,7 @@
 //! only verify those cases with a warm cache for three seconds each, for a
 //! profiler; `-- only issuing profile` issues for three seconds;
 //! `-- only TEXT profile N` verifies N times instead, for comparing two
-//! builds by instruction count under `perf stat`).
+//! builds by instruction count under callgrind: see BENCHMARKS.md).
 //!
 //! A counting global allocator gives each case's allocations per
 //! verification (and per decode alone), printed beside the times.

@@ -1,8 +1,9 @@
 //! Bounded CBOR decoding and the mdoc encoding helpers (tag 24, tdate, full-date).
 //!
-//! Every byte string that reaches the crate from outside goes through
-//! [`decode`] (or [`decode_with`]). Before anything is allocated, a scan walks
-//! the encoded item and refuses:
+//! Every byte string that reaches the crate from outside goes through a
+//! scan: [`decode`] (or [`decode_with`]) scans before it builds a `Value`,
+//! and the crate's own decoders scan, then read the bytes in place. Before
+//! anything is allocated, the scan walks the encoded item and refuses:
 //!
 //! | check | error code | default limit |
 //! |---|---|---|

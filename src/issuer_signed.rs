@@ -85,8 +85,70 @@ impl serde::Serialize for ByteString<'_> {
 /// issuance).
 #[derive(Debug, Clone, PartialEq)]
 pub struct IssuerSignedItemBytes {
+    /// The heads of the `#6.24(bstr)` wrapper as they arrived: the MSO
+    /// digests the wrapper's bytes, and an encoder may write a head longer
+    /// than it needs to.
+    heads: WrapperHeads,
     bytes: Vec<u8>,
     item: IssuerSignedItem,
+}
+
+/// The heads of a `#6.24(bstr)` wrapper: the tag, then the byte string's
+/// length, each at most 9 bytes. Held inline; an item's wrapper carries
+/// them before its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct WrapperHeads {
+    len: u8,
+    bytes: [u8; WrapperHeads::MAX],
+}
+
+impl WrapperHeads {
+    /// Two heads of at most 9 bytes each.
+    const MAX: usize = 18;
+
+    /// The heads an encoder writes around `content_len` bytes: each in its
+    /// shortest form.
+    fn shortest(content_len: usize) -> WrapperHeads {
+        let (tag, len) = cbor::tag24_heads(content_len);
+        // Two shortest heads take at most 2 + 9 of the 18 bytes.
+        let mut held = WrapperHeads {
+            len: 0,
+            bytes: [0; WrapperHeads::MAX],
+        };
+        for (slot, byte) in held
+            .bytes
+            .iter_mut()
+            .zip(tag.as_slice().iter().chain(len.as_slice()))
+        {
+            *slot = *byte;
+            held.len = held.len.saturating_add(1);
+        }
+        held
+    }
+
+    /// The heads of `wrapper`, a whole `#6.24(bstr)` whose content is
+    /// `content` (its last bytes).
+    fn received(wrapper: &[u8], content: &[u8]) -> Result<WrapperHeads> {
+        wrapper
+            .len()
+            .checked_sub(content.len())
+            .and_then(|heads| wrapper.get(..heads))
+            .and_then(WrapperHeads::of)
+            .ok_or_else(|| Error::CborMalformed("tag-24 wrapper heads".into()))
+    }
+
+    fn of(heads: &[u8]) -> Option<WrapperHeads> {
+        let mut held = WrapperHeads {
+            len: u8::try_from(heads.len()).ok()?,
+            bytes: [0; WrapperHeads::MAX],
+        };
+        held.bytes.get_mut(..heads.len())?.copy_from_slice(heads);
+        Some(held)
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        self.bytes.get(..usize::from(self.len)).unwrap_or_default()
+    }
 }
 
 impl IssuerSignedItemBytes {
@@ -105,20 +167,34 @@ impl IssuerSignedItemBytes {
         let mut bytes = Vec::with_capacity(content.saturating_add(128));
         ciborium::ser::into_writer(&ItemEncoding::of(&item), &mut bytes)
             .map_err(|e| Error::InvalidArgument(format!("cannot encode CBOR: {e}")))?;
-        Ok(IssuerSignedItemBytes { bytes, item })
+        Ok(IssuerSignedItemBytes {
+            heads: WrapperHeads::shortest(bytes.len()),
+            bytes,
+            item,
+        })
     }
 
-    /// Reads an item from its tag-24 wrapper value.
+    /// Reads an item from its tag-24 wrapper value (a `Value` keeps no
+    /// encoding: the wrapper's heads are taken in their shortest form).
     pub fn from_value(value: &Value) -> Result<IssuerSignedItemBytes> {
-        IssuerSignedItemBytes::from_inner(cbor::untag24(value, "IssuerSignedItemBytes")?)
+        let bytes = cbor::untag24(value, "IssuerSignedItemBytes")?;
+        IssuerSignedItemBytes::read(WrapperHeads::shortest(bytes.len()), bytes)
+    }
+
+    /// Reads an item from its scanned `#6.24(bstr)` wrapper, keeping the
+    /// wrapper's heads as they arrived.
+    fn from_wrapper(wrapper: Item<'_>) -> Result<IssuerSignedItemBytes> {
+        let bytes = wrapper.untag24("IssuerSignedItemBytes")?;
+        IssuerSignedItemBytes::read(WrapperHeads::received(wrapper.encoded(), bytes)?, bytes)
     }
 
     /// Reads an item from the content of its tag-24 byte string, under
     /// limits counted afresh; the bytes are kept beside the item.
-    fn from_inner(bytes: &[u8]) -> Result<IssuerSignedItemBytes> {
+    fn read(heads: WrapperHeads, bytes: &[u8]) -> Result<IssuerSignedItemBytes> {
         // Read first: refused bytes are not copied.
         let item = read::item_fields(bytes)?.into_item();
         Ok(IssuerSignedItemBytes {
+            heads,
             bytes: bytes.to_vec(),
             item,
         })
@@ -134,9 +210,11 @@ impl IssuerSignedItemBytes {
         &self.bytes
     }
 
-    /// The full IssuerSignedItemBytes, `#6.24(bstr)`, as digested into the MSO.
+    /// The full IssuerSignedItemBytes, `#6.24(bstr)`, as digested into the
+    /// MSO: the wrapper's heads as they arrived (in shortest form for an
+    /// item encoded here or read from a `Value`), then the item's bytes.
     pub fn tagged_bytes(&self) -> Result<Vec<u8>> {
-        Ok(cbor::tag24_bytes(&self.bytes))
+        Ok([self.heads.as_slice(), &self.bytes].concat())
     }
 
     /// The digest of [`IssuerSignedItemBytes::tagged_bytes`], computed over
@@ -144,20 +222,16 @@ impl IssuerSignedItemBytes {
     /// disclosed item, a portrait among them, and copying each first would
     /// cost as much as the digest.
     pub fn digest(&self, algorithm: DigestAlgorithm) -> Digest {
-        digest_of_content(&self.bytes, algorithm)
+        algorithm.digest_parts(&[self.heads.as_slice(), &self.bytes])
     }
 
-    /// The tag-24 wrapper value.
+    /// The tag-24 wrapper value. A `Value` keeps no encoding: written out,
+    /// its heads take their shortest form, so an item received with longer
+    /// heads (which no known issuer writes) no longer matches its digest
+    /// once re-encoded; [`IssuerSignedItemBytes::tagged_bytes`] keeps them.
     pub fn to_value(&self) -> Value {
         cbor::tag24(self.bytes.clone())
     }
-}
-
-/// The digest of `#6.24(bstr)` around `content`, computed over the heads
-/// and the content in place.
-fn digest_of_content(content: &[u8], algorithm: DigestAlgorithm) -> Digest {
-    let (tag, len) = cbor::tag24_heads(content.len());
-    algorithm.digest_parts(&[tag.as_slice(), len.as_slice(), content])
 }
 
 /// Disclosed items per namespace, in received order, kept as `T`.
@@ -367,6 +441,7 @@ mod tests {
     fn tagged_bytes_and_digest_match_the_encoder() {
         for len in [0usize, 23, 24, 255, 256, 65_535, 65_536] {
             let item = IssuerSignedItemBytes {
+                heads: WrapperHeads::shortest(len),
                 bytes: vec![0x42; len],
                 item: IssuerSignedItem {
                     digest_id: 0,

@@ -1530,6 +1530,50 @@ fn digest_longer_than_any_algorithm() {
     );
 }
 
+/// The MSO digests an item's tag-24 wrapper as it arrived, heads included:
+/// a wrapper whose tag head is written longer than it needs to be verifies
+/// against a digest of those bytes (from bytes, and from the structure
+/// decoded from them), and not against the digest of its shortest form.
+#[test]
+fn digest_over_the_wrapper_heads_as_received() {
+    let ua = ua();
+    let ns = honest_name_spaces();
+    let first = &ns[0].1[0];
+    let shortest = first.tagged_bytes().unwrap();
+    assert_eq!(shortest[..2], [0xd8, 0x18]);
+    // Tag 24 in a two-byte argument: d9 0018 instead of d8 18.
+    let widened = [&[0xd9, 0x00, 0x18][..], &shortest[2..]].concat();
+    let widen = |document: &IssuerSigned| {
+        let bytes = document.to_vec().unwrap();
+        let at = find_unique(&bytes, &shortest);
+        [&bytes[..at], &widened[..], &bytes[at + shortest.len()..]].concat()
+    };
+    let id = first.item().digest_id;
+    let options = VerifyOptions::at(NOW);
+    let verifier = verifier(&[&ua]);
+
+    let signed_over_widened = forged(&ua, ns.clone(), &ns, |mso| {
+        set_mso_digest(mso, id, DigestAlgorithm::Sha256.digest(&widened).to_vec())
+    });
+    let received = widen(&signed_over_widened);
+    verifier.verify(&received[..], &options).unwrap();
+    let decoded = IssuerSigned::from_slice(&received).unwrap();
+    assert_eq!(
+        decoded.name_spaces()[0].1[0].tagged_bytes().unwrap(),
+        widened
+    );
+    verifier.verify(&decoded, &options).unwrap();
+
+    let signed_over_shortest = forged(&ua, ns.clone(), &ns, |_| {});
+    let received = widen(&signed_over_shortest);
+    assert_eq!(
+        code(verifier.verify(&received[..], &options)),
+        "digest_mismatch"
+    );
+    let decoded = IssuerSigned::from_slice(&received).unwrap();
+    assert_eq!(code(verifier.verify(&decoded, &options)), "digest_mismatch");
+}
+
 #[test]
 fn duplicate_element() {
     let ua = ua();

@@ -152,6 +152,11 @@ impl<'a> Item<'a> {
         Item { bytes }
     }
 
+    /// The item's encoding, exactly as it arrived.
+    pub(crate) fn encoded(&self) -> &'a [u8] {
+        self.bytes
+    }
+
     fn head(&self) -> Result<Head<'a>> {
         read_head(self.bytes)
     }

@@ -11,12 +11,13 @@ use crate::mso::{Digest, DigestAlgorithm};
 
 /// An IssuerSignedItem's fields as read, borrowing what the item's bytes
 /// hold; the element value alone is built.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
 pub(super) struct ItemFields<'a> {
-    pub(super) digest_id: u64,
-    pub(super) random: &'a [u8],
-    pub(super) element_identifier: &'a str,
-    pub(super) element_value: Value,
+    digest_id: u64,
+    random: &'a [u8],
+    element_identifier: &'a str,
+    element_value: Value,
 }
 
 impl ItemFields<'_> {
@@ -45,7 +46,7 @@ pub(super) fn item_fields(bytes: &[u8]) -> Result<ItemFields<'_>> {
 /// pass; `None` when it has another shape or anything in it is refused, for
 /// [`general_fields`] to read or refuse as it always has: what this
 /// accepts, that reads to the same fields.
-pub(super) fn plain_fields(bytes: &[u8]) -> Option<ItemFields<'_>> {
+fn plain_fields(bytes: &[u8]) -> Option<ItemFields<'_>> {
     let [digest_id, random, element_identifier, element_value] = cbor::scan_keyed_map(
         bytes,
         &cbor::Limits::DEFAULT,
@@ -60,7 +61,7 @@ pub(super) fn plain_fields(bytes: &[u8]) -> Option<ItemFields<'_>> {
 }
 
 /// Reads the item in place from its scanned map.
-pub(super) fn general_fields(item: Item<'_>) -> Result<ItemFields<'_>> {
+fn general_fields(item: Item<'_>) -> Result<ItemFields<'_>> {
     let what = "IssuerSignedItem";
     let map = item.map(what)?;
     Ok(ItemFields {
@@ -83,7 +84,7 @@ pub(crate) trait DecodedItem<'a>: Sized {
 
 impl<'a> DecodedItem<'a> for IssuerSignedItemBytes {
     fn read(wrapper: Item<'a>) -> Result<IssuerSignedItemBytes> {
-        IssuerSignedItemBytes::from_inner(wrapper.untag24("IssuerSignedItemBytes")?)
+        IssuerSignedItemBytes::from_wrapper(wrapper)
     }
 }
 
@@ -94,7 +95,9 @@ impl<'a> DecodedItem<'a> for IssuerSignedItemBytes {
 /// portrait's bytes, and a heap allocation per item.)
 #[derive(Debug)]
 pub(crate) struct ReceivedItem<'a> {
-    bytes: &'a [u8],
+    /// The whole `#6.24(bstr)` wrapper as it arrived, heads included: what
+    /// the MSO digests.
+    wrapper: &'a [u8],
     digest_id: u64,
     element_identifier: String,
     element_value: Value,
@@ -102,10 +105,9 @@ pub(crate) struct ReceivedItem<'a> {
 
 impl<'a> DecodedItem<'a> for ReceivedItem<'a> {
     fn read(wrapper: Item<'a>) -> Result<ReceivedItem<'a>> {
-        let bytes = wrapper.untag24("IssuerSignedItemBytes")?;
-        let item = item_fields(bytes)?;
+        let item = item_fields(wrapper.untag24("IssuerSignedItemBytes")?)?;
         Ok(ReceivedItem {
-            bytes,
+            wrapper: wrapper.encoded(),
             digest_id: item.digest_id,
             element_identifier: item.element_identifier.to_string(),
             element_value: item.element_value,
@@ -124,10 +126,10 @@ impl ReceivedItem<'_> {
         &self.element_identifier
     }
 
-    /// The digest of the item's tag-24 bytes, as
+    /// The digest of the item's tag-24 bytes as they arrived, as
     /// [`IssuerSignedItemBytes::digest`] computes it.
     pub(crate) fn digest(&self, algorithm: DigestAlgorithm) -> Digest {
-        super::digest_of_content(self.bytes, algorithm)
+        algorithm.digest(self.wrapper)
     }
 
     /// The element: its identifier and value.

@@ -15,12 +15,19 @@ pub const MAX_DIGEST_LEN: usize = 64;
 /// allocation for each cost more than comparing them. It reads as a byte
 /// slice (`Deref<Target = [u8]>`); two digests are equal when their bytes
 /// are.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Digest {
     len: u8,
-    // Zero past `len`, so the derived equality and hash are those of the
-    // bytes.
+    // Zero past `len`, so the derived equality is that of the bytes.
     bytes: [u8; MAX_DIGEST_LEN],
+}
+
+/// Hashed as its bytes, as a `[u8]` is (so it agrees with equality, and a
+/// set of digests could be searched by slice).
+impl std::hash::Hash for Digest {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_slice().hash(state);
+    }
 }
 
 impl Digest {
@@ -156,5 +163,16 @@ mod tests {
         let long = Digest::from_slice(&[1, 9]).unwrap();
         assert!(long < short);
         assert!(Digest::from_slice(&[1]).unwrap() < long);
+        // Hashed as its bytes.
+        let hash = |value: &dyn Fn(&mut std::collections::hash_map::DefaultHasher)| {
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            value(&mut hasher);
+            std::hash::Hasher::finish(&hasher)
+        };
+        let digest = Digest::from([9u8; 48]);
+        assert_eq!(
+            hash(&|h| std::hash::Hash::hash(&digest, h)),
+            hash(&|h| std::hash::Hash::hash(&[9u8; 48][..], h))
+        );
     }
 }
