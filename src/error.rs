@@ -599,11 +599,7 @@ impl std::fmt::Debug for Excerpt<'_> {
 /// An input-derived byte string as an error message shows it: the first
 /// bytes in hex, and the length when there are more.
 pub(crate) fn excerpt_bytes(bytes: &[u8]) -> String {
-    let hex: String = bytes
-        .iter()
-        .take(EXCERPT_BYTES)
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hex = hex::encode(bytes.get(..EXCERPT_BYTES).unwrap_or(bytes));
     if bytes.len() > EXCERPT_BYTES {
         format!("h'{hex}...' ({} bytes)", bytes.len())
     } else {
