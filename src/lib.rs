@@ -30,7 +30,7 @@
 //! | [`cose`] | algorithms, keys, the [`Signer`] trait, COSE_Sign1 |
 //! | [`provider`] | the crypto provider every signature, ECDH, HKDF, HMAC and digest goes through: pure Rust by default, aws-lc-rs with the `aws-lc-rs` feature |
 //! | [`x509`] | certificates: reading, Annex B profiles, DS -> IACA chain, demo creation; certificate revocation lists ([`x509::crl`]) |
-//! | [`mso`] | the Mobile Security Object |
+//! | [`mso`] | the Mobile Security Object; value digests held inline ([`mso::Digest`]) |
 //! | [`issuer_signed`] | IssuerSigned and its tag-24 items, bytes kept as received |
 //! | [`documents`] | typed driving licence, vehicle registration, residence permit; claims JSON |
 //! | [`issuer`] | issuing |
