@@ -91,19 +91,7 @@ pub(crate) use item::Item;
 /// [`decode_with`] would refuse, without building it: the decoders of the
 /// crate's structures then read it in place ([`Item`]).
 pub(crate) fn scan<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Item<'a>> {
-    if bytes.len() > limits.max_input_len {
-        return Err(Error::CborTooLarge {
-            len: bytes.len(),
-            limit: limits.max_input_len,
-        });
-    }
-    let mut scanner = Scanner {
-        input: bytes,
-        pos: 0,
-        items: 0,
-        limits,
-        not_a_value: None,
-    };
+    let mut scanner = Scanner::new(bytes, limits)?;
     scanner.item(0)?;
     if scanner.pos != bytes.len() {
         return Err(Error::CborTrailingBytes(
@@ -134,16 +122,7 @@ pub(crate) fn scan_keyed_map<'a, const N: usize>(
     limits: &Limits,
     keys: [&str; N],
 ) -> Option<[Item<'a>; N]> {
-    if bytes.len() > limits.max_input_len {
-        return None;
-    }
-    let mut scanner = Scanner {
-        input: bytes,
-        pos: 0,
-        items: 0,
-        limits,
-        not_a_value: None,
-    };
+    let mut scanner = Scanner::new(bytes, limits).ok()?;
     scanner.count_item().ok()?;
     let (major, count) = scanner.head().ok()?;
     if major != 5 || count != u64::try_from(N).ok()? {
@@ -295,7 +274,24 @@ struct Scanner<'a> {
     not_a_value: Option<&'static str>,
 }
 
-impl Scanner<'_> {
+impl<'a> Scanner<'a> {
+    /// A scanner at the start of `input`, which must fit the size limit.
+    fn new(input: &'a [u8], limits: &'a Limits) -> Result<Scanner<'a>> {
+        if input.len() > limits.max_input_len {
+            return Err(Error::CborTooLarge {
+                len: input.len(),
+                limit: limits.max_input_len,
+            });
+        }
+        Ok(Scanner {
+            input,
+            pos: 0,
+            items: 0,
+            limits,
+            not_a_value: None,
+        })
+    }
+
     fn remaining(&self) -> usize {
         self.input.len().saturating_sub(self.pos)
     }

@@ -732,11 +732,10 @@ fn refuse_unknown_algorithm_id(protected: cbor::Item<'_>) -> Result<()> {
     // Read in place: building a `Value` tree of the header only to look up
     // one label cost about as much as coset's reading of the whole
     // COSE_Sign1 (by a profile of the verification).
-    if !protected.is_map() {
+    let Ok(entries) = protected.map("protected header") else {
         return Ok(());
-    }
+    };
     let alg_label = i128::from(iana::HeaderParameter::Alg.to_i64());
-    let entries = protected.map("protected header")?;
     for (_, value) in entries
         .entries()
         .iter()

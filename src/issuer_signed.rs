@@ -14,7 +14,7 @@ use crate::mso::{Digest, DigestAlgorithm, MobileSecurityObject};
 
 mod read;
 
-pub(crate) use read::{DecodedItem, ReceivedItem};
+pub(crate) use read::{DecodedItem, DisclosedItem, ReceivedItem};
 
 /// One data element with its salt and digestID.
 #[derive(Debug, Clone, PartialEq)]

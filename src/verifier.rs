@@ -55,8 +55,10 @@ use crate::device_auth;
 use crate::device_response::{DeviceResponse, Document, ElementErrors, ErrorCode, ResponseStatus};
 use crate::documents::{Claims, Elements};
 use crate::error::{Error, Result};
-use crate::issuer_signed::{IssuerSigned, IssuerSignedItemBytes, NameSpaces, ReceivedItem};
-use crate::mso::{Digest, DigestAlgorithm, MobileSecurityObject, ValidityInfo};
+use crate::issuer_signed::{
+    DisclosedItem, IssuerSigned, IssuerSignedItemBytes, NameSpaces, ReceivedItem,
+};
+use crate::mso::{MobileSecurityObject, ValidityInfo};
 use crate::status::StatusPolicy;
 use crate::status::check::{StatusInputs, document_status_with};
 use crate::trust::{AcceptancePolicy, IssuingAuthority, TrustedAuthorities};
@@ -695,53 +697,6 @@ impl Verifier {
 enum Disclosed<'a> {
     Borrowed(&'a [(String, Vec<IssuerSignedItemBytes>)]),
     Received(NameSpaces<ReceivedItem<'a>>),
-}
-
-/// A disclosed item as [`verified_elements`] takes it: what its digest is
-/// checked by, then its identifier and value, copied from a borrowed item
-/// or moved out of a received one.
-trait DisclosedItem {
-    fn digest_id(&self) -> u64;
-    fn element_identifier(&self) -> &str;
-    fn digest(&self, algorithm: DigestAlgorithm) -> Digest;
-    fn into_element(self) -> (String, ciborium::value::Value);
-}
-
-impl DisclosedItem for &IssuerSignedItemBytes {
-    fn digest_id(&self) -> u64 {
-        self.item().digest_id
-    }
-
-    fn element_identifier(&self) -> &str {
-        &self.item().element_identifier
-    }
-
-    fn digest(&self, algorithm: DigestAlgorithm) -> Digest {
-        IssuerSignedItemBytes::digest(self, algorithm)
-    }
-
-    fn into_element(self) -> (String, ciborium::value::Value) {
-        let item = self.item();
-        (item.element_identifier.clone(), item.element_value.clone())
-    }
-}
-
-impl DisclosedItem for ReceivedItem<'_> {
-    fn digest_id(&self) -> u64 {
-        ReceivedItem::digest_id(self)
-    }
-
-    fn element_identifier(&self) -> &str {
-        ReceivedItem::element_identifier(self)
-    }
-
-    fn digest(&self, algorithm: DigestAlgorithm) -> Digest {
-        ReceivedItem::digest(self, algorithm)
-    }
-
-    fn into_element(self) -> (String, ciborium::value::Value) {
-        ReceivedItem::into_element(self)
-    }
 }
 
 /// Checks every disclosed item against the MSO digests and collects the

@@ -222,11 +222,6 @@ impl<'a> Item<'a> {
         ciborium::de::from_reader(self.bytes).map_err(|e| Error::CborMalformed(e.to_string()))
     }
 
-    /// Whether the item is a map.
-    pub(crate) fn is_map(&self) -> bool {
-        matches!(self.head(), Ok(Head { major: 5, .. }))
-    }
-
     /// Whether the item is the text string `key`.
     pub(crate) fn is_text(&self, key: &str) -> bool {
         matches!(self.head(), Ok(Head { major: 3, rest, .. }) if rest == key.as_bytes())

@@ -115,25 +115,53 @@ impl<'a> DecodedItem<'a> for ReceivedItem<'a> {
     }
 }
 
-impl ReceivedItem<'_> {
+/// A disclosed item as the verifier checks it: what its digest is checked
+/// by, then its identifier and value, copied from a borrowed item or moved
+/// out of a received one.
+pub(crate) trait DisclosedItem {
     /// The key of the item's digest in the MSO.
-    pub(crate) fn digest_id(&self) -> u64 {
+    fn digest_id(&self) -> u64;
+    /// The element identifier.
+    fn element_identifier(&self) -> &str;
+    /// The digest of the item's tag-24 bytes as they arrived.
+    fn digest(&self, algorithm: DigestAlgorithm) -> Digest;
+    /// The element: its identifier and value.
+    fn into_element(self) -> (String, Value);
+}
+
+impl DisclosedItem for &IssuerSignedItemBytes {
+    fn digest_id(&self) -> u64 {
+        self.item().digest_id
+    }
+
+    fn element_identifier(&self) -> &str {
+        &self.item().element_identifier
+    }
+
+    fn digest(&self, algorithm: DigestAlgorithm) -> Digest {
+        IssuerSignedItemBytes::digest(self, algorithm)
+    }
+
+    fn into_element(self) -> (String, Value) {
+        let item = self.item();
+        (item.element_identifier.clone(), item.element_value.clone())
+    }
+}
+
+impl DisclosedItem for ReceivedItem<'_> {
+    fn digest_id(&self) -> u64 {
         self.digest_id
     }
 
-    /// The element identifier.
-    pub(crate) fn element_identifier(&self) -> &str {
+    fn element_identifier(&self) -> &str {
         &self.element_identifier
     }
 
-    /// The digest of the item's tag-24 bytes as they arrived, as
-    /// [`IssuerSignedItemBytes::digest`] computes it.
-    pub(crate) fn digest(&self, algorithm: DigestAlgorithm) -> Digest {
+    fn digest(&self, algorithm: DigestAlgorithm) -> Digest {
         algorithm.digest(self.wrapper)
     }
 
-    /// The element: its identifier and value.
-    pub(crate) fn into_element(self) -> (String, Value) {
+    fn into_element(self) -> (String, Value) {
         (self.element_identifier, self.element_value)
     }
 }
