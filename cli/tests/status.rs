@@ -5,8 +5,12 @@
 #[path = "../../tests/common/external.rs"]
 mod external;
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::{Command, Output};
+
+use common::{BIN, new_authority, ok, p, run, temp_dir};
 
 use docbridge::PublicKey;
 use docbridge::deps::coset::{self, iana};
@@ -14,7 +18,6 @@ use docbridge::documents::DocumentType;
 use docbridge::documents::json::elements_to_json;
 use docbridge::documents::samples;
 
-const BIN: &str = env!("CARGO_BIN_EXE_docbridge");
 const AT: &str = "2026-11-29T12:00:00Z";
 const VECTORS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -47,55 +50,15 @@ fn example_key() -> PublicKey {
     PublicKey::from_cose_key(&key).unwrap()
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("docbridge-status-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().unwrap()
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = run(args);
-    assert!(
-        out.status.success(),
-        "docbridge {args:?} failed: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
 }
 
 #[test]
 fn status_lists_through_the_command_line() {
     let dir = temp_dir("flow");
-    let ua = dir.join("ua");
-    let pl = dir.join("pl");
-    for (country, out) in [("UA", &ua), ("PL", &pl)] {
-        ok(&[
-            "authority",
-            "new",
-            "--country",
-            country,
-            "--valid-from",
-            "2026-01-01T00:00:00Z",
-            "--valid-until",
-            "2031-01-01T00:00:00Z",
-            "--out",
-            p(out),
-        ]);
-    }
+    let ua = new_authority(&dir, "UA", &[]);
+    let pl = new_authority(&dir, "PL", &[]);
     let (device_key, device_pub) = (dir.join("device.key.pem"), dir.join("device.pub.pem"));
     ok(&[
         "key",
@@ -419,19 +382,7 @@ fn the_drafts_token_checks_with_its_key() {
 #[test]
 fn concurrent_issuances_record_every_index_exactly_once() {
     let dir = temp_dir("concurrent");
-    let ua = dir.join("ua");
-    ok(&[
-        "authority",
-        "new",
-        "--country",
-        "UA",
-        "--valid-from",
-        "2026-01-01T00:00:00Z",
-        "--valid-until",
-        "2031-01-01T00:00:00Z",
-        "--out",
-        p(&ua),
-    ]);
+    let ua = new_authority(&dir, "UA", &[]);
     let (device_key, device_pub) = (dir.join("device.key.pem"), dir.join("device.pub.pem"));
     ok(&[
         "key",
