@@ -287,9 +287,7 @@ mod tests {
     use crate::document::CertificateRevocation;
     use crate::issuer::DemoAuthority;
     use crate::signer::{DeviceKey, SigningAlgorithm};
-    use crate::verifier::{
-        Acceptance, CrlPolicy, FetchedCrl, TrustedIaca, Verifier, VerifierSettings,
-    };
+    use crate::verifier::{CrlPolicy, FetchedCrl, TrustedIaca, Verifier, test_settings};
     use crate::wallet::{ElementId, ReportUnreturnedTo, WalletPolicy};
 
     const MDL: &str = "org.iso.18013.5.1.mDL";
@@ -442,14 +440,7 @@ mod tests {
                 certificate: w.authority.iaca_certificate_pem().into_bytes(),
                 doc_types: vec![MDL.into()],
             }],
-            VerifierSettings {
-                acceptance: Acceptance::All,
-                clock_skew_seconds: 300,
-                allow_missing_status_token: false,
-                accept_other_status_values: false,
-                crl_policy: None,
-                crl_signers: vec![],
-            },
+            test_settings(vec![]),
         )
         .unwrap();
         let [verified] = verifier

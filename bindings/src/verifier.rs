@@ -370,6 +370,21 @@ fn by_uri(tokens: Vec<StatusToken>) -> StatusTokens {
     tokens.into_iter().map(|t| (t.uri, t.token)).collect()
 }
 
+/// The settings the tests verify under: every country and doc type
+/// accepted, five minutes of clock skew, status tokens required, no CRL
+/// policy, and the given CRL signers.
+#[cfg(test)]
+pub(crate) fn test_settings(crl_signers: Vec<Vec<u8>>) -> VerifierSettings {
+    VerifierSettings {
+        acceptance: Acceptance::All,
+        clock_skew_seconds: 300,
+        allow_missing_status_token: false,
+        accept_other_status_values: false,
+        crl_policy: None,
+        crl_signers,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -403,14 +418,7 @@ mod tests {
             certificate: vector("trust/ua-diia-es256/iaca.pem"),
             doc_types: vec!["org.iso.18013.5.1.mDL".into()],
         };
-        let settings = VerifierSettings {
-            acceptance: Acceptance::All,
-            clock_skew_seconds: 300,
-            allow_missing_status_token: false,
-            accept_other_status_values: false,
-            crl_policy: None,
-            crl_signers: vec![],
-        };
+        let settings = test_settings(vec![]);
         Verifier::new(None, vec![iaca], settings).unwrap()
     }
 
@@ -587,14 +595,7 @@ mod tests {
     /// delegated CRL, by a verifier configured with `crl_signers`.
     #[cfg(feature = "demo")]
     fn refusal(world: &DelegatedCrl, crl_signers: Vec<Vec<u8>>) -> String {
-        let settings = VerifierSettings {
-            acceptance: Acceptance::All,
-            clock_skew_seconds: 300,
-            allow_missing_status_token: false,
-            accept_other_status_values: false,
-            crl_policy: None,
-            crl_signers,
-        };
+        let settings = test_settings(crl_signers);
         let verifier = Verifier::new(None, vec![world.iaca.clone()], settings).unwrap();
         let outcome = verifier.verify_issuer_signed(
             world.document.clone(),
@@ -620,14 +621,7 @@ mod tests {
         );
         // Without the CRL the same document verifies: the refusal above
         // is the CRL's.
-        let settings = VerifierSettings {
-            acceptance: Acceptance::All,
-            clock_skew_seconds: 300,
-            allow_missing_status_token: false,
-            accept_other_status_values: false,
-            crl_policy: None,
-            crl_signers: vec![world.signer.clone()],
-        };
+        let settings = test_settings(vec![world.signer.clone()]);
         let verifier = Verifier::new(None, vec![world.iaca.clone()], settings).unwrap();
         let verified = verifier
             .verify_issuer_signed(
@@ -643,14 +637,7 @@ mod tests {
 
     #[test]
     fn an_unreadable_crl_signer_is_refused_when_the_verifier_is_built() {
-        let settings = VerifierSettings {
-            acceptance: Acceptance::All,
-            clock_skew_seconds: 300,
-            allow_missing_status_token: false,
-            accept_other_status_values: false,
-            crl_policy: None,
-            crl_signers: vec![vec![0x30, 0x03, 0x02, 0x01, 0x01]],
-        };
+        let settings = test_settings(vec![vec![0x30, 0x03, 0x02, 0x01, 0x01]]);
         let Err(DocbridgeError::Refused { code, .. }) = Verifier::new(None, vec![], settings)
         else {
             panic!("an unreadable CRL signer was accepted");
