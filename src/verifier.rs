@@ -47,7 +47,7 @@
 
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use time::{Duration, OffsetDateTime};
 
@@ -586,7 +586,7 @@ impl Verifier {
             self.clock_skew,
         )?;
 
-        let claims = Claims::from_elements(&mso.doc_type, &elements)?;
+        Claims::check_elements(&mso.doc_type, &elements)?;
         Ok(VerifiedDocument {
             status,
             certificate_revocation,
@@ -599,7 +599,7 @@ impl Verifier {
             authority_name: authority.name().to_string(),
             document_signer: ds.subject().to_string(),
             trust_source: authority.source().cloned(),
-            claims,
+            claims: OnceLock::new(),
             elements,
             mso,
         })

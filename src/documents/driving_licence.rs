@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 use ciborium::value::Value;
 use time::Date;
 
-use super::element::{self, Fields, Out};
+use super::ReadDisclosed;
+use super::element::{self, Fields, Out, Reading};
 use super::shape::Shape;
 use super::{DocumentType, Elements, Sex};
 use crate::cbor;
@@ -238,35 +239,7 @@ impl DocumentType for DrivingLicence {
     }
 
     fn from_disclosed(elements: &Elements) -> Result<Self> {
-        let mut f = Fields::namespace(elements, NAMESPACE);
-        let mut licence = DrivingLicence {
-            family_name: f.take("family_name", element::text)?,
-            given_name: f.take("given_name", element::text)?,
-            birth_date: f.take("birth_date", element::date)?,
-            issue_date: f.take("issue_date", element::date)?,
-            expiry_date: f.take("expiry_date", element::date)?,
-            issuing_country: f.take("issuing_country", element::country)?,
-            issuing_authority: f.take("issuing_authority", element::text)?,
-            document_number: f.take("document_number", element::text)?,
-            portrait: f.take("portrait", element::bytes)?,
-            driving_privileges: f.take("driving_privileges", |v, what| {
-                element::array_of(v, what, DrivingPrivilege::read)
-            })?,
-            un_distinguishing_sign: f.take("un_distinguishing_sign", element::text)?,
-            family_name_national_character: f
-                .take("family_name_national_character", element::text)?,
-            given_name_national_character: f
-                .take("given_name_national_character", element::text)?,
-            nationality: f.take("nationality", element::country)?,
-            sex: f.take("sex", Sex::read)?,
-            resident_address: f.take("resident_address", element::text)?,
-            resident_city: f.take("resident_city", element::text)?,
-            resident_country: f.take("resident_country", element::country)?,
-            age_over_18: f.take("age_over_18", element::boolean)?,
-            other_elements: Elements::new(),
-        };
-        licence.other_elements = element::collect_other(elements, NAMESPACE, f.rest());
-        Ok(licence)
+        Self::read_disclosed(elements, Reading::Build)
     }
 
     fn missing_elements(&self) -> Vec<&'static str> {
@@ -289,14 +262,48 @@ impl DocumentType for DrivingLicence {
     }
 }
 
+impl ReadDisclosed for DrivingLicence {
+    fn read_disclosed(elements: &Elements, reading: Reading) -> Result<Self> {
+        let mut f = Fields::namespace(elements, NAMESPACE, reading);
+        let mut licence = DrivingLicence {
+            family_name: f.take("family_name", element::TEXT)?,
+            given_name: f.take("given_name", element::TEXT)?,
+            birth_date: f.take("birth_date", element::date)?,
+            issue_date: f.take("issue_date", element::date)?,
+            expiry_date: f.take("expiry_date", element::date)?,
+            issuing_country: f.take("issuing_country", element::COUNTRY)?,
+            issuing_authority: f.take("issuing_authority", element::TEXT)?,
+            document_number: f.take("document_number", element::TEXT)?,
+            portrait: f.take("portrait", element::BYTES)?,
+            driving_privileges: f.take("driving_privileges", |v: &Value, what: &str| {
+                element::array_of(v, what, DrivingPrivilege::read)
+            })?,
+            un_distinguishing_sign: f.take("un_distinguishing_sign", element::TEXT)?,
+            family_name_national_character: f
+                .take("family_name_national_character", element::TEXT)?,
+            given_name_national_character: f
+                .take("given_name_national_character", element::TEXT)?,
+            nationality: f.take("nationality", element::COUNTRY)?,
+            sex: f.take("sex", Sex::read)?,
+            resident_address: f.take("resident_address", element::TEXT)?,
+            resident_city: f.take("resident_city", element::TEXT)?,
+            resident_country: f.take("resident_country", element::COUNTRY)?,
+            age_over_18: f.take("age_over_18", element::boolean)?,
+            other_elements: Elements::new(),
+        };
+        licence.other_elements = f.other_elements(elements);
+        Ok(licence)
+    }
+}
+
 impl DrivingPrivilege {
     fn read(value: &Value, what: &str) -> Result<DrivingPrivilege> {
         let mut f = Fields::map(value, what)?;
         Ok(DrivingPrivilege {
-            vehicle_category_code: f.require("vehicle_category_code", element::text)?,
+            vehicle_category_code: f.require("vehicle_category_code", element::TEXT)?,
             issue_date: f.take("issue_date", element::date)?,
             expiry_date: f.take("expiry_date", element::date)?,
-            codes: f.take("codes", |v, what| {
+            codes: f.take("codes", |v: &Value, what: &str| {
                 element::array_of(v, what, DrivingPrivilegeCode::read)
             })?,
             other: f.rest(),
@@ -332,9 +339,9 @@ impl DrivingPrivilegeCode {
     fn read(value: &Value, what: &str) -> Result<DrivingPrivilegeCode> {
         let mut f = Fields::map(value, what)?;
         Ok(DrivingPrivilegeCode {
-            code: f.require("code", element::text)?,
-            sign: f.take("sign", element::text)?,
-            value: f.take("value", element::text)?,
+            code: f.require("code", element::TEXT)?,
+            sign: f.take("sign", element::TEXT)?,
+            value: f.take("value", element::TEXT)?,
             other: f.rest(),
         })
     }

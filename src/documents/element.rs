@@ -8,6 +8,7 @@
 //! element path, so a verifier's caller sees one code for "wrong type or value".
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use ciborium::value::Value;
 use time::Date;
@@ -29,35 +30,122 @@ pub(crate) fn path(namespace: &str, element: &str) -> String {
     format!("{namespace}/{element}")
 }
 
+/// Whether [`Fields`] builds the values it reads or only checks that it
+/// could: a verifier checks every disclosed element on every verification,
+/// while the typed claims are built only when a caller asks for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reading {
+    /// Build each field's value.
+    Build,
+    /// Check each field as building it would, build nothing: every field
+    /// reads as absent and no unknown element is kept.
+    Check,
+}
+
+/// Reads one field's value: a function `(value, path) -> Result<T>`, or a
+/// [`Checked`] reader whose check allocates nothing.
+pub(crate) trait ReadField<T> {
+    /// The field's value.
+    fn read(self, value: &Value, what: &str) -> Result<T>;
+
+    /// The error [`ReadField::read`] would give, if any, without keeping
+    /// what it builds.
+    fn check(self, value: &Value, what: &str) -> Result<()>;
+}
+
+impl<T, F: FnOnce(&Value, &str) -> Result<T>> ReadField<T> for F {
+    fn read(self, value: &Value, what: &str) -> Result<T> {
+        self(value, what)
+    }
+
+    fn check(self, value: &Value, what: &str) -> Result<()> {
+        self(value, what).map(drop)
+    }
+}
+
+/// A reader with a check of its own that copies nothing (a portrait's
+/// bytes, a name's text), refusing exactly what the reader refuses.
+#[derive(Clone, Copy)]
+pub(crate) struct Checked<T> {
+    read: fn(&Value, &str) -> Result<T>,
+    check: fn(&Value, &str) -> Result<()>,
+}
+
+impl<T> ReadField<T> for Checked<T> {
+    fn read(self, value: &Value, what: &str) -> Result<T> {
+        (self.read)(value, what)
+    }
+
+    fn check(self, value: &Value, what: &str) -> Result<()> {
+        (self.check)(value, what)
+    }
+}
+
 /// The entries of one CBOR map not read yet.
 pub(crate) struct Fields<'a> {
-    what: String,
+    what: &'a str,
     separator: char,
-    entries: BTreeMap<&'a str, &'a Value>,
+    entries: Entries<'a>,
+    reading: Reading,
     /// The path of the field being read, reused from one field to the
     /// next: a document's claims are read on every verification, and a
     /// fresh string per field was a tenth of its allocations.
     path: String,
 }
 
+/// Where [`Fields`] finds its entries.
+enum Entries<'a> {
+    /// A namespace of elements, looked up where it is (its keys are unique
+    /// already) rather than copied into a map of its own; `taken` holds the
+    /// keys read so far.
+    Namespace {
+        map: Option<&'a Map>,
+        taken: Vec<&'a str>,
+    },
+    /// The entries of a nested map not read yet.
+    Pairs(BTreeMap<&'a str, &'a Value>),
+}
+
+impl<'a> Entries<'a> {
+    /// Removes `key`: it reads once, as it would from a map it is taken from.
+    fn take(&mut self, key: &str) -> Option<&'a Value> {
+        match self {
+            Entries::Namespace { map, taken } => {
+                let (key, value) = map.and_then(|map| map.get_key_value(key))?;
+                if taken.iter().any(|t| std::ptr::eq(*t, key.as_str())) {
+                    return None;
+                }
+                taken.push(key.as_str());
+                Some(value)
+            }
+            Entries::Pairs(entries) => entries.remove(key),
+        }
+    }
+}
+
 impl<'a> Fields<'a> {
     /// The elements of `namespace` (none if the namespace is absent, which is
-    /// normal for a selectively disclosed document).
-    pub(crate) fn namespace(elements: &'a Elements, namespace: &str) -> Fields<'a> {
-        let entries = elements
-            .get(namespace)
-            .map(|m| m.iter().map(|(k, v)| (k.as_str(), v)).collect())
-            .unwrap_or_default();
+    /// normal for a selectively disclosed document), read as `reading` says.
+    pub(crate) fn namespace(
+        elements: &'a Elements,
+        namespace: &'a str,
+        reading: Reading,
+    ) -> Fields<'a> {
+        let map = elements.get(namespace);
         Fields {
-            what: namespace.to_string(),
+            what: namespace,
             separator: '/',
-            entries,
+            entries: Entries::Namespace {
+                map,
+                taken: Vec::with_capacity(map.map_or(0, BTreeMap::len)),
+            },
+            reading,
             path: String::new(),
         }
     }
 
     /// The entries of a nested map, such as one driving privilege.
-    pub(crate) fn map(value: &'a Value, what: &str) -> Result<Fields<'a>> {
+    pub(crate) fn map(value: &'a Value, what: &'a str) -> Result<Fields<'a>> {
         let Value::Map(pairs) = value else {
             return Err(expected(what, "a map"));
         };
@@ -78,27 +166,28 @@ impl<'a> Fields<'a> {
             }
         }
         Ok(Fields {
-            what: what.to_string(),
+            what,
             separator: '.',
-            entries,
+            entries: Entries::Pairs(entries),
+            reading: Reading::Build,
             path: String::new(),
         })
     }
 
-    /// Reads and removes `key` if present.
-    pub(crate) fn take<T>(
-        &mut self,
-        key: &str,
-        read: impl FnOnce(&Value, &str) -> Result<T>,
-    ) -> Result<Option<T>> {
-        match self.entries.remove(key) {
+    /// Reads and removes `key` if present; when only checking, checks it
+    /// and reads it as absent.
+    pub(crate) fn take<T>(&mut self, key: &str, read: impl ReadField<T>) -> Result<Option<T>> {
+        match self.entries.take(key) {
             None => Ok(None),
             Some(value) => {
                 self.path.clear();
-                self.path.push_str(&self.what);
+                self.path.push_str(self.what);
                 self.path.push(self.separator);
                 self.path.push_str(key);
-                read(value, &self.path).map(Some)
+                match self.reading {
+                    Reading::Build => read.read(value, &self.path).map(Some),
+                    Reading::Check => read.check(value, &self.path).map(|()| None),
+                }
             }
         }
     }
@@ -106,41 +195,48 @@ impl<'a> Fields<'a> {
     /// Reads and removes `key`, which a nested map must hold. A missing key
     /// makes the whole element malformed, hence `invalid_element` rather than
     /// `missing_element` (which is about whole elements).
-    pub(crate) fn require<T>(
-        &mut self,
-        key: &str,
-        read: impl FnOnce(&Value, &str) -> Result<T>,
-    ) -> Result<T> {
+    pub(crate) fn require<T>(&mut self, key: &str, read: impl ReadField<T>) -> Result<T> {
+        let what = self.what;
         self.take(key, read)?.ok_or_else(|| {
-            Error::InvalidElement(format!(
-                "{}: missing {key:?}",
-                self.what,
-                key = excerpt(key)
-            ))
+            Error::InvalidElement(format!("{what}: missing {key:?}", key = excerpt(key)))
         })
     }
 
     /// The entries nobody took, kept so that they survive a round trip.
     pub(crate) fn rest(self) -> Map {
-        self.entries
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect()
+        match self.entries {
+            Entries::Namespace { map, taken } => map
+                .into_iter()
+                .flatten()
+                .filter(|(k, _)| !taken.iter().any(|t| std::ptr::eq(*t, k.as_str())))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            Entries::Pairs(entries) => entries
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        }
     }
-}
 
-/// The unknown elements of a document: every namespace but the main one, plus
-/// what is left of the main one.
-pub(crate) fn collect_other(elements: &Elements, namespace: &str, rest: Map) -> Elements {
-    let mut other: Elements = elements
-        .iter()
-        .filter(|(ns, m)| ns.as_str() != namespace && !m.is_empty())
-        .map(|(ns, m)| (ns.clone(), m.clone()))
-        .collect();
-    if !rest.is_empty() {
-        other.insert(namespace.to_string(), rest);
+    /// The unknown elements of a document read from `elements` through
+    /// these (namespace) fields: every namespace but this one, plus what
+    /// is left of this one. None when only checking.
+    pub(crate) fn other_elements(self, elements: &Elements) -> Elements {
+        if self.reading == Reading::Check {
+            return Elements::new();
+        }
+        let namespace = self.what;
+        let rest = self.rest();
+        let mut other: Elements = elements
+            .iter()
+            .filter(|(ns, m)| ns.as_str() != namespace && !m.is_empty())
+            .map(|(ns, m)| (ns.clone(), m.clone()))
+            .collect();
+        if !rest.is_empty() {
+            other.insert(namespace.to_string(), rest);
+        }
+        other
     }
-    other
 }
 
 /// The names of the mandatory elements whose field is empty.
@@ -156,11 +252,21 @@ pub(crate) fn missing(fields: &[(&'static str, bool)]) -> Vec<&'static str> {
 
 /// A text string.
 pub(crate) fn text(value: &Value, what: &str) -> Result<String> {
+    text_ref(value, what).map(str::to_string)
+}
+
+fn text_ref<'v>(value: &'v Value, what: &str) -> Result<&'v str> {
     match value {
-        Value::Text(t) => Ok(t.clone()),
+        Value::Text(t) => Ok(t),
         _ => Err(expected(what, "a text string")),
     }
 }
+
+/// [`text`], checked without a copy.
+pub(crate) const TEXT: Checked<String> = Checked {
+    read: text,
+    check: |value, what| text_ref(value, what).map(drop),
+};
 
 /// An unsigned integer.
 pub(crate) fn uint(value: &Value, what: &str) -> Result<u64> {
@@ -180,11 +286,21 @@ pub(crate) fn boolean(value: &Value, what: &str) -> Result<bool> {
 
 /// A byte string.
 pub(crate) fn bytes(value: &Value, what: &str) -> Result<Vec<u8>> {
+    bytes_ref(value, what).map(<[u8]>::to_vec)
+}
+
+fn bytes_ref<'v>(value: &'v Value, what: &str) -> Result<&'v [u8]> {
     match value {
-        Value::Bytes(b) => Ok(b.clone()),
+        Value::Bytes(b) => Ok(b),
         _ => Err(expected(what, "a byte string")),
     }
 }
+
+/// [`bytes`], checked without a copy (a portrait is tens of kilobytes).
+pub(crate) const BYTES: Checked<Vec<u8>> = Checked {
+    read: bytes,
+    check: |value, what| bytes_ref(value, what).map(drop),
+};
 
 /// A calendar date. Written as `full-date` (tag 1004); read from tag 1004,
 /// from an untagged "YYYY-MM-DD" (some issuers omit the tag) and from a
@@ -215,10 +331,20 @@ pub(crate) fn date(value: &Value, what: &str) -> Result<Date> {
 
 /// An ISO 3166-1 alpha-2 country code.
 pub(crate) fn country(value: &Value, what: &str) -> Result<String> {
-    let code = text(value, what)?;
-    check_country(&code, what)?;
+    country_ref(value, what).map(str::to_string)
+}
+
+fn country_ref<'v>(value: &'v Value, what: &str) -> Result<&'v str> {
+    let code = text_ref(value, what)?;
+    check_country(code, what)?;
     Ok(code)
 }
+
+/// [`country`], checked without a copy.
+pub(crate) const COUNTRY: Checked<String> = Checked {
+    read: country,
+    check: |value, what| country_ref(value, what).map(drop),
+};
 
 /// Refuses anything but two upper-case ASCII letters, so that `"UKR"` or
 /// `"pl"` cannot slip into an element compared against certificate countries.
@@ -242,10 +368,18 @@ pub(crate) fn array_of<T>(
     let Value::Array(items) = value else {
         return Err(expected(what, "an array"));
     };
+    // One path buffer for the whole array rather than one per item.
+    let mut path = String::with_capacity(what.len().saturating_add(8));
     items
         .iter()
         .enumerate()
-        .map(|(i, item)| read(item, &format!("{what}[{i}]")))
+        .map(|(i, item)| {
+            path.clear();
+            path.push_str(what);
+            // Writing to a String cannot fail.
+            let _ = write!(path, "[{i}]");
+            read(item, &path)
+        })
         .collect()
 }
 

@@ -138,6 +138,15 @@ pub trait DocumentType: Sized {
     }
 }
 
+/// The disclosed path of a typed document, read as [`element::Reading`]
+/// says: built, or only checked, which refuses exactly what building
+/// refuses.
+pub(crate) trait ReadDisclosed: Sized {
+    /// [`DocumentType::from_disclosed`] when building; when only checking,
+    /// a document with no field set.
+    fn read_disclosed(elements: &Elements, reading: element::Reading) -> Result<Self>;
+}
+
 /// Typed claims of a verified document.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Claims {
@@ -173,6 +182,21 @@ impl Claims {
             }
             _ => Claims::Other,
         })
+    }
+
+    /// The error [`Claims::from_elements`] would give, if any, without
+    /// building the claims: what a verifier checks on every verification,
+    /// leaving the typed claims to be built when they are asked for.
+    pub(crate) fn check_elements(doc_type: &str, elements: &Elements) -> Result<()> {
+        let check = element::Reading::Check;
+        match doc_type {
+            DrivingLicence::DOC_TYPE => DrivingLicence::read_disclosed(elements, check).map(drop),
+            VehicleRegistration::DOC_TYPE => {
+                VehicleRegistration::read_disclosed(elements, check).map(drop)
+            }
+            ResidencePermit::DOC_TYPE => ResidencePermit::read_disclosed(elements, check).map(drop),
+            _ => Ok(()),
+        }
     }
 
     /// Typed claims for `doc_type` from the elements of a *whole* document,
@@ -232,6 +256,86 @@ mod tests {
         let claims = Claims::from_elements("org.example.unknown.1", &elements).unwrap();
         assert_eq!(claims, Claims::Other);
         assert_eq!(claims.doc_type(), None);
+    }
+
+    /// Every way to spoil one value of `value`: other types in its place,
+    /// and inside an array or map, each item or entry spoilt or removed.
+    fn spoilt(value: &Value) -> Vec<Value> {
+        let mut out = vec![
+            Value::Integer(7.into()),
+            Value::Text("UKR".into()),
+            Value::Text("2026-13-01".into()),
+            Value::Bytes(vec![1, 2]),
+            Value::Bool(true),
+            Value::Null,
+            Value::Array(vec![Value::Integer(1.into())]),
+            Value::Map(vec![(Value::Integer(1.into()), Value::Null)]),
+        ];
+        match value {
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    for bad in spoilt(item) {
+                        let mut items = items.clone();
+                        items[i] = bad;
+                        out.push(Value::Array(items));
+                    }
+                }
+            }
+            Value::Map(entries) => {
+                for i in 0..entries.len() {
+                    let mut fewer = entries.clone();
+                    fewer.remove(i);
+                    out.push(Value::Map(fewer));
+                    for bad in spoilt(&entries[i].1) {
+                        let mut entries = entries.clone();
+                        entries[i].1 = bad;
+                        out.push(Value::Map(entries));
+                    }
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
+    #[test]
+    fn checking_claims_refuses_exactly_what_building_them_refuses() {
+        let documents = [
+            (
+                DrivingLicence::DOC_TYPE,
+                samples::driving_licence_ua().to_elements(),
+            ),
+            (
+                VehicleRegistration::DOC_TYPE,
+                samples::vehicle_registration_pl().to_elements(),
+            ),
+            (
+                ResidencePermit::DOC_TYPE,
+                samples::residence_permit_ua().to_elements(),
+            ),
+        ];
+        let mut refused = 0;
+        for (doc_type, elements) in documents {
+            let elements = elements.unwrap();
+            for (ns, ns_elements) in &elements {
+                for (id, value) in ns_elements {
+                    for bad in spoilt(value) {
+                        let mut e = elements.clone();
+                        e.get_mut(ns).unwrap().insert(id.clone(), bad);
+                        let built = Claims::from_elements(doc_type, &e).map(drop);
+                        let checked = Claims::check_elements(doc_type, &e);
+                        assert_eq!(
+                            checked.as_ref().map_err(ToString::to_string),
+                            built.as_ref().map_err(ToString::to_string),
+                            "{doc_type} {ns}/{id}"
+                        );
+                        refused += usize::from(built.is_err());
+                    }
+                }
+            }
+        }
+        // The comparison above is only worth something if it saw refusals.
+        assert!(refused > 100, "{refused} refusals");
     }
 
     #[test]

@@ -31,7 +31,8 @@ use std::collections::BTreeMap;
 use ciborium::value::Value;
 use time::Date;
 
-use super::element::{self, Fields, Out};
+use super::ReadDisclosed;
+use super::element::{self, Fields, Out, Reading};
 use super::shape::Shape;
 use super::{DocumentType, Elements, Sex};
 use crate::cbor;
@@ -182,8 +183,8 @@ impl NationalPersonalNumber {
     fn read(value: &Value, what: &str) -> Result<NationalPersonalNumber> {
         let mut f = Fields::map(value, what)?;
         Ok(NationalPersonalNumber {
-            scheme: f.require("scheme", element::text)?,
-            value: f.require("value", element::text)?,
+            scheme: f.require("scheme", element::TEXT)?,
+            value: f.require("value", element::TEXT)?,
             other: f.rest(),
         })
     }
@@ -319,32 +320,7 @@ impl DocumentType for ResidencePermit {
     }
 
     fn from_disclosed(elements: &Elements) -> Result<Self> {
-        let mut f = Fields::namespace(elements, NAMESPACE);
-        let mut permit = ResidencePermit {
-            family_name: f.take("family_name", element::text)?,
-            given_name: f.take("given_name", element::text)?,
-            family_name_national_character: f
-                .take("family_name_national_character", element::text)?,
-            given_name_national_character: f
-                .take("given_name_national_character", element::text)?,
-            birth_date: f.take("birth_date", element::date)?,
-            nationality: f.take("nationality", nationality)?,
-            sex: f.take("sex", Sex::read)?,
-            permit_type: f.take("permit_type", PermitType::read)?,
-            document_number: f.take("document_number", element::text)?,
-            issue_date: f.take("issue_date", element::date)?,
-            expiry_date: f.take("expiry_date", element::date)?,
-            issuing_country: f.take("issuing_country", element::country)?,
-            issuing_authority: f.take("issuing_authority", element::text)?,
-            place_of_issue: f.take("place_of_issue", element::text)?,
-            remarks: f.take("remarks", element::text)?,
-            portrait: f.take("portrait", element::bytes)?,
-            national_personal_number: f
-                .take("national_personal_number", NationalPersonalNumber::read)?,
-            other_elements: Elements::new(),
-        };
-        permit.other_elements = element::collect_other(elements, NAMESPACE, f.rest());
-        Ok(permit)
+        Self::read_disclosed(elements, Reading::Build)
     }
 
     fn missing_elements(&self) -> Vec<&'static str> {
@@ -362,6 +338,37 @@ impl DocumentType for ResidencePermit {
             ("issuing_authority", self.issuing_authority.is_some()),
             ("portrait", self.portrait.is_some()),
         ])
+    }
+}
+
+impl ReadDisclosed for ResidencePermit {
+    fn read_disclosed(elements: &Elements, reading: Reading) -> Result<Self> {
+        let mut f = Fields::namespace(elements, NAMESPACE, reading);
+        let mut permit = ResidencePermit {
+            family_name: f.take("family_name", element::TEXT)?,
+            given_name: f.take("given_name", element::TEXT)?,
+            family_name_national_character: f
+                .take("family_name_national_character", element::TEXT)?,
+            given_name_national_character: f
+                .take("given_name_national_character", element::TEXT)?,
+            birth_date: f.take("birth_date", element::date)?,
+            nationality: f.take("nationality", nationality)?,
+            sex: f.take("sex", Sex::read)?,
+            permit_type: f.take("permit_type", PermitType::read)?,
+            document_number: f.take("document_number", element::TEXT)?,
+            issue_date: f.take("issue_date", element::date)?,
+            expiry_date: f.take("expiry_date", element::date)?,
+            issuing_country: f.take("issuing_country", element::COUNTRY)?,
+            issuing_authority: f.take("issuing_authority", element::TEXT)?,
+            place_of_issue: f.take("place_of_issue", element::TEXT)?,
+            remarks: f.take("remarks", element::TEXT)?,
+            portrait: f.take("portrait", element::BYTES)?,
+            national_personal_number: f
+                .take("national_personal_number", NationalPersonalNumber::read)?,
+            other_elements: Elements::new(),
+        };
+        permit.other_elements = f.other_elements(elements);
+        Ok(permit)
     }
 }
 

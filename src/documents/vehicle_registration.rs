@@ -39,7 +39,8 @@ use std::collections::BTreeMap;
 use ciborium::value::Value;
 use time::Date;
 
-use super::element::{self, Fields, Out};
+use super::ReadDisclosed;
+use super::element::{self, Fields, Out, Reading};
 use super::shape::Shape;
 use super::{DocumentType, Elements};
 use crate::cbor;
@@ -305,27 +306,7 @@ impl DocumentType for VehicleRegistration {
     }
 
     fn from_disclosed(elements: &Elements) -> Result<Self> {
-        let mut f = Fields::namespace(elements, NAMESPACE);
-        let mut vrc = VehicleRegistration {
-            registration_number: f.take("registration_number", element::text)?,
-            date_of_registration: f.take("date_of_registration", element::date)?,
-            date_of_first_registration: f.take("date_of_first_registration", element::date)?,
-            vehicle_identification_number: f
-                .take("vehicle_identification_number", element::text)?,
-            vehicle_holder: f.take("vehicle_holder", VehicleHolder::read)?,
-            basic_vehicle_info: f.take("basic_vehicle_info", BasicVehicleInfo::read)?,
-            mass_info: f.take("mass_info", MassInfo::read)?,
-            engine_info: f.take("engine_info", EngineInfo::read)?,
-            issuing_country: f.take("issuing_country", element::country)?,
-            issuing_authority: f.take("issuing_authority", element::text)?,
-            document_number: f.take("document_number", element::text)?,
-            issue_date: f.take("issue_date", element::date)?,
-            expiry_date: f.take("expiry_date", element::date)?,
-            un_distinguishing_sign: f.take("un_distinguishing_sign", element::text)?,
-            other_elements: Elements::new(),
-        };
-        vrc.other_elements = element::collect_other(elements, NAMESPACE, f.rest());
-        Ok(vrc)
+        Self::read_disclosed(elements, Reading::Build)
     }
 
     fn missing_elements(&self) -> Vec<&'static str> {
@@ -351,6 +332,32 @@ impl DocumentType for VehicleRegistration {
     }
 }
 
+impl ReadDisclosed for VehicleRegistration {
+    fn read_disclosed(elements: &Elements, reading: Reading) -> Result<Self> {
+        let mut f = Fields::namespace(elements, NAMESPACE, reading);
+        let mut vrc = VehicleRegistration {
+            registration_number: f.take("registration_number", element::TEXT)?,
+            date_of_registration: f.take("date_of_registration", element::date)?,
+            date_of_first_registration: f.take("date_of_first_registration", element::date)?,
+            vehicle_identification_number: f
+                .take("vehicle_identification_number", element::TEXT)?,
+            vehicle_holder: f.take("vehicle_holder", VehicleHolder::read)?,
+            basic_vehicle_info: f.take("basic_vehicle_info", BasicVehicleInfo::read)?,
+            mass_info: f.take("mass_info", MassInfo::read)?,
+            engine_info: f.take("engine_info", EngineInfo::read)?,
+            issuing_country: f.take("issuing_country", element::COUNTRY)?,
+            issuing_authority: f.take("issuing_authority", element::TEXT)?,
+            document_number: f.take("document_number", element::TEXT)?,
+            issue_date: f.take("issue_date", element::date)?,
+            expiry_date: f.take("expiry_date", element::date)?,
+            un_distinguishing_sign: f.take("un_distinguishing_sign", element::TEXT)?,
+            other_elements: Elements::new(),
+        };
+        vrc.other_elements = f.other_elements(elements);
+        Ok(vrc)
+    }
+}
+
 fn text(value: &Option<String>) -> Option<Value> {
     value.as_deref().map(element::text_value)
 }
@@ -363,13 +370,13 @@ impl VehicleHolder {
     fn read(value: &Value, what: &str) -> Result<VehicleHolder> {
         let mut f = Fields::map(value, what)?;
         Ok(VehicleHolder {
-            family_name: f.take("family_name_unicode", element::text)?,
-            given_name: f.take("given_name_unicode", element::text)?,
-            organization_name: f.take("organization_name_unicode", element::text)?,
-            resident_address: f.take("resident_address", element::text)?,
-            resident_city: f.take("resident_city", element::text)?,
-            resident_postal_code: f.take("resident_postal_code", element::text)?,
-            resident_country: f.take("resident_country", element::country)?,
+            family_name: f.take("family_name_unicode", element::TEXT)?,
+            given_name: f.take("given_name_unicode", element::TEXT)?,
+            organization_name: f.take("organization_name_unicode", element::TEXT)?,
+            resident_address: f.take("resident_address", element::TEXT)?,
+            resident_city: f.take("resident_city", element::TEXT)?,
+            resident_postal_code: f.take("resident_postal_code", element::TEXT)?,
+            resident_country: f.take("resident_country", element::COUNTRY)?,
             other: f.rest(),
         })
     }
@@ -397,10 +404,10 @@ impl BasicVehicleInfo {
     fn read(value: &Value, what: &str) -> Result<BasicVehicleInfo> {
         let mut f = Fields::map(value, what)?;
         Ok(BasicVehicleInfo {
-            vehicle_category_code: f.take("vehicle_category_code", element::text)?,
-            type_approval_number: f.take("type_approval_number", element::text)?,
-            make: f.take("make", element::text)?,
-            commercial_name: f.take("commercial_name", element::text)?,
+            vehicle_category_code: f.take("vehicle_category_code", element::TEXT)?,
+            type_approval_number: f.take("type_approval_number", element::TEXT)?,
+            make: f.take("make", element::TEXT)?,
+            commercial_name: f.take("commercial_name", element::TEXT)?,
             colours: f.take("colours", element::uint_array)?,
             other: f.rest(),
         })
@@ -424,7 +431,7 @@ impl MassInfo {
     fn read(value: &Value, what: &str) -> Result<MassInfo> {
         let mut f = Fields::map(value, what)?;
         Ok(MassInfo {
-            unit: f.take("unit", element::text)?,
+            unit: f.take("unit", element::TEXT)?,
             techn_perm_max_laden_mass: f.take("techn_perm_max_laden_mass", element::uint)?,
             vehicle_max_mass: f.take("vehicle_max_mass", element::uint)?,
             whole_vehicle_max_mass: f.take("whole_vehicle_max_mass", element::uint)?,

@@ -1,6 +1,8 @@
 //! [`VerifiedDocument`] and [`ResponseVerification`]: what verification
 //! hands back.
 
+use std::sync::OnceLock;
+
 use crate::cose::PublicKey;
 use crate::device_response::{ElementErrors, ErrorCode, ResponseStatus};
 use crate::documents::{Claims, Elements};
@@ -26,7 +28,10 @@ pub struct VerifiedDocument {
     pub(super) authority_name: String,
     pub(super) document_signer: String,
     pub(super) trust_source: Option<ListSource>,
-    pub(super) claims: Claims,
+    /// Built on first use: verification has checked every element as
+    /// building them would, and a caller that reads the elements, or only
+    /// the outcome, does not pay for a second copy of each value.
+    pub(super) claims: OnceLock<Claims>,
     pub(super) elements: Elements,
     pub(super) mso: MobileSecurityObject,
 }
@@ -86,9 +91,16 @@ impl VerifiedDocument {
         &self.mso.device_key_info
     }
 
-    /// Typed claims of the disclosed elements.
+    /// Typed claims of the disclosed elements, built from
+    /// [`elements`](Self::elements) the first time they are asked for.
     pub fn claims(&self) -> &Claims {
-        &self.claims
+        self.claims.get_or_init(|| {
+            // Verification checked the elements with the same readers
+            // (`Claims::check_elements`), so building them cannot fail; if
+            // it ever did, the caller would still see no typed claim it
+            // could mistake for verified.
+            Claims::from_elements(&self.doc_type, &self.elements).unwrap_or(Claims::Other)
+        })
     }
 
     /// The verified elements, per namespace.
