@@ -116,6 +116,81 @@ fn split_items<'a>(mut bytes: &'a [u8], count: u64) -> Result<Vec<Item<'a>>> {
     Ok(items)
 }
 
+/// Builds the item at the start of `bytes` (scanned already) as
+/// [`Item::to_value`] does: (the value, what follows it). Each container's
+/// items are built as they are reached, so the bytes are walked once; a
+/// container split into its items first and each item then built would
+/// walk every nested level again.
+fn value_at(bytes: &[u8]) -> Result<(Value, &[u8])> {
+    let head = read_head(bytes)?;
+    // What ciborium builds itself (floats, bignums, other simple values)
+    // needs the item's extent.
+    let by_ciborium = || -> Result<(Value, &[u8])> {
+        let (item, rest) = split_item(bytes)?;
+        Ok((Item { bytes: item }.ciborium_value()?, rest))
+    };
+    let content = |len: u64| {
+        usize::try_from(len)
+            .ok()
+            .and_then(|len| head.rest.split_at_checked(len))
+            .ok_or_else(truncated)
+    };
+    Ok(match head.major {
+        0 => (Value::Integer(head.argument.into()), head.rest),
+        1 => {
+            // -1 - n never saturates for n < 2^64.
+            let n = (-1i128).saturating_sub(i128::from(head.argument));
+            let integer = ciborium::value::Integer::try_from(n)
+                .map_err(|_| Error::CborMalformed("integer out of range".into()))?;
+            (Value::Integer(integer), head.rest)
+        }
+        2 => {
+            let (bytes, rest) = content(head.argument)?;
+            (Value::Bytes(bytes.to_vec()), rest)
+        }
+        3 => {
+            let (text, rest) = content(head.argument)?;
+            let text = std::str::from_utf8(text)
+                .map_err(|_| Error::CborMalformed("text string is not UTF-8".into()))?;
+            (Value::Text(text.to_owned()), rest)
+        }
+        4 => {
+            let mut rest = head.rest;
+            let mut items = Vec::with_capacity(capacity(head.argument, rest));
+            for _ in 0..head.argument {
+                let (item, after) = value_at(rest)?;
+                items.push(item);
+                rest = after;
+            }
+            (Value::Array(items), rest)
+        }
+        5 => {
+            let mut rest = head.rest;
+            let mut entries = Vec::with_capacity(capacity(head.argument, rest));
+            for _ in 0..head.argument {
+                let (key, after_key) = value_at(rest)?;
+                let (value, after_value) = value_at(after_key)?;
+                entries.push((key, value));
+                rest = after_value;
+            }
+            (Value::Map(entries), rest)
+        }
+        6 if head.argument == TAG_BIGNUM_POSITIVE || head.argument == TAG_BIGNUM_NEGATIVE => {
+            return by_ciborium();
+        }
+        6 => {
+            let (content, rest) = value_at(head.rest)?;
+            (Value::Tag(head.argument, Box::new(content)), rest)
+        }
+        _ => match bytes.first() {
+            Some(0xf4) => (Value::Bool(false), head.rest),
+            Some(0xf5) => (Value::Bool(true), head.rest),
+            Some(0xf6 | 0xf7) => (Value::Null, head.rest),
+            _ => return by_ciborium(),
+        },
+    })
+}
+
 /// The entries of a map, read in place, in received order.
 pub(crate) struct Map<'a> {
     entries: Vec<(Item<'a>, Item<'a>)>,
@@ -167,55 +242,7 @@ impl<'a> Item<'a> {
     /// names every tag with a fresh `String`). Floats and bignums, rare in
     /// mdoc structures, are left to ciborium.
     pub(crate) fn to_value(self) -> Result<Value> {
-        let head = self.head()?;
-        Ok(match head.major {
-            0 | 1 => match self.integer() {
-                Some(i) => Value::Integer(
-                    ciborium::value::Integer::try_from(i)
-                        .map_err(|_| Error::CborMalformed("integer out of range".into()))?,
-                ),
-                None => return self.ciborium_value(),
-            },
-            2 => Value::Bytes(self.byte_string("byte string")?.to_vec()),
-            3 => Value::Text(self.text("text")?.to_owned()),
-            4 => {
-                let mut rest = head.rest;
-                let mut items = Vec::with_capacity(capacity(head.argument, rest));
-                for _ in 0..head.argument {
-                    let (item, after) = split_item(rest)?;
-                    items.push(Item { bytes: item }.to_value()?);
-                    rest = after;
-                }
-                Value::Array(items)
-            }
-            5 => {
-                let mut rest = head.rest;
-                let mut entries = Vec::with_capacity(capacity(head.argument, rest));
-                for _ in 0..head.argument {
-                    let (key, after_key) = split_item(rest)?;
-                    let (value, after_value) = split_item(after_key)?;
-                    entries.push((
-                        Item { bytes: key }.to_value()?,
-                        Item { bytes: value }.to_value()?,
-                    ));
-                    rest = after_value;
-                }
-                Value::Map(entries)
-            }
-            6 if head.argument == TAG_BIGNUM_POSITIVE || head.argument == TAG_BIGNUM_NEGATIVE => {
-                return self.ciborium_value();
-            }
-            6 => {
-                let (content, _) = split_item(head.rest)?;
-                Value::Tag(head.argument, Box::new(Item { bytes: content }.to_value()?))
-            }
-            _ => match self.bytes.first() {
-                Some(0xf4) => Value::Bool(false),
-                Some(0xf5) => Value::Bool(true),
-                Some(0xf6 | 0xf7) => Value::Null,
-                _ => return self.ciborium_value(),
-            },
-        })
+        value_at(self.bytes).map(|(value, _)| value)
     }
 
     fn ciborium_value(&self) -> Result<Value> {
