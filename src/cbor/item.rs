@@ -43,57 +43,82 @@ pub(super) struct Head<'a> {
 
 /// Reads a definite-length head.
 pub(super) fn read_head(bytes: &[u8]) -> Result<Head<'_>> {
-    let (&first, rest) = bytes.split_first().ok_or_else(truncated)?;
-    let major = first >> 5;
-    let info = first & 0x1f;
-    let (argument, rest) = match info {
-        0..=23 => (u64::from(info), rest),
-        24..=27 => {
-            let len = match info {
-                24 => 1,
-                25 => 2,
-                26 => 4,
-                _ => 8,
-            };
-            let (argument, rest) = rest.split_at_checked(len).ok_or_else(truncated)?;
-            (be_uint(argument), rest)
+    match head_at(bytes, 0) {
+        Some((major, argument, next)) => Ok(Head {
+            major,
+            argument,
+            rest: bytes.get(next..).unwrap_or_default(),
+        }),
+        None if bytes.first().is_some_and(|first| first & 0x1f > 27) => {
+            Err(Error::CborMalformed("indefinite or reserved head".into()))
         }
-        _ => return Err(Error::CborMalformed("indefinite or reserved head".into())),
+        None => Err(truncated()),
+    }
+}
+
+/// The head at `pos` of `bytes`: (major type, argument, the position
+/// after the head); `None` when it is cut short, indefinite or reserved.
+/// Read by position, without slicing: the readers and the item walk
+/// below read every head of an mdoc structure at least once.
+#[inline]
+fn head_at(bytes: &[u8], pos: usize) -> Option<(u8, u64, usize)> {
+    let first = *bytes.get(pos)?;
+    let info = first & 0x1f;
+    let after = pos.checked_add(1)?;
+    let (argument, next) = match info {
+        0..=23 => (u64::from(info), after),
+        24 => (u64::from(*bytes.get(after)?), after.checked_add(1)?),
+        25 => {
+            let next = after.checked_add(2)?;
+            let be = bytes.get(after..next)?.try_into().ok()?;
+            (u64::from(u16::from_be_bytes(be)), next)
+        }
+        26 => {
+            let next = after.checked_add(4)?;
+            let be = bytes.get(after..next)?.try_into().ok()?;
+            (u64::from(u32::from_be_bytes(be)), next)
+        }
+        27 => {
+            let next = after.checked_add(8)?;
+            let be = bytes.get(after..next)?.try_into().ok()?;
+            (u64::from_be_bytes(be), next)
+        }
+        _ => return None,
     };
-    Ok(Head {
-        major,
-        argument,
-        rest,
-    })
+    Some((first >> 5, argument, next))
 }
 
 /// Splits the first whole item off `bytes`: (the item, what follows).
+fn split_item(bytes: &[u8]) -> Result<(&[u8], &[u8])> {
+    item_len(bytes)
+        .and_then(|len| bytes.split_at_checked(len))
+        .ok_or_else(truncated)
+}
+
+/// The length of the first whole item of `bytes`; `None` when it is cut
+/// short or has an indefinite or reserved head.
 ///
 /// Walks heads with a count of items still owed instead of recursing, so
-/// nesting costs nothing here (the scan has bounded it already).
-fn split_item(bytes: &[u8]) -> Result<(&[u8], &[u8])> {
-    let mut rest = bytes;
+/// nesting costs nothing here (the scan has bounded it already). Every
+/// reading of a map or array skips its entries this way, and an entry is
+/// skipped again at each level above it, so this loop reads each head by
+/// position ([`head_at`]) rather than through slices.
+fn item_len(bytes: &[u8]) -> Option<usize> {
+    let mut pos = 0usize;
     let mut owed: u64 = 1;
-    while owed > 0 {
+    while owed != 0 {
         owed = owed.saturating_sub(1);
-        let head = read_head(rest)?;
-        rest = head.rest;
-        let children = match head.major {
-            2 | 3 => {
-                let len = usize::try_from(head.argument).map_err(|_| truncated())?;
-                rest = rest.get(len..).ok_or_else(truncated)?;
-                0
-            }
-            4 => head.argument,
-            5 => head.argument.checked_mul(2).ok_or_else(truncated)?,
-            6 => 1,
-            _ => 0,
-        };
-        owed = owed.checked_add(children).ok_or_else(truncated)?;
+        let (major, argument, next) = head_at(bytes, pos)?;
+        pos = next;
+        match major {
+            2 | 3 => pos = pos.checked_add(usize::try_from(argument).ok()?)?,
+            4 => owed = owed.checked_add(argument)?,
+            5 => owed = owed.checked_add(argument.checked_mul(2)?)?,
+            6 => owed = owed.checked_add(1)?,
+            _ => {}
+        }
     }
-    let used = bytes.len().saturating_sub(rest.len());
-    let item = bytes.get(..used).ok_or_else(truncated)?;
-    Ok((item, rest))
+    (pos <= bytes.len()).then_some(pos)
 }
 
 /// The capacity for `count` items read from `bytes`: the scan proved they
@@ -486,6 +511,61 @@ mod tests {
         ] {
             let item = scan(input, &Limits::DEFAULT).unwrap();
             assert_eq!(item.to_value().unwrap(), expected, "{input:02x?}");
+        }
+    }
+
+    /// An item's extent is found through heads of every width (shortest
+    /// or not), and never when the item is cut short or a head is
+    /// indefinite or reserved.
+    #[test]
+    fn items_are_measured_through_heads_of_every_width() {
+        // [h'0102', "ab", {1: 0("x")}, -1] with each head in each width.
+        let heads = |major: u8, n: u8| -> Vec<Vec<u8>> {
+            let m = major << 5;
+            vec![
+                vec![m | n],
+                vec![m | 24, n],
+                vec![m | 25, 0, n],
+                vec![m | 26, 0, 0, 0, n],
+                vec![m | 27, 0, 0, 0, 0, 0, 0, 0, n],
+            ]
+        };
+        for width in 0..5 {
+            let mut item = heads(4, 4)[width].clone();
+            item.extend(&heads(2, 2)[width]);
+            item.extend([1, 2]);
+            item.extend(&heads(3, 2)[width]);
+            item.extend(b"ab");
+            item.extend(&heads(5, 1)[width]);
+            item.extend(&heads(0, 1)[width]);
+            item.extend(&heads(6, 0)[width]);
+            item.extend(&heads(3, 1)[width]);
+            item.push(b'x');
+            item.extend(&heads(1, 0)[width]);
+            let mut bytes = item.clone();
+            bytes.extend([0xf6, 0x01]);
+            let (whole, rest) = split_item(&bytes).unwrap();
+            assert_eq!(
+                (whole, rest),
+                (&item[..], &[0xf6, 0x01][..]),
+                "width {width}"
+            );
+            for cut in 0..item.len() {
+                assert!(
+                    split_item(&item[..cut]).is_err(),
+                    "width {width}, cut {cut}"
+                );
+            }
+        }
+        for head in [0x1c, 0x1d, 0x1e, 0x1f, 0x5f, 0x9f, 0xbf, 0xff] {
+            assert_eq!(
+                split_item(&[head, 0, 0]).unwrap_err().code(),
+                "cbor_malformed"
+            );
+            assert!(matches!(
+                read_head(&[head, 0, 0]),
+                Err(Error::CborMalformed(_))
+            ));
         }
     }
 
