@@ -116,13 +116,17 @@ pub(crate) fn scan<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Item<'a>> {
 /// map holds these keys and no other; `None` for anything else (an extra,
 /// missing or repeated key, a non-text key, any error), so that the caller
 /// reads the item the general way and refuses it with the same error as
-/// before.
+/// before. One check is left to the caller: text strings in the values are
+/// not checked to be UTF-8 here, since reading them checks it again (a
+/// caller reads every text string of the values, and falls back to the
+/// general way when one is not UTF-8).
 pub(crate) fn scan_keyed_map<'a, const N: usize>(
     bytes: &'a [u8],
     limits: &Limits,
     keys: [&str; N],
 ) -> Option<[Item<'a>; N]> {
     let mut scanner = Scanner::new(bytes, limits).ok()?;
+    scanner.check_utf8 = false;
     scanner.count_item().ok()?;
     let (major, count) = scanner.head().ok()?;
     if major != 5 || count != u64::try_from(N).ok()? {
@@ -272,6 +276,9 @@ struct Scanner<'a> {
     /// below -2^127): the decoders read items in place and must refuse what
     /// building the `Value` tree refused.
     not_a_value: Option<&'static str>,
+    /// Whether text strings are checked to be UTF-8: off only where the
+    /// caller reads every text string of the item and checks it then.
+    check_utf8: bool,
 }
 
 impl<'a> Scanner<'a> {
@@ -289,6 +296,7 @@ impl<'a> Scanner<'a> {
             items: 0,
             limits,
             not_a_value: None,
+            check_utf8: true,
         })
     }
 
@@ -384,10 +392,12 @@ impl<'a> Scanner<'a> {
             }
             3 => {
                 let len = self.check_len(argument, 1)?;
+                let check_utf8 = self.check_utf8;
                 let text = self.take(len)?;
-                std::str::from_utf8(text)
-                    .map(|_| ())
-                    .map_err(|_| Error::CborMalformed("text string is not UTF-8".into()))
+                if check_utf8 && std::str::from_utf8(text).is_err() {
+                    return Err(Error::CborMalformed("text string is not UTF-8".into()));
+                }
+                Ok(())
             }
             4 => {
                 let depth = self.enter(depth)?;
