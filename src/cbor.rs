@@ -615,7 +615,54 @@ pub fn read_tdate(value: &Value, what: &str) -> Result<OffsetDateTime> {
 
 /// Parses an RFC 3339 date-time string.
 pub fn parse_date_time(text: &str) -> std::result::Result<OffsetDateTime, time::error::Parse> {
-    OffsetDateTime::parse(text, &Rfc3339)
+    match plain_date_time(text) {
+        Some(at) => Ok(at),
+        None => OffsetDateTime::parse(text, &Rfc3339),
+    }
+}
+
+/// "YYYY-MM-DDTHH:MM:SSZ", the form of every `tdate` an MSO carries (ISO/IEC
+/// 18013-5 9.1.2.4 asks for no fraction and UTC), read without the general
+/// RFC 3339 parser, which costs more than the rest of reading an MSO's
+/// validity. `None` for any other form or an invalid date or time (a leap
+/// second among them), left to that parser to read or refuse.
+fn plain_date_time(text: &str) -> Option<OffsetDateTime> {
+    let [date @ .., b'T', h1, h2, b':', m1, m2, b':', s1, s2, b'Z'] =
+        <[u8; 20]>::try_from(text.as_bytes()).ok()?
+    else {
+        return None;
+    };
+    let date: [u8; 10] = date;
+    let time = time::Time::from_hms(
+        two_digits(h1, h2)?,
+        two_digits(m1, m2)?,
+        two_digits(s1, s2)?,
+    )
+    .ok()?;
+    Some(time::PrimitiveDateTime::new(plain_date_bytes(date)?, time).assume_utc())
+}
+
+/// "YYYY-MM-DD" read without the general parser; `None` for any other form
+/// or a date that does not exist.
+fn plain_date(text: &str) -> Option<Date> {
+    plain_date_bytes(<[u8; 10]>::try_from(text.as_bytes()).ok()?)
+}
+
+fn plain_date_bytes(date: [u8; 10]) -> Option<Date> {
+    let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = date else {
+        return None;
+    };
+    let year = u16::from(two_digits(y1, y2)?)
+        .checked_mul(100)?
+        .checked_add(u16::from(two_digits(y3, y4)?))?;
+    let month = time::Month::try_from(two_digits(m1, m2)?).ok()?;
+    Date::from_calendar_date(i32::from(year), month, two_digits(d1, d2)?).ok()
+}
+
+/// Two ASCII digits as a number.
+fn two_digits(tens: u8, ones: u8) -> Option<u8> {
+    let digit = |b: u8| b.is_ascii_digit().then(|| b.checked_sub(b'0')).flatten();
+    digit(tens)?.checked_mul(10)?.checked_add(digit(ones)?)
 }
 
 /// Encodes a calendar date as `full-date` (tag 1004, "YYYY-MM-DD").
@@ -635,6 +682,9 @@ pub fn format_date(date: Date) -> String {
 
 /// Parses "YYYY-MM-DD".
 pub fn parse_date(text: &str) -> Result<Date> {
+    if let Some(date) = plain_date(text) {
+        return Ok(date);
+    }
     let format = time::macros::format_description!("[year]-[month]-[day]");
     Date::parse(text, &format)
         .map_err(|e| Error::InvalidDate(format!("{text:?}: {e}", text = excerpt(text))))
@@ -966,6 +1016,70 @@ mod tests {
             )
             .map_err(|e| e.code()),
             Err("cbor_unexpected_tag")
+        );
+    }
+
+    /// The fast readings of "YYYY-MM-DD" and "YYYY-MM-DDTHH:MM:SSZ" accept
+    /// exactly what the general parsers accept, as the same dates.
+    #[test]
+    fn plain_dates_read_as_the_general_parsers_read_them() {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        let dates = [
+            "2026-11-29",
+            "0000-01-01",
+            "9999-12-31",
+            "2024-02-29",
+            "2023-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-01-00",
+            "2026-01-32",
+            "2026-04-31",
+            "2026-1-01",
+            "+2026-01-01",
+            "2026/01/01",
+            "2026-01-0a",
+            "２０２６-01-01",
+            "1900-02-29",
+            "2000-02-29",
+        ];
+        for text in dates {
+            if let Some(date) = plain_date(text) {
+                assert_eq!(Ok(date), Date::parse(text, &format).map_err(drop), "{text}");
+            }
+            assert_eq!(
+                parse_date(text).ok(),
+                Date::parse(text, &format).ok(),
+                "{text}"
+            );
+            for time in [
+                "T00:00:00Z",
+                "T23:59:59Z",
+                "T24:00:00Z",
+                "T12:60:00Z",
+                "T23:59:60Z",
+                "t10:00:00z",
+                "T10:00:00+00:00",
+                "T10:00:00.5Z",
+                "T1a:00:00Z",
+            ] {
+                let text = format!("{text}{time}");
+                let general = OffsetDateTime::parse(&text, &Rfc3339);
+                if let Some(at) = plain_date_time(&text) {
+                    assert_eq!(Ok(at), general.as_ref().map_err(drop).copied(), "{text}");
+                    assert_eq!(at.offset(), UtcOffset::UTC);
+                }
+                assert_eq!(parse_date_time(&text).ok(), general.ok(), "{text}");
+            }
+        }
+        // The usual forms take the fast path.
+        assert_eq!(
+            plain_date("2024-02-29"),
+            Some(time::macros::date!(2024 - 02 - 29))
+        );
+        assert_eq!(
+            plain_date_time("2026-11-29T10:20:30Z"),
+            Some(time::macros::datetime!(2026-11-29 10:20:30 UTC))
         );
     }
 
