@@ -672,12 +672,29 @@ pub fn full_date(date: Date) -> Value {
 
 /// Formats a date as "YYYY-MM-DD".
 pub fn format_date(date: Date) -> String {
-    format!(
-        "{:04}-{:02}-{:02}",
-        date.year(),
-        u8::from(date.month()),
-        date.day()
-    )
+    let (year, month, day) = (date.year(), u8::from(date.month()), date.day());
+    match u16::try_from(year) {
+        // Digit by digit: an issuer writes every date element this way, and
+        // the formatting machinery cost more than the rest of the element.
+        Ok(year @ 0..=9999) => {
+            let mut text = String::with_capacity(10);
+            for digit in [year / 1000, year / 100 % 10, year / 10 % 10, year % 10] {
+                text.push(decimal_digit(digit));
+            }
+            for (separator, n) in [('-', month), ('-', day)] {
+                text.push(separator);
+                text.push(decimal_digit(u16::from(n / 10)));
+                text.push(decimal_digit(u16::from(n % 10)));
+            }
+            text
+        }
+        _ => format!("{year:04}-{month:02}-{day:02}"),
+    }
+}
+
+/// The decimal digit `n` (0 to 9) as a character.
+fn decimal_digit(n: u16) -> char {
+    char::from_digit(u32::from(n), 10).unwrap_or('0')
 }
 
 /// Parses "YYYY-MM-DD".
@@ -1071,6 +1088,20 @@ mod tests {
                 }
                 assert_eq!(parse_date_time(&text).ok(), general.ok(), "{text}");
             }
+        }
+        for date in [
+            time::macros::date!(2026 - 11 - 29),
+            time::macros::date!(0007 - 01 - 09),
+            time::macros::date!(9999 - 12 - 31),
+            time::macros::date!(-0012 - 03 - 04),
+        ] {
+            let general = format!(
+                "{:04}-{:02}-{:02}",
+                date.year(),
+                u8::from(date.month()),
+                date.day()
+            );
+            assert_eq!(format_date(date), general);
         }
         // The usual forms take the fast path.
         assert_eq!(
