@@ -26,6 +26,7 @@
 //! input, however the maps nest.
 
 mod item;
+mod write;
 
 use std::collections::HashSet;
 
@@ -86,6 +87,7 @@ pub fn decode_with(bytes: &[u8], limits: &Limits) -> Result<Value> {
 }
 
 pub(crate) use item::Item;
+pub(crate) use write::{write_head, write_value};
 
 /// Checks one CBOR data item under the given limits, and everything else
 /// [`decode_with`] would refuse, without building it: the decoders of the
@@ -260,8 +262,7 @@ fn key_identity(key: &[u8]) -> Result<KeyIdentity<'_>> {
 /// Encodes a value as CBOR.
 pub fn encode(value: &Value) -> Result<Vec<u8>> {
     let mut out = Vec::new();
-    ciborium::ser::into_writer(value, &mut out)
-        .map_err(|e| Error::InvalidArgument(format!("cannot encode CBOR: {e}")))?;
+    write_value(value, &mut out)?;
     Ok(out)
 }
 

@@ -10,6 +10,7 @@ use ciborium::value::Value;
 use crate::cbor::{self, Item};
 use crate::cose::Sign1;
 use crate::error::{Error, Result, excerpt};
+use crate::int::u64_from_usize;
 use crate::mso::{Digest, DigestAlgorithm, MobileSecurityObject};
 
 mod read;
@@ -41,43 +42,6 @@ impl IssuerSignedItem {
             ),
             ("elementValue", self.element_value.clone()),
         ])
-    }
-}
-
-/// An IssuerSignedItem's map as serde writes it, borrowing the item: the
-/// same four entries in the same order as [`IssuerSignedItem::to_value`].
-#[derive(serde::Serialize)]
-struct ItemEncoding<'a> {
-    #[serde(rename = "digestID")]
-    digest_id: u64,
-    random: ByteString<'a>,
-    #[serde(rename = "elementIdentifier")]
-    element_identifier: &'a str,
-    #[serde(rename = "elementValue")]
-    element_value: &'a Value,
-}
-
-impl<'a> ItemEncoding<'a> {
-    fn of(item: &'a IssuerSignedItem) -> ItemEncoding<'a> {
-        ItemEncoding {
-            digest_id: item.digest_id,
-            random: ByteString(&item.random),
-            element_identifier: &item.element_identifier,
-            element_value: &item.element_value,
-        }
-    }
-}
-
-/// A CBOR byte string (serde writes a bare `&[u8]` as an array of
-/// integers; one field does not warrant the serde_bytes crate).
-struct ByteString<'a>(&'a [u8]);
-
-impl serde::Serialize for ByteString<'_> {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_bytes(self.0)
     }
 }
 
@@ -154,19 +118,37 @@ impl WrapperHeads {
 impl IssuerSignedItemBytes {
     /// Encodes an item once; these bytes are what gets digested and carried.
     pub fn encode(item: IssuerSignedItem) -> Result<IssuerSignedItemBytes> {
-        // Serialised from borrowed fields: building the `Value` map first
+        // Written from the borrowed fields: building the `Value` map first
         // (as `to_value` does) would copy every value, a portrait among
-        // them, only to encode it. Same bytes; a unit test holds them equal.
-        // Sized for the value's content up front, so a portrait is not
-        // copied at every doubling of the buffer.
+        // them, only to encode it. Same bytes, the four entries in the
+        // same order; a unit test holds them equal. Sized for the value's
+        // content up front, so a portrait is not copied at every doubling
+        // of the buffer.
         let content = match &item.element_value {
             Value::Bytes(b) => b.len(),
             Value::Text(t) => t.len(),
             _ => 0,
         };
-        let mut bytes = Vec::with_capacity(content.saturating_add(128));
-        ciborium::ser::into_writer(&ItemEncoding::of(&item), &mut bytes)
-            .map_err(|e| Error::InvalidArgument(format!("cannot encode CBOR: {e}")))?;
+        let mut bytes = Vec::with_capacity(
+            content
+                .saturating_add(item.random.len())
+                .saturating_add(item.element_identifier.len())
+                .saturating_add(64),
+        );
+        let text = |out: &mut Vec<u8>, text: &str| {
+            cbor::write_head(out, 3, u64_from_usize(text.len()));
+            out.extend_from_slice(text.as_bytes());
+        };
+        cbor::write_head(&mut bytes, 5, 4);
+        text(&mut bytes, "digestID");
+        cbor::write_head(&mut bytes, 0, item.digest_id);
+        text(&mut bytes, "random");
+        cbor::write_head(&mut bytes, 2, u64_from_usize(item.random.len()));
+        bytes.extend_from_slice(&item.random);
+        text(&mut bytes, "elementIdentifier");
+        text(&mut bytes, &item.element_identifier);
+        text(&mut bytes, "elementValue");
+        cbor::write_value(&item.element_value, &mut bytes)?;
         Ok(IssuerSignedItemBytes {
             heads: WrapperHeads::shortest(bytes.len()),
             bytes,
@@ -402,8 +384,8 @@ impl IssuerSigned {
 mod tests {
     use super::*;
 
-    /// Serialising the borrowed fields writes the bytes the `Value` map
-    /// encodes to, for every kind of element value.
+    /// Writing the borrowed fields writes the bytes ciborium encodes the
+    /// `Value` map to, for every kind of element value.
     #[test]
     fn encoding_from_borrowed_fields_equals_the_value_map() {
         let values = [
@@ -427,7 +409,9 @@ mod tests {
                 element_identifier: "portrait".into(),
                 element_value: value,
             };
-            let expected = cbor::encode(&item.to_value()).unwrap();
+            // ciborium's own encoding: `cbor::encode` is the crate's writer.
+            let mut expected = Vec::new();
+            ciborium::ser::into_writer(&item.to_value(), &mut expected).unwrap();
             assert_eq!(
                 IssuerSignedItemBytes::encode(item).unwrap().inner_bytes(),
                 expected
