@@ -311,7 +311,7 @@ impl<'a> Issuer<'a> {
         };
         // MobileSecurityObjectBytes, `#6.24(bstr)`, wrapped around the
         // encoding in place rather than through a second encoding pass.
-        let payload = cbor::tag24_bytes(&cbor::encode(&mso.to_value()?)?);
+        let payload = cbor::tag24_bytes(&mso.encode()?);
         let issuer_auth = sign1(
             self.signer,
             &payload,

@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 use crate::cbor::{self, Item, as_array, as_map, as_text, map_get};
 use crate::cose::PublicKey;
 use crate::error::{Error, Result, excerpt};
+use crate::int::u64_from_usize;
 use crate::status::StatusReference;
 
 mod digest;
@@ -322,6 +323,56 @@ impl MobileSecurityObject {
         Ok(Value::Map(entries))
     }
 
+    /// The MSO's encoding: the bytes [`MobileSecurityObject::to_value`]
+    /// encodes to, written without building that map, whose digests alone
+    /// are a heap allocation each (an issuer encodes one MSO per document).
+    pub fn encode(&self) -> Result<Vec<u8>> {
+        let digests: usize = self.value_digests.values().map(BTreeMap::len).sum();
+        let mut out = Vec::with_capacity(
+            digests
+                .saturating_mul(self.digest_algorithm.output_len().saturating_add(8))
+                .saturating_add(512),
+        );
+        let text = |out: &mut Vec<u8>, text: &str| {
+            cbor::write_head(out, 3, u64_from_usize(text.len()));
+            out.extend_from_slice(text.as_bytes());
+        };
+        let entries = 6usize
+            .saturating_add(usize::from(self.status.is_some()))
+            .saturating_add(self.other.len());
+        cbor::write_head(&mut out, 5, u64_from_usize(entries));
+        text(&mut out, "version");
+        text(&mut out, &self.version);
+        text(&mut out, "digestAlgorithm");
+        text(&mut out, self.digest_algorithm.name());
+        text(&mut out, "valueDigests");
+        cbor::write_head(&mut out, 5, u64_from_usize(self.value_digests.len()));
+        for (ns, by_id) in &self.value_digests {
+            text(&mut out, ns);
+            cbor::write_head(&mut out, 5, u64_from_usize(by_id.len()));
+            for (id, digest) in by_id {
+                cbor::write_head(&mut out, 0, *id);
+                cbor::write_head(&mut out, 2, u64_from_usize(digest.len()));
+                out.extend_from_slice(digest);
+            }
+        }
+        text(&mut out, "deviceKeyInfo");
+        cbor::write_value(&self.device_key_info.to_value()?, &mut out)?;
+        text(&mut out, "docType");
+        text(&mut out, &self.doc_type);
+        text(&mut out, "validityInfo");
+        cbor::write_value(&self.validity_info.to_value()?, &mut out)?;
+        if let Some(status) = &self.status {
+            text(&mut out, "status");
+            cbor::write_value(&status.to_value(), &mut out)?;
+        }
+        for (key, value) in &self.other {
+            cbor::write_value(key, &mut out)?;
+            cbor::write_value(value, &mut out)?;
+        }
+        Ok(out)
+    }
+
     /// Reads an MSO from its CBOR map: encodes it and reads it as
     /// [`MobileSecurityObject::from_slice`] does, under the same limits and
     /// rules.
@@ -402,5 +453,85 @@ impl MobileSecurityObject {
         self.value_digests
             .get(namespace)
             .and_then(|m| m.get(&digest_id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand_chacha::ChaCha20Rng;
+    use rand_core::SeedableRng;
+    use time::macros::datetime;
+
+    use super::*;
+    use crate::cose::{Algorithm, Signer as _, SoftwareKey};
+    use crate::status::{IdentifierListReference, StatusListReference};
+
+    /// Writing an MSO directly gives the bytes ciborium encodes its
+    /// `to_value` map to, with and without every optional part.
+    #[test]
+    fn encoding_equals_the_value_map() {
+        let mut rng = ChaCha20Rng::seed_from_u64(9);
+        let digests = |n: u64, len: usize| -> BTreeMap<u64, Digest> {
+            (0..n)
+                .map(|i| {
+                    (
+                        i * 37 % 101 + i * 1000,
+                        Digest::from_slice(&vec![i as u8; len]).unwrap(),
+                    )
+                })
+                .collect()
+        };
+        let plain = MobileSecurityObject {
+            version: "1.0".into(),
+            digest_algorithm: DigestAlgorithm::Sha256,
+            value_digests: [
+                ("org.iso.18013.5.1".to_string(), digests(30, 32)),
+                ("org.iso.18013.5.1.UA".to_string(), digests(2, 32)),
+            ]
+            .into(),
+            device_key_info: DeviceKeyInfo {
+                device_key: SoftwareKey::generate(Algorithm::EdDsa, &mut rng).public_key(),
+                key_authorizations: None,
+                key_info: None,
+            },
+            doc_type: "org.iso.18013.5.1.mDL".into(),
+            validity_info: ValidityInfo {
+                signed: datetime!(2026-11-29 10:00 UTC),
+                valid_from: datetime!(2026-11-29 10:00 UTC),
+                valid_until: datetime!(2031-11-29 10:00 UTC),
+                expected_update: None,
+            },
+            status: None,
+            other: Vec::new(),
+        };
+        let mut full = plain.clone();
+        full.digest_algorithm = DigestAlgorithm::Sha512;
+        full.value_digests = [("ns".to_string(), digests(3, 64))].into();
+        full.device_key_info = DeviceKeyInfo {
+            device_key: SoftwareKey::generate(Algorithm::Es256, &mut rng).public_key(),
+            key_authorizations: Some(KeyAuthorizations {
+                name_spaces: vec!["org.iso.18013.5.1".into()],
+                data_elements: [("ns".to_string(), vec!["a".to_string()])].into(),
+            }),
+            key_info: Some(Value::Map(vec![(Value::from(-70_000), Value::Bool(true))])),
+        };
+        full.validity_info.expected_update = Some(datetime!(2027-01-01 0:00 UTC));
+        full.status = Some(StatusReference {
+            status_list: Some(StatusListReference {
+                idx: 70_000,
+                uri: "https://status.example/1".into(),
+            }),
+            identifier_list: Some(
+                IdentifierListReference::new(vec![1, 2, 3], "https://ids.example/1").unwrap(),
+            ),
+            other: vec![(Value::Text("x".into()), Value::Null)],
+        });
+        full.other = vec![(Value::Text("future".into()), Value::Float(1.5))];
+        for mso in [plain, full] {
+            let mut expected = Vec::new();
+            ciborium::ser::into_writer(&mso.to_value().unwrap(), &mut expected).unwrap();
+            assert_eq!(mso.encode().unwrap(), expected);
+            assert_eq!(MobileSecurityObject::from_slice(&expected).unwrap(), mso);
+        }
     }
 }
