@@ -516,16 +516,31 @@ impl Sign1 {
             }
             other => other,
         };
-        // The protected header is a byte string decoded separately by coset:
-        // apply the same limits and duplicate-key rule to it first.
-        if let Value::Array(parts) = &value
-            && let Some(Value::Bytes(protected)) = parts.first()
-            && !protected.is_empty()
+        let mut value = without_unread_unprotected(value);
+        // The protected header is a byte string, decoded here under the
+        // same limits and duplicate-key rule as the rest, and read in place:
+        // coset would decode it again through ciborium, whose reader clears
+        // a 4 KiB scratch buffer for every header.
+        let mut protected = None;
+        if let Value::Array(parts) = &mut value
+            && let Some(Value::Bytes(bytes)) = parts.first_mut()
+            && !bytes.is_empty()
         {
-            refuse_unknown_algorithm_id(cbor::scan(protected, &cbor::Limits::DEFAULT)?)?;
+            let item = cbor::scan(bytes, &cbor::Limits::DEFAULT)?;
+            refuse_unknown_algorithm_id(item)?;
+            let header = item.to_value()?;
+            // coset reads an empty header without decoding it; the header
+            // read here takes its place once coset has read the rest.
+            protected = Some((std::mem::take(bytes), header));
         }
-        let inner = CoseSign1::from_cbor_value(without_unread_unprotected(value))
-            .map_err(|e| Error::CoseMalformed(describe_cose_error(&e)))?;
+        let cose_error = |e: coset::CoseError| Error::CoseMalformed(describe_cose_error(&e));
+        let mut inner = CoseSign1::from_cbor_value(value).map_err(cose_error)?;
+        if let Some((bytes, header)) = protected {
+            inner.protected = coset::ProtectedHeader {
+                header: coset::Header::from_cbor_value(header).map_err(cose_error)?,
+                original_data: Some(bytes),
+            };
+        }
         let algorithm = protected_algorithm(&inner.protected.header)?;
         check_critical(&inner.protected.header)?;
         Ok(Sign1 { inner, algorithm })
