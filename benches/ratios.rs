@@ -265,6 +265,8 @@ fn main() {
         &mut || issue.run(&mut rng),
         &mut [&mut || issue.run_crypto()],
     );
+    println!("\n| case | | µs | crypto µs | ratio |");
+    println!("|---|---|---|---|---|");
     println!(
         "| issuing (Ed25519, 20 elements) | | {t:.0} | {:.0} (sign, verify, digests) | {:.2} |",
         baselines[0].0, baselines[0].1
