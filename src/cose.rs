@@ -852,6 +852,9 @@ pub fn sign1(signer: &dyn Signer, payload: &[u8], options: &Sign1Options) -> Res
         .clone()
         .to_vec()
         .map_err(|e| Error::CoseMalformed(format!("cannot encode the protected header: {e}")))?;
+    // Refused under the limits every reader applies (a `typ` of more than
+    // 8 MiB, say), before anything is signed that no reader would accept.
+    cbor::scan(&protected_bytes, &cbor::Limits::DEFAULT)?;
     let protected = coset::ProtectedHeader {
         original_data: Some(protected_bytes),
         header,
@@ -931,6 +934,23 @@ mod tests {
                 read.verify(&key.public_key(), aad).unwrap();
             }
         }
+    }
+
+    /// A protected header over the CBOR limits is refused when signing, as
+    /// every reader would refuse it.
+    #[test]
+    fn sign1_refuses_a_protected_header_over_the_limits() {
+        let mut rng = FixedRng(12);
+        let key = SoftwareKey::generate(Algorithm::EdDsa, &mut rng);
+        let options = Sign1Options {
+            typ: Some("t".repeat(8 * 1024 * 1024 + 1)),
+            ..Sign1Options::default()
+        };
+        let signed = sign1(&key, b"payload", &options);
+        assert_eq!(
+            signed.map(drop).map_err(|e| e.code()),
+            Err("cbor_too_large")
+        );
     }
 
     #[test]
