@@ -389,6 +389,21 @@ impl<'a> Item<'a> {
     /// The inner bytes of a `#6.24(bstr)`, exactly as received; as
     /// [`super::untag24`].
     pub(crate) fn untag24(&self, what: &str) -> Result<&'a [u8]> {
+        // The usual head of tag 24 (`d8 18`) around a byte string, read
+        // without the general tag reading below: every disclosed item and
+        // MSO is wrapped so.
+        if let Some(content) = self
+            .bytes
+            .strip_prefix(&[0xd8, 0x18])
+            .and_then(|inner| Item::new(inner).string(2))
+        {
+            return Ok(content);
+        }
+        self.untag24_by_tag(what)
+    }
+
+    /// [`Item::untag24`] through the general tag reading.
+    fn untag24_by_tag(&self, what: &str) -> Result<&'a [u8]> {
         match self.tag()? {
             Some((TAG_ENCODED_CBOR, inner)) => inner.string(2).ok_or_else(|| {
                 Error::CborNotTag24(format!("{what}: tag 24 must wrap a byte string"))
@@ -566,6 +581,37 @@ mod tests {
                 read_head(&[head, 0, 0]),
                 Err(Error::CborMalformed(_))
             ));
+        }
+    }
+
+    /// The usual tag-24 head is read as the general tag reading reads it,
+    /// and everything else still goes through that reading.
+    #[test]
+    fn tag24_reads_as_the_general_tag_reading() {
+        let mut inputs: Vec<Vec<u8>> = Vec::new();
+        for len in [0usize, 1, 23, 24, 300] {
+            let bstr = crate::cbor::encode(&Value::Bytes(vec![0xa0; len])).unwrap();
+            for tag in [
+                &[0xd8, 0x18][..],
+                &[0xd9, 0x00, 0x18],
+                &[0xd8, 0x19],
+                &[0xc0],
+            ] {
+                inputs.push([tag, &bstr].concat());
+            }
+            inputs.push(bstr);
+        }
+        inputs.push(vec![0xd8, 0x18, 0x61, b'x']);
+        inputs.push(vec![0xd8, 0x18, 0x80]);
+        inputs.push(vec![0x01]);
+        for input in inputs {
+            let item = scan(&input, &Limits::DEFAULT).unwrap();
+            let general = item.untag24_by_tag("x").map_err(|e| e.to_string());
+            assert_eq!(
+                item.untag24("x").map_err(|e| e.to_string()),
+                general,
+                "{input:02x?}"
+            );
         }
     }
 
