@@ -24,6 +24,9 @@
 //! does not hold. Keys are compared on the bytes the scan already walked,
 //! never re-encoded: the cost of decoding stays a small multiple of the
 //! input, however the maps nest.
+//!
+//! [`encode`] writes a `Value` with the crate's own writer (`write`), byte
+//! for byte as ciborium writes it.
 
 mod item;
 mod write;

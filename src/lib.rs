@@ -26,7 +26,7 @@
 //! |---|---|
 //! | [`error`] | one [`Error`] enum; every variant has a stable [`Error::code`] |
 //! | [`clock`] | the clock-skew allowance every time check shares (the library never reads the clock) |
-//! | [`cbor`] | bounded decoding (size, depth, item count), tag 24, tdate, full-date |
+//! | [`cbor`] | bounded decoding (size, depth, item count) read in place, encoding as ciborium writes it, tag 24, tdate, full-date |
 //! | [`cose`] | algorithms, keys, the [`Signer`] trait, COSE_Sign1 |
 //! | [`provider`] | the crypto provider every signature, ECDH, HKDF, HMAC and digest goes through: pure Rust by default, aws-lc-rs with the `aws-lc-rs` feature |
 //! | [`x509`] | certificates: reading, Annex B profiles, DS -> IACA chain, demo creation; certificate revocation lists ([`x509::crl`]) |
