@@ -408,8 +408,9 @@ impl MobileSecurityObject {
             .entries()
         {
             let ns = ns.text("valueDigests namespace")?;
-            let mut digests = BTreeMap::new();
-            for (id, digest) in by_id.map("valueDigests entry")?.entries() {
+            let entries = by_id.map("valueDigests entry")?;
+            let mut digests = Vec::with_capacity(entries.entries().len());
+            for (id, digest) in entries.entries() {
                 let id = id.u64("digestID")?;
                 let digest = digest.byte_string("digest")?;
                 let digest = Digest::from_slice(digest).ok_or_else(|| {
@@ -419,9 +420,15 @@ impl MobileSecurityObject {
                         digest.len()
                     ))
                 })?;
-                digests.insert(id, digest);
+                digests.push((id, digest));
             }
-            value_digests.insert(ns.to_string(), digests);
+            // Built from the sorted entries at once: an issuer shuffles the
+            // digestIDs, and inserting them one by one in that order moves
+            // the map's digests about at every insertion. A stable sort
+            // keeps what insertion kept had a digestID come twice (the
+            // scan refuses that first).
+            digests.sort_by_key(|(id, _)| *id);
+            value_digests.insert(ns.to_string(), digests.into_iter().collect());
         }
         let device_key_info = DeviceKeyInfo::from_item(map.require("deviceKeyInfo", what)?)?;
         let doc_type = map.require("docType", what)?.text("docType")?.to_string();
