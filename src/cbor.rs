@@ -90,7 +90,7 @@ pub fn decode_with(bytes: &[u8], limits: &Limits) -> Result<Value> {
 }
 
 pub(crate) use item::Item;
-pub(crate) use write::{write_head, write_value};
+pub(crate) use write::{write_bytes, write_head, write_text, write_value};
 
 /// Checks one CBOR data item under the given limits, and everything else
 /// [`decode_with`] would refuse, without building it: the decoders of the
@@ -490,11 +490,6 @@ fn describe_key(encoded: &[u8]) -> String {
     }
 }
 
-/// The head of a CBOR item of `major` type with `argument`, in preferred form.
-pub(crate) fn head(major: u8, argument: u64) -> Vec<u8> {
-    Head::new(major, argument).as_slice().to_vec()
-}
-
 /// An item head in preferred form, held without allocating: the verifier
 /// writes one in front of every digested item.
 pub(crate) struct Head {
@@ -815,6 +810,12 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The head of a CBOR item of `major` type with `argument`, in
+    /// preferred form.
+    fn head(major: u8, argument: u64) -> Vec<u8> {
+        Head::new(major, argument).as_slice().to_vec()
+    }
 
     fn code(bytes: &[u8]) -> &'static str {
         match decode(bytes) {

@@ -10,7 +10,6 @@ use ciborium::value::Value;
 use crate::cbor::{self, Item};
 use crate::cose::Sign1;
 use crate::error::{Error, Result, excerpt};
-use crate::int::u64_from_usize;
 use crate::mso::{Digest, DigestAlgorithm, MobileSecurityObject};
 
 mod read;
@@ -135,19 +134,14 @@ impl IssuerSignedItemBytes {
                 .saturating_add(item.element_identifier.len())
                 .saturating_add(64),
         );
-        let text = |out: &mut Vec<u8>, text: &str| {
-            cbor::write_head(out, 3, u64_from_usize(text.len()));
-            out.extend_from_slice(text.as_bytes());
-        };
         cbor::write_head(&mut bytes, 5, 4);
-        text(&mut bytes, "digestID");
+        cbor::write_text(&mut bytes, "digestID");
         cbor::write_head(&mut bytes, 0, item.digest_id);
-        text(&mut bytes, "random");
-        cbor::write_head(&mut bytes, 2, u64_from_usize(item.random.len()));
-        bytes.extend_from_slice(&item.random);
-        text(&mut bytes, "elementIdentifier");
-        text(&mut bytes, &item.element_identifier);
-        text(&mut bytes, "elementValue");
+        cbor::write_text(&mut bytes, "random");
+        cbor::write_bytes(&mut bytes, &item.random);
+        cbor::write_text(&mut bytes, "elementIdentifier");
+        cbor::write_text(&mut bytes, &item.element_identifier);
+        cbor::write_text(&mut bytes, "elementValue");
         cbor::write_value(&item.element_value, &mut bytes)?;
         Ok(IssuerSignedItemBytes {
             heads: WrapperHeads::shortest(bytes.len()),

@@ -333,37 +333,32 @@ impl MobileSecurityObject {
                 .saturating_mul(self.digest_algorithm.output_len().saturating_add(8))
                 .saturating_add(512),
         );
-        let text = |out: &mut Vec<u8>, text: &str| {
-            cbor::write_head(out, 3, u64_from_usize(text.len()));
-            out.extend_from_slice(text.as_bytes());
-        };
         let entries = 6usize
             .saturating_add(usize::from(self.status.is_some()))
             .saturating_add(self.other.len());
         cbor::write_head(&mut out, 5, u64_from_usize(entries));
-        text(&mut out, "version");
-        text(&mut out, &self.version);
-        text(&mut out, "digestAlgorithm");
-        text(&mut out, self.digest_algorithm.name());
-        text(&mut out, "valueDigests");
+        cbor::write_text(&mut out, "version");
+        cbor::write_text(&mut out, &self.version);
+        cbor::write_text(&mut out, "digestAlgorithm");
+        cbor::write_text(&mut out, self.digest_algorithm.name());
+        cbor::write_text(&mut out, "valueDigests");
         cbor::write_head(&mut out, 5, u64_from_usize(self.value_digests.len()));
         for (ns, by_id) in &self.value_digests {
-            text(&mut out, ns);
+            cbor::write_text(&mut out, ns);
             cbor::write_head(&mut out, 5, u64_from_usize(by_id.len()));
             for (id, digest) in by_id {
                 cbor::write_head(&mut out, 0, *id);
-                cbor::write_head(&mut out, 2, u64_from_usize(digest.len()));
-                out.extend_from_slice(digest);
+                cbor::write_bytes(&mut out, digest);
             }
         }
-        text(&mut out, "deviceKeyInfo");
+        cbor::write_text(&mut out, "deviceKeyInfo");
         cbor::write_value(&self.device_key_info.to_value()?, &mut out)?;
-        text(&mut out, "docType");
-        text(&mut out, &self.doc_type);
-        text(&mut out, "validityInfo");
+        cbor::write_text(&mut out, "docType");
+        cbor::write_text(&mut out, &self.doc_type);
+        cbor::write_text(&mut out, "validityInfo");
         cbor::write_value(&self.validity_info.to_value()?, &mut out)?;
         if let Some(status) = &self.status {
-            text(&mut out, "status");
+            cbor::write_text(&mut out, "status");
             cbor::write_value(&status.to_value(), &mut out)?;
         }
         for (key, value) in &self.other {

@@ -155,13 +155,11 @@ pub(crate) fn authentication_bytes(
 ) -> Result<Vec<u8>> {
     let transcript = inner(session_transcript_bytes)?;
     let mut array = Vec::new();
-    array.extend(cbor::head(4, u64_from_usize(rest.len()).saturating_add(2)));
-    array.extend(cbor::head(3, u64_from_usize(context.len())));
-    array.extend(context.as_bytes());
+    cbor::write_head(&mut array, 4, u64_from_usize(rest.len()).saturating_add(2));
+    cbor::write_text(&mut array, context);
     array.extend_from_slice(transcript);
     for item in rest {
-        ciborium::ser::into_writer(item, &mut array)
-            .map_err(|e| Error::InvalidArgument(format!("cannot encode CBOR: {e}")))?;
+        cbor::write_value(item, &mut array)?;
     }
     Ok(cbor::tag24_bytes(&array))
 }

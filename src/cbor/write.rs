@@ -26,14 +26,8 @@ pub(crate) fn write_value(value: &Value, out: &mut Vec<u8>) -> Result<()> {
                 _ => return by_ciborium(value, out),
             }
         }
-        Value::Bytes(bytes) => {
-            write_head(out, 2, u64_from_usize(bytes.len()));
-            out.extend_from_slice(bytes);
-        }
-        Value::Text(text) => {
-            write_head(out, 3, u64_from_usize(text.len()));
-            out.extend_from_slice(text.as_bytes());
-        }
+        Value::Bytes(bytes) => write_bytes(out, bytes),
+        Value::Text(text) => write_text(out, text),
         Value::Array(items) => {
             write_head(out, 4, u64_from_usize(items.len()));
             for item in items {
@@ -62,6 +56,18 @@ pub(crate) fn write_value(value: &Value, out: &mut Vec<u8>) -> Result<()> {
 /// Appends the head of an item of `major` type with `argument`.
 pub(crate) fn write_head(out: &mut Vec<u8>, major: u8, argument: u64) {
     out.extend_from_slice(Head::new(major, argument).as_slice());
+}
+
+/// Appends a byte string.
+pub(crate) fn write_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    write_head(out, 2, u64_from_usize(bytes.len()));
+    out.extend_from_slice(bytes);
+}
+
+/// Appends a text string.
+pub(crate) fn write_text(out: &mut Vec<u8>, text: &str) {
+    write_head(out, 3, u64_from_usize(text.len()));
+    out.extend_from_slice(text.as_bytes());
 }
 
 fn by_ciborium(value: &Value, out: &mut Vec<u8>) -> Result<()> {
