@@ -227,16 +227,21 @@ impl<'a> Fields<'a> {
         }
         let namespace = self.what;
         let rest = self.rest();
-        let mut other: Elements = elements
-            .iter()
-            .filter(|(ns, m)| ns.as_str() != namespace && !m.is_empty())
-            .map(|(ns, m)| (ns.clone(), m.clone()))
-            .collect();
+        let mut other = other_namespaces(elements, namespace);
         if !rest.is_empty() {
             other.insert(namespace.to_string(), rest);
         }
         other
     }
+}
+
+/// Every namespace of `elements` but `namespace`, empty ones left out.
+fn other_namespaces(elements: &Elements, namespace: &str) -> Elements {
+    elements
+        .iter()
+        .filter(|(ns, m)| ns.as_str() != namespace && !m.is_empty())
+        .map(|(ns, m)| (ns.clone(), m.clone()))
+        .collect()
 }
 
 /// The names of the mandatory elements whose field is empty.
@@ -462,11 +467,7 @@ pub(crate) fn assemble(
     known: &[&str],
 ) -> Result<Elements> {
     let main = main.finish(other.get(namespace), known, namespace)?;
-    let mut elements: Elements = other
-        .iter()
-        .filter(|(ns, m)| ns.as_str() != namespace && !m.is_empty())
-        .map(|(ns, m)| (ns.clone(), m.clone()))
-        .collect();
+    let mut elements = other_namespaces(other, namespace);
     if !main.is_empty() {
         elements.insert(namespace.to_string(), main);
     }
