@@ -174,7 +174,9 @@ pub(crate) fn scan_keyed_map<'a, const N: usize>(
 /// (a text key with a longer length head than needed, an integer in a wider
 /// form, `undefined` beside `null`) have the same identity, so two readers
 /// cannot resolve them to different entries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Ordered (integers, then strings, then simple values; within each by its
+/// fields) only so that [`SeenKeys`] can tell a new key above the last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum KeyIdentity<'a> {
     /// An unsigned (major 0) or negative (major 1) integer and its argument.
     Integer(u8, u64),
@@ -186,13 +188,23 @@ enum KeyIdentity<'a> {
 
 /// The keys of one map seen so far. The maps of mdoc structures hold at
 /// most a few dozen keys (the largest are an MSO's digests of one
-/// namespace, one per element of a licence): those are compared in a small
+/// namespace, one per element of a licence): those are kept in a small
 /// array, so scanning a map allocates nothing and hashes nothing; a larger
 /// map moves to a hash set, whose cost per key stays constant however many
 /// keys a hostile map holds.
+///
+/// Encoders usually write keys in ascending order (an MSO's digest IDs, a
+/// deterministically encoded map): while every key is greater than the one
+/// before it, a new key is known to be new without comparing it to the
+/// others, which for an MSO's digests saved a comparison with every digest
+/// ID before it.
 #[derive(Default)]
 struct SeenKeys<'a> {
     few: [Option<KeyIdentity<'a>>; SeenKeys::FEW],
+    /// How many of `few` are taken.
+    len: usize,
+    /// Whether some key was not greater than the one before it.
+    unordered: bool,
     /// Made only when a map outgrows `few`: building a hash set seeds its
     /// hasher from a thread-local, which every small map would pay for.
     many: Option<HashSet<KeyIdentity<'a>>>,
@@ -206,15 +218,24 @@ impl<'a> SeenKeys<'a> {
         if let Some(many) = &mut self.many {
             return many.insert(key);
         }
-        for slot in &mut self.few {
-            match slot {
-                Some(seen) if *seen == key => return false,
-                Some(_) => {}
-                None => {
-                    *slot = Some(key);
-                    return true;
-                }
-            }
+        let last = self.len.checked_sub(1).and_then(|i| self.few.get(i));
+        let above_last = last.is_none_or(|last| last.is_some_and(|last| last < key));
+        if !above_last {
+            self.unordered = true;
+        }
+        if self.unordered
+            && self
+                .few
+                .iter()
+                .take(self.len)
+                .any(|seen| *seen == Some(key))
+        {
+            return false;
+        }
+        if let Some(slot) = self.few.get_mut(self.len) {
+            *slot = Some(key);
+            self.len = self.len.saturating_add(1);
+            return true;
         }
         // All slots taken: every key so far moves to the set.
         let many = self
@@ -989,6 +1010,55 @@ mod tests {
                     "ok"
                 };
                 assert_eq!(code(&map), expected, "{len} {last_key}");
+            }
+        }
+    }
+
+    /// Keys in ascending order are taken without comparing each to the
+    /// others: a duplicate is still found in any order, before or after
+    /// the first key out of order, in maps of the array's size and over.
+    #[test]
+    fn duplicate_keys_are_found_in_any_order() {
+        let key = |n: u64| {
+            if n.is_multiple_of(3) {
+                head(3, 1)
+                    .into_iter()
+                    .chain([b'a' + (n % 26) as u8])
+                    .collect::<Vec<_>>()
+            } else {
+                head(0, n)
+            }
+        };
+        let mut state = 7u64;
+        for len in [3u64, 8, 31, 32, 33, 40] {
+            for round in 0..50 {
+                let mut keys: Vec<u64> = (0..len).collect();
+                if round > 0 {
+                    for i in (1..keys.len()).rev() {
+                        state = state
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        keys.swap(i, (state >> 33) as usize % (i + 1));
+                    }
+                }
+                if round % 2 == 1 {
+                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+                    let at = (state >> 33) as usize % keys.len();
+                    keys[at] = keys[(at + 1) % keys.len()];
+                }
+                let encoded: Vec<Vec<u8>> = keys.iter().map(|k| key(*k)).collect();
+                let distinct: std::collections::HashSet<&Vec<u8>> = encoded.iter().collect();
+                let mut map = head(5, len);
+                for k in &encoded {
+                    map.extend(k);
+                    map.push(0xf6);
+                }
+                let expected = if distinct.len() < encoded.len() {
+                    "cbor_duplicate_key"
+                } else {
+                    "ok"
+                };
+                assert_eq!(code(&map), expected, "{keys:?}");
             }
         }
     }
