@@ -14,7 +14,7 @@ use ciborium::value::Value;
 use time::Date;
 
 use super::ReadDisclosed;
-use super::element::{self, Fields, Out, Reading};
+use super::element::{self, ArrayOf, Fields, Nested, Out, Reading};
 use super::shape::Shape;
 use super::{DocumentType, Elements, Sex};
 use crate::cbor;
@@ -275,9 +275,10 @@ impl ReadDisclosed for DrivingLicence {
             issuing_authority: f.take("issuing_authority", element::TEXT)?,
             document_number: f.take("document_number", element::TEXT)?,
             portrait: f.take("portrait", element::BYTES)?,
-            driving_privileges: f.take("driving_privileges", |v: &Value, what: &str| {
-                element::array_of(v, what, DrivingPrivilege::read)
-            })?,
+            driving_privileges: f.take(
+                "driving_privileges",
+                ArrayOf(Nested(DrivingPrivilege::read)),
+            )?,
             un_distinguishing_sign: f.take("un_distinguishing_sign", element::TEXT)?,
             family_name_national_character: f
                 .take("family_name_national_character", element::TEXT)?,
@@ -297,15 +298,13 @@ impl ReadDisclosed for DrivingLicence {
 }
 
 impl DrivingPrivilege {
-    fn read(value: &Value, what: &str) -> Result<DrivingPrivilege> {
-        let mut f = Fields::map(value, what)?;
+    fn read(value: &Value, what: &str, reading: Reading) -> Result<DrivingPrivilege> {
+        let mut f = Fields::map(value, what, reading)?;
         Ok(DrivingPrivilege {
             vehicle_category_code: f.require("vehicle_category_code", element::TEXT)?,
             issue_date: f.take("issue_date", element::date)?,
             expiry_date: f.take("expiry_date", element::date)?,
-            codes: f.take("codes", |v: &Value, what: &str| {
-                element::array_of(v, what, DrivingPrivilegeCode::read)
-            })?,
+            codes: f.take("codes", ArrayOf(Nested(DrivingPrivilegeCode::read)))?,
             other: f.rest(),
         })
     }
@@ -336,8 +335,8 @@ impl DrivingPrivilege {
 }
 
 impl DrivingPrivilegeCode {
-    fn read(value: &Value, what: &str) -> Result<DrivingPrivilegeCode> {
-        let mut f = Fields::map(value, what)?;
+    fn read(value: &Value, what: &str, reading: Reading) -> Result<DrivingPrivilegeCode> {
+        let mut f = Fields::map(value, what, reading)?;
         Ok(DrivingPrivilegeCode {
             code: f.require("code", element::TEXT)?,
             sign: f.take("sign", element::TEXT)?,

@@ -8,7 +8,6 @@
 //! element path, so a verifier's caller sees one code for "wrong type or value".
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use ciborium::value::Value;
 use time::Date;
@@ -65,11 +64,19 @@ impl<T, F: FnOnce(&Value, &str) -> Result<T>> ReadField<T> for F {
 
 /// A reader with a check of its own that copies nothing (a portrait's
 /// bytes, a name's text), refusing exactly what the reader refuses.
-#[derive(Clone, Copy)]
 pub(crate) struct Checked<T> {
     read: fn(&Value, &str) -> Result<T>,
     check: fn(&Value, &str) -> Result<()>,
 }
+
+// By hand, as for [`Nested`].
+impl<T> Clone for Checked<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Checked<T> {}
 
 impl<T> ReadField<T> for Checked<T> {
     fn read(self, value: &Value, what: &str) -> Result<T> {
@@ -79,6 +86,76 @@ impl<T> ReadField<T> for Checked<T> {
     fn check(self, value: &Value, what: &str) -> Result<()> {
         (self.check)(value, what)
     }
+}
+
+/// A reader of a nested map (a driving privilege, a vehicle holder) that
+/// reads it as the given [`Reading`] says: when only checking, its
+/// [`Fields`] check every key and build nothing, and a required field
+/// reads as its type's default.
+pub(crate) struct Nested<T>(pub(crate) fn(&Value, &str, Reading) -> Result<T>);
+
+// By hand: a derive would ask `T: Copy`, and a function pointer is `Copy`
+// whatever it returns.
+impl<T> Clone for Nested<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Nested<T> {}
+
+impl<T> ReadField<T> for Nested<T> {
+    fn read(self, value: &Value, what: &str) -> Result<T> {
+        (self.0)(value, what, Reading::Build)
+    }
+
+    fn check(self, value: &Value, what: &str) -> Result<()> {
+        (self.0)(value, what, Reading::Check).map(drop)
+    }
+}
+
+/// An array whose items the inner reader reads (or only checks).
+#[derive(Clone, Copy)]
+pub(crate) struct ArrayOf<R>(pub(crate) R);
+
+impl<T, R: ReadField<T> + Copy> ReadField<Vec<T>> for ArrayOf<R> {
+    fn read(self, value: &Value, what: &str) -> Result<Vec<T>> {
+        let mut items = Vec::new();
+        each_item(value, what, |item, path| {
+            items.push(self.0.read(item, path)?);
+            Ok(())
+        })?;
+        Ok(items)
+    }
+
+    fn check(self, value: &Value, what: &str) -> Result<()> {
+        each_item(value, what, |item, path| self.0.check(item, path))
+    }
+}
+
+/// Calls `visit` on each item of the array `value` with the item's path
+/// (`what[i]`).
+fn each_item(
+    value: &Value,
+    what: &str,
+    mut visit: impl FnMut(&Value, &str) -> Result<()>,
+) -> Result<()> {
+    let Value::Array(items) = value else {
+        return Err(expected(what, "an array"));
+    };
+    // One path buffer for the whole array rather than one per item.
+    let mut path = String::with_capacity(what.len().saturating_add(8));
+    for (i, item) in items.iter().enumerate() {
+        path.clear();
+        path.push_str(what);
+        path.push('[');
+        // itoa, not `write!`: a path is written for every item of every
+        // array read, and the formatting machinery cost more than the item.
+        path.push_str(itoa::Buffer::new().format(i));
+        path.push(']');
+        visit(item, &path)?;
+    }
+    Ok(())
 }
 
 /// The entries of one CBOR map not read yet.
@@ -102,11 +179,22 @@ enum Entries<'a> {
         map: Option<&'a Map>,
         taken: Vec<&'a str>,
     },
-    /// The entries of a nested map not read yet.
+    /// The entries of a small nested map (a driving privilege), looked up
+    /// where they are; bit `i` of `taken` is set once entry `i` is read.
+    Few {
+        pairs: &'a [(Value, Value)],
+        taken: u32,
+    },
+    /// The entries of a larger nested map not read yet.
     Pairs(BTreeMap<&'a str, &'a Value>),
 }
 
 impl<'a> Entries<'a> {
+    /// The most entries [`Entries::Few`] holds: its keys are compared with
+    /// each other, which stays cheaper than building a map only up to a
+    /// few dozen keys.
+    const FEW: usize = 32;
+
     /// Removes `key`: it reads once, as it would from a map it is taken from.
     fn take(&mut self, key: &str) -> Option<&'a Value> {
         match self {
@@ -116,6 +204,18 @@ impl<'a> Entries<'a> {
                     return None;
                 }
                 taken.push(key.as_str());
+                Some(value)
+            }
+            Entries::Few { pairs, taken } => {
+                let (at, (_, value)) = pairs
+                    .iter()
+                    .enumerate()
+                    .find(|(_, (k, _))| matches!(k, Value::Text(k) if k == key))?;
+                let bit = 1u32.checked_shl(u32::try_from(at).ok()?)?;
+                if *taken & bit != 0 {
+                    return None;
+                }
+                *taken |= bit;
                 Some(value)
             }
             Entries::Pairs(entries) => entries.remove(key),
@@ -144,13 +244,15 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// The entries of a nested map, such as one driving privilege.
-    pub(crate) fn map(value: &'a Value, what: &'a str) -> Result<Fields<'a>> {
+    /// The entries of a nested map, such as one driving privilege, read as
+    /// `reading` says.
+    pub(crate) fn map(value: &'a Value, what: &'a str, reading: Reading) -> Result<Fields<'a>> {
         let Value::Map(pairs) = value else {
             return Err(expected(what, "a map"));
         };
+        let few = pairs.len() <= Entries::FEW;
         let mut entries = BTreeMap::new();
-        for (key, value) in pairs {
+        for (at, (key, value)) in pairs.iter().enumerate() {
             let Value::Text(key) = key else {
                 return Err(Error::InvalidElement(format!(
                     "{what}: map keys must be text strings"
@@ -158,7 +260,15 @@ impl<'a> Fields<'a> {
             };
             // Decoded input has no duplicates (the bounded decoder refuses
             // them), but a map built in memory can; never pick one silently.
-            if entries.insert(key.as_str(), value).is_some() {
+            let twice = if few {
+                pairs
+                    .iter()
+                    .take(at)
+                    .any(|(earlier, _)| matches!(earlier, Value::Text(k) if k == key))
+            } else {
+                entries.insert(key.as_str(), value).is_some()
+            };
+            if twice {
                 return Err(Error::InvalidElement(format!(
                     "{what}: key {key:?} appears twice",
                     key = excerpt(key)
@@ -168,8 +278,12 @@ impl<'a> Fields<'a> {
         Ok(Fields {
             what,
             separator: '.',
-            entries: Entries::Pairs(entries),
-            reading: Reading::Build,
+            entries: if few {
+                Entries::Few { pairs, taken: 0 }
+            } else {
+                Entries::Pairs(entries)
+            },
+            reading,
             path: String::new(),
         })
     }
@@ -177,39 +291,65 @@ impl<'a> Fields<'a> {
     /// Reads and removes `key` if present; when only checking, checks it
     /// and reads it as absent.
     pub(crate) fn take<T>(&mut self, key: &str, read: impl ReadField<T>) -> Result<Option<T>> {
-        match self.entries.take(key) {
-            None => Ok(None),
-            Some(value) => {
-                self.path.clear();
-                self.path.push_str(self.what);
-                self.path.push(self.separator);
-                self.path.push_str(key);
-                match self.reading {
-                    Reading::Build => read.read(value, &self.path).map(Some),
-                    Reading::Check => read.check(value, &self.path).map(|()| None),
-                }
-            }
+        Ok(self.entry(key, read)?.flatten())
+    }
+
+    /// Reads and removes `key`: `None` when absent, `Some(None)` when
+    /// present and only checked.
+    fn entry<T>(&mut self, key: &str, read: impl ReadField<T>) -> Result<Option<Option<T>>> {
+        let Some(value) = self.entries.take(key) else {
+            return Ok(None);
+        };
+        self.path.clear();
+        self.path.push_str(self.what);
+        self.path.push(self.separator);
+        self.path.push_str(key);
+        match self.reading {
+            Reading::Build => read.read(value, &self.path).map(|v| Some(Some(v))),
+            Reading::Check => read.check(value, &self.path).map(|()| Some(None)),
         }
     }
 
-    /// Reads and removes `key`, which a nested map must hold. A missing key
-    /// makes the whole element malformed, hence `invalid_element` rather than
-    /// `missing_element` (which is about whole elements).
-    pub(crate) fn require<T>(&mut self, key: &str, read: impl ReadField<T>) -> Result<T> {
-        let what = self.what;
-        self.take(key, read)?.ok_or_else(|| {
-            Error::InvalidElement(format!("{what}: missing {key:?}", key = excerpt(key)))
-        })
+    /// Reads and removes `key`, which a nested map must hold; when only
+    /// checking, a present and valid field reads as `T`'s default. A
+    /// missing key makes the whole element malformed, hence
+    /// `invalid_element` rather than `missing_element` (which is about
+    /// whole elements).
+    pub(crate) fn require<T: Default>(&mut self, key: &str, read: impl ReadField<T>) -> Result<T> {
+        match self.entry(key, read)? {
+            Some(value) => Ok(value.unwrap_or_default()),
+            None => Err(Error::InvalidElement(format!(
+                "{what}: missing {key:?}",
+                what = self.what,
+                key = excerpt(key)
+            ))),
+        }
     }
 
     /// The entries nobody took, kept so that they survive a round trip.
+    /// None when only checking.
     pub(crate) fn rest(self) -> Map {
+        if self.reading == Reading::Check {
+            return Map::new();
+        }
         match self.entries {
             Entries::Namespace { map, taken } => map
                 .into_iter()
                 .flatten()
                 .filter(|(k, _)| !taken.iter().any(|t| std::ptr::eq(*t, k.as_str())))
                 .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            Entries::Few { pairs, taken } => pairs
+                .iter()
+                .enumerate()
+                .filter(|(at, _)| {
+                    let bit = u32::try_from(*at).ok().and_then(|at| 1u32.checked_shl(at));
+                    bit.is_none_or(|bit| taken & bit == 0)
+                })
+                .filter_map(|(_, (k, v))| match k {
+                    Value::Text(k) => Some((k.clone(), v.clone())),
+                    _ => None,
+                })
                 .collect(),
             Entries::Pairs(entries) => entries
                 .into_iter()
@@ -368,24 +508,9 @@ pub(crate) fn check_country(code: &str, what: &str) -> Result<()> {
 pub(crate) fn array_of<T>(
     value: &Value,
     what: &str,
-    read: impl Fn(&Value, &str) -> Result<T>,
+    read: impl Fn(&Value, &str) -> Result<T> + Copy,
 ) -> Result<Vec<T>> {
-    let Value::Array(items) = value else {
-        return Err(expected(what, "an array"));
-    };
-    // One path buffer for the whole array rather than one per item.
-    let mut path = String::with_capacity(what.len().saturating_add(8));
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            path.clear();
-            path.push_str(what);
-            // Writing to a String cannot fail.
-            let _ = write!(path, "[{i}]");
-            read(item, &path)
-        })
-        .collect()
+    ArrayOf(read).read(value, what)
 }
 
 /// An array of unsigned integers (code lists such as colours).

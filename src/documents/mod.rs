@@ -282,6 +282,18 @@ mod tests {
                 }
             }
             Value::Map(entries) => {
+                // A key twice, a key that is not text, and a map wider than
+                // the few keys compared in place, with and without a key twice.
+                let with = |extra: &[(Value, Value)]| {
+                    Value::Map(entries.iter().chain(extra).cloned().collect())
+                };
+                let wide: Vec<(Value, Value)> = (0..40)
+                    .map(|i| (Value::Text(format!("x{i}")), Value::Null))
+                    .collect();
+                out.push(with(&entries[..1]));
+                out.push(with(&[(Value::Integer(1.into()), Value::Null)]));
+                out.push(with(&wide));
+                out.push(with(&[&wide[..], &entries[..1]].concat()));
                 for i in 0..entries.len() {
                     let mut fewer = entries.clone();
                     fewer.remove(i);

@@ -32,7 +32,7 @@ use ciborium::value::Value;
 use time::Date;
 
 use super::ReadDisclosed;
-use super::element::{self, Fields, Out, Reading};
+use super::element::{self, Fields, Nested, Out, Reading};
 use super::shape::Shape;
 use super::{DocumentType, Elements, Sex};
 use crate::cbor;
@@ -180,8 +180,8 @@ pub struct NationalPersonalNumber {
 }
 
 impl NationalPersonalNumber {
-    fn read(value: &Value, what: &str) -> Result<NationalPersonalNumber> {
-        let mut f = Fields::map(value, what)?;
+    fn read(value: &Value, what: &str, reading: Reading) -> Result<NationalPersonalNumber> {
+        let mut f = Fields::map(value, what, reading)?;
         Ok(NationalPersonalNumber {
             scheme: f.require("scheme", element::TEXT)?,
             value: f.require("value", element::TEXT)?,
@@ -363,8 +363,10 @@ impl ReadDisclosed for ResidencePermit {
             place_of_issue: f.take("place_of_issue", element::TEXT)?,
             remarks: f.take("remarks", element::TEXT)?,
             portrait: f.take("portrait", element::BYTES)?,
-            national_personal_number: f
-                .take("national_personal_number", NationalPersonalNumber::read)?,
+            national_personal_number: f.take(
+                "national_personal_number",
+                Nested(NationalPersonalNumber::read),
+            )?,
             other_elements: Elements::new(),
         };
         permit.other_elements = f.other_elements(elements);

@@ -40,7 +40,7 @@ use ciborium::value::Value;
 use time::Date;
 
 use super::ReadDisclosed;
-use super::element::{self, Fields, Out, Reading};
+use super::element::{self, Fields, Nested, Out, Reading};
 use super::shape::Shape;
 use super::{DocumentType, Elements};
 use crate::cbor;
@@ -341,10 +341,10 @@ impl ReadDisclosed for VehicleRegistration {
             date_of_first_registration: f.take("date_of_first_registration", element::date)?,
             vehicle_identification_number: f
                 .take("vehicle_identification_number", element::TEXT)?,
-            vehicle_holder: f.take("vehicle_holder", VehicleHolder::read)?,
-            basic_vehicle_info: f.take("basic_vehicle_info", BasicVehicleInfo::read)?,
-            mass_info: f.take("mass_info", MassInfo::read)?,
-            engine_info: f.take("engine_info", EngineInfo::read)?,
+            vehicle_holder: f.take("vehicle_holder", Nested(VehicleHolder::read))?,
+            basic_vehicle_info: f.take("basic_vehicle_info", Nested(BasicVehicleInfo::read))?,
+            mass_info: f.take("mass_info", Nested(MassInfo::read))?,
+            engine_info: f.take("engine_info", Nested(EngineInfo::read))?,
             issuing_country: f.take("issuing_country", element::COUNTRY)?,
             issuing_authority: f.take("issuing_authority", element::TEXT)?,
             document_number: f.take("document_number", element::TEXT)?,
@@ -367,8 +367,8 @@ fn uint(value: Option<u64>) -> Option<Value> {
 }
 
 impl VehicleHolder {
-    fn read(value: &Value, what: &str) -> Result<VehicleHolder> {
-        let mut f = Fields::map(value, what)?;
+    fn read(value: &Value, what: &str, reading: Reading) -> Result<VehicleHolder> {
+        let mut f = Fields::map(value, what, reading)?;
         Ok(VehicleHolder {
             family_name: f.take("family_name_unicode", element::TEXT)?,
             given_name: f.take("given_name_unicode", element::TEXT)?,
@@ -401,8 +401,8 @@ impl VehicleHolder {
 }
 
 impl BasicVehicleInfo {
-    fn read(value: &Value, what: &str) -> Result<BasicVehicleInfo> {
-        let mut f = Fields::map(value, what)?;
+    fn read(value: &Value, what: &str, reading: Reading) -> Result<BasicVehicleInfo> {
+        let mut f = Fields::map(value, what, reading)?;
         Ok(BasicVehicleInfo {
             vehicle_category_code: f.take("vehicle_category_code", element::TEXT)?,
             type_approval_number: f.take("type_approval_number", element::TEXT)?,
@@ -428,8 +428,8 @@ impl BasicVehicleInfo {
 }
 
 impl MassInfo {
-    fn read(value: &Value, what: &str) -> Result<MassInfo> {
-        let mut f = Fields::map(value, what)?;
+    fn read(value: &Value, what: &str, reading: Reading) -> Result<MassInfo> {
+        let mut f = Fields::map(value, what, reading)?;
         Ok(MassInfo {
             unit: f.take("unit", element::TEXT)?,
             techn_perm_max_laden_mass: f.take("techn_perm_max_laden_mass", element::uint)?,
@@ -455,8 +455,8 @@ impl MassInfo {
 }
 
 impl EngineInfo {
-    fn read(value: &Value, what: &str) -> Result<EngineInfo> {
-        let mut f = Fields::map(value, what)?;
+    fn read(value: &Value, what: &str, reading: Reading) -> Result<EngineInfo> {
+        let mut f = Fields::map(value, what, reading)?;
         Ok(EngineInfo {
             engine_capacity: f.take("engine_capacity", element::uint)?,
             engine_power: f.take("engine_power", element::uint)?,
