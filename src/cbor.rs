@@ -89,7 +89,7 @@ pub fn decode_with(bytes: &[u8], limits: &Limits) -> Result<Value> {
     ciborium::de::from_reader(bytes).map_err(|e| Error::CborMalformed(e.to_string()))
 }
 
-pub(crate) use item::Item;
+pub(crate) use item::{Cursor, Item};
 pub(crate) use write::{write_bytes, write_head, write_text, write_value};
 
 /// Checks one CBOR data item under the given limits, and everything else
@@ -130,16 +130,48 @@ pub(crate) fn scan_keyed_map<'a, const N: usize>(
     limits: &Limits,
     keys: [&str; N],
 ) -> Option<[Item<'a>; N]> {
+    let found = scan_map_of(bytes, limits, keys, false)?;
+    let mut values = [Item::new(&[]); N];
+    for (value, entry) in values.iter_mut().zip(found) {
+        *value = entry?;
+    }
+    Some(values)
+}
+
+/// Scans a map whose keys are among the text strings `keys`, each at most
+/// once, and returns the value of each key present, in the order of
+/// `keys`, in one pass: an MSO, whose fields [`Item::map`] would otherwise
+/// split off by walking the whole MSO again after its scan.
+///
+/// `Some` only when [`scan`] under the same limits accepts `bytes`
+/// (UTF-8 included) and the map holds no other key; `None` for anything
+/// else, for the caller to read the map the general way.
+pub(crate) fn scan_known_map<'a, const N: usize>(
+    bytes: &'a [u8],
+    limits: &Limits,
+    keys: [&str; N],
+) -> Option<[Option<Item<'a>>; N]> {
+    scan_map_of(bytes, limits, keys, true)
+}
+
+/// [`scan_known_map`], with text strings in the values checked to be UTF-8
+/// only if `check_utf8` (the keys are checked by being equal to `keys`).
+fn scan_map_of<'a, const N: usize>(
+    bytes: &'a [u8],
+    limits: &Limits,
+    keys: [&str; N],
+    check_utf8: bool,
+) -> Option<[Option<Item<'a>>; N]> {
     let mut scanner = Scanner::new(bytes, limits).ok()?;
-    scanner.check_utf8 = false;
+    scanner.check_utf8 = check_utf8;
     scanner.count_item().ok()?;
     let (major, count) = scanner.head().ok()?;
-    if major != 5 || count != u64::try_from(N).ok()? {
+    if major != 5 || count > u64::try_from(N).ok()? {
         return None;
     }
     let depth = scanner.enter(0).ok()?;
     let mut found: [Option<Item<'a>>; N] = [None; N];
-    for _ in 0..N {
+    for _ in 0..count {
         // The key, as `Scanner::item` reads a text string; equal to one of
         // `keys`, so it is UTF-8, and distinct keys cannot be duplicates.
         scanner.count_item().ok()?;
@@ -162,11 +194,7 @@ pub(crate) fn scan_keyed_map<'a, const N: usize>(
     if scanner.pos != bytes.len() || scanner.not_a_value.is_some() {
         return None;
     }
-    let mut values = [Item::new(&[]); N];
-    for (value, entry) in values.iter_mut().zip(found) {
-        *value = entry?;
-    }
-    Some(values)
+    Some(found)
 }
 
 /// What makes two map keys the same key, read from the scanned bytes

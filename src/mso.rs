@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use ciborium::value::Value;
 use time::OffsetDateTime;
 
-use crate::cbor::{self, Item, as_array, as_map, as_text, map_get};
+use crate::cbor::{self, Cursor, Item, as_array, as_map, as_text, map_get};
 use crate::cose::PublicKey;
 use crate::error::{Error, Result, excerpt};
 use crate::int::u64_from_usize;
@@ -377,14 +377,55 @@ impl MobileSecurityObject {
 
     /// Reads an MSO from the bytes inside MobileSecurityObjectBytes.
     pub fn from_slice(bytes: &[u8]) -> Result<MobileSecurityObject> {
+        // An MSO of the known fields alone (every MSO the crate issues, and
+        // the usual one) is scanned and split into its fields in one pass;
+        // its fields are read as any MSO's are, so both ways give the same
+        // MSO or the same error.
+        if let Some(fields) = cbor::scan_known_map(bytes, &cbor::Limits::DEFAULT, KNOWN_FIELDS) {
+            return MobileSecurityObject::from_fields(fields, one_pass_value_digests, || {
+                Ok(Vec::new())
+            });
+        }
         MobileSecurityObject::from_item(cbor::scan(bytes, &cbor::Limits::DEFAULT)?)
     }
 
     /// Reads an MSO in place from its scanned map.
     fn from_item(item: Item<'_>) -> Result<MobileSecurityObject> {
+        let map = item.map("MobileSecurityObject")?;
+        let fields = KNOWN_FIELDS.map(|key| map.get(key));
+        MobileSecurityObject::from_fields(fields, read_value_digests, || {
+            map.entries()
+                .iter()
+                .filter(|(k, _)| !KNOWN_FIELDS.iter().any(|known| k.is_text(known)))
+                .map(|(k, v)| Ok((k.to_value()?, v.to_value()?)))
+                .collect()
+        })
+    }
+
+    /// Reads an MSO from the values of its [`KNOWN_FIELDS`] (`None` where
+    /// absent), its digests with `read_digests`, and, last, the fields this
+    /// crate does not model.
+    fn from_fields<'a>(
+        fields: [Option<Item<'a>>; 7],
+        read_digests: fn(Item<'_>) -> Result<ValueDigests>,
+        other: impl FnOnce() -> Result<Vec<(Value, Value)>>,
+    ) -> Result<MobileSecurityObject> {
         let what = "MobileSecurityObject";
-        let map = item.map(what)?;
-        let version = map.require("version", what)?.text("version")?.to_string();
+        let [
+            version,
+            digest_algorithm,
+            value_digests,
+            device_key_info,
+            doc_type,
+            validity_info,
+            status,
+        ] = fields;
+        let require = |field: Option<Item<'a>>, key: &str| -> Result<Item<'a>> {
+            field.ok_or_else(|| {
+                Error::InvalidStructure(format!("{what}: missing {key:?}", key = excerpt(key)))
+            })
+        };
+        let version = require(version, "version")?.text("version")?.to_string();
         // Minor versions stay compatible; another major version is another format.
         if !version.starts_with("1.") {
             return Err(Error::InvalidStructure(format!(
@@ -393,51 +434,15 @@ impl MobileSecurityObject {
             )));
         }
         let digest_algorithm = DigestAlgorithm::from_name(
-            map.require("digestAlgorithm", what)?
-                .text("digestAlgorithm")?,
+            require(digest_algorithm, "digestAlgorithm")?.text("digestAlgorithm")?,
         )?;
-        let mut value_digests = ValueDigests::new();
-        for (ns, by_id) in map
-            .require("valueDigests", what)?
-            .map("valueDigests")?
-            .entries()
-        {
-            let ns = ns.text("valueDigests namespace")?;
-            let entries = by_id.map("valueDigests entry")?;
-            let mut digests = Vec::with_capacity(entries.entries().len());
-            for (id, digest) in entries.entries() {
-                let id = id.u64("digestID")?;
-                let digest = digest.byte_string("digest")?;
-                let digest = Digest::from_slice(digest).ok_or_else(|| {
-                    Error::InvalidStructure(format!(
-                        "valueDigests: a digest of {} bytes, longer than any digest \
-                         algorithm's {MAX_DIGEST_LEN}",
-                        digest.len()
-                    ))
-                })?;
-                digests.push((id, digest));
-            }
-            // Built from the sorted entries at once: an issuer shuffles the
-            // digestIDs, and inserting them one by one in that order moves
-            // the map's digests about at every insertion. A stable sort
-            // keeps what insertion kept had a digestID come twice (the
-            // scan refuses that first).
-            digests.sort_by_key(|(id, _)| *id);
-            value_digests.insert(ns.to_string(), digests.into_iter().collect());
-        }
-        let device_key_info = DeviceKeyInfo::from_item(map.require("deviceKeyInfo", what)?)?;
-        let doc_type = map.require("docType", what)?.text("docType")?.to_string();
-        let validity_info = ValidityInfo::from_item(map.require("validityInfo", what)?)?;
-        let status = map
-            .get("status")
+        let value_digests = read_digests(require(value_digests, "valueDigests")?)?;
+        let device_key_info = DeviceKeyInfo::from_item(require(device_key_info, "deviceKeyInfo")?)?;
+        let doc_type = require(doc_type, "docType")?.text("docType")?.to_string();
+        let validity_info = ValidityInfo::from_item(require(validity_info, "validityInfo")?)?;
+        let status = status
             .map(|v| StatusReference::from_value(&v.to_value()?))
             .transpose()?;
-        let other = map
-            .entries()
-            .iter()
-            .filter(|(k, _)| !KNOWN_FIELDS.iter().any(|known| k.is_text(known)))
-            .map(|(k, v)| Ok((k.to_value()?, v.to_value()?)))
-            .collect::<Result<Vec<_>>>()?;
         Ok(MobileSecurityObject {
             version,
             digest_algorithm,
@@ -446,7 +451,7 @@ impl MobileSecurityObject {
             doc_type,
             validity_info,
             status,
-            other,
+            other: other()?,
         })
     }
 
@@ -456,6 +461,73 @@ impl MobileSecurityObject {
             .get(namespace)
             .and_then(|m| m.get(&digest_id))
     }
+}
+
+/// Reads `valueDigests` in one walk when it has the usual shape, otherwise
+/// the general way.
+fn one_pass_value_digests(item: Item<'_>) -> Result<ValueDigests> {
+    match plain_value_digests(item) {
+        Some(digests) => Ok(digests),
+        None => read_value_digests(item),
+    }
+}
+
+/// Reads `valueDigests` in place from its scanned map.
+fn read_value_digests(item: Item<'_>) -> Result<ValueDigests> {
+    let mut value_digests = ValueDigests::new();
+    for (ns, by_id) in item.map("valueDigests")?.entries() {
+        let ns = ns.text("valueDigests namespace")?;
+        let entries = by_id.map("valueDigests entry")?;
+        let mut digests = Vec::with_capacity(entries.entries().len());
+        for (id, digest) in entries.entries() {
+            let id = id.u64("digestID")?;
+            let digest = digest.byte_string("digest")?;
+            let digest = Digest::from_slice(digest).ok_or_else(|| {
+                Error::InvalidStructure(format!(
+                    "valueDigests: a digest of {} bytes, longer than any digest \
+                     algorithm's {MAX_DIGEST_LEN}",
+                    digest.len()
+                ))
+            })?;
+            digests.push((id, digest));
+        }
+        value_digests.insert(ns.to_string(), digests_by_id(digests));
+    }
+    Ok(value_digests)
+}
+
+/// Reads `valueDigests` of the usual shape (text namespaces, each a map of
+/// unsigned digestIDs to digests no longer than [`MAX_DIGEST_LEN`]) in one
+/// walk of its heads; `None` for any other shape, which
+/// [`read_value_digests`] reads or refuses. What this reads, that reads the
+/// same: the digests of a licence are most of an MSO, and splitting each
+/// level into items walked them once per level.
+fn plain_value_digests(item: Item<'_>) -> Option<ValueDigests> {
+    let mut cursor = Cursor::new(item);
+    let mut value_digests = ValueDigests::new();
+    for _ in 0..cursor.head(5)? {
+        let ns = std::str::from_utf8(cursor.string(3)?).ok()?;
+        let count = cursor.head(5)?;
+        // Each entry takes at least two bytes of what is left.
+        let mut digests =
+            Vec::with_capacity(usize::try_from(count).ok()?.min(cursor.remaining() / 2));
+        for _ in 0..count {
+            let id = cursor.head(0)?;
+            digests.push((id, Digest::from_slice(cursor.string(2)?)?));
+        }
+        value_digests.insert(ns.to_string(), digests_by_id(digests));
+    }
+    cursor.at_end().then_some(value_digests)
+}
+
+/// One namespace's digests by digestID. Built from the sorted entries at
+/// once: an issuer shuffles the digestIDs, and inserting them one by one in
+/// that order moves the map's digests about at every insertion. A stable
+/// sort keeps what insertion kept had a digestID come twice (the scan
+/// refuses that first).
+fn digests_by_id(mut digests: Vec<(u64, Digest)>) -> BTreeMap<u64, Digest> {
+    digests.sort_by_key(|(id, _)| *id);
+    digests.into_iter().collect()
 }
 
 #[cfg(test)]
@@ -468,10 +540,9 @@ mod tests {
     use crate::cose::{Algorithm, Signer as _, SoftwareKey};
     use crate::status::{IdentifierListReference, StatusListReference};
 
-    /// Writing an MSO directly gives the bytes ciborium encodes its
-    /// `to_value` map to, with and without every optional part.
-    #[test]
-    fn encoding_equals_the_value_map() {
+    /// An MSO with the required fields alone (32 digests over two
+    /// namespaces), and one with every optional part.
+    fn samples() -> [MobileSecurityObject; 2] {
         let mut rng = ChaCha20Rng::seed_from_u64(9);
         let digests = |n: u64, len: usize| -> BTreeMap<u64, Digest> {
             (0..n)
@@ -529,11 +600,130 @@ mod tests {
             other: vec![(Value::Text("x".into()), Value::Null)],
         });
         full.other = vec![(Value::Text("future".into()), Value::Float(1.5))];
-        for mso in [plain, full] {
+        [plain, full]
+    }
+
+    /// Writing an MSO directly gives the bytes ciborium encodes its
+    /// `to_value` map to, with and without every optional part.
+    #[test]
+    fn encoding_equals_the_value_map() {
+        for mso in samples() {
             let mut expected = Vec::new();
             ciborium::ser::into_writer(&mso.to_value().unwrap(), &mut expected).unwrap();
             assert_eq!(mso.encode().unwrap(), expected);
             assert_eq!(MobileSecurityObject::from_slice(&expected).unwrap(), mso);
         }
+    }
+
+    /// An MSO read in one pass reads as the general reading (scan, then
+    /// field by field) reads it, or is refused with the same error: on the
+    /// samples, on MSOs of unusual shapes, and on truncations and one-byte
+    /// changes of each.
+    #[test]
+    fn one_pass_reading_agrees_with_the_general_one() {
+        let general = |bytes: &[u8]| {
+            cbor::scan(bytes, &cbor::Limits::DEFAULT).and_then(MobileSecurityObject::from_item)
+        };
+        let [plain, full] = samples();
+        let encoded = |value: &Value| cbor::encode(value).unwrap();
+        let with_digests = |digests: Value| {
+            let Value::Map(mut entries) = plain.to_value().unwrap() else {
+                unreachable!()
+            };
+            for (key, value) in &mut entries {
+                if key.as_text() == Some("valueDigests") {
+                    *value = digests.clone();
+                }
+            }
+            encoded(&Value::Map(entries))
+        };
+        let digest = Value::Bytes(vec![7; 32]);
+        let one = |id: Value, digest: Value| {
+            Value::Map(vec![(
+                Value::Text("ns".into()),
+                Value::Map(vec![(id, digest)]),
+            )])
+        };
+        let mut seeds = vec![
+            encoded(&plain.to_value().unwrap()),
+            encoded(&full.to_value().unwrap()),
+            // DigestIDs out of order, a negative one, a bignum one, a digest
+            // too long, a namespace that is not text, none at all.
+            with_digests(Value::Map(vec![(
+                Value::Text("ns".into()),
+                Value::Map(vec![
+                    (Value::from(9), digest.clone()),
+                    (Value::from(2), digest.clone()),
+                    (Value::from(5), digest.clone()),
+                ]),
+            )])),
+            with_digests(one(Value::from(-1), digest.clone())),
+            with_digests(one(
+                Value::Tag(2, Box::new(Value::Bytes(vec![1]))),
+                digest.clone(),
+            )),
+            with_digests(one(Value::from(1), Value::Bytes(vec![7; 65]))),
+            with_digests(Value::Map(vec![(
+                Value::Bytes(b"ns".to_vec()),
+                Value::Map(vec![]),
+            )])),
+            with_digests(Value::Map(vec![])),
+        ];
+        // A field left out, and an unknown one.
+        let Value::Map(entries) = plain.to_value().unwrap() else {
+            unreachable!()
+        };
+        seeds.push(encoded(&Value::Map(entries[1..].to_vec())));
+        seeds.push(encoded(&Value::Map(
+            [&entries[..], &[(Value::from(1), Value::Null)]].concat(),
+        )));
+
+        let mut read_in_one_pass = 0;
+        for seed in seeds {
+            let mut inputs: Vec<Vec<u8>> = (0..=seed.len())
+                .step_by(5)
+                .map(|n| seed[..n].to_vec())
+                .collect();
+            inputs.push(seed.clone());
+            inputs.push([&seed[..], &[0x00]].concat());
+            for at in 0..seed.len() {
+                // A head's length bits, a map, a text, a bignum tag, null.
+                for byte in [
+                    0x00,
+                    0x18,
+                    0x1b,
+                    0x40,
+                    0x60,
+                    0xa0,
+                    0xc2,
+                    0xf6,
+                    seed[at] ^ 0x01,
+                ] {
+                    let mut changed = seed.clone();
+                    changed[at] = byte;
+                    inputs.push(changed);
+                }
+            }
+            for input in inputs {
+                let read = MobileSecurityObject::from_slice(&input);
+                // Compared as text: a changed byte can make a float NaN,
+                // which is not equal to itself.
+                assert_eq!(
+                    format!("{:?}", read.as_ref().map_err(ToString::to_string)),
+                    format!(
+                        "{:?}",
+                        general(&input).as_ref().map_err(ToString::to_string)
+                    ),
+                    "{}",
+                    hex::encode(&input)
+                );
+                let one_pass = cbor::scan_known_map(&input, &cbor::Limits::DEFAULT, KNOWN_FIELDS)
+                    .and_then(|[_, _, digests, ..]| digests)
+                    .and_then(plain_value_digests);
+                read_in_one_pass += usize::from(one_pass.is_some() && read.is_ok());
+            }
+        }
+        // The one-pass reading is what reads the usual MSOs.
+        assert!(read_in_one_pass > 1000, "{read_in_one_pass}");
     }
 }

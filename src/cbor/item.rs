@@ -88,6 +88,56 @@ fn head_at(bytes: &[u8], pos: usize) -> Option<(u8, u64, usize)> {
     Some((first >> 5, argument, next))
 }
 
+/// Reads the heads of a scanned item one after the other, for a reader
+/// that knows the shape it expects (an MSO's digests: a map of maps of
+/// integers to byte strings) and reads it in one walk instead of splitting
+/// each level into items first. Every method answers `None` where the
+/// bytes are not what it reads, for the caller to read the item the
+/// general way.
+pub(crate) struct Cursor<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    /// A cursor at the start of `item`.
+    pub(crate) fn new(item: Item<'a>) -> Cursor<'a> {
+        Cursor {
+            bytes: item.bytes,
+            pos: 0,
+        }
+    }
+
+    /// The argument of the next head, which must be of major type `major`.
+    pub(crate) fn head(&mut self, major: u8) -> Option<u64> {
+        let (found, argument, next) = head_at(self.bytes, self.pos)?;
+        if found != major {
+            return None;
+        }
+        self.pos = next;
+        Some(argument)
+    }
+
+    /// The content of the next item, a string of major type `major` (2 or 3).
+    pub(crate) fn string(&mut self, major: u8) -> Option<&'a [u8]> {
+        let len = usize::try_from(self.head(major)?).ok()?;
+        let end = self.pos.checked_add(len)?;
+        let content = self.bytes.get(self.pos..end)?;
+        self.pos = end;
+        Some(content)
+    }
+
+    /// How many bytes of the item are left to read.
+    pub(crate) fn remaining(&self) -> usize {
+        self.bytes.len().saturating_sub(self.pos)
+    }
+
+    /// Whether every byte of the item was read.
+    pub(crate) fn at_end(&self) -> bool {
+        self.pos == self.bytes.len()
+    }
+}
+
 /// Splits the first whole item off `bytes`: (the item, what follows).
 fn split_item(bytes: &[u8]) -> Result<(&[u8], &[u8])> {
     item_len(bytes)
