@@ -172,13 +172,12 @@ pub(crate) struct Fields<'a> {
 
 /// Where [`Fields`] finds its entries.
 enum Entries<'a> {
-    /// A namespace of elements, looked up where it is (its keys are unique
-    /// already) rather than copied into a map of its own; `taken` holds the
-    /// keys read so far.
-    Namespace {
-        map: Option<&'a Map>,
-        taken: Vec<&'a str>,
-    },
+    /// A namespace of elements, listed in key order and looked up in that
+    /// list (its keys are unique already) rather than copied into a map of
+    /// its own or searched as the `BTreeMap` it is: a search there compares
+    /// the key with most of a node's keys, each comparison a call to
+    /// `memcmp`, and a document looks up every element it knows.
+    Namespace(Vec<NamedEntry<'a>>),
     /// The entries of a small nested map (a driving privilege), looked up
     /// where they are; bit `i` of `taken` is set once entry `i` is read.
     Few {
@@ -187,6 +186,23 @@ enum Entries<'a> {
     },
     /// The entries of a larger nested map not read yet.
     Pairs(BTreeMap<&'a str, &'a Value>),
+}
+
+/// One element of a namespace read through [`Fields`].
+struct NamedEntry<'a> {
+    key: &'a str,
+    value: &'a Value,
+    taken: bool,
+}
+
+impl NamedEntry<'_> {
+    /// Whether the entry is under `key`: lengths and last bytes rule out
+    /// most other names without a call to `memcmp`.
+    fn is(&self, key: &str) -> bool {
+        self.key.len() == key.len()
+            && self.key.as_bytes().last() == key.as_bytes().last()
+            && self.key == key
+    }
 }
 
 impl<'a> Entries<'a> {
@@ -198,13 +214,13 @@ impl<'a> Entries<'a> {
     /// Removes `key`: it reads once, as it would from a map it is taken from.
     fn take(&mut self, key: &str) -> Option<&'a Value> {
         match self {
-            Entries::Namespace { map, taken } => {
-                let (key, value) = map.and_then(|map| map.get_key_value(key))?;
-                if taken.iter().any(|t| std::ptr::eq(*t, key.as_str())) {
+            Entries::Namespace(entries) => {
+                let entry = entries.iter_mut().find(|entry| entry.is(key))?;
+                if entry.taken {
                     return None;
                 }
-                taken.push(key.as_str());
-                Some(value)
+                entry.taken = true;
+                Some(entry.value)
             }
             Entries::Few { pairs, taken } => {
                 let (at, (_, value)) = pairs
@@ -231,14 +247,20 @@ impl<'a> Fields<'a> {
         namespace: &'a str,
         reading: Reading,
     ) -> Fields<'a> {
-        let map = elements.get(namespace);
+        let entries = elements
+            .get(namespace)
+            .into_iter()
+            .flatten()
+            .map(|(key, value)| NamedEntry {
+                key,
+                value,
+                taken: false,
+            })
+            .collect();
         Fields {
             what: namespace,
             separator: '/',
-            entries: Entries::Namespace {
-                map,
-                taken: Vec::with_capacity(map.map_or(0, BTreeMap::len)),
-            },
+            entries: Entries::Namespace(entries),
             reading,
             path: String::new(),
         }
@@ -333,11 +355,10 @@ impl<'a> Fields<'a> {
             return Map::new();
         }
         match self.entries {
-            Entries::Namespace { map, taken } => map
+            Entries::Namespace(entries) => entries
                 .into_iter()
-                .flatten()
-                .filter(|(k, _)| !taken.iter().any(|t| std::ptr::eq(*t, k.as_str())))
-                .map(|(k, v)| (k.clone(), v.clone()))
+                .filter(|entry| !entry.taken)
+                .map(|entry| (entry.key.to_string(), entry.value.clone()))
                 .collect(),
             Entries::Few { pairs, taken } => pairs
                 .iter()
