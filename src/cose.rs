@@ -518,28 +518,20 @@ impl Sign1 {
         };
         let mut value = without_unread_unprotected(value);
         // The protected header is a byte string, decoded here under the
-        // same limits and duplicate-key rule as the rest, and read in place:
-        // coset would decode it again through ciborium, whose reader clears
-        // a 4 KiB scratch buffer for every header.
-        let mut protected = None;
-        if let Value::Array(parts) = &mut value
-            && let Some(Value::Bytes(bytes)) = parts.first_mut()
-            && !bytes.is_empty()
-        {
-            let item = cbor::scan(bytes, &cbor::Limits::DEFAULT)?;
-            refuse_unknown_algorithm_id(item)?;
-            let header = item.to_value()?;
-            // coset reads an empty header without decoding it; the header
-            // read here takes its place once coset has read the rest.
-            protected = Some((std::mem::take(bytes), header));
-        }
+        // same limits and duplicate-key rule as the rest, and read in place.
+        let protected = match protected_bytes(&mut value) {
+            Some(bytes) => {
+                let item = cbor::scan(bytes, &cbor::Limits::DEFAULT)?;
+                refuse_unknown_algorithm_id(item)?;
+                let header = item.to_value()?;
+                Some((std::mem::take(bytes), header))
+            }
+            None => None,
+        };
         let cose_error = |e: coset::CoseError| Error::CoseMalformed(describe_cose_error(&e));
         let mut inner = CoseSign1::from_cbor_value(value).map_err(cose_error)?;
-        if let Some((bytes, header)) = protected {
-            inner.protected = coset::ProtectedHeader {
-                header: coset::Header::from_cbor_value(header).map_err(cose_error)?,
-                original_data: Some(bytes),
-            };
+        if let Some(protected) = protected {
+            inner.protected = protected_header(protected).map_err(cose_error)?;
         }
         let algorithm = protected_algorithm(&inner.protected.header)?;
         check_critical(&inner.protected.header)?;
@@ -670,6 +662,33 @@ impl Sign1 {
 /// fields, refusing a value of another type: alg, crit, content type, kid,
 /// IV, Partial IV and counter signature (RFC 9052 section 3.1, RFC 9338).
 const COSET_TYPED_LABELS: std::ops::RangeInclusive<i64> = 1..=7;
+
+/// The protected header bytes of a COSE structure's array, when not empty.
+/// The crate decodes them itself and hands coset the structure with an
+/// empty header, which coset reads without decoding: coset would decode
+/// them through ciborium, whose reader clears a 4 KiB scratch buffer for
+/// every header.
+pub(crate) fn protected_bytes(structure: &mut Value) -> Option<&mut Vec<u8>> {
+    match structure {
+        Value::Array(parts) => match parts.first_mut() {
+            Some(Value::Bytes(bytes)) if !bytes.is_empty() => Some(bytes),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The protected header decoded from `bytes` (its decoded `header`), as
+/// coset reads it from a structure: put in place of the empty header
+/// coset read.
+pub(crate) fn protected_header(
+    (bytes, header): (Vec<u8>, Value),
+) -> std::result::Result<coset::ProtectedHeader, coset::CoseError> {
+    Ok(coset::ProtectedHeader {
+        header: coset::Header::from_cbor_value(header)?,
+        original_data: Some(bytes),
+    })
+}
 
 /// A COSE_Sign1 or COSE_Mac0 (as a CBOR array) with the unprotected header
 /// parameters the crate never reads removed, whatever their type.

@@ -223,9 +223,22 @@ fn device_mac(mac: Value) -> Result<CoseMac0> {
         }
         other => other,
     };
-    let mac = CoseMac0::from_cbor_value(cose::without_unread_unprotected(mac)).map_err(|e| {
+    let mut mac = cose::without_unread_unprotected(mac);
+    // A protected header the crate's scan refuses is left to coset, which
+    // refuses it as it always has.
+    let protected = cose::protected_bytes(&mut mac).and_then(|bytes| {
+        let header = cbor::scan(bytes, &cbor::Limits::DEFAULT)
+            .and_then(Item::to_value)
+            .ok()?;
+        Some((std::mem::take(bytes), header))
+    });
+    let cose_error = |e: coset::CoseError| {
         Error::CoseMalformed(format!("deviceMac: {}", cose::describe_cose_error(&e)))
-    })?;
+    };
+    let mut mac = CoseMac0::from_cbor_value(mac).map_err(cose_error)?;
+    if let Some(protected) = protected {
+        mac.protected = cose::protected_header(protected).map_err(cose_error)?;
+    }
     // The rule of COSE_Sign1: a critical label the crate does not
     // understand refuses the structure.
     crate::cose::check_critical(&mac.protected.header)?;
@@ -540,6 +553,63 @@ mod tests {
     use crate::cose::{Algorithm, Signer as _, SoftwareKey};
     use rand_chacha::ChaCha20Rng;
     use rand_core::SeedableRng;
+
+    /// A deviceMac's protected header, decoded by the crate where its scan
+    /// accepts it, reads as coset reads it by itself; one the scan refuses
+    /// is left to coset. Over headers of several shapes, well formed or not.
+    #[test]
+    fn a_mac_protected_header_reads_as_coset_reads_it() {
+        let map = |entries: Vec<(Value, Value)>| cbor::encode(&Value::Map(entries)).unwrap();
+        let alg = (Value::from(1), Value::from(5));
+        let headers: Vec<Vec<u8>> = vec![
+            Vec::new(),
+            map(vec![alg.clone()]),
+            map(vec![
+                alg.clone(),
+                (Value::from(2), Value::Array(vec![Value::from(-70_000)])),
+            ]),
+            map(vec![
+                alg.clone(),
+                (Value::Text("x".into()), Value::Bytes(vec![1])),
+            ]),
+            map(vec![(Value::from(1), Value::Text("HS256".into()))]),
+            map(vec![(Value::from(4), Value::Bytes(b"kid".to_vec()))]),
+            // A key twice, an indefinite-length map, trailing bytes, a map
+            // cut short, a text that is not UTF-8, not a map at all.
+            vec![0xa2, 0x01, 0x05, 0x01, 0x05],
+            vec![0xbf, 0x01, 0x05, 0xff],
+            vec![0xa1, 0x01, 0x05, 0x00],
+            vec![0xa2, 0x01, 0x05],
+            vec![0xa1, 0x01, 0x61, 0xff],
+            vec![0x05],
+        ];
+        for header in headers {
+            let mac = Value::Array(vec![
+                Value::Bytes(header.clone()),
+                Value::Map(vec![]),
+                Value::Null,
+                Value::Bytes(vec![9; 32]),
+            ]);
+            let by_coset = CoseMac0::from_cbor_value(mac.clone())
+                .map_err(|e| format!("deviceMac: {}", cose::describe_cose_error(&e)));
+            let read = device_mac(mac).map_err(|e| match e {
+                Error::CoseMalformed(message) => message,
+                other => other.to_string(),
+            });
+            match (&read, &by_coset) {
+                (Ok(read), Ok(by_coset)) => {
+                    assert_eq!(read, by_coset, "{}", hex::encode(&header));
+                }
+                // The rule of COSE_Sign1 on critical labels comes after.
+                (Err(_), Ok(by_coset)) => assert!(
+                    crate::cose::check_critical(&by_coset.protected.header).is_err(),
+                    "{}: {read:?}",
+                    hex::encode(&header)
+                ),
+                _ => assert_eq!(read, by_coset, "{}", hex::encode(&header)),
+            }
+        }
+    }
 
     #[test]
     fn one_device_key_holds_only_when_every_key_is_the_same() {
