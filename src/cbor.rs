@@ -372,38 +372,40 @@ impl<'a> Scanner<'a> {
     }
 
     /// Reads an item head: (major type, argument), refusing indefinite lengths.
+    #[inline]
     fn head(&mut self) -> Result<(u8, u64)> {
-        let first = *self.take(1)?.first().ok_or_else(truncated)?;
-        let major = first >> 5;
-        let info = first & 0x1f;
-        let argument = match info {
-            0..=23 => u64::from(info),
-            24 => u64::from(*self.take(1)?.first().ok_or_else(truncated)?),
-            25 => be_uint(self.take(2)?),
-            26 => be_uint(self.take(4)?),
-            27 => be_uint(self.take(8)?),
-            28..=30 => {
-                return Err(Error::CborMalformed(format!(
-                    "reserved additional information {info}"
-                )));
-            }
-            _ => {
-                // info 31: indefinite length for types 2-5, "break" for type 7.
-                return if (2..=5).contains(&major) {
-                    Err(Error::CborIndefiniteLength)
-                } else {
-                    Err(Error::CborMalformed(format!(
-                        "additional information 31 with major type {major}"
-                    )))
-                };
-            }
+        // Read by position, as the readers read heads: every head of every
+        // input goes through here once.
+        let Some((major, argument, next)) = item::head_at(self.input, self.pos) else {
+            return Err(self.head_error());
         };
-        if major == 7 && info == 24 && argument < 32 {
+        if major == 7 && argument < 32 && next.checked_sub(self.pos) == Some(2) {
             return Err(Error::CborMalformed(
                 "simple value below 32 in two-byte form".into(),
             ));
         }
+        self.pos = next;
         Ok((major, argument))
+    }
+
+    /// Why there is no head at the scanner's position.
+    #[cold]
+    fn head_error(&self) -> Error {
+        let Some(first) = self.input.get(self.pos) else {
+            return truncated();
+        };
+        let major = first >> 5;
+        match first & 0x1f {
+            info @ 28..=30 => {
+                Error::CborMalformed(format!("reserved additional information {info}"))
+            }
+            // Info 31: indefinite length for types 2-5, "break" for type 7.
+            31 if (2..=5).contains(&major) => Error::CborIndefiniteLength,
+            31 => {
+                Error::CborMalformed(format!("additional information 31 with major type {major}"))
+            }
+            _ => truncated(),
+        }
     }
 
     fn count_item(&mut self) -> Result<()> {

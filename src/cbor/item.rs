@@ -61,7 +61,7 @@ pub(super) fn read_head(bytes: &[u8]) -> Result<Head<'_>> {
 /// Read by position, without slicing: the readers and the item walk
 /// below read every head of an mdoc structure at least once.
 #[inline]
-fn head_at(bytes: &[u8], pos: usize) -> Option<(u8, u64, usize)> {
+pub(super) fn head_at(bytes: &[u8], pos: usize) -> Option<(u8, u64, usize)> {
     let first = *bytes.get(pos)?;
     let info = first & 0x1f;
     let after = pos.checked_add(1)?;
