@@ -45,8 +45,7 @@
 //!    (`revoked`, `suspended`, `status_token_missing`, ...);
 //!    [`VerifiedDocument::status`] says what was found.
 
-use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 use time::{Duration, OffsetDateTime};
@@ -55,10 +54,8 @@ use crate::device_auth;
 use crate::device_response::{DeviceResponse, Document, ElementErrors, ErrorCode, ResponseStatus};
 use crate::documents::{Claims, Elements};
 use crate::error::{Error, Result};
-use crate::issuer_signed::{
-    DisclosedItem, IssuerSigned, IssuerSignedItemBytes, NameSpaces, ReceivedItem,
-};
-use crate::mso::{MobileSecurityObject, ValidityInfo};
+use crate::issuer_signed::{IssuerSigned, IssuerSignedItemBytes, NameSpaces, ReceivedItem};
+use crate::mso::ValidityInfo;
 use crate::status::StatusPolicy;
 use crate::status::check::{StatusInputs, document_status_with};
 use crate::trust::{AcceptancePolicy, IssuingAuthority, TrustedAuthorities};
@@ -67,6 +64,7 @@ use crate::x509::{self, Certificate};
 
 mod bulk;
 mod cache;
+mod elements;
 mod input;
 mod options;
 mod verified;
@@ -542,11 +540,11 @@ impl Verifier {
         }
 
         let elements = match disclosed {
-            Disclosed::Borrowed(name_spaces) => verified_elements(
+            Disclosed::Borrowed(name_spaces) => elements::verified_elements(
                 name_spaces.iter().map(|(ns, items)| (ns, items.iter())),
                 &mso,
             )?,
-            Disclosed::Received(name_spaces) => verified_elements(
+            Disclosed::Received(name_spaces) => elements::verified_elements(
                 name_spaces
                     .into_iter()
                     .map(|(ns, items)| (ns, items.into_iter())),
@@ -697,65 +695,6 @@ impl Verifier {
 enum Disclosed<'a> {
     Borrowed(&'a [(String, Vec<IssuerSignedItemBytes>)]),
     Received(NameSpaces<ReceivedItem<'a>>),
-}
-
-/// Checks every disclosed item against the MSO digests and collects the
-/// verified elements.
-fn verified_elements<N, I>(
-    name_spaces: impl IntoIterator<Item = (N, I)>,
-    mso: &MobileSecurityObject,
-) -> Result<Elements>
-where
-    N: AsRef<str> + Into<String>,
-    I: Iterator<Item: DisclosedItem>,
-{
-    let mut elements: Elements = BTreeMap::new();
-    for (ns, items) in name_spaces {
-        let ns_name = ns.as_ref();
-        if elements.contains_key(ns_name) {
-            return Err(Error::DuplicateElement(format!(
-                "namespace {ns_name} twice"
-            )));
-        }
-        let mut seen_ids = BTreeSet::new();
-        let mut ns_elements = BTreeMap::new();
-        // Looked up once per namespace rather than once per element.
-        let ns_digests = mso.value_digests.get(ns_name);
-        for disclosed in items {
-            let digest_id = disclosed.digest_id();
-            // Named only when refused: formatting it for every element
-            // costs more than comparing its digest.
-            let name = || format!("{ns_name}/{}", disclosed.element_identifier());
-            if !seen_ids.insert(digest_id) {
-                return Err(Error::DuplicateElement(format!(
-                    "digestID {digest_id} disclosed twice in {ns_name}"
-                )));
-            }
-            let expected = ns_digests
-                .and_then(|digests| digests.get(&digest_id))
-                .ok_or_else(|| {
-                    Error::DigestMissing(format!("{} (digestID {digest_id})", name()))
-                })?;
-            let actual = disclosed.digest(mso.digest_algorithm);
-            if actual != *expected {
-                return Err(Error::DigestMismatch(name()));
-            }
-            let (identifier, value) = disclosed.into_element();
-            match ns_elements.entry(identifier) {
-                Entry::Occupied(twice) => {
-                    return Err(Error::DuplicateElement(format!(
-                        "{ns_name}/{}",
-                        twice.key()
-                    )));
-                }
-                Entry::Vacant(slot) => {
-                    slot.insert(value);
-                }
-            }
-        }
-        elements.insert(ns.into(), ns_elements);
-    }
-    Ok(elements)
 }
 
 /// The doc type of each document of `response`, in response order.
