@@ -1025,8 +1025,8 @@ mod tests {
     /// duplicate is found on either side of the switch.
     #[test]
     fn duplicate_keys_are_found_in_maps_of_any_size() {
-        for len in [2u64, 16, 17, 40] {
-            for last_key in [0, len - 1, 1000] {
+        for len in [2u64, 16, 17, 31, 32, 33, 40] {
+            for last_key in [0, 5, len - 1, 1000] {
                 let mut map = head(5, len + 1);
                 for key in 0..len {
                     map.extend(head(0, key));

@@ -91,8 +91,8 @@ pub(super) fn head_at(bytes: &[u8], pos: usize) -> Option<(u8, u64, usize)> {
 /// Reads the heads of a scanned item one after the other, for a reader
 /// that knows the shape it expects (an MSO's digests: a map of maps of
 /// integers to byte strings) and reads it in one walk instead of splitting
-/// each level into items first. Every method answers `None` where the
-/// bytes are not what it reads, for the caller to read the item the
+/// each level into items first. Each reading method answers `None` where
+/// the bytes are not what it reads, for the caller to read the item the
 /// general way.
 pub(crate) struct Cursor<'a> {
     bytes: &'a [u8],

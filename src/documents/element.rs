@@ -36,8 +36,9 @@ pub(crate) fn path(namespace: &str, element: &str) -> String {
 pub(crate) enum Reading {
     /// Build each field's value.
     Build,
-    /// Check each field as building it would, build nothing: every field
-    /// reads as absent and no unknown element is kept.
+    /// Check each field as building it would, build nothing: an optional
+    /// field reads as absent, a required one of a nested map as its type's
+    /// default, and no unknown element is kept.
     Check,
 }
 
@@ -188,6 +189,9 @@ enum Entries<'a> {
     Pairs(BTreeMap<&'a str, &'a Value>),
 }
 
+// Entry `i` of `Entries::Few` is bit `i` of a `u32`.
+const _: () = assert!(Entries::FEW <= std::mem::size_of::<u32>().saturating_mul(8));
+
 /// One element of a namespace read through [`Fields`].
 struct NamedEntry<'a> {
     key: &'a str,
@@ -208,7 +212,7 @@ impl NamedEntry<'_> {
 impl<'a> Entries<'a> {
     /// The most entries [`Entries::Few`] holds: its keys are compared with
     /// each other, which stays cheaper than building a map only up to a
-    /// few dozen keys.
+    /// few dozen keys. At most the bits of its `taken` mask.
     const FEW: usize = 32;
 
     /// Removes `key`: it reads once, as it would from a map it is taken from.

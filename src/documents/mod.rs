@@ -290,10 +290,17 @@ mod tests {
                 let wide: Vec<(Value, Value)> = (0..40)
                     .map(|i| (Value::Text(format!("x{i}")), Value::Null))
                     .collect();
-                out.push(with(&entries[..1]));
+                let first = &entries[..entries.len().min(1)];
+                out.push(with(first));
                 out.push(with(&[(Value::Integer(1.into()), Value::Null)]));
                 out.push(with(&wide));
-                out.push(with(&[&wide[..], &entries[..1]].concat()));
+                out.push(with(&[&wide[..], first].concat()));
+                // Exactly the most keys read in place, and one more.
+                for len in [32, 33] {
+                    let extra = len - entries.len().min(len);
+                    out.push(with(&wide[..extra]));
+                    out.push(with(&[&wide[..extra.saturating_sub(1)], first].concat()));
+                }
                 for i in 0..entries.len() {
                     let mut fewer = entries.clone();
                     fewer.remove(i);
