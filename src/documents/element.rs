@@ -180,17 +180,14 @@ enum Entries<'a> {
     /// `memcmp`, and a document looks up every element it knows.
     Namespace(Vec<NamedEntry<'a>>),
     /// The entries of a small nested map (a driving privilege), looked up
-    /// where they are; bit `i` of `taken` is set once entry `i` is read.
+    /// where they are; `taken[i]` is set once entry `i` is read.
     Few {
         pairs: &'a [(Value, Value)],
-        taken: u32,
+        taken: [bool; Entries::FEW],
     },
     /// The entries of a larger nested map not read yet.
     Pairs(BTreeMap<&'a str, &'a Value>),
 }
-
-// Entry `i` of `Entries::Few` is bit `i` of a `u32`.
-const _: () = assert!(Entries::FEW <= std::mem::size_of::<u32>().saturating_mul(8));
 
 /// One element of a namespace read through [`Fields`].
 struct NamedEntry<'a> {
@@ -200,19 +197,23 @@ struct NamedEntry<'a> {
 }
 
 impl NamedEntry<'_> {
-    /// Whether the entry is under `key`: lengths and last bytes rule out
-    /// most other names without a call to `memcmp`.
+    /// Whether the entry is under `key`.
     fn is(&self, key: &str) -> bool {
-        self.key.len() == key.len()
-            && self.key.as_bytes().last() == key.as_bytes().last()
-            && self.key == key
+        same_name(self.key, key)
     }
+}
+
+/// Whether two element names are the same: lengths and last bytes rule out
+/// most other names without a call to `memcmp`, which a verifier would
+/// otherwise make for nearly every pair of names it compares.
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().last() == b.as_bytes().last() && a == b
 }
 
 impl<'a> Entries<'a> {
     /// The most entries [`Entries::Few`] holds: its keys are compared with
     /// each other, which stays cheaper than building a map only up to a
-    /// few dozen keys. At most the bits of its `taken` mask.
+    /// few dozen keys.
     const FEW: usize = 32;
 
     /// Removes `key`: it reads once, as it would from a map it is taken from.
@@ -231,11 +232,11 @@ impl<'a> Entries<'a> {
                     .iter()
                     .enumerate()
                     .find(|(_, (k, _))| matches!(k, Value::Text(k) if k == key))?;
-                let bit = 1u32.checked_shl(u32::try_from(at).ok()?)?;
-                if *taken & bit != 0 {
+                let taken = taken.get_mut(at)?;
+                if *taken {
                     return None;
                 }
-                *taken |= bit;
+                *taken = true;
                 Some(value)
             }
             Entries::Pairs(entries) => entries.remove(key),
@@ -305,7 +306,10 @@ impl<'a> Fields<'a> {
             what,
             separator: '.',
             entries: if few {
-                Entries::Few { pairs, taken: 0 }
+                Entries::Few {
+                    pairs,
+                    taken: [false; Entries::FEW],
+                }
             } else {
                 Entries::Pairs(entries)
             },
@@ -367,10 +371,7 @@ impl<'a> Fields<'a> {
             Entries::Few { pairs, taken } => pairs
                 .iter()
                 .enumerate()
-                .filter(|(at, _)| {
-                    let bit = u32::try_from(*at).ok().and_then(|at| 1u32.checked_shl(at));
-                    bit.is_none_or(|bit| taken & bit == 0)
-                })
+                .filter(|(at, _)| taken.get(*at) == Some(&false))
                 .filter_map(|(_, (k, v))| match k {
                     Value::Text(k) => Some((k.clone(), v.clone())),
                     _ => None,

@@ -60,7 +60,7 @@ use ciborium::value::Value;
 use crate::error::{Error, Result};
 
 mod driving_licence;
-mod element;
+pub(crate) mod element;
 pub mod json;
 mod residence_permit;
 pub mod samples;

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use ciborium::value::Value;
 
 use crate::documents::Elements;
+use crate::documents::element::same_name;
 use crate::error::{Error, Result};
 use crate::issuer_signed::DisclosedItem;
 use crate::mso::MobileSecurityObject;
@@ -112,7 +113,11 @@ impl NamespaceElements {
     /// Adds an element; the identifier back when it is there already.
     fn insert(&mut self, identifier: String, value: Value) -> std::result::Result<(), String> {
         if self.few.len() < FEW && self.many.is_empty() {
-            if self.few.iter().any(|(seen, _)| is_same(seen, &identifier)) {
+            if self
+                .few
+                .iter()
+                .any(|(seen, _)| same_name(seen, &identifier))
+            {
                 return Err(identifier);
             }
             self.few.push((identifier, value));
@@ -139,12 +144,6 @@ impl NamespaceElements {
         self.few.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
         self.few.into_iter().collect()
     }
-}
-
-/// Whether two identifiers are the same: lengths and last bytes rule out
-/// most pairs without a call to `memcmp`.
-fn is_same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.as_bytes().last() == b.as_bytes().last() && a == b
 }
 
 #[cfg(test)]
