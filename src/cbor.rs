@@ -858,6 +858,29 @@ where
     )
 }
 
+/// Damaged copies of the encoding `seed`, for tests that hold two readings
+/// of the same bytes equal: every `step`-th truncation, the whole and the
+/// whole with a byte after it, and every byte replaced by each of `bytes`
+/// and by itself with each bit pattern of `flips` flipped.
+#[cfg(test)]
+pub(crate) fn damaged(seed: &[u8], step: usize, bytes: &[u8], flips: &[u8]) -> Vec<Vec<u8>> {
+    let mut inputs: Vec<Vec<u8>> = (0..seed.len())
+        .step_by(step)
+        .map(|n| seed[..n].to_vec())
+        .collect();
+    inputs.push(seed.to_vec());
+    inputs.push([seed, &[0x00]].concat());
+    for (at, original) in seed.iter().enumerate() {
+        let flipped = flips.iter().map(|flip| original ^ flip);
+        for byte in bytes.iter().copied().chain(flipped) {
+            let mut changed = seed.to_vec();
+            changed[at] = byte;
+            inputs.push(changed);
+        }
+    }
+    inputs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1059,21 +1082,19 @@ mod tests {
                 head(0, n)
             }
         };
-        let mut state = 7u64;
+        use rand_core::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(7);
+        let mut below = |n: usize| (rng.next_u64() % n as u64) as usize;
         for len in [3u64, 8, 31, 32, 33, 40] {
             for round in 0..50 {
                 let mut keys: Vec<u64> = (0..len).collect();
                 if round > 0 {
                     for i in (1..keys.len()).rev() {
-                        state = state
-                            .wrapping_mul(6364136223846793005)
-                            .wrapping_add(1442695040888963407);
-                        keys.swap(i, (state >> 33) as usize % (i + 1));
+                        keys.swap(i, below(i + 1));
                     }
                 }
                 if round % 2 == 1 {
-                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
-                    let at = (state >> 33) as usize % keys.len();
+                    let at = below(keys.len());
                     keys[at] = keys[(at + 1) % keys.len()];
                 }
                 let encoded: Vec<Vec<u8>> = keys.iter().map(|k| key(*k)).collect();
