@@ -14,7 +14,7 @@
 # Needs valgrind (callgrind_annotate) and python3.
 # Usage: scripts/bench-instructions.sh CASE [N]
 #   CASE: text in a case name of the ratio bench ("Ed25519 response",
-#         "IssuerSigned alone", "Annex D", "issuing"); N defaults to 500.
+#         "IssuerSigned alone (Ed25519", "Annex D", "issuing"); N defaults to 500.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CASE=${1:?usage: scripts/bench-instructions.sh CASE [N]}
