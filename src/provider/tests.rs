@@ -7,10 +7,11 @@ use crate::cose::{Algorithm, Signer as _};
 
 /// Every provider this build has.
 fn providers() -> Vec<&'static dyn CryptoProvider> {
-    let mut all: Vec<&'static dyn CryptoProvider> = vec![&RUST_CRYPTO];
-    #[cfg(feature = "aws-lc-rs")]
-    all.push(&AWS_LC);
-    all
+    vec![
+        &RUST_CRYPTO,
+        #[cfg(feature = "aws-lc-rs")]
+        &AWS_LC,
+    ]
 }
 
 fn key(alg: Algorithm) -> SoftwareKey {
