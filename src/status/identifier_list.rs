@@ -37,10 +37,8 @@ use crate::cbor::{self, as_map, as_text, map_get, map_require};
 use crate::clock::DEFAULT_CLOCK_SKEW;
 use crate::cose::{PublicKey, Signer};
 use crate::error::{Error, Result, excerpt, excerpt_bytes};
-use crate::status::token::{
-    CLAIM_EXP, CLAIM_IAT, CLAIM_SUB, CLAIM_TTL, SignedClaims, TokenSigner, claim, find_claim,
-    numeric_date, open_token, sign_claims,
-};
+use crate::status::cwt_claims::{CommonClaims, claim};
+use crate::status::token::{SignedClaims, TokenSigner, open_token, sign_claims};
 use crate::x509::Certificate;
 
 /// Key of the identifier-list mechanism inside the MSO's `status` map.
@@ -233,17 +231,13 @@ impl IdentifierListToken {
         expires_at: OffsetDateTime,
     ) -> Result<IdentifierListToken> {
         let uri = uri.into();
-        if uri.is_empty() {
-            return Err(Error::InvalidArgument(
-                "an identifier list needs a URI".into(),
-            ));
+        CommonClaims {
+            uri: &uri,
+            issued_at,
+            expires_at,
+            ttl: None,
         }
-        if expires_at <= issued_at || issued_at.unix_timestamp() < 0 {
-            return Err(Error::InvalidArgument(
-                "an identifier list token must be issued after 1970 and expire after it is issued"
-                    .into(),
-            ));
-        }
+        .check_new("identifier list token")?;
         Ok(IdentifierListToken {
             uri,
             issued_at,
@@ -255,22 +249,18 @@ impl IdentifierListToken {
 
     /// The claims set: sub, iat, exp, ttl, identifier list.
     pub fn to_claims_value(&self) -> Value {
-        let mut claims = vec![
-            (Value::from(CLAIM_SUB), Value::Text(self.uri.clone())),
-            (
-                Value::from(CLAIM_IAT),
-                Value::from(self.issued_at.unix_timestamp()),
-            ),
-            (
-                Value::from(CLAIM_EXP),
-                Value::from(self.expires_at.unix_timestamp()),
-            ),
-        ];
-        if let Some(ttl) = self.ttl {
-            claims.push((Value::from(CLAIM_TTL), Value::from(ttl)));
+        self.common()
+            .to_claims_value(CLAIM_IDENTIFIER_LIST, self.list.to_value())
+    }
+
+    /// `sub`, `iat`, `exp` and `ttl`, as every token in CWT form has them.
+    fn common(&self) -> CommonClaims<'_> {
+        CommonClaims {
+            uri: &self.uri,
+            issued_at: self.issued_at,
+            expires_at: self.expires_at,
+            ttl: self.ttl,
         }
-        claims.push((Value::from(CLAIM_IDENTIFIER_LIST), self.list.to_value()));
-        Value::Map(claims)
     }
 
     /// Reads a claims set; unknown claims are ignored. Refused with
@@ -280,18 +270,12 @@ impl IdentifierListToken {
     pub fn from_claims_value(value: &Value) -> Result<IdentifierListToken> {
         let what = "identifier list token";
         let map = cbor::as_map(value, "identifier list token claims")?;
-        let uri = cbor::as_text(claim(map, CLAIM_SUB, "sub", what)?, "sub")?;
-        if uri.is_empty() {
-            return Err(Error::InvalidStructure(format!("{what}: empty sub")));
-        }
-        let ttl = find_claim(map, CLAIM_TTL)
-            .map(|v| cbor::as_u64(v, "ttl"))
-            .transpose()?;
+        let common = CommonClaims::read(map, what)?;
         Ok(IdentifierListToken {
-            uri: uri.to_string(),
-            issued_at: numeric_date(claim(map, CLAIM_IAT, "iat", what)?, "iat", what)?,
-            expires_at: numeric_date(claim(map, CLAIM_EXP, "exp", what)?, "exp", what)?,
-            ttl,
+            uri: common.uri.to_string(),
+            issued_at: common.issued_at,
+            expires_at: common.expires_at,
+            ttl: common.ttl,
             list: IdentifierList::from_value(claim(
                 map,
                 CLAIM_IDENTIFIER_LIST,
@@ -371,21 +355,7 @@ fn verify(
             excerpt(&token.uri)
         )));
     }
-    let skew = clock_skew.max(Duration::ZERO);
-    if token.issued_at > now.saturating_add(skew) {
-        return Err(Error::StatusTokenNotYetValid(format!(
-            "{}: issued at {}, checked at {now}",
-            excerpt(&token.uri),
-            token.issued_at
-        )));
-    }
-    if now.saturating_sub(skew) >= token.expires_at {
-        return Err(Error::StatusTokenExpired(format!(
-            "{}: expired at {}, checked at {now}",
-            excerpt(&token.uri),
-            token.expires_at
-        )));
-    }
+    token.common().check_time(now, clock_skew)?;
     Ok(token)
 }
 

@@ -50,6 +50,7 @@
 pub mod allocator;
 pub mod batch;
 pub mod check;
+mod cwt_claims;
 pub mod identifier_list;
 mod inflate;
 pub mod list;

@@ -27,6 +27,8 @@
 use ciborium::value::Value;
 use time::{Duration, OffsetDateTime};
 
+pub use super::cwt_claims::{CLAIM_EXP, CLAIM_IAT, CLAIM_SUB, CLAIM_TTL};
+use super::cwt_claims::{CommonClaims, claim};
 use crate::cbor;
 use crate::clock::DEFAULT_CLOCK_SKEW;
 use crate::cose::{PublicKey, Sign1, Sign1Options, Signer, TAG_COSE_SIGN1, sign1};
@@ -37,14 +39,6 @@ use crate::x509::{self, Certificate};
 
 /// The protected `typ` of a Status List Token in CWT form.
 pub const STATUS_LIST_CWT_TYP: &str = "application/statuslist+cwt";
-/// CWT claim key of `sub`.
-pub const CLAIM_SUB: i64 = 2;
-/// CWT claim key of `exp`.
-pub const CLAIM_EXP: i64 = 4;
-/// CWT claim key of `iat`.
-pub const CLAIM_IAT: i64 = 6;
-/// CWT claim key of `ttl`.
-pub const CLAIM_TTL: i64 = 65534;
 /// CWT claim key of `status_list`.
 pub const CLAIM_STATUS_LIST: i64 = 65533;
 /// CBOR tag of a CWT (RFC 8392), accepted around the COSE_Sign1.
@@ -78,19 +72,13 @@ impl StatusListToken {
         expires_at: OffsetDateTime,
     ) -> Result<StatusListToken> {
         let uri = uri.into();
-        if uri.is_empty() {
-            return Err(Error::InvalidArgument("a status list needs a URI".into()));
+        CommonClaims {
+            uri: &uri,
+            issued_at,
+            expires_at,
+            ttl: None,
         }
-        if expires_at <= issued_at {
-            return Err(Error::InvalidArgument(
-                "a status list token must expire after it is issued".into(),
-            ));
-        }
-        if issued_at.unix_timestamp() < 0 {
-            return Err(Error::InvalidArgument(
-                "a status list token cannot be issued before 1970".into(),
-            ));
-        }
+        .check_new("status list token")?;
         Ok(StatusListToken {
             uri,
             issued_at,
@@ -109,22 +97,18 @@ impl StatusListToken {
     /// The claims set as a CBOR map, in the draft's order: sub, iat, exp,
     /// ttl, status_list.
     pub fn to_claims_value(&self) -> Value {
-        let mut claims = vec![
-            (Value::from(CLAIM_SUB), Value::Text(self.uri.clone())),
-            (
-                Value::from(CLAIM_IAT),
-                Value::from(self.issued_at.unix_timestamp()),
-            ),
-            (
-                Value::from(CLAIM_EXP),
-                Value::from(self.expires_at.unix_timestamp()),
-            ),
-        ];
-        if let Some(ttl) = self.ttl {
-            claims.push((Value::from(CLAIM_TTL), Value::from(ttl)));
+        self.common()
+            .to_claims_value(CLAIM_STATUS_LIST, self.status_list.to_value())
+    }
+
+    /// `sub`, `iat`, `exp` and `ttl`, as every token in CWT form has them.
+    fn common(&self) -> CommonClaims<'_> {
+        CommonClaims {
+            uri: &self.uri,
+            issued_at: self.issued_at,
+            expires_at: self.expires_at,
+            ttl: self.ttl,
         }
-        claims.push((Value::from(CLAIM_STATUS_LIST), self.status_list.to_value()));
-        Value::Map(claims)
     }
 
     /// Reads a claims set. Unknown claims are ignored.
@@ -136,20 +120,12 @@ impl StatusListToken {
     pub fn from_claims_value(value: &Value) -> Result<StatusListToken> {
         let map = cbor::as_map(value, "status list token claims")?;
         let what = "status list token";
-        let uri = cbor::as_text(claim(map, CLAIM_SUB, "sub", what)?, "sub")?;
-        if uri.is_empty() {
-            return Err(Error::InvalidStructure(
-                "status list token: empty sub".into(),
-            ));
-        }
-        let ttl = find_claim(map, CLAIM_TTL)
-            .map(|v| cbor::as_u64(v, "ttl"))
-            .transpose()?;
+        let common = CommonClaims::read(map, what)?;
         Ok(StatusListToken {
-            uri: uri.to_string(),
-            issued_at: numeric_date(claim(map, CLAIM_IAT, "iat", what)?, "iat", what)?,
-            expires_at: numeric_date(claim(map, CLAIM_EXP, "exp", what)?, "exp", what)?,
-            ttl,
+            uri: common.uri.to_string(),
+            issued_at: common.issued_at,
+            expires_at: common.expires_at,
+            ttl: common.ttl,
             status_list: EncodedStatusList::from_value(claim(
                 map,
                 CLAIM_STATUS_LIST,
@@ -179,20 +155,7 @@ impl StatusListToken {
     /// with `status_token_not_yet_valid` when issued after `now`, and with
     /// `status_token_expired` at or after `exp`.
     pub fn check_time(&self, now: OffsetDateTime, clock_skew: Duration) -> Result<()> {
-        let skew = clock_skew.max(Duration::ZERO);
-        if self.issued_at > now.saturating_add(skew) {
-            return Err(Error::StatusTokenNotYetValid(format!(
-                "{}: issued at {}, checked at {now}",
-                self.uri, self.issued_at
-            )));
-        }
-        if now.saturating_sub(skew) >= self.expires_at {
-            return Err(Error::StatusTokenExpired(format!(
-                "{}: expired at {}, checked at {now}",
-                self.uri, self.expires_at
-            )));
-        }
-        Ok(())
+        self.common().check_time(now, clock_skew)
     }
 }
 
@@ -377,39 +340,4 @@ fn check_signer_certificate(
             leaf.issuer()
         ))
     }))
-}
-
-/// The claim `key` of a claims map, if present.
-pub(crate) fn find_claim(map: &[(Value, Value)], key: i64) -> Option<&Value> {
-    map.iter()
-        .find(|(k, _)| matches!(k, Value::Integer(i) if i128::from(*i) == i128::from(key)))
-        .map(|(_, v)| v)
-}
-
-/// The claim `key` (named `name`) of a claims map of a `what`; missing is
-/// `invalid_structure`.
-pub(crate) fn claim<'a>(
-    map: &'a [(Value, Value)],
-    key: i64,
-    name: &str,
-    what: &str,
-) -> Result<&'a Value> {
-    find_claim(map, key)
-        .ok_or_else(|| Error::InvalidStructure(format!("{what}: missing {name} ({key})")))
-}
-
-/// Reads a CWT NumericDate: an integer or a finite float of seconds since 1970.
-pub(crate) fn numeric_date(value: &Value, name: &str, what: &str) -> Result<OffsetDateTime> {
-    let bad = || Error::InvalidStructure(format!("{what}: {name} is not a date"));
-    let seconds = match value {
-        Value::Integer(i) => i64::try_from(*i).map_err(|_| bad())?,
-        #[allow(
-            clippy::as_conversions,
-            clippy::cast_possible_truncation,
-            reason = "a finite float below 1e15 in magnitude, floored, fits an i64 exactly"
-        )]
-        Value::Float(f) if f.is_finite() && f.abs() < 1e15 => f.floor() as i64,
-        _ => return Err(bad()),
-    };
-    OffsetDateTime::from_unix_timestamp(seconds).map_err(|_| bad())
 }
