@@ -4,117 +4,36 @@
 #[path = "../../tests/common/external.rs"]
 mod external;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-use docbridge::documents::json::elements_to_json;
-use docbridge::documents::{DocumentType, samples};
+use common::{
+    SIGNED, device_key, device_key_with_alg, file_mode, issue_licence_args, issue_ua_licence,
+    json_exiting, new_authority_with_alg, ok, ok_json, p, run, temp_dir, ua_licence_claims,
+    usage_error, verify_json_args,
+};
 use docbridge::report::Report;
 use docbridge::{
     AcceptancePolicy, Certificate, IssuingAuthority, TrustedAuthorities, Verifier, VerifyOptions,
 };
 
-const BIN: &str = env!("CARGO_BIN_EXE_docbridge");
 const ANNEX_D: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../shared/vectors/external/iso18013-5-annex-d"
 );
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("docbridge-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().unwrap()
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = run(args);
-    assert!(
-        out.status.success(),
-        "docbridge {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
-
-fn new_authority(dir: &Path, country: &str, alg: &str) -> PathBuf {
-    let out = dir.join(country);
-    ok(&[
-        "authority",
-        "new",
-        "--country",
-        country,
-        "--alg",
-        alg,
-        "--valid-from",
-        "2026-01-01T00:00:00Z",
-        "--valid-until",
-        "2031-01-01T00:00:00Z",
-        "--out",
-        p(&out),
-    ]);
-    out
-}
+/// The time every document issued here is verified at.
+const AT: &str = "2026-11-29T12:00:00Z";
 
 #[test]
 fn issue_verify_and_inspect_through_the_command_line() {
     let dir = temp_dir("flow");
-    let ua = new_authority(&dir, "UA", "ed25519");
-    let pl = new_authority(&dir, "PL", "es256");
-    let (device_key, device_pub) = (dir.join("device.key.pem"), dir.join("device.pub.pem"));
-    ok(&[
-        "key",
-        "new",
-        "--alg",
-        "es384",
-        "--out",
-        p(&device_key),
-        "--public",
-        p(&device_pub),
-    ]);
-
-    let claims = elements_to_json(&samples::driving_licence_ua().to_elements().unwrap());
-    let claims_file = dir.join("claims.json");
-    std::fs::write(&claims_file, claims.to_string()).unwrap();
-    let doc = dir.join("doc.cbor");
-    ok(&[
-        "issue",
-        "--authority",
-        p(&ua),
-        "--doc-type",
-        "org.iso.18013.5.1.mDL",
-        "--claims",
-        p(&claims_file),
-        "--device-key",
-        p(&device_pub),
-        "--signed",
-        "2026-10-30T09:00:00Z",
-        "--valid-from",
-        "2026-11-01T00:00:00Z",
-        "--valid-until",
-        "2027-11-01T00:00:00Z",
-        "--out",
-        p(&doc),
-    ]);
+    let ua = new_authority_with_alg(&dir, "UA", "ed25519");
+    let pl = new_authority_with_alg(&dir, "PL", "es256");
+    let (_, device_pub) = device_key_with_alg(&dir, "es384");
+    let claims = ua_licence_claims();
+    let doc = issue_ua_licence(&dir, &ua, &device_pub, &SIGNED);
 
     let iaca = ua.join("iaca.pem");
-    let out = ok(&[
-        "verify",
-        "--trust",
-        p(&iaca),
-        "--at",
-        "2026-11-29T12:00:00Z",
-        "--json",
-        p(&doc),
-    ]);
+    let out = ok(&verify_json_args(&iaca, AT, &[], &doc));
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     // The library's report (docbridge::report), not a shape of the tool's own.
     assert_eq!(json["format"], "docbridge-verification/1");
@@ -150,46 +69,23 @@ fn issue_verify_and_inspect_through_the_command_line() {
         "Шевченко"
     );
 
-    let human = ok(&[
-        "verify",
-        "--trust",
-        p(&iaca),
-        "--at",
-        "2026-11-29T12:00:00Z",
-        p(&doc),
-    ]);
+    let human = ok(&["verify", "--trust", p(&iaca), "--at", AT, p(&doc)]);
     assert!(
         human.starts_with("VALID org.iso.18013.5.1.mDL issued in UA"),
         "{human}"
     );
 
     // Trusting only the Polish authority: refused, exit status 1, JSON error.
-    let out = run(&[
-        "verify",
-        "--trust",
-        p(&pl.join("iaca.pem")),
-        "--at",
-        "2026-11-29T12:00:00Z",
-        "--json",
-        p(&doc),
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pl_iaca = pl.join("iaca.pem");
+    let json = json_exiting(1, &verify_json_args(&pl_iaca, AT, &[], &doc));
     assert_eq!(json["valid"], false);
     assert_eq!(json["error"]["code"], "untrusted_issuer");
 
     // After the MSO's validUntil: expired.
-    let out = run(&[
-        "verify",
-        "--trust",
-        p(&iaca),
-        "--at",
-        "2028-01-01T00:00:00Z",
-        "--json",
-        p(&doc),
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = json_exiting(
+        1,
+        &verify_json_args(&iaca, "2028-01-01T00:00:00Z", &[], &doc),
+    );
     assert_eq!(json["error"]["code"], "expired");
 
     let shown = ok(&["inspect", p(&doc)]);
@@ -200,43 +96,23 @@ fn issue_verify_and_inspect_through_the_command_line() {
 #[test]
 fn issue_refuses_incomplete_claims() {
     let dir = temp_dir("incomplete");
-    let ua = new_authority(&dir, "UA", "es256");
-    let (device_key, device_pub) = (dir.join("k.pem"), dir.join("k.pub.pem"));
-    ok(&[
-        "key",
-        "new",
-        "--out",
-        p(&device_key),
-        "--public",
-        p(&device_pub),
-    ]);
+    let ua = new_authority_with_alg(&dir, "UA", "es256");
+    let (_, device_pub) = device_key(&dir);
     let claims_file = dir.join("claims.json");
     std::fs::write(
         &claims_file,
         r#"{"org.iso.18013.5.1": {"family_name": "Shevchenko"}}"#,
     )
     .unwrap();
-    let out = run(&[
-        "issue",
-        "--authority",
-        p(&ua),
-        "--doc-type",
-        "org.iso.18013.5.1.mDL",
-        "--claims",
-        p(&claims_file),
-        "--device-key",
-        p(&device_pub),
-        "--signed",
-        "2026-10-30T09:00:00Z",
-        "--valid-from",
-        "2026-11-01T00:00:00Z",
-        "--valid-until",
-        "2027-11-01T00:00:00Z",
-        "--out",
-        p(&dir.join("doc.cbor")),
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("missing_element"));
+    let doc = dir.join("doc.cbor");
+    let stderr = usage_error(&issue_licence_args(
+        &ua,
+        &claims_file,
+        &device_pub,
+        &doc,
+        &SIGNED,
+    ));
+    assert!(stderr.contains("missing_element"));
 }
 
 fn annex_d_file(relative: &str) -> Vec<u8> {
@@ -258,16 +134,7 @@ fn annex_d_verifies_through_the_command_line() {
     let doc = dir.join("issuer_signed.cbor");
     std::fs::write(&doc, annex_d_file("isomdl/issuer_signed.hex")).unwrap();
 
-    let out = ok(&[
-        "verify",
-        "--trust",
-        p(&iaca),
-        "--at",
-        "2021-06-01T00:00:00Z",
-        "--json",
-        p(&doc),
-    ]);
-    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let json = ok_json(&verify_json_args(&iaca, "2021-06-01T00:00:00Z", &[], &doc));
     assert_eq!(json["valid"], true);
     assert_eq!(json["issuingCountry"], "US");
     assert_eq!(json["claims"]["org.iso.18013.5.1"]["family_name"], "Doe");
@@ -280,17 +147,10 @@ fn annex_d_verifies_through_the_command_line() {
         "B"
     );
 
-    let out = run(&[
-        "verify",
-        "--trust",
-        p(&iaca),
-        "--at",
-        "2024-01-01T00:00:00Z",
-        "--json",
-        p(&doc),
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = json_exiting(
+        1,
+        &verify_json_args(&iaca, "2024-01-01T00:00:00Z", &[], &doc),
+    );
     assert_eq!(json["error"]["code"], "certificate_expired");
 }
 
@@ -304,50 +164,16 @@ fn garbage_input_is_a_clear_refusal_not_a_crash() {
     std::fs::write(&iaca, annex_d_file("nl-wallet/iaca_root_cert.der.hex")).unwrap();
     let doc = dir.join("garbage.cbor");
     std::fs::write(&doc, [0x5a, 0xff, 0xff, 0xff, 0xff, 0x00]).unwrap();
-    let out = run(&["verify", "--trust", p(&iaca), "--json", p(&doc)]);
-    assert_eq!(out.status.code(), Some(1));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = json_exiting(1, &["verify", "--trust", p(&iaca), "--json", p(&doc)]);
     assert_eq!(json["error"]["code"], "cbor_length_exceeds_input");
 }
 
 #[test]
 fn request_present_and_verify_a_device_response() {
     let dir = temp_dir("present");
-    let ua = new_authority(&dir, "UA", "es384");
-    let (device_key, device_pub) = (dir.join("device.key.pem"), dir.join("device.pub.pem"));
-    ok(&[
-        "key",
-        "new",
-        "--alg",
-        "ed25519",
-        "--out",
-        p(&device_key),
-        "--public",
-        p(&device_pub),
-    ]);
-    let claims_file = dir.join("claims.json");
-    let claims = elements_to_json(&samples::driving_licence_ua().to_elements().unwrap());
-    std::fs::write(&claims_file, claims.to_string()).unwrap();
-    let doc = dir.join("doc.cbor");
-    ok(&[
-        "issue",
-        "--authority",
-        p(&ua),
-        "--doc-type",
-        "org.iso.18013.5.1.mDL",
-        "--claims",
-        p(&claims_file),
-        "--device-key",
-        p(&device_pub),
-        "--signed",
-        "2026-10-30T09:00:00Z",
-        "--valid-from",
-        "2026-11-01T00:00:00Z",
-        "--valid-until",
-        "2027-11-01T00:00:00Z",
-        "--out",
-        p(&doc),
-    ]);
+    let ua = new_authority_with_alg(&dir, "UA", "es384");
+    let (device_key, device_pub) = device_key_with_alg(&dir, "ed25519");
+    let doc = issue_ua_licence(&dir, &ua, &device_pub, &SIGNED);
     let transcript = dir.join("transcript.bin");
     ok(&[
         "transcript",
@@ -392,18 +218,12 @@ fn request_present_and_verify_a_device_response() {
     );
 
     let iaca = ua.join("iaca.pem");
-    let out = ok(&[
-        "verify",
-        "--trust",
-        p(&iaca),
-        "--at",
-        "2026-11-29T12:00:00Z",
-        "--transcript",
-        p(&transcript),
-        "--json",
-        p(&response),
-    ]);
-    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let json = ok_json(&verify_json_args(
+        &iaca,
+        AT,
+        &["--transcript", p(&transcript)],
+        &response,
+    ));
     assert_eq!(json["valid"], true);
     assert_eq!(json["holderBound"], true);
     let disclosed = json["claims"]["org.iso.18013.5.1"].as_object().unwrap();
@@ -421,19 +241,10 @@ fn request_present_and_verify_a_device_response() {
         "--out",
         p(&other),
     ]);
-    let out = run(&[
-        "verify",
-        "--trust",
-        p(&iaca),
-        "--at",
-        "2026-11-29T12:00:00Z",
-        "--transcript",
-        p(&other),
-        "--json",
-        p(&response),
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = json_exiting(
+        1,
+        &verify_json_args(&iaca, AT, &["--transcript", p(&other)], &response),
+    );
     assert_eq!(json["error"]["code"], "device_signature_invalid");
 }
 
@@ -458,20 +269,17 @@ fn annex_d_device_response_verifies_through_the_command_line() {
     let key = docbridge::SoftwareKey::from_secret_bytes(docbridge::Algorithm::Es256, &d).unwrap();
     std::fs::write(&reader_key, key.to_pkcs8_pem().unwrap()).unwrap();
 
-    let out = ok(&[
-        "verify",
-        "--trust",
-        p(&iaca),
-        "--at",
+    let json = ok_json(&verify_json_args(
+        &iaca,
         "2021-06-01T00:00:00Z",
-        "--transcript",
-        p(&transcript),
-        "--reader-key",
-        p(&reader_key),
-        "--json",
-        p(&response),
-    ]);
-    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+        &[
+            "--transcript",
+            p(&transcript),
+            "--reader-key",
+            p(&reader_key),
+        ],
+        &response,
+    ));
     assert_eq!(json["valid"], true);
     assert_eq!(json["holderBound"], true);
     assert_eq!(json["claims"]["org.iso.18013.5.1"]["family_name"], "Doe");
@@ -486,31 +294,19 @@ fn annex_d_device_response_verifies_through_the_command_line() {
         "--out",
         p(&other),
     ]);
-    let out = run(&[
-        "verify",
-        "--trust",
-        p(&iaca),
-        "--at",
-        "2021-06-01T00:00:00Z",
-        "--transcript",
-        p(&other),
-        "--reader-key",
-        p(&reader_key),
-        "--json",
-        p(&response),
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = json_exiting(
+        1,
+        &verify_json_args(
+            &iaca,
+            "2021-06-01T00:00:00Z",
+            &["--transcript", p(&other), "--reader-key", p(&reader_key)],
+            &response,
+        ),
+    );
     assert_eq!(json["error"]["code"], "device_mac_invalid");
 }
 
 // ----- Key files and input size (issue 12, findings 4 and 9) -----
-
-#[cfg(unix)]
-fn mode(path: &Path) -> u32 {
-    use std::os::unix::fs::PermissionsExt as _;
-    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
-}
 
 #[cfg(unix)]
 #[test]
@@ -526,7 +322,7 @@ fn key_files_are_private_from_the_start_and_never_replaced_unasked() {
         run(&args)
     };
     assert!(new_key(false).status.success());
-    assert_eq!(mode(&key), 0o600);
+    assert_eq!(file_mode(&key), 0o600);
     let first = std::fs::read(&key).unwrap();
     let again = new_key(false);
     assert_eq!(again.status.code(), Some(2));
@@ -538,12 +334,12 @@ fn key_files_are_private_from_the_start_and_never_replaced_unasked() {
     assert_eq!(std::fs::read(&key).unwrap(), first);
     assert!(new_key(true).status.success());
     assert_ne!(std::fs::read(&key).unwrap(), first);
-    assert_eq!(mode(&key), 0o600);
+    assert_eq!(file_mode(&key), 0o600);
 
     // An authority and a trust-list operator keep their keys too.
-    let authority = new_authority(&dir, "UA", "ed25519");
+    let authority = new_authority_with_alg(&dir, "UA", "ed25519");
     for file in ["iaca.key.pem", "ds.key.pem"] {
-        assert_eq!(mode(&authority.join(file)), 0o600, "{file}");
+        assert_eq!(file_mode(&authority.join(file)), 0o600, "{file}");
     }
     let iaca_key = std::fs::read(authority.join("iaca.key.pem")).unwrap();
     let authority_args = |force: bool| {
@@ -582,7 +378,7 @@ fn key_files_are_private_from_the_start_and_never_replaced_unasked() {
     ];
     assert!(run(&operator_args).status.success());
     for file in ["root.key.pem", "signer.key.pem"] {
-        assert_eq!(mode(&operator.join(file)), 0o600, "{file}");
+        assert_eq!(file_mode(&operator.join(file)), 0o600, "{file}");
     }
     assert_eq!(run(&operator_args).status.code(), Some(2));
 }

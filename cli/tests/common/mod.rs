@@ -1,5 +1,5 @@
 //! Helpers every CLI test file shares: running the built tool, temporary
-//! folders, a demo authority.
+//! folders, a demo authority, device keys and issued licences.
 #![allow(dead_code)]
 
 use std::io::Write as _;
@@ -63,48 +63,88 @@ pub fn usage_error(args: &[&str]) -> String {
     String::from_utf8(out.stderr).unwrap()
 }
 
+/// Runs the tool, returns its exit status and its standard output read as
+/// JSON (what every `--json` command prints, success or refusal).
+pub fn run_json(args: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let out = run(args);
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "docbridge {args:?}: stdout is not JSON ({e}): {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code(), json)
+}
+
+/// Runs the tool, asserts it exits with `code`, returns its standard output
+/// read as JSON.
+pub fn json_exiting(code: i32, args: &[&str]) -> serde_json::Value {
+    let (status, json) = run_json(args);
+    assert_eq!(status, Some(code), "docbridge {args:?}: {json}");
+    json
+}
+
+/// Runs the tool, asserts success, returns its standard output read as
+/// JSON.
+pub fn ok_json(args: &[&str]) -> serde_json::Value {
+    serde_json::from_str(&ok(args)).unwrap()
+}
+
 /// A path as the `&str` an argument takes.
 pub fn p(path: &Path) -> &str {
     path.to_str().unwrap()
 }
 
+/// The validity every demo authority and operator here is given.
+const DEMO_VALIDITY: [&str; 4] = [
+    "--valid-from",
+    "2026-01-01T00:00:00Z",
+    "--valid-until",
+    "2031-01-01T00:00:00Z",
+];
+
 /// A demo authority of `country` in `dir/country`, valid 2026 to 2031.
 pub fn new_authority(dir: &Path, country: &str, doc_types: &[&str]) -> PathBuf {
     let out = dir.join(country);
-    let mut args = vec![
-        "authority",
-        "new",
-        "--country",
-        country,
-        "--valid-from",
-        "2026-01-01T00:00:00Z",
-        "--valid-until",
-        "2031-01-01T00:00:00Z",
-        "--out",
-        p(&out),
-    ];
+    let mut extra = Vec::new();
     for doc_type in doc_types {
-        args.extend(["--doc-type", doc_type]);
+        extra.extend(["--doc-type", doc_type]);
     }
-    ok(&args);
+    authority_in(&out, country, &extra);
     out
+}
+
+/// A demo authority of `country` signing with `alg` in `dir/country`,
+/// valid 2026 to 2031.
+pub fn new_authority_with_alg(dir: &Path, country: &str, alg: &str) -> PathBuf {
+    let out = dir.join(country);
+    authority_in(&out, country, &["--alg", alg]);
+    out
+}
+
+/// `authority new` of `country` into `out` with the demo validity and
+/// `extra` arguments.
+fn authority_in(out: &Path, country: &str, extra: &[&str]) {
+    let mut args = vec!["authority", "new", "--country", country, "--out", p(out)];
+    args.extend(DEMO_VALIDITY);
+    args.extend_from_slice(extra);
+    ok(&args);
 }
 
 /// A demo trust-list operator of `country` in `out` (its signer key and
 /// certificate), valid 2026 to 2031.
 pub fn new_operator(out: &Path, country: &str) {
-    ok(&[
+    let mut args = vec![
         "trust-list",
         "operator",
         "--country",
         country,
-        "--valid-from",
-        "2026-01-01T00:00:00Z",
-        "--valid-until",
-        "2031-01-01T00:00:00Z",
         "--out",
         p(out),
-    ]);
+    ];
+    args.extend(DEMO_VALIDITY);
+    ok(&args);
 }
 
 /// Signs the trust list `list` (unsigned or signed: a signed one keeps its
@@ -125,9 +165,105 @@ pub fn sign_list(operator: &Path, list: &Path, out: &Path) {
 
 /// A demo device key pair in `dir`: (private, public).
 pub fn device_key(dir: &Path) -> (PathBuf, PathBuf) {
+    device_key_in(dir, &[])
+}
+
+/// A demo device key pair of algorithm `alg` in `dir`: (private, public).
+pub fn device_key_with_alg(dir: &Path, alg: &str) -> (PathBuf, PathBuf) {
+    device_key_in(dir, &["--alg", alg])
+}
+
+/// `key new` into `dir/device.key.pem` and `dir/device.pub.pem` with
+/// `extra` arguments.
+fn device_key_in(dir: &Path, extra: &[&str]) -> (PathBuf, PathBuf) {
     let (key, public) = (dir.join("device.key.pem"), dir.join("device.pub.pem"));
-    ok(&["key", "new", "--out", p(&key), "--public", p(&public)]);
+    let mut args = vec!["key", "new", "--out", p(&key), "--public", p(&public)];
+    args.extend_from_slice(extra);
+    ok(&args);
     (key, public)
+}
+
+/// `--signed` with the signing time every licence issued here states.
+pub const SIGNED: [&str; 2] = ["--signed", "2026-10-30T09:00:00Z"];
+
+/// The arguments of `issue` for a driving licence of the claims in
+/// `claims` by `authority`, bound to `device_pub`, valid from 2026-11-01 to
+/// 2027-11-01, written to `out`; `extra` arguments after them.
+pub fn issue_licence_args<'a>(
+    authority: &'a Path,
+    claims: &'a Path,
+    device_pub: &'a Path,
+    out: &'a Path,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec![
+        "issue",
+        "--authority",
+        p(authority),
+        "--doc-type",
+        "org.iso.18013.5.1.mDL",
+        "--claims",
+        p(claims),
+        "--device-key",
+        p(device_pub),
+        "--valid-from",
+        "2026-11-01T00:00:00Z",
+        "--valid-until",
+        "2027-11-01T00:00:00Z",
+        "--out",
+        p(out),
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+/// The arguments of `verify --json` of `doc` trusting the IACA in `trust`
+/// at `at`, `extra` arguments before the document.
+pub fn verify_json_args<'a>(
+    trust: &'a Path,
+    at: &'a str,
+    extra: &[&'a str],
+    doc: &'a Path,
+) -> Vec<&'a str> {
+    let mut args = vec!["verify", "--trust", p(trust), "--at", at, "--json"];
+    args.extend_from_slice(extra);
+    args.push(p(doc));
+    args
+}
+
+/// The claims of the library's Ukrainian sample driving licence, as JSON
+/// the tool reads.
+pub fn ua_licence_claims() -> serde_json::Value {
+    use docbridge::documents::DocumentType as _;
+    docbridge::documents::json::elements_to_json(
+        &docbridge::documents::samples::driving_licence_ua()
+            .to_elements()
+            .unwrap(),
+    )
+}
+
+/// The Ukrainian sample licence's claims written to `dir/claims.json`.
+pub fn write_ua_licence_claims(dir: &Path) -> PathBuf {
+    let claims = dir.join("claims.json");
+    std::fs::write(&claims, ua_licence_claims().to_string()).unwrap();
+    claims
+}
+
+/// The Ukrainian sample licence issued by `authority` to `device_pub`
+/// (its claims in `dir/claims.json`) into `dir/doc.cbor`, with `extra`
+/// arguments to `issue`.
+pub fn issue_ua_licence(
+    dir: &Path,
+    authority: &Path,
+    device_pub: &Path,
+    extra: &[&str],
+) -> PathBuf {
+    let claims = write_ua_licence_claims(dir);
+    let doc = dir.join("doc.cbor");
+    ok(&issue_licence_args(
+        authority, &claims, device_pub, &doc, extra,
+    ));
+    doc
 }
 
 /// A sample driving licence issued by `authority` of `country` (the
@@ -147,24 +283,15 @@ pub fn issue_licence(dir: &Path, authority: &Path, country: &str, device_pub: &P
     json["org.iso.18013.5.1"]["issuing_country"] = country.into();
     std::fs::write(&claims, json.to_string()).unwrap();
     let out = dir.join("licence.cbor");
-    ok(&[
-        "issue",
-        "--authority",
-        p(authority),
-        "--doc-type",
-        "org.iso.18013.5.1.mDL",
-        "--claims",
-        p(&claims),
-        "--device-key",
-        p(device_pub),
-        "--signed",
-        "2026-10-30T09:00:00Z",
-        "--valid-from",
-        "2026-11-01T00:00:00Z",
-        "--valid-until",
-        "2027-11-01T00:00:00Z",
-        "--out",
-        p(&out),
-    ]);
+    ok(&issue_licence_args(
+        authority, &claims, device_pub, &out, &SIGNED,
+    ));
     out
+}
+
+/// The permission bits of `path` (`0o600`: only its owner reads it).
+#[cfg(unix)]
+pub fn file_mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
