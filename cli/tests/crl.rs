@@ -1,63 +1,20 @@
 //! The `crl` commands of the command-line tool: new, revoke, show.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
 use docbridge::Certificate;
 use docbridge::x509::crl::{Crl, RevocationReason};
 
-const BIN: &str = env!("CARGO_BIN_EXE_docbridge");
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("docbridge-cli-crl-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().unwrap()
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = run(args);
-    assert!(
-        out.status.success(),
-        "docbridge {args:?} failed: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
-
-fn authority(dir: &Path, country: &str) -> PathBuf {
-    let out = dir.join(country.to_lowercase());
-    ok(&[
-        "authority",
-        "new",
-        "--country",
-        country,
-        "--alg",
-        "ed25519",
-        "--valid-from",
-        "2026-01-01T00:00:00Z",
-        "--valid-until",
-        "2031-01-01T00:00:00Z",
-        "--out",
-        p(&out),
-    ]);
-    out
-}
+use common::{
+    device_key, issue_ua_licence, json_exiting, new_authority_with_alg, ok, ok_json, p, run,
+    run_json, temp_dir, usage_error, verify_json_args,
+};
 
 #[test]
 fn new_revoke_show() {
-    let dir = temp_dir("flow");
-    let ua = authority(&dir, "UA");
-    let pl = authority(&dir, "PL");
+    let dir = temp_dir("crl-flow");
+    let ua = new_authority_with_alg(&dir, "UA", "ed25519");
+    let pl = new_authority_with_alg(&dir, "PL", "ed25519");
     let crl = dir.join("ua.crl.pem");
     let times = [
         "--this-update",
@@ -105,34 +62,34 @@ fn new_revoke_show() {
     assert_eq!(third.number_u64(), Some(3));
 
     // show: verified against the IACA, JSON.
-    let shown: serde_json::Value = serde_json::from_str(&ok(&[
+    let shown = ok_json(&[
         "crl",
         "show",
         p(&crl),
         "--trust",
         p(&ua.join("iaca.pem")),
         "--json",
-    ]))
-    .unwrap();
+    ]);
     assert_eq!(shown["signatureVerified"], true);
     assert_eq!(shown["number"], "03");
     assert_eq!(shown["revoked"][0]["reason"], "superseded");
     assert_eq!(shown["nextUpdate"], "2026-12-10T00:00:00Z");
     // Without --trust it says so; against another authority it is refused.
     assert!(ok(&["crl", "show", p(&crl)]).contains("UNVERIFIED"));
-    let out = run(&[
-        "crl",
-        "show",
-        p(&crl),
-        "--trust",
-        p(&pl.join("iaca.pem")),
-        "--json",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    let refused: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let refused = json_exiting(
+        1,
+        &[
+            "crl",
+            "show",
+            p(&crl),
+            "--trust",
+            p(&pl.join("iaca.pem")),
+            "--json",
+        ],
+    );
     assert_eq!(refused["error"]["code"], "crl_wrong_issuer");
     // Another authority cannot revoke in this CRL.
-    let out = run(&[
+    let stderr = usage_error(&[
         "crl",
         "revoke",
         p(&crl),
@@ -141,12 +98,7 @@ fn new_revoke_show() {
         "--serial",
         "0x2a",
     ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("crl_wrong_issuer"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(stderr.contains("crl_wrong_issuer"), "{stderr}");
     // A serial given in hexadecimal, DER output.
     let der = dir.join("pl.crl");
     ok(&[
@@ -173,7 +125,7 @@ fn new_revoke_show() {
         Crl::from_der(&bytes).unwrap().revoked()[0].serial,
         vec![0x2a]
     );
-    let out = run(&[
+    usage_error(&[
         "crl",
         "revoke",
         p(&der),
@@ -182,53 +134,20 @@ fn new_revoke_show() {
         "--serial",
         "zz",
     ]);
-    assert_eq!(out.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn verify_with_crls_and_identifier_lists() {
-    use docbridge::documents::json::elements_to_json;
-    use docbridge::documents::{DocumentType, samples};
+    use docbridge::documents::samples;
     use docbridge::status::{IdentifierList, IdentifierListReference, IdentifierListToken};
     use docbridge::{DemoAuthority, Issuer, ValidityInfo};
     use time::macros::datetime;
 
-    let dir = temp_dir("verify");
-    let ua = authority(&dir, "UA");
-    let (device_key, device_pub) = (dir.join("device.key.pem"), dir.join("device.pub.pem"));
-    ok(&[
-        "key",
-        "new",
-        "--out",
-        p(&device_key),
-        "--public",
-        p(&device_pub),
-    ]);
-    let claims = dir.join("claims.json");
-    std::fs::write(
-        &claims,
-        elements_to_json(&samples::driving_licence_ua().to_elements().unwrap()).to_string(),
-    )
-    .unwrap();
-    let doc = dir.join("doc.cbor");
-    ok(&[
-        "issue",
-        "--authority",
-        p(&ua),
-        "--doc-type",
-        "org.iso.18013.5.1.mDL",
-        "--claims",
-        p(&claims),
-        "--device-key",
-        p(&device_pub),
-        "--valid-from",
-        "2026-11-01T00:00:00Z",
-        "--valid-until",
-        "2027-11-01T00:00:00Z",
-        "--out",
-        p(&doc),
-    ]);
+    let dir = temp_dir("crl-verify");
+    let ua = new_authority_with_alg(&dir, "UA", "ed25519");
+    let (_, device_pub) = device_key(&dir);
+    let doc = issue_ua_licence(&dir, &ua, &device_pub, &[]);
     let crl = dir.join("ua.crl.pem");
     ok(&[
         "crl",
@@ -243,21 +162,8 @@ fn verify_with_crls_and_identifier_lists() {
         p(&crl),
     ]);
     let trust = ua.join("iaca.pem");
-    let verify = |extra: &[&str]| {
-        let mut args = vec![
-            "verify",
-            "--trust",
-            p(&trust),
-            "--at",
-            "2026-11-29T12:00:00Z",
-            "--json",
-        ];
-        args.extend_from_slice(extra);
-        args.push(p(&doc));
-        let out = run(&args);
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        (out.status.code(), json)
-    };
+    let verify_at = |at: &str, extra: &[&str]| run_json(&verify_json_args(&trust, at, extra, &doc));
+    let verify = |extra: &[&str]| verify_at("2026-11-29T12:00:00Z", extra);
     let (status, json) = verify(&[]);
     assert_eq!(
         (status, &json["certificateRevocation"]),
@@ -283,20 +189,7 @@ fn verify_with_crls_and_identifier_lists() {
         (Some(1), &"crl_missing".into())
     );
     // Late: the CRL is stale; refused, or passed as not checked when allowed.
-    let late = |extra: &[&str]| {
-        let mut args = vec![
-            "verify",
-            "--trust",
-            p(&trust),
-            "--at",
-            "2026-12-15T00:00:00Z",
-            "--json",
-        ];
-        args.extend_from_slice(extra);
-        args.push(p(&doc));
-        let out = run(&args);
-        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
-    };
+    let late = |extra: &[&str]| verify_at("2026-12-15T00:00:00Z", extra).1;
     assert_eq!(late(&["--crl", &keyed])["error"]["code"], "crl_stale");
     assert_eq!(
         late(&["--crl", &keyed, "--allow-unchecked-crl"])["certificateRevocation"],
@@ -360,19 +253,15 @@ fn verify_with_crls_and_identifier_lists() {
     .unwrap();
     let ids = dir.join("ids.cwt");
     std::fs::write(&ids, token).unwrap();
-    let out = run(&[
-        "verify",
-        "--trust",
-        p(&trust),
-        "--at",
-        "2026-11-29T12:00:00Z",
-        "--json",
-        "--identifier-list",
-        p(&ids),
-        p(&listed_doc),
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = json_exiting(
+        1,
+        &verify_json_args(
+            &trust,
+            "2026-11-29T12:00:00Z",
+            &["--identifier-list", p(&ids)],
+            &listed_doc,
+        ),
+    );
     assert_eq!(json["error"]["code"], "revoked");
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -380,8 +269,8 @@ fn verify_with_crls_and_identifier_lists() {
 #[test]
 fn a_crl_signer_certified_by_the_iaca_signs_new_and_revoke() {
     use docbridge::x509::crl::{CrlPolicy, CrlSet, check_certificate};
-    let dir = temp_dir("signer");
-    let ua = authority(&dir, "UA");
+    let dir = temp_dir("crl-signer");
+    let ua = new_authority_with_alg(&dir, "UA", "ed25519");
     let signer_dir = dir.join("ua-crl-signer");
     ok(&[
         "crl",
@@ -460,7 +349,7 @@ fn a_crl_signer_certified_by_the_iaca_signs_new_and_revoke() {
 
     // A directory whose certificate is not a CRL signer of this authority
     // is refused before anything is signed.
-    let pl = authority(&dir, "PL");
+    let pl = new_authority_with_alg(&dir, "PL", "ed25519");
     let out = run(&[
         "crl",
         "new",
