@@ -3,95 +3,24 @@
 //! backend's check; the answer checked under another origin is refused
 //! with its code; the same over OpenID4VP (`docbridge oid4vp`).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-use docbridge::documents::json::elements_to_json;
-use docbridge::documents::{DocumentType, samples};
+use std::path::PathBuf;
 
-const BIN: &str = env!("CARGO_BIN_EXE_docbridge");
+use common::{
+    device_key_with_alg, issue_ua_licence, json_exiting, new_authority_with_alg, ok, ok_json, p,
+    run_json, temp_dir,
+};
+
 const ORIGIN: &str = "https://wynajem.example.pl";
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("docbridge-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().unwrap()
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = run(args);
-    assert!(
-        out.status.success(),
-        "docbridge {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
 
 /// A Ukrainian authority, a device key and a licence issued to it in a
 /// fresh folder: (folder, authority folder, device key, document).
 fn holder(name: &str) -> (PathBuf, PathBuf, PathBuf, PathBuf) {
     let dir = temp_dir(name);
-    let ua = dir.join("ua");
-    ok(&[
-        "authority",
-        "new",
-        "--country",
-        "UA",
-        "--alg",
-        "es256",
-        "--valid-from",
-        "2026-01-01T00:00:00Z",
-        "--valid-until",
-        "2031-01-01T00:00:00Z",
-        "--out",
-        p(&ua),
-    ]);
-    let (device_key, device_pub) = (dir.join("device.key.pem"), dir.join("device.pub.pem"));
-    ok(&[
-        "key",
-        "new",
-        "--alg",
-        "es256",
-        "--out",
-        p(&device_key),
-        "--public",
-        p(&device_pub),
-    ]);
-    let claims = dir.join("claims.json");
-    std::fs::write(
-        &claims,
-        elements_to_json(&samples::driving_licence_ua().to_elements().unwrap()).to_string(),
-    )
-    .unwrap();
-    let doc = dir.join("doc.cbor");
-    ok(&[
-        "issue",
-        "--authority",
-        p(&ua),
-        "--doc-type",
-        "org.iso.18013.5.1.mDL",
-        "--claims",
-        p(&claims),
-        "--device-key",
-        p(&device_pub),
-        "--valid-from",
-        "2026-11-01T00:00:00Z",
-        "--valid-until",
-        "2027-11-01T00:00:00Z",
-        "--out",
-        p(&doc),
-    ]);
-
+    let ua = new_authority_with_alg(&dir, "UA", "es256");
+    let (device_key, device_pub) = device_key_with_alg(&dir, "es256");
+    let doc = issue_ua_licence(&dir, &ua, &device_pub, &[]);
     (dir, ua, device_key, doc)
 }
 
@@ -139,7 +68,7 @@ fn request_respond_and_verify_through_the_digital_credentials_api() {
     ]);
     let iaca = ua.join("iaca.pem");
     let verify = |origin: &str| {
-        run(&[
+        run_json(&[
             "dcapi",
             "verify",
             "--request",
@@ -156,13 +85,8 @@ fn request_respond_and_verify_through_the_digital_credentials_api() {
             p(&response),
         ])
     };
-    let out = verify(ORIGIN);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (status, json) = verify(ORIGIN);
+    assert_eq!(status, Some(0), "{json}");
     assert_eq!(json["valid"], true);
     assert_eq!(json["docType"], docbridge::DrivingLicence::DOC_TYPE);
     assert_eq!(json["holderBound"], true);
@@ -178,9 +102,8 @@ fn request_respond_and_verify_through_the_digital_credentials_api() {
     );
 
     // The same answer checked as if it had come to another origin.
-    let out = verify("https://wynajem-example.com");
-    assert_eq!(out.status.code(), Some(1));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (status, json) = verify("https://wynajem-example.com");
+    assert_eq!(status, Some(1));
     assert_eq!(json["valid"], false);
     assert_eq!(json["error"]["code"], "response_decryption_failed");
 }
@@ -263,7 +186,7 @@ fn request_respond_and_verify_over_openid4vp() {
             args.extend(["--key", p(&key)]);
         }
         args.push(p(&response));
-        let json: serde_json::Value = serde_json::from_str(&ok(&args)).unwrap();
+        let json = ok_json(&args);
         assert_eq!(json["valid"], true, "{name}");
         assert_eq!(json["holderBound"], true, "{name}");
     }
@@ -283,19 +206,20 @@ fn request_respond_and_verify_over_openid4vp() {
         "--out",
         p(&other),
     ]);
-    let out = run(&[
-        "oid4vp",
-        "verify",
-        "--request",
-        p(&other),
-        "--trust",
-        p(&iaca),
-        "--at",
-        "2026-11-29T12:00:00Z",
-        "--json",
-        p(&dir.join("post.resp.json")),
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = json_exiting(
+        1,
+        &[
+            "oid4vp",
+            "verify",
+            "--request",
+            p(&other),
+            "--trust",
+            p(&iaca),
+            "--at",
+            "2026-11-29T12:00:00Z",
+            "--json",
+            p(&dir.join("post.resp.json")),
+        ],
+    );
     assert_eq!(json["error"]["code"], "oid4vp_state_mismatch");
 }

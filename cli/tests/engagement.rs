@@ -1,36 +1,11 @@
 //! `docbridge engagement qr | nfc | show`: engagements made on the command
 //! line read back with their BLE service UUID; garbage is a clear refusal.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_docbridge");
+use common::{ok, p, temp_dir, usage_error};
+
 const UUID: &str = "45efef74-2b2c-4837-a9a3-b0e1d05a6917";
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("docbridge-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().unwrap()
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = run(args);
-    assert!(
-        out.status.success(),
-        "docbridge {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
 
 #[test]
 fn qr_and_nfc_engagements_read_back() {
@@ -44,15 +19,11 @@ fn qr_and_nfc_engagements_read_back() {
             .contains("PRIVATE KEY")
     );
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        let mode = std::fs::metadata(&key).unwrap().permissions().mode();
-        assert_eq!(
-            mode & 0o777,
-            0o600,
-            "the ephemeral key is readable by others"
-        );
-    }
+    assert_eq!(
+        common::file_mode(&key),
+        0o600,
+        "the ephemeral key is readable by others"
+    );
     let qr = dir.join("qr.txt");
     std::fs::write(&qr, &uri).unwrap();
     let shown = ok(&["engagement", "show", p(&qr)]);
@@ -92,10 +63,9 @@ fn qr_and_nfc_engagements_read_back() {
 
     let garbage = dir.join("garbage.bin");
     std::fs::write(&garbage, [0x91, 0x02, 0xff]).unwrap();
-    let out = run(&["engagement", "show", p(&garbage)]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("engagement_malformed"));
-    let out = run(&[
+    let stderr = usage_error(&["engagement", "show", p(&garbage)]);
+    assert!(stderr.contains("engagement_malformed"));
+    usage_error(&[
         "engagement",
         "qr",
         "--ble-uuid",
@@ -103,5 +73,4 @@ fn qr_and_nfc_engagements_read_back() {
         "--key-out",
         p(&key),
     ]);
-    assert_eq!(out.status.code(), Some(2));
 }
