@@ -10,13 +10,13 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{BIN, new_authority, ok, p, run, temp_dir};
+use common::{
+    BIN, SIGNED, device_key, issue_licence_args, new_authority, ok, p, run, temp_dir, usage_error,
+    verify_json_args, write_ua_licence_claims,
+};
 
 use docbridge::PublicKey;
 use docbridge::deps::coset::{self, iana};
-use docbridge::documents::DocumentType;
-use docbridge::documents::json::elements_to_json;
-use docbridge::documents::samples;
 
 const AT: &str = "2026-11-29T12:00:00Z";
 const VECTORS: &str = concat!(
@@ -54,26 +54,22 @@ fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// The status list index `issue` printed for the document it wrote.
+fn printed_index(stdout: &str) -> u64 {
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("status list index "))
+        .unwrap();
+    line.split_whitespace().nth(3).unwrap().parse().unwrap()
+}
+
 #[test]
 fn status_lists_through_the_command_line() {
     let dir = temp_dir("flow");
     let ua = new_authority(&dir, "UA", &[]);
     let pl = new_authority(&dir, "PL", &[]);
-    let (device_key, device_pub) = (dir.join("device.key.pem"), dir.join("device.pub.pem"));
-    ok(&[
-        "key",
-        "new",
-        "--out",
-        p(&device_key),
-        "--public",
-        p(&device_pub),
-    ]);
-    let claims = dir.join("claims.json");
-    std::fs::write(
-        &claims,
-        elements_to_json(&samples::driving_licence_ua().to_elements().unwrap()).to_string(),
-    )
-    .unwrap();
+    let (_, device_pub) = device_key(&dir);
+    let claims = write_ua_licence_claims(&dir);
 
     let list = dir.join("list.json");
     let uri = "https://status.diia.gov.ua/lists/7";
@@ -94,34 +90,12 @@ fn status_lists_through_the_command_line() {
 
     // Issue two documents; each gets a random index recorded in the file.
     let mut indexes = Vec::new();
+    let mut extra = SIGNED.to_vec();
+    extra.extend(["--status-list", p(&list)]);
     for name in ["a.cbor", "b.cbor"] {
-        let out = ok(&[
-            "issue",
-            "--authority",
-            p(&ua),
-            "--doc-type",
-            "org.iso.18013.5.1.mDL",
-            "--claims",
-            p(&claims),
-            "--device-key",
-            p(&device_pub),
-            "--signed",
-            "2026-10-30T09:00:00Z",
-            "--valid-from",
-            "2026-11-01T00:00:00Z",
-            "--valid-until",
-            "2027-11-01T00:00:00Z",
-            "--status-list",
-            p(&list),
-            "--out",
-            p(&dir.join(name)),
-        ]);
-        let line = out
-            .lines()
-            .find(|l| l.starts_with("status list index "))
-            .unwrap();
-        let index: u64 = line.split_whitespace().nth(3).unwrap().parse().unwrap();
-        indexes.push(index.to_string());
+        let doc = dir.join(name);
+        let out = ok(&issue_licence_args(&ua, &claims, &device_pub, &doc, &extra));
+        indexes.push(printed_index(&out).to_string());
     }
     assert_ne!(indexes[0], indexes[1]);
     let shown = ok(&["inspect", p(&dir.join("a.cbor"))]);
@@ -164,14 +138,8 @@ fn status_lists_through_the_command_line() {
 
     let iaca = ua.join("iaca.pem");
     let verify = |doc: &str, extra: &[&str]| {
-        let mut args = vec!["verify", "--trust", p(&iaca), "--at", AT, "--json"];
-        args.extend_from_slice(extra);
         let doc = dir.join(doc);
-        let doc = p(&doc).to_string();
-        let mut args: Vec<String> = args.into_iter().map(String::from).collect();
-        args.push(doc);
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        run(&args)
+        run(&verify_json_args(&iaca, AT, extra, &doc))
     };
     let out = verify("a.cbor", &["--status-token", p(&token)]);
     assert_eq!(out.status.code(), Some(1));
@@ -187,7 +155,7 @@ fn status_lists_through_the_command_line() {
     assert_eq!(json(&out)["status"], "not_checked");
 
     // check: the token's entry, by index.
-    let check = |index: &str, extra: &[&str]| {
+    let check_against = |index: &str, trust: &Path, at: &str, extra: &[&str]| {
         let mut args = vec![
             "status-list",
             "check",
@@ -195,14 +163,15 @@ fn status_lists_through_the_command_line() {
             "--index",
             index,
             "--trust",
-            p(&iaca),
+            p(trust),
             "--at",
-            AT,
+            at,
             "--json",
         ];
         args.extend_from_slice(extra);
         run(&args)
     };
+    let check = |index: &str, extra: &[&str]| check_against(index, &iaca, AT, extra);
     let out = check(&indexes[0], &[]);
     assert_eq!(out.status.code(), Some(1));
     let j = json(&out);
@@ -226,31 +195,9 @@ fn status_lists_through_the_command_line() {
         json(&check("5000", &[]))["error"]["code"],
         "status_index_out_of_range"
     );
-    let out = run(&[
-        "status-list",
-        "check",
-        p(&token),
-        "--index",
-        "0",
-        "--trust",
-        p(&pl.join("iaca.pem")),
-        "--at",
-        AT,
-        "--json",
-    ]);
+    let out = check_against("0", &pl.join("iaca.pem"), AT, &[]);
     assert_eq!(json(&out)["error"]["code"], "status_token_wrong_authority");
-    let out = run(&[
-        "status-list",
-        "check",
-        p(&token),
-        "--index",
-        "0",
-        "--trust",
-        p(&iaca),
-        "--at",
-        "2026-12-01T00:00:00Z",
-        "--json",
-    ]);
+    let out = check_against("0", &iaca, "2026-12-01T00:00:00Z", &[]);
     assert_eq!(json(&out)["error"]["code"], "status_token_expired");
     // A refused token is not a revoked entry: its own exit status and
     // member.
@@ -292,7 +239,7 @@ fn status_lists_through_the_command_line() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("(suspended)"));
 
     // Bad arguments are usage errors with codes.
-    let out = run(&[
+    let stderr = usage_error(&[
         "status-list",
         "set",
         p(&list),
@@ -301,9 +248,8 @@ fn status_lists_through_the_command_line() {
         "--status",
         "revoked",
     ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("status_index_out_of_range"));
-    let out = run(&[
+    assert!(stderr.contains("status_index_out_of_range"));
+    let stderr = usage_error(&[
         "status-list",
         "new",
         "--uri",
@@ -315,10 +261,9 @@ fn status_lists_through_the_command_line() {
         "--out",
         p(&dir.join("x.json")),
     ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("status_list_malformed"));
+    assert!(stderr.contains("status_list_malformed"));
     // Below the herd-privacy minimum only with --any-size.
-    let out = run(&[
+    let stderr = usage_error(&[
         "status-list",
         "new",
         "--uri",
@@ -328,8 +273,7 @@ fn status_lists_through_the_command_line() {
         "--out",
         p(&dir.join("small.json")),
     ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid_argument"));
+    assert!(stderr.contains("invalid_argument"));
     assert!(!dir.join("small.json").exists());
 }
 
@@ -383,23 +327,10 @@ fn the_drafts_token_checks_with_its_key() {
 fn concurrent_issuances_record_every_index_exactly_once() {
     let dir = temp_dir("concurrent");
     let ua = new_authority(&dir, "UA", &[]);
-    let (device_key, device_pub) = (dir.join("device.key.pem"), dir.join("device.pub.pem"));
-    ok(&[
-        "key",
-        "new",
-        "--out",
-        p(&device_key),
-        "--public",
-        p(&device_pub),
-    ]);
-    let claims = dir.join("claims.json");
-    std::fs::write(
-        &claims,
-        elements_to_json(&samples::driving_licence_ua().to_elements().unwrap()).to_string(),
-    )
-    .unwrap();
+    let (_, device_pub) = device_key(&dir);
+    let claims = write_ua_licence_claims(&dir);
     let list = dir.join("list.json");
-    ok(&[
+    let new_list = [
         "status-list",
         "new",
         "--uri",
@@ -408,44 +339,23 @@ fn concurrent_issuances_record_every_index_exactly_once() {
         "16384",
         "--out",
         p(&list),
-    ]);
+    ];
+    ok(&new_list);
     // A second `new` never replaces a list in use.
-    let again = run(&[
-        "status-list",
-        "new",
-        "--uri",
-        "https://status.diia.gov.ua/lists/9",
-        "--size",
-        "16384",
-        "--out",
-        p(&list),
-    ]);
-    assert_eq!(again.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&again.stderr).contains("io"));
+    assert!(usage_error(&new_list).contains("io"));
 
     const RUNS: usize = 8;
     let children: Vec<_> = (0..RUNS)
         .map(|i| {
+            let doc = dir.join(format!("doc{i}.cbor"));
             Command::new(BIN)
-                .args([
-                    "issue",
-                    "--authority",
-                    p(&ua),
-                    "--doc-type",
-                    "org.iso.18013.5.1.mDL",
-                    "--claims",
-                    p(&claims),
-                    "--device-key",
-                    p(&device_pub),
-                    "--valid-from",
-                    "2026-11-01T00:00:00Z",
-                    "--valid-until",
-                    "2027-11-01T00:00:00Z",
-                    "--status-list",
-                    p(&list),
-                    "--out",
-                    p(&dir.join(format!("doc{i}.cbor"))),
-                ])
+                .args(issue_licence_args(
+                    &ua,
+                    &claims,
+                    &device_pub,
+                    &doc,
+                    &["--status-list", p(&list)],
+                ))
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped())
                 .spawn()
@@ -461,11 +371,7 @@ fn concurrent_issuances_record_every_index_exactly_once() {
             "run {i}: {stdout}{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let line = stdout
-            .lines()
-            .find(|l| l.starts_with("status list index "))
-            .unwrap();
-        let index: u64 = line.split_whitespace().nth(3).unwrap().parse().unwrap();
+        let index = printed_index(&stdout);
         // The document carries the index it printed.
         let document = docbridge::IssuerSigned::from_slice(
             &std::fs::read(dir.join(format!("doc{i}.cbor"))).unwrap(),
