@@ -4,36 +4,20 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{new_operator as make_operator, ok, p, run, sign_list, temp_dir};
+use common::{
+    SIGNED, device_key_with_alg, issue_ua_licence, json_exiting, new_authority_with_alg,
+    new_operator as make_operator, ok, ok_json, p, run, sign_list, temp_dir,
+};
 
-const FROM: &str = "2026-01-01T00:00:00Z";
-const UNTIL: &str = "2031-01-01T00:00:00Z";
-
-fn new_authority(dir: &Path, country: &str) -> PathBuf {
-    let out = dir.join(format!("{country}-authority"));
-    ok(&[
-        "authority",
-        "new",
-        "--country",
-        country,
-        "--alg",
-        "ed25519",
-        "--valid-from",
-        FROM,
-        "--valid-until",
-        UNTIL,
-        "--out",
-        p(&out),
-    ]);
-    out
-}
-
+/// A demo trust-list operator of `country` in `dir/{country}-operator`.
 fn new_operator(dir: &Path, country: &str) -> PathBuf {
     let out = dir.join(format!("{country}-operator"));
     make_operator(&out, country);
     out
 }
 
+/// A trust list of `country` numbered `sequence` naming `authority`,
+/// built and signed by `operator` into `dir`.
 fn build_and_sign(
     dir: &Path,
     operator: &Path,
@@ -64,59 +48,16 @@ fn build_and_sign(
     signed
 }
 
-fn issue_licence(dir: &Path, authority: &Path) -> PathBuf {
-    let device_pub = dir.join("device.pub.pem");
-    ok(&[
-        "key",
-        "new",
-        "--alg",
-        "es256",
-        "--out",
-        p(&dir.join("device.key.pem")),
-        "--public",
-        p(&device_pub),
-    ]);
-    let claims = docbridge::documents::json::elements_to_json(
-        &docbridge::documents::DocumentType::to_elements(
-            &docbridge::documents::samples::driving_licence_ua(),
-        )
-        .unwrap(),
-    );
-    let claims_file = dir.join("claims.json");
-    std::fs::write(&claims_file, claims.to_string()).unwrap();
-    let doc = dir.join("doc.cbor");
-    ok(&[
-        "issue",
-        "--authority",
-        p(authority),
-        "--doc-type",
-        "org.iso.18013.5.1.mDL",
-        "--claims",
-        p(&claims_file),
-        "--device-key",
-        p(&device_pub),
-        "--signed",
-        "2026-10-30T09:00:00Z",
-        "--valid-from",
-        "2026-11-01T00:00:00Z",
-        "--valid-until",
-        "2027-11-01T00:00:00Z",
-        "--out",
-        p(&doc),
-    ]);
-    doc
-}
-
 #[test]
 fn build_sign_verify_show_and_verify_documents_with_a_list() {
     let dir = temp_dir("flow");
-    let ua = new_authority(&dir, "UA");
+    let ua = new_authority_with_alg(&dir, "UA", "ed25519");
     let ua_op = new_operator(&dir, "UA");
     let pl_op = new_operator(&dir, "PL");
     let list = build_and_sign(&dir, &ua_op, "UA", "3", &ua, "2026-12-01T00:00:00Z");
     let root = ua_op.join("root.pem");
 
-    let out = ok(&[
+    let json = ok_json(&[
         "trust-list",
         "verify",
         "--operator-root",
@@ -126,40 +67,41 @@ fn build_sign_verify_show_and_verify_documents_with_a_list() {
         "--json",
         p(&list),
     ]);
-    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(json["valid"], true);
     assert_eq!(json["operatorCountry"], "UA");
     assert_eq!(json["sequence"], 3);
     assert_eq!(json["authorities"][0]["id"], "UA:ua-issuing-authority");
 
     // Verified against Poland's root: refused with its code, exit 1.
-    let out = run(&[
-        "trust-list",
-        "verify",
-        "--operator-root",
-        p(&pl_op.join("root.pem")),
-        "--at",
-        "2026-11-29T12:00:00Z",
-        "--json",
-        p(&list),
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = json_exiting(
+        1,
+        &[
+            "trust-list",
+            "verify",
+            "--operator-root",
+            p(&pl_op.join("root.pem")),
+            "--at",
+            "2026-11-29T12:00:00Z",
+            "--json",
+            p(&list),
+        ],
+    );
     assert_eq!(json["error"]["code"], "trust_list_untrusted_operator");
 
     // Stale at the time given.
-    let out = run(&[
-        "trust-list",
-        "verify",
-        "--operator-root",
-        p(&root),
-        "--at",
-        "2027-01-01T00:00:00Z",
-        "--json",
-        p(&list),
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = json_exiting(
+        1,
+        &[
+            "trust-list",
+            "verify",
+            "--operator-root",
+            p(&root),
+            "--at",
+            "2027-01-01T00:00:00Z",
+            "--json",
+            p(&list),
+        ],
+    );
     assert_eq!(json["error"]["code"], "trust_list_stale");
 
     let shown = ok(&["trust-list", "show", p(&list)]);
@@ -174,8 +116,9 @@ fn build_sign_verify_show_and_verify_documents_with_a_list() {
     assert_eq!(a.payload(), b.payload());
 
     // verify --trust-list: the document and the list that vouched for it.
-    let doc = issue_licence(&dir, &ua);
-    let out = ok(&[
+    let (_, device_pub) = device_key_with_alg(&dir, "es256");
+    let doc = issue_ua_licence(&dir, &ua, &device_pub, &SIGNED);
+    let json = ok_json(&[
         "verify",
         "--trust-list",
         p(&list),
@@ -188,25 +131,25 @@ fn build_sign_verify_show_and_verify_documents_with_a_list() {
         "--json",
         p(&doc),
     ]);
-    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(json["valid"], true, "{json}");
     assert_eq!(json["trustSource"]["operator"], "UA");
     assert_eq!(json["trustSource"]["sequence"], 3);
 
     // A list whose operator root is not given is refused (exit 1).
-    let out = run(&[
-        "verify",
-        "--trust-list",
-        p(&list),
-        "--operator-root",
-        p(&pl_op.join("root.pem")),
-        "--at",
-        "2026-11-29T12:00:00Z",
-        "--json",
-        p(&doc),
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = json_exiting(
+        1,
+        &[
+            "verify",
+            "--trust-list",
+            p(&list),
+            "--operator-root",
+            p(&pl_op.join("root.pem")),
+            "--at",
+            "2026-11-29T12:00:00Z",
+            "--json",
+            p(&doc),
+        ],
+    );
     assert_eq!(json["error"]["code"], "trust_list_untrusted_operator");
 
     // Without --trust or --trust-list, verify is a usage error.
