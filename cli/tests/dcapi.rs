@@ -8,8 +8,8 @@ mod common;
 use std::path::PathBuf;
 
 use common::{
-    device_key_with_alg, issue_ua_licence, json_exiting, new_authority_with_alg, ok, ok_json, p,
-    run_json, temp_dir,
+    DcApiExchange, device_key_with_alg, issue_ua_licence, json_exiting, new_authority_with_alg, ok,
+    ok_json, p, temp_dir,
 };
 
 const ORIGIN: &str = "https://wynajem.example.pl";
@@ -27,64 +27,19 @@ fn holder(name: &str) -> (PathBuf, PathBuf, PathBuf, PathBuf) {
 #[test]
 fn request_respond_and_verify_through_the_digital_credentials_api() {
     let (dir, ua, device_key, doc) = holder("dcapi");
-    let (request, key) = (dir.join("req.json"), dir.join("reader.key.pem"));
-    ok(&[
-        "dcapi",
-        "request",
-        "--origin",
+    let exchange = DcApiExchange::new(
+        &dir,
         ORIGIN,
-        "--doc-type",
-        "org.iso.18013.5.1.mDL",
-        "--element",
-        "family_name",
-        "--element",
-        "driving_privileges",
-        "--element",
-        "age_over_18",
-        "--out",
-        p(&request),
-        "--key-out",
-        p(&key),
-    ]);
+        &["family_name", "driving_privileges", "age_over_18"],
+        &device_key,
+        &doc,
+    );
     let request_json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&request).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(&exchange.request).unwrap()).unwrap();
     assert_eq!(request_json["protocol"], "org-iso-mdoc");
 
-    let response = dir.join("resp.json");
-    ok(&[
-        "dcapi",
-        "respond",
-        "--request",
-        p(&request),
-        "--origin",
-        ORIGIN,
-        "--device-key",
-        p(&device_key),
-        "--at",
-        "2026-11-29T12:00:00Z",
-        "--out",
-        p(&response),
-        p(&doc),
-    ]);
     let iaca = ua.join("iaca.pem");
-    let verify = |origin: &str| {
-        run_json(&[
-            "dcapi",
-            "verify",
-            "--request",
-            p(&request),
-            "--key",
-            p(&key),
-            "--origin",
-            origin,
-            "--trust",
-            p(&iaca),
-            "--at",
-            "2026-11-29T12:00:00Z",
-            "--json",
-            p(&response),
-        ])
-    };
+    let verify = |origin: &str| exchange.verify(origin, &iaca, &[]);
     let (status, json) = verify(ORIGIN);
     assert_eq!(status, Some(0), "{json}");
     assert_eq!(json["valid"], true);

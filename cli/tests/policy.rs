@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::{device_key, issue_licence, new_authority, ok, p, run, temp_dir};
+use common::{
+    DcApiExchange, device_key, issue_licence, new_authority, p, run_json, temp_dir, usage_error,
+};
 
 /// `verify --json` of `doc` trusting `iaca` with `policy` arguments: (exit
 /// status, error code or "valid").
@@ -19,13 +21,12 @@ fn verdict(iaca: &str, doc: &str, policy: &[&str]) -> (Option<i32>, String) {
     ];
     args.extend_from_slice(policy);
     args.push(doc);
-    let out = run(&args);
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (status, json) = run_json(&args);
     let verdict = match json["valid"].as_bool() {
         Some(true) => "valid".to_string(),
         _ => json["error"]["code"].as_str().unwrap_or("?").to_string(),
     };
-    (out.status.code(), verdict)
+    (status, verdict)
 }
 
 #[test]
@@ -62,9 +63,7 @@ fn a_third_country_is_accepted_by_arguments_alone() {
     // A malformed pair or unknown policy is a usage error that shows the form.
     let (status, code) = verdict(iaca, doc, &["--accept", "LT"]);
     assert_eq!((status, code.as_str()), (Some(2), "invalid_argument"));
-    let out = run(&["verify", "--trust", iaca, "--policy", "de", doc]);
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = usage_error(&["verify", "--trust", iaca, "--policy", "de", doc]);
     assert!(stderr.contains("unknown policy \"de\": all, pl or ua; for another country add --accept CC:docType or --accept-country CC"), "{stderr}");
 }
 
@@ -77,63 +76,9 @@ fn the_channel_verifiers_take_the_same_policy() {
     let (device, public) = device_key(&dir);
     let doc = issue_licence(&dir, &lt, "LT", &public);
     let origin = "https://verifier.example";
-    let (request, reader_key, response) = (
-        dir.join("req.json"),
-        dir.join("reader.key.pem"),
-        dir.join("resp.json"),
-    );
-    ok(&[
-        "dcapi",
-        "request",
-        "--origin",
-        origin,
-        "--doc-type",
-        "org.iso.18013.5.1.mDL",
-        "--element",
-        "family_name",
-        "--out",
-        p(&request),
-        "--key-out",
-        p(&reader_key),
-    ]);
-    ok(&[
-        "dcapi",
-        "respond",
-        "--request",
-        p(&request),
-        "--origin",
-        origin,
-        "--device-key",
-        p(&device),
-        "--at",
-        "2026-11-29T12:00:00Z",
-        "--out",
-        p(&response),
-        p(&doc),
-    ]);
-    let verify = |policy: &[&str]| {
-        let iaca = lt.join("iaca.pem");
-        let mut args = vec![
-            "dcapi",
-            "verify",
-            "--request",
-            p(&request),
-            "--key",
-            p(&reader_key),
-            "--origin",
-            origin,
-            "--trust",
-            p(&iaca),
-            "--at",
-            "2026-11-29T12:00:00Z",
-            "--json",
-        ];
-        args.extend_from_slice(policy);
-        args.push(p(&response));
-        let out = run(&args);
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        (out.status.code(), json)
-    };
+    let exchange = DcApiExchange::new(&dir, origin, &["family_name"], &device, &doc);
+    let iaca = lt.join("iaca.pem");
+    let verify = |policy: &[&str]| exchange.verify(origin, &iaca, policy);
     assert_eq!(verify(&[]).0, Some(0));
     assert_eq!(
         verify(&["--policy", "pl", "--accept-country", "LT"]).0,

@@ -295,3 +295,91 @@ pub fn file_mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt as _;
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
+
+/// A Digital Credentials API exchange made on the command line: a
+/// website's request and its reader key, and a wallet's answer to it.
+pub struct DcApiExchange {
+    /// The request (`dir/req.json`).
+    pub request: PathBuf,
+    /// The reader's private key the answer is encrypted to
+    /// (`dir/reader.key.pem`).
+    pub reader_key: PathBuf,
+    /// The wallet's answer (`dir/resp.json`).
+    pub response: PathBuf,
+}
+
+impl DcApiExchange {
+    /// `dcapi request` from `origin` for `elements` of a driving licence,
+    /// then `dcapi respond` with `doc` and its `device_key` at
+    /// 2026-11-29T12:00:00Z, the files in `dir`.
+    pub fn new(dir: &Path, origin: &str, elements: &[&str], device_key: &Path, doc: &Path) -> Self {
+        let exchange = Self {
+            request: dir.join("req.json"),
+            reader_key: dir.join("reader.key.pem"),
+            response: dir.join("resp.json"),
+        };
+        let mut args = vec![
+            "dcapi",
+            "request",
+            "--origin",
+            origin,
+            "--doc-type",
+            "org.iso.18013.5.1.mDL",
+        ];
+        for element in elements {
+            args.extend(["--element", element]);
+        }
+        args.extend([
+            "--out",
+            p(&exchange.request),
+            "--key-out",
+            p(&exchange.reader_key),
+        ]);
+        ok(&args);
+        ok(&[
+            "dcapi",
+            "respond",
+            "--request",
+            p(&exchange.request),
+            "--origin",
+            origin,
+            "--device-key",
+            p(device_key),
+            "--at",
+            "2026-11-29T12:00:00Z",
+            "--out",
+            p(&exchange.response),
+            p(doc),
+        ]);
+        exchange
+    }
+
+    /// `dcapi verify --json` of the answer as come to `origin`, trusting the
+    /// IACA in `trust` at 2026-11-29T12:00:00Z, `extra` arguments before the
+    /// answer: (exit status, output).
+    pub fn verify(
+        &self,
+        origin: &str,
+        trust: &Path,
+        extra: &[&str],
+    ) -> (Option<i32>, serde_json::Value) {
+        let mut args = vec![
+            "dcapi",
+            "verify",
+            "--request",
+            p(&self.request),
+            "--key",
+            p(&self.reader_key),
+            "--origin",
+            origin,
+            "--trust",
+            p(trust),
+            "--at",
+            "2026-11-29T12:00:00Z",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        args.push(p(&self.response));
+        run_json(&args)
+    }
+}
