@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{device_key, new_authority, ok, p, run, temp_dir, usage_error};
+use common::{device_key, json_exiting, new_authority, ok, ok_json, p, temp_dir, usage_error};
 
 #[test]
 fn a_batch_of_copies_shares_nothing_but_the_claims() {
@@ -67,7 +67,7 @@ fn a_batch_of_copies_shares_nothing_but_the_claims() {
     for key in &keys {
         args.extend(["--device-key", p(key)]);
     }
-    let json: serde_json::Value = serde_json::from_str(&ok(&args)).unwrap();
+    let json = ok_json(&args);
     let copies = json["copies"].as_array().unwrap();
     assert_eq!(copies.len(), 3);
 
@@ -80,7 +80,7 @@ fn a_batch_of_copies_shares_nothing_but_the_claims() {
             seen.insert(("idx", copy["statusList"]["idx"].to_string())),
             "shared index"
         );
-        let verified: serde_json::Value = serde_json::from_str(&ok(&[
+        let verified = ok_json(&[
             "verify",
             "--trust",
             p(&ua.join("iaca.pem")),
@@ -89,8 +89,7 @@ fn a_batch_of_copies_shares_nothing_but_the_claims() {
             "--allow-missing-status",
             "--json",
             p(&file),
-        ]))
-        .unwrap();
+        ]);
         assert_eq!(verified["valid"], true, "{verified}");
         assert_eq!(
             verified["claims"]["org.iso.18013.5.1"]["family_name"],
@@ -126,9 +125,7 @@ fn a_batch_of_copies_shares_nothing_but_the_claims() {
     // error is JSON).
     let mut two = args.clone();
     two[2] = "2";
-    let out = run(&two);
-    assert_eq!(out.status.code(), Some(2));
-    let error: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let error = json_exiting(2, &two);
     assert_eq!(error["error"]["code"], "invalid_argument");
     assert_eq!(
         error["error"]["message"],

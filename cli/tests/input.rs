@@ -9,7 +9,7 @@ mod external;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use common::{EXTERNAL, ok, p, run, run_with_stdin, temp_dir};
+use common::{EXTERNAL, json_exiting, ok, p, run, run_with_stdin, temp_dir, usage_error};
 
 fn annex_d(relative: &str) -> String {
     format!("{EXTERNAL}/iso18013-5-annex-d/{relative}")
@@ -102,9 +102,7 @@ fn the_annex_d_response_verifies_in_every_encoding() {
     args.extend(["--input-format", "binary"]);
     // With --json the usage error is JSON on stdout; the first file read
     // (the certificate, hex text) is the one named.
-    let out = run(&args);
-    assert_eq!(out.status.code(), Some(2));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = json_exiting(2, &args);
     assert_eq!(json["valid"], false);
     assert_eq!(json["error"]["code"], "invalid_argument");
     let message = json["error"]["message"].as_str().unwrap();
@@ -130,9 +128,7 @@ fn a_huge_text_input_is_read_only_up_to_the_limit() {
     // 20 MiB, more than twice the limit.
     let huge = dir.join("huge.hex");
     std::fs::write(&huge, "a0".repeat(10 << 20)).unwrap();
-    let out = run(&["inspect", p(&huge)]);
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = usage_error(&["inspect", p(&huge)]);
     assert!(stderr.contains("cbor_too_large"), "{stderr}");
     assert!(stderr.contains("8388609 bytes"), "{stderr}");
 }

@@ -7,10 +7,10 @@ mod common;
 #[path = "../../tests/common/external.rs"]
 mod external;
 
-use common::{EXTERNAL, new_operator, ok, p, sign_list, temp_dir, usage_error};
+use common::{EXTERNAL, new_operator, ok, ok_json, p, sign_list, temp_dir, usage_error};
 
 fn inspect_json(path: &str) -> serde_json::Value {
-    let json: serde_json::Value = serde_json::from_str(&ok(&["inspect", "--json", path])).unwrap();
+    let json = ok_json(&["inspect", "--json", path]);
     assert_eq!(json["unverified"], true, "{path}");
     json
 }

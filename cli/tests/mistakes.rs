@@ -6,7 +6,9 @@ mod common;
 #[path = "../../tests/common/external.rs"]
 mod external;
 
-use common::{EXTERNAL, device_key, new_authority, p, run, temp_dir, usage_error};
+use common::{
+    EXTERNAL, device_key, issue_licence_args, json_exiting, new_authority, p, temp_dir, usage_error,
+};
 
 fn annex_d(relative: &str) -> String {
     format!("{EXTERNAL}/iso18013-5-annex-d/{relative}")
@@ -81,23 +83,7 @@ fn issue_refuses_a_doc_type_the_authority_does_not_list_before_signing() {
     let claims = dir.join("claims.json");
     std::fs::write(&claims, "{}").unwrap();
     let out = dir.join("licence.cbor");
-    let stderr = usage_error(&[
-        "issue",
-        "--authority",
-        p(&authority),
-        "--doc-type",
-        "org.iso.18013.5.1.mDL",
-        "--claims",
-        p(&claims),
-        "--device-key",
-        p(&public),
-        "--valid-from",
-        "2026-11-01T00:00:00Z",
-        "--valid-until",
-        "2027-11-01T00:00:00Z",
-        "--out",
-        p(&out),
-    ]);
+    let stderr = usage_error(&issue_licence_args(&authority, &claims, &public, &out, &[]));
     assert!(
         stderr.contains(
             "may not issue org.iso.18013.5.1.mDL: its authority.json lists org.iso.7367.1.mVRC"
@@ -111,15 +97,14 @@ fn issue_refuses_a_doc_type_the_authority_does_not_list_before_signing() {
 fn with_json_usage_and_file_errors_are_json() {
     let dir = temp_dir("mistake-json");
     let missing = dir.join("missing.cbor");
-    let out = run(&["verify", "--trust", p(&missing), "--json", p(&missing)]);
-    assert_eq!(out.status.code(), Some(2));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = json_exiting(
+        2,
+        &["verify", "--trust", p(&missing), "--json", p(&missing)],
+    );
     assert_eq!(json["valid"], false);
     assert_eq!(json["format"], "docbridge-verification/1");
     assert_eq!(json["error"]["code"], "io");
 
-    let out = run(&["verify", "--json", "--no-such-option", "x"]);
-    assert_eq!(out.status.code(), Some(2));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = json_exiting(2, &["verify", "--json", "--no-such-option", "x"]);
     assert_eq!(json["error"]["code"], "invalid_argument");
 }

@@ -16,8 +16,8 @@ use docbridge::{Certificate, SoftwareKey};
 use time::macros::datetime;
 
 use common::{
-    EXTERNAL, device_key, issue_licence, new_authority, new_operator, ok, p, run, sign_list,
-    temp_dir,
+    EXTERNAL, device_key, issue_licence, json_exiting, new_authority, new_operator, ok, ok_json, p,
+    run_json, sign_list, temp_dir,
 };
 
 fn vical_path(name: &str) -> String {
@@ -143,18 +143,19 @@ fn the_real_vicals_show_and_verify() {
     }
 
     // The AAMVA VICAL under the Austroads root: refused, with its code.
-    let out = run(&[
-        "trust-list",
-        "verify",
-        "--vical-root",
-        &vical_path("VicalParserTest_austroads_vical_root.pem"),
-        "--at",
-        "2025-11-18T18:40:00Z",
-        "--json",
-        &vical_path("aamva-vical-2025-11-18-1763491092481.cbor"),
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = json_exiting(
+        1,
+        &[
+            "trust-list",
+            "verify",
+            "--vical-root",
+            &vical_path("VicalParserTest_austroads_vical_root.pem"),
+            "--at",
+            "2025-11-18T18:40:00Z",
+            "--json",
+            &vical_path("aamva-vical-2025-11-18-1763491092481.cbor"),
+        ],
+    );
     assert_eq!(json["error"]["code"], "trust_list_untrusted_operator");
 }
 
@@ -225,7 +226,7 @@ fn verify_trusts_a_vicals_authorities_for_its_doc_types() {
     .unwrap();
     let root = operator.join("root.pem");
     let verdict = |vical: &std::path::Path, root: &str| {
-        let out = run(&[
+        run_json(&[
             "verify",
             "--vical",
             p(vical),
@@ -235,9 +236,7 @@ fn verify_trusts_a_vicals_authorities_for_its_doc_types() {
             "2026-11-29T12:00:00Z",
             "--json",
             p(&doc),
-        ]);
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        (out.status.code(), json)
+        ])
     };
 
     let (status, json) = verdict(&mdl, p(&root));
@@ -311,7 +310,7 @@ fn the_authority_is_named_the_same_whatever_the_trust_source() {
         let mut args = vec!["verify"];
         args.extend_from_slice(trust);
         args.extend(["--at", "2026-11-29T12:00:00Z", "--json", p(&doc)]);
-        let json: serde_json::Value = serde_json::from_str(&ok(&args)).unwrap();
+        let json = ok_json(&args);
         assert_eq!(json["valid"], true, "{json}");
         (
             json["authority"].clone(),
