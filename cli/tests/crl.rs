@@ -2,6 +2,8 @@
 
 mod common;
 
+use std::path::Path;
+
 use docbridge::Certificate;
 use docbridge::x509::crl::{Crl, RevocationReason};
 
@@ -9,6 +11,30 @@ use common::{
     device_key, issue_ua_licence, json_exiting, new_authority_with_alg, ok, ok_json, p, run,
     run_json, temp_dir, usage_error, verify_json_args,
 };
+
+/// The arguments of `crl revoke` of the Document Signer certificate `ds`
+/// of `authority` in `crl` for `reason`, `extra` arguments after them.
+fn revoke_args<'a>(
+    crl: &'a Path,
+    authority: &'a Path,
+    ds: &'a Path,
+    reason: &'a str,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec![
+        "crl",
+        "revoke",
+        p(crl),
+        "--authority",
+        p(authority),
+        "--certificate",
+        p(ds),
+        "--reason",
+        reason,
+    ];
+    args.extend_from_slice(extra);
+    args
+}
 
 #[test]
 fn new_revoke_show() {
@@ -30,16 +56,7 @@ fn new_revoke_show() {
     assert_eq!(first.number_u64(), Some(1));
 
     let ds = ua.join("ds.pem");
-    let mut args = vec![
-        "crl",
-        "revoke",
-        p(&crl),
-        "--authority",
-        p(&ua),
-        "--certificate",
-        p(&ds),
-        "--reason",
-        "keyCompromise",
+    let revoke_times = [
         "--date",
         "2026-11-10T00:00:00Z",
         "--this-update",
@@ -47,7 +64,7 @@ fn new_revoke_show() {
         "--next-update",
         "2026-12-10T00:00:00Z",
     ];
-    let said = ok(&args);
+    let said = ok(&revoke_args(&crl, &ua, &ds, "keyCompromise", &revoke_times));
     assert!(said.contains("keyCompromise"), "{said}");
     let second = Crl::load(&std::fs::read(&crl).unwrap()).unwrap();
     let ds_cert = &Certificate::load_one(&std::fs::read(&ds).unwrap()).unwrap();
@@ -55,8 +72,7 @@ fn new_revoke_show() {
     assert_eq!(entry.reason, Some(RevocationReason::KeyCompromise));
     assert_eq!(second.number_u64(), Some(2));
     // Revoking again replaces the entry instead of listing it twice.
-    args[8] = "superseded";
-    ok(&args);
+    ok(&revoke_args(&crl, &ua, &ds, "superseded", &revoke_times));
     let third = Crl::load(&std::fs::read(&crl).unwrap()).unwrap();
     assert_eq!(third.revoked().len(), 1);
     assert_eq!(third.number_u64(), Some(3));
@@ -196,21 +212,18 @@ fn verify_with_crls_and_identifier_lists() {
         "not_checked"
     );
     // Revoke the Document Signer: refused with its code.
-    ok(&[
-        "crl",
-        "revoke",
-        p(&crl),
-        "--authority",
-        p(&ua),
-        "--certificate",
-        p(&ua.join("ds.pem")),
-        "--reason",
+    ok(&revoke_args(
+        &crl,
+        &ua,
+        &ua.join("ds.pem"),
         "keyCompromise",
-        "--this-update",
-        "2026-11-20T00:00:00Z",
-        "--next-update",
-        "2026-12-20T00:00:00Z",
-    ]);
+        &[
+            "--this-update",
+            "2026-11-20T00:00:00Z",
+            "--next-update",
+            "2026-12-20T00:00:00Z",
+        ],
+    ));
     let (status, json) = verify(&["--crl", &keyed]);
     assert_eq!(status, Some(1));
     assert_eq!(json["error"]["code"], "certificate_revoked");
@@ -302,19 +315,7 @@ fn a_crl_signer_certified_by_the_iaca_signs_new_and_revoke() {
         Err("crl_signature_invalid")
     );
     let ds = ua.join("ds.pem");
-    let mut args = vec![
-        "crl",
-        "revoke",
-        p(&crl),
-        "--authority",
-        p(&ua),
-        "--certificate",
-        p(&ds),
-        "--reason",
-        "keyCompromise",
-    ];
-    args.extend(signer_arg);
-    ok(&args);
+    ok(&revoke_args(&crl, &ua, &ds, "keyCompromise", &signer_arg));
     let second = Crl::load(&std::fs::read(&crl).unwrap()).unwrap();
     assert!(second.verify_signed_by(&signer).is_ok());
     assert_eq!(second.number_u64(), Some(2));
