@@ -6,6 +6,8 @@ mod external;
 
 mod common;
 
+use std::path::{Path, PathBuf};
+
 use common::{
     SIGNED, device_key, device_key_with_alg, file_mode, issue_licence_args, issue_ua_licence,
     json_exiting, new_authority_with_alg, ok, ok_json, p, run, temp_dir, ua_licence_claims,
@@ -123,16 +125,21 @@ fn annex_d_file(relative: &str) -> Vec<u8> {
     hex::decode(text.trim()).unwrap()
 }
 
+/// The Annex D vector `relative` (hex) written as bytes to `dir/name`.
+fn annex_d_copy(dir: &Path, name: &str, relative: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, annex_d_file(relative)).unwrap();
+    path
+}
+
 #[test]
 fn annex_d_verifies_through_the_command_line() {
     if !external::available(ANNEX_D) {
         return;
     }
     let dir = temp_dir("annex-d");
-    let iaca = dir.join("utopia-iaca.der");
-    std::fs::write(&iaca, annex_d_file("nl-wallet/iaca_root_cert.der.hex")).unwrap();
-    let doc = dir.join("issuer_signed.cbor");
-    std::fs::write(&doc, annex_d_file("isomdl/issuer_signed.hex")).unwrap();
+    let iaca = annex_d_copy(&dir, "utopia-iaca.der", "nl-wallet/iaca_root_cert.der.hex");
+    let doc = annex_d_copy(&dir, "issuer_signed.cbor", "isomdl/issuer_signed.hex");
 
     let json = ok_json(&verify_json_args(&iaca, "2021-06-01T00:00:00Z", &[], &doc));
     assert_eq!(json["valid"], true);
@@ -160,8 +167,7 @@ fn garbage_input_is_a_clear_refusal_not_a_crash() {
         return;
     }
     let dir = temp_dir("garbage");
-    let iaca = dir.join("iaca.der");
-    std::fs::write(&iaca, annex_d_file("nl-wallet/iaca_root_cert.der.hex")).unwrap();
+    let iaca = annex_d_copy(&dir, "iaca.der", "nl-wallet/iaca_root_cert.der.hex");
     let doc = dir.join("garbage.cbor");
     std::fs::write(&doc, [0x5a, 0xff, 0xff, 0xff, 0xff, 0x00]).unwrap();
     let json = json_exiting(1, &["verify", "--trust", p(&iaca), "--json", p(&doc)]);
@@ -254,16 +260,13 @@ fn annex_d_device_response_verifies_through_the_command_line() {
         return;
     }
     let dir = temp_dir("annex-d-response");
-    let iaca = dir.join("utopia-iaca.der");
-    std::fs::write(&iaca, annex_d_file("nl-wallet/iaca_root_cert.der.hex")).unwrap();
-    let response = dir.join("device_response.cbor");
-    std::fs::write(&response, annex_d_file("multipaz/device_response.hex")).unwrap();
-    let transcript = dir.join("transcript.bin");
-    std::fs::write(
-        &transcript,
-        annex_d_file("multipaz/session_transcript_bytes.hex"),
-    )
-    .unwrap();
+    let iaca = annex_d_copy(&dir, "utopia-iaca.der", "nl-wallet/iaca_root_cert.der.hex");
+    let response = annex_d_copy(&dir, "device_response.cbor", "multipaz/device_response.hex");
+    let transcript = annex_d_copy(
+        &dir,
+        "transcript.bin",
+        "multipaz/session_transcript_bytes.hex",
+    );
     let reader_key = dir.join("reader.key.pem");
     let d = annex_d_file("multipaz/ephemeral_reader_key_d.hex");
     let key = docbridge::SoftwareKey::from_secret_bytes(docbridge::Algorithm::Es256, &d).unwrap();
