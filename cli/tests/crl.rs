@@ -126,30 +126,25 @@ fn new_revoke_show() {
         "--out",
         p(&der),
     ]);
-    ok(&[
-        "crl",
-        "revoke",
-        p(&der),
-        "--authority",
-        p(&pl),
-        "--serial",
-        "0x2a",
-    ]);
+    let revoke_serial = |serial: &'static str| {
+        [
+            "crl",
+            "revoke",
+            p(&der),
+            "--authority",
+            p(&pl),
+            "--serial",
+            serial,
+        ]
+    };
+    ok(&revoke_serial("0x2a"));
     let bytes = std::fs::read(&der).unwrap();
     assert_eq!(bytes.first(), Some(&0x30));
     assert_eq!(
         Crl::from_der(&bytes).unwrap().revoked()[0].serial,
         vec![0x2a]
     );
-    usage_error(&[
-        "crl",
-        "revoke",
-        p(&der),
-        "--authority",
-        p(&pl),
-        "--serial",
-        "zz",
-    ]);
+    usage_error(&revoke_serial("zz"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
