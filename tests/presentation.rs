@@ -251,6 +251,26 @@ fn verify_one(
     outcome.into_first()
 }
 
+/// Verifies `bytes` at `now` under `session`, checking a deviceMac with
+/// `reader_key` when one is given, and returns the first document's outcome.
+fn verify_first(
+    verifier: &Verifier,
+    bytes: &[u8],
+    session: &[u8],
+    now: OffsetDateTime,
+    reader_key: Option<&SoftwareKey>,
+) -> docbridge::Result<VerifiedDocument> {
+    let reader_secret = reader_key.map(p256_secret);
+    let mut options = VerifyOptions::at(now).transcript(session);
+    if let Some(secret) = &reader_secret {
+        options = options.reader_key(secret);
+    }
+    verifier
+        .verify_response(bytes, &options)
+        .unwrap()
+        .into_first()
+}
+
 /// namespace -> element identifiers of a verified document.
 fn element_ids(verified: &VerifiedDocument) -> BTreeMap<String, Vec<String>> {
     verified
@@ -853,11 +873,10 @@ fn an_empty_response_is_document_not_returned() {
 
     // No documents and no document errors at all.
     let bare = response_bytes(Vec::new());
-    let outcome = setup
-        .verifier
-        .verify_response(&bare, &VerifyOptions::at(NOW).transcript(&session))
-        .unwrap();
-    assert_eq!(code(outcome.into_first()), "document_not_returned");
+    assert_eq!(
+        code(verify_first(&setup.verifier, &bare, &session, NOW, None)),
+        "document_not_returned"
+    );
 }
 
 // ----- 4. device authentication errors -----
@@ -1547,16 +1566,13 @@ fn issuer_auth_still_applies_inside_a_response() {
     );
     // Outside the MSO validity.
     assert_eq!(
-        code(
-            setup
-                .verifier
-                .verify_response(
-                    &bytes,
-                    &VerifyOptions::at(datetime!(2027-12-01 0:00 UTC)).transcript(&session)
-                )
-                .unwrap()
-                .into_first()
-        ),
+        code(verify_first(
+            &setup.verifier,
+            &bytes,
+            &session,
+            datetime!(2027-12-01 0:00 UTC),
+            None
+        )),
         "expired"
     );
 }
@@ -1679,17 +1695,13 @@ fn annex_d_device_mac_under_another_transcript_is_device_mac_invalid() {
         proximity_transcript(3),
     ] {
         assert_eq!(
-            code(
-                verifier
-                    .verify_response(
-                        &response,
-                        &VerifyOptions::at(ANNEX_D_NOW)
-                            .transcript(&other)
-                            .reader_key(&p256_secret(&reader_key))
-                    )
-                    .unwrap()
-                    .into_first()
-            ),
+            code(verify_first(
+                &verifier,
+                &response,
+                &other,
+                ANNEX_D_NOW,
+                Some(&reader_key)
+            )),
             "device_mac_invalid"
         );
     }
@@ -1708,17 +1720,13 @@ fn annex_d_device_mac_with_another_reader_key_is_device_mac_invalid() {
         device_key(Algorithm::Es256, 700),
     ] {
         assert_eq!(
-            code(
-                verifier
-                    .verify_response(
-                        &response,
-                        &VerifyOptions::at(ANNEX_D_NOW)
-                            .transcript(&session)
-                            .reader_key(&p256_secret(&other))
-                    )
-                    .unwrap()
-                    .into_first()
-            ),
+            code(verify_first(
+                &verifier,
+                &response,
+                &session,
+                ANNEX_D_NOW,
+                Some(&other)
+            )),
             "device_mac_invalid"
         );
     }
@@ -1733,15 +1741,13 @@ fn annex_d_device_mac_without_a_p256_reader_key_is_invalid_argument() {
     let session = hex_file("multipaz/session_transcript_bytes.hex");
     let verifier = utopia_verifier();
     assert_eq!(
-        code(
-            verifier
-                .verify_response(
-                    &response,
-                    &VerifyOptions::at(ANNEX_D_NOW).transcript(&session)
-                )
-                .unwrap()
-                .into_first()
-        ),
+        code(verify_first(
+            &verifier,
+            &response,
+            &session,
+            ANNEX_D_NOW,
+            None
+        )),
         "invalid_argument"
     );
     // A reader key of another curve cannot be passed at all: the options
@@ -1831,22 +1837,10 @@ fn annex_d_request_answered_with_a_device_signature_verifies() {
             && reader.root == reader_root && reader.root_label == "police"
     ));
     let bytes = presentation.response.to_vec().unwrap();
-    let verified = verify_one_at(&utopia_verifier(), &bytes, &session, ANNEX_D_NOW).unwrap();
+    let verified = verify_first(&utopia_verifier(), &bytes, &session, ANNEX_D_NOW, None).unwrap();
     assert!(verified.holder_bound());
     assert_eq!(verified.elements()[MDL_NS].len(), 6);
     assert!(verified.element_errors().is_empty());
-}
-
-fn verify_one_at(
-    verifier: &Verifier,
-    bytes: &[u8],
-    session: &[u8],
-    now: OffsetDateTime,
-) -> docbridge::Result<VerifiedDocument> {
-    verifier
-        .verify_response(bytes, &VerifyOptions::at(now).transcript(session))
-        .unwrap()
-        .into_first()
 }
 
 #[test]
@@ -1950,6 +1944,20 @@ fn device_mac_with(
         .build()
 }
 
+/// The EMacKey the setup's holder agrees with `reader_key` under `session`.
+fn holder_emac_key(
+    setup: &Setup,
+    reader_key: &SoftwareKey,
+    session: &[u8],
+) -> zeroize::Zeroizing<[u8; 32]> {
+    derive_emac_key(
+        &p256_secret(&setup.device),
+        &reader_key.public_key(),
+        session,
+    )
+    .unwrap()
+}
+
 fn with_device_auth(document: &Document, auth: DeviceAuth) -> Vec<u8> {
     response_bytes(vec![Document::new(
         document.doc_type().into(),
@@ -1968,25 +1976,11 @@ fn a_device_mac_made_by_the_holder_verifies_and_binds_to_session_and_reader() {
         .response
         .documents
         .remove(0);
-    let emac_key = derive_emac_key(
-        &p256_secret(&setup.device),
-        &reader_key.public_key(),
-        &session,
-    )
-    .unwrap();
+    let emac_key = holder_emac_key(&setup, &reader_key, &session);
     let mac = device_mac(&emac_key, iana::Algorithm::HMAC_256_256, &session, MDL);
     let bytes = with_device_auth(&document, DeviceAuth::Mac(mac.clone()));
     let verify = |bytes: &[u8], session: &[u8], key: Option<&SoftwareKey>| {
-        let key = key.map(p256_secret);
-        let mut options = VerifyOptions::at(NOW).transcript(session);
-        if let Some(key) = &key {
-            options = options.reader_key(key);
-        }
-        setup
-            .verifier
-            .verify_response(bytes, &options)
-            .unwrap()
-            .into_first()
+        verify_first(&setup.verifier, bytes, session, NOW, key)
     };
     let verified = verify(&bytes, &session, Some(&reader_key)).unwrap();
     assert!(verified.holder_bound());
@@ -2093,17 +2087,13 @@ fn a_device_mac_for_a_non_p256_device_key_is_session_unsupported_curve() {
         let mac = device_mac(&[7; 32], iana::Algorithm::HMAC_256_256, &session, MDL);
         let reader_key = device_key(Algorithm::Es256, 63);
         assert_eq!(
-            code(
-                verifier(&[&ua])
-                    .verify_response(
-                        &with_device_auth(&document, DeviceAuth::Mac(mac)),
-                        &VerifyOptions::at(NOW)
-                            .transcript(&session)
-                            .reader_key(&p256_secret(&reader_key))
-                    )
-                    .unwrap()
-                    .into_first()
-            ),
+            code(verify_first(
+                &verifier(&[&ua]),
+                &with_device_auth(&document, DeviceAuth::Mac(mac)),
+                &session,
+                NOW,
+                Some(&reader_key)
+            )),
             "session_unsupported_curve",
             "{alg:?}"
         );
@@ -2429,24 +2419,16 @@ fn attached_payloads_in_reader_auth_device_signature_and_device_mac_are_cose_mal
 
     // deviceMac: a valid tag, with the payload attached.
     let reader_key = device_key(Algorithm::Es256, 71);
-    let emac_key = derive_emac_key(
-        &p256_secret(&setup.device),
-        &reader_key.public_key(),
-        &session,
-    )
-    .unwrap();
+    let emac_key = holder_emac_key(&setup, &reader_key, &session);
     let mut mac = device_mac(&emac_key, iana::Algorithm::HMAC_256_256, &session, MDL);
     let verify_mac = |mac: coset::CoseMac0| {
-        setup
-            .verifier
-            .verify_response(
-                &with_device_auth(&document, DeviceAuth::Mac(mac)),
-                &VerifyOptions::at(NOW)
-                    .transcript(&session)
-                    .reader_key(&p256_secret(&reader_key)),
-            )
-            .unwrap()
-            .into_first()
+        verify_first(
+            &setup.verifier,
+            &with_device_auth(&document, DeviceAuth::Mac(mac)),
+            &session,
+            NOW,
+            Some(&reader_key),
+        )
     };
     assert!(verify_mac(mac.clone()).is_ok());
     mac.payload = Some(payload);
@@ -2462,12 +2444,7 @@ fn a_device_mac_with_an_unknown_critical_header_is_refused_like_a_signature() {
         .response
         .documents
         .remove(0);
-    let emac_key = derive_emac_key(
-        &p256_secret(&setup.device),
-        &reader_key.public_key(),
-        &session,
-    )
-    .unwrap();
+    let emac_key = holder_emac_key(&setup, &reader_key, &session);
     // A correct MAC whose protected header makes a private label critical.
     let header = HeaderBuilder::new()
         .algorithm(iana::Algorithm::HMAC_256_256)
