@@ -1171,6 +1171,42 @@ fn presenting_with_another_key_is_invalid_key() {
 
 // ----- 4. reader authentication errors -----
 
+/// The setup holder answers `request` under `session`, checking the reader
+/// against `roots`: requiring reader authentication must fail with
+/// `expected`, and flagging it must answer with the reader reported
+/// unauthenticated for `expected`. Returns the flagged presentation.
+fn require_refuses_and_flag_reports(
+    setup: &Setup,
+    request: &DeviceRequest,
+    session: &[u8],
+    roots: &[Certificate],
+    expected: &'static str,
+) -> Presentation {
+    let wallet = std::slice::from_ref(&setup.licence);
+    assert_eq!(
+        code(present(
+            wallet,
+            request,
+            session,
+            &setup.device,
+            ReaderCheck::Require(&labelled(roots)),
+            NOW
+        )),
+        expected
+    );
+    let flagged = present(
+        wallet,
+        request,
+        session,
+        &setup.device,
+        ReaderCheck::Flag(&labelled(roots)),
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(flagged.readers, [ReaderStatus::Unauthenticated(expected)]);
+    flagged
+}
+
 #[test]
 fn require_refuses_an_unsigned_request_and_flag_reports_it() {
     let setup = setup();
@@ -1179,31 +1215,8 @@ fn require_refuses_an_unsigned_request_and_flag_reports_it() {
     let session = proximity_transcript(40);
     let request = request(&[items(MDL, MDL_NS, &["family_name"])], None, &session);
     assert!(request.doc_requests()[0].reader_auth().is_none());
-    let wallet = std::slice::from_ref(&setup.licence);
-    assert_eq!(
-        code(present(
-            wallet,
-            &request,
-            &session,
-            &setup.device,
-            ReaderCheck::Require(&labelled(roots)),
-            NOW
-        )),
-        "reader_auth_missing"
-    );
-    let flagged = present(
-        wallet,
-        &request,
-        &session,
-        &setup.device,
-        ReaderCheck::Flag(&labelled(roots)),
-        NOW,
-    )
-    .unwrap();
-    assert_eq!(
-        flagged.readers,
-        [ReaderStatus::Unauthenticated("reader_auth_missing")]
-    );
+    let flagged =
+        require_refuses_and_flag_reports(&setup, &request, &session, roots, "reader_auth_missing");
     assert_eq!(flagged.response.documents.len(), 1);
 }
 
@@ -1235,30 +1248,12 @@ fn a_reader_under_another_root_is_untrusted() {
             .unwrap(),
         stranger.cert
     );
-    let wallet = std::slice::from_ref(&setup.licence);
-    assert_eq!(
-        code(present(
-            wallet,
-            &request,
-            &session,
-            &setup.device,
-            ReaderCheck::Require(&labelled(trusted_roots)),
-            NOW
-        )),
-        "untrusted_reader"
-    );
-    let flagged = present(
-        wallet,
+    let flagged = require_refuses_and_flag_reports(
+        &setup,
         &request,
         &session,
-        &setup.device,
-        ReaderCheck::Flag(&labelled(trusted_roots)),
-        NOW,
-    )
-    .unwrap();
-    assert_eq!(
-        flagged.readers,
-        vec![ReaderStatus::Unauthenticated("untrusted_reader")]
+        trusted_roots,
+        "untrusted_reader",
     );
     // Flagged, the holder still answers, and the answer verifies.
     let bytes = flagged.response.to_vec().unwrap();
@@ -1270,7 +1265,7 @@ fn a_reader_under_another_root_is_untrusted() {
     // No roots at all.
     assert_eq!(
         code(present(
-            wallet,
+            std::slice::from_ref(&setup.licence),
             &request,
             &session,
             &setup.device,
@@ -1323,31 +1318,7 @@ fn tampered_items_request_with_the_original_reader_auth_is_signature_invalid() {
         code(doc_request.verify_reader(roots, &session, NOW)),
         "signature_invalid"
     );
-    let wallet = std::slice::from_ref(&setup.licence);
-    assert_eq!(
-        code(present(
-            wallet,
-            &tampered,
-            &session,
-            &setup.device,
-            ReaderCheck::Require(&labelled(roots)),
-            NOW
-        )),
-        "signature_invalid"
-    );
-    let flagged = present(
-        wallet,
-        &tampered,
-        &session,
-        &setup.device,
-        ReaderCheck::Flag(&labelled(roots)),
-        NOW,
-    )
-    .unwrap();
-    assert_eq!(
-        flagged.readers,
-        [ReaderStatus::Unauthenticated("signature_invalid")]
-    );
+    require_refuses_and_flag_reports(&setup, &tampered, &session, roots, "signature_invalid");
 
     // The untouched request verifies; under another transcript it does not.
     let original = DeviceRequest::from_slice(&modest.to_vec().unwrap()).unwrap();
@@ -1383,31 +1354,7 @@ fn a_reader_certificate_without_the_reader_eku_is_certificate_profile() {
         code(request.doc_requests()[0].verify_reader(roots, &session, NOW)),
         "certificate_profile"
     );
-    let wallet = std::slice::from_ref(&setup.licence);
-    assert_eq!(
-        code(present(
-            wallet,
-            &request,
-            &session,
-            &setup.device,
-            ReaderCheck::Require(&labelled(roots)),
-            NOW
-        )),
-        "certificate_profile"
-    );
-    let flagged = present(
-        wallet,
-        &request,
-        &session,
-        &setup.device,
-        ReaderCheck::Flag(&labelled(roots)),
-        NOW,
-    )
-    .unwrap();
-    assert_eq!(
-        flagged.readers,
-        [ReaderStatus::Unauthenticated("certificate_profile")]
-    );
+    require_refuses_and_flag_reports(&setup, &request, &session, roots, "certificate_profile");
 }
 
 #[test]
