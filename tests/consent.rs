@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{MDL_NS, NOW, rng, ukraine, validity, verifier};
+use common::{MDL_NS, NOW, issue_to, licence_holder, rng, ukraine, verifier};
 use docbridge::cbor;
 use docbridge::deps::ciborium::value::Value;
 use docbridge::device_response::ErrorCode;
@@ -17,8 +17,8 @@ use docbridge::holder::{ReportUnreturned, RequestedElement};
 use docbridge::x509::{self, CertificateProfile, CertificateSpec};
 use docbridge::{
     Algorithm, Certificate, Consent, DemoAuthority, DeviceRequest, DrivingLicence, HolderPolicy,
-    Issuer, IssuerSigned, ItemsRequest, ReaderCheck, ReaderRoot, ReaderStatus, ResidencePermit,
-    Signer, SoftwareKey, VehicleRegistration, VerifyOptions, Wallet, present, transcript,
+    IssuerSigned, ItemsRequest, ReaderCheck, ReaderRoot, ReaderStatus, ResidencePermit, Signer,
+    SoftwareKey, VehicleRegistration, VerifyOptions, Wallet, present, transcript,
 };
 
 const MDL: &str = DrivingLicence::DOC_TYPE;
@@ -78,16 +78,7 @@ struct World {
 
 fn world() -> World {
     let ua = ukraine(Algorithm::EdDsa, 1);
-    let device = SoftwareKey::generate(Algorithm::Es256, &mut rng(2));
-    let licence = Issuer::new(&ua.ds_key, &ua.ds_certificate)
-        .unwrap()
-        .issue_document(
-            &samples::driving_licence_ua(),
-            &device.public_key(),
-            &validity(),
-            &mut rng(3),
-        )
-        .unwrap();
+    let (device, licence) = licence_holder(&ua, 2);
     World {
         ua,
         device,
@@ -259,15 +250,12 @@ fn a_consent_to_something_not_offered_is_invalid_argument() {
 fn each_document_is_signed_by_the_signer_holding_its_device_key() {
     let w = world();
     let other_device = SoftwareKey::generate(Algorithm::EdDsa, &mut rng(20));
-    let vrc = Issuer::new(&w.ua.ds_key, &w.ua.ds_certificate)
-        .unwrap()
-        .issue_document(
-            &samples::vehicle_registration_ua(),
-            &other_device.public_key(),
-            &validity(),
-            &mut rng(21),
-        )
-        .unwrap();
+    let vrc = issue_to(
+        &w.ua,
+        &samples::vehicle_registration_ua(),
+        &other_device.public_key(),
+        21,
+    );
     let mut wallet = Wallet::new(vec![w.licence.clone(), vrc]);
     let request = w.request(
         &[
