@@ -87,6 +87,28 @@ fn verify_code(authority: &DemoAuthority, document: &IssuerSigned) -> &'static s
     borrowed
 }
 
+/// The code (see [`verify_code`]) of `name_spaces` under an issuerAuth over
+/// `payload`, signed by the authority's Document Signer with its
+/// certificate in x5chain, the payload attached or `detached`.
+fn ds_signed_payload_code(
+    authority: &DemoAuthority,
+    name_spaces: NameSpaces,
+    payload: &[u8],
+    detached: bool,
+) -> &'static str {
+    let auth = sign1(
+        &authority.ds_key,
+        payload,
+        &Sign1Options {
+            x5chain: vec![authority.ds_certificate.der().to_vec()],
+            detached,
+            ..Sign1Options::default()
+        },
+    )
+    .unwrap();
+    verify_code(authority, &IssuerSigned::new(name_spaces, auth))
+}
+
 /// The code of verifying encoded bytes with a verifier trusting `ua()`.
 fn bytes_code(bytes: &[u8]) -> &'static str {
     code(verifier(&[&ua()]).verify(bytes, &VerifyOptions::at(NOW)))
@@ -581,17 +603,8 @@ fn cbor_not_tag24() {
     // A signed payload that is the MSO itself, not MobileSecurityObjectBytes.
     let ns = honest_name_spaces();
     let payload = cbor::encode(&mso_value(&ns)).unwrap();
-    let auth = sign1(
-        &ua.ds_key,
-        &payload,
-        &Sign1Options {
-            x5chain: vec![ua.ds_certificate.der().to_vec()],
-            ..Sign1Options::default()
-        },
-    )
-    .unwrap();
     assert_eq!(
-        verify_code(&ua, &IssuerSigned::new(ns, auth)),
+        ds_signed_payload_code(&ua, ns, &payload, false),
         "cbor_not_tag24"
     );
 }
@@ -695,18 +708,8 @@ fn cose_malformed() {
         );
     }
     // A detached payload.
-    let auth = sign1(
-        &ua.ds_key,
-        &payload,
-        &Sign1Options {
-            x5chain: vec![ua.ds_certificate.der().to_vec()],
-            detached: true,
-            ..Sign1Options::default()
-        },
-    )
-    .unwrap();
     assert_eq!(
-        verify_code(&ua, &IssuerSigned::new(ns, auth)),
+        ds_signed_payload_code(&ua, ns, &payload, true),
         "cose_malformed"
     );
 }
