@@ -17,8 +17,9 @@ use docbridge::holder::{ReportUnreturned, RequestedElement};
 use docbridge::x509::{self, CertificateProfile, CertificateSpec};
 use docbridge::{
     Algorithm, Certificate, Consent, DemoAuthority, DeviceRequest, DrivingLicence, HolderPolicy,
-    IssuerSigned, ItemsRequest, ReaderCheck, ReaderRoot, ReaderStatus, ResidencePermit, Signer,
-    SoftwareKey, VehicleRegistration, VerifyOptions, Wallet, present, transcript,
+    IssuerSigned, ItemsRequest, Presentation, ReaderCheck, ReaderRoot, ReaderStatus,
+    ResidencePermit, Signer, SoftwareKey, VehicleRegistration, VerifyOptions, Wallet, present,
+    transcript,
 };
 
 const MDL: &str = DrivingLicence::DOC_TYPE;
@@ -115,6 +116,20 @@ impl World {
 
     fn wallet(&self) -> Wallet {
         Wallet::new(vec![self.licence.clone()])
+    }
+
+    /// The licence presented for `request` in one call (`present`), the
+    /// reader not checked.
+    fn present_unchecked(&self, request: &DeviceRequest) -> Presentation {
+        present(
+            std::slice::from_ref(&self.licence),
+            request,
+            &self.session,
+            &self.device,
+            ReaderCheck::Skip,
+            NOW,
+        )
+        .unwrap()
     }
 }
 
@@ -352,16 +367,7 @@ fn nothing_to_disclose_sends_no_document_and_no_mso() {
     }
     // The one-call `present` follows the same rule.
     let request = w.request(&[ItemsRequest::new(MDL)], None);
-    let response = present(
-        std::slice::from_ref(&w.licence),
-        &request,
-        &w.session,
-        &w.device,
-        ReaderCheck::Skip,
-        NOW,
-    )
-    .unwrap()
-    .response;
+    let response = w.present_unchecked(&request).response;
     assert_eq!(keys(&response.to_vec().unwrap()), ["version", "status"]);
 }
 
@@ -471,15 +477,7 @@ fn an_unauthenticated_probe_cannot_tell_a_full_wallet_from_an_empty_one() {
     assert_eq!(keys(&from_full), ["version", "status"]);
 
     // The one-call `present` answers the probe the same way.
-    let presented = present(
-        std::slice::from_ref(&w.licence),
-        &request,
-        &w.session,
-        &w.device,
-        ReaderCheck::Skip,
-        NOW,
-    )
-    .unwrap();
+    let presented = w.present_unchecked(&request);
     assert_eq!(presented.response.to_vec().unwrap(), from_full);
 
     // An authenticated reader is told that no document is returned, the
