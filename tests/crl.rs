@@ -14,7 +14,7 @@ use docbridge::x509::crl::{
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
-use common::{poland, ukraine};
+use common::{certificate_spec, poland, ukraine};
 
 const ISSUED: OffsetDateTime = datetime!(2026-11-01 0:00 UTC);
 const NEXT: OffsetDateTime = datetime!(2026-12-01 0:00 UTC);
@@ -334,21 +334,6 @@ fn crl_unknown_critical_extension() {
     );
 }
 
-/// A certificate spec of `country` and `common_name`, valid over the demo
-/// certificates' period, with no organization and no CRL distribution point.
-fn spec(country: &str, common_name: &str, serial: u64) -> docbridge::x509::CertificateSpec {
-    docbridge::x509::CertificateSpec {
-        common_name: common_name.into(),
-        country: country.into(),
-        organization: None,
-        serial,
-        not_before: common::CERT_FROM,
-        not_after: common::CERT_UNTIL,
-        issuer_contact: None,
-        crl_uri: None,
-    }
-}
-
 /// A root (IACA profile, so it may sign CRLs) and a certificate of
 /// `profile` it issued, both of `country`, from `seed`.
 fn root_and_leaf(
@@ -367,13 +352,13 @@ fn root_and_leaf(
     let root_key = docbridge::SoftwareKey::generate(Algorithm::Es256, &mut rng);
     let leaf_key = docbridge::SoftwareKey::generate(Algorithm::EdDsa, &mut rng);
     let root = create_self_signed(
-        &spec(country, &format!("{name} root"), 1),
+        &certificate_spec(country, &format!("{name} root"), 1),
         CertificateProfile::Iaca,
         &root_key,
     )
     .unwrap();
     let leaf = create_issued(
-        &spec(country, &format!("{name} leaf"), 77),
+        &certificate_spec(country, &format!("{name} leaf"), 77),
         profile,
         &docbridge::Signer::public_key(&leaf_key),
         &root,
@@ -493,7 +478,7 @@ fn chains_are_checked_certificate_by_certificate() {
     let intermediate_key = docbridge::SoftwareKey::generate(Algorithm::EdDsa, &mut rng);
     let leaf_key = docbridge::SoftwareKey::generate(Algorithm::EdDsa, &mut rng);
     let intermediate = create_issued(
-        &spec("UA", "intermediate", 5),
+        &certificate_spec("UA", "intermediate", 5),
         CertificateProfile::Iaca,
         &docbridge::Signer::public_key(&intermediate_key),
         &root,
@@ -501,7 +486,7 @@ fn chains_are_checked_certificate_by_certificate() {
     )
     .unwrap();
     let leaf = create_issued(
-        &spec("UA", "leaf", 6),
+        &certificate_spec("UA", "leaf", 6),
         CertificateProfile::TrustListSigner,
         &docbridge::Signer::public_key(&leaf_key),
         &intermediate,

@@ -12,9 +12,9 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{CERT_FROM, CERT_UNTIL, MDL_NS, NOW, licence_holder, rng, ukraine, verifier};
+use common::{MDL_NS, NOW, certificate_spec, licence_holder, rng, ukraine, verifier};
 use docbridge::report::Report;
-use docbridge::x509::{self, CertificateProfile, CertificateSpec};
+use docbridge::x509::{self, CertificateProfile};
 use docbridge::{
     Algorithm, Consent, DeviceRequest, DrivingLicence, HolderPolicy, ItemsRequest, ResidencePermit,
     SignedTrustList, Signer, SoftwareKey, TrustList, VerifyOptions, Wallet,
@@ -105,16 +105,7 @@ fn a_verified_trust_list() {
     let mut rng = rng(4);
     let root_key = SoftwareKey::generate(Algorithm::Es256, &mut rng);
     let key = SoftwareKey::generate(Algorithm::Es256, &mut rng);
-    let spec = |name: &str, serial: u64| CertificateSpec {
-        common_name: name.into(),
-        country: "UA".into(),
-        organization: None,
-        serial,
-        not_before: CERT_FROM,
-        not_after: CERT_UNTIL,
-        issuer_contact: None,
-        crl_uri: None,
-    };
+    let spec = |name: &str, serial: u64| certificate_spec("UA", name, serial);
     let root = x509::create_self_signed(
         &spec("UA Trust List Root", 1),
         CertificateProfile::Iaca,

@@ -11,6 +11,7 @@ use docbridge::cose::{Sign1Options, sign1};
 use docbridge::deps::ciborium::value::Value;
 use docbridge::documents::DocumentType;
 use docbridge::mso::MSO_VERSION;
+use docbridge::x509::CertificateSpec;
 use docbridge::{
     AcceptancePolicy, Algorithm, DemoAuthority, DigestAlgorithm, DrivingLicence, Elements,
     IssuerSigned, IssuerSignedItem, IssuerSignedItemBytes, PublicKey, ResidencePermit, Sign1,
@@ -43,6 +44,22 @@ pub const ALL_DOC_TYPES: [&str; 3] = [
 
 /// The main namespace of the driving licence.
 pub const MDL_NS: &str = DrivingLicence::NAMESPACE;
+
+/// A certificate spec of `country` and `common_name`, valid from
+/// [`CERT_FROM`] to [`CERT_UNTIL`], with no organization, issuer contact or
+/// CRL distribution point.
+pub fn certificate_spec(country: &str, common_name: &str, serial: u64) -> CertificateSpec {
+    CertificateSpec {
+        common_name: common_name.into(),
+        country: country.into(),
+        organization: None,
+        serial,
+        not_before: CERT_FROM,
+        not_after: CERT_UNTIL,
+        issuer_contact: None,
+        crl_uri: None,
+    }
+}
 
 /// A deterministic RNG.
 pub fn rng(seed: u64) -> ChaCha20Rng {
