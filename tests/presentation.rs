@@ -386,9 +386,15 @@ fn setup() -> Setup {
 /// Presents `wanted` of the setup licence under `session`, reader check skipped.
 fn present_licence(setup: &Setup, wanted: &[&str], session: &[u8]) -> Presentation {
     let request = request(&[items(MDL, MDL_NS, wanted)], None, session);
+    present_unchecked(setup, &request, session)
+}
+
+/// The setup holder's answer to `request` under `session`, reader check
+/// skipped.
+fn present_unchecked(setup: &Setup, request: &DeviceRequest, session: &[u8]) -> Presentation {
     present(
         std::slice::from_ref(&setup.licence),
-        &request,
+        request,
         session,
         &setup.device,
         ReaderCheck::Skip,
@@ -749,15 +755,7 @@ fn a_missing_element_is_reported_not_invented() {
         None,
         &session,
     );
-    let presentation = present(
-        std::slice::from_ref(&setup.licence),
-        &request,
-        &session,
-        &setup.device,
-        ReaderCheck::Skip,
-        NOW,
-    )
-    .unwrap();
+    let presentation = present_unchecked(&setup, &request, &session);
     let expected: ElementErrors = BTreeMap::from([
         (
             MDL_NS.to_string(),
@@ -793,15 +791,7 @@ fn a_doc_type_the_wallet_lacks_is_reported_only_to_authenticated_readers() {
         items(MDL, MDL_NS, &["family_name"]),
     ];
     // An unauthenticated reader learns nothing about what the wallet lacks.
-    let unsigned = present(
-        std::slice::from_ref(&setup.licence),
-        &request(&asked, None, &session),
-        &session,
-        &setup.device,
-        ReaderCheck::Skip,
-        NOW,
-    )
-    .unwrap();
+    let unsigned = present_unchecked(&setup, &request(&asked, None, &session), &session);
     assert!(unsigned.response.document_errors.is_empty());
     assert_eq!(unsigned.response.documents.len(), 1);
     // The police reader, authenticated, is told.
@@ -842,15 +832,7 @@ fn an_empty_response_is_document_not_returned() {
         None,
         &session,
     );
-    let presentation = present(
-        std::slice::from_ref(&setup.licence),
-        &request,
-        &session,
-        &setup.device,
-        ReaderCheck::Skip,
-        NOW,
-    )
-    .unwrap();
+    let presentation = present_unchecked(&setup, &request, &session);
     assert!(presentation.response.documents.is_empty());
     let bytes = presentation.response.to_vec().unwrap();
     let keys: Vec<String> = match cbor::decode(&bytes).unwrap() {
@@ -2143,30 +2125,25 @@ fn reader_auth_without_a_certificate_or_by_another_key_is_refused() {
         code(no_chain.doc_requests()[0].verify_reader(roots, &session, NOW)),
         "x5chain_missing"
     );
-    // The reader's certificate, someone else's key.
-    let impostor = device_key(Algorithm::Es256, 91);
-    let forged = DeviceRequest::build(
-        &wanted,
-        Some((&impostor, std::slice::from_ref(&reader.cert))),
-        &session,
-    )
-    .unwrap();
-    assert_eq!(
-        code(forged.doc_requests()[0].verify_reader(roots, &session, NOW)),
-        "signature_invalid"
-    );
-    // The same with a key of another algorithm.
-    let impostor = device_key(Algorithm::EdDsa, 92);
-    let forged = DeviceRequest::build(
-        &wanted,
-        Some((&impostor, std::slice::from_ref(&reader.cert))),
-        &session,
-    )
-    .unwrap();
-    assert_eq!(
-        code(forged.doc_requests()[0].verify_reader(roots, &session, NOW)),
-        "algorithm_key_mismatch"
-    );
+    // The reader's certificate, someone else's key; then the same with a
+    // key of another algorithm.
+    for (alg, seed, expected) in [
+        (Algorithm::Es256, 91, "signature_invalid"),
+        (Algorithm::EdDsa, 92, "algorithm_key_mismatch"),
+    ] {
+        let impostor = device_key(alg, seed);
+        let forged = DeviceRequest::build(
+            &wanted,
+            Some((&impostor, std::slice::from_ref(&reader.cert))),
+            &session,
+        )
+        .unwrap();
+        assert_eq!(
+            code(forged.doc_requests()[0].verify_reader(roots, &session, NOW)),
+            expected,
+            "{alg:?}"
+        );
+    }
 }
 
 #[test]
