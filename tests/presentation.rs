@@ -27,9 +27,9 @@ use docbridge::x509::{self, CertificateProfile, CertificateSpec};
 use docbridge::{
     AcceptancePolicy, Algorithm, Certificate, Claims, DemoAuthority, DeviceRequest, DeviceResponse,
     Document, DrivingLicence, IssueOptions, Issuer, IssuerSigned, IssuingAuthority, ItemsRequest,
-    Presentation, ReaderCheck, ReaderIdentity, ReaderRoot, ReaderStatus, ResidencePermit, Signer,
-    SoftwareKey, TrustedAuthorities, ValidityInfo, VehicleRegistration, VerifiedDocument, Verifier,
-    present, transcript,
+    Presentation, ReaderCheck, ReaderIdentity, ReaderRoot, ReaderStatus, ResidencePermit,
+    ResponseVerification, Signer, SoftwareKey, TrustedAuthorities, ValidityInfo,
+    VehicleRegistration, VerifiedDocument, Verifier, present, transcript,
 };
 use hmac::{KeyInit, Mac};
 use rand_chacha::ChaCha20Rng;
@@ -238,15 +238,20 @@ fn code<T: std::fmt::Debug>(result: docbridge::Result<T>) -> &'static str {
     }
 }
 
+/// Verifies the response `bytes` at `NOW` under `session`.
+fn verify_at_now(verifier: &Verifier, bytes: &[u8], session: &[u8]) -> ResponseVerification {
+    verifier
+        .verify_response(bytes, &VerifyOptions::at(NOW).transcript(session))
+        .unwrap()
+}
+
 /// Verifies `bytes` and returns the single document's outcome.
 fn verify_one(
     verifier: &Verifier,
     bytes: &[u8],
     session: &[u8],
 ) -> docbridge::Result<VerifiedDocument> {
-    let outcome = verifier
-        .verify_response(bytes, &VerifyOptions::at(NOW).transcript(session))
-        .unwrap();
+    let outcome = verify_at_now(verifier, bytes, session);
     assert_eq!(outcome.documents.len(), 1);
     outcome.into_first()
 }
@@ -490,9 +495,7 @@ fn round_trip_every_device_and_ds_algorithm_transcript_and_reader_check() {
                     assert_eq!(document.device_signed().name_spaces_bytes(), [0xa0]);
 
                     let bytes = presentation.response.to_vec().unwrap();
-                    let outcome = verifier
-                        .verify_response(&bytes, &VerifyOptions::at(NOW).transcript(&session))
-                        .unwrap();
+                    let outcome = verify_at_now(&verifier, &bytes, &session);
                     assert_eq!(outcome.status, ResponseStatus::Ok, "{context}");
                     assert!(outcome.document_errors.is_empty(), "{context}");
                     let verified = outcome
@@ -547,9 +550,7 @@ fn two_documents_in_one_response_verify_in_request_order() {
         [ReaderStatus::NotChecked, ReaderStatus::NotChecked]
     );
     let bytes = presentation.response.to_vec().unwrap();
-    let outcome = verifier(&[&ua])
-        .verify_response(&bytes, &VerifyOptions::at(NOW).transcript(&session))
-        .unwrap();
+    let outcome = verify_at_now(&verifier(&[&ua]), &bytes, &session);
     assert_eq!(outcome.documents.len(), 2);
     let verified: Vec<VerifiedDocument> =
         outcome.documents.into_iter().map(|d| d.unwrap()).collect();
@@ -810,10 +811,7 @@ fn a_doc_type_the_wallet_lacks_is_reported_only_to_authenticated_readers() {
     );
     assert_eq!(presentation.response.documents.len(), 1);
     let bytes = presentation.response.to_vec().unwrap();
-    let outcome = setup
-        .verifier
-        .verify_response(&bytes, &VerifyOptions::at(NOW).transcript(&session))
-        .unwrap();
+    let outcome = verify_at_now(&setup.verifier, &bytes, &session);
     assert_eq!(outcome.status, ResponseStatus::Ok);
     assert_eq!(
         outcome.document_errors,
@@ -845,10 +843,7 @@ fn an_empty_response_is_document_not_returned() {
     // An unauthenticated reader is not told which document is missing.
     assert_eq!(keys, ["version", "status"]);
     assert!(!contains(&bytes, b"Shevchenko"));
-    let outcome = setup
-        .verifier
-        .verify_response(&bytes, &VerifyOptions::at(NOW).transcript(&session))
-        .unwrap();
+    let outcome = verify_at_now(&setup.verifier, &bytes, &session);
     assert!(outcome.documents.is_empty());
     assert!(outcome.document_errors.is_empty());
     assert_eq!(code(outcome.into_first()), "document_not_returned");
@@ -1429,19 +1424,13 @@ fn an_issuer_signed_item_swapped_between_documents_is_digest_mismatch() {
         )
     };
     let bytes = response_bytes(vec![swap(&doc_a, item_b), swap(&doc_b, item_a)]);
-    let outcome = setup
-        .verifier
-        .verify_response(&bytes, &VerifyOptions::at(NOW).transcript(&session))
-        .unwrap();
+    let outcome = verify_at_now(&setup.verifier, &bytes, &session);
     let codes: Vec<&str> = outcome.documents.into_iter().map(|d| code(d)).collect();
     assert_eq!(codes, ["digest_mismatch", "digest_mismatch"]);
 
     // Unswapped, both verify.
     let bytes = response_bytes(vec![doc_a, doc_b]);
-    let outcome = setup
-        .verifier
-        .verify_response(&bytes, &VerifyOptions::at(NOW).transcript(&session))
-        .unwrap();
+    let outcome = verify_at_now(&setup.verifier, &bytes, &session);
     assert!(outcome.documents.iter().all(|d| d.is_ok()));
 }
 
@@ -2251,11 +2240,7 @@ fn a_verifier_takes_the_doc_type_it_asked_for() {
     .response
     .to_vec()
     .unwrap();
-    let verify = || {
-        verifier(&[&ua])
-            .verify_response(&bytes, &VerifyOptions::at(NOW).transcript(&session))
-            .unwrap()
-    };
+    let verify = || verify_at_now(&verifier(&[&ua]), &bytes, &session);
     assert_eq!(verify().doc_types, [MVRC, MDL]);
     assert_eq!(verify().into_doc_type(MDL).unwrap().doc_type(), MDL);
     assert_eq!(verify().into_doc_type(MVRC).unwrap().doc_type(), MVRC);
