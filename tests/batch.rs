@@ -268,6 +268,26 @@ struct Listed {
     issued: Vec<IssuerSigned>,
 }
 
+/// The UA sample licence issued as a batch for `copies` (salts from `seed`)
+/// by an issuer that was also given an identifier (`EE EE EE EE`) meant for
+/// a single document.
+fn issue_batch_beside_a_single_identifier(
+    ua: &docbridge::DemoAuthority,
+    copies: &[BatchCopy],
+    seed: u64,
+) -> Vec<IssuerSigned> {
+    Issuer::new(&ua.ds_key, &ua.ds_certificate)
+        .unwrap()
+        .with_identifier_list(IdentifierListReference::new(vec![0xEE; 4], IDS_URI).unwrap())
+        .issue_batch(
+            &samples::driving_licence_ua(),
+            copies,
+            &validity(),
+            &mut rng(seed),
+        )
+        .unwrap()
+}
+
 fn listed_batch() -> Listed {
     let ua = ukraine(Algorithm::EdDsa, 1);
     let mut list = ManagedStatusList::new(URI, StatusBits::Two, 16_384).unwrap();
@@ -283,16 +303,7 @@ fn listed_batch() -> Listed {
         .collect();
     // An identifier given to the issuer for a single document is not
     // written into the copies: each carries only its own.
-    let issued = Issuer::new(&ua.ds_key, &ua.ds_certificate)
-        .unwrap()
-        .with_identifier_list(IdentifierListReference::new(vec![0xEE; 4], IDS_URI).unwrap())
-        .issue_batch(
-            &samples::driving_licence_ua(),
-            &copies,
-            &validity(),
-            &mut rng(31),
-        )
-        .unwrap();
+    let issued = issue_batch_beside_a_single_identifier(&ua, &copies, 31);
     Listed {
         ua,
         list,
@@ -310,6 +321,13 @@ impl Listed {
         .with_status_policy(StatusPolicy::fail_closed().allow_missing_token(true))
         .verify(&copy.to_vec().unwrap(), &options)
         .map_or_else(|e| e.code(), |_| "ok")
+    }
+
+    /// Verifies every copy under `options`: each must be refused as `revoked`.
+    fn assert_every_copy_revoked(&self, options: VerifyOptions<'_>) {
+        for copy in &self.issued {
+            assert_eq!(self.verify(copy, options.clone()), "revoked");
+        }
     }
 }
 
@@ -362,12 +380,7 @@ fn each_copy_carries_its_own_identifier_and_one_call_revokes_every_copy() {
             std::slice::from_ref(&batch.ua.ds_certificate),
         )
         .unwrap();
-    for copy in &batch.issued {
-        assert_eq!(
-            batch.verify(copy, VerifyOptions::at(NOW).status_token(&token)),
-            "revoked"
-        );
-    }
+    batch.assert_every_copy_revoked(VerifyOptions::at(NOW).status_token(&token));
 
     // Identifier list: one call lists every copy's identifier.
     let mut ids = IdentifierList::new();
@@ -385,12 +398,7 @@ fn each_copy_carries_its_own_identifier_and_one_call_revokes_every_copy() {
         std::slice::from_ref(&batch.ua.ds_certificate),
     )
     .unwrap();
-    for copy in &batch.issued {
-        assert_eq!(
-            batch.verify(copy, VerifyOptions::at(NOW).identifier_list_token(&token)),
-            "revoked"
-        );
-    }
+    batch.assert_every_copy_revoked(VerifyOptions::at(NOW).identifier_list_token(&token));
     // Reinstated, in one call too.
     assert_eq!(group.reinstate_identifiers(&mut ids, IDS_URI), Ok(COPIES));
     assert!(ids.identifiers().is_empty());
@@ -436,16 +444,7 @@ fn an_identifier_given_to_the_issuer_for_one_document_is_not_shared_by_a_batch()
             BatchCopy::new(SoftwareKey::generate(Algorithm::Es256, &mut rng(40 + i)).public_key())
         })
         .collect();
-    let issued = Issuer::new(&ua.ds_key, &ua.ds_certificate)
-        .unwrap()
-        .with_identifier_list(IdentifierListReference::new(vec![0xEE; 4], IDS_URI).unwrap())
-        .issue_batch(
-            &samples::driving_licence_ua(),
-            &copies,
-            &validity(),
-            &mut rng(41),
-        )
-        .unwrap();
+    let issued = issue_batch_beside_a_single_identifier(&ua, &copies, 41);
     for copy in &issued {
         assert_eq!(copy.mso_unverified().unwrap().status, None);
     }

@@ -2,11 +2,14 @@
 //! bad one fails alone with its own error code, and the batch answers
 //! exactly what one-by-one verification answers.
 
+mod common;
+
+use common::{authority_for, validity};
 use docbridge::documents::samples;
 use docbridge::{
     AcceptancePolicy, Algorithm, Certificate, DemoAuthority, DeviceRequest, DrivingLicence, Issuer,
-    IssuerSigned, ItemsRequest, ReaderCheck, Signer, SoftwareKey, TrustedAuthorities, ValidityInfo,
-    Verifier, VerifyOptions, present, transcript,
+    IssuerSigned, ItemsRequest, ReaderCheck, Signer, SoftwareKey, TrustedAuthorities, Verifier,
+    VerifyOptions, present, transcript,
 };
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
@@ -16,16 +19,13 @@ use time::macros::datetime;
 const NOW: OffsetDateTime = datetime!(2026-11-29 12:00 UTC);
 
 fn authority() -> DemoAuthority {
-    DemoAuthority::generate(
+    authority_for(
         "UA",
         "Diia",
         Algorithm::EdDsa,
         &[DrivingLicence::DOC_TYPE],
-        datetime!(2026-01-01 0:00 UTC),
-        datetime!(2031-01-01 0:00 UTC),
-        &mut ChaCha20Rng::seed_from_u64(1),
+        1,
     )
-    .unwrap()
 }
 
 /// A licence bound to the device key made from `seed`.
@@ -36,11 +36,7 @@ fn licence(ds_key: &SoftwareKey, ds_certificate: &Certificate, seed: u64) -> Iss
         .issue_document(
             &samples::driving_licence_ua(),
             &device_key(seed).public_key(),
-            &ValidityInfo::new(
-                datetime!(2026-10-30 9:00 UTC),
-                datetime!(2026-11-01 0:00 UTC),
-                datetime!(2027-11-01 0:00 UTC),
-            ),
+            &validity(),
             &mut rng,
         )
         .unwrap()
@@ -99,16 +95,13 @@ fn a_batch_with_one_bad_document_names_exactly_that_one() {
 #[test]
 fn a_batch_of_decoded_documents_keeps_each_error_and_the_order() {
     let diia = authority();
-    let other = DemoAuthority::generate(
+    let other = authority_for(
         "PL",
         "PWPW",
         Algorithm::Es256,
         &[DrivingLicence::DOC_TYPE],
-        datetime!(2026-01-01 0:00 UTC),
-        datetime!(2031-01-01 0:00 UTC),
-        &mut ChaCha20Rng::seed_from_u64(2),
-    )
-    .unwrap();
+        2,
+    );
     let documents = vec![
         licence(&other.ds_key, &other.ds_certificate, 1),
         licence(&diia.ds_key, &diia.ds_certificate, 2),

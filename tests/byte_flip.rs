@@ -31,7 +31,7 @@ use common::*;
 use docbridge::VerifyOptions;
 use docbridge::cbor;
 use docbridge::deps::ciborium::value::Value;
-use docbridge::x509::{CertificateProfile, CertificateSpec, create_issued, create_self_signed};
+use docbridge::x509::{CertificateProfile, create_issued, create_self_signed};
 use docbridge::{
     AcceptancePolicy, Algorithm, Certificate, DrivingLicence, Elements, IssueOptions, Issuer,
     IssuerSigned, IssuingAuthority, Signer, SoftwareKey, TrustedAuthorities, VerifiedDocument,
@@ -49,16 +49,7 @@ fn small_authority(alg: Algorithm) -> Small {
     let mut rng = rng(0xf11b);
     let iaca_key = SoftwareKey::generate(alg, &mut rng);
     let ds_key = SoftwareKey::generate(alg, &mut rng);
-    let spec = |cn: &str, serial: u64| CertificateSpec {
-        common_name: cn.into(),
-        country: "UA".into(),
-        organization: None,
-        serial,
-        not_before: CERT_FROM,
-        not_after: CERT_UNTIL,
-        issuer_contact: None,
-        crl_uri: None,
-    };
+    let spec = |cn: &str, serial: u64| certificate_spec("UA", cn, serial);
     let iaca = create_self_signed(&spec("I", 1), CertificateProfile::Iaca, &iaca_key).unwrap();
     let ds_certificate = create_issued(
         &spec("D", 2),

@@ -3,10 +3,13 @@
 //! entry answers only for the bytes that were checked, and no entry outlives
 //! the trusted authorities it was checked under.
 
+mod common;
+
+use common::{authority_for, validity};
 use docbridge::documents::samples;
 use docbridge::{
     AcceptancePolicy, Algorithm, Certificate, DemoAuthority, DrivingLicence, Issuer, Signer,
-    SoftwareKey, TrustedAuthorities, ValidityInfo, Verifier, VerifyOptions,
+    SoftwareKey, TrustedAuthorities, Verifier, VerifyOptions,
 };
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
@@ -20,16 +23,13 @@ fn authority(seed: u64) -> DemoAuthority {
 }
 
 fn named_authority(name: &str, seed: u64) -> DemoAuthority {
-    DemoAuthority::generate(
+    authority_for(
         "UA",
         name,
         Algorithm::EdDsa,
         &[DrivingLicence::DOC_TYPE],
-        datetime!(2026-01-01 0:00 UTC),
-        datetime!(2031-01-01 0:00 UTC),
-        &mut ChaCha20Rng::seed_from_u64(seed),
+        seed,
     )
-    .unwrap()
 }
 
 /// A licence signed by `ds_key` under `ds_certificate`, encoded.
@@ -41,11 +41,7 @@ fn licence(ds_key: &SoftwareKey, ds_certificate: &Certificate, seed: u64) -> Vec
         .issue_document(
             &samples::driving_licence_ua(),
             &device_key.public_key(),
-            &ValidityInfo::new(
-                datetime!(2026-10-30 9:00 UTC),
-                datetime!(2026-11-01 0:00 UTC),
-                datetime!(2027-11-01 0:00 UTC),
-            ),
+            &validity(),
             &mut rng,
         )
         .unwrap()

@@ -8,8 +8,12 @@
 //! server usage, a pathLenConstraint, a CA without keyCertSign) are built
 //! here with the `x509-cert` builder directly.
 
+mod common;
+
 use std::str::FromStr;
 use std::time::Duration as StdDuration;
+
+use common::certificate_spec;
 
 use der::{Decode, Encode};
 use docbridge::cbor;
@@ -17,7 +21,7 @@ use docbridge::cose::{Sign1Options, sign1};
 use docbridge::deps::ciborium::value::Value;
 use docbridge::trust::SignedVical;
 use docbridge::trust::store::UpdateOutcome;
-use docbridge::x509::{self, CertificateProfile, CertificateSpec};
+use docbridge::x509::{self, CertificateProfile};
 use docbridge::{
     Algorithm, Certificate, DemoAuthority, DrivingLicence, SignedTrustList, Signer, SoftwareKey,
     TrustList, TrustStore,
@@ -344,16 +348,7 @@ fn es256_operator() -> Es256Operator {
     let mut rng = ChaCha20Rng::seed_from_u64(11);
     let root_key = SoftwareKey::generate(Algorithm::Es256, &mut rng);
     let key = SoftwareKey::generate(Algorithm::Es256, &mut rng);
-    let spec = |cn: &str, serial| CertificateSpec {
-        common_name: cn.into(),
-        country: "UA".into(),
-        organization: None,
-        serial,
-        not_before: CERT_FROM,
-        not_after: CERT_UNTIL,
-        issuer_contact: None,
-        crl_uri: None,
-    };
+    let spec = |cn: &str, serial| certificate_spec("UA", cn, serial);
     let root =
         x509::create_self_signed(&spec("UA root", 1), CertificateProfile::Iaca, &root_key).unwrap();
     let signer = x509::create_issued(

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{MDL_NS, NOW, rng, ukraine, validity, verifier};
+use common::{MDL_NS, NOW, issue_to, licence_holder, rng, ukraine, verifier};
 use docbridge::cbor;
 use docbridge::deps::ciborium::value::Value;
 use docbridge::device_response::ErrorCode;
@@ -17,8 +17,9 @@ use docbridge::holder::{ReportUnreturned, RequestedElement};
 use docbridge::x509::{self, CertificateProfile, CertificateSpec};
 use docbridge::{
     Algorithm, Certificate, Consent, DemoAuthority, DeviceRequest, DrivingLicence, HolderPolicy,
-    Issuer, IssuerSigned, ItemsRequest, ReaderCheck, ReaderRoot, ReaderStatus, ResidencePermit,
-    Signer, SoftwareKey, VehicleRegistration, VerifyOptions, Wallet, present, transcript,
+    IssuerSigned, ItemsRequest, Presentation, ReaderCheck, ReaderRoot, ReaderStatus,
+    ResidencePermit, Signer, SoftwareKey, VehicleRegistration, VerifyOptions, Wallet, present,
+    transcript,
 };
 
 const MDL: &str = DrivingLicence::DOC_TYPE;
@@ -78,16 +79,7 @@ struct World {
 
 fn world() -> World {
     let ua = ukraine(Algorithm::EdDsa, 1);
-    let device = SoftwareKey::generate(Algorithm::Es256, &mut rng(2));
-    let licence = Issuer::new(&ua.ds_key, &ua.ds_certificate)
-        .unwrap()
-        .issue_document(
-            &samples::driving_licence_ua(),
-            &device.public_key(),
-            &validity(),
-            &mut rng(3),
-        )
-        .unwrap();
+    let (device, licence) = licence_holder(&ua, 2);
     World {
         ua,
         device,
@@ -124,6 +116,20 @@ impl World {
 
     fn wallet(&self) -> Wallet {
         Wallet::new(vec![self.licence.clone()])
+    }
+
+    /// The licence presented for `request` in one call (`present`), the
+    /// reader not checked.
+    fn present_unchecked(&self, request: &DeviceRequest) -> Presentation {
+        present(
+            std::slice::from_ref(&self.licence),
+            request,
+            &self.session,
+            &self.device,
+            ReaderCheck::Skip,
+            NOW,
+        )
+        .unwrap()
     }
 }
 
@@ -259,15 +265,12 @@ fn a_consent_to_something_not_offered_is_invalid_argument() {
 fn each_document_is_signed_by_the_signer_holding_its_device_key() {
     let w = world();
     let other_device = SoftwareKey::generate(Algorithm::EdDsa, &mut rng(20));
-    let vrc = Issuer::new(&w.ua.ds_key, &w.ua.ds_certificate)
-        .unwrap()
-        .issue_document(
-            &samples::vehicle_registration_ua(),
-            &other_device.public_key(),
-            &validity(),
-            &mut rng(21),
-        )
-        .unwrap();
+    let vrc = issue_to(
+        &w.ua,
+        &samples::vehicle_registration_ua(),
+        &other_device.public_key(),
+        21,
+    );
     let mut wallet = Wallet::new(vec![w.licence.clone(), vrc]);
     let request = w.request(
         &[
@@ -364,16 +367,7 @@ fn nothing_to_disclose_sends_no_document_and_no_mso() {
     }
     // The one-call `present` follows the same rule.
     let request = w.request(&[ItemsRequest::new(MDL)], None);
-    let response = present(
-        std::slice::from_ref(&w.licence),
-        &request,
-        &w.session,
-        &w.device,
-        ReaderCheck::Skip,
-        NOW,
-    )
-    .unwrap()
-    .response;
+    let response = w.present_unchecked(&request).response;
     assert_eq!(keys(&response.to_vec().unwrap()), ["version", "status"]);
 }
 
@@ -483,15 +477,7 @@ fn an_unauthenticated_probe_cannot_tell_a_full_wallet_from_an_empty_one() {
     assert_eq!(keys(&from_full), ["version", "status"]);
 
     // The one-call `present` answers the probe the same way.
-    let presented = present(
-        std::slice::from_ref(&w.licence),
-        &request,
-        &w.session,
-        &w.device,
-        ReaderCheck::Skip,
-        NOW,
-    )
-    .unwrap();
+    let presented = w.present_unchecked(&request);
     assert_eq!(presented.response.to_vec().unwrap(), from_full);
 
     // An authenticated reader is told that no document is returned, the

@@ -14,7 +14,7 @@ use docbridge::x509::crl::{
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
-use common::{poland, ukraine};
+use common::{certificate_spec, poland, ukraine};
 
 const ISSUED: OffsetDateTime = datetime!(2026-11-01 0:00 UTC);
 const NEXT: OffsetDateTime = datetime!(2026-12-01 0:00 UTC);
@@ -28,6 +28,26 @@ fn code<T: std::fmt::Debug>(r: docbridge::Result<T>) -> &'static str {
         Ok(v) => panic!("expected an error, got {v:?}"),
         Err(e) => e.code(),
     }
+}
+
+/// A CRL number 1, valid from `ISSUED` to `NEXT`, that `issuer` signs with
+/// `key`; when `revoked` is given it lists that serial, revoked at `ISSUED`
+/// for the reason given.
+fn crl_signed(
+    issuer: &docbridge::Certificate,
+    key: &dyn docbridge::Signer,
+    revoked: Option<(&[u8], Option<RevocationReason>)>,
+) -> Crl {
+    let mut spec = CrlSpec::new(1, ISSUED, NEXT);
+    if let Some((serial, reason)) = revoked {
+        spec.revoke(serial, ISSUED, reason);
+    }
+    create_crl(&spec, issuer, None, key).unwrap()
+}
+
+/// An empty CRL (see [`crl_signed`]) of `authority`'s IACA.
+fn empty_crl_of(authority: &docbridge::DemoAuthority) -> Crl {
+    crl_signed(&authority.iaca_certificate, &authority.iaca_key, None)
 }
 
 fn set_of(crl: Crl) -> CrlSet {
@@ -145,13 +165,14 @@ fn certificate_revoked() {
     let ua = ukraine(Algorithm::EdDsa, 310);
     assert_eq!(docbridge::trust::demo::example_uris("UA", "Diia").1, POINT);
     assert_eq!(ua.ds_certificate.crl_distribution_points(), [POINT]);
-    let mut spec = CrlSpec::new(1, ISSUED, NEXT);
-    spec.revoke(
-        ua.ds_certificate.serial(),
-        ISSUED,
-        Some(RevocationReason::KeyCompromise),
-    );
-    let set = set_of(create_crl(&spec, &ua.iaca_certificate, None, &ua.iaca_key).unwrap());
+    let set = set_of(crl_signed(
+        &ua.iaca_certificate,
+        &ua.iaca_key,
+        Some((
+            ua.ds_certificate.serial(),
+            Some(RevocationReason::KeyCompromise),
+        )),
+    ));
     let err = check_ds(&ua, &set, CrlPolicy::fail_closed(), NOW).unwrap_err();
     assert_eq!(err.code(), "certificate_revoked");
     assert!(err.to_string().contains("keyCompromise"), "{err}");
@@ -171,13 +192,7 @@ fn crl_missing_fails_closed_or_passes_unchecked() {
     let mut set = CrlSet::new();
     set.insert(
         docbridge::trust::demo::example_uris("PL", "mObywatel").1,
-        create_crl(
-            &CrlSpec::new(1, ISSUED, NEXT),
-            &pl.iaca_certificate,
-            None,
-            &pl.iaca_key,
-        )
-        .unwrap(),
+        empty_crl_of(&pl),
     );
     assert_eq!(
         code(check_ds(&ua, &set, CrlPolicy::fail_closed(), NOW)),
@@ -197,15 +212,7 @@ fn crl_missing_fails_closed_or_passes_unchecked() {
 #[test]
 fn crl_stale_fails_closed_or_passes_unchecked() {
     let ua = ukraine(Algorithm::Es384, 313);
-    let set = set_of(
-        create_crl(
-            &CrlSpec::new(1, ISSUED, NEXT),
-            &ua.iaca_certificate,
-            None,
-            &ua.iaca_key,
-        )
-        .unwrap(),
-    );
+    let set = set_of(empty_crl_of(&ua));
     assert_eq!(
         check_ds(&ua, &set, CrlPolicy::fail_closed(), NOW),
         Ok(CrlOutcome::Good)
@@ -244,13 +251,7 @@ fn crl_not_yet_valid() {
 fn crl_wrong_issuer() {
     let ua = ukraine(Algorithm::EdDsa, 315);
     let pl = poland(Algorithm::EdDsa, 316);
-    let polish = create_crl(
-        &CrlSpec::new(1, ISSUED, NEXT),
-        &pl.iaca_certificate,
-        None,
-        &pl.iaca_key,
-    )
-    .unwrap();
+    let polish = empty_crl_of(&pl);
     assert_eq!(
         code(polish.verify_signed_by(&ua.iaca_certificate)),
         "crl_wrong_issuer"
@@ -260,13 +261,7 @@ fn crl_wrong_issuer() {
 #[test]
 fn crl_signature_invalid() {
     let ua = ukraine(Algorithm::Es256, 317);
-    let crl = create_crl(
-        &CrlSpec::new(1, ISSUED, NEXT),
-        &ua.iaca_certificate,
-        None,
-        &ua.iaca_key,
-    )
-    .unwrap();
+    let crl = empty_crl_of(&ua);
     let mut der = crl.der().to_vec();
     let last = der.len() - 1;
     der[last] ^= 0x01;
@@ -298,13 +293,7 @@ fn crl_malformed() {
 /// comes from reading, before any signature is checked.
 fn with_renamed_crl_number(oid_last: u8) -> Vec<u8> {
     let ua = ukraine(Algorithm::EdDsa, 319);
-    let crl = create_crl(
-        &CrlSpec::new(1, ISSUED, NEXT),
-        &ua.iaca_certificate,
-        None,
-        &ua.iaca_key,
-    )
-    .unwrap();
+    let crl = empty_crl_of(&ua);
     let mut der = crl.der().to_vec();
     let oid = [0x06, 0x03, 0x55, 0x1d, 0x14];
     let at = common::find_unique(&der, &oid);
@@ -329,13 +318,7 @@ fn crl_unknown_critical_extension() {
     use der::{Decode, Encode};
     use x509_cert::ext::Extension;
     let ua = ukraine(Algorithm::EdDsa, 320);
-    let crl = create_crl(
-        &CrlSpec::new(1, ISSUED, NEXT),
-        &ua.iaca_certificate,
-        None,
-        &ua.iaca_key,
-    )
-    .unwrap();
+    let crl = empty_crl_of(&ua);
     let mut list: x509_cert::crl::CertificateList =
         x509_cert::crl::CertificateList::from_der(crl.der()).unwrap();
     if let Some(extensions) = list.tbs_cert_list.crl_extensions.as_mut() {
@@ -364,28 +347,18 @@ fn root_and_leaf(
     docbridge::Certificate,
     docbridge::SoftwareKey,
 ) {
-    use docbridge::x509::{CertificateProfile, CertificateSpec, create_issued, create_self_signed};
-    let spec = |cn: String, serial| CertificateSpec {
-        common_name: cn,
-        country: country.into(),
-        organization: None,
-        serial,
-        not_before: common::CERT_FROM,
-        not_after: common::CERT_UNTIL,
-        issuer_contact: None,
-        crl_uri: None,
-    };
+    use docbridge::x509::{CertificateProfile, create_issued, create_self_signed};
     let mut rng = common::rng(seed);
     let root_key = docbridge::SoftwareKey::generate(Algorithm::Es256, &mut rng);
     let leaf_key = docbridge::SoftwareKey::generate(Algorithm::EdDsa, &mut rng);
     let root = create_self_signed(
-        &spec(format!("{name} root"), 1),
+        &certificate_spec(country, &format!("{name} root"), 1),
         CertificateProfile::Iaca,
         &root_key,
     )
     .unwrap();
     let leaf = create_issued(
-        &spec(format!("{name} leaf"), 77),
+        &certificate_spec(country, &format!("{name} leaf"), 77),
         profile,
         &docbridge::Signer::public_key(&leaf_key),
         &root,
@@ -400,11 +373,11 @@ fn crl_by(
     key: &docbridge::SoftwareKey,
     revoked: Option<&[u8]>,
 ) -> CrlSet {
-    let mut spec = CrlSpec::new(1, ISSUED, NEXT);
-    if let Some(serial) = revoked {
-        spec.revoke(serial, ISSUED, Some(RevocationReason::KeyCompromise));
-    }
-    set_of(create_crl(&spec, root, None, key).unwrap())
+    set_of(crl_signed(
+        root,
+        key,
+        revoked.map(|serial| (serial, Some(RevocationReason::KeyCompromise))),
+    ))
 }
 
 #[test]
@@ -496,7 +469,7 @@ fn a_revoked_reader_certificate_is_refused_on_the_holder_side() {
 #[test]
 fn chains_are_checked_certificate_by_certificate() {
     use docbridge::x509::crl::check_chain;
-    use docbridge::x509::{CertificateProfile, CertificateSpec, create_issued};
+    use docbridge::x509::{CertificateProfile, create_issued};
     // root -> intermediate CA -> leaf: the intermediate is checked against
     // the root's CRL, the leaf against the intermediate's.
     let (root, root_key, _, _) =
@@ -504,18 +477,8 @@ fn chains_are_checked_certificate_by_certificate() {
     let mut rng = common::rng(351);
     let intermediate_key = docbridge::SoftwareKey::generate(Algorithm::EdDsa, &mut rng);
     let leaf_key = docbridge::SoftwareKey::generate(Algorithm::EdDsa, &mut rng);
-    let spec = |cn: &str, serial| CertificateSpec {
-        common_name: cn.into(),
-        country: "UA".into(),
-        organization: None,
-        serial,
-        not_before: common::CERT_FROM,
-        not_after: common::CERT_UNTIL,
-        issuer_contact: None,
-        crl_uri: None,
-    };
     let intermediate = create_issued(
-        &spec("intermediate", 5),
+        &certificate_spec("UA", "intermediate", 5),
         CertificateProfile::Iaca,
         &docbridge::Signer::public_key(&intermediate_key),
         &root,
@@ -523,7 +486,7 @@ fn chains_are_checked_certificate_by_certificate() {
     )
     .unwrap();
     let leaf = create_issued(
-        &spec("leaf", 6),
+        &certificate_spec("UA", "leaf", 6),
         CertificateProfile::TrustListSigner,
         &docbridge::Signer::public_key(&leaf_key),
         &intermediate,
@@ -532,32 +495,32 @@ fn chains_are_checked_certificate_by_certificate() {
     .unwrap();
     let chain = [leaf.clone(), intermediate.clone(), root.clone()];
     let anchors = std::slice::from_ref(&root);
-    let both = |root_revokes: Option<&[u8]>, intermediate_revokes: Option<&[u8]>| {
-        let mut set = CrlSet::new();
-        let of = |issuer: &docbridge::Certificate, key: &docbridge::SoftwareKey, serial| {
-            let mut spec = CrlSpec::new(1, ISSUED, NEXT);
-            if let Some(serial) = serial {
-                spec.revoke(serial, ISSUED, None);
-            }
-            create_crl(&spec, issuer, None, key).unwrap()
-        };
-        set.insert(
-            "https://root.example/crl",
-            of(&root, &root_key, root_revokes),
-        );
-        set.insert(
-            "https://intermediate.example/crl",
-            of(&intermediate, &intermediate_key, intermediate_revokes),
-        );
+    let check = |chain: &[docbridge::Certificate], set: &CrlSet| {
         check_chain(
-            &chain,
+            chain,
             anchors,
-            &set,
+            set,
             &CrlPolicy::fail_closed(),
             NOW,
             Duration::ZERO,
         )
         .map_err(|e| e.code())
+    };
+    let both = |root_revokes: Option<&[u8]>, intermediate_revokes: Option<&[u8]>| {
+        let mut set = CrlSet::new();
+        set.insert(
+            "https://root.example/crl",
+            crl_signed(&root, &root_key, root_revokes.map(|serial| (serial, None))),
+        );
+        set.insert(
+            "https://intermediate.example/crl",
+            crl_signed(
+                &intermediate,
+                &intermediate_key,
+                intermediate_revokes.map(|serial| (serial, None)),
+            ),
+        );
+        check(&chain, &set)
     };
     assert_eq!(both(None, None), Ok(CrlOutcome::Good));
     assert_eq!(
@@ -571,32 +534,10 @@ fn chains_are_checked_certificate_by_certificate() {
     let mut only_root = CrlSet::new();
     only_root.insert(
         "https://root.example/crl",
-        create_crl(&CrlSpec::new(1, ISSUED, NEXT), &root, None, &root_key).unwrap(),
+        crl_signed(&root, &root_key, None),
     );
-    assert_eq!(
-        check_chain(
-            &chain,
-            anchors,
-            &only_root,
-            &CrlPolicy::fail_closed(),
-            NOW,
-            Duration::ZERO
-        )
-        .map_err(|e| e.code()),
-        Err("crl_missing")
-    );
-    assert_eq!(
-        check_chain(
-            &[],
-            anchors,
-            &only_root,
-            &CrlPolicy::fail_closed(),
-            NOW,
-            Duration::ZERO
-        )
-        .map_err(|e| e.code()),
-        Err("x5chain_missing")
-    );
+    assert_eq!(check(&chain, &only_root), Err("crl_missing"));
+    assert_eq!(check(&[], &only_root), Err("x5chain_missing"));
 }
 
 #[test]

@@ -37,6 +37,11 @@ fn secret(name: &str) -> p256::SecretKey {
     p256::SecretKey::from_slice(&mp(name)).unwrap()
 }
 
+/// The secret of a new ephemeral P-256 session key drawn from `rng`.
+fn fresh_secret(rng: &mut ChaCha20Rng) -> p256::SecretKey {
+    session::generate_ephemeral_key(rng).secret_key().clone()
+}
+
 /// A session key for one call (the tests reuse their fixed keys on purpose).
 fn eph(key: &p256::SecretKey) -> session::EphemeralKey {
     session::EphemeralKey::from_secret_key(key.clone())
@@ -219,12 +224,8 @@ fn annex_d_reader_and_holder_reach_the_published_session_from_nfc() {
 #[test]
 fn built_engagements_round_trip_over_qr_and_nfc() {
     let mut rng = ChaCha20Rng::seed_from_u64(14);
-    let device_key = session::generate_ephemeral_key(&mut rng)
-        .secret_key()
-        .clone();
-    let reader_key = session::generate_ephemeral_key(&mut rng)
-        .secret_key()
-        .clone();
+    let device_key = fresh_secret(&mut rng);
+    let reader_key = fresh_secret(&mut rng);
     let ble = BleOptions {
         peripheral_server_mode: true,
         central_client_mode: false,
@@ -316,9 +317,7 @@ fn built_engagements_round_trip_over_qr_and_nfc() {
 #[test]
 fn wifi_aware_options_are_typed_and_unknown_options_kept() {
     let mut rng = ChaCha20Rng::seed_from_u64(15);
-    let device_key = session::generate_ephemeral_key(&mut rng)
-        .secret_key()
-        .clone();
+    let device_key = fresh_secret(&mut rng);
     let options = WifiAwareOptions {
         passphrase: Some("kot-w-butach".into()),
         operating_class: Some(81),
@@ -500,9 +499,7 @@ fn engagement_refusals() {
     let huge = format!("mdoc:{}", "A".repeat(12 * 1024 * 1024));
     assert_eq!(code(from_qr_uri(&huge)), "engagement_malformed");
     let mut rng = ChaCha20Rng::seed_from_u64(1);
-    let key = session::generate_ephemeral_key(&mut rng)
-        .secret_key()
-        .clone();
+    let key = fresh_secret(&mut rng);
     assert_eq!(
         code(reader_from_qr(&to_qr_uri(&[0xa0]), eph(&key))),
         "engagement_malformed"
@@ -516,9 +513,7 @@ fn handover_refusals() {
     }
     let (select, request) = annex_d_handover();
     let mut rng = ChaCha20Rng::seed_from_u64(2);
-    let key = session::generate_ephemeral_key(&mut rng)
-        .secret_key()
-        .clone();
+    let key = fresh_secret(&mut rng);
     // The reader's own Request where the Select belongs, and the reverse.
     assert_eq!(
         code(reader_from_nfc(&request, None, eph(&key))),
@@ -572,15 +567,9 @@ fn handover_refusals() {
 #[test]
 fn holder_refusals() {
     let mut rng = ChaCha20Rng::seed_from_u64(3);
-    let device_key = session::generate_ephemeral_key(&mut rng)
-        .secret_key()
-        .clone();
-    let reader_key = session::generate_ephemeral_key(&mut rng)
-        .secret_key()
-        .clone();
-    let other = session::generate_ephemeral_key(&mut rng)
-        .secret_key()
-        .clone();
+    let device_key = fresh_secret(&mut rng);
+    let reader_key = fresh_secret(&mut rng);
+    let other = fresh_secret(&mut rng);
     let engagement =
         DeviceEngagement::new(&session::public_key_of(&device_key), Vec::new()).unwrap();
     let mut reader = reader_from_qr(&to_qr_uri(engagement.bytes()), eph(&reader_key)).unwrap();

@@ -87,6 +87,28 @@ fn verify_code(authority: &DemoAuthority, document: &IssuerSigned) -> &'static s
     borrowed
 }
 
+/// The code (see [`verify_code`]) of `name_spaces` under an issuerAuth over
+/// `payload`, signed by the authority's Document Signer with its
+/// certificate in x5chain, the payload attached or `detached`.
+fn ds_signed_payload_code(
+    authority: &DemoAuthority,
+    name_spaces: NameSpaces,
+    payload: &[u8],
+    detached: bool,
+) -> &'static str {
+    let auth = sign1(
+        &authority.ds_key,
+        payload,
+        &Sign1Options {
+            x5chain: vec![authority.ds_certificate.der().to_vec()],
+            detached,
+            ..Sign1Options::default()
+        },
+    )
+    .unwrap();
+    verify_code(authority, &IssuerSigned::new(name_spaces, auth))
+}
+
 /// The code of verifying encoded bytes with a verifier trusting `ua()`.
 fn bytes_code(bytes: &[u8]) -> &'static str {
     code(verifier(&[&ua()]).verify(bytes, &VerifyOptions::at(NOW)))
@@ -182,6 +204,26 @@ fn with_issuer_auth(name_spaces: &NameSpaces, issuer_auth: Value) -> Value {
         )
     }));
     cbor::text_map([("nameSpaces", ns), ("issuerAuth", issuer_auth)])
+}
+
+/// The code of an IssuerSigned value of `name_spaces` whose issuerAuth,
+/// over `payload` and signed by the authority's Document Signer, protects
+/// ES256 and carries `x5chain` as its unprotected x5chain header.
+fn unprotected_x5chain_code(
+    authority: &DemoAuthority,
+    name_spaces: &NameSpaces,
+    payload: &[u8],
+    x5chain: Value,
+) -> &'static str {
+    let auth = cose_value(
+        HeaderBuilder::new()
+            .algorithm(iana::Algorithm::ES256)
+            .build(),
+        HeaderBuilder::new().value(HEADER_X5CHAIN, x5chain).build(),
+        payload,
+        &authority.ds_key,
+    );
+    value_code(authority, &with_issuer_auth(name_spaces, auth))
 }
 
 /// The unprotected header with the DS certificate in x5chain.
@@ -561,17 +603,8 @@ fn cbor_not_tag24() {
     // A signed payload that is the MSO itself, not MobileSecurityObjectBytes.
     let ns = honest_name_spaces();
     let payload = cbor::encode(&mso_value(&ns)).unwrap();
-    let auth = sign1(
-        &ua.ds_key,
-        &payload,
-        &Sign1Options {
-            x5chain: vec![ua.ds_certificate.der().to_vec()],
-            ..Sign1Options::default()
-        },
-    )
-    .unwrap();
     assert_eq!(
-        verify_code(&ua, &IssuerSigned::new(ns, auth)),
+        ds_signed_payload_code(&ua, ns, &payload, false),
         "cbor_not_tag24"
     );
 }
@@ -669,32 +702,14 @@ fn cose_malformed() {
             Value::Text("x".into()),
         ]),
     ] {
-        let auth = cose_value(
-            HeaderBuilder::new()
-                .algorithm(iana::Algorithm::ES256)
-                .build(),
-            HeaderBuilder::new().value(HEADER_X5CHAIN, x5chain).build(),
-            &payload,
-            &ua.ds_key,
-        );
         assert_eq!(
-            value_code(&ua, &with_issuer_auth(&ns, auth)),
+            unprotected_x5chain_code(&ua, &ns, &payload, x5chain),
             "cose_malformed"
         );
     }
     // A detached payload.
-    let auth = sign1(
-        &ua.ds_key,
-        &payload,
-        &Sign1Options {
-            x5chain: vec![ua.ds_certificate.der().to_vec()],
-            detached: true,
-            ..Sign1Options::default()
-        },
-    )
-    .unwrap();
     assert_eq!(
-        verify_code(&ua, &IssuerSigned::new(ns, auth)),
+        ds_signed_payload_code(&ua, ns, &payload, true),
         "cose_malformed"
     );
 }
@@ -878,16 +893,8 @@ fn x5chain_missing() {
     // An empty array, and an empty byte string.
     let payload = mso_payload(&mso_value(&ns));
     for x5chain in [Value::Array(vec![]), Value::Bytes(vec![])] {
-        let auth = cose_value(
-            HeaderBuilder::new()
-                .algorithm(iana::Algorithm::ES256)
-                .build(),
-            HeaderBuilder::new().value(HEADER_X5CHAIN, x5chain).build(),
-            &payload,
-            &ua.ds_key,
-        );
         assert_eq!(
-            value_code(&ua, &with_issuer_auth(&ns, auth)),
+            unprotected_x5chain_code(&ua, &ns, &payload, x5chain),
             "x5chain_missing"
         );
     }
@@ -1608,44 +1615,38 @@ fn duplicate_element() {
     );
 }
 
-#[test]
-fn not_yet_valid() {
+/// One edge of the MSO validity (with the allowed clock skew): the honest
+/// document verified at `refused` must fail with `expected`, and verified at
+/// `accepted`, one second further in, must pass.
+fn assert_validity_edge(refused: OffsetDateTime, accepted: OffsetDateTime, expected: &str) {
     let ua = ua();
     let verifier = verifier(&[&ua]);
     let document = issued(&ua);
     assert_eq!(
-        code(verifier.verify(
-            &document,
-            &VerifyOptions::at(datetime!(2026-10-31 23:54:59 UTC))
-        )),
-        "not_yet_valid"
+        code(verifier.verify(&document, &VerifyOptions::at(refused))),
+        expected
     );
     verifier
-        .verify(
-            &document,
-            &VerifyOptions::at(datetime!(2026-10-31 23:55:00 UTC)),
-        )
+        .verify(&document, &VerifyOptions::at(accepted))
         .unwrap();
 }
 
 #[test]
-fn expired() {
-    let ua = ua();
-    let verifier = verifier(&[&ua]);
-    let document = issued(&ua);
-    assert_eq!(
-        code(verifier.verify(
-            &document,
-            &VerifyOptions::at(datetime!(2027-11-01 00:05:01 UTC))
-        )),
-        "expired"
+fn not_yet_valid() {
+    assert_validity_edge(
+        datetime!(2026-10-31 23:54:59 UTC),
+        datetime!(2026-10-31 23:55:00 UTC),
+        "not_yet_valid",
     );
-    verifier
-        .verify(
-            &document,
-            &VerifyOptions::at(datetime!(2027-11-01 00:05:00 UTC)),
-        )
-        .unwrap();
+}
+
+#[test]
+fn expired() {
+    assert_validity_edge(
+        datetime!(2027-11-01 00:05:01 UTC),
+        datetime!(2027-11-01 00:05:00 UTC),
+        "expired",
+    );
 }
 
 // ----- Claims -----
@@ -2144,16 +2145,26 @@ fn device_private() -> SoftwareKey {
     SoftwareKey::generate(Algorithm::Es256, &mut rng(2))
 }
 
+/// A request for `family_name` of `doc_type` under `session`, signed by
+/// `reader` (a key and its chain) when one is given.
+fn family_name_request(
+    doc_type: &str,
+    session: &[u8],
+    reader: Option<(&dyn Signer, &[Certificate])>,
+) -> DeviceRequest {
+    DeviceRequest::build(
+        &[ItemsRequest::new(doc_type).element(MDL_NS, "family_name", false)],
+        reader,
+        session,
+    )
+    .unwrap()
+}
+
 /// A DeviceResponse presenting `family_name` of the honest document,
 /// device-signed over `transcript`.
 fn presentation(ua: &DemoAuthority, session: &[u8], doc_type: &str) -> DeviceResponse {
     assert_eq!(device_private().public_key(), device());
-    let request = DeviceRequest::build(
-        &[ItemsRequest::new(doc_type).element(MDL_NS, "family_name", false)],
-        None,
-        session,
-    )
-    .unwrap();
+    let request = family_name_request(doc_type, session, None);
     present(
         &[issued(ua)],
         &request,
@@ -2283,12 +2294,7 @@ fn reader_auth_missing() {
     let ua = ua();
     let (root, _, _) = reader(60);
     let session = transcript("A");
-    let request = DeviceRequest::build(
-        &[ItemsRequest::new(MDL).element(MDL_NS, "family_name", false)],
-        None,
-        &session,
-    )
-    .unwrap();
+    let request = family_name_request(MDL, &session, None);
     let roots = [root];
     assert_eq!(
         code(request.doc_requests()[0].verify_reader(&roots, &session, NOW)),
@@ -2313,12 +2319,11 @@ fn untrusted_reader() {
     let (root, reader_key, certificate) = reader(61);
     let (other_root, _, _) = reader(63);
     let session = transcript("A");
-    let request = DeviceRequest::build(
-        &[ItemsRequest::new(MDL).element(MDL_NS, "family_name", false)],
-        Some((&reader_key, std::slice::from_ref(&certificate))),
+    let request = family_name_request(
+        MDL,
         &session,
-    )
-    .unwrap();
+        Some((&reader_key, std::slice::from_ref(&certificate))),
+    );
     let doc_request = &request.doc_requests()[0];
     // The positive control: its own root authenticates the reader.
     doc_request
@@ -2660,12 +2665,7 @@ fn device_keys_differ() {
         )
         .unwrap();
     let session = transcript("A");
-    let request = DeviceRequest::build(
-        &[ItemsRequest::new(MDL).element(MDL_NS, "family_name", false)],
-        None,
-        &session,
-    )
-    .unwrap();
+    let request = family_name_request(MDL, &session, None);
     let answer = |stored: &IssuerSigned, key: &SoftwareKey| {
         present(
             std::slice::from_ref(stored),

@@ -60,6 +60,16 @@ struct Party {
     certificate: Certificate,
 }
 
+impl Party {
+    /// `request` as a Request Object signed by this party, its certificate
+    /// as the whole chain.
+    fn sign_request(&self, request: &VerifierRequest) -> String {
+        request
+            .signed_request_object(&self.key, std::slice::from_ref(&self.certificate))
+            .unwrap()
+    }
+}
+
 fn root(name: &str, seed: u64) -> Party {
     let key = SoftwareKey::generate(Algorithm::Es256, &mut rng(seed));
     let certificate =
@@ -120,12 +130,7 @@ fn a_signed_request_is_verified_and_shown_as_its_verifier() {
     let rentals = root("Rentals CA", 1);
     let verifier_key = verifier_under(&rentals, DOMAIN, 2);
     let request = direct_post(CLIENT, 3);
-    let jws = request
-        .signed_request_object(
-            &verifier_key.key,
-            std::slice::from_ref(&verifier_key.certificate),
-        )
-        .unwrap();
+    let jws = verifier_key.sign_request(&request);
 
     // By value: the request parameters carry the object.
     let params = json!({"client_id": CLIENT, "request": jws});
@@ -220,12 +225,7 @@ fn x509_hash_names_the_certificate_itself() {
     assert!(hash_id.starts_with("x509_hash:"));
     assert_eq!(URL_SAFE_NO_PAD.decode(&hash_id[10..]).unwrap().len(), 32);
     let request = direct_post(&hash_id, 12);
-    let jws = request
-        .signed_request_object(
-            &verifier_key.key,
-            std::slice::from_ref(&verifier_key.certificate),
-        )
-        .unwrap();
+    let jws = verifier_key.sign_request(&request);
     let expected = Expected {
         client_id: Some(&hash_id),
         ..REDIRECT
@@ -237,12 +237,7 @@ fn x509_hash_names_the_certificate_itself() {
     let other = verifier_under(&rentals, DOMAIN, 13);
     let other_id = jar::x509_hash_client_id(&other.certificate);
     let request = direct_post(&other_id, 14);
-    let jws = request
-        .signed_request_object(
-            &verifier_key.key,
-            std::slice::from_ref(&verifier_key.certificate),
-        )
-        .unwrap();
+    let jws = verifier_key.sign_request(&request);
     let expected = Expected {
         client_id: Some(&other_id),
         ..REDIRECT
@@ -491,12 +486,7 @@ fn a_signed_request_is_checked_against_the_wallets_reader_crls() {
     )
     .unwrap();
     let verifier_key = Party { key, certificate };
-    let jws = direct_post(CLIENT, 3)
-        .signed_request_object(
-            &verifier_key.key,
-            std::slice::from_ref(&verifier_key.certificate),
-        )
-        .unwrap();
+    let jws = verifier_key.sign_request(&direct_post(CLIENT, 3));
     let crl_revoking = |serials: &[&[u8]]| {
         let mut spec = CrlSpec::new(
             1,

@@ -27,9 +27,9 @@ use docbridge::x509::{self, CertificateProfile, CertificateSpec};
 use docbridge::{
     AcceptancePolicy, Algorithm, Certificate, Claims, DemoAuthority, DeviceRequest, DeviceResponse,
     Document, DrivingLicence, IssueOptions, Issuer, IssuerSigned, IssuingAuthority, ItemsRequest,
-    Presentation, ReaderCheck, ReaderIdentity, ReaderRoot, ReaderStatus, ResidencePermit, Signer,
-    SoftwareKey, TrustedAuthorities, ValidityInfo, VehicleRegistration, VerifiedDocument, Verifier,
-    present, transcript,
+    Presentation, ReaderCheck, ReaderIdentity, ReaderRoot, ReaderStatus, ResidencePermit,
+    ResponseVerification, Signer, SoftwareKey, TrustedAuthorities, ValidityInfo,
+    VehicleRegistration, VerifiedDocument, Verifier, present, transcript,
 };
 use hmac::{KeyInit, Mac};
 use rand_chacha::ChaCha20Rng;
@@ -238,17 +238,42 @@ fn code<T: std::fmt::Debug>(result: docbridge::Result<T>) -> &'static str {
     }
 }
 
+/// Verifies the response `bytes` at `NOW` under `session`.
+fn verify_at_now(verifier: &Verifier, bytes: &[u8], session: &[u8]) -> ResponseVerification {
+    verifier
+        .verify_response(bytes, &VerifyOptions::at(NOW).transcript(session))
+        .unwrap()
+}
+
 /// Verifies `bytes` and returns the single document's outcome.
 fn verify_one(
     verifier: &Verifier,
     bytes: &[u8],
     session: &[u8],
 ) -> docbridge::Result<VerifiedDocument> {
-    let outcome = verifier
-        .verify_response(bytes, &VerifyOptions::at(NOW).transcript(session))
-        .unwrap();
+    let outcome = verify_at_now(verifier, bytes, session);
     assert_eq!(outcome.documents.len(), 1);
     outcome.into_first()
+}
+
+/// Verifies `bytes` at `now` under `session`, checking a deviceMac with
+/// `reader_key` when one is given, and returns the first document's outcome.
+fn verify_first(
+    verifier: &Verifier,
+    bytes: &[u8],
+    session: &[u8],
+    now: OffsetDateTime,
+    reader_key: Option<&SoftwareKey>,
+) -> docbridge::Result<VerifiedDocument> {
+    let reader_secret = reader_key.map(p256_secret);
+    let mut options = VerifyOptions::at(now).transcript(session);
+    if let Some(secret) = &reader_secret {
+        options = options.reader_key(secret);
+    }
+    verifier
+        .verify_response(bytes, &options)
+        .unwrap()
+        .into_first()
 }
 
 /// namespace -> element identifiers of a verified document.
@@ -366,9 +391,15 @@ fn setup() -> Setup {
 /// Presents `wanted` of the setup licence under `session`, reader check skipped.
 fn present_licence(setup: &Setup, wanted: &[&str], session: &[u8]) -> Presentation {
     let request = request(&[items(MDL, MDL_NS, wanted)], None, session);
+    present_unchecked(setup, &request, session)
+}
+
+/// The setup holder's answer to `request` under `session`, reader check
+/// skipped.
+fn present_unchecked(setup: &Setup, request: &DeviceRequest, session: &[u8]) -> Presentation {
     present(
         std::slice::from_ref(&setup.licence),
-        &request,
+        request,
         session,
         &setup.device,
         ReaderCheck::Skip,
@@ -464,9 +495,7 @@ fn round_trip_every_device_and_ds_algorithm_transcript_and_reader_check() {
                     assert_eq!(document.device_signed().name_spaces_bytes(), [0xa0]);
 
                     let bytes = presentation.response.to_vec().unwrap();
-                    let outcome = verifier
-                        .verify_response(&bytes, &VerifyOptions::at(NOW).transcript(&session))
-                        .unwrap();
+                    let outcome = verify_at_now(&verifier, &bytes, &session);
                     assert_eq!(outcome.status, ResponseStatus::Ok, "{context}");
                     assert!(outcome.document_errors.is_empty(), "{context}");
                     let verified = outcome
@@ -521,9 +550,7 @@ fn two_documents_in_one_response_verify_in_request_order() {
         [ReaderStatus::NotChecked, ReaderStatus::NotChecked]
     );
     let bytes = presentation.response.to_vec().unwrap();
-    let outcome = verifier(&[&ua])
-        .verify_response(&bytes, &VerifyOptions::at(NOW).transcript(&session))
-        .unwrap();
+    let outcome = verify_at_now(&verifier(&[&ua]), &bytes, &session);
     assert_eq!(outcome.documents.len(), 2);
     let verified: Vec<VerifiedDocument> =
         outcome.documents.into_iter().map(|d| d.unwrap()).collect();
@@ -729,15 +756,7 @@ fn a_missing_element_is_reported_not_invented() {
         None,
         &session,
     );
-    let presentation = present(
-        std::slice::from_ref(&setup.licence),
-        &request,
-        &session,
-        &setup.device,
-        ReaderCheck::Skip,
-        NOW,
-    )
-    .unwrap();
+    let presentation = present_unchecked(&setup, &request, &session);
     let expected: ElementErrors = BTreeMap::from([
         (
             MDL_NS.to_string(),
@@ -773,15 +792,7 @@ fn a_doc_type_the_wallet_lacks_is_reported_only_to_authenticated_readers() {
         items(MDL, MDL_NS, &["family_name"]),
     ];
     // An unauthenticated reader learns nothing about what the wallet lacks.
-    let unsigned = present(
-        std::slice::from_ref(&setup.licence),
-        &request(&asked, None, &session),
-        &session,
-        &setup.device,
-        ReaderCheck::Skip,
-        NOW,
-    )
-    .unwrap();
+    let unsigned = present_unchecked(&setup, &request(&asked, None, &session), &session);
     assert!(unsigned.response.document_errors.is_empty());
     assert_eq!(unsigned.response.documents.len(), 1);
     // The police reader, authenticated, is told.
@@ -800,10 +811,7 @@ fn a_doc_type_the_wallet_lacks_is_reported_only_to_authenticated_readers() {
     );
     assert_eq!(presentation.response.documents.len(), 1);
     let bytes = presentation.response.to_vec().unwrap();
-    let outcome = setup
-        .verifier
-        .verify_response(&bytes, &VerifyOptions::at(NOW).transcript(&session))
-        .unwrap();
+    let outcome = verify_at_now(&setup.verifier, &bytes, &session);
     assert_eq!(outcome.status, ResponseStatus::Ok);
     assert_eq!(
         outcome.document_errors,
@@ -822,15 +830,7 @@ fn an_empty_response_is_document_not_returned() {
         None,
         &session,
     );
-    let presentation = present(
-        std::slice::from_ref(&setup.licence),
-        &request,
-        &session,
-        &setup.device,
-        ReaderCheck::Skip,
-        NOW,
-    )
-    .unwrap();
+    let presentation = present_unchecked(&setup, &request, &session);
     assert!(presentation.response.documents.is_empty());
     let bytes = presentation.response.to_vec().unwrap();
     let keys: Vec<String> = match cbor::decode(&bytes).unwrap() {
@@ -843,21 +843,17 @@ fn an_empty_response_is_document_not_returned() {
     // An unauthenticated reader is not told which document is missing.
     assert_eq!(keys, ["version", "status"]);
     assert!(!contains(&bytes, b"Shevchenko"));
-    let outcome = setup
-        .verifier
-        .verify_response(&bytes, &VerifyOptions::at(NOW).transcript(&session))
-        .unwrap();
+    let outcome = verify_at_now(&setup.verifier, &bytes, &session);
     assert!(outcome.documents.is_empty());
     assert!(outcome.document_errors.is_empty());
     assert_eq!(code(outcome.into_first()), "document_not_returned");
 
     // No documents and no document errors at all.
     let bare = response_bytes(Vec::new());
-    let outcome = setup
-        .verifier
-        .verify_response(&bare, &VerifyOptions::at(NOW).transcript(&session))
-        .unwrap();
-    assert_eq!(code(outcome.into_first()), "document_not_returned");
+    assert_eq!(
+        code(verify_first(&setup.verifier, &bare, &session, NOW, None)),
+        "document_not_returned"
+    );
 }
 
 // ----- 4. device authentication errors -----
@@ -1152,6 +1148,42 @@ fn presenting_with_another_key_is_invalid_key() {
 
 // ----- 4. reader authentication errors -----
 
+/// The setup holder answers `request` under `session`, checking the reader
+/// against `roots`: requiring reader authentication must fail with
+/// `expected`, and flagging it must answer with the reader reported
+/// unauthenticated for `expected`. Returns the flagged presentation.
+fn require_refuses_and_flag_reports(
+    setup: &Setup,
+    request: &DeviceRequest,
+    session: &[u8],
+    roots: &[Certificate],
+    expected: &'static str,
+) -> Presentation {
+    let wallet = std::slice::from_ref(&setup.licence);
+    assert_eq!(
+        code(present(
+            wallet,
+            request,
+            session,
+            &setup.device,
+            ReaderCheck::Require(&labelled(roots)),
+            NOW
+        )),
+        expected
+    );
+    let flagged = present(
+        wallet,
+        request,
+        session,
+        &setup.device,
+        ReaderCheck::Flag(&labelled(roots)),
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(flagged.readers, [ReaderStatus::Unauthenticated(expected)]);
+    flagged
+}
+
 #[test]
 fn require_refuses_an_unsigned_request_and_flag_reports_it() {
     let setup = setup();
@@ -1160,31 +1192,8 @@ fn require_refuses_an_unsigned_request_and_flag_reports_it() {
     let session = proximity_transcript(40);
     let request = request(&[items(MDL, MDL_NS, &["family_name"])], None, &session);
     assert!(request.doc_requests()[0].reader_auth().is_none());
-    let wallet = std::slice::from_ref(&setup.licence);
-    assert_eq!(
-        code(present(
-            wallet,
-            &request,
-            &session,
-            &setup.device,
-            ReaderCheck::Require(&labelled(roots)),
-            NOW
-        )),
-        "reader_auth_missing"
-    );
-    let flagged = present(
-        wallet,
-        &request,
-        &session,
-        &setup.device,
-        ReaderCheck::Flag(&labelled(roots)),
-        NOW,
-    )
-    .unwrap();
-    assert_eq!(
-        flagged.readers,
-        [ReaderStatus::Unauthenticated("reader_auth_missing")]
-    );
+    let flagged =
+        require_refuses_and_flag_reports(&setup, &request, &session, roots, "reader_auth_missing");
     assert_eq!(flagged.response.documents.len(), 1);
 }
 
@@ -1216,30 +1225,12 @@ fn a_reader_under_another_root_is_untrusted() {
             .unwrap(),
         stranger.cert
     );
-    let wallet = std::slice::from_ref(&setup.licence);
-    assert_eq!(
-        code(present(
-            wallet,
-            &request,
-            &session,
-            &setup.device,
-            ReaderCheck::Require(&labelled(trusted_roots)),
-            NOW
-        )),
-        "untrusted_reader"
-    );
-    let flagged = present(
-        wallet,
+    let flagged = require_refuses_and_flag_reports(
+        &setup,
         &request,
         &session,
-        &setup.device,
-        ReaderCheck::Flag(&labelled(trusted_roots)),
-        NOW,
-    )
-    .unwrap();
-    assert_eq!(
-        flagged.readers,
-        vec![ReaderStatus::Unauthenticated("untrusted_reader")]
+        trusted_roots,
+        "untrusted_reader",
     );
     // Flagged, the holder still answers, and the answer verifies.
     let bytes = flagged.response.to_vec().unwrap();
@@ -1251,7 +1242,7 @@ fn a_reader_under_another_root_is_untrusted() {
     // No roots at all.
     assert_eq!(
         code(present(
-            wallet,
+            std::slice::from_ref(&setup.licence),
             &request,
             &session,
             &setup.device,
@@ -1304,31 +1295,7 @@ fn tampered_items_request_with_the_original_reader_auth_is_signature_invalid() {
         code(doc_request.verify_reader(roots, &session, NOW)),
         "signature_invalid"
     );
-    let wallet = std::slice::from_ref(&setup.licence);
-    assert_eq!(
-        code(present(
-            wallet,
-            &tampered,
-            &session,
-            &setup.device,
-            ReaderCheck::Require(&labelled(roots)),
-            NOW
-        )),
-        "signature_invalid"
-    );
-    let flagged = present(
-        wallet,
-        &tampered,
-        &session,
-        &setup.device,
-        ReaderCheck::Flag(&labelled(roots)),
-        NOW,
-    )
-    .unwrap();
-    assert_eq!(
-        flagged.readers,
-        [ReaderStatus::Unauthenticated("signature_invalid")]
-    );
+    require_refuses_and_flag_reports(&setup, &tampered, &session, roots, "signature_invalid");
 
     // The untouched request verifies; under another transcript it does not.
     let original = DeviceRequest::from_slice(&modest.to_vec().unwrap()).unwrap();
@@ -1364,31 +1331,7 @@ fn a_reader_certificate_without_the_reader_eku_is_certificate_profile() {
         code(request.doc_requests()[0].verify_reader(roots, &session, NOW)),
         "certificate_profile"
     );
-    let wallet = std::slice::from_ref(&setup.licence);
-    assert_eq!(
-        code(present(
-            wallet,
-            &request,
-            &session,
-            &setup.device,
-            ReaderCheck::Require(&labelled(roots)),
-            NOW
-        )),
-        "certificate_profile"
-    );
-    let flagged = present(
-        wallet,
-        &request,
-        &session,
-        &setup.device,
-        ReaderCheck::Flag(&labelled(roots)),
-        NOW,
-    )
-    .unwrap();
-    assert_eq!(
-        flagged.readers,
-        [ReaderStatus::Unauthenticated("certificate_profile")]
-    );
+    require_refuses_and_flag_reports(&setup, &request, &session, roots, "certificate_profile");
 }
 
 #[test]
@@ -1481,19 +1424,13 @@ fn an_issuer_signed_item_swapped_between_documents_is_digest_mismatch() {
         )
     };
     let bytes = response_bytes(vec![swap(&doc_a, item_b), swap(&doc_b, item_a)]);
-    let outcome = setup
-        .verifier
-        .verify_response(&bytes, &VerifyOptions::at(NOW).transcript(&session))
-        .unwrap();
+    let outcome = verify_at_now(&setup.verifier, &bytes, &session);
     let codes: Vec<&str> = outcome.documents.into_iter().map(|d| code(d)).collect();
     assert_eq!(codes, ["digest_mismatch", "digest_mismatch"]);
 
     // Unswapped, both verify.
     let bytes = response_bytes(vec![doc_a, doc_b]);
-    let outcome = setup
-        .verifier
-        .verify_response(&bytes, &VerifyOptions::at(NOW).transcript(&session))
-        .unwrap();
+    let outcome = verify_at_now(&setup.verifier, &bytes, &session);
     assert!(outcome.documents.iter().all(|d| d.is_ok()));
 }
 
@@ -1547,16 +1484,13 @@ fn issuer_auth_still_applies_inside_a_response() {
     );
     // Outside the MSO validity.
     assert_eq!(
-        code(
-            setup
-                .verifier
-                .verify_response(
-                    &bytes,
-                    &VerifyOptions::at(datetime!(2027-12-01 0:00 UTC)).transcript(&session)
-                )
-                .unwrap()
-                .into_first()
-        ),
+        code(verify_first(
+            &setup.verifier,
+            &bytes,
+            &session,
+            datetime!(2027-12-01 0:00 UTC),
+            None
+        )),
         "expired"
     );
 }
@@ -1679,17 +1613,13 @@ fn annex_d_device_mac_under_another_transcript_is_device_mac_invalid() {
         proximity_transcript(3),
     ] {
         assert_eq!(
-            code(
-                verifier
-                    .verify_response(
-                        &response,
-                        &VerifyOptions::at(ANNEX_D_NOW)
-                            .transcript(&other)
-                            .reader_key(&p256_secret(&reader_key))
-                    )
-                    .unwrap()
-                    .into_first()
-            ),
+            code(verify_first(
+                &verifier,
+                &response,
+                &other,
+                ANNEX_D_NOW,
+                Some(&reader_key)
+            )),
             "device_mac_invalid"
         );
     }
@@ -1708,17 +1638,13 @@ fn annex_d_device_mac_with_another_reader_key_is_device_mac_invalid() {
         device_key(Algorithm::Es256, 700),
     ] {
         assert_eq!(
-            code(
-                verifier
-                    .verify_response(
-                        &response,
-                        &VerifyOptions::at(ANNEX_D_NOW)
-                            .transcript(&session)
-                            .reader_key(&p256_secret(&other))
-                    )
-                    .unwrap()
-                    .into_first()
-            ),
+            code(verify_first(
+                &verifier,
+                &response,
+                &session,
+                ANNEX_D_NOW,
+                Some(&other)
+            )),
             "device_mac_invalid"
         );
     }
@@ -1733,15 +1659,13 @@ fn annex_d_device_mac_without_a_p256_reader_key_is_invalid_argument() {
     let session = hex_file("multipaz/session_transcript_bytes.hex");
     let verifier = utopia_verifier();
     assert_eq!(
-        code(
-            verifier
-                .verify_response(
-                    &response,
-                    &VerifyOptions::at(ANNEX_D_NOW).transcript(&session)
-                )
-                .unwrap()
-                .into_first()
-        ),
+        code(verify_first(
+            &verifier,
+            &response,
+            &session,
+            ANNEX_D_NOW,
+            None
+        )),
         "invalid_argument"
     );
     // A reader key of another curve cannot be passed at all: the options
@@ -1831,22 +1755,10 @@ fn annex_d_request_answered_with_a_device_signature_verifies() {
             && reader.root == reader_root && reader.root_label == "police"
     ));
     let bytes = presentation.response.to_vec().unwrap();
-    let verified = verify_one_at(&utopia_verifier(), &bytes, &session, ANNEX_D_NOW).unwrap();
+    let verified = verify_first(&utopia_verifier(), &bytes, &session, ANNEX_D_NOW, None).unwrap();
     assert!(verified.holder_bound());
     assert_eq!(verified.elements()[MDL_NS].len(), 6);
     assert!(verified.element_errors().is_empty());
-}
-
-fn verify_one_at(
-    verifier: &Verifier,
-    bytes: &[u8],
-    session: &[u8],
-    now: OffsetDateTime,
-) -> docbridge::Result<VerifiedDocument> {
-    verifier
-        .verify_response(bytes, &VerifyOptions::at(now).transcript(session))
-        .unwrap()
-        .into_first()
 }
 
 #[test]
@@ -1950,6 +1862,20 @@ fn device_mac_with(
         .build()
 }
 
+/// The EMacKey the setup's holder agrees with `reader_key` under `session`.
+fn holder_emac_key(
+    setup: &Setup,
+    reader_key: &SoftwareKey,
+    session: &[u8],
+) -> zeroize::Zeroizing<[u8; 32]> {
+    derive_emac_key(
+        &p256_secret(&setup.device),
+        &reader_key.public_key(),
+        session,
+    )
+    .unwrap()
+}
+
 fn with_device_auth(document: &Document, auth: DeviceAuth) -> Vec<u8> {
     response_bytes(vec![Document::new(
         document.doc_type().into(),
@@ -1968,25 +1894,11 @@ fn a_device_mac_made_by_the_holder_verifies_and_binds_to_session_and_reader() {
         .response
         .documents
         .remove(0);
-    let emac_key = derive_emac_key(
-        &p256_secret(&setup.device),
-        &reader_key.public_key(),
-        &session,
-    )
-    .unwrap();
+    let emac_key = holder_emac_key(&setup, &reader_key, &session);
     let mac = device_mac(&emac_key, iana::Algorithm::HMAC_256_256, &session, MDL);
     let bytes = with_device_auth(&document, DeviceAuth::Mac(mac.clone()));
     let verify = |bytes: &[u8], session: &[u8], key: Option<&SoftwareKey>| {
-        let key = key.map(p256_secret);
-        let mut options = VerifyOptions::at(NOW).transcript(session);
-        if let Some(key) = &key {
-            options = options.reader_key(key);
-        }
-        setup
-            .verifier
-            .verify_response(bytes, &options)
-            .unwrap()
-            .into_first()
+        verify_first(&setup.verifier, bytes, session, NOW, key)
     };
     let verified = verify(&bytes, &session, Some(&reader_key)).unwrap();
     assert!(verified.holder_bound());
@@ -2093,17 +2005,13 @@ fn a_device_mac_for_a_non_p256_device_key_is_session_unsupported_curve() {
         let mac = device_mac(&[7; 32], iana::Algorithm::HMAC_256_256, &session, MDL);
         let reader_key = device_key(Algorithm::Es256, 63);
         assert_eq!(
-            code(
-                verifier(&[&ua])
-                    .verify_response(
-                        &with_device_auth(&document, DeviceAuth::Mac(mac)),
-                        &VerifyOptions::at(NOW)
-                            .transcript(&session)
-                            .reader_key(&p256_secret(&reader_key))
-                    )
-                    .unwrap()
-                    .into_first()
-            ),
+            code(verify_first(
+                &verifier(&[&ua]),
+                &with_device_auth(&document, DeviceAuth::Mac(mac)),
+                &session,
+                NOW,
+                Some(&reader_key)
+            )),
             "session_unsupported_curve",
             "{alg:?}"
         );
@@ -2206,30 +2114,25 @@ fn reader_auth_without_a_certificate_or_by_another_key_is_refused() {
         code(no_chain.doc_requests()[0].verify_reader(roots, &session, NOW)),
         "x5chain_missing"
     );
-    // The reader's certificate, someone else's key.
-    let impostor = device_key(Algorithm::Es256, 91);
-    let forged = DeviceRequest::build(
-        &wanted,
-        Some((&impostor, std::slice::from_ref(&reader.cert))),
-        &session,
-    )
-    .unwrap();
-    assert_eq!(
-        code(forged.doc_requests()[0].verify_reader(roots, &session, NOW)),
-        "signature_invalid"
-    );
-    // The same with a key of another algorithm.
-    let impostor = device_key(Algorithm::EdDsa, 92);
-    let forged = DeviceRequest::build(
-        &wanted,
-        Some((&impostor, std::slice::from_ref(&reader.cert))),
-        &session,
-    )
-    .unwrap();
-    assert_eq!(
-        code(forged.doc_requests()[0].verify_reader(roots, &session, NOW)),
-        "algorithm_key_mismatch"
-    );
+    // The reader's certificate, someone else's key; then the same with a
+    // key of another algorithm.
+    for (alg, seed, expected) in [
+        (Algorithm::Es256, 91, "signature_invalid"),
+        (Algorithm::EdDsa, 92, "algorithm_key_mismatch"),
+    ] {
+        let impostor = device_key(alg, seed);
+        let forged = DeviceRequest::build(
+            &wanted,
+            Some((&impostor, std::slice::from_ref(&reader.cert))),
+            &session,
+        )
+        .unwrap();
+        assert_eq!(
+            code(forged.doc_requests()[0].verify_reader(roots, &session, NOW)),
+            expected,
+            "{alg:?}"
+        );
+    }
 }
 
 #[test]
@@ -2337,11 +2240,7 @@ fn a_verifier_takes_the_doc_type_it_asked_for() {
     .response
     .to_vec()
     .unwrap();
-    let verify = || {
-        verifier(&[&ua])
-            .verify_response(&bytes, &VerifyOptions::at(NOW).transcript(&session))
-            .unwrap()
-    };
+    let verify = || verify_at_now(&verifier(&[&ua]), &bytes, &session);
     assert_eq!(verify().doc_types, [MVRC, MDL]);
     assert_eq!(verify().into_doc_type(MDL).unwrap().doc_type(), MDL);
     assert_eq!(verify().into_doc_type(MVRC).unwrap().doc_type(), MVRC);
@@ -2429,24 +2328,16 @@ fn attached_payloads_in_reader_auth_device_signature_and_device_mac_are_cose_mal
 
     // deviceMac: a valid tag, with the payload attached.
     let reader_key = device_key(Algorithm::Es256, 71);
-    let emac_key = derive_emac_key(
-        &p256_secret(&setup.device),
-        &reader_key.public_key(),
-        &session,
-    )
-    .unwrap();
+    let emac_key = holder_emac_key(&setup, &reader_key, &session);
     let mut mac = device_mac(&emac_key, iana::Algorithm::HMAC_256_256, &session, MDL);
     let verify_mac = |mac: coset::CoseMac0| {
-        setup
-            .verifier
-            .verify_response(
-                &with_device_auth(&document, DeviceAuth::Mac(mac)),
-                &VerifyOptions::at(NOW)
-                    .transcript(&session)
-                    .reader_key(&p256_secret(&reader_key)),
-            )
-            .unwrap()
-            .into_first()
+        verify_first(
+            &setup.verifier,
+            &with_device_auth(&document, DeviceAuth::Mac(mac)),
+            &session,
+            NOW,
+            Some(&reader_key),
+        )
     };
     assert!(verify_mac(mac.clone()).is_ok());
     mac.payload = Some(payload);
@@ -2462,12 +2353,7 @@ fn a_device_mac_with_an_unknown_critical_header_is_refused_like_a_signature() {
         .response
         .documents
         .remove(0);
-    let emac_key = derive_emac_key(
-        &p256_secret(&setup.device),
-        &reader_key.public_key(),
-        &session,
-    )
-    .unwrap();
+    let emac_key = holder_emac_key(&setup, &reader_key, &session);
     // A correct MAC whose protected header makes a private label critical.
     let header = HeaderBuilder::new()
         .algorithm(iana::Algorithm::HMAC_256_256)

@@ -5,13 +5,12 @@
 
 mod common;
 
-use common::{CERT_FROM, CERT_UNTIL, MDL_NS, NOW, rng, ukraine, validity};
-use docbridge::documents::samples;
+use common::{CERT_FROM, CERT_UNTIL, MDL_NS, NOW, licence_holder, rng, ukraine};
 use docbridge::x509::crl::{CrlOutcome, CrlPolicy, CrlSet, CrlSpec, RevocationReason, create_crl};
 use docbridge::x509::{self, CertificateProfile, CertificateSpec};
 use docbridge::{
-    Algorithm, Certificate, DeviceRequest, DrivingLicence, HolderPolicy, Issuer, ItemsRequest,
-    ReaderCrls, ReaderRoot, ReaderStatus, Signer, SoftwareKey, Wallet, transcript,
+    Algorithm, Certificate, DeviceRequest, DrivingLicence, HolderPolicy, ItemsRequest, ReaderCrls,
+    ReaderRoot, ReaderStatus, Signer, SoftwareKey, Wallet, transcript,
 };
 use time::OffsetDateTime;
 use time::macros::datetime;
@@ -46,16 +45,7 @@ struct World {
 
 fn world() -> World {
     let ua = ukraine(Algorithm::EdDsa, 1);
-    let device = SoftwareKey::generate(Algorithm::Es256, &mut rng(2));
-    let licence = Issuer::new(&ua.ds_key, &ua.ds_certificate)
-        .unwrap()
-        .issue_document(
-            &samples::driving_licence_ua(),
-            &device.public_key(),
-            &validity(),
-            &mut rng(3),
-        )
-        .unwrap();
+    let (_, licence) = licence_holder(&ua, 2);
     let root_key = SoftwareKey::generate(Algorithm::Es256, &mut rng(4));
     let root = x509::create_self_signed(
         &spec("Policja Reader Root", 1, None),

@@ -12,13 +12,13 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{CERT_FROM, CERT_UNTIL, MDL_NS, NOW, rng, ukraine, validity, verifier};
+use common::{MDL_NS, NOW, certificate_spec, licence_holder, rng, ukraine, verifier};
 use docbridge::report::Report;
-use docbridge::x509::{self, CertificateProfile, CertificateSpec};
+use docbridge::x509::{self, CertificateProfile};
 use docbridge::{
-    Algorithm, Consent, DeviceRequest, DrivingLicence, HolderPolicy, Issuer, ItemsRequest,
-    ResidencePermit, SignedTrustList, Signer, SoftwareKey, TrustList, VerifyOptions, Wallet,
-    documents::samples, holder::ReportUnreturned, transcript,
+    Algorithm, Consent, DeviceRequest, DrivingLicence, HolderPolicy, ItemsRequest, ResidencePermit,
+    SignedTrustList, Signer, SoftwareKey, TrustList, VerifyOptions, Wallet,
+    holder::ReportUnreturned, transcript,
 };
 use time::Duration;
 
@@ -50,16 +50,7 @@ fn golden(name: &str, report: &Report<'_>) {
 #[test]
 fn a_verified_issuer_signed_document() {
     let ua = ukraine(Algorithm::Es256, 1);
-    let device = SoftwareKey::generate(Algorithm::Es256, &mut rng(2));
-    let licence = Issuer::new(&ua.ds_key, &ua.ds_certificate)
-        .unwrap()
-        .issue_document(
-            &samples::driving_licence_ua(),
-            &device.public_key(),
-            &validity(),
-            &mut rng(3),
-        )
-        .unwrap();
+    let (_, licence) = licence_holder(&ua, 2);
     let outcome = verifier(&[&ua]).verify(&licence, &VerifyOptions::at(NOW));
     let report = Report::document(&outcome);
     assert!(report.is_valid());
@@ -74,16 +65,7 @@ fn a_verified_issuer_signed_document() {
 #[test]
 fn a_verified_device_response_with_a_document_error() {
     let ua = ukraine(Algorithm::Es256, 1);
-    let device = SoftwareKey::generate(Algorithm::Es256, &mut rng(2));
-    let licence = Issuer::new(&ua.ds_key, &ua.ds_certificate)
-        .unwrap()
-        .issue_document(
-            &samples::driving_licence_ua(),
-            &device.public_key(),
-            &validity(),
-            &mut rng(3),
-        )
-        .unwrap();
+    let (device, licence) = licence_holder(&ua, 2);
     let session = transcript::backend_nonce("report golden test", &[9; 16]).unwrap();
     let request = DeviceRequest::build(
         &[
@@ -123,16 +105,7 @@ fn a_verified_trust_list() {
     let mut rng = rng(4);
     let root_key = SoftwareKey::generate(Algorithm::Es256, &mut rng);
     let key = SoftwareKey::generate(Algorithm::Es256, &mut rng);
-    let spec = |name: &str, serial: u64| CertificateSpec {
-        common_name: name.into(),
-        country: "UA".into(),
-        organization: None,
-        serial,
-        not_before: CERT_FROM,
-        not_after: CERT_UNTIL,
-        issuer_contact: None,
-        crl_uri: None,
-    };
+    let spec = |name: &str, serial: u64| certificate_spec("UA", name, serial);
     let root = x509::create_self_signed(
         &spec("UA Trust List Root", 1),
         CertificateProfile::Iaca,

@@ -6,7 +6,7 @@ use docbridge::VerifyOptions;
 use docbridge::cbor;
 use docbridge::cose::{Sign1Options, sign1};
 use docbridge::deps::ciborium::value::Value;
-use docbridge::documents::samples;
+use docbridge::documents::{DocumentType, samples};
 use docbridge::status::{StatusBits, StatusList, StatusListToken, verify_status_list_token};
 use docbridge::trust::TrustList;
 use docbridge::x509::{self, CertificateProfile, CertificateSpec};
@@ -52,19 +52,35 @@ fn validity() -> ValidityInfo {
     )
 }
 
-fn licence_signed_by(ds_key: &SoftwareKey, ds: &Certificate, rng: &mut ChaCha20Rng) -> Vec<u8> {
-    let device = SoftwareKey::generate(Algorithm::Es256, rng);
-    Issuer::new(ds_key, ds)
-        .unwrap()
-        .issue_document(
-            &samples::driving_licence_ua(),
-            &device.public_key(),
-            &validity(),
-            rng,
-        )
+/// A Ukrainian demo authority called `name` that may issue driving
+/// licences, its certificates valid from `FROM` to `UNTIL`, drawn from `rng`.
+fn licence_authority(name: &str, rng: &mut ChaCha20Rng) -> DemoAuthority {
+    DemoAuthority::generate("UA", name, Algorithm::Es256, &[MDL], FROM, UNTIL, rng).unwrap()
+}
+
+/// `document` issued by `issuer` to `device` with the salts from `rng`,
+/// encoded.
+fn issued_bytes(
+    issuer: &Issuer<'_>,
+    document: &impl DocumentType,
+    device: &SoftwareKey,
+    rng: &mut ChaCha20Rng,
+) -> Vec<u8> {
+    issuer
+        .issue_document(document, &device.public_key(), &validity(), rng)
         .unwrap()
         .to_vec()
         .unwrap()
+}
+
+fn licence_signed_by(ds_key: &SoftwareKey, ds: &Certificate, rng: &mut ChaCha20Rng) -> Vec<u8> {
+    let device = SoftwareKey::generate(Algorithm::Es256, rng);
+    issued_bytes(
+        &Issuer::new(ds_key, ds).unwrap(),
+        &samples::driving_licence_ua(),
+        &device,
+        rng,
+    )
 }
 
 fn verify_with(authority: IssuingAuthority, document: &[u8]) -> Result<(), &'static str> {
@@ -194,38 +210,11 @@ fn root_and_signer(country: &str, seed: u64) -> (Certificate, Certificate, Softw
 #[test]
 fn a_vical_never_overrides_a_countrys_own_list() {
     let mut rng = ChaCha20Rng::seed_from_u64(7);
-    let diia = DemoAuthority::generate(
-        "UA",
-        "Diia",
-        Algorithm::Es256,
-        &[MDL],
-        FROM,
-        UNTIL,
-        &mut rng,
-    )
-    .unwrap();
+    let diia = licence_authority("Diia", &mut rng);
     let device = SoftwareKey::generate(Algorithm::Es256, &mut rng);
     let issuer = Issuer::new(&diia.ds_key, &diia.ds_certificate).unwrap();
-    let licence = issuer
-        .issue_document(
-            &samples::driving_licence_ua(),
-            &device.public_key(),
-            &validity(),
-            &mut rng,
-        )
-        .unwrap()
-        .to_vec()
-        .unwrap();
-    let permit = issuer
-        .issue_document(
-            &samples::residence_permit_ua(),
-            &device.public_key(),
-            &validity(),
-            &mut rng,
-        )
-        .unwrap()
-        .to_vec()
-        .unwrap();
+    let licence = issued_bytes(&issuer, &samples::driving_licence_ua(), &device, &mut rng);
+    let permit = issued_bytes(&issuer, &samples::residence_permit_ua(), &device, &mut rng);
 
     let (ua_root, ua_signer, ua_key) = root_and_signer("UA", 1);
     let (eu_root, eu_signer, eu_key) = root_and_signer("BE", 2);
@@ -313,26 +302,8 @@ fn a_vical_never_overrides_a_countrys_own_list() {
 #[test]
 fn a_document_signer_key_cannot_sign_a_trust_list() {
     let mut rng = ChaCha20Rng::seed_from_u64(9);
-    let diia = DemoAuthority::generate(
-        "UA",
-        "Diia",
-        Algorithm::Es256,
-        &[MDL],
-        FROM,
-        UNTIL,
-        &mut rng,
-    )
-    .unwrap();
-    let rogue = DemoAuthority::generate(
-        "UA",
-        "Rogue",
-        Algorithm::Es256,
-        &[MDL],
-        FROM,
-        UNTIL,
-        &mut rng,
-    )
-    .unwrap();
+    let diia = licence_authority("Diia", &mut rng);
+    let rogue = licence_authority("Rogue", &mut rng);
     // An app that pins the IACA itself as the operator root.
     let mut store = TrustStore::new();
     store

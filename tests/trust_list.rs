@@ -5,7 +5,11 @@
 #[path = "common/external.rs"]
 mod external;
 
+mod common;
+
 use std::time::Instant;
+
+use common::certificate_spec;
 
 use docbridge::VerifyOptions;
 use docbridge::cbor;
@@ -64,31 +68,18 @@ struct Operator {
     key: SoftwareKey,
 }
 
-fn spec(common_name: &str, country: &str, serial: u64) -> CertificateSpec {
-    CertificateSpec {
-        common_name: common_name.to_string(),
-        country: country.to_string(),
-        organization: None,
-        serial,
-        not_before: CERT_FROM,
-        not_after: CERT_UNTIL,
-        issuer_contact: None,
-        crl_uri: None,
-    }
-}
-
 fn operator(country: &str, seed: u64) -> Operator {
     let mut rng = rng(seed);
     let root_key = SoftwareKey::generate(Algorithm::Es256, &mut rng);
     let key = SoftwareKey::generate(Algorithm::EdDsa, &mut rng);
     let root = x509::create_self_signed(
-        &spec(&format!("{country} Trust List Root {seed}"), country, 1),
+        &certificate_spec(country, &format!("{country} Trust List Root {seed}"), 1),
         CertificateProfile::Iaca,
         &root_key,
     )
     .unwrap();
     let signer = x509::create_issued(
-        &spec(&format!("{country} Trust List Signer {seed}"), country, 2),
+        &certificate_spec(country, &format!("{country} Trust List Signer {seed}"), 2),
         CertificateProfile::TrustListSigner,
         &key.public_key(),
         &root,
@@ -413,7 +404,7 @@ fn re_signed_and_repeated_lists_change_nothing() {
     // The operator moves to a new signing certificate and re-signs edition 4.
     let new_key = SoftwareKey::generate(Algorithm::Es384, &mut rng(40));
     let new_signer = x509::create_issued(
-        &spec("UA Trust List Signer 2", "UA", 9),
+        &certificate_spec("UA", "UA Trust List Signer 2", 9),
         CertificateProfile::TrustListSigner,
         &new_key.public_key(),
         &w.ua_op.root,
@@ -613,7 +604,7 @@ fn untrusted_operator_is_refused() {
     );
     // A signer certificate of another country under a pinned root.
     let pl_signer = x509::create_issued(
-        &spec("PL signer under UA root", "PL", 3),
+        &certificate_spec("PL", "PL signer under UA root", 3),
         CertificateProfile::TrustListSigner,
         &w.ua_op.key.public_key(),
         &w.ua_op.root,
@@ -1211,7 +1202,7 @@ fn iaca_only(country: &str, index: u64, seed: u64) -> IssuingAuthority {
     let iaca = x509::create_self_signed(
         &CertificateSpec {
             organization: Some(name.clone()),
-            ..spec(&format!("{name} IACA"), country, seed)
+            ..certificate_spec(country, &format!("{name} IACA"), seed)
         },
         CertificateProfile::Iaca,
         &key,
@@ -1714,7 +1705,7 @@ fn a_saved_list_signed_with_a_retired_key_is_not_restored() {
     let retired = x509::create_issued(
         &CertificateSpec {
             not_after: datetime!(2026-06-01 0:00 UTC),
-            ..spec("UA Trust List Signer (retired)", "UA", 9)
+            ..certificate_spec("UA", "UA Trust List Signer (retired)", 9)
         },
         CertificateProfile::TrustListSigner,
         &retired_key.public_key(),

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{MDL_NS, NOW, rng, ukraine, validity, verifier};
+use common::{MDL_NS, NOW, licence_holder, rng, ukraine, validity, verifier};
 use docbridge::device_response::{ErrorCode, ResponseStatus};
 use docbridge::{
     Algorithm, DeviceRequest, DeviceResponse, DrivingLicence, Issuer, IssuerSigned, ItemsRequest,
@@ -21,16 +21,7 @@ struct Fixture {
 
 fn fixture() -> Fixture {
     let ua = ukraine(Algorithm::Es256, 1);
-    let device = SoftwareKey::generate(Algorithm::Es256, &mut rng(2));
-    let licence = Issuer::new(&ua.ds_key, &ua.ds_certificate)
-        .unwrap()
-        .issue_document(
-            &samples::driving_licence_ua(),
-            &device.public_key(),
-            &validity(),
-            &mut rng(3),
-        )
-        .unwrap();
+    let (device, licence) = licence_holder(&ua, 2);
     let transcript = transcript::backend_nonce("verify options test", &[7; 16]).unwrap();
     let request = DeviceRequest::build(
         &[ItemsRequest::new(DrivingLicence::DOC_TYPE).element(MDL_NS, "family_name", false)],

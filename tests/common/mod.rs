@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use docbridge::cbor;
 use docbridge::cose::{Sign1Options, sign1};
 use docbridge::deps::ciborium::value::Value;
+use docbridge::documents::DocumentType;
 use docbridge::mso::MSO_VERSION;
+use docbridge::x509::CertificateSpec;
 use docbridge::{
     AcceptancePolicy, Algorithm, DemoAuthority, DigestAlgorithm, DrivingLicence, Elements,
     IssuerSigned, IssuerSignedItem, IssuerSignedItemBytes, PublicKey, ResidencePermit, Sign1,
@@ -42,6 +44,22 @@ pub const ALL_DOC_TYPES: [&str; 3] = [
 
 /// The main namespace of the driving licence.
 pub const MDL_NS: &str = DrivingLicence::NAMESPACE;
+
+/// A certificate spec of `country` and `common_name`, valid from
+/// [`CERT_FROM`] to [`CERT_UNTIL`], with no organization, issuer contact or
+/// CRL distribution point.
+pub fn certificate_spec(country: &str, common_name: &str, serial: u64) -> CertificateSpec {
+    CertificateSpec {
+        common_name: common_name.into(),
+        country: country.into(),
+        organization: None,
+        serial,
+        not_before: CERT_FROM,
+        not_after: CERT_UNTIL,
+        issuer_contact: None,
+        crl_uri: None,
+    }
+}
 
 /// A deterministic RNG.
 pub fn rng(seed: u64) -> ChaCha20Rng {
@@ -99,35 +117,45 @@ pub fn ukrainian_holder(seed: u64) -> (DemoAuthority, SoftwareKey, Vec<IssuerSig
 
     let authority = ukraine(Algorithm::Es256, seed);
     let device = SoftwareKey::generate(Algorithm::Es256, &mut rng(seed + 1));
-    let issuer = docbridge::Issuer::new(&authority.ds_key, &authority.ds_certificate).unwrap();
     let key = device.public_key();
     let stored = vec![
-        issuer
-            .issue_document(
-                &samples::driving_licence_ua(),
-                &key,
-                &validity(),
-                &mut rng(seed + 2),
-            )
-            .unwrap(),
-        issuer
-            .issue_document(
-                &samples::vehicle_registration_ua(),
-                &key,
-                &validity(),
-                &mut rng(seed + 3),
-            )
-            .unwrap(),
-        issuer
-            .issue_document(
-                &samples::residence_permit_ua(),
-                &key,
-                &validity(),
-                &mut rng(seed + 4),
-            )
-            .unwrap(),
+        issue_to(&authority, &samples::driving_licence_ua(), &key, seed + 2),
+        issue_to(
+            &authority,
+            &samples::vehicle_registration_ua(),
+            &key,
+            seed + 3,
+        ),
+        issue_to(&authority, &samples::residence_permit_ua(), &key, seed + 4),
     ];
     (authority, device, stored)
+}
+
+/// `document` issued by `authority`'s Document Signer to `device_key`, with
+/// the fixtures' MSO validity and the salts drawn from `seed`.
+pub fn issue_to<D: DocumentType>(
+    authority: &DemoAuthority,
+    document: &D,
+    device_key: &PublicKey,
+    seed: u64,
+) -> IssuerSigned {
+    docbridge::Issuer::new(&authority.ds_key, &authority.ds_certificate)
+        .unwrap()
+        .issue_document(document, device_key, &validity(), &mut rng(seed))
+        .unwrap()
+}
+
+/// The UA sample driving licence issued by `authority` to an ES256 device
+/// key, with that key: the key from `seed`, the salts from `seed + 1`.
+pub fn licence_holder(authority: &DemoAuthority, seed: u64) -> (SoftwareKey, IssuerSigned) {
+    let device = SoftwareKey::generate(Algorithm::Es256, &mut rng(seed));
+    let licence = issue_to(
+        authority,
+        &docbridge::documents::samples::driving_licence_ua(),
+        &device.public_key(),
+        seed + 1,
+    );
+    (device, licence)
 }
 
 /// The MSO validity used by the fixtures.
