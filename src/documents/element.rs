@@ -530,20 +530,6 @@ pub(crate) fn check_country(code: &str, what: &str) -> Result<()> {
     }
 }
 
-/// An array whose items `read` reads.
-pub(crate) fn array_of<T>(
-    value: &Value,
-    what: &str,
-    read: impl Fn(&Value, &str) -> Result<T> + Copy,
-) -> Result<Vec<T>> {
-    ArrayOf(read).read(value, what)
-}
-
-/// An array of unsigned integers (code lists such as colours).
-pub(crate) fn uint_array(value: &Value, what: &str) -> Result<Vec<u64>> {
-    array_of(value, what, uint)
-}
-
 // ----- Writing values -----
 
 /// A text value.

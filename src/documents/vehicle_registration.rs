@@ -40,7 +40,7 @@ use ciborium::value::Value;
 use time::Date;
 
 use super::ReadDisclosed;
-use super::element::{self, Fields, Nested, Out, Reading};
+use super::element::{self, ArrayOf, Fields, Nested, Out, Reading};
 use super::shape::Shape;
 use super::{DocumentType, Elements};
 use crate::cbor;
@@ -408,7 +408,7 @@ impl BasicVehicleInfo {
             type_approval_number: f.take("type_approval_number", element::TEXT)?,
             make: f.take("make", element::TEXT)?,
             commercial_name: f.take("commercial_name", element::TEXT)?,
-            colours: f.take("colours", element::uint_array)?,
+            colours: f.take("colours", ArrayOf(element::uint))?,
             other: f.rest(),
         })
     }
@@ -460,7 +460,7 @@ impl EngineInfo {
         Ok(EngineInfo {
             engine_capacity: f.take("engine_capacity", element::uint)?,
             engine_power: f.take("engine_power", element::uint)?,
-            energy_source: f.take("energy_source", element::uint_array)?,
+            energy_source: f.take("energy_source", ArrayOf(element::uint))?,
             other: f.rest(),
         })
     }
@@ -660,6 +660,32 @@ pub(crate) mod tests {
                 Err("invalid_element"),
                 "{name} = {value:?}"
             );
+        }
+    }
+
+    /// A code list's wrong item is refused by its index, the same way when
+    /// the claims are built and when a verifier only checks them.
+    #[test]
+    fn a_wrong_code_in_a_list_is_named_by_its_index() {
+        let codes = Value::Array(vec![Value::from(7), Value::Text("grey".into())]);
+        for (nested, list) in [
+            ("basic_vehicle_info", "colours"),
+            ("engine_info", "energy_source"),
+        ] {
+            let mut elements = sample().to_elements().unwrap();
+            main_ns(&mut elements).insert(
+                nested.into(),
+                Value::Map(vec![(Value::Text(list.into()), codes.clone())]),
+            );
+            let path = format!("{NAMESPACE}/{nested}.{list}[1]");
+            let built = VehicleRegistration::from_disclosed(&elements).unwrap_err();
+            let checked =
+                crate::documents::Claims::check_elements(VehicleRegistration::DOC_TYPE, &elements)
+                    .unwrap_err();
+            for refused in [built, checked] {
+                assert_eq!(refused.code(), "invalid_element");
+                assert!(refused.to_string().contains(&path), "{refused}");
+            }
         }
     }
 
